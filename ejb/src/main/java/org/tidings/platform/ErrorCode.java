@@ -1,0 +1,44 @@
+package org.tidings.platform;
+
+/**
+ * Stable, machine-parsable error codes. The same code names a failure on every face of Tidings: the
+ * {@code code} member of an {@code application/problem+json} answer, and the {@code tidings_code} property of
+ * a rejection record on {@code tidings.rejected}. Codes never change once released; add new ones instead.
+ */
+public enum ErrorCode {
+    INVALID_REQUEST("invalid-request", 400, "The request body does not meet the constraints"),
+    MALFORMED_JSON("malformed-json", 400, "The body is not well-formed JSON of the expected shape"),
+    MALFORMED_EVENT("malformed-event", 400, "The body is not a valid CloudEvent"),
+    INVALID_ENCODING("invalid-encoding", 400, "The body is not valid UTF-8"),
+    EVENT_TOO_LARGE("event-too-large", 413, "The event exceeds the size limit"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not accepted here"),
+    UNKNOWN_SOURCE("unknown-source", 403, "The event's source is not a provisioned source"),
+    UNKNOWN_SINK("unknown-sink", 400, "The subscription names a sink that does not exist"),
+    INVALID_FILTER("invalid-filter", 400, "The subscription filter is not valid"),
+    NOT_FOUND("not-found", 404, "No such resource"),
+    CONFLICT("conflict", 409, "The resource conflicts with an existing one"),
+    BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker cannot be reached; nothing was accepted"),
+    INTERNAL_ERROR("internal-error", 500, "An unexpected error occurred");
+
+    private final String code;
+    private final int status;
+    private final String title;
+
+    ErrorCode(String code, int status, String title) {
+        this.code = code;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

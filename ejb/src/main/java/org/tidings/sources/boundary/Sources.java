@@ -1,0 +1,49 @@
+package org.tidings.sources.boundary;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+import org.tidings.sources.entity.Source;
+
+/** Provisioning of event sources. */
+@Stateless
+public class Sources {
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    private final Clock clock = Clock.systemUTC();
+
+    public Source create(String name, String uri, String description) {
+        if (byUri(uri).isPresent()) {
+            throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " exists already");
+        }
+        var source = new Source(name, uri, description, clock.instant());
+        em.persist(source);
+        return source;
+    }
+
+    public List<Source> all() {
+        return em.createNamedQuery(Source.ALL, Source.class).getResultList();
+    }
+
+    public Source find(UUID id) {
+        return Optional.ofNullable(em.find(Source.class, id))
+                .orElseThrow(() -> TidingsException.notFound("source", id));
+    }
+
+    public Optional<Source> byUri(String uri) {
+        return em.createNamedQuery(Source.BY_URI, Source.class).setParameter("uri", uri)
+                .getResultStream().findFirst();
+    }
+
+    public void delete(UUID id) {
+        em.remove(find(id));
+    }
+}

@@ -1,0 +1,66 @@
+package org.tidings.sources.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A provisioned event source: a server whose events Tidings accepts. Its URI is the CloudEvents source. */
+@Entity
+@Table(name = "source")
+@NamedQuery(name = Source.ALL, query = "SELECT s FROM Source s ORDER BY s.createdAt, s.id")
+@NamedQuery(name = Source.BY_URI, query = "SELECT s FROM Source s WHERE s.uri = :uri")
+public class Source {
+
+    public static final String ALL = "Source.all";
+    public static final String BY_URI = "Source.byUri";
+
+    @Id
+    private UUID id;
+
+    @Column(nullable = false, length = 200)
+    private String name;
+
+    @Column(nullable = false, length = 2000, unique = true)
+    private String uri;
+
+    @Column(length = 2000)
+    private String description;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected Source() {
+    }
+
+    public Source(String name, String uri, String description, Instant now) {
+        this.id = UUID.randomUUID();
+        this.name = name;
+        this.uri = uri;
+        this.description = description;
+        this.createdAt = now;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+}

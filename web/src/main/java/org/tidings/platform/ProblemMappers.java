@@ -1,0 +1,102 @@
+package org.tidings.platform;
+
+import jakarta.ejb.EJBException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Every failure leaves as application/problem+json with a stable code. */
+public final class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
+
+    private ProblemMappers() {
+    }
+
+    @Provider
+    public static class Domain implements ExceptionMapper<TidingsException> {
+        @Override
+        public Response toResponse(TidingsException e) {
+            return Problem.of(e.code(), e.getMessage());
+        }
+    }
+
+    @Provider
+    public static class Validation implements ExceptionMapper<ConstraintViolationException> {
+        @Override
+        public Response toResponse(ConstraintViolationException e) {
+            var errors = e.getConstraintViolations().stream()
+                    .map(v -> new Problem.FieldError(field(v.getPropertyPath().toString()), v.getMessage()))
+                    .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
+                    .toList();
+            return Problem.of(ErrorCode.INVALID_REQUEST, errors.size() + " field(s) invalid", errors);
+        }
+
+        /** "create.arg0.name" -> "name": callers know fields, not Java parameter positions. */
+        private static String field(String path) {
+            String[] parts = path.split("\\.");
+            int start = parts.length > 2 ? 2 : parts.length - 1;
+            return String.join(".", java.util.Arrays.copyOfRange(parts, start, parts.length));
+        }
+    }
+
+    @Provider
+    public static class Web implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            if (e instanceof NotFoundException) {
+                return Problem.of(ErrorCode.NOT_FOUND, "no such resource");
+            }
+            if (e instanceof NotSupportedException) {
+                return Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+            }
+            if (e instanceof NotAllowedException) {
+                return Response.fromResponse(Problem.of(ErrorCode.INVALID_REQUEST, e.getMessage()))
+                        .status(405).build();
+            }
+            if (e.getResponse().getStatus() == 400) {
+                return Problem.of(ErrorCode.MALFORMED_JSON, "the body could not be read as JSON of the expected shape");
+            }
+            return e.getResponse();
+        }
+    }
+
+    @Provider
+    public static class Container implements ExceptionMapper<EJBException> {
+        @Override
+        public Response toResponse(EJBException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof TidingsException domain) {
+                    return Problem.of(domain.code(), domain.getMessage());
+                }
+                if (BrokerFailures.isBrokerFailure(t)) {
+                    LOG.log(Level.WARNING, "broker unavailable: {0}", t.toString());
+                    return Problem.of(ErrorCode.BROKER_UNAVAILABLE, "the message broker cannot be reached; "
+                            + "nothing was accepted, retry later");
+                }
+            }
+            LOG.log(Level.SEVERE, "unexpected failure", e);
+            return Problem.of(ErrorCode.INTERNAL_ERROR, "unexpected failure; see the server log");
+        }
+    }
+
+    @Provider
+    public static class Unexpected implements ExceptionMapper<RuntimeException> {
+        @Override
+        public Response toResponse(RuntimeException e) {
+            if (BrokerFailures.isBrokerFailure(e)) {
+                return Problem.of(ErrorCode.BROKER_UNAVAILABLE, "the message broker cannot be reached; "
+                        + "nothing was accepted, retry later");
+            }
+            LOG.log(Level.SEVERE, "unexpected failure", e);
+            return Problem.of(ErrorCode.INTERNAL_ERROR, "unexpected failure; see the server log");
+        }
+    }
+}

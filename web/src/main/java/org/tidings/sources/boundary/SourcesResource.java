@@ -1,0 +1,69 @@
+package org.tidings.sources.boundary;
+
+import jakarta.ejb.EJB;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.tidings.sources.entity.Source;
+
+@Path("api/sources")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SourcesResource {
+
+    public record SourceRequest(
+            @NotBlank @Size(max = 200) String name,
+            @NotBlank @Size(max = 2000) @Pattern(regexp = "[A-Za-z][A-Za-z0-9+.-]*:\\S+",
+                    message = "must be an absolute URI") String uri,
+            @Size(max = 2000) String description) {
+    }
+
+    public record SourceView(UUID id, String name, String uri, String description, Instant createdAt) {
+        static SourceView of(Source s) {
+            return new SourceView(s.id(), s.name(), s.uri(), s.description(), s.createdAt());
+        }
+    }
+
+    @EJB
+    Sources sources;
+
+    @POST
+    public Response create(@NotNull @Valid SourceRequest request, @Context UriInfo uri) {
+        var source = sources.create(request.name(), request.uri(), request.description());
+        return Response.created(uri.getAbsolutePathBuilder().path(source.id().toString()).build())
+                .entity(SourceView.of(source)).build();
+    }
+
+    @GET
+    public List<SourceView> all() {
+        return sources.all().stream().map(SourceView::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public SourceView one(@PathParam("id") UUID id) {
+        return SourceView.of(sources.find(id));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public void delete(@PathParam("id") UUID id) {
+        sources.delete(id);
+    }
+}
