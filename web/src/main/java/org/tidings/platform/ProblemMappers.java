@@ -2,9 +2,7 @@ package org.tidings.platform;
 
 import jakarta.ejb.EJBException;
 import jakarta.validation.ConstraintViolationException;
-import jakarta.ws.rs.NotAllowedException;
-import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -51,20 +49,24 @@ public final class ProblemMappers {
     public static class Web implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
-            if (e instanceof NotFoundException) {
-                return Problem.of(ErrorCode.NOT_FOUND, "no such resource");
-            }
-            if (e instanceof NotSupportedException) {
-                return Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
-            }
-            if (e instanceof NotAllowedException) {
-                return Response.fromResponse(Problem.of(ErrorCode.INVALID_REQUEST, e.getMessage()))
-                        .status(405).build();
-            }
-            if (e.getResponse().getStatus() == 400) {
-                return Problem.of(ErrorCode.MALFORMED_JSON, "the body could not be read as JSON of the expected shape");
-            }
-            return e.getResponse();
+            int status = e.getResponse().getStatus();
+            return switch (status) {
+                // includes path parameters that do not parse (an id that is not a UUID names nothing)
+                case 404 -> Problem.of(ErrorCode.NOT_FOUND, "no such resource");
+                case 415 -> Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+                case 400 -> Problem.of(ErrorCode.MALFORMED_JSON, "the body could not be read as JSON of the expected shape");
+                default -> Response.fromResponse(Problem.of(status >= 500 ? ErrorCode.INTERNAL_ERROR
+                        : ErrorCode.INVALID_REQUEST, e.getMessage())).status(status).build();
+            };
+        }
+    }
+
+    /** Jersey reports a body its JSON reader cannot turn into the expected record this way. */
+    @Provider
+    public static class Unreadable implements ExceptionMapper<ProcessingException> {
+        @Override
+        public Response toResponse(ProcessingException e) {
+            return Problem.of(ErrorCode.MALFORMED_JSON, "the body could not be read as JSON of the expected shape");
         }
     }
 

@@ -68,6 +68,9 @@ public class Subscriptions {
         } catch (ParseException e) {
             throw new TidingsException(ErrorCode.INVALID_FILTER,
                     "expression is not valid CloudEvents SQL: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // the SDK's parser fails with a NullPointerException on some truncated input ("subject LIKE")
+            throw new TidingsException(ErrorCode.INVALID_FILTER, "expression is not valid CloudEvents SQL");
         }
     }
 }

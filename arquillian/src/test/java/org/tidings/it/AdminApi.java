@@ -1,0 +1,103 @@
+package org.tidings.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** What an administrator's tool or a source's HTTP client does: JSON over HTTP on loopback. */
+public final class AdminApi {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    public AdminApi(String base) {
+        this.base = base;
+    }
+
+    public record Reply(int status, String contentType, JsonNode body) {
+        public String code() {
+            return body.path("code").asText(null);
+        }
+    }
+
+    public Reply post(String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    public Reply postJson(String path, Object body) {
+        return post(path, "application/json", json(body));
+    }
+
+    public Reply putJson(String path, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    public String createSource(String name, String uri) {
+        return created(postJson("/api/sources", Map.of("name", name, "uri", uri)));
+    }
+
+    public String createJmsSink(String name) {
+        return created(postJson("/api/sinks", Map.of("name", name, "channel", "jms")));
+    }
+
+    public String subscribe(String sinkId, Map<String, Object> filter) {
+        return created(postJson("/api/subscriptions", Map.of("sinkId", sinkId, "filter", filter)));
+    }
+
+    private static String created(Reply reply) {
+        if (reply.status() != 201) {
+            throw new IllegalStateException("expected 201, got " + reply);
+        }
+        return reply.body().get("id").asText();
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body = response.body().length == 0 ? JSON.nullNode() : readOrText(response.body());
+            return new Reply(response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode readOrText(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return JSON.getNodeFactory().textNode(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static byte[] json(Object body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.tidings.it;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/** What a messaging system (a source) or a sink does on the broker: plain JMS on loopback. */
+public final class Messaging implements AutoCloseable {
+
+    private final JMSContext jms;
+
+    public Messaging(String user, String password) {
+        var factory = new ActiveMQConnectionFactory(TestEnvironment.brokerUrl(), user, password);
+        this.jms = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    public static Messaging asApp() {
+        return new Messaging(TestEnvironment.APP_USER, TestEnvironment.APP_PASSWORD);
+    }
+
+    public static Messaging asSource() {
+        return new Messaging(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD);
+    }
+
+    /** Sends a text message and returns its JMS message id. */
+    public String sendText(String queue, String body) {
+        TextMessage message = jms.createTextMessage(body);
+        jms.createProducer().send(jms.createQueue(queue), message);
+        return id(message);
+    }
+
+    /** Sends a text message in a message group: the broker hands a group to one consumer, in order. */
+    public String sendText(String queue, String body, String group) {
+        TextMessage message = jms.createTextMessage(body);
+        try {
+            message.setStringProperty("JMSXGroupID", group);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+        jms.createProducer().send(jms.createQueue(queue), message);
+        return id(message);
+    }
+
+    public String sendBytes(String queue, byte[] body) {
+        BytesMessage message = jms.createBytesMessage();
+        try {
+            message.writeBytes(body);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+        jms.createProducer().send(jms.createQueue(queue), message);
+        return id(message);
+    }
+
+    /** Receives one message, or null after the timeout. */
+    public Message receive(String queue, String selector, long timeoutMillis) {
+        try (var consumer = jms.createConsumer(jms.createQueue(queue), selector)) {
+            return consumer.receive(timeoutMillis);
+        }
+    }
+
+    /** Every message currently on the queue, without consuming them. */
+    public List<Message> browse(String queue) {
+        Queue destination = jms.createQueue(queue);
+        try (var browser = jms.createBrowser(destination)) {
+            List<Message> messages = new ArrayList<>();
+            var enumeration = browser.getEnumeration();
+            while (enumeration.hasMoreElements()) {
+                messages.add((Message) enumeration.nextElement());
+            }
+            return messages;
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String text(Message message) {
+        try {
+            if (message instanceof TextMessage text) {
+                return text.getText();
+            }
+            BytesMessage bytes = (BytesMessage) message;
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            return new String(body, StandardCharsets.UTF_8);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String property(Message message, String name) {
+        try {
+            return message.getStringProperty(name);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String id(Message message) {
+        try {
+            return message.getJMSMessageID();
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        jms.close();
+    }
+}

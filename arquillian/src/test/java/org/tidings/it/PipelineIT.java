@@ -1,0 +1,224 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.CloudEvent;
+import jakarta.jms.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The thin slice end to end on one Payara Micro: JMS and HTTP in, matched, out on each sink's durable queue;
+ * no match, nothing; bad input rejected with a stable code and nothing else disturbed.
+ */
+@ExtendWith(ArquillianExtension.class)
+class PipelineIT {
+
+    private static final String NEW_MAIL = "org.example.mail.MessageNew";
+    private static final long WAIT = 30_000;
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    // covers CARD-2, CARD-3, CARD-4, S2S-6, LEM-6
+    @Test
+    void jmsEventReachesEveryMatchingSinkOnceWithItsSubscriptionId() {
+        String source = Events.uniqueSource();
+        api.createSource("mail store", source);
+        String inbox = api.createJmsSink("inbox notifier");
+        String archive = api.createJmsSink("archive");
+        String other = api.createJmsSink("quota watcher");
+        String inboxSubscription = api.subscribe(inbox, Map.of("types", List.of(NEW_MAIL)));
+        String archiveSubscription = api.subscribe(archive, Map.of("types", List.of(NEW_MAIL)));
+        api.subscribe(other, Map.of("types", List.of("org.example.mail.QuotaExceed")));
+
+        CloudEvent event = Events.event(source, NEW_MAIL, "mailto:ann@example.com");
+        try (var messaging = Messaging.asSource()) {
+            messaging.sendText("tidings.events", Events.json(event));
+        }
+
+        try (var sink = Messaging.asApp()) {
+            assertNotification(sink.receive("tidings.sink." + inbox, null, WAIT), event, inboxSubscription);
+            assertNotification(sink.receive("tidings.sink." + archive, null, WAIT), event, archiveSubscription);
+            assertThat(sink.browse("tidings.sink." + inbox)).isEmpty();
+            assertThat(sink.browse("tidings.sink." + other)).isEmpty();
+        }
+    }
+
+    // covers CARD-3, S2S-3
+    @Test
+    void httpEventIsAcceptedOnceQueuedAndRouted() {
+        String source = Events.uniqueSource();
+        api.createSource("web origin", source);
+        String sink = api.createJmsSink("cache");
+        String subscription = api.subscribe(sink, Map.of("types", List.of("org.example.web.ResourceChanged")));
+        CloudEvent event = Events.event(source, "org.example.web.ResourceChanged", "https://www.example.com/a");
+
+        var reply = api.post("/events", "application/cloudevents+json", Events.json(event).getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reply.status()).isEqualTo(202);
+        assertThat(reply.body().get("id").asText()).isEqualTo(event.getId());
+        assertThat(reply.body().get("status").asText()).isEqualTo("accepted");
+        try (var messaging = Messaging.asApp()) {
+            assertNotification(messaging.receive("tidings.sink." + sink, null, WAIT), event, subscription);
+        }
+    }
+
+    // covers CARD-4, S2S-6
+    @Test
+    void eventThatMatchesNoSubscriptionProducesNothing() {
+        String source = Events.uniqueSource();
+        api.createSource("presence server", source);
+        String sink = api.createJmsSink("buddy list");
+        api.subscribe(sink, Map.of("types", List.of("org.example.presence.Changed")));
+        CloudEvent unmatched = Events.event(source, "org.example.presence.Login", "sip:bob@example.com");
+        CloudEvent matched = Events.event(source, "org.example.presence.Changed", "sip:bob@example.com");
+
+        try (var messaging = Messaging.asSource()) {
+            // One message group: the broker gives both to one consumer in order, so once the second has
+            // arrived the first has been processed too.
+            messaging.sendText("tidings.events", Events.json(unmatched), "sip:bob@example.com");
+            messaging.sendText("tidings.events", Events.json(matched), "sip:bob@example.com");
+        }
+
+        try (var messaging = Messaging.asApp()) {
+            Message only = messaging.receive("tidings.sink." + sink, null, WAIT);
+            assertThat(Events.parse(Messaging.text(only)).getId()).isEqualTo(matched.getId());
+            assertThat(messaging.browse("tidings.sink." + sink)).isEmpty();
+        }
+    }
+
+    // covers S2S-12, S2S-14, LEM-9
+    @Test
+    void malformedJmsInputGoesToRejectedWithItsCodeAndBodyIntact() {
+        String source = Events.uniqueSource();
+        api.createSource("mail store", source);
+        byte[] notUtf8 = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        String notJson = "this is not a CloudEvent {";
+        String noType = "{\"specversion\":\"1.0\",\"id\":\"x1\",\"source\":\"" + source + "\"}";
+        String unknownSource = Events.json(Events.event("https://stranger.example.net/", NEW_MAIL, "mailto:x@example.com"));
+
+        try (var messaging = Messaging.asSource()) {
+            String garbled = messaging.sendText("tidings.events", notJson);
+            String undecodable = messaging.sendBytes("tidings.events", notUtf8);
+            String incomplete = messaging.sendText("tidings.events", noType);
+            String stranger = messaging.sendText("tidings.events", unknownSource);
+
+            try (var app = Messaging.asApp()) {
+                assertRejected(app, garbled, "malformed-event", notJson);
+                Message rejected = assertRejected(app, undecodable, "invalid-encoding", null);
+                assertThat(rejected).isInstanceOf(jakarta.jms.BytesMessage.class);
+                assertRejected(app, incomplete, "malformed-event", noType);
+                assertRejected(app, stranger, "unknown-source", unknownSource);
+            }
+        }
+    }
+
+    // covers S2S-12, S2S-14, LEM-9
+    @Test
+    void badHttpEventsGetProblemJsonAndNothingIsQueued() {
+        String source = Events.uniqueSource();
+        api.createSource("web origin", source);
+        String sink = api.createJmsSink("everything from this source");
+        api.subscribe(sink, Map.of("sources", List.of(source), "types", List.of(NEW_MAIL)));
+        String ce = "application/cloudevents+json";
+
+        assertProblem(api.post("/events", ce, "{\"specversion\":\"1.0\"".getBytes(StandardCharsets.UTF_8)),
+                400, "malformed-event");
+        assertProblem(api.post("/events", ce, ("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"" + NEW_MAIL
+                + "\",\"source\":\"" + source + "\",\"subject\":\"\u00ff").getBytes(StandardCharsets.ISO_8859_1)),
+                400, "invalid-encoding");
+        assertProblem(api.post("/events", ce, new byte[262_145]), 413, "event-too-large");
+        assertProblem(api.post("/events", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)),
+                415, "unsupported-media-type");
+        assertProblem(api.post("/events", ce, Events.json(Events.event("https://stranger.example.net/", NEW_MAIL,
+                "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8)), 403, "unknown-source");
+
+        CloudEvent good = Events.event(source, NEW_MAIL, "mailto:zoë@exämple.org");
+        assertThat(api.post("/events", ce, Events.json(good).getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+        try (var messaging = Messaging.asApp()) {
+            Message only = messaging.receive("tidings.sink." + sink, null, WAIT);
+            CloudEvent delivered = Events.parse(Messaging.text(only));
+            assertThat(delivered.getId()).isEqualTo(good.getId());
+            assertThat(delivered.getSubject()).isEqualTo("mailto:zoë@exämple.org");
+            assertThat(messaging.browse("tidings.sink." + sink)).isEmpty();
+        }
+    }
+
+    // covers CARD-5, S2S-14
+    @Test
+    void adminApiValidatesAndAnswersWithStableCodes() {
+        var invalid = api.postJson("/api/sources", Map.of("name", "", "uri", "not a uri"));
+        assertProblem(invalid, 400, "invalid-request");
+        assertThat(invalid.body().get("errors").findValuesAsText("field")).containsExactly("name", "uri");
+
+        assertProblem(api.post("/api/sinks", "application/json", "{\"name\":".getBytes(StandardCharsets.UTF_8)),
+                400, "malformed-json");
+        assertProblem(api.postJson("/api/sinks", Map.of("name", "x", "channel", "carrier-pigeon")),
+                400, "invalid-request");
+        assertProblem(api.get("/api/sinks/6f1c1d34-0000-4000-8000-000000000000"), 404, "not-found");
+        assertProblem(api.get("/api/subscriptions/not-a-uuid"), 404, "not-found");
+        assertProblem(api.delete("/api/sources/6f1c1d34-0000-4000-8000-000000000000"), 404, "not-found");
+        assertProblem(api.postJson("/api/subscriptions", Map.of("sinkId", "6f1c1d34-0000-4000-8000-000000000000",
+                "filter", Map.of("types", List.of(NEW_MAIL)))), 400, "unknown-sink");
+
+        String sink = api.createJmsSink("validated");
+        assertProblem(api.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                "filter", Map.of("expression", "subject LIKE"))), 400, "invalid-filter");
+        assertProblem(api.postJson("/api/subscriptions", Map.of("sinkId", sink)), 400, "invalid-request");
+
+        String source = Events.uniqueSource();
+        api.createSource("first", source);
+        assertProblem(api.postJson("/api/sources", Map.of("name", "second", "uri", source)), 409, "conflict");
+
+        String subscription = api.subscribe(sink, Map.of("types", List.of(NEW_MAIL)));
+        assertProblem(api.delete("/api/sinks/" + sink), 409, "conflict");
+        var stored = api.get("/api/subscriptions/" + subscription);
+        assertThat(stored.status()).isEqualTo(200);
+        assertThat(stored.body().at("/filter/types/0").asText()).isEqualTo(NEW_MAIL);
+        assertThat(api.get("/api/sinks").body().findValuesAsText("id")).contains(sink);
+        assertThat(api.delete("/api/subscriptions/" + subscription).status()).isEqualTo(204);
+        assertThat(api.delete("/api/sinks/" + sink).status()).isEqualTo(204);
+    }
+
+    private static void assertNotification(Message message, CloudEvent sent, String subscriptionId) {
+        assertThat(message).as("notification for subscription %s", subscriptionId).isNotNull();
+        CloudEvent notification = Events.parse(Messaging.text(message));
+        assertThat(notification.getId()).isEqualTo(sent.getId());
+        assertThat(notification.getType()).isEqualTo(sent.getType());
+        assertThat(notification.getSubject()).isEqualTo(sent.getSubject());
+        assertThat(notification.getExtension("subscriptionid")).isEqualTo(subscriptionId);
+        assertThat(Messaging.property(message, "tidings_subscription_id")).isEqualTo(subscriptionId);
+        assertThat(new String(notification.getData().toBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(sent.getData().toBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static Message assertRejected(Messaging app, String messageId, String code, String body) {
+        Message rejected = app.receive("tidings.rejected", "tidings_original_message_id = '" + messageId + "'", WAIT);
+        assertThat(rejected).as("rejection of %s", messageId).isNotNull();
+        assertThat(Messaging.property(rejected, "tidings_code")).isEqualTo(code);
+        assertThat(Messaging.property(rejected, "tidings_detail")).isNotBlank();
+        assertThat(Messaging.property(rejected, "tidings_sender")).isEqualTo(TestEnvironment.SOURCE_USER);
+        if (body != null) {
+            assertThat(Messaging.text(rejected)).isEqualTo(body);
+        }
+        return rejected;
+    }
+
+    static void assertProblem(AdminApi.Reply reply, int status, String code) {
+        assertThat(reply.status()).as("status of %s", reply).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.code()).isEqualTo(code);
+        assertThat(reply.body().get("status").asInt()).isEqualTo(status);
+    }
+}

@@ -1,0 +1,82 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.CloudEvent;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Provisioning lives in the database and events in durable queues: stopping Tidings loses neither. */
+@ExtendWith(ArquillianExtension.class)
+class RestartIT {
+
+    private static final String TYPE = "org.example.calendar.EventChanged";
+    private static final String APP = "tidings";
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Deployment(name = APP, managed = false, testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    // covers LEM-9, S2S-3, CARD-4
+    @Test
+    void provisioningAndQueuedMessagesSurviveARestartOfPayaraMicro() {
+        var api = new AdminApi(TestEnvironment.baseUrl());
+        deployer.deploy(APP);
+        String source = Events.uniqueSource();
+        api.createSource("calendar", source);
+        String sink = api.createJmsSink("calendar sync");
+        String subscription = api.subscribe(sink, Map.of("types", List.of(TYPE)));
+
+        CloudEvent beforeStop = Events.event(source, TYPE, "mailto:ann@example.com");
+        try (var messaging = Messaging.asSource()) {
+            messaging.sendText("tidings.events", Events.json(beforeStop));
+        }
+        try (var messaging = Messaging.asApp()) {
+            awaitOnQueue(messaging, "tidings.sink." + sink, 1);
+        }
+
+        deployer.undeploy(APP);
+        TestEnvironment.awaitPayaraStopped();
+
+        CloudEvent whileStopped = Events.event(source, TYPE, "mailto:bob@example.com");
+        try (var messaging = Messaging.asSource()) {
+            messaging.sendText("tidings.events", Events.json(whileStopped));
+        }
+
+        deployer.deploy(APP);
+        try {
+            var stored = api.get("/api/subscriptions/" + subscription);
+            assertThat(stored.status()).isEqualTo(200);
+            assertThat(stored.body().get("sinkId").asText()).isEqualTo(sink);
+            assertThat(api.get("/api/sources").body().findValuesAsText("uri")).contains(source);
+
+            try (var messaging = Messaging.asApp()) {
+                String queue = "tidings.sink." + sink;
+                var first = messaging.receive(queue, null, 60_000);
+                var second = messaging.receive(queue, null, 60_000);
+                assertThat(List.of(first, second)).doesNotContainNull();
+                assertThat(List.of(Events.parse(Messaging.text(first)).getId(), Events.parse(Messaging.text(second)).getId()))
+                        .containsExactlyInAnyOrder(beforeStop.getId(), whileStopped.getId());
+                assertThat(messaging.browse(queue)).isEmpty();
+            }
+        } finally {
+            deployer.undeploy(APP);
+        }
+    }
+
+    private static void awaitOnQueue(Messaging messaging, String queue, int count) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> messaging.browse(queue).size() == count);
+    }
+}

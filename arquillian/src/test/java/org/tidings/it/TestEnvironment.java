@@ -1,0 +1,179 @@
+package org.tidings.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+/**
+ * The world the integration tests run in, set up once per test run (a JUnit launcher session, not an
+ * extension: extensions would be loaded inside Payara too): a real Artemis broker embedded in this JVM,
+ * configured from jms-config's broker.xml and JAAS login.config, on a free loopback port; a free loopback
+ * HTTP port for Payara Micro; and the options Arquillian's Payara Micro container passes to every instance it
+ * starts. On close it waits for every Payara Micro this JVM started to exit before it stops the broker (a
+ * Micro whose broker vanishes first hangs in shutdown).
+ */
+public class TestEnvironment implements LauncherSessionListener {
+
+    public static final String APP_USER = "tidings";
+    public static final String APP_PASSWORD = "tidings-it-secret";
+    public static final String ADMIN_USER = "it-admin";
+    public static final String ADMIN_PASSWORD = "it-admin-secret";
+    public static final String SOURCE_USER = "mail-store";
+    public static final String SOURCE_PASSWORD = "mail-store-secret";
+
+    private static Path work;
+    private static int brokerPort;
+    private static int httpPort;
+    private static EmbeddedActiveMQ broker;
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        if (System.getProperty("tidings.it.war") == null) {
+            return; // not a failsafe run of this module (an IDE listing tests, for instance)
+        }
+        try {
+            work = Path.of(System.getProperty("tidings.it.work", "target/it-work")).toAbsolutePath();
+            deleteRecursively(work);
+            Files.createDirectories(work);
+            brokerPort = freePort();
+            httpPort = freePort();
+            prepareBrokerSecurity();
+            startBroker();
+            System.setProperty("payara.extraMicroOptions", microOptions());
+            System.setProperty("payara.cmdOptions", "-Xmx768m");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set up the integration test environment", e);
+        }
+    }
+
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        if (work == null) {
+            return;
+        }
+        awaitPayaraStopped();
+        stopBroker();
+    }
+
+    public static String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public static String brokerUrl() {
+        return "tcp://127.0.0.1:" + brokerPort;
+    }
+
+    public static boolean postgres() {
+        return System.getProperty("tidings.it.db.url", "").startsWith("jdbc:postgresql:");
+    }
+
+    /** Every Payara Micro started by this JVM has exited (Arquillian's container does not wait for that). */
+    public static void awaitPayaraStopped() {
+        List<ProcessHandle> children = ProcessHandle.current().children().toList();
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(90, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                child.destroyForcibly();
+            } catch (Exception e) {
+                throw new IllegalStateException("waiting for " + child.pid(), e);
+            }
+        }
+    }
+
+    public static synchronized void stopBroker() {
+        if (broker != null) {
+            try {
+                broker.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop the test broker", e);
+            }
+            broker = null;
+        }
+    }
+
+    /** Starts the broker on its port and journal: a restart finds every durable message where it was. */
+    public static synchronized void startBroker() throws Exception {
+        if (broker != null) {
+            return;
+        }
+        System.setProperty("tidings.broker.data", work.resolve("broker").toString());
+        System.setProperty("tidings.broker.host", "127.0.0.1");
+        System.setProperty("tidings.broker.port", Integer.toString(brokerPort));
+        var embedded = new EmbeddedActiveMQ();
+        embedded.setConfigResourcePath(Path.of(System.getProperty("tidings.it.broker-xml")).toUri().toString());
+        embedded.setSecurityManager(new ActiveMQJAASSecurityManager("tidings"));
+        embedded.start();
+        broker = embedded;
+    }
+
+    private static void prepareBrokerSecurity() throws IOException {
+        Path etc = Files.createDirectories(work.resolve("broker-etc"));
+        Path loginConfig = etc.resolve("login.config");
+        Files.copy(Path.of(System.getProperty("tidings.it.login-config")), loginConfig);
+        Files.writeString(etc.resolve("users.properties"), String.join("\n",
+                APP_USER + "=" + APP_PASSWORD, ADMIN_USER + "=" + ADMIN_PASSWORD,
+                SOURCE_USER + "=" + SOURCE_PASSWORD, ""));
+        Files.writeString(etc.resolve("roles.properties"), String.join("\n",
+                "tidings-app=" + APP_USER, "tidings-admin=" + ADMIN_USER, "tidings-source=" + SOURCE_USER, ""));
+        System.setProperty("java.security.auth.login.config", loginConfig.toString());
+    }
+
+    private static String microOptions() throws IOException {
+        Path preboot = Files.writeString(work.resolve("preboot.asadmin"),
+                "set configs.config.server-config.network-config.network-listeners.network-listener"
+                        + ".http-listener.address=127.0.0.1\n");
+        Path postboot = Files.writeString(work.resolve("postboot.asadmin"),
+                "deploy --type rar --name tidings-artemis " + System.getProperty("tidings.it.rar") + "\n");
+        String dbUrl = System.getProperty("tidings.it.db.url", "");
+        if (dbUrl.isBlank()) {
+            dbUrl = "jdbc:h2:file:" + work.resolve("db/tidings") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        Path properties = Files.writeString(work.resolve("tidings.properties"), String.join("\n",
+                "tidings.broker.host=127.0.0.1",
+                "tidings.broker.port=" + brokerPort,
+                "tidings.broker.user=" + APP_USER,
+                "tidings.broker.password=" + APP_PASSWORD,
+                "tidings.db.datasource-class=" + System.getProperty("tidings.it.db.datasource-class"),
+                "tidings.db.url=" + dbUrl,
+                "tidings.db.user=" + System.getProperty("tidings.it.db.user"),
+                "tidings.db.password=" + System.getProperty("tidings.it.db.password"),
+                ""));
+        return String.join(" ", "--nohazelcast", "--port", Integer.toString(httpPort), "--contextroot", "/",
+                "--prebootcommandfile", preboot.toString(), "--postbootcommandfile", postboot.toString(),
+                "--systemproperties", properties.toString());
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
