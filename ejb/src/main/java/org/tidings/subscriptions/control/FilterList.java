@@ -1,0 +1,123 @@
+package org.tidings.subscriptions.control;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The filters listed under one index key. A filter that is its anchor part alone, under one key only, matches
+ * whenever its key is hit; those keep their subscription ids in an array of their own, so a match copies ids
+ * from one cache line after another without loading the filters. The rest are checked one by one, after a look
+ * at their type signatures, kept side by side, has set most of them aside unloaded. Plain arrays,
+ * one slot per entry, keep a million keys small; removal scans this key's entries only. Not thread-safe: the
+ * owning index guards it.
+ */
+final class FilterList {
+
+    private static final Object[] NONE = {};
+    private static final long[] NO_SIGNATURES = {};
+
+    private Object[] direct = NONE;
+    private Object[] directIds = NONE;
+    private int directCount;
+    private Object[] checked = NONE;
+    /** The checked filters' type signatures, side by side, to reject most without loading them. */
+    private long[] checkedSignatures = NO_SIGNATURES;
+    private int checkedCount;
+
+    FilterList() {
+    }
+
+    FilterList(CompiledFilter first) {
+        add(first);
+    }
+
+    void add(CompiledFilter filter) {
+        if (isDirect(filter)) {
+            direct = room(direct, directCount);
+            directIds = room(directIds, directCount);
+            direct[directCount] = filter;
+            directIds[directCount++] = filter.subscriptionId;
+        } else {
+            checked = room(checked, checkedCount);
+            if (checkedCount == checkedSignatures.length) {
+                checkedSignatures = Arrays.copyOf(checkedSignatures, checked.length);
+            }
+            checkedSignatures[checkedCount] = filter.typeSignature;
+            checked[checkedCount++] = filter;
+        }
+    }
+
+    /** Removes the filter (by identity), moving the last entry into its slot; true if it was there. */
+    boolean remove(CompiledFilter filter) {
+        if (isDirect(filter)) {
+            int at = indexOf(direct, directCount, filter);
+            if (at >= 0) {
+                directCount--;
+                direct[at] = direct[directCount];
+                directIds[at] = directIds[directCount];
+                direct[directCount] = null;
+                directIds[directCount] = null;
+            }
+            return at >= 0;
+        }
+        int at = indexOf(checked, checkedCount, filter);
+        if (at >= 0) {
+            checkedCount--;
+            checked[at] = checked[checkedCount];
+            checkedSignatures[at] = checkedSignatures[checkedCount];
+            checked[checkedCount] = null;
+        }
+        return at >= 0;
+    }
+
+    boolean isEmpty() {
+        return directCount == 0 && checkedCount == 0;
+    }
+
+    /** The filter when it is the only one listed, else null. */
+    CompiledFilter only() {
+        if (directCount + checkedCount != 1) {
+            return null;
+        }
+        return (CompiledFilter) (directCount == 1 ? direct[0] : checked[0]);
+    }
+
+    /** Adds the ids of the filters that match by being listed here. */
+    void addDirectIdsTo(List<UUID> ids) {
+        for (int i = 0; i < directCount; i++) {
+            ids.add((UUID) directIds[i]);
+        }
+    }
+
+    /** How many filters need their other parts checked. */
+    int checkedCount() {
+        return checkedCount;
+    }
+
+    CompiledFilter checkedAt(int index) {
+        return (CompiledFilter) checked[index];
+    }
+
+    /** Whether the checked filter at the index may accept an event of this type signature. */
+    boolean mayMatch(int index, long eventTypeSignature) {
+        return (checkedSignatures[index] & eventTypeSignature) != 0;
+    }
+
+    private static boolean isDirect(CompiledFilter filter) {
+        return filter.anchorOnly && !filter.repeatable;
+    }
+
+    private static Object[] room(Object[] array, int count) {
+        return count < array.length ? array : Arrays.copyOf(array, Math.max(2, count + (count >> 1)));
+    }
+
+    private static int indexOf(Object[] array, int count, Object entry) {
+        for (int i = 0; i < count; i++) {
+            if (array[i] == entry) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

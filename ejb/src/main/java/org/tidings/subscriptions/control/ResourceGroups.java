@@ -1,0 +1,133 @@
+package org.tidings.subscriptions.control;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Resource groups (RUP-6): each is a set of URI prefixes plus explicit member URIs. All of them live in one radix
+ * tree, so one walk along a URI finds the groups it touches, in time proportional to its length whatever the number
+ * of groups; a prefix invalidation (RUP-7) takes the subtree under the prefix. A subscription may name a group
+ * before it is defined, so a group's entry lives while it is defined or subscribed to. Not thread-safe:
+ * {@link SubscriptionIndex} guards it.
+ */
+final class ResourceGroups {
+
+    private final Map<UUID, Group> groups = new HashMap<>();
+    private final UriPrefixTree<Naming> uris = new UriPrefixTree<>();
+
+    /** Defines or redefines a group from normalized URIs; only the old definition's tree entries are replaced. */
+    void define(UUID groupId, Set<String> prefixes, Set<String> members) {
+        Group group = groups.computeIfAbsent(groupId, Group::new);
+        unlink(group);
+        group.prefixes = prefixes;
+        group.members = members;
+        prefixes.forEach(prefix -> uris.computeIfAbsent(prefix, Naming::new).asPrefix.add(group));
+        members.forEach(member -> uris.computeIfAbsent(member, Naming::new).asMember.add(group));
+    }
+
+    boolean undefine(UUID groupId) {
+        Group group = groups.get(groupId);
+        if (group == null || group.prefixes == null) {
+            return false;
+        }
+        unlink(group);
+        group.prefixes = null;
+        group.members = null;
+        dropIfUnused(group);
+        return true;
+    }
+
+    void subscribe(UUID groupId, CompiledFilter filter) {
+        groups.computeIfAbsent(groupId, Group::new).subscribers.add(filter);
+    }
+
+    void unsubscribe(UUID groupId, CompiledFilter filter) {
+        Group group = groups.get(groupId);
+        if (group != null) {
+            group.subscribers.remove(filter);
+            dropIfUnused(group);
+        }
+    }
+
+    /**
+     * The defined groups the event touches, each once: a URI it is about touches a group it is a member of or
+     * that has a prefix of it; its invalidated prefix touches a group with a member or prefix under it, or with a
+     * prefix of it.
+     */
+    List<Group> touchedBy(EventKeys event) {
+        if (groups.isEmpty() || (event.aboutUris().isEmpty() && event.invalidatedPrefix() == null)) {
+            return List.of();
+        }
+        List<Group> touched = new ArrayList<>(4);
+        for (String uri : event.aboutUris()) {
+            uris.forEachPrefixOf(uri, (naming, length) -> {
+                addNew(touched, naming.asPrefix);
+                if (length == uri.length()) {
+                    addNew(touched, naming.asMember);
+                }
+            });
+        }
+        String prefix = event.invalidatedPrefix();
+        if (prefix != null) {
+            uris.forEachStartingWith(prefix, naming -> {
+                addNew(touched, naming.asPrefix);
+                addNew(touched, naming.asMember);
+            });
+            uris.forEachPrefixOf(prefix, (naming, length) -> addNew(touched, naming.asPrefix));
+        }
+        return touched;
+    }
+
+    /** An event touches a handful of groups, so a list searched by identity beats a hash set. */
+    private static void addNew(List<Group> touched, Postings<Group> found) {
+        for (int i = 0; i < found.size(); i++) {
+            Group group = found.get(i);
+            if (!touched.contains(group)) {
+                touched.add(group);
+            }
+        }
+    }
+
+    private void unlink(Group group) {
+        if (group.prefixes != null) {
+            group.prefixes.forEach(prefix -> unname(prefix, group, true));
+            group.members.forEach(member -> unname(member, group, false));
+        }
+    }
+
+    private void unname(String uri, Group group, boolean prefix) {
+        Naming naming = uris.get(uri);
+        if (naming != null && (prefix ? naming.asPrefix : naming.asMember).remove(group)
+                && naming.asPrefix.isEmpty() && naming.asMember.isEmpty()) {
+            uris.remove(uri);
+        }
+    }
+
+    private void dropIfUnused(Group group) {
+        if (group.prefixes == null && group.subscribers.isEmpty()) {
+            groups.remove(group.id);
+        }
+    }
+
+    /** A group's definition (null prefixes and members while undefined) and the subscriptions anchored on it. */
+    static final class Group {
+        final UUID id;
+        final FilterList subscribers = new FilterList();
+        Set<String> prefixes;
+        Set<String> members;
+
+        Group(UUID id) {
+            this.id = id;
+        }
+    }
+
+    /** The groups that name one URI, as a prefix or as a member. */
+    private static final class Naming {
+        final Postings<Group> asPrefix = new Postings<>();
+        final Postings<Group> asMember = new Postings<>();
+    }
+}
