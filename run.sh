@@ -29,7 +29,7 @@ stale() {
 
 if stale; then
   log "building (first run or sources changed)..."
-  ./mvnw -B -q -Pruntime -DskipTests install -pl jms-config,ejb/cesql-shaded,ejb,web -am
+  ./mvnw -B -q -Pruntime -Dmaven.test.skip=true install -pl jms-config,ejb/cesql-shaded,ejb,web -am
 fi
 
 mkdir -p "$DATA"

@@ -37,6 +37,7 @@ public class TestEnvironment implements LauncherSessionListener {
     private static int brokerPort;
     private static int httpPort;
     private static EmbeddedActiveMQ broker;
+    private static org.h2.tools.Server database;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -51,7 +52,9 @@ public class TestEnvironment implements LauncherSessionListener {
             httpPort = freePort();
             prepareBrokerSecurity();
             startBroker();
-            System.setProperty("payara.extraMicroOptions", microOptions());
+            startDatabase();
+            writeMicroConfiguration();
+            System.setProperty("payara.extraMicroOptions", String.join(" ", microArguments(httpPort)));
             System.setProperty("payara.cmdOptions", "-Xmx768m");
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up the integration test environment", e);
@@ -65,6 +68,9 @@ public class TestEnvironment implements LauncherSessionListener {
         }
         awaitPayaraStopped();
         stopBroker();
+        if (database != null) {
+            database.stop();
+        }
     }
 
     public static String baseUrl() {
@@ -119,6 +125,19 @@ public class TestEnvironment implements LauncherSessionListener {
         broker = embedded;
     }
 
+    /**
+     * H2 (the same 2.2.224 Payara ships) as a server on loopback unless PostgreSQL was chosen: several Payara Micro
+     * instances of one test share it, as production instances share PostgreSQL.
+     */
+    private static void startDatabase() throws java.sql.SQLException, IOException {
+        if (!System.getProperty("tidings.it.db.url", "").isBlank()) {
+            return;
+        }
+        System.setProperty("h2.bindAddress", "127.0.0.1");
+        database = org.h2.tools.Server.createTcpServer("-tcpPort", Integer.toString(freePort()), "-baseDir", work.resolve("db").toString(),
+                "-ifNotExists").start();
+    }
+
     private static void prepareBrokerSecurity() throws IOException {
         Path etc = Files.createDirectories(work.resolve("broker-etc"));
         Path loginConfig = etc.resolve("login.config");
@@ -131,17 +150,29 @@ public class TestEnvironment implements LauncherSessionListener {
         System.setProperty("java.security.auth.login.config", loginConfig.toString());
     }
 
-    private static String microOptions() throws IOException {
-        Path preboot = Files.writeString(work.resolve("preboot.asadmin"),
+    /** The Payara Micro options every instance of a test run gets, with its own HTTP port. */
+    public static List<String> microArguments(int port) {
+        return List.of("--nohazelcast", "--port", Integer.toString(port), "--contextroot", "/",
+                "--prebootcommandfile", work.resolve("preboot.asadmin").toString(),
+                "--postbootcommandfile", work.resolve("postboot.asadmin").toString(),
+                "--systemproperties", work.resolve("tidings.properties").toString());
+    }
+
+    public static Path work() {
+        return work;
+    }
+
+    private static void writeMicroConfiguration() throws IOException {
+        Files.writeString(work.resolve("preboot.asadmin"),
                 "set configs.config.server-config.network-config.network-listeners.network-listener"
                         + ".http-listener.address=127.0.0.1\n");
-        Path postboot = Files.writeString(work.resolve("postboot.asadmin"),
+        Files.writeString(work.resolve("postboot.asadmin"),
                 "deploy --type rar --name tidings-artemis " + System.getProperty("tidings.it.rar") + "\n");
         String dbUrl = System.getProperty("tidings.it.db.url", "");
         if (dbUrl.isBlank()) {
-            dbUrl = "jdbc:h2:file:" + work.resolve("db/tidings") + ";DB_CLOSE_ON_EXIT=FALSE";
+            dbUrl = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/tidings";
         }
-        Path properties = Files.writeString(work.resolve("tidings.properties"), String.join("\n",
+        Files.writeString(work.resolve("tidings.properties"), String.join("\n",
                 "tidings.broker.host=127.0.0.1",
                 "tidings.broker.port=" + brokerPort,
                 "tidings.broker.user=" + APP_USER,
@@ -151,12 +182,9 @@ public class TestEnvironment implements LauncherSessionListener {
                 "tidings.db.user=" + System.getProperty("tidings.it.db.user"),
                 "tidings.db.password=" + System.getProperty("tidings.it.db.password"),
                 ""));
-        return String.join(" ", "--nohazelcast", "--port", Integer.toString(httpPort), "--contextroot", "/",
-                "--prebootcommandfile", preboot.toString(), "--postbootcommandfile", postboot.toString(),
-                "--systemproperties", properties.toString());
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -1,43 +1,27 @@
 package org.tidings.platform;
 
-import jakarta.annotation.sql.DataSourceDefinition;
-import jakarta.jms.JMSConnectionFactoryDefinition;
-
 /**
- * The container resources Tidings needs, defined by the application so that one WAR runs anywhere. Every
- * address and credential comes from MicroProfile Config (environment variables such as TIDINGS_DB_URL or
- * TIDINGS_BROKER_HOST override the defaults in META-INF/microprofile-config.properties).
+ * Names and settings of the container resources Tidings needs. The resources themselves are defined on
+ * {@link SchemaMigration}: a full server reads resource definitions in an EJB module only on EJB classes. Every
+ * address and credential comes from MicroProfile Config: system properties or environment variables such as
+ * TIDINGS_DB_URL or TIDINGS_BROKER_HOST; the defaults stand inline in the {@code ${MPCONFIG=key:default}}
+ * placeholders because Payara resolves them before the application's own config file is visible (ADR 0001).
  * The connection factory goes through the Artemis resource adapter, so sends enlist in the container
  * transaction with the consume of the message being processed (docs/adr/0004-transactions.md).
  */
-@DataSourceDefinition(
-        name = Resources.DATA_SOURCE,
-        className = "${MPCONFIG=tidings.db.datasource-class:org.h2.jdbcx.JdbcDataSource}",
-        url = "${MPCONFIG=tidings.db.url}",
-        user = "${MPCONFIG=tidings.db.user:tidings}",
-        password = "${MPCONFIG=tidings.db.password:tidings}",
-        minPoolSize = 2,
-        maxPoolSize = 32,
-        properties = {"fish.payara.is-connection-validation-required=true",
-                "fish.payara.connection-validation-method=meta-data"})
-@JMSConnectionFactoryDefinition(
-        name = Resources.CONNECTION_FACTORY,
-        interfaceName = "jakarta.jms.ConnectionFactory",
-        resourceAdapter = Resources.RESOURCE_ADAPTER,
-        user = "${MPCONFIG=tidings.broker.user}",
-        password = "${MPCONFIG=tidings.broker.password}",
-        transactional = true,
-        maxPoolSize = 32,
-        properties = {
-                "connectorClassName=org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory",
-                "connectionParameters=host=${MPCONFIG=tidings.broker.host};port=${MPCONFIG=tidings.broker.port}",
-                "reconnectAttempts=0",
-                "callTimeout=10000"})
 public final class Resources {
 
     /** The deployed name of the Artemis resource adapter (jms-config builds tidings-artemis.rar). */
     public static final String RESOURCE_ADAPTER = "tidings-artemis";
     public static final String DATA_SOURCE = "java:app/jdbc/tidings";
+
+    // Broker connection settings shared by the connection factory and every message-driven bean. Payara expands
+    // ${MPCONFIG=key:default} in these annotations from system properties and environment variables.
+    public static final String CONNECTOR = "org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory";
+    public static final String BROKER_ADDRESS =
+            "host=${MPCONFIG=tidings.broker.host:127.0.0.1};port=${MPCONFIG=tidings.broker.port:61616}";
+    public static final String BROKER_USER = "${MPCONFIG=tidings.broker.user:tidings}";
+    public static final String BROKER_PASSWORD = "${MPCONFIG=tidings.broker.password:tidings}";
     public static final String CONNECTION_FACTORY = "java:app/jms/tidings";
 
     private Resources() {

@@ -2,6 +2,8 @@ package org.tidings.platform;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.jms.JMSConnectionFactoryDefinition;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
@@ -10,7 +12,33 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
-/** Brings the database schema up to date with Flyway before the application serves anything. */
+/**
+ * Brings the database schema up to date with Flyway before the application serves anything. It also carries the
+ * application's resource definitions (see {@link Resources}), where every server reads them.
+ */
+@DataSourceDefinition(
+        name = Resources.DATA_SOURCE,
+        className = "${MPCONFIG=tidings.db.datasource-class:org.h2.jdbcx.JdbcDataSource}",
+        url = "${MPCONFIG=tidings.db.url:jdbc:h2:file:./data/db/tidings}",
+        user = "${MPCONFIG=tidings.db.user:tidings}",
+        password = "${MPCONFIG=tidings.db.password:tidings}",
+        minPoolSize = 2,
+        maxPoolSize = 32,
+        properties = {"fish.payara.is-connection-validation-required=true",
+                "fish.payara.connection-validation-method=meta-data"})
+@JMSConnectionFactoryDefinition(
+        name = Resources.CONNECTION_FACTORY,
+        interfaceName = "jakarta.jms.ConnectionFactory",
+        resourceAdapter = Resources.RESOURCE_ADAPTER,
+        user = Resources.BROKER_USER,
+        password = Resources.BROKER_PASSWORD,
+        transactional = true,
+        maxPoolSize = 32,
+        properties = {
+                "connectorClassName=" + Resources.CONNECTOR,
+                "connectionParameters=" + Resources.BROKER_ADDRESS,
+                "reconnectAttempts=0",
+                "callTimeout=10000"})
 @Startup
 @Singleton
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)

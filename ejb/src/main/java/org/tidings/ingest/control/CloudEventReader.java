@@ -33,6 +33,10 @@ public class CloudEventReader {
         this.maxBytes = maxBytes;
     }
 
+    public int maxBytes() {
+        return maxBytes;
+    }
+
     public CloudEvent read(byte[] body) {
         if (body.length > maxBytes) {
             throw new TidingsException(ErrorCode.EVENT_TOO_LARGE,

@@ -1,43 +1,54 @@
 package org.tidings.subscriptions.boundary;
 
-import io.cloudevents.sql.ParseException;
 import io.cloudevents.sql.Parser;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sinks.entity.Sink;
+import org.tidings.subscriptions.control.ChangeNotices;
+import org.tidings.subscriptions.entity.ChangeNotice;
 import org.tidings.subscriptions.entity.Filter;
+import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.subscriptions.entity.Subscription;
 
-/** Provisioning of subscriptions. */
+/** Provisioning of subscriptions; every change is announced to every instance's matching index. */
 @Stateless
 public class Subscriptions {
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
 
+    @Inject
+    ChangeNotices notices;
+
     private final Clock clock = Clock.systemUTC();
 
-    public Subscription create(UUID sinkId, Filter filter) {
+    public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
         if (em.find(Sink.class, sinkId) == null) {
             throw new TidingsException(ErrorCode.UNKNOWN_SINK, "sink " + sinkId + " does not exist");
         }
         validate(filter);
-        var subscription = new Subscription(sinkId, filter, clock.instant());
+        var subscription = new Subscription(sinkId, filter, expiresAt, clock.instant());
         em.persist(subscription);
+        announce(subscription.id());
         return subscription;
     }
 
-    public Subscription update(UUID id, Filter filter) {
+    public Subscription update(UUID id, Filter filter, Instant expiresAt) {
         validate(filter);
         var subscription = find(id);
-        subscription.filterChanged(filter);
+        subscription.changed(filter, expiresAt);
+        announce(id);
         return subscription;
     }
 
@@ -57,20 +68,38 @@ public class Subscriptions {
 
     public void delete(UUID id) {
         em.remove(find(id));
+        announce(id);
     }
 
-    private static void validate(Filter filter) {
+    /** Removes a subscription whose time is up; several instances may try, the first one does it. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void expired(UUID id) {
+        var subscription = em.find(Subscription.class, id);
+        if (subscription != null && subscription.expiredAt(clock.instant())) {
+            em.remove(subscription);
+            announce(id);
+        }
+    }
+
+    private void announce(UUID id) {
+        notices.changed(new ChangeNotice(ChangeNotice.Kind.SUBSCRIPTION, id));
+    }
+
+    private void validate(Filter filter) {
+        for (UUID group : filter.groups()) {
+            if (em.find(ResourceGroup.class, group) == null) {
+                throw new TidingsException(ErrorCode.INVALID_FILTER, "resource group " + group + " does not exist");
+            }
+        }
         if (filter.expression() == null) {
             return;
         }
         try {
             Parser.parseDefault(filter.expression());
-        } catch (ParseException e) {
-            throw new TidingsException(ErrorCode.INVALID_FILTER,
-                    "expression is not valid CloudEvents SQL: " + e.getMessage());
         } catch (RuntimeException e) {
-            // the SDK's parser fails with a NullPointerException on some truncated input ("subject LIKE")
-            throw new TidingsException(ErrorCode.INVALID_FILTER, "expression is not valid CloudEvents SQL");
+            // ParseException, and a NullPointerException the SDK's parser throws on some truncated input
+            throw new TidingsException(ErrorCode.INVALID_FILTER, "expression is not valid CloudEvents SQL"
+                    + (e.getMessage() == null || e instanceof NullPointerException ? "" : ": " + e.getMessage()));
         }
     }
 }

@@ -14,12 +14,15 @@ import java.util.UUID;
 @Entity
 @Table(name = "subscription")
 @NamedQuery(name = Subscription.ALL, query = "SELECT s FROM Subscription s ORDER BY s.createdAt, s.id")
+@NamedQuery(name = Subscription.EXPIRED,
+        query = "SELECT s.id FROM Subscription s WHERE s.expiresAt IS NOT NULL AND s.expiresAt <= :now")
 @NamedQuery(name = Subscription.BY_SINK,
         query = "SELECT s FROM Subscription s WHERE s.sinkId = :sinkId ORDER BY s.createdAt, s.id")
 public class Subscription {
 
     public static final String ALL = "Subscription.all";
     public static final String BY_SINK = "Subscription.bySink";
+    public static final String EXPIRED = "Subscription.expired";
 
     @Id
     private UUID id;
@@ -34,21 +37,30 @@ public class Subscription {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    @Column(name = "expires_at")
+    private Instant expiresAt;
+
     @Version
     private long version;
 
     protected Subscription() {
     }
 
-    public Subscription(UUID sinkId, Filter filter, Instant now) {
+    public Subscription(UUID sinkId, Filter filter, Instant expiresAt, Instant now) {
         this.id = UUID.randomUUID();
         this.sinkId = sinkId;
         this.filter = filter;
+        this.expiresAt = expiresAt;
         this.createdAt = now;
     }
 
-    public void filterChanged(Filter newFilter) {
+    public void changed(Filter newFilter, Instant newExpiry) {
         this.filter = newFilter;
+        this.expiresAt = newExpiry;
+    }
+
+    public boolean expiredAt(Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now);
     }
 
     public UUID id() {
@@ -65,6 +77,10 @@ public class Subscription {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
     }
 
     public long version() {

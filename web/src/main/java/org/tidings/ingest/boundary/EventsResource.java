@@ -10,9 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.tidings.platform.ErrorCode;
-import org.tidings.platform.TidingsException;
+import org.tidings.ingest.control.CloudEventReader;
 
 /** HTTP ingest: a structured-mode JSON CloudEvent is answered 202 only once it is on the durable queue. */
 @Path("events")
@@ -25,18 +23,14 @@ public class EventsResource {
     Intake intake;
 
     @Inject
-    @ConfigProperty(name = "tidings.ingest.max-event-bytes", defaultValue = "262144")
-    int maxBytes;
+    CloudEventReader reader;
 
     @POST
     @Consumes({"application/cloudevents+json", MediaType.APPLICATION_JSON})
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(InputStream body) throws IOException {
-        byte[] bytes = body.readNBytes(maxBytes + 1);
-        if (bytes.length > maxBytes) {
-            throw new TidingsException(ErrorCode.EVENT_TOO_LARGE, "event exceeds " + maxBytes + " bytes");
-        }
-        var event = intake.submit(bytes);
+        // read at most one byte past the limit: the reader refuses it without buffering a huge body
+        var event = intake.submit(body.readNBytes(reader.maxBytes() + 1));
         return Response.accepted(new Accepted(event.getId(), event.getSource().toString(), "accepted")).build();
     }
 }

@@ -47,15 +47,16 @@ public class SubscriptionsResource {
         }
     }
 
-    public record SubscriptionRequest(@NotNull UUID sinkId, @NotNull @Valid FilterBody filter) {
+    /** {@code expiresAt} is optional: without it the subscription stands until deleted. */
+    public record SubscriptionRequest(@NotNull UUID sinkId, @NotNull @Valid FilterBody filter, Instant expiresAt) {
     }
 
-    public record FilterUpdate(@NotNull @Valid FilterBody filter) {
+    public record SubscriptionUpdate(@NotNull @Valid FilterBody filter, Instant expiresAt) {
     }
 
-    public record SubscriptionView(UUID id, UUID sinkId, Filter filter, Instant createdAt) {
+    public record SubscriptionView(UUID id, UUID sinkId, Filter filter, Instant expiresAt, Instant createdAt) {
         static SubscriptionView of(Subscription s) {
-            return new SubscriptionView(s.id(), s.sinkId(), s.filter(), s.createdAt());
+            return new SubscriptionView(s.id(), s.sinkId(), s.filter(), s.expiresAt(), s.createdAt());
         }
     }
 
@@ -64,7 +65,8 @@ public class SubscriptionsResource {
 
     @POST
     public Response create(@NotNull @Valid SubscriptionRequest request, @Context UriInfo uri) {
-        var subscription = subscriptions.create(request.sinkId(), request.filter().toFilter());
+        var subscription = subscriptions.create(request.sinkId(), request.filter().toFilter(),
+                request.expiresAt());
         return Response.created(uri.getAbsolutePathBuilder().path(subscription.id().toString()).build())
                 .entity(SubscriptionView.of(subscription)).build();
     }
@@ -83,8 +85,8 @@ public class SubscriptionsResource {
 
     @PUT
     @Path("{id}")
-    public SubscriptionView update(@PathParam("id") UUID id, @NotNull @Valid FilterUpdate update) {
-        return SubscriptionView.of(subscriptions.update(id, update.filter().toFilter()));
+    public SubscriptionView update(@PathParam("id") UUID id, @NotNull @Valid SubscriptionUpdate update) {
+        return SubscriptionView.of(subscriptions.update(id, update.filter().toFilter(), update.expiresAt()));
     }
 
     @DELETE

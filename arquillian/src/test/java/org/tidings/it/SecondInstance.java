@@ -1,0 +1,66 @@
+package org.tidings.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Another Payara Micro running the same WAR against the same broker and database, started by the test itself
+ * (Arquillian manages one instance per deployment): what a second production instance is.
+ */
+final class SecondInstance implements AutoCloseable {
+
+    private final int port;
+    private final Process process;
+
+    private SecondInstance(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    static SecondInstance start() throws IOException {
+        int port = TestEnvironment.freePort();
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-Xmx768m",
+                "-jar", System.getProperty("payara.microJar"), "--deploy", System.getProperty("tidings.it.war")));
+        command.addAll(TestEnvironment.microArguments(port));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(TestEnvironment.work().resolve("second-instance-" + port + ".log").toFile())
+                .start();
+        var instance = new SecondInstance(port, process);
+        var api = new AdminApi(instance.baseUrl());
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("second Payara Micro exited with " + process.exitValue());
+                    }
+                    return reachable(api);
+                });
+        return instance;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean reachable(AdminApi api) {
+        try {
+            return api.get("/api/sources").status() == 200;
+        } catch (RuntimeException notYet) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.tidings.subscriptions.boundary;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+import org.tidings.subscriptions.control.ChangeNotices;
+import org.tidings.subscriptions.entity.ChangeNotice;
+import org.tidings.subscriptions.entity.ResourceGroup;
+
+/** Provisioning of resource groups (synchronization groups, RUP-6), defined out of band through the API. */
+@Stateless
+public class Groups {
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    @Inject
+    ChangeNotices notices;
+
+    private final Clock clock = Clock.systemUTC();
+
+    public ResourceGroup create(String name, Set<String> prefixes, Set<String> members) {
+        var group = new ResourceGroup(name, prefixes, members, clock.instant());
+        em.persist(group);
+        announce(group.id());
+        return group;
+    }
+
+    public ResourceGroup update(UUID id, String name, Set<String> prefixes, Set<String> members) {
+        var group = find(id);
+        group.redefined(name, prefixes, members);
+        announce(id);
+        return group;
+    }
+
+    public List<ResourceGroup> all() {
+        return em.createNamedQuery(ResourceGroup.ALL, ResourceGroup.class).getResultList();
+    }
+
+    public ResourceGroup find(UUID id) {
+        return Optional.ofNullable(em.find(ResourceGroup.class, id))
+                .orElseThrow(() -> TidingsException.notFound("resource group", id));
+    }
+
+    /** A group that subscriptions name cannot go: they would silently stop matching. */
+    public void delete(UUID id) {
+        var group = find(id);
+        Number users = (Number) em.createNativeQuery("SELECT COUNT(*) FROM subscription WHERE filter LIKE ?1")
+                .setParameter(1, "%" + id + "%").getSingleResult();
+        if (users.longValue() > 0) {
+            throw new TidingsException(ErrorCode.CONFLICT, "resource group " + id + " is used by " + users
+                    + " subscription(s)");
+        }
+        em.remove(group);
+        announce(id);
+    }
+
+    private void announce(UUID id) {
+        notices.changed(new ChangeNotice(ChangeNotice.Kind.GROUP, id));
+    }
+}

@@ -1,0 +1,81 @@
+package org.tidings.subscriptions.boundary;
+
+import jakarta.ejb.EJB;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.tidings.subscriptions.entity.ResourceGroup;
+
+/** Resource groups: URI prefixes plus member URIs that caches subscribe to as one (RUP-6). */
+@Path("api/groups")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class GroupsResource {
+
+    private static final String URI = "[A-Za-z][A-Za-z0-9+.-]*:\\S*";
+
+    public record GroupRequest(
+            @NotBlank @Size(max = 200) String name,
+            @NotNull @Size(max = 10_000) Set<@NotBlank @Size(max = 2000) @Pattern(regexp = URI,
+                    message = "must be an absolute URI or URI prefix") String> prefixes,
+            @NotNull @Size(max = 10_000) Set<@NotBlank @Size(max = 2000) @Pattern(regexp = URI,
+                    message = "must be an absolute URI") String> members) {
+    }
+
+    public record GroupView(UUID id, String name, Set<String> prefixes, Set<String> members, Instant createdAt) {
+        static GroupView of(ResourceGroup g) {
+            return new GroupView(g.id(), g.name(), g.prefixes(), g.members(), g.createdAt());
+        }
+    }
+
+    @EJB
+    Groups groups;
+
+    @POST
+    public Response create(@NotNull @Valid GroupRequest request, @Context UriInfo uri) {
+        var group = groups.create(request.name(), request.prefixes(), request.members());
+        return Response.created(uri.getAbsolutePathBuilder().path(group.id().toString()).build())
+                .entity(GroupView.of(group)).build();
+    }
+
+    @GET
+    public List<GroupView> all() {
+        return groups.all().stream().map(GroupView::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public GroupView one(@PathParam("id") UUID id) {
+        return GroupView.of(groups.find(id));
+    }
+
+    @PUT
+    @Path("{id}")
+    public GroupView update(@PathParam("id") UUID id, @NotNull @Valid GroupRequest request) {
+        return GroupView.of(groups.update(id, request.name(), request.prefixes(), request.members()));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public void delete(@PathParam("id") UUID id) {
+        groups.delete(id);
+    }
+}
