@@ -8,11 +8,12 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Resource groups (RUP-6): each is a set of URI prefixes plus explicit member URIs. All of them live in one radix
- * tree, so one walk along a URI finds the groups it touches, in time proportional to its length whatever the number
- * of groups; a prefix invalidation (RUP-7) takes the subtree under the prefix. A subscription may name a group
- * before it is defined, so a group's entry lives while it is defined or subscribed to. Not thread-safe:
- * {@link SubscriptionIndex} guards it.
+ * Resource groups (RUP-6): each is a set of URI prefixes plus explicit member URIs. Prefixes and members share one
+ * {@link UriPrefixTree}, so one walk along a URI finds the groups it touches as a prefix or as a member, in time
+ * proportional to its length whatever the number of groups; members sit in the tree rather than in a hash because
+ * a prefix invalidation (RUP-7) needs every member under a prefix. A subscription may name a group before it is
+ * defined, so a group's entry lives while it is defined or subscribed to. Not thread-safe: {@link
+ * SubscriptionIndex} guards it.
  */
 final class ResourceGroups {
 

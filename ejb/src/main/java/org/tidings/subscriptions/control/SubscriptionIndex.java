@@ -16,7 +16,7 @@ import org.tidings.subscriptions.entity.Filter;
 /**
  * Finds every subscription that wants an event (S2S-6, LEM-3, LEM-11), in time that barely grows with the number
  * of subscriptions: each subscription is listed under its most selective filter part ({@link AnchorIndex}), groups
- * are found through URI radix trees ({@link ResourceGroups}), and only the few candidates are checked in full.
+ * are found through URI prefix trees ({@link ResourceGroups}), and only the few candidates are checked in full.
  * <p>
  * Thread-safety: one read-write lock over the whole index. Matching threads share the read lock (events are
  * normalized before taking it); a change holds the write lock for a few map updates, so no match sees it half

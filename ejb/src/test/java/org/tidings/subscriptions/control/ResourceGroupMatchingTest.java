@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ResourceGroupMatchingTest {
 
     private static final String TYPE = "org.tidings.resource.Invalidated";
+    private static final String URIS = SubscriptionIndex.URIS_EXTENSION;
+    private static final String PREFIX = SubscriptionIndex.PREFIX_EXTENSION;
     private static final String SITE = "https://site.example/";
     private static final Set<String> PREFIXES = Set.of(SITE + "docs/", SITE + "img");
     private static final Set<String> MEMBERS = Set.of(SITE + "index.html", SITE + "news/today");
@@ -40,22 +42,22 @@ class ResourceGroupMatchingTest {
                 arguments("subject normalized", about("HTTPS://SITE.example/docs/%7ex"), true),
                 arguments("path case counts", about(SITE + "Docs/a"), false),
                 arguments("one listed URI is a member",
-                        about(SITE + "about.html").withExtension("tidingsuris", SITE + "x " + SITE + "index.html"), true),
-                arguments("one listed URI under a prefix", about(null).withExtension("tidingsuris", SITE + "img/1.png"), true),
-                arguments("listed URIs neither", about(null).withExtension("tidingsuris", SITE + "a  " + SITE + "b"), false),
-                arguments("listed URIs normalized", about("INBOX").withExtension("tidingsuris", "https://SITE.example/index.html"),
+                        about(SITE + "about.html").withExtension(URIS, SITE + "x " + SITE + "index.html"), true),
+                arguments("one listed URI under a prefix", about(null).withExtension(URIS, SITE + "img/1.png"), true),
+                arguments("listed URIs neither", about(null).withExtension(URIS, SITE + "a  " + SITE + "b"), false),
+                arguments("listed URIs normalized",
+                        about("INBOX").withExtension(URIS, "https://SITE.example/index.html"), true),
+                arguments("prefix invalidation over a member", about(null).withExtension(PREFIX, SITE + "news/"),
                         true),
-                arguments("prefix invalidation over a member", about(null).withExtension("tidingsprefix", SITE + "news/"),
-                        true),
-                arguments("prefix invalidation over a prefix", about(null).withExtension("tidingsprefix", SITE), true),
+                arguments("prefix invalidation over a prefix", about(null).withExtension(PREFIX, SITE), true),
                 arguments("prefix invalidation inside a prefix",
-                        about(null).withExtension("tidingsprefix", SITE + "docs/a/"), true),
+                        about(null).withExtension(PREFIX, SITE + "docs/a/"), true),
                 arguments("prefix invalidation equal to a member",
-                        about(null).withExtension("tidingsprefix", SITE + "index.html"), true),
-                arguments("prefix invalidation elsewhere", about(null).withExtension("tidingsprefix", SITE + "blog/"),
+                        about(null).withExtension(PREFIX, SITE + "index.html"), true),
+                arguments("prefix invalidation elsewhere", about(null).withExtension(PREFIX, SITE + "blog/"),
                         false),
                 arguments("prefix invalidation of another site",
-                        about(null).withExtension("tidingsprefix", "https://other.example/"), false),
+                        about(null).withExtension(PREFIX, "https://other.example/"), false),
                 arguments("non-URI subject is about nothing", about("docs/"), false));
     }
 
@@ -78,8 +80,8 @@ class ResourceGroupMatchingTest {
         subscribe(subscription, filter().groups(group, otherGroup));
 
         List<UUID> matched = index.match(about(SITE + "docs/a")
-                .withExtension("tidingsuris", SITE + "docs/a " + SITE + "docs/b")
-                .withExtension("tidingsprefix", SITE + "docs/").build());
+                .withExtension(URIS, SITE + "docs/a " + SITE + "docs/b")
+                .withExtension(PREFIX, SITE + "docs/").build());
 
         assertThat(matched).containsExactly(subscription);
     }

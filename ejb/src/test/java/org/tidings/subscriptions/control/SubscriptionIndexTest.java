@@ -62,7 +62,8 @@ class SubscriptionIndexTest {
 
     @Test
     void expressionOnlySubscriptionsAreCheckedForEveryEvent() {
-        IntStream.range(0, 100).forEach(i -> index.put(UUID.randomUUID(), filter().subjects("mailto:u" + i + "@x").build()));
+        IntStream.range(0, 100)
+                .forEach(i -> index.put(UUID.randomUUID(), filter().subjects("mailto:u" + i + "@x").build()));
         UUID bigMail = UUID.randomUUID();
         UUID everything = UUID.randomUUID();
         index.put(bigMail, filter().expression("messagesize > 1000").build());
@@ -103,7 +104,8 @@ class SubscriptionIndexTest {
         index.put(id, filter().subjects(ANN).build());
         UUID allMail = UUID.randomUUID();
         index.put(allMail, filter().typePrefixes("org.example.mail").build());
-        List<CloudEvent> batch = List.of(event(NEW, ANN).build(), event(NEW, BOB).build(), event("com.acme.X", ANN).build());
+        List<CloudEvent> batch = List.of(event(NEW, ANN).build(), event(NEW, BOB).build(),
+                event("com.acme.X", ANN).build());
 
         List<List<UUID>> matched = index.match(batch);
 

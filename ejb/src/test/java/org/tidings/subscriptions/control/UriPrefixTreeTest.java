@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 // covers RUP-6 (a URI's groups found without scanning them), RUP-7 (prefix invalidation)
 class UriPrefixTreeTest {
 
+    private static final List<String> ORIGINS = List.of("", "", "a", "a:/", "a://b/", "a://a/", "b://a/", "a://");
     private static final List<String> KEYS = List.of("https://a.example/", "https://a.example/docs/",
             "https://a.example/docs/x", "https://a.example/img", "https://b.example/", "mailto:", "");
 
@@ -80,6 +81,14 @@ class UriPrefixTreeTest {
         assertThat(tree.get("https://a.example/docs/x")).isEqualTo("https://a.example/docs/x");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://a.example/x", "mailto:ann@example.com", "https://a.example", "a://", "x"})
+    void anOriginEndsAtTheFirstSlashAfterTheScheme(String text) {
+        int origin = UriPrefixTree.originLength(text);
+        String expected = text.startsWith("https://a.example/") ? "https://a.example/" : null;
+        assertThat(origin < 0 ? null : text.substring(0, origin)).isEqualTo(expected);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 99})
     void agreesWithAPlainMapUnderRandomChanges(long seed) {
@@ -108,10 +117,11 @@ class UriPrefixTreeTest {
         }
     }
 
+    /** Short keys over a few characters, half of them behind an origin, so that keys share origins and edges. */
     private static String randomKey(Random random) {
-        StringBuilder key = new StringBuilder();
-        for (int n = random.nextInt(7); n > 0; n--) {
-            key.append("ab/".charAt(random.nextInt(3)));
+        StringBuilder key = new StringBuilder(ORIGINS.get(random.nextInt(ORIGINS.size())));
+        for (int n = random.nextInt(6); n > 0; n--) {
+            key.append("ab/:".charAt(random.nextInt(4)));
         }
         return key.toString();
     }

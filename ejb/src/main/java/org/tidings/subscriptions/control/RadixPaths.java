@@ -1,0 +1,103 @@
+package org.tidings.subscriptions.control;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
+
+/**
+ * The walks over one radix tree of {@link RadixNode}s that {@link UriPrefixTree} needs: each starts at a root and
+ * an offset into the text, since a tree may hold only the part of its keys after their origin. Every node except
+ * a root holds a value or branches; {@link #clear} keeps it so by merging.
+ */
+final class RadixPaths {
+
+    private RadixPaths() {
+    }
+
+    /** The node for the key from the offset on, created (splitting an edge if need be) when absent. */
+    static <V> RadixNode<V> insert(RadixNode<V> root, String key, int from) {
+        RadixNode<V> node = root;
+        int i = from;
+        while (i < key.length()) {
+            int at = node.indexOf(key.charAt(i));
+            if (at < 0) {
+                RadixNode<V> leaf = new RadixNode<>(key, i, key.length());
+                node.insertChild(-at - 1, leaf);
+                return leaf;
+            }
+            RadixNode<V> child = node.childAt(at);
+            int common = child.matchLength(key, i);
+            node = common < child.labelLength() ? node.splitChild(at, common) : child;
+            i += common;
+        }
+        return node;
+    }
+
+    /** Drops the node's value; a leaf goes, and a node left valueless with one child merges with it. */
+    static <V> void clear(RadixNode<V> node, List<RadixNode<V>> ancestors) {
+        node.value = null;
+        if (ancestors.isEmpty()) {
+            return;
+        }
+        RadixNode<V> parent = ancestors.get(ancestors.size() - 1);
+        if (node.childCount() == 0) {
+            parent.removeChild(node);
+            if (ancestors.size() > 1 && parent.value == null && parent.childCount() == 1) {
+                parent.absorbOnlyChild();
+            }
+        } else if (node.childCount() == 1) {
+            node.absorbOnlyChild();
+        }
+    }
+
+    /** Calls the action with the value and key length of every node on the text's path, the root included. */
+    static <V> void forEachOnPath(RadixNode<V> root, String text, int from, ObjIntConsumer<V> action) {
+        RadixNode<V> node = root;
+        int i = from;
+        if (root.value != null) {
+            action.accept(root.value, i);
+        }
+        while (i < text.length()) {
+            RadixNode<V> child = node.child(text.charAt(i));
+            if (child == null || !child.labelAt(text, i)) {
+                return;
+            }
+            node = child;
+            i += child.labelLength();
+            if (node.value != null) {
+                action.accept(node.value, i);
+            }
+        }
+    }
+
+    /**
+     * Calls the action with every value at or below the end of the prefix's path from the offset on; with the
+     * offset at the prefix's end, every value of the tree. A null root holds nothing.
+     */
+    static <V> void forEachBelow(RadixNode<V> root, String prefix, int from, Consumer<V> action) {
+        RadixNode<V> node = root;
+        int i = from;
+        while (node != null && i < prefix.length()) {
+            RadixNode<V> child = node.child(prefix.charAt(i));
+            int rest = prefix.length() - i;
+            node = child != null && child.matchLength(prefix, i) >= Math.min(child.labelLength(), rest) ? child : null;
+            i += child == null ? 0 : child.labelLength();
+        }
+        if (node == null) {
+            return;
+        }
+        Deque<RadixNode<V>> pending = new ArrayDeque<>();
+        pending.push(node);
+        while (!pending.isEmpty()) {
+            RadixNode<V> next = pending.pop();
+            if (next.value != null) {
+                action.accept(next.value);
+            }
+            for (int c = 0; c < next.childCount(); c++) {
+                pending.push(next.childAt(c));
+            }
+        }
+    }
+}
