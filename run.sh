@@ -89,8 +89,9 @@ cat >"$PAYARA_CONF/preboot.asadmin" <<ASADMIN
 set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1
 ASADMIN
 log "starting Payara Micro on http://127.0.0.1:$HTTP_PORT (log: $DATA/payara.log)"
-# --nohazelcast only: adding --nocluster starts a "lite" Hazelcast member on *:6900 (see docs/adr/0001).
-java -jar "$MICRO" --nohazelcast --port "$HTTP_PORT" \
+# --nohazelcast only (adding --nocluster starts a "lite" Hazelcast member on *:6900, docs/adr/0001);
+# --disablephonehome: no usage report to payara.fish.
+java -jar "$MICRO" --nohazelcast --disablephonehome --port "$HTTP_PORT" \
   --rootdir "$PAYARA_CONF/root" --prebootcommandfile "$PAYARA_CONF/preboot.asadmin" \
   --deploy "$RAR" --deploy "$WAR" --contextroot / >"$DATA/payara.log" 2>&1 &
 MICRO_PID=$!

@@ -191,6 +191,16 @@ class PipelineIT {
         assertThat(api.delete("/api/sinks/" + sink).status()).isEqualTo(204);
     }
 
+    // network hygiene: no Hazelcast, no phone-home, every socket on loopback
+    @Test
+    void payaraMicroListensAndTalksOnLoopbackOnly() {
+        var micro = ProcessHandle.current().children().filter(p -> p.info().commandLine().orElse("")
+                .contains("payara-micro")).findFirst().orElseThrow();
+        assertThat(org.tidings.it.server.ServerSockets.of(micro.pid()))
+                .isNotEmpty()
+                .allMatch(org.tidings.it.server.ServerSockets.Socket::loopbackOnly, "listen on or talk to loopback only");
+    }
+
     private static void assertNotification(Message message, CloudEvent sent, String subscriptionId) {
         assertThat(message).as("notification for subscription %s", subscriptionId).isNotNull();
         CloudEvent notification = Events.parse(Messaging.text(message));

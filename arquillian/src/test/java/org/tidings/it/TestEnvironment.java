@@ -152,7 +152,7 @@ public class TestEnvironment implements LauncherSessionListener {
 
     /** The Payara Micro options every instance of a test run gets, with its own HTTP port. */
     public static List<String> microArguments(int port) {
-        return List.of("--nohazelcast", "--port", Integer.toString(port), "--contextroot", "/",
+        return List.of("--nohazelcast", "--disablephonehome", "--port", Integer.toString(port), "--contextroot", "/",
                 "--prebootcommandfile", work.resolve("preboot.asadmin").toString(),
                 "--postbootcommandfile", work.resolve("postboot.asadmin").toString(),
                 "--systemproperties", work.resolve("tidings.properties").toString());
