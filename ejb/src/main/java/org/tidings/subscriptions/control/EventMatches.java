@@ -1,7 +1,9 @@
 package org.tidings.subscriptions.control;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -9,15 +11,17 @@ import java.util.UUID;
 /**
  * The subscriptions one event matches, checked list by list as the index finds candidates, under its read lock.
  * Each subscription is listed under its anchor part only, so it can be found twice only when that part names
- * several keys (two groups, two namespaces); only such filters are remembered to skip repeats. A filter that is
- * its anchor alone matches as found (see {@link FilterList}).
+ * several keys (two groups, two namespaces); only such filters' ids are remembered to skip repeats. A filter that
+ * is its anchor alone matches as found (see {@link FilterList}).
  */
 final class EventMatches {
 
     private final EventKeys event;
     private final List<ResourceGroups.Group> touchedGroups;
     private final List<UUID> matched = new ArrayList<>();
-    private Set<CompiledFilter> repeatable;
+    private UUID[] seen;
+    private int seenCount;
+    private Set<UUID> seenSet;
 
     EventMatches(EventKeys event, List<ResourceGroups.Group> touchedGroups) {
         this.event = event;
@@ -29,6 +33,12 @@ final class EventMatches {
             return;
         }
         listed.addDirectIdsTo(matched);
+        for (int i = listed.repeatedFrom(); i < listed.directCount(); i++) {
+            UUID id = listed.directIdAt(i);
+            if (firstTime(id)) {
+                matched.add(id);
+            }
+        }
         for (int i = 0; i < listed.checkedCount(); i++) {
             if (listed.mayMatch(i, event.typeSignature())) {
                 check(listed.checkedAt(i));
@@ -37,22 +47,43 @@ final class EventMatches {
     }
 
     void check(CompiledFilter filter) {
-        if ((filter.anchorOnly || filter.matches(event, touchedGroups)) && firstTime(filter)) {
+        if ((filter.anchorOnly || filter.matches(event, touchedGroups))
+                && (!filter.repeatable || firstTime(filter.subscriptionId))) {
             matched.add(filter.subscriptionId);
         }
+    }
+
+    long eventTypeSignature() {
+        return event.typeSignature();
     }
 
     List<UUID> ids() {
         return matched;
     }
 
-    private boolean firstTime(CompiledFilter filter) {
-        if (!filter.repeatable) {
-            return true;
+    /**
+     * Whether the id of a repeatable filter is seen for the first time. Ids are compared by identity, which needs
+     * neither the id nor the filter loaded: each filter in the index has an id object of its own. An event finds a
+     * few such filters, so a list beats a hash set until it grows long.
+     */
+    private boolean firstTime(UUID id) {
+        if (seenSet != null) {
+            return seenSet.add(id);
         }
-        if (repeatable == null) {
-            repeatable = new HashSet<>();
+        if (seen == null) {
+            seen = new UUID[16];
         }
-        return repeatable.add(filter);
+        for (int i = 0; i < seenCount; i++) {
+            if (seen[i] == id) {
+                return false;
+            }
+        }
+        if (seenCount == seen.length) {
+            seenSet = Collections.newSetFromMap(new IdentityHashMap<>());
+            seenSet.addAll(Arrays.asList(seen));
+            return seenSet.add(id);
+        }
+        seen[seenCount++] = id;
+        return true;
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The filters listed under one index key. A filter that is its anchor part alone, under one key only, matches
- * whenever its key is hit; those keep their subscription ids in an array of their own, so a match copies ids
+ * The filters listed under one index key. A filter that is its anchor part alone matches whenever its key is
+ * hit; those keep their subscription ids in an array of their own, so a match copies ids
  * from one cache line after another without loading the filters. The rest are checked one by one, after a look
  * at their type signatures, kept side by side, has set most of them aside unloaded. Plain arrays,
  * one slot per entry, keep a million keys small; removal scans this key's entries only. Not thread-safe: the
@@ -20,6 +20,11 @@ final class FilterList {
     private Object[] direct = NONE;
     private Object[] directIds = NONE;
     private int directCount;
+    /**
+     * Direct filters listed under several keys (two groups) come last, from here on: one event may find them
+     * twice, so their ids, which identify them, are remembered; the filters themselves are never loaded.
+     */
+    private int repeatedFrom;
     private Object[] checked = NONE;
     /** The checked filters' type signatures, side by side, to reject most without loading them. */
     private long[] checkedSignatures = NO_SIGNATURES;
@@ -33,11 +38,20 @@ final class FilterList {
     }
 
     void add(CompiledFilter filter) {
-        if (isDirect(filter)) {
+        if (filter.anchorOnly) {
             direct = room(direct, directCount);
             directIds = room(directIds, directCount);
-            direct[directCount] = filter;
-            directIds[directCount++] = filter.subscriptionId;
+            int at = directCount++;
+            if (!filter.repeatable && repeatedFrom < at) {
+                // keeps the repeatable ones last: the first of them moves to the end to make room
+                moveDirect(repeatedFrom, at);
+                at = repeatedFrom;
+            }
+            if (!filter.repeatable) {
+                repeatedFrom++;
+            }
+            direct[at] = filter;
+            directIds[at] = filter.subscriptionId;
         } else {
             checked = room(checked, checkedCount);
             if (checkedCount == checkedSignatures.length) {
@@ -50,12 +64,15 @@ final class FilterList {
 
     /** Removes the filter (by identity), moving the last entry into its slot; true if it was there. */
     boolean remove(CompiledFilter filter) {
-        if (isDirect(filter)) {
+        if (filter.anchorOnly) {
             int at = indexOf(direct, directCount, filter);
+            if (at >= 0 && !filter.repeatable) {
+                // the last non-repeatable one fills the gap, the last repeatable one the gap it leaves
+                moveDirect(--repeatedFrom, at);
+                at = repeatedFrom;
+            }
             if (at >= 0) {
-                directCount--;
-                direct[at] = direct[directCount];
-                directIds[at] = directIds[directCount];
+                moveDirect(--directCount, at);
                 direct[directCount] = null;
                 directIds[directCount] = null;
             }
@@ -83,11 +100,36 @@ final class FilterList {
         return (CompiledFilter) (directCount == 1 ? direct[0] : checked[0]);
     }
 
-    /** Adds the ids of the filters that match by being listed here. */
-    void addDirectIdsTo(List<UUID> ids) {
+    /** The type signatures of every filter listed, ORed: an event sharing no bit with it matches none of them. */
+    long typeSignatures() {
+        long bits = 0;
         for (int i = 0; i < directCount; i++) {
+            bits |= ((CompiledFilter) direct[i]).typeSignature;
+        }
+        for (int i = 0; i < checkedCount; i++) {
+            bits |= checkedSignatures[i];
+        }
+        return bits;
+    }
+
+    /** Adds the ids of the filters that match by being listed here and are listed under no other key. */
+    void addDirectIdsTo(List<UUID> ids) {
+        for (int i = 0; i < repeatedFrom; i++) {
             ids.add((UUID) directIds[i]);
         }
+    }
+
+    /** The filters at and after {@link #repeatedFrom} that match by being listed here also have other keys. */
+    int repeatedFrom() {
+        return repeatedFrom;
+    }
+
+    int directCount() {
+        return directCount;
+    }
+
+    UUID directIdAt(int index) {
+        return (UUID) directIds[index];
     }
 
     /** How many filters need their other parts checked. */
@@ -104,8 +146,9 @@ final class FilterList {
         return (checkedSignatures[index] & eventTypeSignature) != 0;
     }
 
-    private static boolean isDirect(CompiledFilter filter) {
-        return filter.anchorOnly && !filter.repeatable;
+    private void moveDirect(int from, int to) {
+        direct[to] = direct[from];
+        directIds[to] = directIds[from];
     }
 
     private static Object[] room(Object[] array, int count) {

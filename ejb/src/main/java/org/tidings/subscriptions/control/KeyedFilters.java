@@ -1,47 +1,157 @@
 package org.tidings.subscriptions.control;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Filters by exact key: subject, domain, type, source or namespace. Most keys name a single filter, so a key maps
- * to that filter itself and grows a {@link FilterList} only when a second one arrives: a million single-subject
- * subscriptions then cost no list objects, and a hit loads one object fewer. Not thread-safe: the owning index
- * guards it.
+ * to that filter itself and grows a {@link FilterList} only when a second one arrives.
+ * <p>
+ * An open-addressing table rather than a HashMap: with a million keys every step of a lookup is a cache miss, and
+ * a HashMap hit costs four of them (bucket, node, key string, its bytes) before the filter is even loaded. Here
+ * each slot keeps the key's hash and the type signatures of its filters side by side in one array, so most
+ * lookups end after one miss: an empty slot, or a key whose filters cannot accept the event's type. Only the rest
+ * load the key to compare it, then the filters. Not thread-safe: the owning index guards it.
  */
 final class KeyedFilters {
 
-    private final Map<String, Object> byKey = new HashMap<>();
+    private static final int FIRST_CAPACITY = 8;
+    /** Marks a used slot, so that a key whose hash is 0 still differs from an empty slot. */
+    private static final long USED = 1L << 32;
+
+    /** Per slot, side by side: USED | the key's hash (0 when empty), then its filters' type signatures ORed. */
+    private long[] hashesAndSignatures = new long[2 * FIRST_CAPACITY];
+    private String[] keys = new String[FIRST_CAPACITY];
+    /** A {@link CompiledFilter}, or a {@link FilterList} when several share the key. */
+    private Object[] values = new Object[FIRST_CAPACITY];
+    private int size;
 
     void add(Set<String> keys, CompiledFilter filter) {
         for (String key : keys) {
-            byKey.merge(key, filter, KeyedFilters::joined);
+            int slot = find(key);
+            if (slot < 0) {
+                growIfFull();
+                occupy(freeSlot(key.hashCode()), key, filter);
+                size++;
+            } else {
+                values[slot] = joined(values[slot], filter);
+                hashesAndSignatures[2 * slot + 1] |= filter.typeSignature;
+            }
         }
     }
 
     void remove(Set<String> keys, CompiledFilter filter) {
         for (String key : keys) {
-            byKey.computeIfPresent(key, (same, entry) -> without(entry, filter));
+            int slot = find(key);
+            if (slot >= 0) {
+                Object rest = without(values[slot], filter);
+                if (rest == null) {
+                    vacate(slot);
+                    size--;
+                } else {
+                    occupy(slot, key, rest);
+                }
+            }
         }
     }
 
     boolean isEmpty() {
-        return byKey.isEmpty();
+        return size == 0;
     }
 
     void check(String key, EventMatches matches) {
-        Object entry = byKey.get(key);
-        if (entry instanceof CompiledFilter filter) {
-            matches.check(filter);
-        } else if (entry != null) {
-            matches.check((FilterList) entry);
+        int hash = key.hashCode();
+        long used = USED | (hash & 0xFFFF_FFFFL);
+        long eventSignature = matches.eventTypeSignature();
+        // an event without a type has no signature: let its candidates through, as the filters themselves do
+        long wanted = eventSignature == 0 ? TypeSignature.ANY : eventSignature;
+        int mask = keys.length - 1;
+        for (int slot = home(hash, mask); hashesAndSignatures[2 * slot] != 0; slot = (slot + 1) & mask) {
+            if (hashesAndSignatures[2 * slot] == used && (hashesAndSignatures[2 * slot + 1] & wanted) != 0
+                    && key.equals(keys[slot])) {
+                if (values[slot] instanceof CompiledFilter filter) {
+                    matches.check(filter);
+                } else {
+                    matches.check((FilterList) values[slot]);
+                }
+                return;
+            }
         }
     }
 
-    private static Object joined(Object entry, Object added) {
+    private int find(String key) {
+        int hash = key.hashCode();
+        int mask = keys.length - 1;
+        for (int slot = home(hash, mask); hashesAndSignatures[2 * slot] != 0; slot = (slot + 1) & mask) {
+            if ((int) hashesAndSignatures[2 * slot] == hash && key.equals(keys[slot])) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private int freeSlot(int hash) {
+        int mask = keys.length - 1;
+        int slot = home(hash, mask);
+        while (hashesAndSignatures[2 * slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        return slot;
+    }
+
+    private void occupy(int slot, String key, Object value) {
+        hashesAndSignatures[2 * slot] = USED | (key.hashCode() & 0xFFFF_FFFFL);
+        hashesAndSignatures[2 * slot + 1] = value instanceof FilterList list ? list.typeSignatures()
+                : ((CompiledFilter) value).typeSignature;
+        keys[slot] = key;
+        values[slot] = value;
+    }
+
+    /** Empties the slot and moves later entries of its probe run back, so that no lookup stops short of them. */
+    private void vacate(int slot) {
+        int mask = keys.length - 1;
+        int hole = slot;
+        for (int next = (slot + 1) & mask; hashesAndSignatures[2 * next] != 0; next = (next + 1) & mask) {
+            int home = home((int) hashesAndSignatures[2 * next], mask);
+            if (((next - home) & mask) >= ((next - hole) & mask)) {
+                hashesAndSignatures[2 * hole] = hashesAndSignatures[2 * next];
+                hashesAndSignatures[2 * hole + 1] = hashesAndSignatures[2 * next + 1];
+                keys[hole] = keys[next];
+                values[hole] = values[next];
+                hole = next;
+            }
+        }
+        hashesAndSignatures[2 * hole] = 0;
+        hashesAndSignatures[2 * hole + 1] = 0;
+        keys[hole] = null;
+        values[hole] = null;
+    }
+
+    /** Doubles the table before it is three quarters full, which keeps probe runs short. */
+    private void growIfFull() {
+        if (4 * (size + 1) <= 3 * keys.length) {
+            return;
+        }
+        String[] oldKeys = keys;
+        Object[] oldValues = values;
+        hashesAndSignatures = new long[4 * oldKeys.length];
+        keys = new String[2 * oldKeys.length];
+        values = new Object[2 * oldKeys.length];
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                occupy(freeSlot(oldKeys[i].hashCode()), oldKeys[i], oldValues[i]);
+            }
+        }
+    }
+
+    /** Fibonacci hashing: String hashes of similar keys differ in their low bits only. */
+    private static int home(int hash, int mask) {
+        int mixed = hash * 0x9E37_79B9;
+        return (mixed ^ (mixed >>> 16)) & mask;
+    }
+
+    private static Object joined(Object entry, CompiledFilter added) {
         FilterList list = entry instanceof FilterList several ? several : new FilterList((CompiledFilter) entry);
-        list.add((CompiledFilter) added);
+        list.add(added);
         return list;
     }
 

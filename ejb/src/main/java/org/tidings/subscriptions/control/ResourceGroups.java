@@ -18,7 +18,7 @@ import java.util.UUID;
 final class ResourceGroups {
 
     private final Map<UUID, Group> groups = new HashMap<>();
-    private final UriPrefixTree<Naming> uris = new UriPrefixTree<>();
+    private final UriPrefixTree<UriNaming> uris = new UriPrefixTree<>();
 
     /** Defines or redefines a group from normalized URIs; only the old definition's tree entries are replaced. */
     void define(UUID groupId, Set<String> prefixes, Set<String> members) {
@@ -26,8 +26,8 @@ final class ResourceGroups {
         unlink(group);
         group.prefixes = prefixes;
         group.members = members;
-        prefixes.forEach(prefix -> uris.computeIfAbsent(prefix, Naming::new).asPrefix.add(group));
-        members.forEach(member -> uris.computeIfAbsent(member, Naming::new).asMember.add(group));
+        prefixes.forEach(prefix -> uris.computeIfAbsent(prefix, UriNaming::new).add(group, true));
+        members.forEach(member -> uris.computeIfAbsent(member, UriNaming::new).add(group, false));
     }
 
     boolean undefine(UUID groupId) {
@@ -65,28 +65,22 @@ final class ResourceGroups {
         }
         List<Group> touched = new ArrayList<>(4);
         for (String uri : event.aboutUris()) {
-            uris.forEachPrefixOf(uri, (naming, length) -> {
-                addNew(touched, naming.asPrefix);
-                if (length == uri.length()) {
-                    addNew(touched, naming.asMember);
-                }
-            });
+            uris.forEachPrefixOf(uri, (naming, length) ->
+                    addNew(touched, naming, length == uri.length() ? naming.groups().length : naming.prefixCount()));
         }
         String prefix = event.invalidatedPrefix();
         if (prefix != null) {
-            uris.forEachStartingWith(prefix, naming -> {
-                addNew(touched, naming.asPrefix);
-                addNew(touched, naming.asMember);
-            });
-            uris.forEachPrefixOf(prefix, (naming, length) -> addNew(touched, naming.asPrefix));
+            uris.forEachStartingWith(prefix, naming -> addNew(touched, naming, naming.groups().length));
+            uris.forEachPrefixOf(prefix, (naming, length) -> addNew(touched, naming, naming.prefixCount()));
         }
         return touched;
     }
 
     /** An event touches a handful of groups, so a list searched by identity beats a hash set. */
-    private static void addNew(List<Group> touched, Postings<Group> found) {
-        for (int i = 0; i < found.size(); i++) {
-            Group group = found.get(i);
+    private static void addNew(List<Group> touched, UriNaming naming, int count) {
+        Group[] found = naming.groups();
+        for (int i = 0; i < count; i++) {
+            Group group = found[i];
             if (!touched.contains(group)) {
                 touched.add(group);
             }
@@ -101,9 +95,8 @@ final class ResourceGroups {
     }
 
     private void unname(String uri, Group group, boolean prefix) {
-        Naming naming = uris.get(uri);
-        if (naming != null && (prefix ? naming.asPrefix : naming.asMember).remove(group)
-                && naming.asPrefix.isEmpty() && naming.asMember.isEmpty()) {
+        UriNaming naming = uris.get(uri);
+        if (naming != null && naming.remove(group, prefix) && naming.isEmpty()) {
             uris.remove(uri);
         }
     }
@@ -124,11 +117,5 @@ final class ResourceGroups {
         Group(UUID id) {
             this.id = id;
         }
-    }
-
-    /** The groups that name one URI, as a prefix or as a member. */
-    private static final class Naming {
-        final Postings<Group> asPrefix = new Postings<>();
-        final Postings<Group> asMember = new Postings<>();
     }
 }

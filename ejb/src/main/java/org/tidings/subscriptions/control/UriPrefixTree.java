@@ -14,12 +14,17 @@ import java.util.function.Supplier;
  * their characters; a key with a whole origin ({@code scheme://authority/}) goes in its origin's own tree, found by
  * one hash lookup, so a walk skips the long run of shared and then scattered host characters that would cost a
  * cache miss per level in a tree of a million URIs. Keys without an origin ({@code mailto:ann},
- * {@code https://site}) share one tree. Not thread-safe: the owning index guards it.
+ * {@code https://site}) share one tree. Keys with an origin are also kept by hash ({@link PrefixTable}), which
+ * answers {@link #forEachPrefixOf}, the lookup of every event, without walking a tree. Not thread-safe: the owning
+ * index guards it.
  */
 final class UriPrefixTree<V> {
 
     private final RadixNode<V> withoutOrigin = new RadixNode<>("", 0, 0);
     private final Map<String, RadixNode<V>> byOrigin = new HashMap<>();
+    private final PrefixTable<V> withOriginByKey = new PrefixTable<>();
+    /** By origin, found with the hash built up along a text, so that no origin substring is made per lookup. */
+    private final PrefixTable<KeyLengths> keyLengthsByOrigin = new PrefixTable<>();
 
     V get(String key) {
         int origin = originLength(key);
@@ -35,6 +40,16 @@ final class UriPrefixTree<V> {
         RadixNode<V> node = RadixPaths.insert(root, key, Math.max(origin, 0));
         if (node.value == null) {
             node.value = create.get();
+            if (origin >= 0) {
+                withOriginByKey.put(key, node.value);
+                String originKey = key.substring(0, origin);
+                KeyLengths lengths = keyLengthsByOrigin.get(originKey, origin, originKey.hashCode());
+                if (lengths == null) {
+                    lengths = new KeyLengths();
+                    keyLengthsByOrigin.put(originKey, lengths);
+                }
+                lengths.added(key.length());
+            }
         }
         return node.value;
     }
@@ -48,6 +63,15 @@ final class UriPrefixTree<V> {
             return;
         }
         RadixPaths.clear(node, path);
+        if (origin >= 0) {
+            withOriginByKey.remove(key);
+            String originKey = key.substring(0, origin);
+            KeyLengths lengths = keyLengthsByOrigin.get(originKey, origin, originKey.hashCode());
+            lengths.removed(key.length());
+            if (lengths.lengths().length == 0) {
+                keyLengthsByOrigin.remove(originKey);
+            }
+        }
         if (root != withoutOrigin && root.value == null && root.childCount() == 0) {
             byOrigin.remove(key.substring(0, origin));
         }
@@ -60,9 +84,29 @@ final class UriPrefixTree<V> {
     void forEachPrefixOf(String text, ObjIntConsumer<V> action) {
         RadixPaths.forEachOnPath(withoutOrigin, text, 0, action);
         int origin = originLength(text);
-        RadixNode<V> root = origin < 0 || byOrigin.isEmpty() ? null : byOrigin.get(text.substring(0, origin));
-        if (root != null) {
-            RadixPaths.forEachOnPath(root, text, origin, action);
+        if (origin < 0) {
+            return;
+        }
+        int hash = 0;
+        int hashed = 0;
+        for (; hashed < origin; hashed++) {
+            hash = 31 * hash + text.charAt(hashed);
+        }
+        KeyLengths keyLengths = keyLengthsByOrigin.get(text, origin, hash);
+        if (keyLengths == null) {
+            return;
+        }
+        for (int length : keyLengths.lengths()) {
+            if (length > text.length()) {
+                return;
+            }
+            for (; hashed < length; hashed++) {
+                hash = 31 * hash + text.charAt(hashed);
+            }
+            V value = withOriginByKey.get(text, length, hash);
+            if (value != null) {
+                action.accept(value, length);
+            }
         }
     }
 
