@@ -129,7 +129,7 @@ class MatchingIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/subscriptions/" + expiring).status() == 404);
     }
 
-    // covers S2S-6, RUP-6 (index current on every instance)
+    // covers S2S-6, RUP-6, S2S-9 (index and source directory current on every instance)
     @Test
     void anotherInstanceSeesEveryChangeWithinOneSecond() throws Exception {
         String sink = api.createJmsSink("shared " + tag);
@@ -162,7 +162,21 @@ class MatchingIT {
                     "members", List.of())).status()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
                     .until(() -> matchesOn(other, changed).contains(byGroup));
+
+            // the source directory follows the same notices: a new source is accepted there, a deleted one refused
+            String source = Events.uniqueSource();
+            String sourceId = created(api.postJson("/api/sources", Map.of("name", "late " + tag, "uri", source)));
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> ingest(other, event(source, type, "mailto:" + tag + "@example.com")) == 202);
+            assertThat(api.delete("/api/sources/" + sourceId).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> ingest(other, event(source, type, "mailto:" + tag + "@example.com")) == 403);
         }
+    }
+
+    private static int ingest(AdminApi on, CloudEvent event) {
+        return on.post("/events", "application/cloudevents+json", Events.json(event).getBytes(StandardCharsets.UTF_8))
+                .status();
     }
 
     private List<String> matches(CloudEvent event) {

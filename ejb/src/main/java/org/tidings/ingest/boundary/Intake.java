@@ -16,7 +16,7 @@ import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.Resources;
 import org.tidings.platform.TidingsException;
-import org.tidings.sources.boundary.Sources;
+import org.tidings.sources.boundary.SourceDirectory;
 import org.tidings.subscriptions.boundary.Matching;
 
 /**
@@ -38,7 +38,7 @@ public class Intake {
     SinkQueues sinkQueues;
 
     @EJB
-    Sources sources;
+    SourceDirectory sources;
 
     @EJB
     Matching matching;
@@ -81,7 +81,7 @@ public class Intake {
 
     private void requireKnownSource(CloudEvent event) {
         String source = event.getSource().toString();
-        if (sources.byUri(source).isEmpty()) {
+        if (!sources.provisioned(source)) {
             throw new TidingsException(ErrorCode.UNKNOWN_SOURCE, "source " + source + " is not provisioned");
         }
     }

@@ -1,6 +1,7 @@
 package org.tidings.sources.boundary;
 
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
@@ -10,6 +11,8 @@ import java.util.UUID;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sources.entity.Source;
+import org.tidings.subscriptions.control.ChangeNotices;
+import org.tidings.subscriptions.entity.ChangeNotice;
 
 /** Provisioning of event sources. */
 @Stateless
@@ -17,6 +20,9 @@ public class Sources {
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
+
+    @Inject
+    ChangeNotices notices;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -26,6 +32,7 @@ public class Sources {
         }
         var source = new Source(name, uri, description, clock.instant());
         em.persist(source);
+        announce(source.id());
         return source;
     }
 
@@ -45,5 +52,10 @@ public class Sources {
 
     public void delete(UUID id) {
         em.remove(find(id));
+        announce(id);
+    }
+
+    private void announce(UUID id) {
+        notices.changed(new ChangeNotice(ChangeNotice.Kind.SOURCE, id));
     }
 }

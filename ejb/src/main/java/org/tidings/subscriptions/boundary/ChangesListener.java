@@ -1,8 +1,8 @@
 package org.tidings.subscriptions.boundary;
 
 import jakarta.ejb.ActivationConfigProperty;
-import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
+import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
@@ -13,7 +13,7 @@ import org.tidings.subscriptions.entity.ChangeNotice;
 
 /**
  * Every instance's non-durable subscription to {@code tidings.changes}: applies other instances' provisioning
- * changes to this instance's matching index. One session keeps notices in order. An instance that was down
+ * changes to this instance's in-memory views. One session keeps notices in order. An instance that was down
  * misses notices by design: it loads the whole index from the database when it starts.
  */
 @MessageDriven(activationConfig = {
@@ -33,13 +33,13 @@ import org.tidings.subscriptions.entity.ChangeNotice;
         @ActivationConfigProperty(propertyName = "retryInterval", propertyValue = "1000")})
 public class ChangesListener implements MessageListener {
 
-    @EJB
-    Matching matching;
+    @Inject
+    ChangeNotices notices;
 
     @Override
     public void onMessage(Message message) {
         try {
-            matching.refresh(new ChangeNotice(
+            notices.apply(new ChangeNotice(
                     ChangeNotice.Kind.valueOf(message.getStringProperty(ChangeNotices.KIND)),
                     UUID.fromString(message.getStringProperty(ChangeNotices.ID))));
         } catch (JMSException e) {

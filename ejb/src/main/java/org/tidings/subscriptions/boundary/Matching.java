@@ -97,6 +97,9 @@ public class Matching {
                     put(subscription);
                 }
             }
+            case SOURCE -> {
+                // sources are the SourceDirectory's
+            }
             case GROUP -> {
                 ResourceGroup group = em.find(ResourceGroup.class, notice.id());
                 if (group == null) {

@@ -11,11 +11,12 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.platform.Resources;
+import org.tidings.sources.boundary.SourceDirectory;
 import org.tidings.subscriptions.boundary.Matching;
 import org.tidings.subscriptions.entity.ChangeNotice;
 
 /**
- * Tells every instance's matching index that a subscription or group changed. The notice goes on the
+ * Tells every instance that a source, subscription or group changed. The notice goes on the
  * {@code tidings.changes} topic inside the changing transaction (so it exists only if the change commits), and
  * this instance applies it as soon as the transaction has committed, before the admin call returns.
  */
@@ -39,6 +40,9 @@ public class ChangeNotices {
     @EJB
     Matching matching;
 
+    @EJB
+    SourceDirectory sources;
+
     public void changed(ChangeNotice notice) {
         var message = jms.createMessage();
         try {
@@ -51,7 +55,16 @@ public class ChangeNotices {
         committed.fire(notice);
     }
 
+    /** Brings this instance's in-memory views up to date with one committed change. */
+    public void apply(ChangeNotice notice) {
+        if (notice.kind() == ChangeNotice.Kind.SOURCE) {
+            sources.refresh(notice.id());
+        } else {
+            matching.refresh(notice);
+        }
+    }
+
     void applyHere(@Observes(during = TransactionPhase.AFTER_SUCCESS) ChangeNotice notice) {
-        matching.refresh(notice);
+        apply(notice);
     }
 }
