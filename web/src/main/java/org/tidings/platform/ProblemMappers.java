@@ -18,6 +18,11 @@ public final class ProblemMappers {
     private ProblemMappers() {
     }
 
+    private static Response brokerUnavailable() {
+        return Problem.of(ErrorCode.BROKER_UNAVAILABLE, "the message broker cannot be reached; nothing was accepted, "
+                + "retry later");
+    }
+
     @Provider
     public static class Domain implements ExceptionMapper<TidingsException> {
         @Override
@@ -80,8 +85,7 @@ public final class ProblemMappers {
                 }
                 if (BrokerFailures.isBrokerFailure(t)) {
                     LOG.log(Level.WARNING, "broker unavailable: {0}", t.toString());
-                    return Problem.of(ErrorCode.BROKER_UNAVAILABLE, "the message broker cannot be reached; "
-                            + "nothing was accepted, retry later");
+                    return brokerUnavailable();
                 }
             }
             LOG.log(Level.SEVERE, "unexpected failure", e);
@@ -94,8 +98,7 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(RuntimeException e) {
             if (BrokerFailures.isBrokerFailure(e)) {
-                return Problem.of(ErrorCode.BROKER_UNAVAILABLE, "the message broker cannot be reached; "
-                        + "nothing was accepted, retry later");
+                return brokerUnavailable();
             }
             LOG.log(Level.SEVERE, "unexpected failure", e);
             return Problem.of(ErrorCode.INTERNAL_ERROR, "unexpected failure; see the server log");
