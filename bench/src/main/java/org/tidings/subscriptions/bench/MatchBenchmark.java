@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -18,60 +19,105 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.tidings.subscriptions.control.SubscriptionIndex;
 
 /**
  * Matches per second ({@link #throughput}) and per-event latency ({@link #latency}) of
- * {@link SubscriptionIndex#match} on one thread, for 1k to 1M subscriptions of the {@link Workload} mix. Events are
- * pre-built CloudEvents, so the measured cost includes normalizing each event's subject and URIs.
+ * {@link SubscriptionIndex#match} on one thread, for 1k to 1M subscriptions of the {@link Workload} mix. The
+ * measured cost includes normalizing each event's subject, source and URIs.
+ * <p>
+ * Where the events come from ({@code events}):
+ * <ul>
+ * <li>{@code fresh}: as in the pipeline, each event is built just before it is matched (the events MDB decodes a
+ * message, then matches it). Events are built in batches of {@value #BATCH}, outside the measured time, from one
+ * endless random stream, so no event repeats.</li>
+ * <li>{@code pooled}: 65,536 events are built once and cycled. This also measures fetching each event from
+ * memory: a pool of tens of megabytes stays in the CPU's last-level cache beside a small index and is pushed out
+ * of it by a large one, which makes the large index look slower for a reason no pipeline has.</li>
+ * </ul>
+ * The fork runs with transparent huge pages, as {@code run.sh} and the Docker image run Tidings (see README).
  */
 @State(Scope.Benchmark)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
-@Warmup(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+UseTransparentHugePages"})
+@Warmup(iterations = 8, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class MatchBenchmark {
 
-    private static final int EVENTS = 1 << 16;
+    static final int BATCH = 256;
+    private static final int POOL = 1 << 16;
 
     @Param({"1000", "10000", "100000", "1000000"})
     public int subscriptions;
 
+    @Param({"fresh", "pooled"})
+    public String events;
+
+    private Workload workload;
     private SubscriptionIndex index;
-    private CloudEvent[] events;
-    private int next;
+    private SplittableRandom random;
+    private CloudEvent[] pool;
+    private int poolNext;
+    private CloudEvent[] batch;
+    private int batchNext;
 
     @Setup(Level.Trial)
     public void build() {
-        Workload workload = new Workload(subscriptions);
+        workload = new Workload(subscriptions);
         index = workload.fill(new SubscriptionIndex(), 1);
-        SplittableRandom random = new SplittableRandom(2);
-        events = new CloudEvent[EVENTS];
-        long matched = 0;
-        for (int i = 0; i < EVENTS; i++) {
-            events[i] = workload.event(random);
-            matched += index.match(events[i]).size();
+        random = new SplittableRandom(2);
+        batch = new CloudEvent[BATCH];
+        if ("pooled".equals(events)) {
+            pool = new CloudEvent[POOL];
+            for (int i = 0; i < POOL; i++) {
+                pool[i] = workload.event(random);
+            }
         }
-        System.out.printf("%n%,d subscriptions, %.2f matches per event%n", index.size(), (double) matched / EVENTS);
+        long matched = 0;
+        for (int i = 0; i < POOL; i++) {
+            matched += index.match(workload.event(new SplittableRandom(i))).size();
+        }
+        System.out.printf("%n%,d subscriptions, %.2f matches per event%n", index.size(), (double) matched / POOL);
+        batchNext = BATCH;
+        // as in a long-running server, the index is measured after it has settled in the old generation
+        System.gc();
     }
 
+    /** Fills the next batch (fresh: newly built events; pooled: the pool's next ones), outside the measured time. */
+    @Setup(Level.Invocation)
+    public void nextEvents() {
+        if (batchNext < BATCH) {
+            return;
+        }
+        for (int i = 0; i < BATCH; i++) {
+            if (pool == null) {
+                batch[i] = workload.event(random);
+            } else {
+                batch[i] = pool[poolNext];
+                poolNext = (poolNext + 1) & (POOL - 1);
+            }
+        }
+        batchNext = 0;
+    }
+
+    /** Events matched per second: one invocation matches a whole batch. */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public List<UUID> throughput() {
-        return matchNext();
+    @OperationsPerInvocation(BATCH)
+    public void throughput(Blackhole matches) {
+        for (CloudEvent event : batch) {
+            matches.consume(index.match(event));
+        }
+        batchNext = BATCH;
     }
 
+    /** The latency of matching one event, sampled. */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public List<UUID> latency() {
-        return matchNext();
-    }
-
-    private List<UUID> matchNext() {
-        CloudEvent event = events[next];
-        next = (next + 1) & (EVENTS - 1);
-        return index.match(event);
+        return index.match(batch[batchNext++]);
     }
 }

@@ -71,7 +71,7 @@ final class AnchorIndex {
             bySubjectPrefix.forEachPrefixOf(subject, (postings, length) -> matches.check(postings));
         }
         for (ResourceGroups.Group group : touchedGroups) {
-            matches.check(group.subscribers);
+            matches.check(group);
         }
         if (!byDomain.isEmpty() && event.domain() != null) {
             byDomain.check(event.domain(), matches);

@@ -18,7 +18,7 @@ final class EventKeys {
     private final String invalidatedPrefix;
     // derived on first use: most events need only some of them, and an EventKeys stays on one thread
     private List<String> typeNamespaces;
-    private long typeSignature;
+    private long[] typeMasks;
     private String domain;
     private List<String> parentDomains;
 
@@ -53,11 +53,11 @@ final class EventKeys {
     }
 
     /** See {@link TypeSignature#ofEventType}. */
-    long typeSignature() {
-        if (typeSignature == 0) {
-            typeSignature = TypeSignature.ofEventType(type);
+    long[] typeMasks() {
+        if (typeMasks == null) {
+            typeMasks = TypeSignature.ofEventType(type);
         }
-        return typeSignature;
+        return typeMasks;
     }
 
     String source() {

@@ -40,7 +40,7 @@ final class EventMatches {
             }
         }
         for (int i = 0; i < listed.checkedCount(); i++) {
-            if (listed.mayMatch(i, event.typeSignature())) {
+            if (listed.mayMatch(i, event.typeMasks())) {
                 check(listed.checkedAt(i));
             }
         }
@@ -53,8 +53,8 @@ final class EventMatches {
         }
     }
 
-    long eventTypeSignature() {
-        return event.typeSignature();
+    long[] eventTypeMasks() {
+        return event.typeMasks();
     }
 
     List<UUID> ids() {

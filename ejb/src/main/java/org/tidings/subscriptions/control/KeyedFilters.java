@@ -20,9 +20,11 @@ final class KeyedFilters {
 
     /** Per slot, side by side: USED | the key's hash (0 when empty), then its filters' type signatures ORed. */
     private long[] hashesAndSignatures = new long[2 * FIRST_CAPACITY];
-    private String[] keys = new String[FIRST_CAPACITY];
-    /** A {@link CompiledFilter}, or a {@link FilterList} when several share the key. */
-    private Object[] values = new Object[FIRST_CAPACITY];
+    /**
+     * Per slot, side by side: the key, then a {@link CompiledFilter}, or a {@link FilterList} when several share
+     * the key. One array rather than two, so that a hit finds its value on the cache line of its key.
+     */
+    private Object[] entries = new Object[2 * FIRST_CAPACITY];
     private int size;
 
     void add(Set<String> keys, CompiledFilter filter) {
@@ -33,7 +35,7 @@ final class KeyedFilters {
                 occupy(freeSlot(key.hashCode()), key, filter);
                 size++;
             } else {
-                values[slot] = joined(values[slot], filter);
+                entries[2 * slot + 1] = joined(entries[2 * slot + 1], filter);
                 hashesAndSignatures[2 * slot + 1] |= filter.typeSignature;
             }
         }
@@ -43,7 +45,7 @@ final class KeyedFilters {
         for (String key : keys) {
             int slot = find(key);
             if (slot >= 0) {
-                Object rest = without(values[slot], filter);
+                Object rest = without(entries[2 * slot + 1], filter);
                 if (rest == null) {
                     vacate(slot);
                     size--;
@@ -61,17 +63,16 @@ final class KeyedFilters {
     void check(String key, EventMatches matches) {
         int hash = key.hashCode();
         long used = USED | (hash & 0xFFFF_FFFFL);
-        long eventSignature = matches.eventTypeSignature();
-        // an event without a type has no signature: let its candidates through, as the filters themselves do
-        long wanted = eventSignature == 0 ? TypeSignature.ANY : eventSignature;
-        int mask = keys.length - 1;
+        long[] eventTypeMasks = matches.eventTypeMasks();
+        int mask = capacity() - 1;
         for (int slot = home(hash, mask); hashesAndSignatures[2 * slot] != 0; slot = (slot + 1) & mask) {
-            if (hashesAndSignatures[2 * slot] == used && (hashesAndSignatures[2 * slot + 1] & wanted) != 0
-                    && key.equals(keys[slot])) {
-                if (values[slot] instanceof CompiledFilter filter) {
+            if (hashesAndSignatures[2 * slot] == used
+                    && TypeSignature.mayAccept(hashesAndSignatures[2 * slot + 1], eventTypeMasks)
+                    && key.equals(entries[2 * slot])) {
+                if (entries[2 * slot + 1] instanceof CompiledFilter filter) {
                     matches.check(filter);
                 } else {
-                    matches.check((FilterList) values[slot]);
+                    matches.check((FilterList) entries[2 * slot + 1]);
                 }
                 return;
             }
@@ -80,17 +81,21 @@ final class KeyedFilters {
 
     private int find(String key) {
         int hash = key.hashCode();
-        int mask = keys.length - 1;
+        int mask = capacity() - 1;
         for (int slot = home(hash, mask); hashesAndSignatures[2 * slot] != 0; slot = (slot + 1) & mask) {
-            if ((int) hashesAndSignatures[2 * slot] == hash && key.equals(keys[slot])) {
+            if ((int) hashesAndSignatures[2 * slot] == hash && key.equals(entries[2 * slot])) {
                 return slot;
             }
         }
         return -1;
     }
 
+    private int capacity() {
+        return entries.length / 2;
+    }
+
     private int freeSlot(int hash) {
-        int mask = keys.length - 1;
+        int mask = capacity() - 1;
         int slot = home(hash, mask);
         while (hashesAndSignatures[2 * slot] != 0) {
             slot = (slot + 1) & mask;
@@ -102,43 +107,42 @@ final class KeyedFilters {
         hashesAndSignatures[2 * slot] = USED | (key.hashCode() & 0xFFFF_FFFFL);
         hashesAndSignatures[2 * slot + 1] = value instanceof FilterList list ? list.typeSignatures()
                 : ((CompiledFilter) value).typeSignature;
-        keys[slot] = key;
-        values[slot] = value;
+        entries[2 * slot] = key;
+        entries[2 * slot + 1] = value;
     }
 
     /** Empties the slot and moves later entries of its probe run back, so that no lookup stops short of them. */
     private void vacate(int slot) {
-        int mask = keys.length - 1;
+        int mask = capacity() - 1;
         int hole = slot;
         for (int next = (slot + 1) & mask; hashesAndSignatures[2 * next] != 0; next = (next + 1) & mask) {
             int home = home((int) hashesAndSignatures[2 * next], mask);
             if (((next - home) & mask) >= ((next - hole) & mask)) {
                 hashesAndSignatures[2 * hole] = hashesAndSignatures[2 * next];
                 hashesAndSignatures[2 * hole + 1] = hashesAndSignatures[2 * next + 1];
-                keys[hole] = keys[next];
-                values[hole] = values[next];
+                entries[2 * hole] = entries[2 * next];
+                entries[2 * hole + 1] = entries[2 * next + 1];
                 hole = next;
             }
         }
         hashesAndSignatures[2 * hole] = 0;
         hashesAndSignatures[2 * hole + 1] = 0;
-        keys[hole] = null;
-        values[hole] = null;
+        entries[2 * hole] = null;
+        entries[2 * hole + 1] = null;
     }
 
     /** Doubles the table before it is three quarters full, which keeps probe runs short. */
     private void growIfFull() {
-        if (4 * (size + 1) <= 3 * keys.length) {
+        if (4 * (size + 1) <= 3 * capacity()) {
             return;
         }
-        String[] oldKeys = keys;
-        Object[] oldValues = values;
-        hashesAndSignatures = new long[4 * oldKeys.length];
-        keys = new String[2 * oldKeys.length];
-        values = new Object[2 * oldKeys.length];
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != null) {
-                occupy(freeSlot(oldKeys[i].hashCode()), oldKeys[i], oldValues[i]);
+        Object[] old = entries;
+        hashesAndSignatures = new long[2 * old.length];
+        entries = new Object[2 * old.length];
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != null) {
+                String key = (String) old[i];
+                occupy(freeSlot(key.hashCode()), key, old[i + 1]);
             }
         }
     }

@@ -1,37 +1,46 @@
 package org.tidings.subscriptions.control;
 
 /**
- * The keys of a {@link UriPrefixTree} that have an origin, by hash, with the lengths each origin's keys come in:
- * the keys that are prefixes of a text are then found by hashing the text's prefixes of those lengths, a few
- * independent lookups, instead of a walk down a radix tree whose every level is a chain of cache misses (node,
- * its characters, its children) once a million subscriptions push the tree out of the CPU cache. Prefix hashes
- * are String hashes, built up along the text, so no substring is made. Open addressing with linear probing, the
- * keys' hashes in an array of their own; a text prefix is compared with a key only when their hashes agree.
- * Not thread-safe: the owning tree guards it.
+ * The keys of a {@link UriPrefixTree} that have an origin, by hash: the keys that are prefixes of a text are found
+ * by hashing each of the text's prefixes, the hash built up along the text so that no substring is made, instead
+ * of a walk down a radix tree whose every level is a chain of cache misses (node, its characters, its children)
+ * once a million subscriptions push the tree out of the CPU cache.
+ * <p>
+ * Most of a text's prefixes are no key, so a small Bloom filter of the keys' hashes ({@link #mayContain}), a few
+ * bits per key in one array that stays in the cache, turns nearly all of them away before the table is touched.
+ * Bloom filters cannot forget a key; a removed key's bits stay set, which costs only a wasted lookup, until the
+ * filter is rebuilt once as many keys were removed as the table holds. The table itself: open addressing with
+ * linear probing, the keys' hashes in an array of their own; a text prefix is compared with a key only when their
+ * hashes agree. Not thread-safe: the owning tree guards it.
  */
 final class PrefixTable<V> {
 
     private static final int FIRST_CAPACITY = 8;
     /** Marks a used slot, so that a key whose hash is 0 still differs from an empty slot. */
     private static final long USED = 1L << 32;
+    /** Bloom filter bits per table slot: 8 to 16 per key at the table's load, a few percent false positives. */
+    private static final int BLOOM_BITS_PER_SLOT = 8;
 
     private long[] hashes = new long[FIRST_CAPACITY];
-    private String[] keys = new String[FIRST_CAPACITY];
-    private Object[] values = new Object[FIRST_CAPACITY];
+    /** Per slot, side by side: the key, then its value, so that a hit finds its value on its key's cache line. */
+    private Object[] entries = new Object[2 * FIRST_CAPACITY];
+    private long[] bloom = new long[FIRST_CAPACITY * BLOOM_BITS_PER_SLOT / 64];
     private int size;
+    private int removedSinceBloom;
 
     void put(String key, V value) {
         int slot = find(key, key.length(), key.hashCode());
         if (slot < 0) {
-            if (4 * (size + 1) > 3 * keys.length) {
+            if (4 * (size + 1) > 3 * capacity()) {
                 grow();
             }
             slot = freeSlot(key.hashCode());
             size++;
+            remember(key.hashCode());
         }
         hashes[slot] = USED | (key.hashCode() & 0xFFFF_FFFFL);
-        keys[slot] = key;
-        values[slot] = value;
+        entries[2 * slot] = key;
+        entries[2 * slot + 1] = value;
     }
 
     void remove(String key) {
@@ -40,43 +49,66 @@ final class PrefixTable<V> {
             return;
         }
         size--;
-        int mask = keys.length - 1;
+        int mask = capacity() - 1;
         int hole = slot;
         // moves later entries of the probe run back, so that no lookup stops short of them
         for (int next = (slot + 1) & mask; hashes[next] != 0; next = (next + 1) & mask) {
             int home = home((int) hashes[next], mask);
             if (((next - home) & mask) >= ((next - hole) & mask)) {
                 hashes[hole] = hashes[next];
-                keys[hole] = keys[next];
-                values[hole] = values[next];
+                entries[2 * hole] = entries[2 * next];
+                entries[2 * hole + 1] = entries[2 * next + 1];
                 hole = next;
             }
         }
         hashes[hole] = 0;
-        keys[hole] = null;
-        values[hole] = null;
+        entries[2 * hole] = null;
+        entries[2 * hole + 1] = null;
+        if (++removedSinceBloom > Math.max(size, FIRST_CAPACITY)) {
+            rebuildBloom();
+        }
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /**
+     * False if no key has this String hash; true if one may. Two bits in one 64-bit word, so one memory access.
+     */
+    boolean mayContain(int hash) {
+        long mixed = hash * 0x9E37_79B9_7F4A_7C15L;
+        long bits = 1L << (mixed >>> 58) | 1L << ((mixed >>> 52) & 63);
+        return (bloom[(int) (mixed >>> 20) & (bloom.length - 1)] & bits) == bits;
     }
 
     /** The value of the key equal to the text's first {@code length} characters, whose String hash is given. */
     @SuppressWarnings("unchecked")
     V get(String text, int length, int hash) {
         int slot = find(text, length, hash);
-        return slot < 0 ? null : (V) values[slot];
+        return slot < 0 ? null : (V) entries[2 * slot + 1];
     }
 
     private int find(String text, int length, int hash) {
         long used = USED | (hash & 0xFFFF_FFFFL);
-        int mask = keys.length - 1;
+        int mask = capacity() - 1;
         for (int slot = home(hash, mask); hashes[slot] != 0; slot = (slot + 1) & mask) {
-            if (hashes[slot] == used && keys[slot].length() == length && text.startsWith(keys[slot])) {
-                return slot;
+            if (hashes[slot] == used) {
+                String key = (String) entries[2 * slot];
+                if (key.length() == length && text.startsWith(key)) {
+                    return slot;
+                }
             }
         }
         return -1;
     }
 
+    private int capacity() {
+        return hashes.length;
+    }
+
     private int freeSlot(int hash) {
-        int mask = keys.length - 1;
+        int mask = capacity() - 1;
         int slot = home(hash, mask);
         while (hashes[slot] != 0) {
             slot = (slot + 1) & mask;
@@ -85,19 +117,35 @@ final class PrefixTable<V> {
     }
 
     private void grow() {
-        String[] oldKeys = keys;
-        Object[] oldValues = values;
-        hashes = new long[2 * oldKeys.length];
-        keys = new String[2 * oldKeys.length];
-        values = new Object[2 * oldKeys.length];
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != null) {
-                int slot = freeSlot(oldKeys[i].hashCode());
-                hashes[slot] = USED | (oldKeys[i].hashCode() & 0xFFFF_FFFFL);
-                keys[slot] = oldKeys[i];
-                values[slot] = oldValues[i];
+        Object[] old = entries;
+        hashes = new long[old.length];
+        entries = new Object[2 * old.length];
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != null) {
+                String key = (String) old[i];
+                int slot = freeSlot(key.hashCode());
+                hashes[slot] = USED | (key.hashCode() & 0xFFFF_FFFFL);
+                entries[2 * slot] = key;
+                entries[2 * slot + 1] = old[i + 1];
             }
         }
+        rebuildBloom();
+    }
+
+    /** A filter sized for the table, holding the keys present now: removed keys' stale bits are gone. */
+    private void rebuildBloom() {
+        bloom = new long[capacity() * BLOOM_BITS_PER_SLOT / 64];
+        removedSinceBloom = 0;
+        for (int i = 0; i < entries.length; i += 2) {
+            if (entries[i] != null) {
+                remember(entries[i].hashCode());
+            }
+        }
+    }
+
+    private void remember(int hash) {
+        long mixed = hash * 0x9E37_79B9_7F4A_7C15L;
+        bloom[(int) (mixed >>> 20) & (bloom.length - 1)] |= 1L << (mixed >>> 58) | 1L << ((mixed >>> 52) & 63);
     }
 
     /** Fibonacci hashing: String hashes of similar keys differ in their low bits only. */

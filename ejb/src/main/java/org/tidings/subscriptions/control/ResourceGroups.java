@@ -43,13 +43,13 @@ final class ResourceGroups {
     }
 
     void subscribe(UUID groupId, CompiledFilter filter) {
-        groups.computeIfAbsent(groupId, Group::new).subscribers.add(filter);
+        groups.computeIfAbsent(groupId, Group::new).add(filter);
     }
 
     void unsubscribe(UUID groupId, CompiledFilter filter) {
         Group group = groups.get(groupId);
         if (group != null) {
-            group.subscribers.remove(filter);
+            group.remove(filter);
             dropIfUnused(group);
         }
     }
@@ -102,15 +102,17 @@ final class ResourceGroups {
     }
 
     private void dropIfUnused(Group group) {
-        if (group.prefixes == null && group.subscribers.isEmpty()) {
+        if (group.prefixes == null && group.isEmpty()) {
             groups.remove(group.id);
         }
     }
 
-    /** A group's definition (null prefixes and members while undefined) and the subscriptions anchored on it. */
-    static final class Group {
+    /**
+     * A group's definition (null prefixes and members while undefined) and, being a {@link FilterList}, the
+     * subscriptions anchored on it: an event that touches the group finds them without loading another object.
+     */
+    static final class Group extends FilterList {
         final UUID id;
-        final FilterList subscribers = new FilterList();
         Set<String> prefixes;
         Set<String> members;
 

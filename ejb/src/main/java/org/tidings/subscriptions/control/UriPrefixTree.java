@@ -15,16 +15,15 @@ import java.util.function.Supplier;
  * one hash lookup, so a walk skips the long run of shared and then scattered host characters that would cost a
  * cache miss per level in a tree of a million URIs. Keys without an origin ({@code mailto:ann},
  * {@code https://site}) share one tree. Keys with an origin are also kept by hash ({@link PrefixTable}), which
- * answers {@link #forEachPrefixOf}, the lookup of every event, without walking a tree. Not thread-safe: the owning
- * index guards it.
+ * answers {@link #forEachPrefixOf}, the lookup of every event, without walking a tree: each prefix of the text from
+ * its origin on is tested against the table's Bloom filter, and only the few that pass are looked up. Not
+ * thread-safe: the owning index guards it.
  */
 final class UriPrefixTree<V> {
 
     private final RadixNode<V> withoutOrigin = new RadixNode<>("", 0, 0);
     private final Map<String, RadixNode<V>> byOrigin = new HashMap<>();
     private final PrefixTable<V> withOriginByKey = new PrefixTable<>();
-    /** By origin, found with the hash built up along a text, so that no origin substring is made per lookup. */
-    private final PrefixTable<KeyLengths> keyLengthsByOrigin = new PrefixTable<>();
 
     V get(String key) {
         int origin = originLength(key);
@@ -42,13 +41,6 @@ final class UriPrefixTree<V> {
             node.value = create.get();
             if (origin >= 0) {
                 withOriginByKey.put(key, node.value);
-                String originKey = key.substring(0, origin);
-                KeyLengths lengths = keyLengthsByOrigin.get(originKey, origin, originKey.hashCode());
-                if (lengths == null) {
-                    lengths = new KeyLengths();
-                    keyLengthsByOrigin.put(originKey, lengths);
-                }
-                lengths.added(key.length());
             }
         }
         return node.value;
@@ -65,12 +57,6 @@ final class UriPrefixTree<V> {
         RadixPaths.clear(node, path);
         if (origin >= 0) {
             withOriginByKey.remove(key);
-            String originKey = key.substring(0, origin);
-            KeyLengths lengths = keyLengthsByOrigin.get(originKey, origin, originKey.hashCode());
-            lengths.removed(key.length());
-            if (lengths.lengths().length == 0) {
-                keyLengthsByOrigin.remove(originKey);
-            }
         }
         if (root != withoutOrigin && root.value == null && root.childCount() == 0) {
             byOrigin.remove(key.substring(0, origin));
@@ -84,28 +70,21 @@ final class UriPrefixTree<V> {
     void forEachPrefixOf(String text, ObjIntConsumer<V> action) {
         RadixPaths.forEachOnPath(withoutOrigin, text, 0, action);
         int origin = originLength(text);
-        if (origin < 0) {
+        if (origin < 0 || withOriginByKey.isEmpty()) {
             return;
         }
+        // a key with an origin is at least as long as it: hash the origin, then test each longer prefix
         int hash = 0;
-        int hashed = 0;
-        for (; hashed < origin; hashed++) {
-            hash = 31 * hash + text.charAt(hashed);
+        for (int i = 0; i < origin - 1; i++) {
+            hash = 31 * hash + text.charAt(i);
         }
-        KeyLengths keyLengths = keyLengthsByOrigin.get(text, origin, hash);
-        if (keyLengths == null) {
-            return;
-        }
-        for (int length : keyLengths.lengths()) {
-            if (length > text.length()) {
-                return;
-            }
-            for (; hashed < length; hashed++) {
-                hash = 31 * hash + text.charAt(hashed);
-            }
-            V value = withOriginByKey.get(text, length, hash);
-            if (value != null) {
-                action.accept(value, length);
+        for (int length = origin; length <= text.length(); length++) {
+            hash = 31 * hash + text.charAt(length - 1);
+            if (withOriginByKey.mayContain(hash)) {
+                V value = withOriginByKey.get(text, length, hash);
+                if (value != null) {
+                    action.accept(value, length);
+                }
             }
         }
     }
