@@ -9,7 +9,8 @@ import java.util.UUID;
  * hit; those keep their subscription ids in an array of their own, so a match copies ids
  * from one cache line after another without loading the filters. The rest are checked one by one, after a look
  * at their type signatures, kept side by side, has set most of them aside unloaded. Plain arrays,
- * one slot per entry, keep a million keys small; removal scans this key's entries only. Not thread-safe: the
+ * one slot per entry, keep a million keys small; removal scans this key's entries only. A resource group is a
+ * list of this kind itself ({@link ResourceGroups.Group}), one object fewer per touched group. Not thread-safe: the
  * owning index guards it.
  */
 class FilterList {

@@ -77,9 +77,9 @@ final class PrefixTable<V> {
      * False if no key has this String hash; true if one may. Two bits in one 64-bit word, so one memory access.
      */
     boolean mayContain(int hash) {
-        long mixed = hash * 0x9E37_79B9_7F4A_7C15L;
-        long bits = 1L << (mixed >>> 58) | 1L << ((mixed >>> 52) & 63);
-        return (bloom[(int) (mixed >>> 20) & (bloom.length - 1)] & bits) == bits;
+        long mixed = mixed(hash);
+        long bits = bloomBits(mixed);
+        return (bloom[bloomWord(mixed)] & bits) == bits;
     }
 
     /** The value of the key equal to the text's first {@code length} characters, whose String hash is given. */
@@ -144,8 +144,21 @@ final class PrefixTable<V> {
     }
 
     private void remember(int hash) {
-        long mixed = hash * 0x9E37_79B9_7F4A_7C15L;
-        bloom[(int) (mixed >>> 20) & (bloom.length - 1)] |= 1L << (mixed >>> 58) | 1L << ((mixed >>> 52) & 63);
+        long mixed = mixed(hash);
+        bloom[bloomWord(mixed)] |= bloomBits(mixed);
+    }
+
+    /** Spreads a String hash over 64 bits: its word in the Bloom filter and its two bits there come from it. */
+    private static long mixed(int hash) {
+        return hash * 0x9E37_79B9_7F4A_7C15L;
+    }
+
+    private int bloomWord(long mixed) {
+        return (int) (mixed >>> 20) & (bloom.length - 1);
+    }
+
+    private static long bloomBits(long mixed) {
+        return 1L << (mixed >>> 58) | 1L << ((mixed >>> 52) & 63);
     }
 
     /** Fibonacci hashing: String hashes of similar keys differ in their low bits only. */
