@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** What an administrator's tool or a source's HTTP client does: JSON over HTTP on loopback. */
@@ -61,6 +62,18 @@ public final class AdminApi {
 
     public String subscribe(String sinkId, Map<String, Object> filter) {
         return created(postJson("/api/subscriptions", Map.of("sinkId", sinkId, "filter", filter)));
+    }
+
+    /** A provisioned source (its URI), a JMS sink and a subscription of that sink to one event type. */
+    public record Route(String source, String sink, String subscription) {
+    }
+
+    /** Provisions a new source, a JMS sink, and a subscription of the sink to the type: the usual test setup. */
+    public Route route(String sourceName, String sinkName, String type) {
+        String source = Events.uniqueSource();
+        createSource(sourceName, source);
+        String sink = createJmsSink(sinkName);
+        return new Route(source, sink, subscribe(sink, Map.of("types", List.of(type))));
     }
 
     private static String created(Reply reply) {

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -30,10 +28,9 @@ class BrokerOutageIT {
     @Test
     void ingestAnswers503WhileTheBrokerIsDownAndNothingIsHalfWritten() throws Exception {
         var api = new AdminApi(TestEnvironment.baseUrl());
-        String source = Events.uniqueSource();
-        api.createSource("mail store", source);
-        String sink = api.createJmsSink("notifier");
-        api.subscribe(sink, Map.of("types", List.of(TYPE)));
+        var route = api.route("mail store", "notifier", TYPE);
+        String source = route.source();
+        String sink = route.sink();
         String queue = "tidings.sink." + sink;
 
         CloudEvent before = Events.event(source, TYPE, "mailto:ann@example.com");

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,10 +59,10 @@ class PayaraServerEarIT {
     @Test
     @Order(1)
     void jmsEventReachesTheSubscribedSinkWithItsSubscriptionId() {
-        String source = Events.uniqueSource();
-        api.createSource("mail store", source);
-        String sink = api.createJmsSink("inbox notifier");
-        String subscription = api.subscribe(sink, Map.of("types", List.of(NEW_MAIL)));
+        var route = api.route("mail store", "inbox notifier", NEW_MAIL);
+        String source = route.source();
+        String sink = route.sink();
+        String subscription = route.subscription();
         CloudEvent event = Events.event(source, NEW_MAIL, "mailto:ann@example.com");
 
         try (var messaging = Messaging.asSource()) {
@@ -79,10 +78,10 @@ class PayaraServerEarIT {
     @Test
     @Order(2)
     void httpEventIsAcceptedAndRoutedToTheSink() {
-        String source = Events.uniqueSource();
-        api.createSource("web origin", source);
-        String sink = api.createJmsSink("cache");
-        String subscription = api.subscribe(sink, Map.of("types", List.of("org.example.web.ResourceChanged")));
+        var route = api.route("web origin", "cache", "org.example.web.ResourceChanged");
+        String source = route.source();
+        String sink = route.sink();
+        String subscription = route.subscription();
         CloudEvent event = Events.event(source, "org.example.web.ResourceChanged", "https://www.example.com/a");
 
         var reply = api.post("/events", "application/cloudevents+json",

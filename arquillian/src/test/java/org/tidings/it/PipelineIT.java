@@ -58,10 +58,10 @@ class PipelineIT {
     // covers CARD-3, S2S-3
     @Test
     void httpEventIsAcceptedOnceQueuedAndRouted() {
-        String source = Events.uniqueSource();
-        api.createSource("web origin", source);
-        String sink = api.createJmsSink("cache");
-        String subscription = api.subscribe(sink, Map.of("types", List.of("org.example.web.ResourceChanged")));
+        var route = api.route("web origin", "cache", "org.example.web.ResourceChanged");
+        String source = route.source();
+        String sink = route.sink();
+        String subscription = route.subscription();
         CloudEvent event = Events.event(source, "org.example.web.ResourceChanged", "https://www.example.com/a");
 
         var reply = api.post("/events", "application/cloudevents+json", Events.json(event).getBytes(StandardCharsets.UTF_8));
@@ -77,10 +77,9 @@ class PipelineIT {
     // covers CARD-4, S2S-6
     @Test
     void eventThatMatchesNoSubscriptionProducesNothing() {
-        String source = Events.uniqueSource();
-        api.createSource("presence server", source);
-        String sink = api.createJmsSink("buddy list");
-        api.subscribe(sink, Map.of("types", List.of("org.example.presence.Changed")));
+        var route = api.route("presence server", "buddy list", "org.example.presence.Changed");
+        String source = route.source();
+        String sink = route.sink();
         CloudEvent unmatched = Events.event(source, "org.example.presence.Login", "sip:bob@example.com");
         CloudEvent matched = Events.event(source, "org.example.presence.Changed", "sip:bob@example.com");
 

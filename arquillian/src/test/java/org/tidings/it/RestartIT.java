@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.CloudEvent;
 import java.util.List;
-import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -33,10 +32,10 @@ class RestartIT {
     void provisioningAndQueuedMessagesSurviveARestartOfPayaraMicro() {
         var api = new AdminApi(TestEnvironment.baseUrl());
         deployer.deploy(APP);
-        String source = Events.uniqueSource();
-        api.createSource("calendar", source);
-        String sink = api.createJmsSink("calendar sync");
-        String subscription = api.subscribe(sink, Map.of("types", List.of(TYPE)));
+        var route = api.route("calendar", "calendar sync", TYPE);
+        String source = route.source();
+        String sink = route.sink();
+        String subscription = route.subscription();
 
         CloudEvent beforeStop = Events.event(source, TYPE, "mailto:ann@example.com");
         try (var messaging = Messaging.asSource()) {
