@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.tidings.subscriptions.entity.Filter;
 
@@ -42,32 +43,25 @@ public final class SubscriptionIndex {
      */
     public void put(UUID subscriptionId, Filter filter) {
         CompiledFilter compiled = CompiledFilter.compile(subscriptionId, filter);
-        Lock write = lock.writeLock();
-        write.lock();
-        try {
+        under(lock.writeLock(), () -> {
             CompiledFilter previous = filters.put(subscriptionId, compiled);
             if (previous != null) {
                 anchors.remove(previous);
             }
             anchors.add(compiled);
-        } finally {
-            write.unlock();
-        }
+            return previous;
+        });
     }
 
     /** Removes the subscription; false if it was not there. */
     public boolean remove(UUID subscriptionId) {
-        Lock write = lock.writeLock();
-        write.lock();
-        try {
+        return under(lock.writeLock(), () -> {
             CompiledFilter previous = filters.remove(subscriptionId);
             if (previous != null) {
                 anchors.remove(previous);
             }
             return previous != null;
-        } finally {
-            write.unlock();
-        }
+        });
     }
 
     /** Defines or redefines a resource group (RUP-6); subscriptions may name it before or after. */
@@ -75,27 +69,21 @@ public final class SubscriptionIndex {
         Objects.requireNonNull(groupId, "groupId");
         Set<String> normalizedPrefixes = normalized(prefixes);
         Set<String> normalizedMembers = normalized(members);
-        Lock write = lock.writeLock();
-        write.lock();
-        try {
+        under(lock.writeLock(), () -> {
             groups.define(groupId, normalizedPrefixes, normalizedMembers);
-        } finally {
-            write.unlock();
-        }
+            return null;
+        });
     }
 
     /** Removes a group's definition; subscriptions naming it stay and match again once it is redefined. */
     public boolean removeGroup(UUID groupId) {
-        Lock write = lock.writeLock();
-        write.lock();
-        try {
-            return groups.undefine(groupId);
-        } finally {
-            write.unlock();
-        }
+        return under(lock.writeLock(), () -> groups.undefine(groupId));
     }
 
-    /** The ids of the subscriptions whose filter the event satisfies, each once, in no particular order. */
+    /**
+     * The ids of the subscriptions whose filter the event satisfies, each once, in no particular order. Locks
+     * without {@link #under}: this is the path of every event, and a capturing lambda may cost an allocation.
+     */
     public List<UUID> match(CloudEvent event) {
         EventKeys keys = EventKeys.of(event);
         Lock read = lock.readLock();
@@ -110,25 +98,24 @@ public final class SubscriptionIndex {
     /** Matches a batch (LEM-11) against one state of the index: no change lands between two of its events. */
     public List<List<UUID>> match(List<CloudEvent> batch) {
         List<EventKeys> keys = batch.stream().map(EventKeys::of).toList();
-        List<List<UUID>> matched = new ArrayList<>(keys.size());
-        Lock read = lock.readLock();
-        read.lock();
-        try {
+        return under(lock.readLock(), () -> {
+            List<List<UUID>> matched = new ArrayList<>(keys.size());
             keys.forEach(event -> matched.add(matchLocked(event)));
-        } finally {
-            read.unlock();
-        }
-        return matched;
+            return matched;
+        });
     }
 
     /** The number of subscriptions. */
     public int size() {
-        Lock read = lock.readLock();
-        read.lock();
+        return under(lock.readLock(), filters::size);
+    }
+
+    private static <T> T under(Lock held, Supplier<T> action) {
+        held.lock();
         try {
-            return filters.size();
+            return action.get();
         } finally {
-            read.unlock();
+            held.unlock();
         }
     }
 
