@@ -1,0 +1,162 @@
+package org.tidings.bench.crash;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker-side steps of bench/crash: wait for the moment to crash, time the resumption, wait for the pipeline
+ * to settle, and the verdict. Each connects with the operator account; each loop is bounded by its timeout.
+ */
+final class CrashChecks {
+
+    static final String EVENTS = "tidings.events";
+
+    private CrashChecks() {
+    }
+
+    static int await(Map<String, String> o) throws Exception {
+        long confirmed = Long.parseLong(o.get("confirmed"));
+        long messages = Long.parseLong(o.get("messages"));
+        long deadline = deadline(o);
+        try (BrokerManagement broker = connect(o, 30)) {
+            while (System.nanoTime() < deadline) {
+                long sent = progress(Path.of(o.get("progress")));
+                long queued = sent >= confirmed ? broker.messageCount(o.get("queue")) : -1;
+                if (sent >= confirmed && queued >= messages) {
+                    System.out.printf("[crash] crash point: %d confirmed by the broker, %d on %s%n", sent, queued,
+                            o.get("queue"));
+                    return 0;
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+        System.out.println("[crash] the crash point was not reached in time");
+        return 1;
+    }
+
+    static int resumed(Map<String, String> o) throws Exception {
+        long timeout = Long.parseLong(o.get("timeout"));
+        try (BrokerManagement broker = connect(o, timeout)) {
+            long back = System.nanoTime();
+            long deadline = back + TimeUnit.SECONDS.toNanos(timeout);
+            long before = Math.max(0, broker.messageCount(o.get("queue")));
+            System.out.printf("[crash] broker answers again; %d on %s, %d on %s%n", before, o.get("queue"),
+                    broker.messageCount(EVENTS), EVENTS);
+            while (System.nanoTime() < deadline) {
+                long now = broker.messageCount(o.get("queue"));
+                if (now > before) {
+                    System.out.printf("[crash] consumption resumed %.1f s after the broker came back (%d -> %d)%n",
+                            (System.nanoTime() - back) / 1e9, before, now);
+                    return 0;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            System.out.printf("[crash] consumption did NOT resume within %d s: %d on %s, %d on %s%n", timeout,
+                    broker.messageCount(o.get("queue")), o.get("queue"), broker.messageCount(EVENTS), EVENTS);
+            return 1;
+        }
+    }
+
+    static int settle(Map<String, String> o) throws Exception {
+        long expected = Long.parseLong(o.get("expected"));
+        long started = System.nanoTime();
+        long deadline = deadline(o);
+        try (BrokerManagement broker = connect(o, 30)) {
+            long lastChange = System.nanoTime();
+            long lastReport = lastChange;
+            long previous = -2;
+            while (System.nanoTime() < deadline) {
+                long events = broker.messageCount(EVENTS);
+                long sink = broker.messageCount(o.get("queue"));
+                long state = events * 1_000_003L + sink;
+                long now = System.nanoTime();
+                if (state != previous) {
+                    previous = state;
+                    lastChange = now;
+                }
+                boolean quiet = now - lastChange > TimeUnit.SECONDS.toNanos(events == 0 ? 5 : 60);
+                if (events == 0 && sink >= expected || quiet) {
+                    System.out.printf("[crash] %s after %.1f s: %d on %s, %d of %d on %s%n",
+                            events == 0 && sink >= expected ? "settled" : "no progress", (now - started) / 1e9,
+                            events, EVENTS, sink, expected, o.get("queue"));
+                    return 0;
+                }
+                if (now - lastReport > TimeUnit.SECONDS.toNanos(10)) {
+                    lastReport = now;
+                    System.out.printf("[crash] settling: %d on %s, %d of %d on %s%n", events, EVENTS, sink, expected,
+                            o.get("queue"));
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+        System.out.println("[crash] not settled before the timeout");
+        return 0;
+    }
+
+    static int verify(Map<String, String> o) throws Exception {
+        String queue = o.get("queue");
+        Set<String> accepted = new TreeSet<>(Files.readAllLines(Path.of(o.get("accepted")), StandardCharsets.UTF_8));
+        accepted.remove("");
+        try (BrokerManagement broker = connect(o, 30)) {
+            long queued = broker.messageCount(queue);
+            SinkTally tally = queued > 0 ? SinkTally.drain(broker.session(), queue, queued) : new SinkTally();
+            long eventsLeft = broker.messageCount(EVENTS);
+            List<String> prepared = broker.preparedTransactions();
+            int delivered = 0;
+            List<String> lost = new ArrayList<>();
+            for (String id : accepted) {
+                if (tally.copies().containsKey(id)) {
+                    delivered++;
+                } else {
+                    lost.add(id);
+                }
+            }
+            long unexpected = tally.copies().keySet().stream().filter(id -> !accepted.contains(id)).count();
+            int duplicates = tally.notifications() - tally.withoutId() - tally.copies().size();
+            System.out.printf("[crash] sink held %d notifications (%d without an event id, %d for ids never confirmed"
+                    + " to the sender); %s: %d; tidings.rejected: %d; DLQ: %d; prepared transactions: %d%n",
+                    tally.notifications(), tally.withoutId(), unexpected, EVENTS, eventsLeft,
+                    broker.messageCount("tidings.rejected"), broker.messageCount("DLQ"), prepared.size());
+            if (!lost.isEmpty()) {
+                System.out.println("[crash] lost, first ones: " + lost.subList(0, Math.min(10, lost.size())));
+            }
+            if (!prepared.isEmpty()) {
+                System.out.println("[crash] prepared on the broker: " + broker.preparedTransactionDetails());
+            }
+            if (duplicates > 0) {
+                System.out.println("[crash] sent more than once, first ones: " + tally.copies().entrySet().stream()
+                        .filter(e -> e.getValue() > 1).limit(10).map(e -> e.getKey() + " x" + e.getValue()).toList());
+            }
+            String line = String.format("crash accepted=%d delivered=%d lost=%d duplicates=%d", accepted.size(),
+                    delivered, lost.size(), duplicates);
+            Files.writeString(Path.of(o.get("result")), line + System.lineSeparator());
+            boolean passed = !accepted.isEmpty() && lost.isEmpty() && duplicates == 0 && tally.withoutId() == 0
+                    && eventsLeft == 0 && prepared.isEmpty();
+            return passed ? 0 : 1;
+        }
+    }
+
+    private static BrokerManagement connect(Map<String, String> o, double seconds) throws Exception {
+        return BrokerManagement.connect(o.get("url"), o.get("admin-user"), o.get("admin-password"), seconds);
+    }
+
+    private static long deadline(Map<String, String> o) {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(o.get("timeout")));
+    }
+
+    private static long progress(Path file) throws Exception {
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (NoSuchFileException | NumberFormatException e) {
+            return 0;
+        }
+    }
+}
