@@ -1,0 +1,117 @@
+package org.tidings.bench.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Tidings' admin API on loopback, as an operator's script would use it: one JSON POST per object. */
+final class AdminApi {
+
+    private static final int ATTEMPTS = 3;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final String base;
+
+    AdminApi(int httpPort) {
+        this.base = "http://127.0.0.1:" + httpPort;
+    }
+
+    String createSource(String name, String uri) throws IOException, InterruptedException {
+        return post("/api/sources", Map.of("name", name, "uri", uri)).get("id").asText();
+    }
+
+    String createSink(String name) throws IOException, InterruptedException {
+        return post("/api/sinks", Map.of("name", name, "channel", "jms")).get("id").asText();
+    }
+
+    /**
+     * Subscribes the sink to each of {@code count} subjects, one subscription each, with {@code parallel}
+     * requests open at a time (one by one the API takes minutes for 10,000). A failed request is retried.
+     */
+    void subscribeSubjects(String sinkId, int count, int parallel) throws IOException, InterruptedException {
+        var open = new Semaphore(parallel);
+        var done = new AtomicInteger();
+        var failures = new AtomicInteger();
+        long start = System.nanoTime();
+        for (int user = 0; user < count; user++) {
+            open.acquire();
+            var body = Map.of("sinkId", sinkId,
+                    "filter", Map.of("subjects", new String[] {BenchEvents.subjectOf(user)}));
+            postAsync("/api/subscriptions", body, ATTEMPTS).whenComplete((created, failure) -> {
+                if (failure != null) {
+                    failures.incrementAndGet();
+                }
+                int finished = done.incrementAndGet();
+                if (finished % 2000 == 0) {
+                    Report.progress("provisioned %d subscriptions (%d/s)", finished,
+                            Report.perSecond(finished, start, System.nanoTime()));
+                }
+                open.release();
+            });
+        }
+        open.acquire(parallel);
+        if (failures.get() > 0) {
+            throw new IOException(failures.get() + " subscriptions could not be created");
+        }
+    }
+
+    /** How many subscriptions this instance's matching index holds, from the dry-run endpoint. */
+    int indexedSubscriptions(String eventJson) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + "/api/matches"))
+                .header("Content-Type", "application/cloudevents+json")
+                .POST(HttpRequest.BodyPublishers.ofString(eventJson)).build();
+        return read(http.send(request, HttpResponse.BodyHandlers.ofString())).get("indexed").asInt();
+    }
+
+    private JsonNode post(String path, Object body) throws IOException, InterruptedException {
+        return read(http.send(request(path, body), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private CompletableFuture<JsonNode> postAsync(String path, Object body, int attemptsLeft) {
+        HttpRequest request;
+        try {
+            request = request(path, body);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(this::readUnchecked)
+                .handle((node, failure) -> failure == null ? CompletableFuture.completedFuture(node)
+                        : attemptsLeft > 1 ? postAsync(path, body, attemptsLeft - 1)
+                        : CompletableFuture.<JsonNode>failedFuture(failure))
+                .thenCompose(next -> next);
+    }
+
+    private HttpRequest request(String path, Object body) throws IOException {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
+    }
+
+    private JsonNode readUnchecked(HttpResponse<String> response) {
+        try {
+            return read(response);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode read(HttpResponse<String> response) throws IOException {
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(response.request().uri() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return json.readTree(response.body());
+    }
+}

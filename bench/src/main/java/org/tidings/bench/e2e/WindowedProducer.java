@@ -1,0 +1,122 @@
+package org.tidings.bench.e2e;
+
+import jakarta.jms.CompletionListener;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One JMS producer sending persistent TextMessages asynchronously, with at most {@code window} sends the
+ * broker has not yet confirmed as stored: what "100 messages in flight" means here. The send time of every
+ * event is kept by sequence number, for latency.
+ */
+final class WindowedProducer implements AutoCloseable {
+
+    private static final long STALL_SECONDS = 60;
+
+    private final Connection connection;
+    private final Session session;
+    private final MessageProducer producer;
+    private final BenchEvents events;
+    private final Semaphore window;
+    private final int windowSize;
+    private final long[] sentAt;
+    private final AtomicLong confirmed = new AtomicLong();
+    private final AtomicLong lastConfirmedAt = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final CompletionListener confirmation = new CompletionListener() {
+        @Override
+        public void onCompletion(Message message) {
+            lastConfirmedAt.set(System.nanoTime());
+            confirmed.incrementAndGet();
+            window.release();
+        }
+
+        @Override
+        public void onException(Message message, Exception exception) {
+            failure.compareAndSet(null, exception);
+            window.release();
+        }
+    };
+
+    WindowedProducer(Broker broker, String queue, BenchEvents events, int window, int capacity)
+            throws JMSException {
+        this.connection = broker.connect();
+        this.session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        this.producer = session.createProducer(session.createQueue(queue));
+        this.producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        this.events = events;
+        this.windowSize = window;
+        this.window = new Semaphore(window);
+        this.sentAt = new long[capacity];
+    }
+
+    void send(int sequence) throws JMSException, InterruptedException {
+        var message = session.createTextMessage(events.body(sequence));
+        // As a source would send it: the broker's duplicate id, and one message group per subject.
+        message.setStringProperty("_AMQ_DUPL_ID", events.duplicateId(sequence));
+        message.setStringProperty("JMSXGroupID", events.subject(sequence));
+        if (!window.tryAcquire(STALL_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the broker confirmed no send for " + STALL_SECONDS + " s");
+        }
+        throwIfFailed();
+        sentAt[sequence] = System.nanoTime();
+        producer.send(message, confirmation);
+    }
+
+    /** Sends [from, to) as fast as the window allows; returns when the broker has confirmed them all. */
+    void sendAll(int from, int to) throws JMSException, InterruptedException {
+        for (int sequence = from; sequence < to; sequence++) {
+            send(sequence);
+        }
+        awaitConfirmed();
+    }
+
+    /** Sends [from, to) at a steady {@code perSecond}, each at its scheduled time (never in bursts to catch up). */
+    void sendPaced(int from, int to, int perSecond) throws JMSException, InterruptedException {
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / perSecond;
+        for (int sequence = from; sequence < to; sequence++) {
+            long due = start + (sequence - from) * interval;
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            send(sequence);
+        }
+        awaitConfirmed();
+    }
+
+    void awaitConfirmed() throws InterruptedException {
+        if (!window.tryAcquire(windowSize, STALL_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("sends still unconfirmed after " + STALL_SECONDS + " s");
+        }
+        window.release(windowSize);
+        throwIfFailed();
+    }
+
+    long sentAt(int sequence) {
+        return sentAt[sequence];
+    }
+
+    long lastConfirmedAt() {
+        return lastConfirmedAt.get();
+    }
+
+    private void throwIfFailed() {
+        if (failure.get() != null) {
+            throw new IllegalStateException("a send failed", failure.get());
+        }
+    }
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+    }
+}
