@@ -24,9 +24,13 @@ public final class AdminApi {
         this.base = base;
     }
 
-    public record Reply(int status, String contentType, JsonNode body) {
+    public record Reply(int status, String contentType, JsonNode body, java.net.http.HttpHeaders headers) {
         public String code() {
             return body.path("code").asText(null);
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
         }
     }
 
@@ -64,7 +68,7 @@ public final class AdminApi {
         return created(postJson("/api/subscriptions", Map.of("sinkId", sinkId, "filter", filter)));
     }
 
-    /** A provisioned source (its URI), a JMS sink and a subscription of that sink to one event type. */
+    /** A provisioned source (its URI), a JMS sink and a subscription of that sink to one event type from it. */
     public record Route(String source, String sink, String subscription) {
     }
 
@@ -73,7 +77,7 @@ public final class AdminApi {
         String source = Events.uniqueSource();
         createSource(sourceName, source);
         String sink = createJmsSink(sinkName);
-        return new Route(source, sink, subscribe(sink, Map.of("types", List.of(type))));
+        return new Route(source, sink, subscribe(sink, Map.of("types", List.of(type), "sources", List.of(source))));
     }
 
     private static String created(Reply reply) {
@@ -89,7 +93,7 @@ public final class AdminApi {
                     HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = response.body().length == 0 ? JSON.nullNode() : readOrText(response.body());
             return new Reply(response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(""), body);
+                    response.headers().firstValue("Content-Type").orElse(""), body, response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -94,7 +94,7 @@ class MatchingIT {
         try (var messaging = Messaging.asApp()) {
             var notification = messaging.receive("tidings.sink." + cache, null, 30_000);
             assertThat(notification).isNotNull();
-            assertThat(Events.parse(Messaging.text(notification)).getExtension("subscriptionid")).isEqualTo(subscription);
+            assertThat(Messaging.property(notification, "tidings_subscription_id")).isEqualTo(subscription);
             assertThat(messaging.browse("tidings.sink." + cache)).isEmpty();
         }
 

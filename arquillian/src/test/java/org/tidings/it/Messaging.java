@@ -95,6 +95,17 @@ public final class Messaging implements AutoCloseable {
         }
     }
 
+    public static byte[] bytes(Message message) {
+        try {
+            BytesMessage bytes = (BytesMessage) message;
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            return body;
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String property(Message message, String name) {
         try {
             return message.getStringProperty(name);

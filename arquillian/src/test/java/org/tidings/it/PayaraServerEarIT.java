@@ -159,7 +159,7 @@ class PayaraServerEarIT {
         CloudEvent notification = Events.parse(Messaging.text(message));
         assertThat(notification.getId()).isEqualTo(sent.getId());
         assertThat(notification.getType()).isEqualTo(sent.getType());
-        assertThat(notification.getExtension("subscriptionid")).isEqualTo(subscriptionId);
+        assertThat(Messaging.text(message)).as("the event's own body").isEqualTo(Events.json(sent));
         assertThat(Messaging.property(message, "tidings_subscription_id")).isEqualTo(subscriptionId);
     }
 }

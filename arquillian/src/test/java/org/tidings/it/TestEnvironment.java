@@ -110,6 +110,15 @@ public class TestEnvironment implements LauncherSessionListener {
         }
     }
 
+    /**
+     * What the broker holds on a queue, asked of the broker itself: waiting, in delivery and scheduled for
+     * redelivery alike (a browser sees only the first kind).
+     */
+    public static synchronized long messageCount(String queue) {
+        var located = broker.getActiveMQServer().locateQueue(queue);
+        return located == null ? 0 : located.getMessageCount();
+    }
+
     /** Starts the broker on its port and journal: a restart finds every durable message where it was. */
     public static synchronized void startBroker() throws Exception {
         if (broker != null) {

@@ -18,6 +18,8 @@ public enum ErrorCode {
     NOT_FOUND("not-found", 404, "No such resource"),
     CONFLICT("conflict", 409, "The resource conflicts with an existing one"),
     BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker cannot be reached; nothing was accepted"),
+    OUTCOME_UNKNOWN("outcome-unknown", 503,
+            "The broker did not confirm the event; it may have been accepted, and retrying it is safe"),
     INTERNAL_ERROR("internal-error", 500, "An unexpected error occurred");
 
     private final String code;

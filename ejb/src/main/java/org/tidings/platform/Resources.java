@@ -6,8 +6,8 @@ package org.tidings.platform;
  * address and credential comes from MicroProfile Config: system properties or environment variables such as
  * TIDINGS_DB_URL or TIDINGS_BROKER_HOST; the defaults stand inline in the {@code ${MPCONFIG=key:default}}
  * placeholders because Payara resolves them before the application's own config file is visible (ADR 0001).
- * The connection factory goes through the Artemis resource adapter, so sends enlist in the container
- * transaction with the consume of the message being processed (docs/adr/0004-transactions.md).
+ * The connection factory goes through the Artemis resource adapter's pool but never joins a JTA transaction: the
+ * event path uses local broker transactions and duplicate ids instead of XA (docs/adr/0007).
  */
 public final class Resources {
 
@@ -22,6 +22,7 @@ public final class Resources {
             "host=${MPCONFIG=tidings.broker.host:127.0.0.1};port=${MPCONFIG=tidings.broker.port:61616}";
     public static final String BROKER_USER = "${MPCONFIG=tidings.broker.user:tidings}";
     public static final String BROKER_PASSWORD = "${MPCONFIG=tidings.broker.password:tidings}";
+    /** Never enlisted in JTA: plain or local-transacted sessions only (docs/adr/0007). */
     public static final String CONNECTION_FACTORY = "java:app/jms/tidings";
 
     private Resources() {

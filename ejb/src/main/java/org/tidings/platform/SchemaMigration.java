@@ -26,17 +26,20 @@ import org.flywaydb.core.Flyway;
         maxPoolSize = 32,
         properties = {"fish.payara.is-connection-validation-required=true",
                 "fish.payara.connection-validation-method=meta-data"})
+// The one broker connection factory: never enlisted in a JTA transaction. A context asked for as SESSION_TRANSACTED is
+// a local broker transaction (allowLocalTransactions) that the code which opened it commits (docs/adr/0007).
 @JMSConnectionFactoryDefinition(
         name = Resources.CONNECTION_FACTORY,
         interfaceName = "jakarta.jms.ConnectionFactory",
         resourceAdapter = Resources.RESOURCE_ADAPTER,
         user = Resources.BROKER_USER,
         password = Resources.BROKER_PASSWORD,
-        transactional = true,
-        maxPoolSize = 32,
+        transactional = false,
+        maxPoolSize = 64,
         properties = {
                 "connectorClassName=" + Resources.CONNECTOR,
                 "connectionParameters=" + Resources.BROKER_ADDRESS,
+                "allowLocalTransactions=true",
                 "reconnectAttempts=0",
                 "callTimeout=10000"})
 @Startup

@@ -15,6 +15,8 @@ public record Problem(String type, String title, int status, String detail, Stri
     public record FieldError(String field, String message) {
     }
 
+    private static final int RETRY_AFTER_SECONDS = 2;
+
     public static Response of(ErrorCode code, String detail) {
         return of(code, detail, null);
     }
@@ -22,6 +24,10 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static Response of(ErrorCode code, String detail, List<FieldError> errors) {
         var problem = new Problem("urn:tidings:problem:" + code.code(), code.title(), code.status(), detail,
                 code.code(), errors);
-        return Response.status(code.status()).type(MEDIA_TYPE).entity(problem).build();
+        var response = Response.status(code.status()).type(MEDIA_TYPE).entity(problem);
+        if (code.status() == 503) {
+            response.header("Retry-After", RETRY_AFTER_SECONDS); // the broker's own reconnect takes about this long
+        }
+        return response.build();
     }
 }

@@ -1,52 +1,73 @@
 package org.tidings.delivery.control;
 
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.jackson.JsonFormat;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.jms.JMSConnectionFactory;
-import jakarta.jms.JMSContext;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
-import org.tidings.platform.Resources;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Message;
+import java.util.List;
+import java.util.logging.Logger;
+import org.tidings.ingest.control.EventMessages;
+import org.tidings.ingest.entity.EventKey;
+import org.tidings.ingest.entity.RawEvent;
+import org.tidings.platform.BrokerSessions;
 import org.tidings.sinks.entity.Sink;
+import org.tidings.subscriptions.entity.Match;
 
 /**
- * Puts one notification on a sink's durable queue: the CloudEvent as it arrived plus the id of the
- * subscription it answers ({@value #SUBSCRIPTION_EXTENSION} extension and {@value #SUBSCRIPTION_PROPERTY}
- * property). The send joins the caller's transaction, so it happens exactly when the consume commits.
+ * Forwards one event to the queues of the sinks whose subscriptions matched it, exactly once in effect
+ * (docs/adr/0007): all notifications of the event are sent in one local broker transaction, each with a
+ * duplicate id made of the event's key and the subscription's id. The caller acknowledges the event only after
+ * this returns; if the event comes back after a crash that came between the commit and the acknowledgement, the
+ * broker recognises the notifications as duplicates, ignores the repeated transaction, and this method reports
+ * the event as forwarded before.
+ *
+ * <p>A notification is the event's own body, byte for byte (text stays text, bytes stay bytes); what Tidings adds
+ * travels as message properties, so nothing inside the event, its {@code data} included, is ever re-encoded.
  */
 @ApplicationScoped
 public class SinkQueues {
 
-    public static final String SUBSCRIPTION_EXTENSION = "subscriptionid";
     public static final String SUBSCRIPTION_PROPERTY = "tidings_subscription_id";
     public static final String TYPE_PROPERTY = "tidings_type";
+    public static final String EVENT_ID_PROPERTY = "tidings_event_id";
+    public static final String EVENT_SOURCE_PROPERTY = "tidings_event_source";
+    public static final String GROUP_PROPERTY = "JMSXGroupID";
 
-    private final JsonFormat format = new JsonFormat();
+    private static final Logger LOG = Logger.getLogger(SinkQueues.class.getName());
+
+    /** How a forward ended. */
+    public enum Outcome { FORWARDED, FORWARDED_BEFORE, NOTHING_TO_FORWARD }
 
     @Inject
-    @JMSConnectionFactory(Resources.CONNECTION_FACTORY)
-    JMSContext jms;
+    BrokerSessions sessions;
 
-    public void enqueue(CloudEvent event, UUID subscriptionId, UUID sinkId) {
-        CloudEvent notification = CloudEventBuilder.v1(event)
-                .withExtension(SUBSCRIPTION_EXTENSION, subscriptionId.toString())
-                .build();
-        var message = jms.createTextMessage(new String(format.serialize(notification), StandardCharsets.UTF_8));
-        try {
-            message.setStringProperty(SUBSCRIPTION_PROPERTY, subscriptionId.toString());
-            message.setStringProperty(TYPE_PROPERTY, event.getType());
-            // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.
-            message.setStringProperty("JMSXGroupID", orderingKey(event));
-        } catch (jakarta.jms.JMSException e) {
-            throw new IllegalStateException("cannot build notification", e);
+    public Outcome forward(RawEvent raw, EventKey key, String type, String orderingKey, List<Match> matches) {
+        if (matches.isEmpty()) {
+            return Outcome.NOTHING_TO_FORWARD;
         }
-        jms.createProducer().send(jms.createQueue(Sink.queueOf(sinkId)), message);
-    }
-
-    static String orderingKey(CloudEvent event) {
-        return event.getSubject() != null ? event.getSubject() : event.getSource().toString();
+        try {
+            boolean now = sessions.commitOnce(session -> {
+                var producer = session.createProducer(null);
+                for (Match match : matches) {
+                    Message notification = EventMessages.copyOf(session, raw);
+                    notification.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY,
+                            key.notificationDuplicateId(match.subscriptionId()));
+                    notification.setStringProperty(SUBSCRIPTION_PROPERTY, match.subscriptionId().toString());
+                    notification.setStringProperty(EVENT_SOURCE_PROPERTY, key.source());
+                    notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
+                    notification.setStringProperty(TYPE_PROPERTY, type);
+                    // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.
+                    notification.setStringProperty(GROUP_PROPERTY, orderingKey);
+                    producer.send(session.createQueue(Sink.queueOf(match.sinkId())), notification);
+                }
+            });
+            if (!now) {
+                LOG.fine(() -> "event " + key + " was forwarded before; acknowledged without a second forward");
+            }
+            return now ? Outcome.FORWARDED : Outcome.FORWARDED_BEFORE;
+        } catch (JMSException e) {
+            throw new JMSRuntimeException("cannot forward event " + key + ": " + e.getMessage(), e.getErrorCode(), e);
+        }
     }
 }

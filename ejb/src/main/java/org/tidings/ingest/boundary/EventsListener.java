@@ -3,18 +3,21 @@ package org.tidings.ingest.boundary;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
-import java.nio.charset.StandardCharsets;
 import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.Resources;
 
 /**
- * Consumes {@code tidings.events} through the Artemis resource adapter. Any failure propagates: the
- * transaction rolls back and the broker's redelivery policy (broker.xml) takes over.
+ * Consumes {@code tidings.events} through the Artemis resource adapter, outside any JTA transaction: the adapter
+ * acknowledges the event after {@link #onMessage} returns, that is after its notifications were committed (docs/adr/0007).
+ * Any failure propagates: the adapter rolls the delivery back and the broker's redelivery policy (broker.xml)
+ * takes over; a redelivered event that was forwarded before is recognised by the broker's duplicate detection.
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Resources.RESOURCE_ADAPTER),
@@ -30,6 +33,7 @@ import org.tidings.platform.Resources;
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000"),
         @ActivationConfigProperty(propertyName = "reconnectAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "retryInterval", propertyValue = "1000")})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EventsListener implements MessageListener {
 
     @EJB
@@ -38,23 +42,19 @@ public class EventsListener implements MessageListener {
     @Override
     public void onMessage(Message message) {
         try {
-            intake.process(new RawEvent(body(message), message instanceof TextMessage,
-                    message.getStringProperty("_AMQ_VALIDATED_USER"), message.getJMSMessageID()));
+            String sender = message.getStringProperty("_AMQ_VALIDATED_USER");
+            String messageId = message.getJMSMessageID();
+            if (message instanceof TextMessage text) {
+                intake.process(RawEvent.ofText(text.getText(), sender, messageId));
+            } else if (message instanceof BytesMessage bytes) {
+                byte[] body = new byte[(int) bytes.getBodyLength()];
+                bytes.readBytes(body);
+                intake.process(RawEvent.ofBytes(body, sender, messageId));
+            } else {
+                intake.process(RawEvent.ofBytes(new byte[0], sender, messageId));
+            }
         } catch (JMSException e) {
             throw new IllegalStateException("unreadable message " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] body(Message message) throws JMSException {
-        if (message instanceof TextMessage text) {
-            String body = text.getText();
-            return body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        }
-        if (message instanceof BytesMessage bytes) {
-            byte[] body = new byte[(int) bytes.getBodyLength()];
-            bytes.readBytes(body);
-            return body;
-        }
-        return new byte[0];
     }
 }

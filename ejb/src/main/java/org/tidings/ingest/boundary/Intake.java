@@ -3,29 +3,36 @@ package org.tidings.ingest.boundary;
 import io.cloudevents.CloudEvent;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.jms.JMSConnectionFactory;
-import jakarta.jms.JMSContext;
+import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.SinkQueues;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
+import org.tidings.ingest.entity.EventKey;
 import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.ErrorCode;
-import org.tidings.platform.Resources;
+import org.tidings.platform.BrokerSessions;
 import org.tidings.platform.TidingsException;
 import org.tidings.sources.boundary.SourceDirectory;
 import org.tidings.subscriptions.boundary.Matching;
 
 /**
- * Where events enter the pipeline. {@link #submit} is the HTTP face: it checks an event and puts it on the
- * durable events queue, returning only once the broker has it. {@link #process} is the consuming side: it
- * routes one queued event to every matching subscription's sink, or records why it cannot, all in the
- * transaction of the consume.
+ * Where events enter the pipeline, with no JTA transaction on either side (docs/adr/0007). {@link #submit} is the
+ * HTTP face: it checks an event and puts it on the durable events queue with a blocking persistent send, returning
+ * only once the broker has it in its journal; the event's duplicate id makes a retried POST harmless.
+ * {@link #process} is the consuming side: it forwards one queued event to every matching subscription's sink, or
+ * records why it cannot, before the listener's acknowledgement.
  */
 @Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Intake {
 
     @Inject
@@ -44,8 +51,7 @@ public class Intake {
     Matching matching;
 
     @Inject
-    @JMSConnectionFactory(Resources.CONNECTION_FACTORY)
-    JMSContext jms;
+    BrokerSessions sessions;
 
     @Inject
     @ConfigProperty(name = "tidings.queue.events", defaultValue = "tidings.events")
@@ -54,29 +60,46 @@ public class Intake {
     public CloudEvent submit(byte[] body) {
         CloudEvent event = reader.read(body);
         requireKnownSource(event);
-        var message = jms.createTextMessage(new String(body, StandardCharsets.UTF_8));
+        Connection connection;
+        Session session;
         try {
-            message.setStringProperty("JMSXGroupID", event.getSubject() != null
-                    ? event.getSubject() : event.getSource().toString());
-        } catch (JMSException e) {
-            throw new IllegalStateException("cannot build event message", e);
+            connection = sessions.connect();
+            session = BrokerSessions.autoAcknowledged(connection);
+        } catch (JMSException | JMSRuntimeException e) {
+            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE,
+                    "the message broker cannot be reached; nothing was accepted, retry later", e);
         }
-        jms.createProducer().send(jms.createQueue(eventsQueue), message);
+        try (connection) {
+            TextMessage message = session.createTextMessage(new String(body, StandardCharsets.UTF_8));
+            message.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, EventKey.of(event).duplicateId());
+            message.setStringProperty(SinkQueues.GROUP_PROPERTY, orderingKey(event));
+            // Persistent and not transacted: the send blocks until the broker has journaled the event.
+            session.createProducer(session.createQueue(eventsQueue)).send(message);
+        } catch (JMSException | JMSRuntimeException e) {
+            throw new TidingsException(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the event, so it may "
+                    + "or may not have been accepted; retrying is safe: a resent event with the same source and id "
+                    + "is accepted once", e);
+        }
         return event;
     }
 
     public void process(RawEvent raw) {
         CloudEvent event;
         try {
+            if (!raw.encodable()) {
+                throw new TidingsException(ErrorCode.INVALID_ENCODING, "text body has unpaired surrogates");
+            }
             event = reader.read(raw.body());
             requireKnownSource(event);
         } catch (TidingsException rejected) {
             rejections.rejected(raw, rejected.code(), rejected.getMessage());
             return;
         }
-        for (var match : matching.matches(event)) {
-            sinkQueues.enqueue(event, match.subscriptionId(), match.sinkId());
-        }
+        sinkQueues.forward(raw, EventKey.of(event), event.getType(), orderingKey(event), matching.matches(event));
+    }
+
+    private static String orderingKey(CloudEvent event) {
+        return event.getSubject() != null ? event.getSubject() : event.getSource().toString();
     }
 
     private void requireKnownSource(CloudEvent event) {

@@ -37,6 +37,7 @@ public class SourceDirectory {
         em.createNamedQuery(Source.ALL, Source.class).getResultList().forEach(this::put);
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean provisioned(String uri) {
         return uris.contains(uri);
     }

@@ -2,6 +2,8 @@ package org.tidings.subscriptions.boundary;
 
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -31,6 +33,7 @@ import org.tidings.subscriptions.entity.ChangeNotice;
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000"),
         @ActivationConfigProperty(propertyName = "reconnectAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "retryInterval", propertyValue = "1000")})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ChangesListener implements MessageListener {
 
     @Inject
@@ -40,8 +43,8 @@ public class ChangesListener implements MessageListener {
     public void onMessage(Message message) {
         try {
             notices.apply(new ChangeNotice(
-                    ChangeNotice.Kind.valueOf(message.getStringProperty(ChangeNotices.KIND)),
-                    UUID.fromString(message.getStringProperty(ChangeNotices.ID))));
+                    ChangeNotice.Kind.valueOf(message.getStringProperty(ChangePublisher.KIND)),
+                    UUID.fromString(message.getStringProperty(ChangePublisher.ID))));
         } catch (JMSException e) {
             throw new IllegalStateException("unreadable change notice", e);
         }

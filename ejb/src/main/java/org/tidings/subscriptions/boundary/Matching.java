@@ -68,6 +68,7 @@ public class Matching {
         LOG.info(() -> "Matching index loaded: " + index.size() + " subscriptions");
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<Match> matches(CloudEvent event) {
         Instant now = clock.instant();
         List<Match> matches = new ArrayList<>();

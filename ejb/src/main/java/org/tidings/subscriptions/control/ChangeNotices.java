@@ -6,33 +6,20 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.jms.JMSConnectionFactory;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.tidings.platform.Resources;
 import org.tidings.sources.boundary.SourceDirectory;
+import org.tidings.subscriptions.boundary.ChangePublisher;
 import org.tidings.subscriptions.boundary.Matching;
 import org.tidings.subscriptions.entity.ChangeNotice;
 
 /**
- * Tells every instance that a source, subscription or group changed. The notice goes on the
- * {@code tidings.changes} topic inside the changing transaction (so it exists only if the change commits), and
- * this instance applies it as soon as the transaction has committed, before the admin call returns.
+ * Tells every instance that a source, subscription or group changed. A change fires a {@link ChangeNotice} in the
+ * changing transaction; once that transaction has committed, this instance applies it before the admin call
+ * returns, and {@link ChangePublisher} puts it on the {@code tidings.changes} topic for the other instances. No
+ * notice exists for a change that did not commit, and no admin transaction spans the database and the broker
+ * (docs/adr/0007).
  */
 @ApplicationScoped
 public class ChangeNotices {
-
-    public static final String KIND = "tidings_kind";
-    public static final String ID = "tidings_id";
-
-    @Inject
-    @JMSConnectionFactory(Resources.CONNECTION_FACTORY)
-    JMSContext jms;
-
-    @Inject
-    @ConfigProperty(name = "tidings.topic.changes", defaultValue = "tidings.changes")
-    String topic;
 
     @Inject
     Event<ChangeNotice> committed;
@@ -43,15 +30,10 @@ public class ChangeNotices {
     @EJB
     SourceDirectory sources;
 
+    @EJB
+    ChangePublisher publisher;
+
     public void changed(ChangeNotice notice) {
-        var message = jms.createMessage();
-        try {
-            message.setStringProperty(KIND, notice.kind().name());
-            message.setStringProperty(ID, notice.id().toString());
-        } catch (JMSException e) {
-            throw new IllegalStateException("cannot build change notice", e);
-        }
-        jms.createProducer().send(jms.createTopic(topic), message);
         committed.fire(notice);
     }
 
@@ -64,7 +46,8 @@ public class ChangeNotices {
         }
     }
 
-    void applyHere(@Observes(during = TransactionPhase.AFTER_SUCCESS) ChangeNotice notice) {
+    void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) ChangeNotice notice) {
+        publisher.publish(notice);
         apply(notice);
     }
 }
