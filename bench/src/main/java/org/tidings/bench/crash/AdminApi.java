@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class AdminApi {
 
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern INDEXED = Pattern.compile("\"indexed\"\\s*:\\s*(\\d+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -32,7 +33,24 @@ final class AdminApi {
             post("/api/subscriptions", "{\"sinkId\":\"" + sink + "\",\"filter\":{\"subjects\":[\""
                     + CrashEvents.subject(user) + "\"]}}");
         }
+        awaitIndexed(users);
         return sink;
+    }
+
+    /** Subscription changes reach the matching index by a change notice: wait until the dry run counts them all. */
+    private void awaitIndexed(int users) throws IOException, InterruptedException {
+        String probe = new CrashEvents("probe", users).body(users - 1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Matcher indexed = INDEXED.matcher(post("/api/matches", probe));
+            if (indexed.find() && Integer.parseInt(indexed.group(1)) >= users) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the matching index did not reach " + users + " subscriptions in 30 s");
+            }
+            Thread.sleep(200);
+        }
     }
 
     private String post(String path, String json) throws IOException, InterruptedException {

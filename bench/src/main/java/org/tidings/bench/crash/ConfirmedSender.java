@@ -46,6 +46,7 @@ final class ConfirmedSender implements AutoCloseable {
     private volatile boolean broken = true;
     private int reconnects;
     private long deadline;
+    private long firstPassNanos;
 
     ConfirmedSender(String url, String user, String password, int inFlight) throws Exception {
         this.user = user;
@@ -81,6 +82,7 @@ final class ConfirmedSender implements AutoCloseable {
             unconfirmed.put(events.id(n), n);
             deliver(n);
         }
+        firstPassNanos = System.nanoTime() - start;
         while (!unconfirmed.isEmpty() && System.nanoTime() < deadline) {
             if (broken || System.nanoTime() - lastConfirmation.get() > STALL_NANOS) {
                 reconnect();
@@ -99,6 +101,11 @@ final class ConfirmedSender implements AutoCloseable {
 
     int reconnects() {
         return reconnects;
+    }
+
+    /** How long sending each event once took (resends on a new connection included, the final wait not). */
+    double firstPassSeconds() {
+        return firstPassNanos / 1e9;
     }
 
     private void deliver(int n) throws InterruptedException {

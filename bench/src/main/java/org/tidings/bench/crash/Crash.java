@@ -77,9 +77,9 @@ public final class Crash {
             reporter.shutdownNow();
             Files.write(Path.of(options.get("accepted")), new TreeSet<>(sender.confirmed()), StandardCharsets.UTF_8);
             written(progress, sender.confirmed().size());
-            System.out.printf("[crash] sender: %d confirmed, %d unconfirmed, %d connection(s), %.1f s%n",
-                    sender.confirmed().size(), sender.unconfirmedCount(), sender.reconnects(),
-                    (System.nanoTime() - started) / 1e9);
+            System.out.printf("[crash] sender: %d confirmed, %d unconfirmed, %d connection(s); all sent once after"
+                    + " %.1f s, done after %.1f s%n", sender.confirmed().size(), sender.unconfirmedCount(),
+                    sender.reconnects(), sender.firstPassSeconds(), (System.nanoTime() - started) / 1e9);
             return sender.unconfirmedCount() == 0 ? 0 : 1;
         }
     }

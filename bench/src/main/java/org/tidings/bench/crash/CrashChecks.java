@@ -129,7 +129,9 @@ final class CrashChecks {
                 System.out.println("[crash] lost, first ones: " + lost.subList(0, Math.min(10, lost.size())));
             }
             if (!prepared.isEmpty()) {
-                System.out.println("[crash] prepared on the broker: " + broker.preparedTransactionDetails());
+                String details = broker.preparedTransactionDetails();
+                System.out.println("[crash] prepared on the broker: "
+                        + (details.length() > 1500 ? details.substring(0, 1500) + "..." : details));
             }
             if (duplicates > 0) {
                 System.out.println("[crash] sent more than once, first ones: " + tally.copies().entrySet().stream()
