@@ -1,13 +1,15 @@
 package org.tidings.bench.e2e;
 
 /**
- * The denominator: how fast the bare broker (the same broker.xml, queue {@code tidings.events}, no Tidings)
- * takes a durable message from one producer with 100 in flight and hands it to one consumer. It sends the very
- * messages the end-to-end run sends, with the same producer and the same consumer code.
+ * The denominator: how fast the bare broker (the same broker.xml and queue {@code tidings.events}, no Tidings)
+ * takes a durable 1 KB message from one producer with 100 in flight and hands it to one consumer, with the same
+ * producer and consumer code and the same event bodies as the end-to-end run.
  *
- * <p>Phases: a warm-up sent and consumed together; the producer alone (no consumer); the consumer alone,
- * draining what the producer left; then the measured run, producer and consumer together:
- * {@code raw_mps} = events / (first send .. last arrival).
+ * <p>Phases: a warm-up sent and consumed together; the end-to-end run's producer alone (tagged events: duplicate
+ * id and message group, no consumer); the consumer alone, draining what it left; then the measured run,
+ * producer and consumer together, with untagged messages as any broker benchmark sends them:
+ * {@code raw_mps} = messages / (first send .. last arrival). Last, the same with tagged events, for reference:
+ * it shows what the broker's duplicate detection costs by itself.
  */
 public final class RawBrokerRun {
 
@@ -21,7 +23,9 @@ public final class RawBrokerRun {
         int measured = options.number("events");
         int inFlight = options.number("in-flight", 100);
         var events = new BenchEvents(options.text("run-id"), "https://bench.example.com/raw", 10_000);
-        int total = warmup + alone + measured;
+        int aloneEnd = warmup + alone;
+        int plainEnd = aloneEnd + measured;
+        int total = plainEnd + measured;
 
         try (var producer = new WindowedProducer(broker, QUEUE, events, inFlight, total);
              var recorder = new DeliveryRecorder(broker, QUEUE, events, total)) {
@@ -31,26 +35,36 @@ public final class RawBrokerRun {
             recorder.awaitArrivals("raw warm-up", 0, warmup, 30, 300);
             recorder.pause();
 
-            int aloneEnd = warmup + alone;
             long producerStart = System.nanoTime();
-            producer.sendAll(warmup, aloneEnd);
+            producer.sendAll(warmup, aloneEnd, true);
             long producerRate = Report.perSecond(alone, producerStart, producer.lastConfirmedAt());
-            Report.progress("raw producer alone: %d msg/s (%d messages, send to broker confirmation)",
-                    producerRate, alone);
+            Report.progress("raw: the end-to-end producer alone: %d events/s (%d tagged events, send to broker "
+                    + "confirmation, no consumer)", producerRate, alone);
 
             long consumerStart = System.nanoTime();
             recorder.listen();
             int drained = recorder.awaitArrivals("raw consumer alone", warmup, aloneEnd, 30, 300);
             long consumerRate = Report.perSecond(drained, consumerStart, recorder.lastArrivalIn(warmup, aloneEnd));
-            Report.progress("raw consumer alone: %d msg/s (%d messages)", consumerRate, drained);
+            Report.progress("raw: the consumer alone: %d msg/s (%d messages)", consumerRate, drained);
 
-            long start = System.nanoTime();
-            producer.sendAll(aloneEnd, total);
-            int arrived = recorder.awaitArrivals("raw measured", aloneEnd, total, 30, 600);
-            long rate = Report.perSecond(arrived, start, recorder.lastArrivalIn(aloneEnd, total));
-            Report.progress("raw send-and-consume: %d msg/s (%d of %d messages; %d duplicates)",
-                    rate, arrived, measured, recorder.duplicates());
-            Report.result("raw producer_mps=%d consumer_mps=%d raw_mps=%d", producerRate, consumerRate, rate);
+            long rate = sendAndConsume(producer, recorder, aloneEnd, plainEnd, false);
+            Report.progress("raw send-and-consume: %d msg/s", rate);
+            long taggedRate = sendAndConsume(producer, recorder, plainEnd, total, true);
+            Report.progress("raw send-and-consume of tagged events (duplicate id, group): %d msg/s", taggedRate);
+            Report.result("raw producer_mps=%d consumer_mps=%d raw_mps=%d raw_tagged_mps=%d", producerRate,
+                    consumerRate, rate, taggedRate);
         }
+    }
+
+    private static long sendAndConsume(WindowedProducer producer, DeliveryRecorder recorder, int from, int to,
+                                       boolean tagged) throws Exception {
+        long start = System.nanoTime();
+        producer.sendAll(from, to, tagged);
+        int arrived = recorder.awaitArrivals("raw send-and-consume", from, to, 30, 600);
+        if (arrived < to - from || recorder.duplicates() > 0) {
+            throw new IllegalStateException("the broker delivered " + arrived + " of " + (to - from)
+                    + " messages and " + recorder.duplicates() + " duplicates");
+        }
+        return Report.perSecond(arrived, start, recorder.lastArrivalIn(from, to));
     }
 }

@@ -59,10 +59,20 @@ final class WindowedProducer implements AutoCloseable {
     }
 
     void send(int sequence) throws JMSException, InterruptedException {
+        send(sequence, true);
+    }
+
+    /**
+     * Sends one event. Tagged, as a source sends it to Tidings: the broker's duplicate id (which the broker
+     * checks and journals) and one message group per subject. Untagged: the bare body, as a plain broker
+     * benchmark sends it.
+     */
+    void send(int sequence, boolean tagged) throws JMSException, InterruptedException {
         var message = session.createTextMessage(events.body(sequence));
-        // As a source would send it: the broker's duplicate id, and one message group per subject.
-        message.setStringProperty("_AMQ_DUPL_ID", events.duplicateId(sequence));
-        message.setStringProperty("JMSXGroupID", events.subject(sequence));
+        if (tagged) {
+            message.setStringProperty("_AMQ_DUPL_ID", events.duplicateId(sequence));
+            message.setStringProperty("JMSXGroupID", events.subject(sequence));
+        }
         if (!window.tryAcquire(STALL_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the broker confirmed no send for " + STALL_SECONDS + " s");
         }
@@ -71,10 +81,14 @@ final class WindowedProducer implements AutoCloseable {
         producer.send(message, confirmation);
     }
 
-    /** Sends [from, to) as fast as the window allows; returns when the broker has confirmed them all. */
+    /** Sends [from, to) tagged as fast as the window allows; returns when the broker has confirmed them all. */
     void sendAll(int from, int to) throws JMSException, InterruptedException {
+        sendAll(from, to, true);
+    }
+
+    void sendAll(int from, int to, boolean tagged) throws JMSException, InterruptedException {
         for (int sequence = from; sequence < to; sequence++) {
-            send(sequence);
+            send(sequence, tagged);
         }
         awaitConfirmed();
     }
