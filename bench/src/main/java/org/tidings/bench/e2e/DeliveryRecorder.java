@@ -1,17 +1,11 @@
 package org.tidings.bench.e2e;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
-import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -22,16 +16,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class DeliveryRecorder implements MessageListener, AutoCloseable {
 
-    /** Set on notifications once Tidings forwards the original bytes; until then the id is read from the body. */
-    static final String EVENT_ID_PROPERTY = "tidings_event_id";
-
     private final Connection connection;
     private final String queue;
     private final BenchEvents events;
     private final AtomicLongArray arrivedAt;
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong foreign = new AtomicLong();
-    private final JsonFactory json = new JsonFactory();
+    private final EventIdReader ids = new EventIdReader();
     private Session session;
     private MessageConsumer consumer;
 
@@ -56,7 +47,7 @@ final class DeliveryRecorder implements MessageListener, AutoCloseable {
     @Override
     public void onMessage(Message message) {
         long now = System.nanoTime();
-        int sequence = events.sequenceOf(eventId(message));
+        int sequence = events.sequenceOf(ids.eventId(message));
         if (sequence < 0 || sequence >= arrivedAt.length()) {
             foreign.incrementAndGet();
         } else if (!arrivedAt.compareAndSet(sequence, 0, now)) {
@@ -122,43 +113,6 @@ final class DeliveryRecorder implements MessageListener, AutoCloseable {
             }
         }
         return arrived;
-    }
-
-    private String eventId(Message message) {
-        try {
-            if (message.propertyExists(EVENT_ID_PROPERTY)) {
-                return message.getStringProperty(EVENT_ID_PROPERTY);
-            }
-            if (message instanceof TextMessage text) {
-                return topLevelId(json.createParser(text.getText()));
-            }
-            if (message instanceof BytesMessage bytes) {
-                byte[] body = new byte[(int) bytes.getBodyLength()];
-                bytes.readBytes(body);
-                return topLevelId(json.createParser(body));
-            }
-            return null;
-        } catch (JMSException | IOException e) {
-            return null;
-        }
-    }
-
-    /** The CloudEvent's own id: the top-level "id" member, whatever the data holds. */
-    private static String topLevelId(JsonParser parser) throws IOException {
-        try (parser) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("id".equals(name) && value == JsonToken.VALUE_STRING) {
-                    return parser.getText();
-                }
-                parser.skipChildren();
-            }
-            return null;
-        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import jakarta.jms.Session;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -100,7 +101,7 @@ final class WindowedProducer implements AutoCloseable {
         for (int sequence = from; sequence < to; sequence++) {
             long due = start + (sequence - from) * interval;
             for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(wait);
             }
             send(sequence);
         }
@@ -113,6 +114,10 @@ final class WindowedProducer implements AutoCloseable {
         }
         window.release(windowSize);
         throwIfFailed();
+    }
+
+    int window() {
+        return windowSize;
     }
 
     long sentAt(int sequence) {
