@@ -44,7 +44,8 @@ final class CrashChecks {
 
     static int resumed(Map<String, String> o) throws Exception {
         long timeout = Long.parseLong(o.get("timeout"));
-        try (BrokerManagement broker = connect(o, timeout)) {
+        // waits for the broker as long as the script does; the resumption is timed from its first answer
+        try (BrokerManagement broker = connect(o, 300)) {
             long back = System.nanoTime();
             long deadline = back + TimeUnit.SECONDS.toNanos(timeout);
             long before = Math.max(0, broker.messageCount(o.get("queue")));
