@@ -25,6 +25,7 @@ public final class RawBrokerRun {
         int measured = options.number("events");
         int inFlight = options.number("in-flight", 100);
         var events = new BenchEvents(options.text("run-id"), "https://bench.example.com/raw", 10_000);
+        var brokerCpu = new ProcessCpu("the broker", options.number("broker-pid", 0));
         int aloneEnd = warmup + alone;
         int total = aloneEnd + ROUNDS * 2 * measured;
 
@@ -51,8 +52,10 @@ public final class RawBrokerRun {
             long rate = 0;
             long taggedRate = 0;
             for (int round = 1, from = aloneEnd; round <= ROUNDS; round++, from += 2 * measured) {
+                double cpuBefore = brokerCpu.seconds();
                 rate = sendAndConsume(producer, recorder, from, from + measured, false);
-                Report.progress("raw send-and-consume, round %d of %d: %d msg/s", round, ROUNDS, rate);
+                Report.progress("raw send-and-consume, round %d of %d: %d msg/s; the broker used %.2f ms CPU per "
+                        + "message", round, ROUNDS, rate, (brokerCpu.seconds() - cpuBefore) * 1000 / measured);
                 taggedRate = sendAndConsume(producer, recorder, from + measured, from + 2 * measured, true);
                 Report.progress("raw send-and-consume of tagged events (duplicate id, group), round %d of %d: "
                         + "%d msg/s", round, ROUNDS, taggedRate);
