@@ -109,6 +109,7 @@ final class CrashChecks {
         try (BrokerManagement broker = connect(o, 30)) {
             long queued = broker.messageCount(queue);
             SinkTally tally = queued > 0 ? SinkTally.drain(broker.session(), queue, queued) : new SinkTally();
+            long undrained = Math.max(0, broker.messageCount(queue));
             long eventsLeft = broker.messageCount(EVENTS);
             List<String> prepared = broker.preparedTransactions();
             int delivered = 0;
@@ -123,8 +124,9 @@ final class CrashChecks {
             long unexpected = tally.copies().keySet().stream().filter(id -> !accepted.contains(id)).count();
             int duplicates = tally.notifications() - tally.withoutId() - tally.copies().size();
             System.out.printf("[crash] sink held %d notifications (%d without an event id, %d for ids never confirmed"
-                    + " to the sender); %s: %d; tidings.rejected: %d; DLQ: %d; prepared transactions: %d%n",
-                    tally.notifications(), tally.withoutId(), unexpected, EVENTS, eventsLeft,
+                    + " to the sender, %d left after draining); %s: %d; tidings.rejected: %d; DLQ: %d; prepared"
+                    + " transactions: %d%n", tally.notifications(), tally.withoutId(), unexpected, undrained, EVENTS,
+                    eventsLeft,
                     broker.messageCount("tidings.rejected"), broker.messageCount("DLQ"), prepared.size());
             if (!lost.isEmpty()) {
                 System.out.println("[crash] lost, first ones: " + lost.subList(0, Math.min(10, lost.size())));
@@ -142,7 +144,7 @@ final class CrashChecks {
                     delivered, lost.size(), duplicates);
             Files.writeString(Path.of(o.get("result")), line + System.lineSeparator());
             boolean passed = !accepted.isEmpty() && lost.isEmpty() && duplicates == 0 && tally.withoutId() == 0
-                    && eventsLeft == 0 && prepared.isEmpty();
+                    && undrained == 0 && eventsLeft == 0 && prepared.isEmpty();
             return passed ? 0 : 1;
         }
     }
