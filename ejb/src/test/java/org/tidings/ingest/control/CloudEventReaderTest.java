@@ -1,0 +1,87 @@
+package org.tidings.ingest.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+
+// covers S2S-12, S2S-14: the envelope is read in one streaming pass, strictly, and every refusal has its code
+class CloudEventReaderTest {
+
+    private static final String HEAD = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"https://mail.example.com/store\","
+            + "\"type\":\"org.example.mail.MessageNew\"";
+
+    private final CloudEventReader reader = new CloudEventReader(4096);
+
+    @Test
+    void readsEveryContextAttributeAndExtensionButNotTheData() {
+        var event = reader.read(utf8(HEAD + ",\"subject\":\"mailto:zo\\u00eb@example.com\",\"time\":\"2026-11-30T06:00:00Z\","
+                + "\"dataschema\":\"https://example.com/s\",\"datacontenttype\":\"application/json\","
+                + "\"tidingsuris\":\"https://a/ https://b/\",\"count\":3,\"urgent\":true,"
+                + "\"data\":{\"price\":1.10,\"huge\":1e400,\"nested\":[{\"a\":[]}]}}"));
+
+        assertThat(event.getId()).isEqualTo("e-1");
+        assertThat(event.getSource()).isEqualTo(URI.create("https://mail.example.com/store"));
+        assertThat(event.getType()).isEqualTo("org.example.mail.MessageNew");
+        assertThat(event.getSubject()).isEqualTo("mailto:zoë@example.com");
+        assertThat(event.getTime()).isEqualTo(OffsetDateTime.parse("2026-11-30T06:00:00Z"));
+        assertThat(event.getDataSchema()).isEqualTo(URI.create("https://example.com/s"));
+        assertThat(event.getDataContentType()).isEqualTo("application/json");
+        assertThat(event.getExtension("tidingsuris")).isEqualTo("https://a/ https://b/");
+        assertThat(event.getExtension("count")).isEqualTo(3);
+        assertThat(event.getExtension("urgent")).isEqualTo(true);
+        assertThat(event.getData()).as("data is checked, not decoded").isNull();
+    }
+
+    @Test
+    void acceptsBase64DataAndNoDataAtAll() {
+        assertThat(reader.read(utf8(HEAD + ",\"data_base64\":\"AAECA/7/\"}")).getId()).isEqualTo("e-1");
+        assertThat(reader.read(utf8(HEAD + "}")).getId()).isEqualTo("e-1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "not JSON                  | this is not a CloudEvent {",
+        "not an object             | null",
+        "an array                  | [1,2]",
+        "cut short                 | " + "{\"specversion\":\"1.0\"",
+        "no type                   | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\"}",
+        "no specversion            | {\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\"}",
+        "specversion 0.3           | {\"specversion\":\"0.3\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\"}",
+        "numeric id                | {\"specversion\":\"1.0\",\"id\":7,\"source\":\"https://s/\",\"type\":\"t\"}",
+        "numeric subject           | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"subject\":1}",
+        "duplicate key             | {\"specversion\":\"1.0\",\"id\":\"x\",\"id\":\"y\",\"source\":\"https://s/\",\"type\":\"t\"}",
+        "content after the object  | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\"} {}",
+        "data and data_base64      | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"data\":1,\"data_base64\":\"AA==\"}",
+        "bad base64                | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"data_base64\":\"@@@\"}",
+        "malformed data            | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"data\":{\"a\":}}",
+        "bad time                  | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"time\":\"yesterday\"}",
+        "source not a URI          | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"a b\",\"type\":\"t\"}",
+        "extension object          | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"ext\":{}}",
+        "extension name uppercase  | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"Ext\":\"v\"}",
+    })
+    void refusesWhatIsNotAStrictCloudEvent(String why, String body) {
+        assertThatThrownBy(() -> reader.read(utf8(body)))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_EVENT));
+    }
+
+    @Test
+    void refusesInvalidUtf8AndOversizedBodiesWithTheirOwnCodes() {
+        byte[] notUtf8 = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThatThrownBy(() -> reader.read(notUtf8))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENCODING));
+        assertThatThrownBy(() -> reader.read(new byte[4097]))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EVENT_TOO_LARGE));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
