@@ -73,14 +73,15 @@ final class CrashChecks {
         try (BrokerManagement broker = connect(o, 30)) {
             long lastChange = System.nanoTime();
             long lastReport = lastChange;
-            long previous = -2;
+            long previousEvents = -2;
+            long previousSink = -2;
             while (System.nanoTime() < deadline) {
                 long events = broker.messageCount(EVENTS);
                 long sink = broker.messageCount(o.get("queue"));
-                long state = events * 1_000_003L + sink;
                 long now = System.nanoTime();
-                if (state != previous) {
-                    previous = state;
+                if (events != previousEvents || sink != previousSink) {
+                    previousEvents = events;
+                    previousSink = sink;
                     lastChange = now;
                 }
                 boolean quiet = now - lastChange > TimeUnit.SECONDS.toNanos(events == 0 ? 5 : 60);
