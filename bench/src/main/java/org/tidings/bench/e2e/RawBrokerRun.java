@@ -10,7 +10,8 @@ package org.tidings.bench.e2e;
  * producer and consumer together, with untagged messages as any broker benchmark sends them:
  * {@code raw_mps} = messages / (first send .. last arrival). Then the same with tagged events, for reference:
  * it shows what the broker's duplicate detection costs by itself. The measured pair runs twice and the second
- * round counts: a fresh broker is still creating journal files in the first (here 20-30% slower).
+ * round counts: on a fresh broker the first was 25-55% slower here, most likely while the journal creates its
+ * files (a repeated run on the same broker did not show it).
  */
 public final class RawBrokerRun {
 
