@@ -94,18 +94,30 @@ final class WindowedProducer implements AutoCloseable {
         awaitConfirmed();
     }
 
-    /** Sends [from, to) at a steady {@code perSecond}, each at its scheduled time (never in bursts to catch up). */
+    /**
+     * Sends [from, to) at a steady {@code perSecond}: each event at its scheduled time, or at once if the producer
+     * fell behind (a pause, a full window), so the rate holds on average.
+     */
     void sendPaced(int from, int to, int perSecond) throws JMSException, InterruptedException {
         long start = System.nanoTime();
         long interval = 1_000_000_000L / perSecond;
+        int late = 0;
+        long latest = 0;
         for (int sequence = from; sequence < to; sequence++) {
             long due = start + (sequence - from) * interval;
             for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                 LockSupport.parkNanos(wait);
             }
             send(sequence);
+            long lateness = sentAt[sequence] - due;
+            if (lateness > interval) {
+                late++;
+                latest = Math.max(latest, lateness);
+            }
         }
         awaitConfirmed();
+        Report.progress("paced sends: %d of %d more than one interval late (the latest by %.1f ms)", late,
+                to - from, latest / 1e6);
     }
 
     void awaitConfirmed() throws InterruptedException {
