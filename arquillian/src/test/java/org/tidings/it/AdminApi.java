@@ -39,6 +39,16 @@ public final class AdminApi {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** Any method on any path; a null content type sends no Content-Type header, a null body sends none. */
+    public Reply request(String method, String path, String contentType, byte[] body) {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
     public Reply postJson(String path, Object body) {
         return post(path, "application/json", json(body));
     }

@@ -1,6 +1,7 @@
 package org.tidings.it;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.qpid.jms.JmsConnectionFactory;
 
 /** What a messaging system (a source) or a sink does on the broker: plain JMS on loopback. */
 public final class Messaging implements AutoCloseable {
@@ -17,8 +19,34 @@ public final class Messaging implements AutoCloseable {
     private final JMSContext jms;
 
     public Messaging(String user, String password) {
-        var factory = new ActiveMQConnectionFactory(TestEnvironment.brokerUrl(), user, password);
+        this(new ActiveMQConnectionFactory(TestEnvironment.brokerUrl(), user, password));
+    }
+
+    private Messaging(ConnectionFactory factory) {
         this.jms = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    /** A source that speaks AMQP 1.0 (Qpid JMS), as a mail store written in another language would. */
+    public static Messaging asAmqpSource() {
+        return new Messaging(new JmsConnectionFactory(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD,
+                TestEnvironment.brokerUrl().replace("tcp://", "amqp://")));
+    }
+
+    /** Sends the message the function builds and returns its JMS message id. */
+    public String send(String queue, MessageBuilder build) {
+        try {
+            Message message = build.on(jms);
+            jms.createProducer().send(jms.createQueue(queue), message);
+            return message.getJMSMessageID();
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Builds one message; may throw what the JMS API throws. */
+    @FunctionalInterface
+    public interface MessageBuilder {
+        Message on(JMSContext jms) throws JMSException;
     }
 
     public static Messaging asApp() {

@@ -22,12 +22,31 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public static Response of(ErrorCode code, String detail, List<FieldError> errors) {
-        var problem = new Problem("urn:tidings:problem:" + code.code(), code.title(), code.status(), detail,
-                code.code(), errors);
-        var response = Response.status(code.status()).type(MEDIA_TYPE).entity(problem);
+        var response = Response.status(code.status()).type(MEDIA_TYPE).entity(document(code, detail, errors));
         if (code.status() == 503) {
             response.header("Retry-After", RETRY_AFTER_SECONDS); // the broker's own reconnect takes about this long
         }
         return response.build();
+    }
+
+    static Problem document(ErrorCode code, String detail) {
+        return document(code, detail, null);
+    }
+
+    private static Problem document(ErrorCode code, String detail, List<FieldError> errors) {
+        return new Problem("urn:tidings:problem:" + code.code(), code.title(), code.status(), detail, code.code(), errors);
+    }
+
+    /** The code for a status that a layer below Tidings chose (JAX-RS, Jersey, the servlet container). */
+    static ErrorCode codeFor(int status) {
+        return switch (status) {
+            case 400 -> ErrorCode.INVALID_REQUEST;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 406 -> ErrorCode.NOT_ACCEPTABLE;
+            case 413 -> ErrorCode.EVENT_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+        };
     }
 }

@@ -58,11 +58,26 @@ public final class ProblemMappers {
             return switch (status) {
                 // includes path parameters that do not parse (an id that is not a UUID names nothing)
                 case 404 -> Problem.of(ErrorCode.NOT_FOUND, "no such resource");
-                case 415 -> Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
-                case 400 -> Problem.of(ErrorCode.MALFORMED_JSON, "the body could not be read as JSON of the expected shape");
-                default -> Response.fromResponse(Problem.of(status >= 500 ? ErrorCode.INTERNAL_ERROR
-                        : ErrorCode.INVALID_REQUEST, e.getMessage())).status(status).build();
+                case 400 -> unreadableBody(e) ? Problem.of(ErrorCode.MALFORMED_JSON, "the body could not be read as "
+                        + "JSON of the expected shape") : Problem.of(ErrorCode.INVALID_REQUEST, "the request is not valid");
+                default -> {
+                    ErrorCode code = Problem.codeFor(status);
+                    yield Problem.of(code, code == ErrorCode.INTERNAL_ERROR ? "unexpected failure; see the server log"
+                            : code.title());
+                }
             };
+        }
+
+        /** Jersey's entity providers signal a body they cannot read as a 400 caused by the parser's exception. */
+        private static boolean unreadableBody(Throwable e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+                String name = t.getClass().getName();
+                if (name.startsWith("jakarta.json.") || name.startsWith("com.fasterxml.jackson.")
+                        || t instanceof ProcessingException) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -79,17 +94,7 @@ public final class ProblemMappers {
     public static class Container implements ExceptionMapper<EJBException> {
         @Override
         public Response toResponse(EJBException e) {
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof TidingsException domain) {
-                    return Problem.of(domain.code(), domain.getMessage());
-                }
-                if (BrokerFailures.isBrokerFailure(t)) {
-                    LOG.log(Level.WARNING, "broker unavailable: {0}", t.toString());
-                    return brokerUnavailable();
-                }
-            }
-            LOG.log(Level.SEVERE, "unexpected failure", e);
-            return Problem.of(ErrorCode.INTERNAL_ERROR, "unexpected failure; see the server log");
+            return classified(e);
         }
     }
 
@@ -97,11 +102,43 @@ public final class ProblemMappers {
     public static class Unexpected implements ExceptionMapper<RuntimeException> {
         @Override
         public Response toResponse(RuntimeException e) {
-            if (BrokerFailures.isBrokerFailure(e)) {
+            return classified(e);
+        }
+    }
+
+    /** A failure from below the resources, answered with what it means (see {@link Failures}). */
+    static Response classified(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TidingsException domain) {
+                return Problem.of(domain.code(), domain.getMessage());
+            }
+        }
+        ErrorCode code = Failures.classify(e);
+        switch (code) {
+            case CONFLICT -> {
+                LOG.log(Level.FINE, "concurrent change", e);
+                return Problem.of(code, "the resource was changed or created concurrently; read it again, then retry");
+            }
+            case DATABASE_UNAVAILABLE -> {
+                LOG.log(Level.WARNING, "database unavailable: {0}", rootCause(e));
+                return Problem.of(code, "the database cannot be reached; retry later");
+            }
+            case BROKER_UNAVAILABLE -> {
+                LOG.log(Level.WARNING, "broker unavailable: {0}", rootCause(e));
                 return brokerUnavailable();
             }
-            LOG.log(Level.SEVERE, "unexpected failure", e);
-            return Problem.of(ErrorCode.INTERNAL_ERROR, "unexpected failure; see the server log");
+            default -> {
+                LOG.log(Level.SEVERE, "unexpected failure", e);
+                return Problem.of(ErrorCode.INTERNAL_ERROR, "unexpected failure; see the server log");
+            }
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 }

@@ -5,11 +5,16 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import org.tidings.ingest.control.CloudEventReader;
+import org.tidings.ingest.control.Rejections;
+import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.Resources;
 
@@ -18,6 +23,9 @@ import org.tidings.platform.Resources;
  * acknowledges the event after {@link #onMessage} returns, that is after its notifications were committed (docs/adr/0007).
  * Any failure propagates: the adapter rolls the delivery back and the broker's redelivery policy (broker.xml)
  * takes over; a redelivered event that was forwarded before is recognised by the broker's duplicate detection.
+ * Input that cannot be an event is recorded on {@code tidings.rejected} with its code instead, never redelivered:
+ * an oversized body (its size is checked before it is read; the record keeps an excerpt), or a message that is not
+ * a text or bytes message.
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Resources.RESOURCE_ADAPTER),
@@ -39,22 +47,76 @@ public class EventsListener implements MessageListener {
     @EJB
     Intake intake;
 
+    @Inject
+    Rejections rejections;
+
+    @Inject
+    CloudEventReader reader;
+
     @Override
     public void onMessage(Message message) {
         try {
-            String sender = message.getStringProperty("_AMQ_VALIDATED_USER");
-            String messageId = message.getJMSMessageID();
+            Provenance from = new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
+                    message.getJMSMessageID(), message.getJMSCorrelationID());
             if (message instanceof TextMessage text) {
-                intake.process(RawEvent.ofText(text.getText(), sender, messageId));
+                onText(text.getText(), from);
             } else if (message instanceof BytesMessage bytes) {
-                byte[] body = new byte[(int) bytes.getBodyLength()];
-                bytes.readBytes(body);
-                intake.process(RawEvent.ofBytes(body, sender, messageId));
+                onBytes(bytes, from);
             } else {
-                intake.process(RawEvent.ofBytes(new byte[0], sender, messageId));
+                rejections.rejectedKind(message, from, "a " + Rejections.kind(message) + " message: events come as "
+                        + "text or bytes messages holding a structured-mode CloudEvent");
             }
         } catch (JMSException e) {
             throw new IllegalStateException("unreadable message " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A text body longer in characters than the byte limit is longer in UTF-8 too: refused without encoding it
+     * whole. An oversized text is recorded as an excerpt of whole characters that fits {@link Rejections#EXCERPT_BYTES}.
+     */
+    private void onText(String text, Provenance from) {
+        long size = text == null ? 0 : text.length() > reader.maxBytes() ? utf8Length(text) : -1;
+        RawEvent raw = null;
+        if (size < 0) {
+            raw = RawEvent.ofText(text, from);
+            size = raw.body().length;
+        }
+        if (size > reader.maxBytes()) {
+            int end = Math.min(text.length(), Rejections.EXCERPT_BYTES / 4);
+            if (Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--;
+            }
+            rejections.rejectedOversized(RawEvent.ofText(text.substring(0, end), from), size, tooLarge(size));
+            return;
+        }
+        intake.process(raw != null ? raw : RawEvent.ofText(text, from));
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+
+    /** The size is known before the body is read: an oversized body is never copied whole. */
+    private void onBytes(BytesMessage message, Provenance from) throws JMSException {
+        long size = message.getBodyLength();
+        if (size > reader.maxBytes()) {
+            byte[] excerpt = new byte[(int) Math.min(size, Rejections.EXCERPT_BYTES)];
+            message.readBytes(excerpt);
+            rejections.rejectedOversized(RawEvent.ofBytes(excerpt, from), size, tooLarge(size));
+            return;
+        }
+        byte[] body = new byte[(int) size];
+        message.readBytes(body);
+        intake.process(RawEvent.ofBytes(body, from));
+    }
+
+    private String tooLarge(long size) {
+        return "event has " + size + " bytes; the limit is " + reader.maxBytes();
     }
 }

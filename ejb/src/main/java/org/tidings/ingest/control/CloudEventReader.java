@@ -19,6 +19,7 @@ import java.util.Base64;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.subscriptions.control.SubscriptionIndex;
 
 /**
  * Turns a structured-mode JSON body into a CloudEvent, or says precisely why it cannot: too large, not UTF-8,
@@ -30,9 +31,29 @@ import org.tidings.platform.TidingsException;
  * bytes, so the data is checked to be well-formed JSON (or valid base64) and never decoded. Stricter than the SDK
  * where the spec is: attributes must be JSON strings, a key may appear once, {@code data} and {@code data_base64}
  * exclude each other, and nothing may follow the object.
+ *
+ * <p>Bounded, so that one event cannot make matching expensive (issue 8, RUP-17): every string attribute and
+ * extension value has a length limit ({@link #MAX_URI_CHARS} for URI-valued ones, {@link #MAX_NAME_CHARS} for
+ * {@code id}, {@code type} and {@code datacontenttype}, {@link #MAX_EXTENSION_CHARS} for other extensions), an
+ * event has at most {@link #MAX_EXTENSIONS} extensions, and the {@code tidingsuris} extension names at most
+ * {@link #MAX_ABOUT_URIS} URIs. A longer attribute is refused with {@code attribute-too-long}, more URIs with
+ * {@code too-many-uris}; both before the event is queued or matched.
  */
 @ApplicationScoped
 public class CloudEventReader {
+
+    /** Longest {@code source}, {@code subject}, {@code dataschema} and {@code tidingsprefix}: 8 KiB, as most HTTP servers' request lines. */
+    public static final int MAX_URI_CHARS = 8192;
+    /** Longest {@code id}, {@code type}, {@code datacontenttype} and {@code time}. */
+    public static final int MAX_NAME_CHARS = 1024;
+    /** Longest value of an extension other than {@code tidingsuris}. */
+    public static final int MAX_EXTENSION_CHARS = 8192;
+    /** Most extensions on one event. */
+    public static final int MAX_EXTENSIONS = 64;
+    /** Most URIs in {@code tidingsuris}, each at most {@link #MAX_URI_CHARS} long. */
+    public static final int MAX_ABOUT_URIS = 256;
+
+    private static final String ABOUT_URIS = SubscriptionIndex.URIS_EXTENSION;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -61,6 +82,8 @@ public class CloudEventReader {
         requireUtf8(body);
         try (JsonParser parser = JSON.createParser(body)) {
             return parse(parser);
+        } catch (TidingsException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new TidingsException(ErrorCode.MALFORMED_EVENT, "not a CloudEvents 1.0 JSON event: " + reason(e));
         }
@@ -74,27 +97,34 @@ public class CloudEventReader {
         String specVersion = null;
         boolean data = false;
         boolean dataBase64 = false;
+        int extensions = 0;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             parser.nextToken();
             switch (name) {
-                case "specversion" -> specVersion = text(parser, name);
-                case "id" -> event.withId(text(parser, name));
-                case "source" -> event.withSource(URI.create(text(parser, name)));
-                case "type" -> event.withType(text(parser, name));
-                case "subject" -> event.withSubject(text(parser, name));
-                case "datacontenttype" -> event.withDataContentType(text(parser, name));
-                case "dataschema" -> event.withDataSchema(URI.create(text(parser, name)));
-                case "time" -> event.withTime(OffsetDateTime.parse(text(parser, name)));
+                case "specversion" -> specVersion = text(parser, name, MAX_NAME_CHARS);
+                case "id" -> event.withId(text(parser, name, MAX_NAME_CHARS));
+                case "source" -> event.withSource(URI.create(text(parser, name, MAX_URI_CHARS)));
+                case "type" -> event.withType(text(parser, name, MAX_NAME_CHARS));
+                case "subject" -> event.withSubject(text(parser, name, MAX_URI_CHARS));
+                case "datacontenttype" -> event.withDataContentType(text(parser, name, MAX_NAME_CHARS));
+                case "dataschema" -> event.withDataSchema(URI.create(text(parser, name, MAX_URI_CHARS)));
+                case "time" -> event.withTime(OffsetDateTime.parse(text(parser, name, MAX_NAME_CHARS)));
                 case "data" -> {
                     data = true;
                     parser.skipChildren(); // reads, and so checks, the whole value
                 }
                 case "data_base64" -> {
                     dataBase64 = true;
-                    Base64.getDecoder().decode(text(parser, name));
+                    Base64.getDecoder().decode(text(parser, name, Integer.MAX_VALUE));
                 }
-                default -> extension(event, parser, name);
+                default -> {
+                    if (++extensions > MAX_EXTENSIONS) {
+                        throw new TidingsException(ErrorCode.ATTRIBUTE_TOO_LONG,
+                                "the event has more than " + MAX_EXTENSIONS + " extensions");
+                    }
+                    extension(event, parser, name);
+                }
             }
         }
         if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
@@ -112,18 +142,51 @@ public class CloudEventReader {
 
     private static void extension(CloudEventBuilder event, JsonParser parser, String name) throws IOException {
         switch (parser.currentToken()) {
-            case VALUE_STRING -> event.withExtension(name, parser.getText());
+            case VALUE_STRING -> event.withExtension(name, extensionText(parser, name));
             case VALUE_NUMBER_INT -> event.withExtension(name, parser.getNumberValue());
             case VALUE_TRUE, VALUE_FALSE -> event.withExtension(name, parser.getBooleanValue());
             default -> throw new IllegalArgumentException("extension " + name + " must be a string, integer or boolean");
         }
     }
 
-    private static String text(JsonParser parser, String attribute) throws IOException {
+    private static String extensionText(JsonParser parser, String name) throws IOException {
+        if (!ABOUT_URIS.equals(name)) {
+            return text(parser, name, name.equals(SubscriptionIndex.PREFIX_EXTENSION) ? MAX_URI_CHARS : MAX_EXTENSION_CHARS);
+        }
+        String uris = text(parser, name, (MAX_URI_CHARS + 1) * MAX_ABOUT_URIS);
+        int count = 0;
+        int start = -1;
+        for (int i = 0; i <= uris.length(); i++) {
+            boolean separator = i == uris.length() || Character.isWhitespace(uris.charAt(i));
+            if (!separator && start < 0) {
+                start = i;
+            } else if (separator && start >= 0) {
+                if (++count > MAX_ABOUT_URIS) {
+                    throw new TidingsException(ErrorCode.TOO_MANY_URIS,
+                            ABOUT_URIS + " names more than " + MAX_ABOUT_URIS + " URIs");
+                }
+                if (i - start > MAX_URI_CHARS) {
+                    throw tooLong(ABOUT_URIS + " URI " + count, MAX_URI_CHARS);
+                }
+                start = -1;
+            }
+        }
+        return uris;
+    }
+
+    private static String text(JsonParser parser, String attribute, int maxChars) throws IOException {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
             throw new IllegalArgumentException("attribute " + attribute + " must be a JSON string");
         }
+        if (parser.getTextLength() > maxChars) {
+            throw tooLong(attribute, maxChars);
+        }
         return parser.getText();
+    }
+
+    private static TidingsException tooLong(String attribute, int maxChars) {
+        return new TidingsException(ErrorCode.ATTRIBUTE_TOO_LONG,
+                attribute + " is longer than its limit of " + maxChars + " characters");
     }
 
     private static void requireUtf8(byte[] body) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ class CloudEventReaderTest {
             + "\"type\":\"org.example.mail.MessageNew\"";
 
     private final CloudEventReader reader = new CloudEventReader(4096);
+    private final CloudEventReader roomy = new CloudEventReader(1 << 22);
 
     @Test
     void readsEveryContextAttributeAndExtensionButNotTheData() {
@@ -79,6 +83,40 @@ class CloudEventReaderTest {
                 .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENCODING));
         assertThatThrownBy(() -> reader.read(new byte[4097]))
                 .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EVENT_TOO_LARGE));
+    }
+
+    @ParameterizedTest(name = "{0} of {1} characters")
+    @CsvSource({
+        "id, 1025", "type, 1025", "datacontenttype, 1025", "subject, 8193", "source, 8193", "dataschema, 8193",
+        "tidingsprefix, 8193", "someextension, 8193"})
+    void refusesAnAttributeLongerThanItsLimit(String attribute, int length) {
+        String value = "https://example.com/" + "a".repeat(length - 20);
+        var attributes = new LinkedHashMap<>(Map.of("specversion", "1.0", "id", "x", "source", "https://s/", "type", "t"));
+        attributes.put(attribute, value);
+        String body = attributes.entrySet().stream().map(a -> "\"" + a.getKey() + "\":\"" + a.getValue() + "\"")
+                .collect(Collectors.joining(",", "{", "}"));
+        assertThatThrownBy(() -> roomy.read(utf8(body)))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LONG));
+        String fits = body.replace(value, value.substring(1));
+        assertThat(roomy.read(utf8(fits)).getId()).as("one character less is accepted").isNotNull();
+    }
+
+    @Test
+    void refusesMoreExtensionsOrAboutUrisThanTheLimits() {
+        StringBuilder extensions = new StringBuilder(HEAD);
+        for (int i = 0; i < CloudEventReader.MAX_EXTENSIONS + 1; i++) {
+            extensions.append(",\"x").append(i).append("\":1");
+        }
+        assertThatThrownBy(() -> roomy.read(utf8(extensions + "}")))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LONG));
+
+        String uris = "https://example.com/r ".repeat(CloudEventReader.MAX_ABOUT_URIS);
+        assertThat(roomy.read(utf8(HEAD + ",\"tidingsuris\":\"" + uris + "\"}")).getExtension("tidingsuris")).isEqualTo(uris);
+        assertThatThrownBy(() -> roomy.read(utf8(HEAD + ",\"tidingsuris\":\"" + uris + " https://one.more/\"}")))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_URIS));
+        String longUri = "https://example.com/" + "a".repeat(CloudEventReader.MAX_URI_CHARS);
+        assertThatThrownBy(() -> roomy.read(utf8(HEAD + ",\"tidingsuris\":\"https://a/ " + longUri + "\"}")))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LONG));
     }
 
     private static byte[] utf8(String text) {

@@ -3,16 +3,23 @@ package org.tidings.ingest.boundary;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import org.tidings.ingest.control.CloudEventReader;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
 
-/** HTTP ingest: a structured-mode JSON CloudEvent is answered 202 only once it is on the durable queue. */
+/**
+ * HTTP ingest: a structured-mode JSON CloudEvent is answered 202 only once it is on the durable queue. The body is
+ * UTF-8: a Content-Type naming another charset is refused, not reinterpreted.
+ */
 @Path("events")
 public class EventsResource {
 
@@ -28,7 +35,12 @@ public class EventsResource {
     @POST
     @Consumes({"application/cloudevents+json", MediaType.APPLICATION_JSON})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response submit(InputStream body) throws IOException {
+    public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type, InputStream body) throws IOException {
+        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+            throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "events are UTF-8 (RFC 8259); charset " + charset + " is not accepted");
+        }
         // read at most one byte past the limit: the reader refuses it without buffering a huge body
         var event = intake.submit(body.readNBytes(reader.maxBytes() + 1));
         return Response.accepted(new Accepted(event.getId(), event.getSource().toString(), "accepted")).build();

@@ -1,0 +1,173 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every refusal is application/problem+json with a known code and the status that code has, whichever layer
+ * refuses: the resource, JAX-RS, Jersey's own readers and mappers, or the servlet container. Mutated events,
+ * odd content types, odd paths and methods; a seeded generator, so a failure can be replayed.
+ */
+@ExtendWith(ArquillianExtension.class)
+class HttpFuzzIT {
+
+    private static final String CE = "application/cloudevents+json";
+    private static final Map<String, Integer> CODES = Map.ofEntries(
+            Map.entry("invalid-request", 400), Map.entry("malformed-json", 400), Map.entry("malformed-event", 400),
+            Map.entry("invalid-encoding", 400), Map.entry("attribute-too-long", 400), Map.entry("too-many-uris", 400),
+            Map.entry("event-too-large", 413), Map.entry("unsupported-media-type", 415),
+            Map.entry("unknown-source", 403), Map.entry("unknown-sink", 400), Map.entry("invalid-filter", 400),
+            Map.entry("not-found", 404), Map.entry("method-not-allowed", 405), Map.entry("not-acceptable", 406),
+            Map.entry("conflict", 409));
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    // covers S2S-14, LEM-9
+    @Test
+    void mutatedEventsAreAcceptedOrRefusedWithAProblemNeverAFailure() {
+        String source = Events.uniqueSource();
+        api.createSource("fuzzed origin", source);
+        byte[] seed = ("{\"specversion\":\"1.0\",\"id\":\"f-1\",\"source\":\"" + source + "\",\"type\":\"org.example.T\","
+                + "\"subject\":\"https://example.com/a\",\"time\":\"2026-11-30T06:00:00Z\",\"tidingsuris\":\"https://a/ "
+                + "https://b/\",\"data\":{\"n\":1.10,\"s\":\"\\u00e9\",\"a\":[true,null]}}").getBytes(StandardCharsets.UTF_8);
+        Random random = new Random(20261130L);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            byte[] mutated = mutate(seed, random);
+            var reply = api.post("/events", CE, mutated);
+            if (reply.status() != 202 && !isProblem(reply)) {
+                failures.add(reply.status() + " " + reply.contentType() + " for " + new String(mutated, StandardCharsets.UTF_8)
+                        + " -> " + reply.body());
+            }
+        }
+        assertThat(failures).as("answers that are neither 202 nor a coded problem").isEmpty();
+    }
+
+    // covers S2S-14: the refusals that happen before Tidings' code runs
+    @Test
+    void everyLayerRefusesWithProblemJson() {
+        byte[] event = "{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        List<AdminApi.Reply> replies = new ArrayList<>();
+        replies.add(api.post("/events", CE, "null".getBytes(StandardCharsets.UTF_8)));
+        replies.add(api.request("POST", "/events", null, event));
+        for (String type : List.of("garbage", "", ";;;", "application/", "text/html", "application/cloudevents+json; "
+                + "charset=utf-16", "application/json; charset=iso-8859-1", "multipart/form-data; boundary=x")) {
+            replies.add(api.request("POST", "/events", type, event));
+        }
+        replies.add(api.request("PUT", "/events", CE, event));
+        replies.add(api.request("DELETE", "/events", null, null));
+        for (String path : List.of("/api/sources/%00", "/api/sources/%zz", "/api/sinks/..%2f..%2fetc", "/api/nothing",
+                "/api/subscriptions/" + "9".repeat(5000), "/api/sources/%C0%AF", "/nothing/at/all")) {
+            replies.add(raw("GET " + path + " HTTP/1.1"));
+        }
+        replies.add(raw("GET /api/sources HTTP/1.1\r\nAccept: text/html"));
+        replies.add(raw("POST /events HTTP/1.1\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 5\r\n\r\nnull"));
+        for (String body : List.of("null", "[]", "\"x\"", "{", "{\"name\":" + "[".repeat(5000), "{\"name\":1e999999}")) {
+            replies.add(api.request("POST", "/api/sources", "application/json", body.getBytes(StandardCharsets.UTF_8)));
+        }
+        replies.add(api.request("POST", "/api/sources", "application/xml", "<a/>".getBytes(StandardCharsets.UTF_8)));
+        assertThat(replies).allSatisfy(reply -> assertThat(isProblem(reply)).as("coded problem: %s", reply).isTrue());
+        assertThat(replies.get(0).code()).as("a body of null").isEqualTo("malformed-event");
+        assertThat(replies.subList(2, 10)).extracting(AdminApi.Reply::code).containsOnly("unsupported-media-type");
+    }
+
+    /** A request written byte for byte on a socket: paths and headers no HTTP client library would send. */
+    private static AdminApi.Reply raw(String head) {
+        URI base = URI.create(TestEnvironment.baseUrl());
+        String request = head.contains("\r\n\r\n") ? head.replace("HTTP/1.1\r\n", "HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Connection: close\r\n") : head + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(9, 12));
+            int end = response.indexOf("\r\n\r\n");
+            String contentType = response.substring(0, end).lines()
+                    .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-type:"))
+                    .map(line -> line.substring(13).strip()).findFirst().orElse("");
+            String body = response.substring(end + 4);
+            if (response.substring(0, end).toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+                body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("\r\n0\r\n"));
+            }
+            JsonNode json;
+            try {
+                json = AdminApi.JSON.readTree(body);
+            } catch (IOException notJson) {
+                json = AdminApi.JSON.getNodeFactory().textNode(body);
+            }
+            return new AdminApi.Reply(status, contentType, json == null ? AdminApi.JSON.nullNode() : json,
+                    HttpHeaders.of(Map.of(), (a, b) -> true));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isProblem(AdminApi.Reply reply) {
+        Integer status = CODES.get(reply.code());
+        return reply.contentType().startsWith("application/problem+json") && status != null && status == reply.status()
+                && reply.body().path("status").asInt() == reply.status();
+    }
+
+    /** One to four of: flip a byte, drop a span, duplicate a span, insert a JSON token, cut the end. */
+    private static byte[] mutate(byte[] seed, Random random) {
+        byte[] out = seed.clone();
+        for (int n = 1 + random.nextInt(4); n > 0; n--) {
+            int at = random.nextInt(Math.max(1, out.length));
+            switch (random.nextInt(5)) {
+                case 0 -> out[at] = (byte) random.nextInt(256);
+                case 1 -> out = concat(Arrays.copyOf(out, at), Arrays.copyOfRange(out, Math.min(out.length,
+                        at + 1 + random.nextInt(8)), out.length));
+                case 2 -> out = concat(Arrays.copyOf(out, at), Arrays.copyOfRange(out, at, Math.min(out.length,
+                        at + 1 + random.nextInt(16))), Arrays.copyOfRange(out, at, out.length));
+                case 3 -> out = concat(Arrays.copyOf(out, at), TOKENS.get(random.nextInt(TOKENS.size())),
+                        Arrays.copyOfRange(out, at, out.length));
+                default -> out = Arrays.copyOf(out, at);
+            }
+        }
+        return out;
+    }
+
+    private static final List<byte[]> TOKENS = Stream.of("null", "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u0000",
+            "\\ud800", "1e400", "-0", "\"id\":7,", "\"data_base64\":\"@@\",", "\u00ff", "\ud83d\ude00", "\"specversion\":\"0.3\",")
+            .map(t -> t.getBytes(StandardCharsets.UTF_8)).collect(Collectors.toList());
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,173 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tidings.it.PipelineIT.assertProblem;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageEOFException;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Hostile or odd input on the queue and over HTTP: every kind is refused with its code, on tidings.rejected with
+ * as much of the body as is safe to keep, and never left to redelivery and the DLQ.
+ */
+@ExtendWith(ArquillianExtension.class)
+class IngestHardeningIT {
+
+    private static final String TYPE = "org.example.mail.MessageNew";
+    private static final long WAIT = 30_000;
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    // covers S2S-12, S2S-14, LEM-9
+    @Test
+    void aNullOrNonObjectBodyOverAmqpIsRejectedWithItsCodeAndNeverReachesTheDlq() {
+        long dlq = TestEnvironment.messageCount("DLQ");
+        String nullBody = "amqp-null-" + UUID.randomUUID();
+        String jsonNull = "amqp-json-null-" + UUID.randomUUID();
+        try (var amqp = Messaging.asAmqpSource()) {
+            amqp.send("tidings.events", jms -> correlated(jms.createTextMessage(null), nullBody));
+            amqp.send("tidings.events", jms -> correlated(jms.createTextMessage("null"), jsonNull));
+        }
+        try (var app = Messaging.asApp()) {
+            Message record = rejected(app, "JMSCorrelationID = '" + nullBody + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("malformed-event");
+            // No tidings_sender here: Artemis 2.44 does not populate the validated user on AMQP messages
+            // (AMQPMessage keeps Message's no-op setValidatedUserID), so Tidings cannot tell who sent it.
+            record = rejected(app, "JMSCorrelationID = '" + jsonNull + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("malformed-event");
+            assertThat(Messaging.text(record)).isEqualTo("null");
+        }
+        assertThat(TestEnvironment.messageCount("DLQ")).as("nothing went to the DLQ").isEqualTo(dlq);
+    }
+
+    // covers S2S-14, LEM-9: the size is checked before the body is read; the record keeps an excerpt and the size
+    @Test
+    void oversizedBodiesAreRejectedWithAnExcerptAndTheirSize() throws JMSException {
+        byte[] bytes = new byte[300_000];
+        Arrays.fill(bytes, (byte) '{');
+        String text = "é".repeat(200_000);
+        try (var source = Messaging.asSource(); var app = Messaging.asApp()) {
+            String bytesId = source.sendBytes("tidings.events", bytes);
+            String textId = source.sendText("tidings.events", text);
+
+            Message record = rejected(app, "tidings_original_message_id = '" + bytesId + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("event-too-large");
+            assertThat(Messaging.property(record, "tidings_body")).isEqualTo("excerpt");
+            assertThat(record.getLongProperty("tidings_original_size")).isEqualTo(300_000);
+            assertThat(Messaging.bytes(record)).isEqualTo(Arrays.copyOf(bytes, 4096));
+
+            record = rejected(app, "tidings_original_message_id = '" + textId + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("event-too-large");
+            assertThat(Messaging.property(record, "tidings_body")).isEqualTo("excerpt");
+            assertThat(record.getLongProperty("tidings_original_size")).isEqualTo(400_000);
+            assertThat(text).startsWith(((TextMessage) record).getText());
+            assertThat(((TextMessage) record).getText().getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(4096);
+        }
+    }
+
+    // covers S2S-12, LEM-9: map and stream bodies are kept whole; an object body is never deserialized
+    @Test
+    void messagesThatAreNotTextOrBytesAreRejectedKeepingWhatIsSafe() throws JMSException {
+        try (var source = Messaging.asSource(); var app = Messaging.asApp()) {
+            String mapId = source.send("tidings.events", jms -> {
+                MapMessage map = jms.createMapMessage();
+                map.setString("specversion", "1.0");
+                map.setInt("count", 3);
+                return map;
+            });
+            String streamId = source.send("tidings.events", jms -> {
+                StreamMessage stream = jms.createStreamMessage();
+                stream.writeString("one");
+                stream.writeLong(2L);
+                return stream;
+            });
+            String objectId = source.send("tidings.events", jms -> jms.createObjectMessage(new ArrayList<>(List.of("x"))));
+            String emptyId = source.send("tidings.events", jms -> jms.createMessage());
+
+            MapMessage map = (MapMessage) rejected(app, "tidings_original_message_id = '" + mapId + "'");
+            assertKind(map, "map", "whole");
+            assertThat(map.getString("specversion")).isEqualTo("1.0");
+            assertThat(map.getInt("count")).isEqualTo(3);
+
+            StreamMessage stream = (StreamMessage) rejected(app, "tidings_original_message_id = '" + streamId + "'");
+            assertKind(stream, "stream", "whole");
+            assertThat(stream.readString()).isEqualTo("one");
+            assertThat(stream.readLong()).isEqualTo(2L);
+            try {
+                stream.readObject();
+                throw new AssertionError("the copy holds more than the original");
+            } catch (MessageEOFException end) {
+                // exactly the two items
+            }
+
+            assertKind(rejected(app, "tidings_original_message_id = '" + objectId + "'"), "object", "none");
+            assertKind(rejected(app, "tidings_original_message_id = '" + emptyId + "'"), "message", "none");
+        }
+    }
+
+    // covers S2S-14, RUP-17: limits per attribute and on the URIs an event names, on every face
+    @Test
+    void overlongAttributesAndTooManyUrisAreRefusedWithTheirCodes() {
+        String source = Events.uniqueSource();
+        api.createSource("web origin", source);
+        String longSubject = event(source, ",\"subject\":\"https://example.com/" + "a".repeat(8200) + "\"");
+        String manyUris = event(source, ",\"tidingsuris\":\"" + "https://example.com/r ".repeat(257) + "\"");
+
+        assertProblem(api.post("/events", "application/cloudevents+json", longSubject.getBytes(StandardCharsets.UTF_8)),
+                400, "attribute-too-long");
+        assertProblem(api.post("/events", "application/cloudevents+json", manyUris.getBytes(StandardCharsets.UTF_8)),
+                400, "too-many-uris");
+        try (var messaging = Messaging.asSource(); var app = Messaging.asApp()) {
+            String longId = messaging.sendText("tidings.events", longSubject);
+            String manyId = messaging.sendText("tidings.events", manyUris);
+            Message record = rejected(app, "tidings_original_message_id = '" + longId + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("attribute-too-long");
+            assertThat(Messaging.text(record)).isEqualTo(longSubject);
+            record = rejected(app, "tidings_original_message_id = '" + manyId + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("too-many-uris");
+        }
+    }
+
+    private static String event(String source, String more) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"" + source + "\",\"type\":\""
+                + TYPE + "\"" + more + "}";
+    }
+
+    private static Message correlated(Message message, String correlationId) throws JMSException {
+        message.setJMSCorrelationID(correlationId);
+        return message;
+    }
+
+    private static Message rejected(Messaging app, String selector) {
+        Message record = app.receive("tidings.rejected", selector, WAIT);
+        assertThat(record).as("rejection record %s", selector).isNotNull();
+        assertThat(Messaging.property(record, "tidings_detail")).isNotBlank();
+        return record;
+    }
+
+    private static void assertKind(Message record, String kind, String body) {
+        assertThat(Messaging.property(record, "tidings_code")).isEqualTo("unsupported-media-type");
+        assertThat(Messaging.property(record, "tidings_original_kind")).isEqualTo(kind);
+        assertThat(Messaging.property(record, "tidings_body")).isEqualTo(body);
+    }
+}

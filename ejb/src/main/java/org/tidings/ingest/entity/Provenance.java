@@ -1,0 +1,16 @@
+package org.tidings.ingest.entity;
+
+/**
+ * Where a queued event came from, as the broker tells it: the authenticated sender, and the JMS message and
+ * correlation ids. A rejection record repeats them, so a sender finds the record of its own message: by
+ * correlation id when it set one (an AMQP source's message id is not the one JMS consumers see), else by message id.
+ *
+ * @param validatedUser the broker-authenticated sender ({@code _AMQ_VALIDATED_USER}), or null
+ * @param messageId the JMS message id, or null
+ * @param correlationId the JMS correlation id the sender set, or null
+ */
+public record Provenance(String validatedUser, String messageId, String correlationId) {
+
+    /** An event that did not come through the broker (HTTP, checked before it was queued). */
+    public static final Provenance NONE = new Provenance(null, null, null);
+}
