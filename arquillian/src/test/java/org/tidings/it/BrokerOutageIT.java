@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cloudevents.CloudEvent;
+import jakarta.jms.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -54,18 +57,21 @@ class BrokerOutageIT {
         assertThat(refused.code()).isIn("broker-unavailable", "outcome-unknown");
         assertThat(refused.header("Retry-After")).isEqualTo("2");
 
+        // Retrying is safe whichever answer it was: once the broker is back, the refused event and a new one are
+        // each delivered exactly once (if the failed send did reach the journal, its duplicate id drops the retry).
         CloudEvent after = Events.event(source, TYPE, "mailto:ann@example.com");
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> post(api, after).status() == 202);
+                .until(() -> post(api, during).status() == 202);
+        assertThat(post(api, after).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> TestEnvironment.messageCount("tidings.events") == 0
+                && TestEnvironment.messageCount(queue) >= 2);
         try (var messaging = Messaging.asApp()) {
-            var delivered = messaging.receive(queue, null, 60_000);
-            assertThat(delivered).isNotNull();
-            assertThat(Events.parse(Messaging.text(delivered)).getId()).isEqualTo(after.getId());
-            // the refused event reached neither the events queue nor the sink
-            assertThat(messaging.browse("tidings.events")).extracting(Messaging::text)
-                    .noneMatch(body -> body.contains(during.getId()));
-            assertThat(messaging.browse(queue)).extracting(Messaging::text)
-                    .noneMatch(body -> body.contains(during.getId()));
+            List<String> delivered = new ArrayList<>();
+            for (Message message = messaging.receive(queue, null, 5_000); message != null;
+                    message = messaging.receive(queue, null, 1_000)) {
+                delivered.add(Events.parse(Messaging.text(message)).getId());
+            }
+            assertThat(delivered).containsExactlyInAnyOrder(during.getId(), after.getId());
         }
     }
 

@@ -134,6 +134,7 @@ class PipelineIT {
         String sink = api.createJmsSink("everything from this source");
         api.subscribe(sink, Map.of("sources", List.of(source), "types", List.of(NEW_MAIL)));
         String ce = "application/cloudevents+json";
+        long queuedBefore = TestEnvironment.messagesAdded("tidings.events");
 
         assertProblem(api.post("/events", ce, "{\"specversion\":\"1.0\"".getBytes(StandardCharsets.UTF_8)),
                 400, "malformed-event");
@@ -146,8 +147,12 @@ class PipelineIT {
         assertProblem(api.post("/events", ce, Events.json(Events.event("https://stranger.example.net/", NEW_MAIL,
                 "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8)), 403, "unknown-source");
 
+        assertThat(TestEnvironment.messagesAdded("tidings.events")).as("no refused event reached the events queue")
+                .isEqualTo(queuedBefore);
+
         CloudEvent good = Events.event(source, NEW_MAIL, "mailto:zoë@exämple.org");
         assertThat(api.post("/events", ce, Events.json(good).getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+        assertThat(TestEnvironment.messagesAdded("tidings.events")).as("the accepted one did").isEqualTo(queuedBefore + 1);
         try (var messaging = Messaging.asApp()) {
             Message only = messaging.receive("tidings.sink." + sink, null, WAIT);
             CloudEvent delivered = Events.parse(Messaging.text(only));

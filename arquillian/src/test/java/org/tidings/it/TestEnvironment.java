@@ -119,6 +119,12 @@ public class TestEnvironment implements LauncherSessionListener {
         return located == null ? 0 : located.getMessageCount();
     }
 
+    /** How many messages the broker has ever put on a queue since it started: sends that reached it, counted. */
+    public static synchronized long messagesAdded(String queue) {
+        var located = broker.getActiveMQServer().locateQueue(queue);
+        return located == null ? 0 : located.getMessagesAdded();
+    }
+
     /** Starts the broker on its port and journal: a restart finds every durable message where it was. */
     public static synchronized void startBroker() throws Exception {
         if (broker != null) {

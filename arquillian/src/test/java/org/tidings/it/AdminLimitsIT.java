@@ -1,0 +1,131 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tidings.it.PipelineIT.assertProblem;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every size limit of the admin API answers 400 with a code before the database sees the value (one case per
+ * limit, each just over it), and concurrent writers get 409 conflict, never 500.
+ */
+@ExtendWith(ArquillianExtension.class)
+class AdminLimitsIT {
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    // covers S2S-14: sources and sinks
+    @Test
+    void sourceAndSinkFieldsAreCheckedAgainstTheirLimits() {
+        String uri = Events.uniqueSource();
+        assertInvalid("/api/sources", Map.of("name", "n".repeat(201), "uri", uri), "invalid-request", "name");
+        assertInvalid("/api/sources", Map.of("name", "n", "uri", uri + "a".repeat(2001)), "invalid-request", "uri");
+        assertInvalid("/api/sources", Map.of("name", "n", "uri", uri, "description", "d".repeat(2001)), "invalid-request",
+                "description");
+        assertThat(api.postJson("/api/sources", Map.of("name", "n".repeat(200), "uri", uri, "description", "d".repeat(2000)))
+                .status()).as("at the limits").isEqualTo(201);
+        assertInvalid("/api/sinks", Map.of("name", "n".repeat(201), "channel", "jms"), "invalid-request", "name");
+    }
+
+    // covers S2S-14, RUP-17: subscriptions, each part of the filter and the filter as stored
+    @Test
+    void subscriptionFieldsAreCheckedAgainstTheirLimits() {
+        String sink = api.createJmsSink("limits");
+        assertInvalid("/api/subscriptions", subscription(sink, Map.of("types", List.of("t".repeat(501)))), "invalid-request", null);
+        assertInvalid("/api/subscriptions", subscription(sink, Map.of("types", strings(1001, i -> "t" + i))), "invalid-request", null);
+        assertInvalid("/api/subscriptions", subscription(sink, Map.of("subjects", strings(10_001, i -> "https://e/" + i))),
+                "invalid-request", null);
+        assertInvalid("/api/subscriptions", subscription(sink, Map.of("expression", "subject = '" + "x".repeat(4000) + "'")),
+                "invalid-request", null);
+        // each subject within its own limit, but together more than the stored filter's column holds (65,535)
+        assertInvalid("/api/subscriptions", subscription(sink, Map.of("subjects", strings(40,
+                i -> "https://example.com/" + i + "/" + "a".repeat(1900)))), "invalid-filter", null);
+    }
+
+    // covers S2S-14, RUP-17: resource groups, their parts and the group as stored
+    @Test
+    void groupFieldsAreCheckedAgainstTheirLimits() {
+        assertInvalid("/api/groups", group("n".repeat(201), List.of("https://e/"), List.of()), "invalid-request", "name");
+        assertInvalid("/api/groups", group("g", List.of("https://e/" + "a".repeat(2000)), List.of()), "invalid-request", null);
+        assertInvalid("/api/groups", group("g", strings(10_001, i -> "https://e/" + i), List.of()), "invalid-request", null);
+        // each member within its own limit, but together more than the members column holds (1,000,000)
+        assertInvalid("/api/groups", group("g", List.of(), strings(600, i -> "https://example.com/" + i + "/"
+                + "a".repeat(1900))), "invalid-request", null);
+    }
+
+    // covers S2S-14: a unique-key race between two admins is a conflict, and exactly one of them wins
+    @Test
+    void concurrentCreatesOfTheSameSourceGiveOneCreatedAndConflictsNeverAFailure() throws Exception {
+        String uri = Events.uniqueSource();
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<AdminApi.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return api.postJson("/api/sources", Map.of("name", "racer", "uri", uri));
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<AdminApi.Reply> reply : replies) {
+                AdminApi.Reply answer = reply.get();
+                statuses.add(answer.status());
+                if (answer.status() != 201) {
+                    assertProblem(answer, 409, "conflict");
+                }
+            }
+            assertThat(Collections.frequency(statuses, 201)).as("created once: %s", statuses).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void assertInvalid(String path, Map<String, Object> body, String code, String field) {
+        AdminApi.Reply reply = api.postJson(path, body);
+        assertProblem(reply, 400, code);
+        if (field != null) {
+            assertThat(reply.body().findValuesAsText("field")).contains(field);
+        }
+    }
+
+    private static Map<String, Object> subscription(String sink, Map<String, Object> filter) {
+        return Map.of("sinkId", sink, "filter", filter);
+    }
+
+    private static Map<String, Object> group(String name, List<String> prefixes, List<String> members) {
+        Map<String, Object> group = new HashMap<>();
+        group.put("name", name);
+        group.put("prefixes", prefixes);
+        group.put("members", members);
+        return group;
+    }
+
+    private static List<String> strings(int count, IntFunction<String> each) {
+        return new ArrayList<>(IntStream.range(0, count).mapToObj(each).collect(LinkedHashSet::new, LinkedHashSet::add,
+                LinkedHashSet::addAll));
+    }
+}
