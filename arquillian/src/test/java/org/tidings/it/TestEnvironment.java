@@ -119,6 +119,11 @@ public class TestEnvironment implements LauncherSessionListener {
         return located == null ? 0 : located.getMessageCount();
     }
 
+    /** Whether the broker has the queue. */
+    public static synchronized boolean queueExists(String queue) {
+        return broker.getActiveMQServer().locateQueue(queue) != null;
+    }
+
     /** How many messages the broker has ever put on a queue since it started: sends that reached it, counted. */
     public static synchronized long messagesAdded(String queue) {
         var located = broker.getActiveMQServer().locateQueue(queue);

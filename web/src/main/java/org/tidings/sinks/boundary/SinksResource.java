@@ -8,11 +8,13 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -62,9 +64,10 @@ public class SinksResource {
         return SinkView.of(sinks.find(id));
     }
 
+    /** {@code ?purge=true} discards notifications still queued for the sink; without it such a sink stays (409). */
     @DELETE
     @Path("{id}")
-    public void delete(@PathParam("id") UUID id) {
-        sinks.delete(id);
+    public void delete(@PathParam("id") UUID id, @QueryParam("purge") @DefaultValue("false") boolean purge) {
+        sinks.delete(id, purge);
     }
 }

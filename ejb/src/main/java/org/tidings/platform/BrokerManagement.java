@@ -1,0 +1,91 @@
+package org.tidings.platform;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.UUID;
+
+/**
+ * The broker's management API, spoken as Artemis' management messages over the resource adapter (request to
+ * {@code activemq.management}, reply on {@code tidings.management.replies}, matched by correlation id). What the
+ * application may do there is limited in broker.xml with management-message RBAC: it may read a sink queue's
+ * message count and destroy queues, nothing else (docs/adr/0011).
+ */
+@ApplicationScoped
+public class BrokerManagement {
+
+    static final String MANAGEMENT_ADDRESS = "activemq.management";
+    static final String REPLIES = "tidings.management.replies";
+    private static final long REPLY_MILLIS = 10_000;
+
+    @Inject
+    BrokerSessions sessions;
+
+    /** A queue's message count (waiting, in delivery and scheduled), or -1 if the queue does not exist. */
+    public long messageCount(String queue) throws JMSException {
+        JsonValue result = request("queue." + queue, message -> message.setStringProperty("_AMQ_Attribute",
+                "messageCount"), null, NO_SUCH_RESOURCE);
+        return result == null ? -1 : ((JsonNumber) result).longValue();
+    }
+
+    /** Removes a queue, its messages and its consumers, and its address; true if it existed. */
+    public boolean destroyQueue(String queue) throws JMSException {
+        return request("broker", message -> message.setStringProperty("_AMQ_OperationName", "destroyQueue"),
+                Json.createArrayBuilder().add(queue).add(true).add(true), NO_SUCH_QUEUE) != null;
+    }
+
+    /** Artemis' message ids for "Cannot find resource with name" and "Queue does not exist". */
+    private static final String NO_SUCH_RESOURCE = "AMQ229067";
+    private static final String NO_SUCH_QUEUE = "AMQ229017";
+
+    private interface Header {
+        void on(Message message) throws JMSException;
+    }
+
+    /** The result, or null when the broker's refusal names the absence given; any other refusal is thrown. */
+    private JsonValue request(String resource, Header header, JsonArrayBuilder parameters, String absent)
+            throws JMSException {
+        try (Connection connection = sessions.connect()) {
+            Session session = BrokerSessions.autoAcknowledged(connection);
+            Queue replies = session.createQueue(REPLIES);
+            String correlation = UUID.randomUUID().toString();
+            MessageConsumer consumer = session.createConsumer(replies, "JMSCorrelationID = '" + correlation + "'");
+            connection.start();
+            TextMessage request = session.createTextMessage(parameters == null ? null : parameters.build().toString());
+            request.setStringProperty("_AMQ_ResourceName", resource);
+            header.on(request);
+            request.setJMSCorrelationID(correlation);
+            request.setJMSReplyTo(replies);
+            session.createProducer(session.createQueue(MANAGEMENT_ADDRESS)).send(request);
+            Message reply = consumer.receive(REPLY_MILLIS);
+            if (reply == null) {
+                throw new JMSException("the broker did not answer the management request on " + resource
+                        + " within " + REPLY_MILLIS + " ms");
+            }
+            String body = ((TextMessage) reply).getText();
+            JsonArray result = Json.createReader(new StringReader(body == null ? "[]" : body)).readArray();
+            JsonValue first = result.isEmpty() ? JsonValue.NULL : result.get(0);
+            if (!reply.getBooleanProperty("_AMQ_OperationSucceeded")) {
+                String error = first instanceof JsonString text ? text.getString() : String.valueOf(first);
+                if (error.startsWith(absent)) {
+                    return null;
+                }
+                throw new JMSException("the broker refused management request on " + resource + ": " + error);
+            }
+            return first;
+        }
+    }
+}

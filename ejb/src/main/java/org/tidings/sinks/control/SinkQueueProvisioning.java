@@ -1,0 +1,44 @@
+package org.tidings.sinks.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import org.tidings.platform.BrokerManagement;
+import org.tidings.platform.BrokerSessions;
+
+/**
+ * A JMS sink's durable queue lives exactly as long as the sink: created with it, so that a sink's consumer that
+ * connects before the first notification finds its queue, and destroyed with it, together with what it holds.
+ */
+@ApplicationScoped
+public class SinkQueueProvisioning {
+
+    @Inject
+    BrokerSessions sessions;
+
+    @Inject
+    BrokerManagement management;
+
+    /**
+     * Creates the queue, or finds it there: the broker auto-creates a {@code tidings.sink.*} queue (durable, never
+     * auto-deleted, broker.xml) for its first consumer, which is closed at once.
+     */
+    public void create(String queue) throws JMSException {
+        try (Connection connection = sessions.connect()) {
+            Session session = BrokerSessions.autoAcknowledged(connection);
+            session.createConsumer(session.createQueue(queue)).close();
+        }
+    }
+
+    /** What the queue holds (waiting, in delivery, scheduled), or 0 if it does not exist. */
+    public long held(String queue) throws JMSException {
+        return Math.max(0, management.messageCount(queue));
+    }
+
+    /** Destroys the queue with its messages; nothing happens if it does not exist. */
+    public void destroy(String queue) throws JMSException {
+        management.destroyQueue(queue);
+    }
+}
