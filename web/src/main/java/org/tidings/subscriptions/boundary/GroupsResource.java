@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.tidings.subscriptions.entity.ResourceGroup;
+import org.tidings.subscriptions.entity.StringSetConverter;
 
 /** Resource groups: URI prefixes plus member URIs that caches subscribe to as one (RUP-6). */
 @Path("api/groups")
@@ -38,6 +39,12 @@ public class GroupsResource {
                     message = "must be an absolute URI or URI prefix") String> prefixes,
             @NotNull @Size(max = 10_000) Set<@NotBlank @Size(max = 2000) @Pattern(regexp = URI,
                     message = "must be an absolute URI") String> members) {
+
+        /** Refuses sets whose stored form would not fit their columns, before any write. */
+        void requireStorable() {
+            StringSetConverter.requireStorable(prefixes);
+            StringSetConverter.requireStorable(members);
+        }
     }
 
     public record GroupView(UUID id, String name, Set<String> prefixes, Set<String> members, Instant createdAt) {
@@ -51,6 +58,7 @@ public class GroupsResource {
 
     @POST
     public Response create(@NotNull @Valid GroupRequest request, @Context UriInfo uri) {
+        request.requireStorable();
         var group = groups.create(request.name(), request.prefixes(), request.members());
         return Response.created(uri.getAbsolutePathBuilder().path(group.id().toString()).build())
                 .entity(GroupView.of(group)).build();
@@ -70,6 +78,7 @@ public class GroupsResource {
     @PUT
     @Path("{id}")
     public GroupView update(@PathParam("id") UUID id, @NotNull @Valid GroupRequest request) {
+        request.requireStorable();
         return GroupView.of(groups.update(id, request.name(), request.prefixes(), request.members()));
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.tidings.subscriptions.entity.Filter;
+import org.tidings.subscriptions.entity.FilterConverter;
 import org.tidings.subscriptions.entity.Subscription;
 
 @Path("api/subscriptions")
@@ -41,9 +42,12 @@ public class SubscriptionsResource {
             @Size(max = 1000) Set<@NotNull UUID> groups,
             @Size(max = 4000) String expression) {
 
+        /** The filter, refused with invalid-filter if its stored form would not fit its column. */
         Filter toFilter() {
-            return new Filter(types, typePrefixes, sources, subjects, subjectDomains, subjectPrefixes, groups,
+            var filter = new Filter(types, typePrefixes, sources, subjects, subjectDomains, subjectPrefixes, groups,
                     expression);
+            FilterConverter.requireStorable(filter);
+            return filter;
         }
     }
 
