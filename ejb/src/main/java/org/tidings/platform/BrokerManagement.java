@@ -2,12 +2,10 @@ package org.tidings.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -58,34 +56,34 @@ public class BrokerManagement {
     /** The result, or null when the broker's refusal names the absence given; any other refusal is thrown. */
     private JsonValue request(String resource, Header header, JsonArrayBuilder parameters, String absent)
             throws JMSException {
-        try (Connection connection = sessions.connect()) {
-            Session session = BrokerSessions.autoAcknowledged(connection);
+        String correlation = UUID.randomUUID().toString();
+        Message[] reply = new Message[1];
+        sessions.transacted(session -> {
             Queue replies = session.createQueue(REPLIES);
-            String correlation = UUID.randomUUID().toString();
             MessageConsumer consumer = session.createConsumer(replies, "JMSCorrelationID = '" + correlation + "'");
-            connection.start();
             TextMessage request = session.createTextMessage(parameters == null ? null : parameters.build().toString());
             request.setStringProperty("_AMQ_ResourceName", resource);
             header.on(request);
             request.setJMSCorrelationID(correlation);
             request.setJMSReplyTo(replies);
             session.createProducer(session.createQueue(MANAGEMENT_ADDRESS)).send(request);
-            Message reply = consumer.receive(REPLY_MILLIS);
-            if (reply == null) {
-                throw new JMSException("the broker did not answer the management request on " + resource
-                        + " within " + REPLY_MILLIS + " ms");
-            }
-            String body = ((TextMessage) reply).getText();
-            JsonArray result = Json.createReader(new StringReader(body == null ? "[]" : body)).readArray();
-            JsonValue first = result.isEmpty() ? JsonValue.NULL : result.get(0);
-            if (!reply.getBooleanProperty("_AMQ_OperationSucceeded")) {
-                String error = first instanceof JsonString text ? text.getString() : String.valueOf(first);
-                if (error.startsWith(absent)) {
-                    return null;
-                }
-                throw new JMSException("the broker refused management request on " + resource + ": " + error);
-            }
-            return first;
+            session.commit(); // the broker answers a management request when it is handled: at the commit
+            reply[0] = consumer.receive(REPLY_MILLIS);
+        });
+        if (reply[0] == null) {
+            throw new JMSException("the broker did not answer the management request on " + resource + " within "
+                    + REPLY_MILLIS + " ms");
         }
+        String body = ((TextMessage) reply[0]).getText();
+        JsonArray result = Json.createReader(new StringReader(body == null ? "[]" : body)).readArray();
+        JsonValue first = result.isEmpty() ? JsonValue.NULL : result.get(0);
+        if (!reply[0].getBooleanProperty("_AMQ_OperationSucceeded")) {
+            String error = first instanceof JsonString text ? text.getString() : String.valueOf(first);
+            if (error.startsWith(absent)) {
+                return null;
+            }
+            throw new JMSException("the broker refused management request on " + resource + ": " + error);
+        }
+        return first;
     }
 }

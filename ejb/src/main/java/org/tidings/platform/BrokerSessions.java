@@ -5,12 +5,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Session;
 
 /**
  * Broker sessions outside any JTA transaction, from the resource adapter's pool (docs/adr/0007). The adapter
  * refuses a transacted {@code JMSContext} outside JTA, but gives a local transacted {@code Session} on a factory
- * with {@code allowLocalTransactions}; that is what {@link #commitOnce} uses.
+ * with {@code allowLocalTransactions}.
+ *
+ * <p>Every session from here is transacted, and that is not a style choice: the adapter creates a pooled
+ * connection's one physical session in the mode of the request that created it, and Payara's pool hands a free
+ * pooled connection to the next request whatever mode that asks for (it does not match connections). A
+ * "non-transacted" session could so be a transacted one, whose sends wait for a commit that never comes; with one
+ * mode for all, what is sent is what is committed (docs/adr/0011).
  */
 @ApplicationScoped
 public class BrokerSessions {
@@ -21,6 +28,17 @@ public class BrokerSessions {
         void on(Session session) throws JMSException;
     }
 
+    /** No connection or session could be had: nothing was sent. */
+    public static final class Unreachable extends JMSException {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(Exception cause) {
+            super("the message broker cannot be reached: " + cause.getMessage());
+            initCause(cause);
+            setLinkedException(cause);
+        }
+    }
+
     @Resource(lookup = Resources.CONNECTION_FACTORY)
     ConnectionFactory factory;
 
@@ -28,10 +46,11 @@ public class BrokerSessions {
      * Runs the work in one local broker transaction and commits it. Every message the work sends must carry a
      * duplicate id: returns false, having changed nothing, if the broker already had one of them (Artemis then
      * ignores the whole transaction, and as everything in it was sent together, all of it was accepted before).
+     * Throws {@link Unreachable} if no session could be had; any other failure leaves the outcome unknown.
      */
     public boolean commitOnce(Work work) throws JMSException {
-        try (Connection connection = factory.createConnection()) {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+        try (Connection connection = connect()) {
+            Session session = transacted(connection);
             work.on(session);
             try {
                 session.commit();
@@ -45,13 +64,33 @@ public class BrokerSessions {
         }
     }
 
-    /** Opens a non-transacted session: each persistent send blocks until the broker has journaled the message. */
-    public Connection connect() throws JMSException {
-        return factory.createConnection();
+    /**
+     * Runs the work on a started connection's transacted session (so it may receive too) and commits at the end;
+     * the work may commit in between. Throws {@link Unreachable} if no session could be had.
+     */
+    public void transacted(Work work) throws JMSException {
+        try (Connection connection = connect()) {
+            Session session = transacted(connection);
+            connection.start();
+            work.on(session);
+            session.commit();
+        }
     }
 
-    /** A non-transacted, auto-acknowledged session on a connection from {@link #connect}. */
-    public static Session autoAcknowledged(Connection connection) throws JMSException {
-        return connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    private Connection connect() throws Unreachable {
+        try {
+            return factory.createConnection();
+        } catch (JMSException | JMSRuntimeException e) {
+            throw new Unreachable(e);
+        }
+    }
+
+    private static Session transacted(Connection connection) throws JMSException {
+        try {
+            return connection.createSession(true, Session.SESSION_TRANSACTED);
+        } catch (JMSException | JMSRuntimeException e) {
+            connection.close();
+            throw new Unreachable(e);
+        }
     }
 }

@@ -6,10 +6,8 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,8 +24,8 @@ import org.tidings.subscriptions.boundary.Matching;
 
 /**
  * Where events enter the pipeline, with no JTA transaction on either side (docs/adr/0007). {@link #submit} is the
- * HTTP face: it checks an event and puts it on the durable events queue with a blocking persistent send, returning
- * only once the broker has it in its journal; the event's duplicate id makes a retried POST harmless.
+ * HTTP face: it checks an event and puts it on the durable events queue in a local broker transaction, returning
+ * only once the commit has it in the broker's journal; the event's duplicate id makes a retried POST harmless.
  * {@link #process} is the consuming side: it forwards one queued event to every matching subscription's sink, or
  * records why it cannot, before the listener's acknowledgement.
  */
@@ -60,21 +58,18 @@ public class Intake {
     public CloudEvent submit(byte[] body) {
         CloudEvent event = reader.read(body);
         requireKnownSource(event);
-        Connection connection;
-        Session session;
         try {
-            connection = sessions.connect();
-            session = BrokerSessions.autoAcknowledged(connection);
-        } catch (JMSException | JMSRuntimeException e) {
+            // The commit is blocking: it returns once the broker has the event in its journal. False means the
+            // broker had this (source, id) already: accepted before, and so accepted now.
+            sessions.commitOnce(session -> {
+                TextMessage message = session.createTextMessage(new String(body, StandardCharsets.UTF_8));
+                message.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, EventKey.of(event).duplicateId());
+                message.setStringProperty(SinkQueues.GROUP_PROPERTY, orderingKey(event));
+                session.createProducer(session.createQueue(eventsQueue)).send(message);
+            });
+        } catch (BrokerSessions.Unreachable e) {
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE,
                     "the message broker cannot be reached; nothing was accepted, retry later", e);
-        }
-        try (connection) {
-            TextMessage message = session.createTextMessage(new String(body, StandardCharsets.UTF_8));
-            message.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, EventKey.of(event).duplicateId());
-            message.setStringProperty(SinkQueues.GROUP_PROPERTY, orderingKey(event));
-            // Persistent and not transacted: the send blocks until the broker has journaled the event.
-            session.createProducer(session.createQueue(eventsQueue)).send(message);
         } catch (JMSException | JMSRuntimeException e) {
             throw new TidingsException(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the event, so it may "
                     + "or may not have been accepted; retrying is safe: a resent event with the same source and id "

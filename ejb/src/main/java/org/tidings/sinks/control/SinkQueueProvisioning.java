@@ -2,9 +2,7 @@ package org.tidings.sinks.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
-import jakarta.jms.Session;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.BrokerSessions;
 
@@ -26,10 +24,7 @@ public class SinkQueueProvisioning {
      * auto-deleted, broker.xml) for its first consumer, which is closed at once.
      */
     public void create(String queue) throws JMSException {
-        try (Connection connection = sessions.connect()) {
-            Session session = BrokerSessions.autoAcknowledged(connection);
-            session.createConsumer(session.createQueue(queue)).close();
-        }
+        sessions.transacted(session -> session.createConsumer(session.createQueue(queue)).close());
     }
 
     /** What the queue holds (waiting, in delivery, scheduled), or 0 if it does not exist. */

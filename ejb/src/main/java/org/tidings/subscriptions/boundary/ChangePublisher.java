@@ -38,14 +38,15 @@ public class ChangePublisher {
 
     @Asynchronous
     public void publish(ChangeNotice notice) {
-        try (var connection = sessions.connect()) {
-            var session = BrokerSessions.autoAcknowledged(connection);
-            var message = session.createMessage();
-            message.setStringProperty(KIND, notice.kind().name());
-            message.setStringProperty(ID, notice.id().toString());
-            var producer = session.createProducer(session.createTopic(topic));
-            producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-            producer.send(message);
+        try {
+            sessions.transacted(session -> {
+                var message = session.createMessage();
+                message.setStringProperty(KIND, notice.kind().name());
+                message.setStringProperty(ID, notice.id().toString());
+                var producer = session.createProducer(session.createTopic(topic));
+                producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+                producer.send(message);
+            });
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.WARNING, "change notice {0} not published: {1}", new Object[] {notice, e.toString()});
         }
