@@ -82,8 +82,8 @@ class HttpFuzzIT {
         }
         replies.add(api.request("PUT", "/events", CE, event));
         replies.add(api.request("DELETE", "/events", null, null));
-        for (String path : List.of("/api/sources/%00", "/api/sources/%zz", "/api/sinks/..%2f..%2fetc", "/api/nothing",
-                "/api/subscriptions/" + "9".repeat(5000), "/api/sources/%C0%AF", "/nothing/at/all")) {
+        for (String path : List.of("/api/sinks/..%2f..%2fetc", "/api/nothing", "/api/subscriptions/" + "9".repeat(5000),
+                "/nothing/at/all", "/api/sources/%E2%82%AC")) {
             replies.add(raw("GET " + path + " HTTP/1.1"));
         }
         replies.add(raw("GET /api/sources HTTP/1.1\r\nAccept: text/html"));
@@ -94,7 +94,26 @@ class HttpFuzzIT {
         replies.add(api.request("POST", "/api/sources", "application/xml", "<a/>".getBytes(StandardCharsets.UTF_8)));
         assertThat(replies).allSatisfy(reply -> assertThat(isProblem(reply)).as("coded problem: %s", reply).isTrue());
         assertThat(replies.get(0).code()).as("a body of null").isEqualTo("malformed-event");
-        assertThat(replies.subList(2, 10)).extracting(AdminApi.Reply::code).containsOnly("unsupported-media-type");
+        assertThat(replies.get(1).code()).as("no Content-Type").isEqualTo("unsupported-media-type");
+        assertThat(replies.subList(2, 6)).as("unparseable Content-Types").extracting(AdminApi.Reply::code)
+                .containsOnly("invalid-request", "unsupported-media-type");
+        assertThat(replies.subList(6, 10)).extracting(AdminApi.Reply::code).containsOnly("unsupported-media-type");
+    }
+
+    /**
+     * Payara refuses some request lines before any application sees them (CoyoteAdapter.postParseRequest, ahead of
+     * the virtual server's pipeline, so no error page applies): a null byte or an overlong UTF-8 sequence in the
+     * path is a bare "400 Invalid URI", and a malformed percent-escape a bare 200. Tidings cannot answer these; the
+     * test holds that they stay bare (nothing of Tidings is served) so that a change in Payara is noticed.
+     */
+    @Test
+    void requestLinesPayaraRefusesBeforeTidingsGetNoBody() {
+        for (String path : List.of("/api/sources/%00", "/api/sources/%C0%AF", "/api/sources/%zz")) {
+            AdminApi.Reply reply = raw("GET " + path + " HTTP/1.1");
+            assertThat(reply.status()).as(path).isIn(200, 400);
+            assertThat(reply.contentType()).as(path).isEmpty();
+            assertThat(reply.body().asText()).as(path).isEmpty();
+        }
     }
 
     /** A request written byte for byte on a socket: paths and headers no HTTP client library would send. */

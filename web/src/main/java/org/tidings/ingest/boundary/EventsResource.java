@@ -36,7 +36,11 @@ public class EventsResource {
     @Consumes({"application/cloudevents+json", MediaType.APPLICATION_JSON})
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type, InputStream body) throws IOException {
-        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (type == null) {
+            throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "an event needs a Content-Type: application/cloudevents+json or application/json");
+        }
+        String charset = type.getParameters().get(MediaType.CHARSET_PARAMETER);
         if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
             throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "events are UTF-8 (RFC 8259); charset " + charset + " is not accepted");
