@@ -96,7 +96,7 @@ class HttpFuzzIT {
         assertThat(replies.get(0).code()).as("a body of null").isEqualTo("malformed-event");
         assertThat(replies.get(1).code()).as("no Content-Type").isEqualTo("unsupported-media-type");
         assertThat(replies.subList(2, 6)).as("unparseable Content-Types").extracting(AdminApi.Reply::code)
-                .containsOnly("invalid-request", "unsupported-media-type");
+                .isSubsetOf("invalid-request", "unsupported-media-type");
         assertThat(replies.subList(6, 10)).extracting(AdminApi.Reply::code).containsOnly("unsupported-media-type");
     }
 
