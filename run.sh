@@ -42,6 +42,7 @@ answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; } # host port: something acc
 [ "$OPERATOR_USER" != "$TIDINGS_BROKER_USER" ] || fail "the operator account must not be the application's ($OPERATOR_USER)"
 
 # --- One run per data directory --------------------------------------------------------------------------------
+command -v flock >/dev/null || fail "run.sh needs flock (util-linux)"
 mkdir -p "$DATA"
 LOCK="$DATA/run.lock"
 exec 9>>"$LOCK"

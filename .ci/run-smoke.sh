@@ -5,13 +5,11 @@
 #  2. a run becomes ready; a second run on the same data refuses and changes nothing; the operator account runs
 #     `artemis queue stat`, the application's account cannot; an event sent over HTTP and one published over MQTT to
 #     tidings/events each reach the sink's queue, and MQTT's tidings.events is refused; Ctrl-C stops both processes;
-#  3. a restart keeps the provisioning; then kill -9 of run.sh and Payara Micro leaves the broker orphaned: the next
-#     run refuses and names it, never "ready";
-#  4. once the orphan is stopped a run is ready again; Payara Micro crashes while the broker ignores SIGTERM: run.sh
-#     exits non-zero and SIGKILLs the broker after the grace period.
+#  3. a restart keeps the provisioning; Payara Micro crashes while the broker ignores SIGTERM: run.sh exits non-zero
+#     and SIGKILLs the broker after the grace period;
+#  4. kill -9 of run.sh and Payara Micro leaves the broker orphaned: the next run refuses and names it, never "ready".
 set -euo pipefail
-# Job control: each background run.sh gets its own process group, with SIGINT not ignored, as in a terminal.
-set -m
+set -m # job control: each background run.sh gets its own process group, as a terminal's foreground job has
 cd "$(dirname "$0")/.."
 data=$(mktemp -d "/tmp/tidings smoke.XXXXXX")
 export TIDINGS_DATA=$data TIDINGS_HTTP_PORT=18080 TIDINGS_BROKER_PORT=61716
@@ -38,10 +36,16 @@ gone_within() { # seconds pid...: all of them exit within that time
 }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
-start() { # a run that must become ready
+launch() { # run.sh in the background, with SIGINT (and what Python ignores) at their defaults, as in a terminal:
+  # a background job of a script inherits SIGINT ignored, and bash cannot trap a signal ignored on entry.
   runs=$((runs + 1)); run_out=$data/run$runs.out
-  ./run.sh >"$run_out" 2>&1 &
+  python3 -c 'import os, signal as s, sys
+for n in (s.SIGINT, s.SIGPIPE, s.SIGXFSZ): s.signal(n, s.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' ./run.sh >"$run_out" 2>&1 &
   pid=$!
+}
+start() { # a run that must become ready
+  launch
   for _ in $(seq 1 400); do
     if grep -q 'ready\.' "$run_out"; then
       broker=$(recorded broker); micro=$(recorded payara-micro)
@@ -92,9 +96,11 @@ PY
 }
 
 # 1. Something else answers on the broker port: not ready, nothing started.
-python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$TIDINGS_BROKER_PORT)); s.listen(); time.sleep(300)" &
+python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1',$TIDINGS_BROKER_PORT)); s.listen(); time.sleep(300)" &
 listener=$!
-for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$TIDINGS_BROKER_PORT") 2>/dev/null && break; sleep 0.2; done
+for i in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$TIDINGS_BROKER_PORT") 2>/dev/null && break; sleep 0.2; done
+((i < 50)) || die "the foreign listener did not start"
 refused "foreign listener on the broker port" "already answers on 127.0.0.1:$TIDINGS_BROKER_PORT"
 kill "$listener"; wait "$listener" 2>/dev/null || true; listener=""
 
@@ -124,9 +130,11 @@ status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/c
 [ "$(mqtt_publish tidings/events "$(event smoke-mqtt)")" = puback ] || die "MQTT publish to tidings/events not acknowledged"
 [ "$(mqtt_publish tidings.events "$(event smoke-dot)")" = refused ] || die "MQTT publish to tidings.events was accepted"
 "$artemis" consumer --silent --user tidings --password tidings --url "$broker_url" --destination "queue://tidings.sink.$sink" \
-  --message-count 2 --receive-timeout 30000 --verbose >"$data/consumer.out" 2>&1 || true
-grep -q '"id":"smoke-1"' "$data/consumer.out" && grep -q '"id":"smoke-mqtt"' "$data/consumer.out" ||
-  die "notifications missing: $(cat "$data/consumer.out")"
+  --message-count 2 --receive-timeout 30000 --data "$data/notifications.xml" >"$data/consumer.out" 2>&1 || true
+# The MQTT event arrives as a bytes message; the notification's properties name either event.
+grep -q 'name="tidings_event_id" value="smoke-1"' "$data/notifications.xml" &&
+  grep -q 'name="tidings_event_id" value="smoke-mqtt"' "$data/notifications.xml" ||
+  die "notifications missing: $(cat "$data/consumer.out" "$data/notifications.xml")"
 say "events sent over HTTP and over MQTT (topic tidings/events) reached tidings.sink.$sink; MQTT tidings.events refused"
 
 kill -INT -- "-$pid" # Ctrl-C in run.sh's terminal: its whole process group
@@ -137,21 +145,11 @@ gone_within 5 "$broker" "$micro" || die "Ctrl-C left the broker or Payara Micro 
 grep -q 'AMQ221002' "$data/broker.log" || die "the broker did not log a clean stop"
 say "Ctrl-C stopped Payara Micro and the broker cleanly"
 
-# 3. Restart keeps the provisioning; an orphaned broker makes the next run refuse.
+# 3. A restart keeps the provisioning; then Payara Micro crashes while the broker ignores SIGTERM.
+export TIDINGS_STOP_GRACE=5
 start
 curl -fsS "$base/api/sources" | grep -q "$source_uri" || die "provisioning lost over a restart"
 say "provisioning kept over a restart"
-kill -KILL "$pid" "$micro"; wait "$pid" 2>/dev/null || true; pid=""
-gone_within 10 "$micro" || die "Payara Micro survived kill -9"
-alive "$broker" || die "the broker did not survive run.sh's kill -9 (the test needs an orphan)"
-orphan=$broker
-refused "run after a killed run left its broker" "still running: broker (pid $orphan)"
-kill -TERM "$orphan"
-gone_within 30 "$orphan" || die "the orphaned broker did not stop"
-
-# 4. Ready again; a Payara Micro crash while the broker ignores SIGTERM.
-export TIDINGS_STOP_GRACE=5
-start
 kill -KILL "$micro"; kill -STOP "$broker" # a frozen process ignores SIGTERM until SIGKILL
 rc=0; wait "$pid" || rc=$?; pid=""
 [ "$rc" != 0 ] || die "run.sh exited 0 after Payara Micro crashed"
@@ -159,6 +157,21 @@ grep -q 'Payara Micro exited unexpectedly' "$run_out" || die "run.sh did not rep
 grep -q "the broker (pid $broker) did not stop within 5 s of SIGTERM: sending SIGKILL" "$run_out" || die "no SIGKILL after the grace period"
 gone_within 5 "$broker" || die "the broker is still running after the crash"
 say "a Payara Micro crash: run.sh exited $rc and killed the broker after its grace period"
+
+# 4. kill -9 of run.sh and of Payara Micro once both processes started: the orphaned broker makes the next run refuse.
+launch
+for _ in $(seq 1 300); do
+  [ "$(recorded run.sh)" = "$pid" ] && [ -n "$(recorded payara-micro)" ] && break
+  alive "$pid" || die "run.sh ended before it started Payara Micro"
+  sleep 1
+done
+broker=$(recorded broker); micro=$(recorded payara-micro)
+kill -KILL "$pid" "$micro"; wait "$pid" 2>/dev/null || true; pid=""
+gone_within 10 "$micro" || die "Payara Micro survived kill -9"
+alive "$broker" || die "the broker did not survive run.sh's kill -9 (the test needs an orphan)"
+refused "run after a killed run left its broker" "still running: broker (pid $broker)"
+kill -TERM "$broker"
+gone_within 30 "$broker" || die "the orphaned broker did not stop"
 
 if pgrep -f -- "$data" >/dev/null; then pgrep -fa -- "$data"; die "processes left running"; fi
 rm -rf "$data"
