@@ -151,9 +151,11 @@ JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }\"-Dtidings.broker.data
 BROKER_PID=$!
 record broker "$BROKER_PID"
 
-# Active, and the acceptor on our address is this broker's: its own log says so, and nothing answered there before.
+# This broker holds the instance's journal lock, is active, and the acceptor on our address is its own: its own log
+# says so, and nothing answered there before it started.
 broker_up() {
-  grep -q 'AMQ221007: Server is now active' "$DATA/broker.log" &&
+  grep -q 'AMQ221035: Primary Server Obtained primary lock' "$DATA/broker.log" &&
+    grep -q 'AMQ221007: Server is now active' "$DATA/broker.log" &&
     grep -qF "Acceptor at $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT for protocols" "$DATA/broker.log" &&
     answers "$TIDINGS_BROKER_HOST" "$TIDINGS_BROKER_PORT"
 }
