@@ -2,16 +2,31 @@
 # Runs Tidings on its embedded defaults: an Artemis broker (127.0.0.1:61616) and Payara Micro
 # (http://127.0.0.1:8080), with all data under ./data. Builds first if needed. Ctrl-C stops both cleanly;
 # the next run finds the provisioned data and any unconsumed messages where they were.
+#
+# What it guarantees:
+# - One run per data directory. The run holds a lock on $DATA/run.lock, and the broker and Payara Micro inherit
+#   it, so it stays held while any process of the run lives, even after run.sh itself was killed. A second run,
+#   or a run that finds an orphan of a killed one, refuses, names the processes still running, and changes nothing.
+# - "ready" means: the broker this run started logged that it is active and listening on a port that nothing
+#   answered before it started, Payara Micro answers Tidings' admin API, and Tidings' consumers are attached to
+#   the events queue (asked over the broker's management with the operator account).
+# - If Payara Micro or the broker exits, the run stops the other and exits non-zero.
+# - Stopping sends SIGTERM, Payara Micro first, and SIGKILL to whatever still runs TIDINGS_STOP_GRACE seconds later.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 DATA=${TIDINGS_DATA:-$ROOT/data}
 HTTP_PORT=${TIDINGS_HTTP_PORT:-8080}
+STOP_GRACE=${TIDINGS_STOP_GRACE:-30}
+OPERATOR_USER=${TIDINGS_BROKER_OPERATOR_USER:-operator}
+OPERATOR_PASSWORD=${TIDINGS_BROKER_OPERATOR_PASSWORD:-operator}
+EVENTS_QUEUE=${TIDINGS_QUEUE_EVENTS:-tidings.events}
 export TIDINGS_BROKER_HOST=${TIDINGS_BROKER_HOST:-127.0.0.1}
 export TIDINGS_BROKER_PORT=${TIDINGS_BROKER_PORT:-61616}
 export TIDINGS_BROKER_USER=${TIDINGS_BROKER_USER:-tidings}
 export TIDINGS_BROKER_PASSWORD=${TIDINGS_BROKER_PASSWORD:-tidings}
 export TIDINGS_DB_URL=${TIDINGS_DB_URL:-jdbc:h2:file:$DATA/db/tidings;DB_CLOSE_ON_EXIT=FALSE}
+BROKER_URL="tcp://$TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT"
 
 WAR=web/target/tidings.war
 RAR=jms-config/target/tidings-artemis.rar
@@ -19,6 +34,34 @@ MICRO=web/target/runtime/payara-micro.jar
 ARTEMIS_ZIP=jms-config/target/runtime/apache-artemis-bin.zip
 
 log() { printf '[tidings] %s\n' "$*"; }
+fail() { log "$*"; exit 1; }
+# True while the process lives. This shell reaps its children as they exit, so a dead child fails here at once.
+running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; } # host port: something accepts connections there
+
+[ "$OPERATOR_USER" != "$TIDINGS_BROKER_USER" ] || fail "the operator account must not be the application's ($OPERATOR_USER)"
+
+# --- One run per data directory --------------------------------------------------------------------------------
+command -v flock >/dev/null || fail "run.sh needs flock (util-linux)"
+mkdir -p "$DATA"
+LOCK="$DATA/run.lock"
+exec 9>>"$LOCK"
+if ! flock -n 9; then
+  log "$DATA is in use by another run, or by what is left of a killed one; nothing was started or changed."
+  while read -r name pid; do
+    if running "$pid"; then log "  still running: $name (pid $pid); stop it with: kill $pid"; fi
+  done <"$LOCK"
+  exit 1
+fi
+printf 'run.sh %s\n' "$$" >"$LOCK" # "name pid" lines: what holds the lock, for the refusal above
+record() { printf '%s %s\n' "$1" "$2" >>"$LOCK"; }
+
+for endpoint in "127.0.0.1 $HTTP_PORT" "$TIDINGS_BROKER_HOST $TIDINGS_BROKER_PORT"; do
+  # shellcheck disable=SC2086 # host and port, split on purpose
+  if answers $endpoint; then
+    fail "something already answers on ${endpoint/ /:} (a run with another TIDINGS_DATA, or an orphan of one?); nothing was started."
+  fi
+done
 
 stale() {
   for artifact in "$WAR" "$RAR" "$MICRO" "$ARTEMIS_ZIP"; do
@@ -32,7 +75,6 @@ if stale; then
   ./mvnw -B -q -Pruntime -Dmaven.test.skip=true install -pl jms-config,ejb/cesql-shaded,ejb,web -am
 fi
 
-mkdir -p "$DATA"
 RUNTIME="$DATA/runtime"
 if [ ! -x "$RUNTIME/apache-artemis/bin/artemis" ]; then
   log "unpacking the Artemis distribution into $RUNTIME"
@@ -48,39 +90,86 @@ if [ ! -f "$BROKER/etc/artemis.profile" ]; then
     --user "$TIDINGS_BROKER_USER" --password "$TIDINGS_BROKER_PASSWORD" --role tidings-app \
     --host "$TIDINGS_BROKER_HOST" --default-port "$TIDINGS_BROKER_PORT" >/dev/null
 fi
+
+# The operator account: role tidings-admin, the one broker.xml lets use management (artemis queue stat ...).
+# Its password is hashed into the instance when the account is added; it is never printed.
+USERS="$BROKER/etc/artemis-users.properties"
+ROLES="$BROKER/etc/artemis-roles.properties"
+append_line() { # file line: the properties files artemis create writes do not end with a newline
+  if [ -s "$1" ] && [ -n "$(tail -c 1 "$1")" ]; then printf '\n' >>"$1"; fi
+  printf '%s\n' "$2" >>"$1"
+}
+if ! awk -v user="$OPERATOR_USER" '$1 == user && $2 == "=" { found = 1 } END { exit !found }' "$USERS"; then
+  log "adding the broker operator account $OPERATOR_USER (role tidings-admin)"
+  hash=$("$BROKER/bin/artemis" mask --hash "$OPERATOR_PASSWORD" | sed -n 's/^result: //p')
+  [ -n "$hash" ] || fail "could not hash the operator password with artemis mask"
+  append_line "$USERS" "$OPERATOR_USER = ENC($hash)"
+fi
+if ! grep -qxF "tidings-admin = $OPERATOR_USER" "$ROLES"; then
+  awk '$1 != "tidings-admin"' "$ROLES" >"$ROLES.new" && mv "$ROLES.new" "$ROLES"
+  append_line "$ROLES" "tidings-admin = $OPERATOR_USER"
+fi
 # The broker's addresses, queues, policies and security come from jms-config, refreshed on every run.
 cp jms-config/src/main/broker/broker.xml "$BROKER/etc/broker.xml"
-export JAVA_ARGS_APPEND="-Dtidings.broker.data=$BROKER/data -Dtidings.broker.host=$TIDINGS_BROKER_HOST -Dtidings.broker.port=$TIDINGS_BROKER_PORT"
-
-wait_for_port() { # host port seconds
-  for _ in $(seq 1 "$3"); do
-    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-    sleep 1
-  done
-  return 1
-}
 
 BROKER_PID=""
 MICRO_PID=""
-stop() {
-  trap - INT TERM EXIT
-  log "stopping..."
-  if [ -n "$MICRO_PID" ] && kill -0 "$MICRO_PID" 2>/dev/null; then
-    kill -TERM "$MICRO_PID" 2>/dev/null || true
-    wait "$MICRO_PID" 2>/dev/null || true
-  fi
-  if [ -n "$BROKER_PID" ] && kill -0 "$BROKER_PID" 2>/dev/null; then
-    kill -TERM "$BROKER_PID" 2>/dev/null || true
-    wait "$BROKER_PID" 2>/dev/null || true
-  fi
-  log "stopped; data kept in $DATA"
+STOPPING=false
+stop_process() { # pid name: SIGTERM, then SIGKILL once STOP_GRACE seconds have passed
+  local pid=$1 name=$2 deadline=$((SECONDS + STOP_GRACE))
+  running "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  while running "$pid"; do
+    if ((SECONDS >= deadline)); then
+      log "$name (pid $pid) did not stop within $STOP_GRACE s of SIGTERM: sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  wait "$pid" 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+stop() {
+  if $STOPPING; then return; fi
+  STOPPING=true
+  trap '' INT TERM HUP
+  if running "$MICRO_PID" || running "$BROKER_PID"; then
+    log "stopping..."
+    stop_process "$MICRO_PID" "Payara Micro" # first: it is the broker's client
+    stop_process "$BROKER_PID" "the broker"
+    log "stopped; data kept in $DATA"
+  fi
+}
+trap stop EXIT
+trap 'exit 0' INT TERM HUP # a requested stop: the EXIT trap stops both
 
 log "starting Artemis on $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT (log: $DATA/broker.log)"
-"$BROKER/bin/artemis" run >"$DATA/broker.log" 2>&1 &
+# Through JDK_JAVA_OPTIONS, not the artemis script's JAVA_ARGS_APPEND, which splits a data path on its spaces.
+JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }\"-Dtidings.broker.data=$BROKER/data\" \
+-Dtidings.broker.host=$TIDINGS_BROKER_HOST -Dtidings.broker.port=$TIDINGS_BROKER_PORT" \
+  "$BROKER/bin/artemis" run >"$DATA/broker.log" 2>&1 &
 BROKER_PID=$!
-wait_for_port "$TIDINGS_BROKER_HOST" "$TIDINGS_BROKER_PORT" 60 || { log "the broker did not start; see $DATA/broker.log"; exit 1; }
+record broker "$BROKER_PID"
+
+# This broker holds the instance's journal lock, is active, and the acceptor on our address is its own: its own log
+# says so, and nothing answered there before it started.
+broker_up() {
+  grep -q 'AMQ221035: Primary Server Obtained primary lock' "$DATA/broker.log" &&
+    grep -q 'AMQ221007: Server is now active' "$DATA/broker.log" &&
+    grep -qF "Acceptor at $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT for protocols" "$DATA/broker.log" &&
+    answers "$TIDINGS_BROKER_HOST" "$TIDINGS_BROKER_PORT"
+}
+deadline=$((SECONDS + 60))
+until broker_up; do
+  running "$BROKER_PID" || fail "the broker exited; see $DATA/broker.log"
+  if ((SECONDS >= deadline)); then
+    if grep -q AMQ221034 "$DATA/broker.log" && ! grep -q AMQ221035 "$DATA/broker.log"; then
+      fail "the broker waits for its journal lock: a broker started outside run.sh uses $BROKER; stop it first."
+    fi
+    fail "the broker did not become active in 60 s; see $DATA/broker.log"
+  fi
+  sleep 1
+done
 
 PAYARA_CONF="$DATA/payara"
 # A fresh runtime directory each time: Micro would otherwise redeploy the previous run's copy of the app.
@@ -95,24 +184,53 @@ java -jar "$MICRO" --nohazelcast --disablephonehome --port "$HTTP_PORT" \
   --rootdir "$PAYARA_CONF/root" --prebootcommandfile "$PAYARA_CONF/preboot.asadmin" \
   --deploy "$RAR" --deploy "$WAR" --contextroot / >"$DATA/payara.log" 2>&1 &
 MICRO_PID=$!
+record payara-micro "$MICRO_PID"
 
-for _ in $(seq 1 180); do
-  if curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/sources" 2>/dev/null; then
-    cat <<READY
+# Tidings itself answers: an unknown source is a problem+json "not-found", which costs one primary-key read
+# however much is provisioned, and passes through JAX-RS, the EJB, JPA and the database.
+app_answers() {
+  local body
+  body=$(curl -sS --max-time 10 "http://127.0.0.1:$HTTP_PORT/api/sources/00000000-0000-0000-0000-000000000000" 2>/dev/null) &&
+    [[ $body == *'"code":"not-found"'* ]]
+}
+# Tidings' message-driven beans consume the events queue of this broker.
+consumers_attached() {
+  local stat
+  stat=$("$BROKER/bin/artemis" queue stat --silent --url "$BROKER_URL" --user "$OPERATOR_USER" \
+    --password "$OPERATOR_PASSWORD" --json --field NAME --operation EQUALS --value "$EVENTS_QUEUE" 2>&1) || true
+  if [[ $stat == *AMQ229031* ]]; then
+    fail "the broker refused the operator account $OPERATOR_USER. Its password was set when the account was added to
+  $USERS; remove its line there to set it again from TIDINGS_BROKER_OPERATOR_PASSWORD."
+  fi
+  [[ $stat =~ \"consumerCount\":\"([0-9]+)\" ]] && ((BASH_REMATCH[1] > 0))
+}
+deadline=$((SECONDS + 300))
+phase=app
+until [ $phase = ready ]; do
+  running "$MICRO_PID" || fail "Payara Micro exited; see $DATA/payara.log"
+  running "$BROKER_PID" || fail "the broker exited; see $DATA/broker.log"
+  ((SECONDS < deadline)) || fail "Tidings did not become ready in 300 s (waiting for: $phase); see $DATA/payara.log"
+  if [ $phase = app ] && app_answers; then phase=consumers; fi
+  if [ $phase = consumers ] && consumers_attached; then phase=ready; else sleep 1; fi
+done
+
+cat <<READY
 [tidings] ready.
   admin API   http://127.0.0.1:$HTTP_PORT/api/sources | /api/sinks | /api/subscriptions
   HTTP ingest POST http://127.0.0.1:$HTTP_PORT/events   (application/cloudevents+json)
-  broker      tcp://$TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT (CORE, AMQP, STOMP, MQTT), user $TIDINGS_BROKER_USER
-              events in: tidings.events; rejected: tidings.rejected; per sink: tidings.sink.<sink id>
+  broker      $BROKER_URL (CORE, AMQP, STOMP, MQTT), user $TIDINGS_BROKER_USER
+              events in: $EVENTS_QUEUE (MQTT topic ${EVENTS_QUEUE//./\/}); rejected: tidings.rejected; per sink: tidings.sink.<sink id>
+  operator    "$BROKER/bin/artemis" queue stat --url $BROKER_URL --user $OPERATOR_USER --password ...
   data        $DATA (H2 database in db/, broker journal in broker/data/)
   logs        $DATA/payara.log, $DATA/broker.log
 Press Ctrl-C to stop.
 READY
-    wait "$MICRO_PID" || true
-    exit 0
-  fi
-  kill -0 "$MICRO_PID" 2>/dev/null || { log "Payara Micro exited; see $DATA/payara.log"; exit 1; }
-  sleep 1
-done
-log "Tidings did not become ready in 180 s; see $DATA/payara.log"
-exit 1
+
+# Runs until Ctrl-C/SIGTERM (the traps above) or until either process exits, which is a failure.
+if running "$MICRO_PID" && running "$BROKER_PID"; then
+  wait -n && status=0 || status=$? # the two are this shell's only children now
+fi
+if running "$BROKER_PID"; then
+  fail "Payara Micro exited unexpectedly (status ${status:-?}); see $DATA/payara.log"
+fi
+fail "the broker exited unexpectedly (status ${status:-?}); see $DATA/broker.log"

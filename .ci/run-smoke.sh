@@ -1,55 +1,178 @@
 #!/usr/bin/env bash
-# Smoke test of README's run command on its embedded defaults (Artemis distribution, H2 file, Payara Micro):
-# provision, send one event over HTTP, read the notification from the sink's queue with Artemis's own CLI,
-# stop with SIGTERM (as Ctrl-C), start again and find the provisioning still there. Loopback only.
+# Smoke test of README's run command on its embedded defaults (Artemis distribution, H2 file, Payara Micro), with a
+# data directory whose path holds a space. Loopback only. In order:
+#  1. a foreign listener on the broker port: the run refuses, never "ready";
+#  2. a run becomes ready; a second run on the same data refuses and changes nothing; the operator account runs
+#     `artemis queue stat`, the application's account cannot; an event sent over HTTP and one published over MQTT to
+#     tidings/events each reach the sink's queue, and MQTT's tidings.events is refused; Ctrl-C stops both processes;
+#  3. a restart keeps the provisioning; Payara Micro crashes while the broker ignores SIGTERM: run.sh exits non-zero
+#     and SIGKILLs the broker after the grace period;
+#  4. kill -9 of run.sh and Payara Micro leaves the broker orphaned: the next run refuses and names it, never "ready".
 set -euo pipefail
+set -m # job control: each background run.sh gets its own process group, as a terminal's foreground job has
 cd "$(dirname "$0")/.."
-data=$(mktemp -d /tmp/tidings-smoke.XXXXXX)
+data=$(mktemp -d "/tmp/tidings smoke.XXXXXX")
 export TIDINGS_DATA=$data TIDINGS_HTTP_PORT=18080 TIDINGS_BROKER_PORT=61716
 base=http://127.0.0.1:$TIDINGS_HTTP_PORT
-pid=""
+broker_url=tcp://127.0.0.1:$TIDINGS_BROKER_PORT
+artemis=$data/broker/bin/artemis
+pid="" # the run.sh under test
+runs=0
 
-start() {
-  ./run.sh >"$data/run.out" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 400); do
-    grep -q 'ready\.' "$data/run.out" && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 1
+say() { echo "[smoke] $*"; }
+die() {
+  say "FAILED: $*"
+  for f in "$data"/run*.out; do [ -f "$f" ] && { echo "--- $f"; cat "$f"; }; done
+  tail -40 "$data/payara.log" 2>/dev/null || true
+  exit 1
+}
+alive() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]; } # a zombie is gone
+recorded() { awk -v name="$1" '$1 == name { print $2 }' "$data/run.lock"; } # run.sh's own record of its processes
+gone_within() { # seconds pid...: all of them exit within that time
+  local deadline=$((SECONDS + $1)); shift
+  for p in "$@"; do
+    while alive "$p"; do ((SECONDS < deadline)) || return 1; sleep 0.5; done
   done
-  cat "$data/run.out"; tail -50 "$data/payara.log" 2>/dev/null || true
-  echo "[smoke] run.sh did not become ready"; exit 1
 }
-
-stop() {
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  pid=""
-}
-trap stop EXIT
-
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
+launch() { # run.sh in the background, with SIGINT (and what Python ignores) at their defaults, as in a terminal:
+  # a background job of a script inherits SIGINT ignored, and bash cannot trap a signal ignored on entry.
+  runs=$((runs + 1)); run_out=$data/run$runs.out
+  python3 -c 'import os, signal as s, sys
+for n in (s.SIGINT, s.SIGPIPE, s.SIGXFSZ): s.signal(n, s.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' ./run.sh >"$run_out" 2>&1 &
+  pid=$!
+}
+start() { # a run that must become ready
+  launch
+  for _ in $(seq 1 400); do
+    if grep -q 'ready\.' "$run_out"; then
+      broker=$(recorded broker); micro=$(recorded payara-micro)
+      alive "$broker" && alive "$micro" || die "ready, but its broker ($broker) or Payara Micro ($micro) is not running"
+      return 0
+    fi
+    alive "$pid" || break
+    sleep 1
+  done
+  die "run.sh did not become ready"
+}
+refused() { # name expected-text: a run that must exit non-zero at once, without "ready", saying why
+  runs=$((runs + 1)); refused_out=$data/run$runs.out
+  local rc=0
+  timeout 120 ./run.sh >"$refused_out" 2>&1 || rc=$?
+  ! grep -q 'ready\.' "$refused_out" || die "$1: run.sh printed ready"
+  [ "$rc" != 0 ] && [ "$rc" != 124 ] || die "$1: run.sh exited $rc (124: still running after 120 s)"
+  grep -qF -- "$2" "$refused_out" || die "$1: run.sh did not say \"$2\""
+  say "$1: refused ($(grep -m1 -F -- "$2" "$refused_out"))"
+}
+cleanup() {
+  if [ -n "$pid" ] && alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -f "$data/run.lock" ]; then # what the last run recorded that it started
+    for p in $(awk '{ print $2 }' "$data/run.lock"); do kill -KILL "$p" 2>/dev/null || true; done
+  fi
+  [ -z "${listener:-}" ] || kill "$listener" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+mqtt_publish() { # topic payload: MQTT 3.1.1 CONNECT and PUBLISH at QoS 1 as user tidings; prints puback or refused
+  python3 - "$TIDINGS_BROKER_PORT" "$1" "$2" <<'PY'
+import socket, struct, sys
+port, topic, payload = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode()
+def text(b): return struct.pack('!H', len(b)) + b
+def packet(kind, body):
+    size, n = b'', len(body)
+    while True:
+        n, digit = n // 128, n % 128
+        size += bytes([digit | (0x80 if n else 0)])
+        if not n: return bytes([kind]) + size + body
+s = socket.create_connection(('127.0.0.1', port), timeout=15)
+s.sendall(packet(0x10, text(b'MQTT') + b'\x04\xc2\x00\x1e' + text(b'tidings-smoke') + text(b'tidings') + text(b'tidings')))
+assert s.recv(4) == b'\x20\x02\x00\x00', 'CONNECT refused'
+s.sendall(packet(0x32, text(topic) + b'\x00\x01' + payload))
+try: print('puback' if s.recv(4) == b'\x40\x02\x00\x01' else 'refused')
+except OSError: print('refused')
+PY
+}
+
+# 1. Something else answers on the broker port: not ready, nothing started.
+python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1',$TIDINGS_BROKER_PORT)); s.listen(); time.sleep(300)" &
+listener=$!
+for i in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$TIDINGS_BROKER_PORT") 2>/dev/null && break; sleep 0.2; done
+((i < 50)) || die "the foreign listener did not start"
+refused "foreign listener on the broker port" "already answers on 127.0.0.1:$TIDINGS_BROKER_PORT"
+kill "$listener"; wait "$listener" 2>/dev/null || true; listener=""
+
+# 2. Ready; a second run refused; the operator; events over HTTP and MQTT; Ctrl-C.
 start
+refused "second run on the same data" "is in use by another run"
+grep -qF "still running: broker (pid $broker)" "$refused_out" || die "the refusal did not name the broker"
+[ -d "$data/payara/root" ] && alive "$broker" && alive "$micro" || die "the refused run disturbed the live one"
+curl -fsS -o /dev/null "$base/api/sinks" || die "the live run stopped answering after the refused one"
+
+"$artemis" queue stat --silent --url "$broker_url" --user operator --password operator --queueName tidings.events \
+  >"$data/stat.out" 2>&1 || die "artemis queue stat as operator failed: $(cat "$data/stat.out")"
+grep -q '|tidings.events *|' "$data/stat.out" || die "queue stat did not list tidings.events: $(cat "$data/stat.out")"
+if "$artemis" queue stat --silent --url "$broker_url" --user tidings --password tidings >"$data/stat-app.out" 2>&1 ||
+  ! grep -q AMQ229213 "$data/stat-app.out"; then
+  die "the application's account may use management: $(head -3 "$data/stat-app.out")"
+fi
+say "the operator runs artemis queue stat; the application's account may not"
+
 source_uri="https://mail.smoke.example.com/store"
 curl -fsS -H 'Content-Type: application/json' -d "{\"name\":\"smoke mail\",\"uri\":\"$source_uri\"}" "$base/api/sources" >/dev/null
 sink=$(curl -fsS -H 'Content-Type: application/json' -d '{"name":"smoke sink","channel":"jms"}' "$base/api/sinks" | json '["id"]')
 curl -fsS -H 'Content-Type: application/json' -d "{\"sinkId\":\"$sink\",\"filter\":{\"types\":[\"org.example.mail.MessageNew\"]}}" "$base/api/subscriptions" >/dev/null
-status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/cloudevents+json' \
-  -d "{\"specversion\":\"1.0\",\"id\":\"smoke-1\",\"source\":\"$source_uri\",\"type\":\"org.example.mail.MessageNew\",\"subject\":\"mailto:ann@example.com\"}" \
-  "$base/events")
-[ "$status" = 202 ] || { echo "[smoke] POST /events answered $status"; exit 1; }
-"$data/broker/bin/artemis" consumer --user tidings --password tidings --url "tcp://127.0.0.1:$TIDINGS_BROKER_PORT" \
-  --destination "queue://tidings.sink.$sink" --message-count 1 --receive-timeout 30000 --verbose >"$data/consumer.out" 2>&1
-grep -q '"id":"smoke-1"' "$data/consumer.out" || { cat "$data/consumer.out"; echo "[smoke] no notification"; exit 1; }
-echo "[smoke] event smoke-1 reached tidings.sink.$sink"
+event() { echo "{\"specversion\":\"1.0\",\"id\":\"$1\",\"source\":\"$source_uri\",\"type\":\"org.example.mail.MessageNew\",\"subject\":\"mailto:ann@example.com\"}"; }
+status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/cloudevents+json' -d "$(event smoke-1)" "$base/events")
+[ "$status" = 202 ] || die "POST /events answered $status"
+[ "$(mqtt_publish tidings/events "$(event smoke-mqtt)")" = puback ] || die "MQTT publish to tidings/events not acknowledged"
+[ "$(mqtt_publish tidings.events "$(event smoke-dot)")" = refused ] || die "MQTT publish to tidings.events was accepted"
+"$artemis" consumer --silent --user tidings --password tidings --url "$broker_url" --destination "queue://tidings.sink.$sink" \
+  --message-count 2 --receive-timeout 30000 --data "$data/notifications.xml" >"$data/consumer.out" 2>&1 || true
+# The MQTT event arrives as a bytes message; the notification's properties name either event.
+grep -q 'name="tidings_event_id" value="smoke-1"' "$data/notifications.xml" &&
+  grep -q 'name="tidings_event_id" value="smoke-mqtt"' "$data/notifications.xml" ||
+  die "notifications missing: $(cat "$data/consumer.out" "$data/notifications.xml")"
+say "events sent over HTTP and over MQTT (topic tidings/events) reached tidings.sink.$sink; MQTT tidings.events refused"
 
-stop
+kill -INT -- "-$pid" # Ctrl-C in run.sh's terminal: its whole process group
+rc=0; wait "$pid" || rc=$?; pid=""
+[ "$rc" = 0 ] || die "run.sh exited $rc after Ctrl-C"
+gone_within 5 "$broker" "$micro" || die "Ctrl-C left the broker or Payara Micro running"
+! grep -q SIGKILL "$run_out" || die "Ctrl-C needed SIGKILL"
+grep -q 'AMQ221002' "$data/broker.log" || die "the broker did not log a clean stop"
+say "Ctrl-C stopped Payara Micro and the broker cleanly"
+
+# 3. A restart keeps the provisioning; then Payara Micro crashes while the broker ignores SIGTERM.
+export TIDINGS_STOP_GRACE=5
 start
-curl -fsS "$base/api/sources" | grep -q "$source_uri" || { echo "[smoke] provisioning lost over a restart"; exit 1; }
-echo "[smoke] provisioning kept over a restart"
-stop
-if pgrep -f "$data" >/dev/null; then echo "[smoke] processes left running"; pgrep -fa "$data"; exit 1; fi
+curl -fsS "$base/api/sources" | grep -q "$source_uri" || die "provisioning lost over a restart"
+say "provisioning kept over a restart"
+kill -KILL "$micro"; kill -STOP "$broker" # a frozen process ignores SIGTERM until SIGKILL
+rc=0; wait "$pid" || rc=$?; pid=""
+[ "$rc" != 0 ] || die "run.sh exited 0 after Payara Micro crashed"
+grep -q 'Payara Micro exited unexpectedly' "$run_out" || die "run.sh did not report the crash"
+grep -q "the broker (pid $broker) did not stop within 5 s of SIGTERM: sending SIGKILL" "$run_out" || die "no SIGKILL after the grace period"
+gone_within 5 "$broker" || die "the broker is still running after the crash"
+say "a Payara Micro crash: run.sh exited $rc and killed the broker after its grace period"
+
+# 4. kill -9 of run.sh and of Payara Micro once both processes started: the orphaned broker makes the next run refuse.
+launch
+for _ in $(seq 1 300); do
+  [ "$(recorded run.sh)" = "$pid" ] && [ -n "$(recorded payara-micro)" ] && break
+  alive "$pid" || die "run.sh ended before it started Payara Micro"
+  sleep 1
+done
+broker=$(recorded broker); micro=$(recorded payara-micro)
+kill -KILL "$pid" "$micro"; wait "$pid" 2>/dev/null || true; pid=""
+gone_within 10 "$micro" || die "Payara Micro survived kill -9"
+alive "$broker" || die "the broker did not survive run.sh's kill -9 (the test needs an orphan)"
+refused "run after a killed run left its broker" "still running: broker (pid $broker)"
+kill -TERM "$broker"
+gone_within 30 "$broker" || die "the orphaned broker did not stop"
+
+if pgrep -f -- "$data" >/dev/null; then pgrep -fa -- "$data"; die "processes left running"; fi
 rm -rf "$data"
-echo "[smoke] passed"
+say "passed"
