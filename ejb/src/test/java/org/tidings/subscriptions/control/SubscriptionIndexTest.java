@@ -86,6 +86,15 @@ class SubscriptionIndexTest {
         assertThat(index.match(event(NEW, ANN).build())).containsExactly(id);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  "})
+    void anEmptyExpressionIsRefusedRatherThanReadAsNone(String empty) {
+        assertThatThrownBy(() -> index.put(id, filter().subjects(ANN).expression(empty).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
+        assertThat(index.size()).isZero();
+    }
+
     @Test
     void aSubscriptionMatchedThroughSeveralKeysIsReturnedOnce() {
         index.put(id, filter().typePrefixes("org", "org.example", "org.example.mail").build());
