@@ -8,6 +8,10 @@ import static org.tidings.subscriptions.control.TestEvents.event;
 import io.cloudevents.CloudEvent;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,6 +97,27 @@ class SubscriptionIndexTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("empty");
         assertThat(index.size()).isZero();
+    }
+
+    @Test
+    void anExpressionBeingEvaluatedHoldsOffNoChange() throws Exception {
+        index.put(id, filter().types(NEW).expression("gate = 'open'").build());
+        GatedEvent gated = new GatedEvent(event(NEW, ANN).build());
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<UUID>> matching = threads.submit(() -> index.match(gated));
+            assertThat(gated.awaitReading()).isTrue();
+
+            Future<?> change = threads.submit(() -> index.put(UUID.randomUUID(), filter().subjects(BOB).build()));
+
+            // generous: the change takes microseconds, but under the read lock it waited for the evaluation
+            change.get(10, TimeUnit.SECONDS);
+            gated.release();
+            assertThat(matching.get(10, TimeUnit.SECONDS)).containsExactly(id);
+        } finally {
+            gated.release();
+            threads.shutdownNow();
+        }
     }
 
     @Test
