@@ -1,6 +1,5 @@
 package org.tidings.subscriptions.boundary;
 
-import io.cloudevents.sql.Parser;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -16,6 +15,7 @@ import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.control.ChangeNotices;
+import org.tidings.subscriptions.control.FilterExpression;
 import org.tidings.subscriptions.entity.ChangeNotice;
 import org.tidings.subscriptions.entity.Filter;
 import org.tidings.subscriptions.entity.ResourceGroup;
@@ -95,7 +95,7 @@ public class Subscriptions {
             return;
         }
         try {
-            Parser.parseDefault(filter.expression());
+            FilterExpression.check(filter.expression());
         } catch (RuntimeException e) {
             // ParseException, and a NullPointerException the SDK's parser throws on some truncated input
             throw new TidingsException(ErrorCode.INVALID_FILTER, "expression is not valid CloudEvents SQL"

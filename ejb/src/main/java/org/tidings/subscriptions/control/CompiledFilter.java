@@ -65,11 +65,12 @@ final class CompiledFilter {
     }
 
     /**
-     * Whether every constrained part holds for an event under whose key the filter was found: the anchor part
-     * holds by being found there, so only the others are checked; the expression, the costliest, last. The
-     * anchor is tested before each part's set: with a million filters each set is a cache miss of its own.
+     * Whether every constrained part but the expression holds for an event under whose key the filter was found:
+     * the anchor part holds by being found there, so only the others are checked. The anchor is tested before each
+     * part's set: with a million filters each set is a cache miss of its own. The expression, the costliest, is
+     * left to {@link #expressionHolds}, which the index calls after releasing its lock.
      */
-    boolean matches(EventKeys event, List<ResourceGroups.Group> touchedGroups) {
+    boolean matchesBesidesExpression(EventKeys event, List<ResourceGroups.Group> touchedGroups) {
         return TypeSignature.mayAccept(typeSignature, event.typeMasks())
                 && (anchor == Anchor.TYPE || typeMatches(event.type()))
                 && (anchor == Anchor.TYPE_PREFIX || typePrefixes.isEmpty()
@@ -80,8 +81,16 @@ final class CompiledFilter {
                     || event.subject() != null && subjects.contains(event.subject()))
                 && (anchor == Anchor.SUBJECT_DOMAIN || domainMatches(event))
                 && (anchor == Anchor.SUBJECT_PREFIX || subjectPrefixes.isEmpty() || startsWithAny(event.subject()))
-                && (anchor == Anchor.GROUP || groups.isEmpty() || touchesAny(touchedGroups))
-                && (expression == null || expression.holds(event.event()));
+                && (anchor == Anchor.GROUP || groups.isEmpty() || touchesAny(touchedGroups));
+    }
+
+    boolean hasExpression() {
+        return expression != null;
+    }
+
+    /** Whether the expression holds; true without one. Reads only this immutable filter and the event. */
+    boolean expressionHolds(EventKeys event) {
+        return expression == null || expression.holds(event.event());
     }
 
     private boolean typeMatches(String type) {

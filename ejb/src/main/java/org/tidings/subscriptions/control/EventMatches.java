@@ -9,7 +9,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The subscriptions one event matches, checked list by list as the index finds candidates, under its read lock.
+ * The subscriptions one event matches, checked list by list as the index finds candidates, under its read lock,
+ * except for CloudEvents SQL expressions: the candidates that need one are kept, and {@link #ids} evaluates them
+ * once the lock is released. An evaluation costs far more than the rest of matching (RUP-17); under the read lock
+ * it would hold off a waiting change, and the change every other matching thread. The kept filters are
+ * immutable, and the result is still the one of the index's state while the lock was held.
  * Each subscription is listed under its anchor part only, so it can be found twice only when that part names
  * several keys (two groups, two namespaces); only such filters' ids are remembered to skip repeats. A filter that
  * is its anchor alone matches as found (see {@link FilterList}).
@@ -19,6 +23,7 @@ final class EventMatches {
     private final EventKeys event;
     private final List<ResourceGroups.Group> touchedGroups;
     private final List<UUID> matched = new ArrayList<>();
+    private List<CompiledFilter> expressionsToCheck = List.of();
     private UUID[] seen;
     private int seenCount;
     private Set<UUID> seenSet;
@@ -46,10 +51,21 @@ final class EventMatches {
         }
     }
 
+    /**
+     * A repeatable filter is taken the first time it is found; its expression, if any, gives the same answer for
+     * the same event the next time.
+     */
     void check(CompiledFilter filter) {
-        if ((filter.anchorOnly || filter.matches(event, touchedGroups))
+        if ((filter.anchorOnly || filter.matchesBesidesExpression(event, touchedGroups))
                 && (!filter.repeatable || firstTime(filter.subscriptionId))) {
-            matched.add(filter.subscriptionId);
+            if (filter.hasExpression()) {
+                if (expressionsToCheck.isEmpty()) {
+                    expressionsToCheck = new ArrayList<>();
+                }
+                expressionsToCheck.add(filter);
+            } else {
+                matched.add(filter.subscriptionId);
+            }
         }
     }
 
@@ -57,7 +73,17 @@ final class EventMatches {
         return event.typeMasks();
     }
 
+    /**
+     * The ids matched, each once, after evaluating the expressions of the candidates that have one: call it after
+     * releasing the index's lock, once.
+     */
     List<UUID> ids() {
+        for (CompiledFilter filter : expressionsToCheck) {
+            if (filter.expressionHolds(event)) {
+                matched.add(filter.subscriptionId);
+            }
+        }
+        expressionsToCheck = List.of();
         return matched;
     }
 

@@ -1,7 +1,9 @@
 package org.tidings.subscriptions.control;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,28 +65,17 @@ final class ResourceGroups {
         if (groups.isEmpty() || (event.aboutUris().isEmpty() && event.invalidatedPrefix() == null)) {
             return List.of();
         }
-        List<Group> touched = new ArrayList<>(4);
+        Touched touched = new Touched();
         for (String uri : event.aboutUris()) {
-            uris.forEachPrefixOf(uri, (naming, length) ->
-                    addNew(touched, naming, length == uri.length() ? naming.groups().length : naming.prefixCount()));
+            uris.forEachPrefixOf(uri, (naming, length) -> touched.addNew(naming,
+                    length == uri.length() ? naming.groups().length : naming.prefixCount()));
         }
         String prefix = event.invalidatedPrefix();
         if (prefix != null) {
-            uris.forEachStartingWith(prefix, naming -> addNew(touched, naming, naming.groups().length));
-            uris.forEachPrefixOf(prefix, (naming, length) -> addNew(touched, naming, naming.prefixCount()));
+            uris.forEachStartingWith(prefix, naming -> touched.addNew(naming, naming.groups().length));
+            uris.forEachPrefixOf(prefix, (naming, length) -> touched.addNew(naming, naming.prefixCount()));
         }
-        return touched;
-    }
-
-    /** An event touches a handful of groups, so a list searched by identity beats a hash set. */
-    private static void addNew(List<Group> touched, UriNaming naming, int count) {
-        Group[] found = naming.groups();
-        for (int i = 0; i < count; i++) {
-            Group group = found[i];
-            if (!touched.contains(group)) {
-                touched.add(group);
-            }
-        }
+        return touched.list;
     }
 
     private void unlink(Group group) {
@@ -104,6 +95,43 @@ final class ResourceGroups {
     private void dropIfUnused(Group group) {
         if (group.prefixes == null && group.isEmpty()) {
             groups.remove(group.id);
+        }
+    }
+
+    /**
+     * The groups one event touches, each once, in a cost linear in how often they are named along its URIs: an
+     * event touches a handful of groups, so a list searched by identity beats a hash set, until a prefix
+     * invalidation touches many ({@code tidingsprefix} of {@code https://} names every group), where searching
+     * the list would cost the square of their number (RUP-17); then an identity set takes over.
+     */
+    private static final class Touched {
+        private static final int LIST_SEARCH_LIMIT = 16;
+
+        private final List<Group> list = new ArrayList<>(4);
+        private Set<Group> set;
+
+        void addNew(UriNaming naming, int count) {
+            Group[] found = naming.groups();
+            for (int i = 0; i < count; i++) {
+                if (isNew(found[i])) {
+                    list.add(found[i]);
+                }
+            }
+        }
+
+        private boolean isNew(Group group) {
+            if (set != null) {
+                return set.add(group);
+            }
+            if (list.contains(group)) {
+                return false;
+            }
+            if (list.size() == LIST_SEARCH_LIMIT) {
+                set = Collections.newSetFromMap(new IdentityHashMap<>());
+                set.addAll(list);
+                set.add(group);
+            }
+            return true;
         }
     }
 

@@ -20,8 +20,9 @@ import org.tidings.subscriptions.entity.Filter;
  * are found through URI prefix trees ({@link ResourceGroups}), and only the few candidates are checked in full.
  * <p>
  * Thread-safety: one read-write lock over the whole index. Matching threads share the read lock (events are
- * normalized before taking it); a change holds the write lock for a few map updates, so no match sees it half
- * applied. Copy-on-write snapshots would copy a million-entry index on every change.
+ * normalized before taking it, CloudEvents SQL expressions evaluated after releasing it, see {@link
+ * EventMatches}); a change holds the write lock for a few map updates, so no match sees it half applied.
+ * Copy-on-write snapshots would copy a million-entry index on every change.
  */
 public final class SubscriptionIndex {
 
@@ -86,23 +87,28 @@ public final class SubscriptionIndex {
      */
     public List<UUID> match(CloudEvent event) {
         EventKeys keys = EventKeys.of(event);
+        EventMatches matches;
         Lock read = lock.readLock();
         read.lock();
         try {
-            return matchLocked(keys);
+            matches = candidatesLocked(keys);
         } finally {
             read.unlock();
         }
+        return matches.ids();
     }
 
     /** Matches a batch (LEM-11) against one state of the index: no change lands between two of its events. */
     public List<List<UUID>> match(List<CloudEvent> batch) {
         List<EventKeys> keys = batch.stream().map(EventKeys::of).toList();
-        return under(lock.readLock(), () -> {
-            List<List<UUID>> matched = new ArrayList<>(keys.size());
-            keys.forEach(event -> matched.add(matchLocked(event)));
-            return matched;
+        List<EventMatches> found = under(lock.readLock(), () -> {
+            List<EventMatches> candidates = new ArrayList<>(keys.size());
+            keys.forEach(event -> candidates.add(candidatesLocked(event)));
+            return candidates;
         });
+        List<List<UUID>> matched = new ArrayList<>(found.size());
+        found.forEach(matches -> matched.add(matches.ids()));
+        return matched;
     }
 
     /** The number of subscriptions. */
@@ -119,11 +125,11 @@ public final class SubscriptionIndex {
         }
     }
 
-    private List<UUID> matchLocked(EventKeys event) {
+    private EventMatches candidatesLocked(EventKeys event) {
         List<ResourceGroups.Group> touched = groups.touchedBy(event);
         EventMatches matches = new EventMatches(event, touched);
         anchors.collect(event, touched, matches);
-        return matches.ids();
+        return matches;
     }
 
     private static Set<String> normalized(Set<String> uris) {

@@ -15,7 +15,8 @@ import java.util.UUID;
  * @param subjectDomains whole domains: {@code example.com} matches {@code mailto:ann@example.com}
  * @param subjectPrefixes subject prefixes (plain string prefixes of the normalized subject)
  * @param groups         resource groups; the event matches if any URI it is about belongs to one of them
- * @param expression     a CloudEvents SQL expression, or null
+ * @param expression     a CloudEvents SQL expression, or null for none; an empty one is kept as given, so that
+ *                       validation refuses it rather than reading it as "no constraint"
  */
 public record Filter(Set<String> types, Set<String> typePrefixes, Set<String> sources, Set<String> subjects,
                      Set<String> subjectDomains, Set<String> subjectPrefixes, Set<UUID> groups, String expression) {
@@ -28,7 +29,6 @@ public record Filter(Set<String> types, Set<String> typePrefixes, Set<String> so
         subjectDomains = copy(subjectDomains);
         subjectPrefixes = copy(subjectPrefixes);
         groups = groups == null ? Set.of() : Set.copyOf(groups);
-        expression = expression == null || expression.isBlank() ? null : expression;
     }
 
     public static Filter ofType(String type) {

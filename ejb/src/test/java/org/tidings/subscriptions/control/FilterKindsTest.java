@@ -145,7 +145,8 @@ class FilterKindsTest {
                 arguments("missing attribute", filter().expression("mailbox = 'INBOX'"), event(NEW, ANN).build(),
                         false),
                 arguments("not a boolean", filter().expression("'yes'"), event(NEW, ANN).build(), false),
-                arguments("evaluation error", filter().expression("1 / 0 = 0"), event(NEW, ANN).build(), false),
+                arguments("evaluation error", filter().expression("messagesize / 0 = 0"),
+                        event(NEW, ANN).withExtension("messagesize", 5).build(), false),
                 arguments("over core attributes", filter().expression("type LIKE 'org.example.%' AND subject = '" + ANN
                         + "'"), event(NEW, ANN).build(), true));
     }

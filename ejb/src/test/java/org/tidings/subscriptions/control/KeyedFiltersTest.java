@@ -1,8 +1,10 @@
 package org.tidings.subscriptions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.tidings.subscriptions.control.FilterBuilder.filter;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,6 +56,42 @@ class KeyedFiltersTest {
             assertThat(matches.ids()).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(table.isEmpty()).isEqualTo(live.isEmpty());
         }
+    }
+
+    @Test
+    void aHundredThousandKeysOfOneStringHashAreAddedAndFoundInMilliseconds() {
+        List<String> keys = keysOfOneStringHash(100_000);
+        assertThat(keys.stream().map(String::hashCode).distinct()).hasSize(1);
+        KeyedFilters table = new KeyedFilters();
+        List<CompiledFilter> filters = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            filters.add(CompiledFilter.compile(new UUID(0, i), filter().subjects("mailto:one@example.com").build()));
+        }
+
+        // generous: it takes milliseconds; keyed on String.hashCode every add and lookup walked one probe run as
+        // long as the table, which took minutes
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < keys.size(); i++) {
+                table.add(Set.of(keys.get(i)), filters.get(i));
+            }
+            EventMatches matches = new EventMatches(
+                    EventKeys.of(TestEvents.event("a.B", "mailto:someone@example.com").build()), List.of());
+            keys.forEach(key -> table.check(key, matches));
+            assertThat(matches.ids()).containsExactlyElementsOf(filters.stream().map(f -> f.subscriptionId).toList());
+        });
+    }
+
+    /** Joins of "Aa" and "BB", which share a String hash: as many as asked, all of one String hash. */
+    private static List<String> keysOfOneStringHash(int count) {
+        List<String> keys = new ArrayList<>(count);
+        for (int bits = 0; keys.size() < count; bits++) {
+            StringBuilder key = new StringBuilder();
+            for (int i = 0; i < 17; i++) {
+                key.append((bits >> i & 1) == 0 ? "Aa" : "BB");
+            }
+            keys.add(key.toString());
+        }
+        return keys;
     }
 
     private static Set<String> randomKeys(Random random) {

@@ -41,7 +41,7 @@ final class RandomFilters {
     private static final List<String> GROUP_PREFIXES = List.of("https://site.example/docs/", "https://site.example/",
             "https://site.example/img/", "mailto:", "https://SITE.example/Docs/", "https://site.example/~");
     private static final List<String> EXPRESSIONS = List.of("messagesize > 1000", "mailbox = 'INBOX'",
-            "EXISTS mailbox", "subject LIKE '%example%'", "true", "1 / 0 = 1");
+            "EXISTS mailbox", "subject LIKE '%example%'", "true", "messagesize / 0 = 1");
 
     final List<UUID> groupIds = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
             UUID.randomUUID(), UUID.randomUUID());

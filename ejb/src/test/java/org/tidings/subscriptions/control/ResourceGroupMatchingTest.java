@@ -1,12 +1,15 @@
 package org.tidings.subscriptions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 import static org.tidings.subscriptions.control.FilterBuilder.filter;
 import static org.tidings.subscriptions.control.TestEvents.event;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -31,6 +34,28 @@ class ResourceGroupMatchingTest {
     private final UUID subscription = UUID.randomUUID();
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final LinearMatcher oracle = new LinearMatcher();
+
+    @Test
+    void aPrefixInvalidationTouchingFourHundredThousandGroupsCostsMilliseconds() {
+        int groups = 400_000;
+        List<UUID> subscribed = new ArrayList<>();
+        for (int i = 0; i < groups; i++) {
+            UUID defined = new UUID(1, i);
+            index.putGroup(defined, Set.of(), Set.of("https://h" + i % 100 + ".example/page/" + i));
+            if (i % 40_000 == 0) {
+                UUID id = new UUID(2, i);
+                index.put(id, filter().groups(defined).build());
+                subscribed.add(id);
+            }
+        }
+        CloudEvent everything = about(null).withExtension(PREFIX, "h").build();
+
+        // generous: it takes milliseconds; each touched group was looked for in the list of those touched before it
+        // (quadratic), which took minutes
+        List<UUID> matched = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> index.match(everything));
+
+        assertThat(matched).containsExactlyInAnyOrderElementsOf(subscribed);
+    }
 
     static Stream<Arguments> touches() {
         return Stream.of(

@@ -2,12 +2,18 @@ package org.tidings.subscriptions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.tidings.subscriptions.control.FilterBuilder.filter;
 import static org.tidings.subscriptions.control.TestEvents.event;
 
 import io.cloudevents.CloudEvent;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,6 +90,49 @@ class SubscriptionIndexTest {
                 .hasMessageContaining("invalid CloudEvents SQL expression")
                 .hasMessageContaining(invalid);
         assertThat(index.match(event(NEW, ANN).build())).containsExactly(id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  "})
+    void anEmptyExpressionIsRefusedRatherThanReadAsNone(String empty) {
+        assertThatThrownBy(() -> index.put(id, filter().subjects(ANN).expression(empty).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
+        assertThat(index.size()).isZero();
+    }
+
+    @Test
+    void anExpressionBeingEvaluatedHoldsOffNoChange() throws Exception {
+        index.put(id, filter().types(NEW).expression("gate = 'open'").build());
+        GatedEvent gated = new GatedEvent(event(NEW, ANN).build());
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<UUID>> matching = threads.submit(() -> index.match(gated));
+            assertThat(gated.awaitReading()).isTrue();
+
+            Future<?> change = threads.submit(() -> index.put(UUID.randomUUID(), filter().subjects(BOB).build()));
+
+            // generous: the change takes microseconds, but under the read lock it waited for the evaluation
+            change.get(10, TimeUnit.SECONDS);
+            gated.release();
+            assertThat(matching.get(10, TimeUnit.SECONDS)).containsExactly(id);
+        } finally {
+            gated.release();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void anEventWithAHugeSubjectIsMatchedInMilliseconds() {
+        index.put(id, filter().types(NEW).expression("subject LIKE '%@%.example.com'").build());
+        // no scheme: what this test measures is matching, not the normalizer's handling of a 200 KB mailto: URI
+        CloudEvent hostile = event(NEW, "ann" + "@a".repeat(100_000)).build();
+
+        // generous: it takes milliseconds; the SDK's LIKE, a backtracking regular expression, took minutes
+        List<UUID> matched = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> index.match(hostile));
+
+        assertThat(matched).isEmpty();
+        assertThat(index.match(event(NEW, "mailto:ann@mail.example.com").build())).containsExactly(id);
     }
 
     @Test
