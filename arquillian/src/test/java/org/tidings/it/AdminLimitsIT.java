@@ -57,7 +57,7 @@ class AdminLimitsIT {
         assertInvalid("/api/subscriptions", subscription(sink, Map.of("subjects", strings(10_001, i -> "https://e/" + i))),
                 "invalid-request", null);
         assertInvalid("/api/subscriptions", subscription(sink, Map.of("expression", "subject = '" + "x".repeat(4000) + "'")),
-                "invalid-request", null);
+                "invalid-filter", null);
         // each subject within its own limit, but together more than the stored filter's column holds (65,535)
         assertInvalid("/api/subscriptions", subscription(sink, Map.of("subjects", strings(40,
                 i -> "https://example.com/" + i + "/" + "a".repeat(1900)))), "invalid-filter", null);

@@ -40,7 +40,7 @@ public class SubscriptionsResource {
             @Size(max = 1000) Set<@NotBlank @Size(max = 500) String> subjectDomains,
             @Size(max = 1000) Set<@NotBlank @Size(max = 2000) String> subjectPrefixes,
             @Size(max = 1000) Set<@NotNull UUID> groups,
-            @Size(max = 4000) String expression) {
+            String expression) { // its limits (length included) are FilterExpression's: invalid-filter
 
         /** The filter, refused with invalid-filter if its stored form would not fit its column. */
         Filter toFilter() {
