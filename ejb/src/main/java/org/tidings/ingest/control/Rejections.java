@@ -12,7 +12,7 @@ import jakarta.jms.ObjectMessage;
 import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
-import java.util.Collections;
+import java.util.Enumeration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.ingest.entity.EventKey;
 import org.tidings.ingest.entity.Provenance;
@@ -77,8 +77,9 @@ public class Rejections {
             Message record;
             if (original instanceof MapMessage map) {
                 MapMessage copy = session.createMapMessage();
-                for (Object name : Collections.list(map.getMapNames())) {
-                    copy.setObject((String) name, map.getObject((String) name));
+                for (Enumeration<?> names = map.getMapNames(); names.hasMoreElements(); ) {
+                    String name = (String) names.nextElement();
+                    copy.setObject(name, map.getObject(name));
                 }
                 record = copy;
                 record.setStringProperty(BODY, "whole");
