@@ -70,7 +70,7 @@ final class ResourceGroups {
         }
         String prefix = event.invalidatedPrefix();
         if (prefix != null) {
-            uris.forEachStartingWith(prefix, naming -> addNew(touched, naming, naming.groups().length));
+            uris.forEachCoveredBy(prefix, naming -> addNew(touched, naming, naming.groups().length));
             uris.forEachPrefixOf(prefix, (naming, length) -> addNew(touched, naming, naming.prefixCount()));
         }
         return touched;

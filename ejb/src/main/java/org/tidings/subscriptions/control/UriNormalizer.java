@@ -174,7 +174,8 @@ public final class UriNormalizer {
         return sip ? ((long) (schemeEnd + 1) << 32) | end : -1;
     }
 
-    private static int schemeEnd(String text) {
+    /** The index of the colon that ends the text's scheme, or -1 when it starts with none. */
+    static int schemeEnd(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == ':') {
