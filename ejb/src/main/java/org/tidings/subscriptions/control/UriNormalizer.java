@@ -84,8 +84,8 @@ public final class UriNormalizer {
         } else {
             long range = addressHost(normalized, schemeEnd);
             host = range < 0 ? "" : normalized.substring((int) (range >>> 32), (int) range);
-            int port = host.startsWith("[") ? -1 : host.indexOf(':');
-            host = port >= 0 ? host.substring(0, port) : host;
+            int end = host.startsWith("[") ? host.indexOf(']') + 1 : host.indexOf(':');
+            host = end > 0 ? host.substring(0, end) : host;
         }
         return host.isEmpty() ? null : host;
     }
@@ -104,6 +104,7 @@ public final class UriNormalizer {
             String path = DotSegments.remove(text.substring(authority.end(), pathEnd));
             return text.substring(schemeEnd, authority.hostStart())
                     + HostNames.normalize(text.substring(authority.hostStart(), authority.hostEnd()))
+                    // the schemes with a default port here are those whose empty path is "/"
                     + port + (path.isEmpty() && DEFAULT_PORTS.containsKey(scheme) ? "/" : path)
                     + text.substring(pathEnd);
         }

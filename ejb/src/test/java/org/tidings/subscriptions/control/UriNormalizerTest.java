@@ -132,6 +132,7 @@ class UriNormalizerTest {
             sip:bob@example.com;transport=tcp     | example.com
             sip:bob@example.com:5060              | example.com
             sip:example.com                       | example.com
+            sip:bob@[2001:db8::1]:5060            | [2001:db8::1]
             pres:ann@example.com                  | example.com
             https://example.com/x                 | example.com
             https://user@example.com:8443/x       | example.com
