@@ -12,14 +12,13 @@ import java.util.function.Supplier;
  * Finds every key that covers a string as a URI prefix, or every key that a string covers, in time proportional to
  * the string's length plus the answers, however many keys there are (RUP-6). A URI prefix covers only what starts
  * with it at a delimiter ({@link #isBoundary}): {@code https://a.example/img} covers {@code .../img/1}, not
- * {@code .../imgs}. Keys are kept in radix trees over
- * their characters; a key with a whole origin ({@code scheme://authority/}) goes in its origin's own tree, found by
- * one hash lookup, so a walk skips the long run of shared and then scattered host characters that would cost a
- * cache miss per level in a tree of a million URIs. Keys without an origin ({@code mailto:ann},
- * {@code https://site}) share one tree. Keys with an origin are also kept by hash ({@link PrefixTable}), which
- * answers {@link #forEachPrefixOf}, the lookup of every event, without walking a tree: each prefix of the text from
- * its origin on is tested against the table's Bloom filter, and only the few that pass are looked up. Not
- * thread-safe: the owning index guards it.
+ * {@code .../imgs}. Keys are kept in radix trees over their characters; a key with a whole origin
+ * ({@code scheme://authority/}) goes in its origin's own tree, found by one hash lookup, so a walk skips the long run
+ * of shared and then scattered host characters that would cost a cache miss per level in a tree of a million URIs.
+ * Keys without an origin ({@code mailto:ann}, {@code https://site}) share one tree. Keys with an origin are also kept
+ * by hash ({@link PrefixTable}), which answers {@link #forEachPrefixOf}, the lookup of every event, without walking
+ * a tree: each prefix of the text from its origin on that ends at a boundary is tested against the table's Bloom
+ * filter, and only the few that pass are looked up. Not thread-safe: the owning index guards it.
  */
 final class UriPrefixTree<V> {
 
