@@ -52,6 +52,9 @@ class UriNormalizerTest {
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             http://example.com/a/./b                  | http://example.com/a/b
             http://example.com/a/b/../c               | http://example.com/a/c
+            http://a/b/c/./../../g                    | http://a/g
+            http://a/b/c/g;x=1/../y                   | http://a/b/c/y
+            http://a/b/c/g/..                         | http://a/b/c/
             http://example.com/a/b/..                 | http://example.com/a/
             http://example.com/a/b/.                  | http://example.com/a/b/
             http://example.com/../../a                | http://example.com/a
