@@ -120,7 +120,7 @@ final class CompiledFilter {
     private boolean startsWithAny(String subject) {
         if (subject != null) {
             for (String prefix : subjectPrefixes) {
-                if (subject.startsWith(prefix)) {
+                if (UriPrefixTree.covers(prefix, subject)) {
                     return true;
                 }
             }

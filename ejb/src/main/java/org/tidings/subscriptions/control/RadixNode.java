@@ -33,6 +33,10 @@ final class RadixNode<V> {
         return labelLength;
     }
 
+    char labelChar(int index) {
+        return characters[index];
+    }
+
     /** How many leading characters of the label equal those of the text from the offset on. */
     int matchLength(String text, int from) {
         int max = Math.min(labelLength, text.length() - from);

@@ -52,11 +52,15 @@ final class RadixPaths {
         }
     }
 
-    /** Calls the action with the value and key length of every node on the text's path, the root included. */
+    /**
+     * Calls the action with the value and key length of every node on the text's path, the root included, whose key
+     * covers the text (see {@link UriPrefixTree#isBoundary}).
+     */
     static <V> void forEachOnPath(RadixNode<V> root, String text, int from, ObjIntConsumer<V> action) {
         RadixNode<V> node = root;
         int i = from;
-        if (root.value != null) {
+        int hierarchical = UriPrefixTree.hierarchyStart(text);
+        if (root.value != null && UriPrefixTree.isBoundary(text, i, hierarchical)) {
             action.accept(root.value, i);
         }
         while (i < text.length()) {
@@ -66,17 +70,19 @@ final class RadixPaths {
             }
             node = child;
             i += child.labelLength();
-            if (node.value != null) {
+            if (node.value != null && UriPrefixTree.isBoundary(text, i, hierarchical)) {
                 action.accept(node.value, i);
             }
         }
     }
 
     /**
-     * Calls the action with every value at or below the end of the prefix's path from the offset on; with the
-     * offset at the prefix's end, every value of the tree. A null root holds nothing.
+     * Calls the action with the value of every key below the end of the prefix's path from the offset on that the
+     * prefix covers (see {@link UriPrefixTree#isBoundary}): all of them when the prefix is no hierarchical URI or
+     * ends in a delimiter, else the prefix itself and the keys that go on with a delimiter. A null root holds
+     * nothing.
      */
-    static <V> void forEachBelow(RadixNode<V> root, String prefix, int from, Consumer<V> action) {
+    static <V> void forEachCoveredBy(RadixNode<V> root, String prefix, int from, Consumer<V> action) {
         RadixNode<V> node = root;
         int i = from;
         while (node != null && i < prefix.length()) {
@@ -88,6 +94,28 @@ final class RadixPaths {
         if (node == null) {
             return;
         }
+        if (prefix.length() < UriPrefixTree.hierarchyStart(prefix)
+                || UriPrefixTree.isDelimiter(prefix.charAt(prefix.length() - 1))) {
+            forEachValue(node, action);
+        } else if (i > prefix.length()) {
+            // the prefix ends inside the node's label: every key below goes on with the same next character
+            if (UriPrefixTree.isDelimiter(node.labelChar(node.labelLength() - (i - prefix.length())))) {
+                forEachValue(node, action);
+            }
+        } else {
+            if (node.value != null) {
+                action.accept(node.value);
+            }
+            for (int c = 0; c < node.childCount(); c++) {
+                if (UriPrefixTree.isDelimiter(node.childAt(c).labelChar(0))) {
+                    forEachValue(node.childAt(c), action);
+                }
+            }
+        }
+    }
+
+    /** Calls the action with every value at or below the node. */
+    static <V> void forEachValue(RadixNode<V> node, Consumer<V> action) {
         Deque<RadixNode<V>> pending = new ArrayDeque<>();
         pending.push(node);
         while (!pending.isEmpty()) {

@@ -72,7 +72,7 @@ final class ResourceGroups {
         }
         String prefix = event.invalidatedPrefix();
         if (prefix != null) {
-            uris.forEachStartingWith(prefix, naming -> touched.addNew(naming, naming.groups().length));
+            uris.forEachCoveredBy(prefix, naming -> touched.addNew(naming, naming.groups().length));
             uris.forEachPrefixOf(prefix, (naming, length) -> touched.addNew(naming, naming.prefixCount()));
         }
         return touched.list;

@@ -1,35 +1,38 @@
 package org.tidings.subscriptions.control;
 
 import java.text.Normalizer;
-import java.util.List;
+import java.util.Locale;
 
 /**
  * The one normalization applied to both sides of every subject, source and URI comparison, so that two spellings
- * of one address compare equal (S2S-12). The rules:
+ * of one resource compare equal (S2S-12, RUP-20): the syntax-based rules of RFC 3986, 6.2.2, the scheme-based rules
+ * of 6.2.3 for {@code http}, {@code https}, {@code ws} and {@code wss}, and Unicode NFC (docs/adr/0009). The rules:
  * <ol>
  * <li>percent-encoding as in {@link PercentEncoding}: {@code %7e} is {@code ~}, {@code %2f} is {@code %2F} and
  * never {@code /}; escaped UTF-8 is not decoded, so {@code zo%C3%AB} and {@code zoë} differ;</li>
- * <li>the scheme is lower-cased, and so is the host: the authority's host for {@code scheme://} URIs, the part
- * after {@code @} for mailbox-style schemes ({@code mailto}, {@code im}, {@code pres}, {@code sip}, {@code sips}),
- * or the whole address of an {@code @}-less SIP URI; user parts, paths and queries keep their case;</li>
+ * <li>the scheme is lower-cased; the host is normalized by {@link HostNames} (lower case, A-labels in Unicode
+ * form, no trailing dot): the authority's host for {@code scheme://} URIs, the part after {@code @} for
+ * mailbox-style schemes ({@code mailto}, {@code im}, {@code pres}, {@code sip}, {@code sips}), or the whole address
+ * of an {@code @}-less SIP URI; user parts, paths and queries keep their case;</li>
+ * <li>a port with leading zeros loses them, and an empty port or the scheme's default port goes with its colon
+ * ({@code http://a:80/} is {@code http://a/});</li>
+ * <li>the dot segments of a hierarchical path ({@code scheme://} or {@code scheme:/}) are removed as in RFC 3986,
+ * 5.2.4; opaque URIs ({@code mailto:}, {@code urn:}), text without a scheme, queries and fragments keep theirs;</li>
+ * <li>an empty {@code http}, {@code https}, {@code ws} or {@code wss} path is {@code /};</li>
  * <li>Unicode NFC, before and after, so composed and decomposed spellings ({@code ë} and {@code e} + U+0308)
  * compare equal and a combining mark cannot join the hex digit of an escape.</li>
  * </ol>
- * No IDNA conversion: {@code xn--} labels and their Unicode form stay distinct. Odd input never throws; it falls
- * back to its NFC form.
+ * Normalizing twice changes nothing more. Odd input never throws; it falls back to its NFC form. Cost is linear in
+ * the length of the input.
  */
 public final class UriNormalizer {
-
-    private static final List<String> MAILBOX_SCHEMES = List.of("mailto", "im", "pres");
-    private static final List<String> SIP_SCHEMES = List.of("sip", "sips");
-    private static final long NO_HOST = -1;
 
     private UriNormalizer() {
     }
 
     /**
-     * The normalized form of a URI or address; the argument itself when it is already normalized. Each step
-     * copies the text only when it changes something, so an already normal address costs a few scans.
+     * The normalized form of a URI, an address or any other subject; the argument itself when it is already
+     * normalized (so an already normal address costs a few scans), null for null. Never throws.
      */
     public static String normalize(String value) {
         if (value == null) {
@@ -39,8 +42,10 @@ public final class UriNormalizer {
             String text = PercentEncoding.normalize(nfc(value));
             int schemeEnd = schemeEnd(text);
             if (schemeEnd > 0) {
-                text = lowercase(text, 0, schemeEnd);
-                text = lowercaseHosts(text, schemeEnd);
+                String scheme = text.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+                text = scheme + (HierarchicalUris.isHierarchical(text, schemeEnd)
+                        ? HierarchicalUris.normalizeAfterScheme(scheme, text, schemeEnd)
+                        : Addresses.normalizeAfterScheme(scheme, text, schemeEnd));
             }
             String result = nfc(text);
             return result.equals(value) ? value : result;
@@ -49,13 +54,12 @@ public final class UriNormalizer {
         }
     }
 
-    /** A domain as written in a filter: the same percent, case and NFC rules as a host; {@code *.} is kept. */
+    /** A domain as written in a filter: the same percent, host and NFC rules as a host; {@code *.} is kept. */
     public static String normalizeDomain(String domain) {
         if (domain == null) {
             return null;
         }
-        String text = PercentEncoding.normalize(nfc(domain));
-        String result = nfc(lowercase(text, 0, text.length()));
+        String result = nfc(HostNames.normalize(PercentEncoding.normalize(nfc(domain))));
         return result.equals(domain) ? domain : result;
     }
 
@@ -65,20 +69,12 @@ public final class UriNormalizer {
      */
     public static String domainOf(String normalized) {
         int schemeEnd = normalized == null ? -1 : schemeEnd(normalized);
-        long host = schemeEnd > 0 ? hostRange(normalized, schemeEnd) : NO_HOST;
-        if (host == NO_HOST) {
+        if (schemeEnd <= 0) {
             return null;
         }
-        int start = (int) (host >>> 32);
-        int end = (int) host;
-        if (normalized.startsWith("[", start)) {
-            int bracket = normalized.indexOf(']', start);
-            end = bracket >= 0 && bracket < end ? bracket + 1 : end;
-        } else {
-            int port = normalized.indexOf(':', start);
-            end = port >= 0 && port < end ? port : end;
-        }
-        return end > start ? normalized.substring(start, end) : null;
+        String host = HierarchicalUris.isHierarchical(normalized, schemeEnd)
+                ? HierarchicalUris.host(normalized, schemeEnd) : Addresses.host(normalized, schemeEnd);
+        return host.isEmpty() ? null : host;
     }
 
     /** Whether the value starts with a URI scheme ({@code ALPHA *(ALPHA / DIGIT / + / - / .) ":"}). */
@@ -86,7 +82,8 @@ public final class UriNormalizer {
         return value != null && schemeEnd(value) > 0;
     }
 
-    private static int schemeEnd(String text) {
+    /** The index of the colon that ends the text's scheme, or -1 when it starts with none. */
+    static int schemeEnd(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == ':') {
@@ -101,82 +98,14 @@ public final class UriNormalizer {
         return -1;
     }
 
-    /** Lower-cases the host of a URI whose scheme is already lower case; every address of a mailto list. */
-    private static String lowercaseHosts(String uri, int schemeEnd) {
-        if (!uri.startsWith("//", schemeEnd + 1) && isScheme(uri, schemeEnd, MAILBOX_SCHEMES)) {
-            int end = indexOfAny(uri, "?#", schemeEnd + 1);
-            String text = uri;
-            for (int at = uri.indexOf('@', schemeEnd); at >= 0 && at < end; at = uri.indexOf('@', at + 1)) {
-                text = lowercase(text, at + 1, Math.min(indexOfAny(uri, ",", at + 1), end));
-            }
-            return text;
-        }
-        long host = hostRange(uri, schemeEnd);
-        return host == NO_HOST ? uri : lowercase(uri, (int) (host >>> 32), (int) host);
-    }
-
-    /** Start (high half) and end (low half) of the host, port included, or NO_HOST. */
-    private static long hostRange(String uri, int schemeEnd) {
-        if (uri.startsWith("//", schemeEnd + 1)) {
-            int start = schemeEnd + 3;
-            int end = indexOfAny(uri, "/?#", start);
-            int at = uri.lastIndexOf('@', end - 1);
-            return range(at >= start ? at + 1 : start, end);
-        }
-        boolean sip = isScheme(uri, schemeEnd, SIP_SCHEMES);
-        if (!sip && !isScheme(uri, schemeEnd, MAILBOX_SCHEMES)) {
-            return NO_HOST;
-        }
-        int end = indexOfAny(uri, sip ? ";?#" : ",?#", schemeEnd + 1);
-        int at = uri.lastIndexOf('@', end - 1);
-        if (at > schemeEnd) {
-            return range(at + 1, end);
-        }
-        return sip ? range(schemeEnd + 1, end) : NO_HOST;
-    }
-
-    private static long range(int start, int end) {
-        return ((long) start << 32) | end;
-    }
-
-    private static boolean isScheme(String uri, int schemeEnd, List<String> schemes) {
-        for (String scheme : schemes) {
-            if (scheme.length() == schemeEnd && uri.startsWith(scheme)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int indexOfAny(String text, String characters, int from) {
+    /** The index of the first of the characters in the text from the offset on, or the text's length. */
+    static int indexOfAny(String text, String characters, int from) {
         for (int i = from; i < text.length(); i++) {
             if (characters.indexOf(text.charAt(i)) >= 0) {
                 return i;
             }
         }
         return text.length();
-    }
-
-    /**
-     * Lower-cases code points in [from, to), leaving the hex digits of escapes upper-case and any code point whose
-     * lower case has another length; returns the text itself when nothing there is upper case.
-     */
-    private static String lowercase(String text, int from, int to) {
-        StringBuilder out = null;
-        int i = from;
-        while (i < to) {
-            int codePoint = text.codePointAt(i);
-            int width = Character.charCount(codePoint);
-            int lower = codePoint == '%' ? codePoint : Character.toLowerCase(codePoint);
-            if (lower != codePoint && Character.charCount(lower) == width) {
-                if (out == null) {
-                    out = new StringBuilder(text);
-                }
-                out.replace(i, i + width, Character.toString(lower));
-            }
-            i += codePoint == '%' ? 3 : width;
-        }
-        return out == null ? text : out.toString();
     }
 
     /** Text made only of code points below U+0300 is already NFC; the check spares the normalizer on ASCII. */

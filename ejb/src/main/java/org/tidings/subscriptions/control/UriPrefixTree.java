@@ -9,15 +9,16 @@ import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
 /**
- * Finds every key that is a prefix of a string, or every key that starts with a string, in time proportional to
- * the string's length plus the answers, however many keys there are (RUP-6). Keys are kept in radix trees over
- * their characters; a key with a whole origin ({@code scheme://authority/}) goes in its origin's own tree, found by
- * one hash lookup, so a walk skips the long run of shared and then scattered host characters that would cost a
- * cache miss per level in a tree of a million URIs. Keys without an origin ({@code mailto:ann},
- * {@code https://site}) share one tree. Keys with an origin are also kept by hash ({@link PrefixTable}), which
- * answers {@link #forEachPrefixOf}, the lookup of every event, without walking a tree: each prefix of the text from
- * its origin on is tested against the table's Bloom filter, and only the few that pass are looked up. Not
- * thread-safe: the owning index guards it.
+ * Finds every key that covers a string as a URI prefix, or every key that a string covers, in time proportional to
+ * the string's length plus the answers, however many keys there are (RUP-6). A URI prefix covers only what starts
+ * with it at a delimiter ({@link #isBoundary}): {@code https://a.example/img} covers {@code .../img/1}, not
+ * {@code .../imgs}. Keys are kept in radix trees over their characters; a key with a whole origin
+ * ({@code scheme://authority/}) goes in its origin's own tree, found by one hash lookup, so a walk skips the long run
+ * of shared and then scattered host characters that would cost a cache miss per level in a tree of a million URIs.
+ * Keys without an origin ({@code mailto:ann}, {@code https://site}) share one tree. Keys with an origin are also kept
+ * by hash ({@link PrefixTable}), which answers {@link #forEachPrefixOf}, the lookup of every event, without walking
+ * a tree: each prefix of the text from its origin on that ends at a boundary is tested against the table's Bloom
+ * filter, and only the few that pass are looked up. Not thread-safe: the owning index guards it.
  */
 final class UriPrefixTree<V> {
 
@@ -64,8 +65,8 @@ final class UriPrefixTree<V> {
     }
 
     /**
-     * Calls the action with the value and the length of every key that is a prefix of the text (the text itself
-     * included, with the text's length).
+     * Calls the action with the value and the length of every key that covers the text ({@link #isBoundary}), the
+     * text itself included, with the text's length.
      */
     void forEachPrefixOf(String text, ObjIntConsumer<V> action) {
         RadixPaths.forEachOnPath(withoutOrigin, text, 0, action);
@@ -78,9 +79,10 @@ final class UriPrefixTree<V> {
         for (int i = 0; i < origin - 1; i++) {
             hash = 31 * hash + text.charAt(i);
         }
+        int hierarchical = hierarchyStart(text);
         for (int length = origin; length <= text.length(); length++) {
             hash = 31 * hash + text.charAt(length - 1);
-            if (withOriginByKey.mayContain(hash)) {
+            if (isBoundary(text, length, hierarchical) && withOriginByKey.mayContain(hash)) {
                 V value = withOriginByKey.get(text, length, hash);
                 if (value != null) {
                     action.accept(value, length);
@@ -90,21 +92,64 @@ final class UriPrefixTree<V> {
     }
 
     /**
-     * Calls the action with the value of every key that starts with the prefix (the prefix itself included). A
-     * prefix shorter than an origin looks at every origin: such an invalidation reaches that far anyway.
+     * Calls the action with the value of every key that the prefix covers (the prefix itself included). A prefix
+     * shorter than an origin looks at every origin: such an invalidation reaches that far anyway.
      */
-    void forEachStartingWith(String prefix, Consumer<V> action) {
+    void forEachCoveredBy(String prefix, Consumer<V> action) {
         int origin = originLength(prefix);
         if (origin >= 0) {
-            RadixPaths.forEachBelow(byOrigin.get(prefix.substring(0, origin)), prefix, origin, action);
+            RadixPaths.forEachCoveredBy(byOrigin.get(prefix.substring(0, origin)), prefix, origin, action);
             return;
         }
-        RadixPaths.forEachBelow(withoutOrigin, prefix, 0, action);
+        RadixPaths.forEachCoveredBy(withoutOrigin, prefix, 0, action);
         byOrigin.forEach((name, root) -> {
-            if (name.startsWith(prefix)) {
-                RadixPaths.forEachBelow(root, name, name.length(), action);
+            if (name.startsWith(prefix) && isBoundary(name, prefix.length())) {
+                RadixPaths.forEachValue(root, action);
             }
         });
+    }
+
+    /**
+     * Whether the text's first {@code length} characters, as a key, cover the text. A key that is a hierarchical
+     * URI or the start of one ({@code scheme:/}) covers a text that starts with it only at a delimiter: when the key
+     * is the whole text, or the character on either side of the cut is one of RFC 3986's reserved characters
+     * ({@link #isDelimiter}). So {@code https://a.example/img} covers {@code .../img}, {@code .../img/1},
+     * {@code .../img?w=2} and {@code .../img;v=1}, not {@code .../imgs} or {@code .../img.png}; {@code http://a.ex}
+     * does not cover {@code http://a.example/}; a key ending in a delimiter ({@code https://a.example/img/})
+     * covers everything that starts with it. Any other key is a plain character prefix, as opaque URIs have no
+     * common hierarchy: {@code tel:+1201} covers {@code tel:+12015550123}, {@code mailto:ann} covers
+     * {@code mailto:anne@example.com} (docs/adr/0009).
+     */
+    static boolean isBoundary(String text, int length) {
+        return isBoundary(text, length, hierarchyStart(text));
+    }
+
+    /** Whether the prefix covers the text: the text starts with it at a boundary ({@link #isBoundary}). */
+    static boolean covers(String prefix, String text) {
+        return text.startsWith(prefix) && isBoundary(text, prefix.length());
+    }
+
+    /** {@link #isBoundary(String, int)} with the text's {@link #hierarchyStart} already known. */
+    static boolean isBoundary(String text, int length, int hierarchyStart) {
+        return length < hierarchyStart || length == text.length() || isDelimiter(text.charAt(length - 1))
+                || isDelimiter(text.charAt(length));
+    }
+
+    /**
+     * The length of {@code scheme:/} at the start of the text, from which on its prefixes are hierarchical; past the
+     * end of any string when the text is no hierarchical URI.
+     */
+    static int hierarchyStart(String text) {
+        int schemeEnd = UriNormalizer.schemeEnd(text);
+        return schemeEnd > 0 && text.startsWith("/", schemeEnd + 1) ? schemeEnd + 2 : Integer.MAX_VALUE;
+    }
+
+    /** The reserved characters of RFC 3986, 2.2: the delimiters of a URI's components and their parts. */
+    static boolean isDelimiter(char c) {
+        return switch (c) {
+            case ':', '/', '?', '#', '[', ']', '@', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=' -> true;
+            default -> false;
+        };
     }
 
     /**

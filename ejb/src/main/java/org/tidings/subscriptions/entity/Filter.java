@@ -13,7 +13,9 @@ import java.util.UUID;
  * @param sources        exact CloudEvents source URIs
  * @param subjects       exact subject addresses ({@code mailto:}, {@code sip:}, {@code tel:}, {@code https:} URIs)
  * @param subjectDomains whole domains: {@code example.com} matches {@code mailto:ann@example.com}
- * @param subjectPrefixes subject prefixes (plain string prefixes of the normalized subject)
+ * @param subjectPrefixes subject prefixes of the normalized subject; a hierarchical URI prefix ends at a delimiter
+ *                       ({@code https://a.example/img} covers {@code .../img/1}, not {@code .../imgs}), others are
+ *                       plain string prefixes (docs/adr/0009)
  * @param groups         resource groups; the event matches if any URI it is about belongs to one of them
  * @param expression     a CloudEvents SQL expression, or null for none; an empty one is kept as given, so that
  *                       validation refuses it rather than reading it as "no constraint"

@@ -133,7 +133,18 @@ class FilterKindsTest {
                 arguments("plain string prefix", filter().subjectPrefixes("mailto:ann"),
                         event(NEW, "mailto:anne@example.com").build(), true),
                 arguments("number range", filter().subjectPrefixes("tel:+1201"),
-                        event(NEW, "tel:+12015550123").build(), true));
+                        event(NEW, "tel:+12015550123").build(), true),
+                arguments("a URI prefix ends at a delimiter", filter().subjectPrefixes("https://example.com/img"),
+                        event(NEW, "https://example.com/imgs/1").build(), false),
+                arguments("a URI prefix beside a subject ends at a delimiter",
+                        filter().subjects("https://example.com/imgs/1").subjectPrefixes("https://example.com/img"),
+                        event(NEW, "https://example.com/imgs/1").build(), false),
+                arguments("a URI prefix covers its path", filter().subjectPrefixes("https://example.com/img"),
+                        event(NEW, "https://example.com/img/1").build(), true),
+                arguments("a host is no domain prefix", filter().subjectPrefixes("https://example.com"),
+                        event(NEW, "https://example.com.evil.example/").build(), false),
+                arguments("equivalent spellings", filter().subjectPrefixes("https://example.com./docs/"),
+                        event(NEW, "HTTPS://example.com:443/img/../docs/a").build(), true));
     }
 
     static Stream<Arguments> expressions() {

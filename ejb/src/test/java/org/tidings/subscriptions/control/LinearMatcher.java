@@ -16,18 +16,31 @@ import org.tidings.subscriptions.entity.Filter;
 
 /**
  * The oracle for {@link SubscriptionIndex}: checks every subscription one by one, straight from the written
- * semantics, sharing nothing with the index but {@link UriNormalizer}. Slow on purpose; tests only.
+ * semantics, sharing nothing with the index but {@link UriNormalizer}, and not even that for the spellings it is
+ * given with their canonical forms written out by hand. Slow on purpose; tests only.
  */
 final class LinearMatcher {
 
     private static final Pattern ABSOLUTE_URI = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*", Pattern.DOTALL);
+    private static final Pattern HIERARCHICAL_URI = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:/.*", Pattern.DOTALL);
+    private static final String RESERVED = ":/?#[]@!$&'()*+,;=";
 
     private final Map<UUID, Filter> subscriptions = new HashMap<>();
     private final Map<UUID, Group> groups = new HashMap<>();
     private final Map<String, Expression> parsed = new HashMap<>();
     private final Map<String, String> normalized = new HashMap<>();
+    private final Map<String, String> canonical;
 
     private record Group(Set<String> prefixes, Set<String> members) {
+    }
+
+    LinearMatcher() {
+        this(Map.of());
+    }
+
+    /** An oracle that knows the canonical form of each of these spellings itself (RFC 3986, section 6). */
+    LinearMatcher(Map<String, String> canonical) {
+        this.canonical = canonical;
     }
 
     void put(UUID id, Filter filter) {
@@ -71,7 +84,7 @@ final class LinearMatcher {
                 && (filter.subjectDomains().isEmpty()
                     || filter.subjectDomains().stream().anyMatch(d -> inDomain(domain, d)))
                 && (filter.subjectPrefixes().isEmpty() || subject != null
-                    && filter.subjectPrefixes().stream().anyMatch(p -> subject.startsWith(normalize(p))))
+                    && filter.subjectPrefixes().stream().anyMatch(p -> covers(normalize(p), subject)))
                 && (filter.groups().isEmpty() || filter.groups().stream().anyMatch(g -> touches(groups.get(g), event)))
                 && (filter.expression() == null || holds(filter.expression(), event));
     }
@@ -91,7 +104,7 @@ final class LinearMatcher {
         List<String> prefixes = group.prefixes().stream().map(this::normalize).toList();
         List<String> members = group.members().stream().map(this::normalize).toList();
         for (String uri : aboutUris(event)) {
-            if (members.contains(uri) || prefixes.stream().anyMatch(uri::startsWith)) {
+            if (members.contains(uri) || prefixes.stream().anyMatch(p -> covers(p, uri))) {
                 return true;
             }
         }
@@ -100,8 +113,22 @@ final class LinearMatcher {
             return false;
         }
         String prefix = normalize(written.toString().strip());
-        return members.stream().anyMatch(m -> m.startsWith(prefix))
-                || prefixes.stream().anyMatch(p -> p.startsWith(prefix) || prefix.startsWith(p));
+        return members.stream().anyMatch(m -> covers(prefix, m))
+                || prefixes.stream().anyMatch(p -> covers(prefix, p) || covers(p, prefix));
+    }
+
+    /**
+     * The prefix rule of docs/adr/0009 written out: a hierarchical URI prefix covers what starts with it when
+     * nothing follows or a reserved character of RFC 3986 lies on either side of the cut; any other prefix covers
+     * what starts with it.
+     */
+    private static boolean covers(String prefix, String text) {
+        if (!text.startsWith(prefix)) {
+            return false;
+        }
+        int cut = prefix.length();
+        return !HIERARCHICAL_URI.matcher(prefix).matches() || cut == text.length()
+                || RESERVED.indexOf(prefix.charAt(cut - 1)) >= 0 || RESERVED.indexOf(text.charAt(cut)) >= 0;
     }
 
     private List<String> aboutUris(CloudEvent event) {
@@ -121,9 +148,13 @@ final class LinearMatcher {
         return uris;
     }
 
-    /** Remembers normalized forms only to keep the oracle fast enough for thousands of random checks. */
+    /**
+     * A known spelling's canonical form, else the normalizer's; remembered only to keep the oracle fast enough for
+     * thousands of random checks.
+     */
     private String normalize(String value) {
-        return value == null ? null : normalized.computeIfAbsent(value, UriNormalizer::normalize);
+        return value == null ? null
+                : normalized.computeIfAbsent(value, v -> UriNormalizer.normalize(canonical.getOrDefault(v, v)));
     }
 
     private boolean holds(String expression, CloudEvent event) {

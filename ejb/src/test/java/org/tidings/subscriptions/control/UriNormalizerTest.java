@@ -2,8 +2,11 @@ package org.tidings.subscriptions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.text.Normalizer;
+import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 // covers S2S-12 (Unicode subjects compare by their normalized form), S2S-6
 class UriNormalizerTest {
 
+    private static final List<String> STARTS = List.of("mailto:", "HTTPS://", "http://a", "sip:", "x:/", "WS://xn--");
     private static final String ZOE_NFD = Normalizer.normalize("mailto:zoë@exämple.org", Normalizer.Form.NFD);
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -44,6 +48,67 @@ class UriNormalizerTest {
         assertThat(UriNormalizer.normalize(written)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            http://example.com/a/./b                  | http://example.com/a/b
+            http://example.com/a/b/../c               | http://example.com/a/c
+            http://a/b/c/./../../g                    | http://a/g
+            http://a/b/c/g;x=1/../y                   | http://a/b/c/y
+            http://a/b/c/g/..                         | http://a/b/c/
+            http://example.com/a/b/..                 | http://example.com/a/
+            http://example.com/a/b/.                  | http://example.com/a/b/
+            http://example.com/../../a                | http://example.com/a
+            http://example.com/a/%2E%2E/b             | http://example.com/b
+            http://example.com/a/.b/..c/...           | http://example.com/a/.b/..c/...
+            http://example.com/a/../b?x=/../#/./      | http://example.com/b?x=/../#/./
+            file:///etc/./hosts                       | file:///etc/hosts
+            tag:/a/../b                               | tag:/b
+            http://Example.com:80/a                   | http://example.com/a
+            https://example.com:443/a                 | https://example.com/a
+            https://example.com:/a                    | https://example.com/a
+            https://example.com:0443/a                | https://example.com/a
+            ws://example.com:80/chat                  | ws://example.com/chat
+            wss://example.com:443/chat                | wss://example.com/chat
+            http://example.com:443/a                  | http://example.com:443/a
+            https://example.com:80/a                  | https://example.com:80/a
+            https://example.com:08443/a               | https://example.com:8443/a
+            ftp://example.com:21/a                    | ftp://example.com:21/a
+            https://[2001:DB8::1]:443/a               | https://[2001:db8::1]/a
+            https://ann@example.com:443               | https://ann@example.com/
+            https://example.com                       | https://example.com/
+            https://example.com?q=1                   | https://example.com/?q=1
+            https://example.com#top                   | https://example.com/#top
+            HTTP://EXAMPLE.COM:80                     | http://example.com/
+            foo://example.com                         | foo://example.com
+            https://example.com./a                    | https://example.com/a
+            https://Example.COM.:443/a                | https://example.com/a
+            https://example.com../a                   | https://example.com../a
+            https://./a                               | https://./a
+            https://xn--bcher-kva.example/a           | https://bücher.example/a
+            https://XN--BCHER-KVA.example/a           | https://bücher.example/a
+            https://BÜCHER.example/a                  | https://bücher.example/a
+            https://xn--fa-hia.de/                    | https://xn--fa-hia.de/
+            https://xn--zz.example/                   | https://xn--zz.example/
+            mailto:ann@Example.COM.                   | mailto:ann@example.com
+            mailto:ann@xn--bcher-kva.example          | mailto:ann@bücher.example
+            mailto:a/../b@example.com                 | mailto:a/../b@example.com
+            urn:example:a/./b                         | urn:example:a/./b
+            INBOX/./Sent                              | INBOX/./Sent
+            """)
+    void appliesTheSyntaxAndSchemeBasedRulesOfRfc3986Section6(String written, String expected) {
+        assertThat(UriNormalizer.normalize(written)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            http://Example.com:80/a/./b      | http://example.com/a/b
+            HTTPS://example.com              | https://example.com:443/
+            https://example.com./%7Eann/x/.. | https://EXAMPLE.com/~ann/
+            """)
+    void equivalentSpellingsNormalizeAlike(String one, String other) {
+        assertThat(UriNormalizer.normalize(one)).isEqualTo(UriNormalizer.normalize(other));
+    }
+
     @Test
     void composesDecomposedUnicode() {
         assertThat(ZOE_NFD).isNotEqualTo("mailto:zoë@exämple.org");
@@ -70,11 +135,13 @@ class UriNormalizerTest {
             sip:bob@example.com;transport=tcp     | example.com
             sip:bob@example.com:5060              | example.com
             sip:example.com                       | example.com
+            sip:bob@[2001:db8::1]:5060            | [2001:db8::1]
             pres:ann@example.com                  | example.com
             https://example.com/x                 | example.com
             https://user@example.com:8443/x       | example.com
             https://[2001:db8::1]:443/x           | [2001:db8::1]
             https://example.com?q                 | example.com
+            https://example.com.:443/x            | example.com
             tel:+1-201-555-0123                   | NONE
             urn:example:thing                     | NONE
             mailto:postmaster                     | NONE
@@ -91,6 +158,9 @@ class UriNormalizerTest {
             *.EXAMPLE.com   | *.example.com
             EXÄMPLE.org     | exämple.org
             ex%41mple.com   | example.com
+            example.com.    | example.com
+            *.Example.com.  | *.example.com
+            xn--bcher-kva.example | bücher.example
             """)
     void normalizesDomainsLikeHosts(String written, String expected) {
         assertThat(UriNormalizer.normalizeDomain(written)).isEqualTo(expected);
@@ -98,7 +168,9 @@ class UriNormalizerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", ":", "%", "%%%", "a%", "a%4", "mailto:", "mailto:@", "sip:@;", "https://",
-        "https://@", "https://[", "x://a@", "\uD800", "mailto:\uDC00@\uD800", "http://İ.example/", "1abc:def"})
+        "https://@", "https://[", "x://a@", "\uD800", "mailto:\uDC00@\uD800", "http://İ.example/", "1abc:def",
+        "http://a:/", "http://[::1", "http://a/..", "http:/..", "a:/./..", "http://.", "http://..", "http://xn--",
+        "http://xn--a.", "http://a:99999999999999999999/", "http://%2E%2E/%2E%2E", "ws://a:080"})
     void neverThrowsAndIsIdempotent(String odd) {
         assertThatCode(() -> UriNormalizer.normalize(odd)).doesNotThrowAnyException();
         assertThatCode(() -> UriNormalizer.domainOf(UriNormalizer.normalize(odd))).doesNotThrowAnyException();
@@ -106,13 +178,22 @@ class UriNormalizerTest {
         assertThat(UriNormalizer.normalize(once)).isEqualTo(once);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/..", "/./", "/a/..", "a/", "xn--bcher-kva.", "0"})
+    void normalizesAHostileSubjectInLinearTime(String repeated) {
+        String hostile = "http://" + (repeated.startsWith("/") ? "a" : "") + repeated.repeat(200_000);
+        // a generous bound, not a speed goal: a quadratic step would take minutes on a 1 MB subject
+        String once = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> UriNormalizer.normalize(hostile));
+        assertThat(UriNormalizer.normalize(once)).isEqualTo(once);
+    }
+
     @Test
     void isIdempotentOnRandomText() {
         Random random = new Random(7);
-        String alphabet = "aZ:/@%%.;?,~2fF3741ë\u0308ÄİΣ ";
+        String alphabet = "aZ:/@%%..;?,~2fF3741ë\u0308ÄİΣ #08";
         for (int i = 0; i < 20_000; i++) {
-            StringBuilder text = new StringBuilder(random.nextBoolean() ? "mailto:" : "HTTPS://");
-            for (int n = random.nextInt(12); n > 0; n--) {
+            StringBuilder text = new StringBuilder(STARTS.get(random.nextInt(STARTS.size())));
+            for (int n = random.nextInt(16); n > 0; n--) {
                 text.append(alphabet.charAt(random.nextInt(alphabet.length())));
             }
             String once = UriNormalizer.normalize(text.toString());

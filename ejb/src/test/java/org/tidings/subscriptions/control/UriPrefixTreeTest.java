@@ -19,16 +19,29 @@ class UriPrefixTreeTest {
 
     private static final List<String> ORIGINS = List.of("", "", "a", "a:/", "a://b/", "a://a/", "b://a/", "a://");
     private static final List<String> KEYS = List.of("https://a.example/", "https://a.example/docs/",
-            "https://a.example/docs/x", "https://a.example/img", "https://b.example/", "mailto:", "");
+            "https://a.example/docs/x", "https://a.example/img", "https://b.example/", "mailto:", "mailto:ann", "",
+            "https://b.example", "tel:+1201");
 
     static Stream<Arguments> prefixesOf() {
         return Stream.of(
                 Arguments.of("https://a.example/docs/x/y", List.of("", "https://a.example/",
                         "https://a.example/docs/", "https://a.example/docs/x")),
                 Arguments.of("https://a.example/im", List.of("", "https://a.example/")),
-                Arguments.of("https://a.example/imgs/1", List.of("", "https://a.example/", "https://a.example/img")),
+                Arguments.of("https://a.example/imgs/1", List.of("", "https://a.example/")),
+                Arguments.of("https://a.example/img.png", List.of("", "https://a.example/")),
+                Arguments.of("https://a.example/img", List.of("", "https://a.example/", "https://a.example/img")),
+                Arguments.of("https://a.example/img/1", List.of("", "https://a.example/", "https://a.example/img")),
+                Arguments.of("https://a.example/img?w=2", List.of("", "https://a.example/", "https://a.example/img")),
+                Arguments.of("https://a.example/img;v=1", List.of("", "https://a.example/", "https://a.example/img")),
+                Arguments.of("https://a.example/docs/xy", List.of("", "https://a.example/", "https://a.example/docs/")),
+                Arguments.of("mailto:ann@example.com", List.of("", "mailto:", "mailto:ann")),
+                Arguments.of("mailto:anne@example.com", List.of("", "mailto:", "mailto:ann")),
+                Arguments.of("tel:+12015550123", List.of("", "tel:+1201")),
+                Arguments.of("https://b.example.evil/", List.of("")),
+                Arguments.of("https://b.example:8443/x", List.of("", "https://b.example")),
+                Arguments.of("https://b.example/x", List.of("", "https://b.example", "https://b.example/")),
                 Arguments.of("https://c.example/", List.of("")),
-                Arguments.of("mailto:ann@example.com", List.of("", "mailto:")));
+                Arguments.of("mailto:bob@example.com", List.of("", "mailto:")));
     }
 
     @ParameterizedTest(name = "prefixes of {0}")
@@ -45,22 +58,37 @@ class UriPrefixTreeTest {
         assertThat(lengths).isEqualTo(found.stream().map(String::length).toList());
     }
 
-    static Stream<Arguments> startingWith() {
+    static Stream<Arguments> coveredBy() {
         return Stream.of(
-                Arguments.of("https://a.example/d", List.of("https://a.example/docs/", "https://a.example/docs/x")),
+                Arguments.of("https://a.example/d", List.of()),
+                Arguments.of("https://a.example/doc", List.of()),
+                Arguments.of("https://a.example/docs", List.of("https://a.example/docs/", "https://a.example/docs/x")),
+                Arguments.of("https://a.example/im", List.of()),
+                Arguments.of("https://a.example/img", List.of("https://a.example/img")),
+                Arguments.of("https://a.example/docs/x", List.of("https://a.example/docs/x")),
+                Arguments.of("mailto:an", List.of("mailto:ann")),
+                Arguments.of("tel:+1", List.of("tel:+1201")),
+                Arguments.of("ht", List.of("https://a.example/", "https://a.example/docs/",
+                        "https://a.example/docs/x", "https://a.example/img", "https://b.example/",
+                        "https://b.example")),
+                Arguments.of("mailto:", List.of("mailto:", "mailto:ann")),
+                Arguments.of("https://b.exam", List.of()),
+                Arguments.of("https://b.example", List.of("https://b.example", "https://b.example/")),
                 Arguments.of("https://a.example/docs/", List.of("https://a.example/docs/", "https://a.example/docs/x")),
                 Arguments.of("https://", List.of("https://a.example/", "https://a.example/docs/",
-                        "https://a.example/docs/x", "https://a.example/img", "https://b.example/")),
+                        "https://a.example/docs/x", "https://a.example/img", "https://b.example/",
+                        "https://b.example")),
+                Arguments.of("", KEYS),
                 Arguments.of("https://a.example/docs/x/", List.of()),
                 Arguments.of("ftp:", List.of()));
     }
 
-    @ParameterizedTest(name = "keys starting with {0}")
+    @ParameterizedTest(name = "keys covered by {0}")
     @MethodSource
-    void startingWith(String prefix, List<String> expected) {
+    void coveredBy(String prefix, List<String> expected) {
         UriPrefixTree<String> tree = treeOf(KEYS);
         List<String> found = new ArrayList<>();
-        tree.forEachStartingWith(prefix, found::add);
+        tree.forEachCoveredBy(prefix, found::add);
         assertThat(found).containsExactlyInAnyOrderElementsOf(expected);
     }
 
@@ -108,20 +136,34 @@ class UriPrefixTreeTest {
             List<String> prefixes = new ArrayList<>();
             tree.forEachPrefixOf(probe, (found, length) -> prefixes.add(found));
             assertThat(prefixes).containsExactlyInAnyOrderElementsOf(
-                    plain.keySet().stream().filter(probe::startsWith).toList());
+                    plain.keySet().stream().filter(k -> covers(k, probe)).toList());
             List<String> extensions = new ArrayList<>();
-            tree.forEachStartingWith(probe, extensions::add);
+            tree.forEachCoveredBy(probe, extensions::add);
             assertThat(extensions).containsExactlyInAnyOrderElementsOf(
-                    plain.keySet().stream().filter(k -> k.startsWith(probe)).toList());
+                    plain.keySet().stream().filter(k -> covers(probe, k)).toList());
             assertThat(tree.get(probe)).isEqualTo(plain.get(probe));
         }
+    }
+
+    /**
+     * The boundary rule written out: a hierarchical URI prefix, then nothing or a reserved character on either side;
+     * any other prefix plainly.
+     */
+    private static boolean covers(String prefix, String text) {
+        if (!text.startsWith(prefix)) {
+            return false;
+        }
+        String reserved = ":/?#[]@!$&'()*+,;=";
+        int n = prefix.length();
+        return !prefix.matches("[A-Za-z][A-Za-z0-9+.-]*:/.*") || n == text.length()
+                || reserved.indexOf(prefix.charAt(n - 1)) >= 0 || reserved.indexOf(text.charAt(n)) >= 0;
     }
 
     /** Short keys over a few characters, half of them behind an origin, so that keys share origins and edges. */
     private static String randomKey(Random random) {
         StringBuilder key = new StringBuilder(ORIGINS.get(random.nextInt(ORIGINS.size())));
         for (int n = random.nextInt(6); n > 0; n--) {
-            key.append("ab/:".charAt(random.nextInt(4)));
+            key.append("ab/:?".charAt(random.nextInt(5)));
         }
         return key.toString();
     }
