@@ -1,7 +1,10 @@
 package org.tidings.provisioning.boundary;
 
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
-import jakarta.ejb.Stateless;
+import jakarta.ejb.Singleton;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,9 +15,12 @@ import org.tidings.provisioning.control.TaskLockStore;
 
 /**
  * Deletes change-log rows older than the retention, one instance at a time. A view further behind than the
- * retention (down, or cut off from the database, for that long) reloads everything instead of catching up.
+ * retention (down, or cut off from the database, for that long) reloads everything instead of catching up. A
+ * singleton that depends on the schema migration, so that its timer cannot fire before the tables exist.
  */
-@Stateless
+@Singleton
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class ChangeLogPruning {
 
     private static final Logger LOG = Logger.getLogger(ChangeLogPruning.class.getName());

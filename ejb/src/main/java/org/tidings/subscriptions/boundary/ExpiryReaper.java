@@ -1,9 +1,12 @@
 package org.tidings.subscriptions.boundary;
 
 import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.SessionContext;
-import jakarta.ejb.Stateless;
+import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
@@ -23,9 +26,12 @@ import org.tidings.subscriptions.entity.Subscription;
  * Removes the rows of subscriptions whose time is up, one instance at a time (the others skip the run), in
  * batches of their own transactions. An expired subscription stops matching at its expiry time on every instance
  * without waiting for this ({@link Matching}); removing the row is housekeeping, and the change log tells the
- * views.
+ * views. A singleton that depends on the schema migration: a timer of a stateless bean could fire before the
+ * tables exist.
  */
-@Stateless
+@Singleton
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class ExpiryReaper {
 
     static final int BATCH = 500;
