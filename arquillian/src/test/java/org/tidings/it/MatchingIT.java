@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The matching index inside the running pipeline: every filter kind, changes taking effect at once on this
- * instance and within a second on another one, expiry. Each test uses its own values, so subscriptions other
+ * instance and soon on another one, expiry. Each test uses its own values, so subscriptions other
  * tests left in the shared database cannot match its events.
  */
 @ExtendWith(ArquillianExtension.class)
 class MatchingIT {
+
+    private static final Duration FOLLOWED = Duration.ofSeconds(60);
 
     private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
     private final String tag = UUID.randomUUID().toString().substring(0, 8);
@@ -103,9 +106,9 @@ class MatchingIT {
         assertThat(matches(prefixInvalidation)).containsExactly(subscription);
     }
 
-    // covers S2S-6, LST-5
+    // covers S2S-6
     @Test
-    void changesApplyAtOnceAndExpiredSubscriptionsStopMatching() {
+    void changesApplyAtOnce() {
         String sink = api.createJmsSink("changing " + tag);
         String type = "org.example" + tag + ".presence.Changed";
         CloudEvent presence = event("https://presence.example/", type, "sip:" + tag + "@example.com");
@@ -121,17 +124,51 @@ class MatchingIT {
 
         assertThat(api.delete("/api/subscriptions/" + subscription).status()).isEqualTo(204);
         assertThat(matches(login)).isEmpty();
-
-        String expiring = created(api.postJson("/api/subscriptions", Map.of("sinkId", sink,
-                "filter", Map.of("types", List.of(type)), "expiresAt", Instant.now().plusSeconds(3).toString())));
-        assertThat(matches(presence)).containsExactly(expiring);
-        await().atMost(Duration.ofSeconds(20)).until(() -> matches(presence).isEmpty());
-        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/subscriptions/" + expiring).status() == 404);
     }
 
+    /**
+     * The test holds the reaper's lock, so no instance can remove the row: the subscription must stop matching by
+     * its expiry time alone, with its row still there, and the row goes once the lock is free.
+     */
+    // covers LST-5, S2S-8a
+    @Test
+    void anExpiredSubscriptionStopsMatchingAtOnceWithoutWaitingForTheReaper() throws Exception {
+        String sink = api.createJmsSink("expiring " + tag);
+        String type = "org.example" + tag + ".presence.Changed";
+        CloudEvent presence = event("https://presence.example/", type, "sip:" + tag + "@example.com");
+        // far enough ahead that a busy machine still matches it before; how far does not matter to the assertions
+        Instant expiresAt = Instant.now().plusSeconds(10);
+        String expiring;
+        try (var database = TestEnvironment.openDatabase()) {
+            database.setAutoCommit(false);
+            try (var lock = database.prepareStatement("SELECT name FROM task_lock WHERE name = ? FOR UPDATE")) {
+                lock.setString(1, "subscription-expiry");
+                assertThat(lock.executeQuery().next()).as("the reaper's lock").isTrue();
+            }
+            expiring = created(api.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                    "filter", Map.of("types", List.of(type)), "expiresAt", expiresAt.toString())));
+            assertThat(matches(presence)).containsExactly(expiring);
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Instant.now().isAfter(expiresAt));
+            assertThat(matches(presence)).as("the first match after its expiry").isEmpty();
+            // longer than a reaper period (5 s): no instance reaps while another holds the lock
+            await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(30))
+                    .until(() -> api.get("/api/subscriptions/" + expiring).status() == 200);
+            assertThat(matches(presence)).isEmpty();
+            database.rollback();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/api/subscriptions/" + expiring).status() == 404);
+        assertThat(matches(presence)).isEmpty();
+    }
+
+    /**
+     * Convergence, not speed: notices usually take milliseconds, but a loaded machine must not fail this. The ways a
+     * notice gets lost are ConvergenceIT's.
+     */
     // covers S2S-6, RUP-6, S2S-9 (index and source directory current on every instance)
     @Test
-    void anotherInstanceSeesEveryChangeWithinOneSecond() throws Exception {
+    void anotherInstanceFollowsEveryChange() throws Exception {
         String sink = api.createJmsSink("shared " + tag);
         String type = "org.example" + tag + ".calendar.Changed";
         String before = api.subscribe(sink, Map.of("types", List.of(type)));
@@ -141,16 +178,23 @@ class MatchingIT {
             var other = new AdminApi(second.baseUrl());
             assertThat(matchesOn(other, event)).as("loaded at start").containsExactly(before);
 
+            // a change made on the second instance applies there at once (its log is checked at the end)
+            CloudEvent ownEvent = event("https://calendar.example/", type + "Own", "mailto:" + tag + "@example.com");
+            String own = other.subscribe(sink, Map.of("types", List.of(ownEvent.getType())));
+            assertThat(matchesOn(other, ownEvent)).containsExactly(own);
+            assertThat(other.delete("/api/subscriptions/" + own).status()).isEqualTo(204);
+            assertThat(matchesOn(other, ownEvent)).isEmpty();
+
             String created = api.subscribe(sink, Map.of("typePrefixes", List.of("org.example" + tag)));
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(FOLLOWED).pollInterval(Duration.ofMillis(50))
                     .until(() -> matchesOn(other, event).contains(created));
 
             api.putJson("/api/subscriptions/" + created, Map.of("filter", Map.of("types", List.of(type + "X"))));
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(FOLLOWED).pollInterval(Duration.ofMillis(50))
                     .until(() -> !matchesOn(other, event).contains(created));
 
             assertThat(api.delete("/api/subscriptions/" + before).status()).isEqualTo(204);
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(FOLLOWED).pollInterval(Duration.ofMillis(50))
                     .until(() -> matchesOn(other, event).isEmpty());
 
             String host = "https://img-" + tag + ".example.com";
@@ -160,17 +204,20 @@ class MatchingIT {
             CloudEvent changed = event("https://origin.example/", "org.example.web.Changed", host + "/b/x.png");
             assertThat(api.putJson("/api/groups/" + group, Map.of("name", "g", "prefixes", List.of(host + "/b/"),
                     "members", List.of())).status()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(FOLLOWED).pollInterval(Duration.ofMillis(50))
                     .until(() -> matchesOn(other, changed).contains(byGroup));
 
             // the source directory follows the same notices: a new source is accepted there, a deleted one refused
             String source = Events.uniqueSource();
             String sourceId = created(api.postJson("/api/sources", Map.of("name", "late " + tag, "uri", source)));
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(FOLLOWED).pollInterval(Duration.ofMillis(50))
                     .until(() -> ingest(other, event(source, type, "mailto:" + tag + "@example.com")) == 202);
             assertThat(api.delete("/api/sources/" + sourceId).status()).isEqualTo(204);
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(FOLLOWED).pollInterval(Duration.ofMillis(50))
                     .until(() -> ingest(other, event(source, type, "mailto:" + tag + "@example.com")) == 403);
+
+            // applying its own changes resumed no finished transaction (logged as AS-EJB-00056 until 0010)
+            assertThat(Files.readString(second.log())).doesNotContain("Invalid transaction passed to resume()");
         }
     }
 

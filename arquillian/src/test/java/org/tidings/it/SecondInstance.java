@@ -3,9 +3,11 @@ package org.tidings.it;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,23 +18,31 @@ final class SecondInstance implements AutoCloseable {
 
     private final int port;
     private final Process process;
+    private final Path log;
 
-    private SecondInstance(int port, Process process) {
+    private SecondInstance(int port, Process process, Path log) {
         this.port = port;
         this.process = process;
+        this.log = log;
     }
 
     static SecondInstance start() throws IOException {
+        return start(Map.of());
+    }
+
+    /** Starts one with these system properties changed (another database URL, for instance). */
+    static SecondInstance start(Map<String, String> properties) throws IOException {
         int port = TestEnvironment.freePort();
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-Xmx768m",
                 "-jar", System.getProperty("payara.microJar"), "--deploy", System.getProperty("tidings.it.war")));
-        command.addAll(TestEnvironment.microArguments(port));
+        command.addAll(TestEnvironment.microArguments(port, TestEnvironment.properties(properties)));
+        Path log = TestEnvironment.work().resolve("second-instance-" + port + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(TestEnvironment.work().resolve("second-instance-" + port + ".log").toFile())
+                .redirectOutput(log.toFile())
                 .start();
-        var instance = new SecondInstance(port, process);
+        var instance = new SecondInstance(port, process, log);
         var api = new AdminApi(instance.baseUrl());
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
@@ -42,6 +52,11 @@ final class SecondInstance implements AutoCloseable {
                     return reachable(api);
                 });
         return instance;
+    }
+
+    /** Its server log (standard output and error). */
+    Path log() {
+        return log;
     }
 
     String baseUrl() {

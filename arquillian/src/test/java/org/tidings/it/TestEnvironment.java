@@ -6,12 +6,17 @@ import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
@@ -38,6 +43,7 @@ public class TestEnvironment implements LauncherSessionListener {
     private static int httpPort;
     private static EmbeddedActiveMQ broker;
     private static org.h2.tools.Server database;
+    private static String databaseUrl;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -130,6 +136,35 @@ public class TestEnvironment implements LauncherSessionListener {
         return located == null ? 0 : located.getMessagesAdded();
     }
 
+    /**
+     * Until closed, messages on this address are dead-lettered after three quick attempts instead of ten that take
+     * minutes (broker.xml): a test can then reach the dead-letter path in seconds. A broker restart ends it too.
+     */
+    public static synchronized AutoCloseable fewRedeliveries(String address) {
+        var repository = broker.getActiveMQServer().getAddressSettingsRepository();
+        AddressSettings configured = repository.getMatch(address);
+        repository.addMatch(address, new AddressSettings(configured).setMaxDeliveryAttempts(3)
+                .setRedeliveryDelay(100).setRedeliveryMultiplier(1.0));
+        return () -> {
+            synchronized (TestEnvironment.class) {
+                if (broker != null) {
+                    broker.getActiveMQServer().getAddressSettingsRepository().addMatch(address, configured);
+                }
+            }
+        };
+    }
+
+    /** The database every instance of this run uses, as a JDBC URL. */
+    public static String databaseUrl() {
+        return databaseUrl;
+    }
+
+    /** A connection of the test's own to that database, as the instances' user. */
+    public static Connection openDatabase() throws SQLException {
+        return DriverManager.getConnection(databaseUrl, System.getProperty("tidings.it.db.user"),
+                System.getProperty("tidings.it.db.password"));
+    }
+
     /** Starts the broker on its port and journal: a restart finds every durable message where it was. */
     public static synchronized void startBroker() throws Exception {
         if (broker != null) {
@@ -172,10 +207,29 @@ public class TestEnvironment implements LauncherSessionListener {
 
     /** The Payara Micro options every instance of a test run gets, with its own HTTP port. */
     public static List<String> microArguments(int port) {
+        return microArguments(port, work.resolve("tidings.properties"));
+    }
+
+    /** The same options with system properties of the instance's own (see {@link #properties}). */
+    public static List<String> microArguments(int port, Path systemProperties) {
         return List.of("--nohazelcast", "--disablephonehome", "--port", Integer.toString(port), "--contextroot", "/",
                 "--prebootcommandfile", work.resolve("preboot.asadmin").toString(),
                 "--postbootcommandfile", work.resolve("postboot.asadmin").toString(),
-                "--systemproperties", work.resolve("tidings.properties").toString());
+                "--systemproperties", systemProperties.toString());
+    }
+
+    /** The system properties every instance gets, with these changed, in a file of their own. */
+    public static Path properties(Map<String, String> changed) throws IOException {
+        var properties = new java.util.Properties();
+        try (var in = Files.newBufferedReader(work.resolve("tidings.properties"))) {
+            properties.load(in);
+        }
+        properties.putAll(changed);
+        Path file = Files.createTempFile(work, "tidings-", ".properties");
+        try (var out = Files.newBufferedWriter(file)) {
+            properties.store(out, null);
+        }
+        return file;
     }
 
     public static Path work() {
@@ -192,6 +246,7 @@ public class TestEnvironment implements LauncherSessionListener {
         if (dbUrl.isBlank()) {
             dbUrl = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/tidings";
         }
+        databaseUrl = dbUrl;
         Files.writeString(work.resolve("tidings.properties"), String.join("\n",
                 "tidings.broker.host=127.0.0.1",
                 "tidings.broker.port=" + brokerPort,

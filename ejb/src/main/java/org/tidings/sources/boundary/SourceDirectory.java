@@ -8,56 +8,80 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.stream.Collectors;
+import org.tidings.provisioning.control.ChangeStore;
+import org.tidings.provisioning.control.ViewFollower;
+import org.tidings.provisioning.entity.CatchUp;
+import org.tidings.provisioning.entity.Change;
+import org.tidings.provisioning.entity.ChangeKind;
+import org.tidings.provisioning.entity.Staleness;
+import org.tidings.sources.control.SourceUris;
 import org.tidings.sources.entity.Source;
 
 /**
  * The provisioned source URIs, in memory, so that checking an event's source costs no database query. Loaded at
- * start and kept current like the matching index: a change notice makes every instance re-read that one row.
+ * start and kept equal to the committed sources like the matching index: it catches up with the change log when
+ * asked ({@link CatchUp}), re-reading each changed row, or reloads everything (docs/adr/0010).
  */
 @Startup
 @Singleton
 @DependsOn("SchemaMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class SourceDirectory {
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
 
-    private final Map<UUID, String> uriById = new ConcurrentHashMap<>();
-    private final Set<String> uris = ConcurrentHashMap.newKeySet();
+    @Inject
+    ChangeStore changes;
 
+    private final SourceUris uris = new SourceUris();
+    private final ViewFollower follower =
+            new ViewFollower("source directory", EnumSet.of(ChangeKind.SOURCE), Clock.systemUTC());
+    private final ViewFollower.View directory = new ViewFollower.View() {
+        @Override
+        public void reloaded() {
+            uris.replaced(em.createNamedQuery(Source.ALL, Source.class).getResultStream()
+                    .collect(Collectors.toMap(Source::id, Source::uri)));
+        }
+
+        @Override
+        public void refreshed(Change change) {
+            Source source = em.find(Source.class, change.entityId());
+            if (source == null) {
+                uris.absent(change.entityId());
+            } else {
+                uris.present(source.id(), source.uri());
+            }
+        }
+    };
+
+    /** An instance must not judge sources by a directory it could not load: the deployment fails instead. */
     @PostConstruct
     void load() {
-        em.createNamedQuery(Source.ALL, Source.class).getResultList().forEach(this::put);
+        Staleness loaded = follower.caughtUp(changes, directory);
+        if (loaded.failure() != null) {
+            throw new IllegalStateException("source directory cannot be loaded: " + loaded.failure());
+        }
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean provisioned(String uri) {
-        return uris.contains(uri);
+        return uris.provisioned(uri);
     }
 
-    /** Re-reads one source; a transaction of its own, as it also runs right after the changing one committed. */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public synchronized void refresh(UUID id) {
-        em.clear();
-        Source source = em.find(Source.class, id);
-        String previous = source == null ? uriById.remove(id) : uriById.get(id);
-        if (previous != null && (source == null || !previous.equals(source.uri()))) {
-            uris.remove(previous);
-        }
-        if (source != null) {
-            put(source);
-        }
+    public void catchUp(@Observes CatchUp catchUp) {
+        catchUp.reported(follower.caughtUp(changes, directory));
     }
 
-    private void put(Source source) {
-        uriById.put(source.id(), source.uri());
-        uris.add(source.uri());
+    public Staleness staleness() {
+        return follower.staleness();
     }
 }

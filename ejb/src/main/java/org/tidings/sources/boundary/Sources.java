@@ -10,11 +10,11 @@ import java.util.Optional;
 import java.util.UUID;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.provisioning.control.ChangeStore;
+import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.sources.entity.Source;
-import org.tidings.subscriptions.control.ChangeNotices;
-import org.tidings.subscriptions.entity.ChangeNotice;
 
-/** Provisioning of event sources. */
+/** Provisioning of event sources; every change is recorded in the change log, which every instance's directory follows. */
 @Stateless
 public class Sources {
 
@@ -22,7 +22,7 @@ public class Sources {
     EntityManager em;
 
     @Inject
-    ChangeNotices notices;
+    ChangeStore changes;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -56,6 +56,6 @@ public class Sources {
     }
 
     private void announce(UUID id) {
-        notices.changed(new ChangeNotice(ChangeNotice.Kind.SOURCE, id));
+        changes.recorded(ChangeKind.SOURCE, id);
     }
 }

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
-import org.tidings.subscriptions.control.ChangeNotices;
-import org.tidings.subscriptions.entity.ChangeNotice;
+import org.tidings.provisioning.control.ChangeStore;
+import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.subscriptions.entity.ResourceGroup;
 
 /** Provisioning of resource groups (synchronization groups, RUP-6), defined out of band through the API. */
@@ -23,7 +23,7 @@ public class Groups {
     EntityManager em;
 
     @Inject
-    ChangeNotices notices;
+    ChangeStore changes;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -64,6 +64,6 @@ public class Groups {
     }
 
     private void announce(UUID id) {
-        notices.changed(new ChangeNotice(ChangeNotice.Kind.GROUP, id));
+        changes.recorded(ChangeKind.GROUP, id);
     }
 }

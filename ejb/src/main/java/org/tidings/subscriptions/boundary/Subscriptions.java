@@ -1,8 +1,6 @@
 package org.tidings.subscriptions.boundary;
 
 import jakarta.ejb.Stateless;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -13,15 +11,15 @@ import java.util.Optional;
 import java.util.UUID;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.provisioning.control.ChangeStore;
+import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.sinks.entity.Sink;
-import org.tidings.subscriptions.control.ChangeNotices;
 import org.tidings.subscriptions.control.FilterExpression;
-import org.tidings.subscriptions.entity.ChangeNotice;
 import org.tidings.subscriptions.entity.Filter;
 import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.subscriptions.entity.Subscription;
 
-/** Provisioning of subscriptions; every change is announced to every instance's matching index. */
+/** Provisioning of subscriptions; every change is recorded in the change log, which every instance's index follows. */
 @Stateless
 public class Subscriptions {
 
@@ -29,7 +27,7 @@ public class Subscriptions {
     EntityManager em;
 
     @Inject
-    ChangeNotices notices;
+    ChangeStore changes;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -71,18 +69,8 @@ public class Subscriptions {
         announce(id);
     }
 
-    /** Removes a subscription whose time is up; several instances may try, the first one does it. */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public void expired(UUID id) {
-        var subscription = em.find(Subscription.class, id);
-        if (subscription != null && subscription.expiredAt(clock.instant())) {
-            em.remove(subscription);
-            announce(id);
-        }
-    }
-
     private void announce(UUID id) {
-        notices.changed(new ChangeNotice(ChangeNotice.Kind.SUBSCRIPTION, id));
+        changes.recorded(ChangeKind.SUBSCRIPTION, id);
     }
 
     private void validate(Filter filter) {

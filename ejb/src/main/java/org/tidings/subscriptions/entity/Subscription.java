@@ -16,6 +16,8 @@ import java.util.UUID;
 @NamedQuery(name = Subscription.ALL, query = "SELECT s FROM Subscription s ORDER BY s.createdAt, s.id")
 @NamedQuery(name = Subscription.EXPIRED,
         query = "SELECT s.id FROM Subscription s WHERE s.expiresAt IS NOT NULL AND s.expiresAt <= :now")
+@NamedQuery(name = Subscription.DELETE_EXPIRED,
+        query = "DELETE FROM Subscription s WHERE s.id IN :ids AND s.expiresAt IS NOT NULL AND s.expiresAt <= :now")
 @NamedQuery(name = Subscription.BY_SINK,
         query = "SELECT s FROM Subscription s WHERE s.sinkId = :sinkId ORDER BY s.createdAt, s.id")
 public class Subscription {
@@ -23,6 +25,7 @@ public class Subscription {
     public static final String ALL = "Subscription.all";
     public static final String BY_SINK = "Subscription.bySink";
     public static final String EXPIRED = "Subscription.expired";
+    public static final String DELETE_EXPIRED = "Subscription.deleteExpired";
 
     @Id
     private UUID id;

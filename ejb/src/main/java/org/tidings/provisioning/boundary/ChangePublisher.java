@@ -1,4 +1,4 @@
-package org.tidings.subscriptions.boundary;
+package org.tidings.provisioning.boundary;
 
 import jakarta.ejb.Asynchronous;
 import jakarta.ejb.Stateless;
@@ -11,21 +11,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.platform.BrokerSessions;
-import org.tidings.subscriptions.entity.ChangeNotice;
+import org.tidings.provisioning.entity.ChangeNotice;
 
 /**
  * Publishes a committed provisioning change on the {@code tidings.changes} topic for the other instances. Called
  * once the changing transaction has committed, and asynchronously, on a thread of its own with no transaction:
- * the resource adapter would otherwise take the send for part of the completed transaction. Non-persistent: the
- * subscriptions to the topic are non-durable, and an instance that missed a notice reloads at start (issue 8 makes
- * this converge always).
+ * the resource adapter would otherwise take the send for part of the completed transaction. Non-persistent and
+ * best effort: the notice is only the fast path, an instance that misses it catches up from the change log
+ * (docs/adr/0010).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ChangePublisher {
 
-    public static final String KIND = "tidings_kind";
-    public static final String ID = "tidings_id";
+    public static final String GENERATION = "tidings_generation";
 
     private static final Logger LOG = Logger.getLogger(ChangePublisher.class.getName());
 
@@ -41,8 +40,7 @@ public class ChangePublisher {
         try {
             sessions.transacted(session -> {
                 var message = session.createMessage();
-                message.setStringProperty(KIND, notice.kind().name());
-                message.setStringProperty(ID, notice.id().toString());
+                message.setLongProperty(GENERATION, notice.generation());
                 var producer = session.createProducer(session.createTopic(topic));
                 producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
                 producer.send(message);

@@ -1,22 +1,20 @@
-package org.tidings.subscriptions.boundary;
+package org.tidings.provisioning.boundary;
 
 import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.inject.Inject;
-import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
-import java.util.UUID;
 import org.tidings.platform.Resources;
-import org.tidings.subscriptions.control.ChangeNotices;
-import org.tidings.subscriptions.entity.ChangeNotice;
 
 /**
- * Every instance's non-durable subscription to {@code tidings.changes}: applies other instances' provisioning
- * changes to this instance's in-memory views. One session keeps notices in order. An instance that was down
- * misses notices by design: it loads the whole index from the database when it starts.
+ * Every instance's non-durable subscription to {@code tidings.changes}, the fast path of other instances'
+ * provisioning changes: a notice makes this instance's in-memory views catch up from the change log. A notice lost
+ * (broker restart, start-up, dead-lettered) costs nothing but time: the views also catch up periodically
+ * (docs/adr/0010). If a view cannot catch up (the database is down), the notice is rolled back and redelivered as
+ * any message is; once it is dead-lettered, the timer still brings the views up to date.
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Resources.RESOURCE_ADAPTER),
@@ -36,17 +34,14 @@ import org.tidings.subscriptions.entity.ChangeNotice;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ChangesListener implements MessageListener {
 
-    @Inject
-    ChangeNotices notices;
+    @EJB
+    Views views;
 
     @Override
     public void onMessage(Message message) {
-        try {
-            notices.apply(new ChangeNotice(
-                    ChangeNotice.Kind.valueOf(message.getStringProperty(ChangePublisher.KIND)),
-                    UUID.fromString(message.getStringProperty(ChangePublisher.ID))));
-        } catch (JMSException e) {
-            throw new IllegalStateException("unreadable change notice", e);
+        var catchUp = views.caughtUp();
+        if (!catchUp.converged()) {
+            throw new IllegalStateException("views cannot catch up: " + catchUp.reports());
         }
     }
 }
