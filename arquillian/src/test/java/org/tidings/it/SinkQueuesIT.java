@@ -30,10 +30,10 @@ class SinkQueuesIT {
     void theQueueExistsFromTheSinksCreationAndGoesWithIt() {
         String sink = api.createJmsSink("early consumer");
         String queue = "tidings.sink." + sink;
+        // asked of the broker before anything consumed from or sent to it (a consumer of the app's own account
+        // could create the queue itself, so it would prove nothing)
         assertThat(TestEnvironment.queueExists(queue)).as("before any notification").isTrue();
-        try (var messaging = Messaging.asApp()) {
-            assertThat(messaging.receive(queue, null, 100)).as("a consumer finds its queue, empty").isNull();
-        }
+        assertThat(TestEnvironment.messageCount(queue)).isZero();
         assertThat(api.delete("/api/sinks/" + sink).status()).isEqualTo(204);
         assertThat(TestEnvironment.queueExists(queue)).as("removed with the sink").isFalse();
     }

@@ -17,7 +17,8 @@ import jakarta.jms.Session;
  * connection's one physical session in the mode of the request that created it, and Payara's pool hands a free
  * pooled connection to the next request whatever mode that asks for (it does not match connections). A
  * "non-transacted" session could so be a transacted one, whose sends wait for a commit that never comes; with one
- * mode for all, what is sent is what is committed (docs/adr/0011).
+ * mode for all, what is sent is what is committed (docs/adr/0011). For the same reason a failed piece of work is
+ * rolled back here before the connection goes back to the pool: the adapter does not do it.
  */
 @ApplicationScoped
 public class BrokerSessions {
@@ -51,14 +52,18 @@ public class BrokerSessions {
     public boolean commitOnce(Work work) throws JMSException {
         try (Connection connection = connect()) {
             Session session = transacted(connection);
-            work.on(session);
             try {
+                work.on(session);
                 session.commit();
                 return true;
             } catch (JMSException e) {
+                rollBack(session);
                 if (BrokerOutcomes.isDuplicateRejected(e)) {
                     return false;
                 }
+                throw e;
+            } catch (RuntimeException | Error e) {
+                rollBack(session);
                 throw e;
             }
         }
@@ -71,9 +76,26 @@ public class BrokerSessions {
     public void transacted(Work work) throws JMSException {
         try (Connection connection = connect()) {
             Session session = transacted(connection);
-            connection.start();
-            work.on(session);
-            session.commit();
+            try {
+                connection.start();
+                work.on(session);
+                session.commit();
+            } catch (JMSException | RuntimeException | Error e) {
+                rollBack(session);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Ends what a failed piece of work left open. The adapter does not roll back when a pooled connection is handed
+     * back: without this, the next user of the connection would commit (or fail on) this one's sends.
+     */
+    private static void rollBack(Session session) {
+        try {
+            session.rollback();
+        } catch (JMSException | RuntimeException e) {
+            // the session is broken: the adapter reports the connection error and the pool destroys it
         }
     }
 

@@ -24,6 +24,7 @@ public enum ErrorCode {
     CONFLICT("conflict", 409, "The resource conflicts with an existing one"),
     BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker cannot be reached; nothing was accepted"),
     DATABASE_UNAVAILABLE("database-unavailable", 503, "The database cannot be reached"),
+    UNAVAILABLE("unavailable", 503, "Tidings cannot answer now (starting, stopping or overloaded); retry later"),
     OUTCOME_UNKNOWN("outcome-unknown", 503,
             "The broker did not confirm the event; it may have been accepted, and retrying it is safe"),
     INTERNAL_ERROR("internal-error", 500, "An unexpected error occurred");

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Names what a failure that reached the HTTP face means, from its cause chain, outermost cause first: the first
- * cause that says something decides. A domain refusal keeps its own code; a unique-key race or an optimistic-lock
- * conflict is a {@code conflict} (409: re-read and retry); a database that cannot be reached is
+ * cause that says something decides. A domain refusal keeps its own code; a unique-key race, an optimistic-lock
+ * conflict or a lock wait that timed out is a {@code conflict} (409: re-read and retry); a database that cannot be reached is
  * {@code database-unavailable} and a broker that cannot be reached {@code broker-unavailable} (both 503, naming the
  * dependency). Connector exceptions ({@code jakarta.resource}) wrap both JDBC and JMS pools, so they decide only
  * when nothing more specific lies below them, and then mean the broker (the JDBC pool's failures arrive wrapped in an
@@ -37,10 +37,14 @@ final class Failures {
     private static final Set<String> CONFLICTS = Set.of("jakarta.persistence.OptimisticLockException",
             "jakarta.persistence.EntityExistsException", "org.hibernate.StaleStateException",
             "org.hibernate.StaleObjectStateException", "org.hibernate.exception.ConstraintViolationException",
-            "org.hibernate.exception.LockAcquisitionException");
+            "org.hibernate.exception.LockAcquisitionException", "org.hibernate.PessimisticLockException",
+            "jakarta.persistence.PessimisticLockException", "jakarta.persistence.LockTimeoutException");
     private static final Set<String> DATABASE_GONE = Set.of("org.hibernate.exception.JDBCConnectionException");
-    /** SQL states: integrity violation (class 23), serialization failure, PostgreSQL's deadlock. */
-    private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01");
+    /**
+     * SQL states: integrity violation (class 23), serialization failure, PostgreSQL's deadlock and lock-not-available,
+     * H2's lock timeout (HYT00): a concurrent writer held the rows, so read again and retry.
+     */
+    private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01", "55P03", "HYT00");
     /** H2's own states for a broken or refused connection and a closed database (SQL's is class 08). */
     private static final Set<String> H2_GONE_STATES = Set.of("90067", "90013", "90098");
 

@@ -46,6 +46,7 @@ public record Problem(String type, String title, int status, String detail, Stri
             case 406 -> ErrorCode.NOT_ACCEPTABLE;
             case 413 -> ErrorCode.EVENT_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> ErrorCode.UNAVAILABLE;
             default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
         };
     }

@@ -8,6 +8,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.PessimisticLockException;
 import jakarta.persistence.RollbackException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ResourceAllocationException;
@@ -27,6 +28,10 @@ class FailuresTest {
                 .isEqualTo(ErrorCode.CONFLICT);
         assertThat(Failures.classify(new PersistenceException(new SQLException("could not serialize", "40001"))))
                 .isEqualTo(ErrorCode.CONFLICT);
+        assertThat(Failures.classify(new EJBException(new PessimisticLockException(new SQLException("Timeout trying to "
+                + "lock table", "HYT00"))))).as("H2's lock timeout").isEqualTo(ErrorCode.CONFLICT);
+        assertThat(Failures.classify(new PersistenceException(new SQLException("could not obtain lock", "55P03"))))
+                .as("PostgreSQL's lock not available").isEqualTo(ErrorCode.CONFLICT);
     }
 
     @Test

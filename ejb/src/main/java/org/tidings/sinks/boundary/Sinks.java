@@ -1,6 +1,7 @@
 package org.tidings.sinks.boundary;
 
 import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
@@ -29,6 +30,9 @@ public class Sinks {
     @Inject
     SinkQueueProvisioning queues;
 
+    @Inject
+    Event<SinkQueueProvisioning.Deleted> deletedQueues;
+
     /** Creates the sink and, for a JMS sink, its queue; if the queue cannot be created, neither is the sink. */
     public Sink create(String name, Channel channel) {
         var sink = new Sink(name, channel, clock.instant());
@@ -54,7 +58,9 @@ public class Sinks {
 
     /**
      * A sink with subscriptions cannot go: removing it would silently end deliveries someone relies on. A JMS sink
-     * whose queue still holds notifications goes only when {@code purge} says to discard them; its queue goes with it.
+     * whose queue still holds notifications goes only when {@code purge} says to discard them. Its queue is removed
+     * only once the sink's deletion has committed (a failed delete leaves the queue and what it holds), and then,
+     * without {@code purge}, only if it is still empty (see {@link SinkQueueProvisioning#sinkDeleted}).
      */
     public void delete(UUID id, boolean purge) {
         var sink = find(id);
@@ -64,18 +70,22 @@ public class Sinks {
             throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " still has subscriptions");
         }
         if (sink.channel() == Channel.JMS) {
+            long held;
             try {
-                long held = queues.held(sink.endpoint());
-                if (held > 0 && !purge) {
-                    throw new TidingsException(ErrorCode.CONFLICT, "the queue of sink " + id + " still holds " + held
-                            + " notification(s); delete with purge=true to discard them");
-                }
-                queues.destroy(sink.endpoint());
+                held = queues.held(sink.endpoint());
             } catch (JMSException | JMSRuntimeException e) {
-                throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the sink's queue cannot be removed: the "
+                throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the sink's queue cannot be inspected: the "
                         + "message broker cannot be reached; nothing was deleted, retry later", e);
+            }
+            if (held > 0 && !purge) {
+                throw new TidingsException(ErrorCode.CONFLICT, "the queue of sink " + id + " still holds " + held
+                        + " notification(s); delete with purge=true to discard them");
             }
         }
         em.remove(sink);
+        em.flush();
+        if (sink.channel() == Channel.JMS) {
+            deletedQueues.fire(new SinkQueueProvisioning.Deleted(sink.endpoint(), purge));
+        }
     }
 }

@@ -1,17 +1,23 @@
 package org.tidings.sinks.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.BrokerSessions;
 
 /**
  * A JMS sink's durable queue lives exactly as long as the sink: created with it, so that a sink's consumer that
- * connects before the first notification finds its queue, and destroyed with it, together with what it holds.
+ * connects before the first notification finds its queue, and destroyed once the sink's deletion has committed.
  */
 @ApplicationScoped
 public class SinkQueueProvisioning {
+
+    private static final Logger LOG = Logger.getLogger(SinkQueueProvisioning.class.getName());
 
     @Inject
     BrokerSessions sessions;
@@ -32,8 +38,28 @@ public class SinkQueueProvisioning {
         return Math.max(0, management.messageCount(queue));
     }
 
-    /** Destroys the queue with its messages; nothing happens if it does not exist. */
-    public void destroy(String queue) throws JMSException {
-        management.destroyQueue(queue);
+    /** A JMS sink whose deletion is being committed, and whether what its queue holds may be discarded. */
+    public record Deleted(String queue, boolean purge) {
+    }
+
+    /**
+     * Once a sink's deletion has committed, removes its queue: with {@code purge}, with whatever it holds; without,
+     * only if it is still empty (another instance whose view had not yet seen the subscription go may have routed
+     * one more notification, which is then kept). A queue that cannot be removed is left, and said in the log:
+     * a queue too many, never a notification lost.
+     */
+    void sinkDeleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) Deleted deleted) {
+        try {
+            long held = held(deleted.queue());
+            if (held > 0 && !deleted.purge()) {
+                LOG.log(Level.WARNING, "sink queue {0} kept: {1} notification(s) arrived while its sink was deleted",
+                        new Object[] {deleted.queue(), held});
+                return;
+            }
+            management.destroyQueue(deleted.queue());
+        } catch (JMSException | RuntimeException e) {
+            LOG.log(Level.WARNING, "sink queue {0} of a deleted sink is left: {1}", new Object[] {deleted.queue(),
+                    e.toString()});
+        }
     }
 }
