@@ -38,7 +38,7 @@ class HttpFuzzIT {
             Map.entry("event-too-large", 413), Map.entry("unsupported-media-type", 415),
             Map.entry("unknown-source", 403), Map.entry("unknown-sink", 400), Map.entry("invalid-filter", 400),
             Map.entry("not-found", 404), Map.entry("method-not-allowed", 405), Map.entry("not-acceptable", 406),
-            Map.entry("conflict", 409));
+            Map.entry("conflict", 409), Map.entry("invalid-prefix", 400));
 
     private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
 

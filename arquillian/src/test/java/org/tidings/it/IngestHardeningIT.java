@@ -137,6 +137,8 @@ class IngestHardeningIT {
                 400, "attribute-too-long");
         assertProblem(api.post("/events", "application/cloudevents+json", manyUris.getBytes(StandardCharsets.UTF_8)),
                 400, "too-many-uris");
+        assertProblem(api.post("/events", "application/cloudevents+json", event(source, ",\"tidingsprefix\":\"h\"")
+                .getBytes(StandardCharsets.UTF_8)), 400, "invalid-prefix");
         try (var messaging = Messaging.asSource(); var app = Messaging.asApp()) {
             String longId = messaging.sendText("tidings.events", longSubject);
             String manyId = messaging.sendText("tidings.events", manyUris);

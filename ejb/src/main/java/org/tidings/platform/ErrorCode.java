@@ -14,6 +14,7 @@ public enum ErrorCode {
     ATTRIBUTE_TOO_LONG("attribute-too-long", 400,
             "An event attribute or extension is longer than its limit, or there are too many extensions"),
     TOO_MANY_URIS("too-many-uris", 400, "The event names more URIs than the limit"),
+    INVALID_PREFIX("invalid-prefix", 400, "The invalidation prefix is not an absolute URI with a host"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not accepted here"),
     UNKNOWN_SOURCE("unknown-source", 403, "The event's source is not a provisioned source"),
     UNKNOWN_SINK("unknown-sink", 400, "The subscription names a sink that does not exist"),

@@ -16,6 +16,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
@@ -37,7 +38,8 @@ import org.tidings.subscriptions.control.SubscriptionIndex;
  * {@code id}, {@code type} and {@code datacontenttype}, {@link #MAX_EXTENSION_CHARS} for other extensions), an
  * event has at most {@link #MAX_EXTENSIONS} extensions, and the {@code tidingsuris} extension names at most
  * {@link #MAX_ABOUT_URIS} URIs. A longer attribute is refused with {@code attribute-too-long}, more URIs with
- * {@code too-many-uris}; both before the event is queued or matched.
+ * {@code too-many-uris}, a {@code tidingsprefix} without a scheme and host with {@code invalid-prefix}; all before the
+ * event is queued or matched.
  */
 @ApplicationScoped
 public class CloudEventReader {
@@ -54,6 +56,11 @@ public class CloudEventReader {
     public static final int MAX_ABOUT_URIS = 256;
 
     private static final String ABOUT_URIS = SubscriptionIndex.URIS_EXTENSION;
+    /**
+     * A prefix invalidation names at least a scheme and a whole host: {@code h} or {@code https://} would reach
+     * every group URI (issue 8); with a host, the prefix boundary rule (docs/adr/0009) keeps it to that host.
+     */
+    private static final Pattern INVALIDATION_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+([/?#]\\S*)?");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -150,8 +157,16 @@ public class CloudEventReader {
     }
 
     private static String extensionText(JsonParser parser, String name) throws IOException {
+        if (SubscriptionIndex.PREFIX_EXTENSION.equals(name)) {
+            String prefix = text(parser, name, MAX_URI_CHARS);
+            if (!INVALIDATION_PREFIX.matcher(prefix.strip()).matches()) {
+                throw new TidingsException(ErrorCode.INVALID_PREFIX, name + " must be an absolute URI with a host "
+                        + "(scheme://host...), which bounds what one invalidation can reach");
+            }
+            return prefix;
+        }
         if (!ABOUT_URIS.equals(name)) {
-            return text(parser, name, name.equals(SubscriptionIndex.PREFIX_EXTENSION) ? MAX_URI_CHARS : MAX_EXTENSION_CHARS);
+            return text(parser, name, MAX_EXTENSION_CHARS);
         }
         String uris = text(parser, name, (MAX_URI_CHARS + 1) * MAX_ABOUT_URIS);
         int count = 0;

@@ -119,6 +119,20 @@ class CloudEventReaderTest {
                 .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LONG));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"h", "https://", "https:///a", "/img/", "tel:+1201", "mailto:ann"})
+    void refusesAnInvalidationPrefixWithoutASchemeAndHost(String prefix) {
+        assertThatThrownBy(() -> reader.read(utf8(HEAD + ",\"tidingsprefix\":\"" + prefix + "\"}")))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PREFIX));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"https://cdn.example.com", "https://cdn.example.com/img/", "http://a:8080?x=1", "HTTPS://A.EXAMPLE/"})
+    void acceptsAnInvalidationPrefixWithAHost(String prefix) {
+        assertThat(reader.read(utf8(HEAD + ",\"tidingsprefix\":\"" + prefix + "\"}")).getExtension("tidingsprefix"))
+                .isEqualTo(prefix);
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
