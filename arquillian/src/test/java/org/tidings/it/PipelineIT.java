@@ -309,6 +309,7 @@ class PipelineIT {
         assertThat(Messaging.property(message, "tidings_subscription_id")).isEqualTo(subscriptionId);
         assertThat(Messaging.property(message, "tidings_event_id")).isEqualTo(sent.getId());
         assertThat(Messaging.property(message, "tidings_event_source")).isEqualTo(sent.getSource().toString());
+        assertThat(Messaging.property(message, "JMSXGroupID")).as("grouped by subject").isEqualTo(sent.getSubject());
     }
 
     private static Message assertRejected(Messaging app, String messageId, String code, String body) {
