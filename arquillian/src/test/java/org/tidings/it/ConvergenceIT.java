@@ -135,6 +135,11 @@ class ConvergenceIT {
                 // the other instance cannot catch up; both notices are redelivered, then dead-lettered
                 await().atMost(CONVERGED).until(() -> TestEnvironment.messageCount("DLQ") >= deadLettered + 2);
                 assertThat(matchesOn(other, event)).as("stale while its database is gone").containsExactly(doomed);
+                // and an admin call there says which dependency is missing (issue 8: not broker-unavailable, not 500)
+                var refused = other.postJson("/api/sources", Map.of("name", "no database", "uri", Events.uniqueSource()));
+                assertThat(refused.status()).as("%s", refused).isEqualTo(503);
+                assertThat(refused.code()).as("%s", refused).isEqualTo("database-unavailable");
+                assertThat(refused.header("Retry-After")).isNotBlank();
             } finally {
                 link.restore();
             }
