@@ -1,12 +1,11 @@
 package org.tidings.sinks.control;
 
+import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.BrokerSessions;
 
@@ -17,13 +16,14 @@ import org.tidings.platform.BrokerSessions;
 @ApplicationScoped
 public class SinkQueueProvisioning {
 
-    private static final Logger LOG = Logger.getLogger(SinkQueueProvisioning.class.getName());
-
     @Inject
     BrokerSessions sessions;
 
     @Inject
     BrokerManagement management;
+
+    @EJB
+    SinkQueueRemoval removal;
 
     /**
      * Creates the queue, or finds it there: the broker auto-creates a {@code tidings.sink.*} queue (durable, never
@@ -42,24 +42,13 @@ public class SinkQueueProvisioning {
     public record Deleted(String queue, boolean purge) {
     }
 
-    /**
-     * Once a sink's deletion has committed, removes its queue: with {@code purge}, with whatever it holds; without,
-     * only if it is still empty (another instance whose view had not yet seen the subscription go may have routed
-     * one more notification, which is then kept). A queue that cannot be removed is left, and said in the log:
-     * a queue too many, never a notification lost.
-     */
+    /** Once a sink's deletion has committed, its queue is removed (see {@link SinkQueueRemoval#remove}). */
     void sinkDeleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) Deleted deleted) {
-        try {
-            long held = held(deleted.queue());
-            if (held > 0 && !deleted.purge()) {
-                LOG.log(Level.WARNING, "sink queue {0} kept: {1} notification(s) arrived while its sink was deleted",
-                        new Object[] {deleted.queue(), held});
-                return;
-            }
-            management.destroyQueue(deleted.queue());
-        } catch (JMSException | RuntimeException e) {
-            LOG.log(Level.WARNING, "sink queue {0} of a deleted sink is left: {1}", new Object[] {deleted.queue(),
-                    e.toString()});
-        }
+        removal.remove(deleted);
+    }
+
+    /** Destroys the queue with its messages; nothing happens if it does not exist. */
+    void destroy(String queue) throws JMSException {
+        management.destroyQueue(queue);
     }
 }
