@@ -38,6 +38,11 @@ public final class UriNormalizer {
         if (value == null) {
             return null;
         }
+        return NormalFormCheck.isPlainlyNormal(value) ? value : normalizeFully(value);
+    }
+
+    /** {@link #normalize} without the check for text that is plainly normal already. */
+    static String normalizeFully(String value) {
         try {
             String text = PercentEncoding.normalize(nfc(value));
             int schemeEnd = schemeEnd(text);
