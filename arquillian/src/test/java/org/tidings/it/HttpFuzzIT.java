@@ -101,19 +101,24 @@ class HttpFuzzIT {
     }
 
     /**
-     * Payara refuses some request lines before any application sees them (CoyoteAdapter.postParseRequest, ahead of
-     * the virtual server's pipeline, so no error page applies): a null byte or an overlong UTF-8 sequence in the
-     * path is a bare "400 Invalid URI", and a malformed percent-escape a bare 200. Tidings cannot answer these; the
-     * test holds that they stay bare (nothing of Tidings is served) so that a change in Payara is noticed.
+     * Payara refuses some request lines before any application sees them, so no error page, valve or interceptor
+     * applies (Payara 6.2025.10; docs/adr/0011): CoyoteAdapter.postParseRequest catches the CharConversionException
+     * of Grizzly's URI decoder (a null byte fails its normalization, an overlong UTF-8 sequence its conversion to
+     * chars) and sends a bare "400 Invalid URI"; a malformed percent-escape makes Grizzly's URLDecoder throw an
+     * IllegalArgumentException that postParseRequest does not catch, and CoyoteAdapter.service logs it and leaves
+     * the status at 200 (payara/Payara#8000). Tidings cannot answer these; the test holds each exact bare answer
+     * (nothing of Tidings is served) so that a change in Payara is noticed.
      */
     @Test
     void requestLinesPayaraRefusesBeforeTidingsGetNoBody() {
-        for (String path : List.of("/api/sources/%00", "/api/sources/%C0%AF", "/api/sources/%zz")) {
+        Map<String, Integer> bareStatus = Map.of("/api/sources/%00", 400, "/api/sources/%C0%AF", 400,
+                "/api/sources/%zz", 200);
+        bareStatus.forEach((path, status) -> {
             AdminApi.Reply reply = raw("GET " + path + " HTTP/1.1");
-            assertThat(reply.status()).as(path).isIn(200, 400);
+            assertThat(reply.status()).as(path).isEqualTo(status);
             assertThat(reply.contentType()).as(path).isEmpty();
             assertThat(reply.body().asText()).as(path).isEmpty();
-        }
+        });
     }
 
     /** A request written byte for byte on a socket: paths and headers no HTTP client library would send. */
