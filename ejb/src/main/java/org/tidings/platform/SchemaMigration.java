@@ -40,6 +40,9 @@ import org.flywaydb.core.Flyway;
                 "connectorClassName=" + Resources.CONNECTOR,
                 "connectionParameters=" + Resources.BROKER_ADDRESS,
                 "allowLocalTransactions=true",
+                // Session.createQueue asks the broker whether the queue exists unless the session caches what it
+                // named (ActiveMQSession.lookupQueue): one blocking round trip per notification otherwise.
+                "cacheDestinations=true",
                 "reconnectAttempts=0",
                 "callTimeout=10000"})
 @Startup
