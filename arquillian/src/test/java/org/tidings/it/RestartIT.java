@@ -3,6 +3,7 @@ package org.tidings.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.CloudEvent;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -18,6 +19,7 @@ class RestartIT {
 
     private static final String TYPE = "org.example.calendar.EventChanged";
     private static final String APP = "tidings";
+    private static final int BACKLOG = 500;
 
     @ArquillianResource
     Deployer deployer;
@@ -48,9 +50,15 @@ class RestartIT {
         deployer.undeploy(APP);
         TestEnvironment.awaitPayaraStopped();
 
-        CloudEvent whileStopped = Events.event(source, TYPE, "mailto:bob@example.com");
+        // A backlog waiting at start: the adapter may deliver it before the matching index is loaded, and an
+        // event matched against an index not loaded yet would be acknowledged with nothing forwarded.
+        List<String> expected = new ArrayList<>(List.of(beforeStop.getId()));
         try (var messaging = Messaging.asSource()) {
-            messaging.sendText("tidings.events", Events.json(whileStopped));
+            for (int i = 0; i < BACKLOG; i++) {
+                CloudEvent whileStopped = Events.event(source, TYPE, "mailto:user" + i + "@example.com");
+                messaging.sendText("tidings.events", Events.json(whileStopped));
+                expected.add(whileStopped.getId());
+            }
         }
 
         deployer.deploy(APP);
@@ -62,11 +70,12 @@ class RestartIT {
 
             try (var messaging = Messaging.asApp()) {
                 String queue = "tidings.sink." + sink;
-                var first = messaging.receive(queue, null, 60_000);
-                var second = messaging.receive(queue, null, 60_000);
-                assertThat(List.of(first, second)).doesNotContainNull();
-                assertThat(List.of(Events.parse(Messaging.text(first)).getId(), Events.parse(Messaging.text(second)).getId()))
-                        .containsExactlyInAnyOrder(beforeStop.getId(), whileStopped.getId());
+                List<String> received = new ArrayList<>();
+                for (var message = messaging.receive(queue, null, 60_000); message != null;
+                        message = received.size() == expected.size() ? null : messaging.receive(queue, null, 60_000)) {
+                    received.add(Events.parse(Messaging.text(message)).getId());
+                }
+                assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
                 assertThat(messaging.browse(queue)).isEmpty();
             }
         } finally {

@@ -8,11 +8,12 @@ import java.util.Set;
 /**
  * Names what a failure that reached the HTTP face means, from its cause chain, outermost cause first: the first
  * cause that says something decides. A domain refusal keeps its own code; a unique-key race, an optimistic-lock
- * conflict or a lock wait that timed out is a {@code conflict} (409: re-read and retry); a database that cannot be reached is
- * {@code database-unavailable} and a broker that cannot be reached {@code broker-unavailable} (both 503, naming the
- * dependency). Connector exceptions ({@code jakarta.resource}) wrap both JDBC and JMS pools, so they decide only
- * when nothing more specific lies below them, and then mean the broker (the JDBC pool's failures arrive wrapped in an
- * {@link SQLException}, which is seen first). Anything else is an internal error.
+ * conflict or a lock wait that timed out is a {@code conflict} (409: re-read and retry); a database that cannot be
+ * reached is {@code database-unavailable} and a broker that cannot be reached {@code broker-unavailable} (both 503,
+ * naming the dependency); a view not loaded yet, just after start, is {@code unavailable} (503). Connector
+ * exceptions ({@code jakarta.resource}) wrap both JDBC and JMS pools, so they decide only when nothing more specific
+ * lies below them, and then mean the broker (the JDBC pool's failures arrive wrapped in an {@link SQLException},
+ * which is seen first). Anything else is an internal error.
  */
 final class Failures {
 
@@ -68,6 +69,9 @@ final class Failures {
         }
         if (DATABASE_GONE.contains(name)) {
             return ErrorCode.DATABASE_UNAVAILABLE;
+        }
+        if (t instanceof org.tidings.provisioning.control.LoadGate.NotLoaded) {
+            return ErrorCode.UNAVAILABLE;
         }
         if (name.startsWith("jakarta.jms.") || name.startsWith("org.apache.activemq.artemis.")) {
             return ErrorCode.BROKER_UNAVAILABLE;

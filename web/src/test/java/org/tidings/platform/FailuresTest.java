@@ -14,6 +14,8 @@ import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ResourceAllocationException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.time.Duration;
+import org.tidings.provisioning.control.LoadGate;
 import org.junit.jupiter.api.Test;
 
 // covers S2S-14: every failure from below the resources gets the code of what actually failed
@@ -44,6 +46,19 @@ class FailuresTest {
                 .as("H2's connection broken").isEqualTo(ErrorCode.DATABASE_UNAVAILABLE);
         assertThat(Failures.classify(new PersistenceException(new SQLException("terminating connection", "08006"))))
                 .as("PostgreSQL's connection failure").isEqualTo(ErrorCode.DATABASE_UNAVAILABLE);
+    }
+
+    @Test
+    void aViewNotLoadedYetIsUnavailableNotAnInternalError() {
+        var gate = new LoadGate("source directory", Duration.ZERO);
+        RuntimeException notLoaded = null;
+        try {
+            gate.awaitOpen();
+        } catch (LoadGate.NotLoaded e) {
+            notLoaded = e;
+        }
+        assertThat(notLoaded).isNotNull();
+        assertThat(Failures.classify(new EJBException(notLoaded))).isEqualTo(ErrorCode.UNAVAILABLE);
     }
 
     @Test

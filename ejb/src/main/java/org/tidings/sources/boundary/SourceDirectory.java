@@ -13,9 +13,11 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.stream.Collectors;
 import org.tidings.provisioning.control.ChangeStore;
+import org.tidings.provisioning.control.LoadGate;
 import org.tidings.provisioning.control.ViewFollower;
 import org.tidings.provisioning.entity.CatchUp;
 import org.tidings.provisioning.entity.Change;
@@ -43,6 +45,7 @@ public class SourceDirectory {
     ChangeStore changes;
 
     private final SourceUris uris = new SourceUris();
+    private final LoadGate gate = new LoadGate("source directory", Duration.ofSeconds(30));
     private final ViewFollower follower =
             new ViewFollower("source directory", EnumSet.of(ChangeKind.SOURCE), Clock.systemUTC());
     private final ViewFollower.View directory = new ViewFollower.View() {
@@ -50,6 +53,7 @@ public class SourceDirectory {
         public void reloaded() {
             uris.replaced(em.createNamedQuery(Source.ALL, Source.class).getResultStream()
                     .collect(Collectors.toMap(Source::id, Source::uri)));
+            gate.opened();
         }
 
         @Override
@@ -72,8 +76,13 @@ public class SourceDirectory {
         }
     }
 
+    /**
+     * Whether a source holds this URI. Before the directory has been loaded once, waits for it, and throws
+     * {@link LoadGate.NotLoaded} after 30 s: an empty directory would refuse every event as from an unknown source.
+     */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean provisioned(String uri) {
+        gate.awaitOpen();
         return uris.provisioned(uri);
     }
 

@@ -6,6 +6,7 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +17,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.tidings.provisioning.control.LoadGate;
 import org.tidings.subscriptions.control.SubscriptionIndex;
 import org.tidings.subscriptions.entity.Match;
 import org.tidings.subscriptions.entity.ResourceGroup;
@@ -34,9 +36,26 @@ public class Matching {
 
     private static final Logger LOG = Logger.getLogger(Matching.class.getName());
 
+    /** How long a match waits for the first load before it fails (and its event is redelivered). */
+    static final Duration LOAD_WAIT = Duration.ofSeconds(30);
+
+    private final LoadGate gate;
     private volatile Table table = new Table();
 
+    public Matching() {
+        this(LOAD_WAIT);
+    }
+
+    Matching(Duration loadWait) {
+        this.gate = new LoadGate("matching index", loadWait);
+    }
+
+    /**
+     * The subscriptions that want the event. Before the index has been loaded once, waits for it, and throws
+     * {@link LoadGate.NotLoaded} if that takes longer than {@link #LOAD_WAIT}: an empty index would say "nobody".
+     */
     public List<Match> matches(CloudEvent event) {
+        gate.awaitOpen();
         Table current = table;
         Instant now = Instant.now();
         List<Match> matches = new ArrayList<>();
@@ -59,6 +78,7 @@ public class Matching {
         groups.forEach(fresh::put);
         subscriptions.stream().filter(s -> !s.expiredAt(now)).forEach(fresh::put);
         table = fresh;
+        gate.opened();
         LOG.info(() -> "Matching index loaded: " + fresh.index.size() + " subscriptions");
     }
 
