@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
+import org.tidings.provisioning.control.LoadGate;
 
 /**
  * Names what a failure that reached the HTTP face means, from its cause chain, outermost cause first: the first
@@ -70,7 +71,7 @@ final class Failures {
         if (DATABASE_GONE.contains(name)) {
             return ErrorCode.DATABASE_UNAVAILABLE;
         }
-        if (t instanceof org.tidings.provisioning.control.LoadGate.NotLoaded) {
+        if (t instanceof LoadGate.NotLoaded) {
             return ErrorCode.UNAVAILABLE;
         }
         if (name.startsWith("jakarta.jms.") || name.startsWith("org.apache.activemq.artemis.")) {

@@ -23,6 +23,9 @@ public final class LoadGate {
         }
     }
 
+    /** How long a reader waits by default: a load takes about a second at start, far less than this. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
     private final String view;
     private final Duration wait;
     private final CountDownLatch loaded = new CountDownLatch(1);

@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.stream.Collectors;
 import org.tidings.provisioning.control.ChangeStore;
@@ -45,7 +44,7 @@ public class SourceDirectory {
     ChangeStore changes;
 
     private final SourceUris uris = new SourceUris();
-    private final LoadGate gate = new LoadGate("source directory", Duration.ofSeconds(30));
+    private final LoadGate gate = new LoadGate("source directory", LoadGate.DEFAULT_WAIT);
     private final ViewFollower follower =
             new ViewFollower("source directory", EnumSet.of(ChangeKind.SOURCE), Clock.systemUTC());
     private final ViewFollower.View directory = new ViewFollower.View() {
@@ -78,7 +77,7 @@ public class SourceDirectory {
 
     /**
      * Whether a source holds this URI. Before the directory has been loaded once, waits for it, and throws
-     * {@link LoadGate.NotLoaded} after 30 s: an empty directory would refuse every event as from an unknown source.
+     * {@link LoadGate.NotLoaded} after {@link LoadGate#DEFAULT_WAIT}: an empty directory would refuse every event as from an unknown source.
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean provisioned(String uri) {

@@ -36,14 +36,11 @@ public class Matching {
 
     private static final Logger LOG = Logger.getLogger(Matching.class.getName());
 
-    /** How long a match waits for the first load before it fails (and its event is redelivered). */
-    static final Duration LOAD_WAIT = Duration.ofSeconds(30);
-
     private final LoadGate gate;
     private volatile Table table = new Table();
 
     public Matching() {
-        this(LOAD_WAIT);
+        this(LoadGate.DEFAULT_WAIT);
     }
 
     Matching(Duration loadWait) {
@@ -52,7 +49,7 @@ public class Matching {
 
     /**
      * The subscriptions that want the event. Before the index has been loaded once, waits for it, and throws
-     * {@link LoadGate.NotLoaded} if that takes longer than {@link #LOAD_WAIT}: an empty index would say "nobody".
+     * {@link LoadGate.NotLoaded} if that takes longer than {@link LoadGate#DEFAULT_WAIT}: an empty index would say "nobody".
      */
     public List<Match> matches(CloudEvent event) {
         gate.awaitOpen();

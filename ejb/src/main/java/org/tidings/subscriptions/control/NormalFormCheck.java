@@ -38,9 +38,9 @@ final class NormalFormCheck {
             return isPlainlyNormalWithAuthority(text, schemeEnd);
         }
         if (text.startsWith("/", schemeEnd + 1)) {
-            return !text.substring(schemeEnd + 1, UriNormalizer.indexOfAny(text, "?#", schemeEnd + 1)).contains("/.");
+            return !hasDotSegment(text, schemeEnd + 1, UriNormalizer.indexOfAny(text, "?#", schemeEnd + 1));
         }
-        return !ADDRESS_SCHEMES.contains(text.substring(0, schemeEnd)) || isPlainlyNormalAddress(text, schemeEnd);
+        return !isScheme(text, schemeEnd, ADDRESS_SCHEMES) || isPlainlyNormalAddress(text, schemeEnd);
     }
 
     /** {@code scheme://host/path}: a lower-case host with no userinfo, port or trailing dot; no dot segments. */
@@ -53,9 +53,9 @@ final class NormalFormCheck {
         }
         int pathEnd = UriNormalizer.indexOfAny(text, "?#", hostEnd);
         if (pathEnd == hostEnd) {
-            return !EMPTY_PATH_IS_SLASH.contains(text.substring(0, schemeEnd));
+            return !isScheme(text, schemeEnd, EMPTY_PATH_IS_SLASH);
         }
-        return !text.substring(hostEnd, pathEnd).contains("/.");
+        return !hasDotSegment(text, hostEnd, pathEnd);
     }
 
     /**
@@ -75,6 +75,22 @@ final class NormalFormCheck {
             }
         }
         return true;
+    }
+
+    /** Whether a segment in [from, to) may be a dot segment: any {@code /.} there (conservative). */
+    private static boolean hasDotSegment(String text, int from, int to) {
+        int at = text.indexOf("/.", from);
+        return at >= 0 && at < to;
+    }
+
+    /** Whether the scheme, already known to be lower case and to end at {@code schemeEnd}, is one of these. */
+    private static boolean isScheme(String text, int schemeEnd, Set<String> schemes) {
+        for (String scheme : schemes) {
+            if (scheme.length() == schemeEnd && text.startsWith(scheme)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasUpperCase(String text, int from, int to) {
