@@ -36,7 +36,7 @@ import org.tidings.platform.Resources;
         @ActivationConfigProperty(propertyName = "connectionParameters", propertyValue = Resources.BROKER_ADDRESS),
         @ActivationConfigProperty(propertyName = "user", propertyValue = Resources.BROKER_USER),
         @ActivationConfigProperty(propertyName = "password", propertyValue = Resources.BROKER_PASSWORD),
-        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "${MPCONFIG=tidings.ingest.consumers:16}"),
+        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "${MPCONFIG=tidings.ingest.consumers:8}"),
         @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000"),
         @ActivationConfigProperty(propertyName = "reconnectAttempts", propertyValue = "-1"),
