@@ -1,0 +1,208 @@
+package org.tidings.delivery.webhook;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Which addresses webhooks may be sent to, so that a subscriber cannot aim them at internal services (SSRF). An
+ * address is permitted if it lies in an allowed range, else if it lies in no denied range. An IPv4-mapped IPv6
+ * address ({@code ::ffff:a.b.c.d}) is judged by its IPv4 address as well as by the IPv6 ranges. Immutable.
+ *
+ * <p>The default denies the unspecified, private, shared, link-local, multicast and reserved ranges and allows
+ * loopback, so that a local run can deliver to a receiver on 127.0.0.1; production sets
+ * {@code tidings.webhook.allow} to empty.
+ */
+public final class AddressPolicy {
+
+    public static final String DEFAULT_ALLOW = "127.0.0.0/8,::1/128";
+    public static final String DEFAULT_DENY = "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,"
+            + "172.16.0.0/12,192.168.0.0/16,224.0.0.0/4,240.0.0.0/4,::/128,::1/128,fc00::/7,fe80::/10,ff00::/8";
+
+    /** Why a target was refused; {@link #code()} is stable and machine-readable. */
+    public enum Reason {
+        SCHEME_NOT_HTTP("scheme-not-http"),
+        NO_HOST("no-host"),
+        UNRESOLVED("unresolved"),
+        ADDRESS_DENIED("address-denied");
+
+        private final String code;
+
+        Reason(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    /** A target the policy refuses. The message names the host and address at most, never the whole URL. */
+    public static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final Reason reason;
+
+        Refused(Reason reason, String detail) {
+            super(reason.code() + ": " + detail, null, false, false);
+            this.reason = reason;
+        }
+
+        public Reason reason() {
+            return reason;
+        }
+    }
+
+    private record Range(byte[] network, int prefix) {
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            int whole = prefix / 8;
+            for (int i = 0; i < whole; i++) {
+                if (address[i] != network[i]) {
+                    return false;
+                }
+            }
+            int rest = prefix % 8;
+            int mask = (0xff << (8 - rest)) & 0xff;
+            return rest == 0 || (address[whole] & mask) == (network[whole] & mask);
+        }
+    }
+
+    private static final byte[] MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
+
+    private final List<Range> allow;
+    private final List<Range> deny;
+
+    /**
+     * @param allowCidrs comma-separated IPv4 and IPv6 ranges ({@code 10.0.0.0/8}, {@code fc00::/7}; a bare address
+     *        is a range of one), empty for none
+     * @param denyCidrs the same
+     * @throws IllegalArgumentException if a range is malformed
+     */
+    public AddressPolicy(String allowCidrs, String denyCidrs) {
+        this.allow = parse(Objects.requireNonNull(allowCidrs, "allowCidrs"));
+        this.deny = parse(Objects.requireNonNull(denyCidrs, "denyCidrs"));
+    }
+
+    public static AddressPolicy defaults() {
+        return new AddressPolicy(DEFAULT_ALLOW, DEFAULT_DENY);
+    }
+
+    public boolean permits(InetAddress address) {
+        return in(allow, address) || !in(deny, address);
+    }
+
+    /**
+     * Resolves the URL's host now and refuses it unless it is http or https and every address it resolves to is
+     * permitted (one denied address would let a resolver pick it later).
+     *
+     * @throws Refused if the URL is refused
+     */
+    public void check(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new Refused(Reason.SCHEME_NOT_HTTP, "scheme " + (scheme.isEmpty() ? "missing" : scheme));
+        }
+        String host = url.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new Refused(Reason.NO_HOST, "the URL has no host");
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new Refused(Reason.UNRESOLVED, "host " + host + " does not resolve");
+        }
+        for (InetAddress address : addresses) {
+            if (!permits(address)) {
+                throw new Refused(Reason.ADDRESS_DENIED, "host " + host + " resolves to " + address.getHostAddress());
+            }
+        }
+    }
+
+    private static boolean in(List<Range> ranges, InetAddress address) {
+        byte[] bytes = address.getAddress();
+        byte[] mapped = address instanceof Inet6Address && isMapped(bytes) ? Arrays.copyOfRange(bytes, 12, 16) : null;
+        for (Range range : ranges) {
+            if (range.contains(bytes) || mapped != null && range.contains(mapped)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isMapped(byte[] bytes) {
+        return bytes.length == 16 && Arrays.equals(bytes, 0, 12, MAPPED_PREFIX, 0, 12);
+    }
+
+    private static List<Range> parse(String cidrs) {
+        List<Range> ranges = new ArrayList<>();
+        for (String entry : cidrs.split(",")) {
+            String cidr = entry.strip();
+            if (!cidr.isEmpty()) {
+                ranges.add(range(cidr));
+            }
+        }
+        return List.copyOf(ranges);
+    }
+
+    private static Range range(String cidr) {
+        int slash = cidr.indexOf('/');
+        String literal = slash < 0 ? cidr : cidr.substring(0, slash);
+        byte[] network = literal.indexOf(':') >= 0 ? ipv6(literal, cidr) : ipv4(literal, cidr);
+        int prefix = network.length * 8;
+        if (slash >= 0) {
+            String bits = cidr.substring(slash + 1);
+            if (!bits.matches("\\d{1,3}") || Integer.parseInt(bits) > prefix) {
+                throw malformed(cidr);
+            }
+            prefix = Integer.parseInt(bits);
+        }
+        return new Range(network, prefix);
+    }
+
+    private static byte[] ipv4(String literal, String cidr) {
+        String[] parts = literal.split("\\.", -1);
+        if (parts.length != 4) {
+            throw malformed(cidr);
+        }
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            if (!parts[i].matches("\\d{1,3}") || Integer.parseInt(parts[i]) > 255) {
+                throw malformed(cidr);
+            }
+            bytes[i] = (byte) Integer.parseInt(parts[i]);
+        }
+        return bytes;
+    }
+
+    private static byte[] ipv6(String literal, String cidr) {
+        // Only hex digits, ':' and '.' (an embedded IPv4 address): InetAddress then parses a literal, never resolves.
+        if (!literal.matches("[0-9A-Fa-f:.]+")) {
+            throw malformed(cidr);
+        }
+        try {
+            InetAddress address = InetAddress.getByName(literal);
+            if (address instanceof Inet4Address) { // the JDK turns ::ffff:a.b.c.d into an IPv4 address
+                byte[] mapped = Arrays.copyOf(MAPPED_PREFIX, 16);
+                System.arraycopy(address.getAddress(), 0, mapped, 12, 4);
+                return mapped;
+            }
+            return address.getAddress();
+        } catch (UnknownHostException e) {
+            throw malformed(cidr);
+        }
+    }
+
+    private static IllegalArgumentException malformed(String cidr) {
+        return new IllegalArgumentException("not an address range: " + cidr);
+    }
+}
