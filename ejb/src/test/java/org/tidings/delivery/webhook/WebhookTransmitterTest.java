@@ -1,0 +1,364 @@
+package org.tidings.delivery.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.standardwebhooks.Webhook;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tidings.delivery.webhook.Attempt.Result;
+
+/** Sends real HTTP to a receiver on 127.0.0.1; signatures are checked by the Standard Webhooks reference library. */
+class WebhookTransmitterTest {
+
+    private static final String BODY = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/s\",\"type\":\"t\",\"data\":\"✓\"}";
+
+    private final String secret = WebhookSecrets.generate();
+    private final MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final WebhookTransmitter transmitter = new WebhookTransmitter(AddressPolicy.defaults(), clock);
+    private Receiver receiver;
+
+    @BeforeEach
+    void startReceiver() throws IOException {
+        receiver = new Receiver();
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void sendsASignedPostThatTheReferenceVerifierAccepts() {
+        String next = WebhookSecrets.generate();
+        Attempt attempt = transmitter.send(call(receiver.uri("/hook"), "msg_1", List.of(secret, next),
+                Map.of("x-tenant", "acme", "User-Agent", "spoofed")));
+
+        assertThat(attempt.result()).isEqualTo(Result.DELIVERED);
+        assertThat(attempt.status()).isEqualTo(200);
+        assertThat(attempt.answer()).isEqualTo("HTTP 200: ok");
+        assertThat(receiver.received()).singleElement().satisfies(request -> {
+            assertThat(request.method()).isEqualTo("POST");
+            assertThat(request.path()).isEqualTo("/hook");
+            assertThat(request.text()).isEqualTo(BODY);
+            assertThat(request.headers().getFirst("content-type")).isEqualTo("application/cloudevents+json");
+            assertThat(request.headers().getFirst("webhook-id")).isEqualTo("msg_1");
+            assertThat(request.headers().getFirst("webhook-timestamp"))
+                    .isEqualTo(Long.toString(clock.instant().getEpochSecond()));
+            assertThat(request.headers().get("user-agent")).containsExactly("Tidings");
+            assertThat(request.headers().getFirst("x-tenant")).isEqualTo("acme");
+            for (String each : List.of(secret, next)) {
+                assertThatCode(() -> new Webhook(each).verify(request.text(), request.headers()))
+                        .doesNotThrowAnyException();
+            }
+        });
+    }
+
+    @Test
+    void everyAttemptHasAFreshTimestampAndTheSameId() {
+        transmitter.send(call(receiver.uri("/"), "msg_1"));
+        clock.advance(Duration.ofSeconds(7));
+        transmitter.send(call(receiver.uri("/"), "msg_1"));
+
+        List<Receiver.Received> requests = receiver.received();
+        assertThat(requests).extracting(r -> r.headers().getFirst("webhook-id")).containsExactly("msg_1", "msg_1");
+        long first = Long.parseLong(requests.get(0).headers().getFirst("webhook-timestamp"));
+        long second = Long.parseLong(requests.get(1).headers().getFirst("webhook-timestamp"));
+        assertThat(second - first).isEqualTo(7);
+        assertThat(requests.get(0).headers().getFirst("webhook-signature"))
+                .isNotEqualTo(requests.get(1).headers().getFirst("webhook-signature"));
+    }
+
+    @Test
+    void anyTwoHundredIsDelivered() {
+        receiver.answer(exchange -> Receiver.respond(exchange, 204, ""));
+
+        Attempt attempt = transmitter.send(call(receiver.uri("/"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.DELIVERED);
+        assertThat(attempt.status()).isEqualTo(204);
+        assertThat(attempt.retryAfter()).isEmpty();
+    }
+
+    @Test
+    void goneIsGone() {
+        receiver.answer(exchange -> Receiver.respond(exchange, 410, "endpoint removed"));
+
+        Attempt attempt = transmitter.send(call(receiver.uri("/"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.GONE);
+        assertThat(attempt.status()).isEqualTo(410);
+        assertThat(attempt.answer()).isEqualTo("HTTP 410: endpoint removed");
+    }
+
+    @Test
+    void unavailableHonoursRetryAfterInSeconds() {
+        receiver.answer(exchange -> {
+            exchange.getResponseHeaders().add("Retry-After", "120");
+            Receiver.respond(exchange, 503, "busy");
+        });
+
+        Attempt attempt = transmitter.send(call(receiver.uri("/"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.status()).isEqualTo(503);
+        assertThat(attempt.retryAfter()).contains(Duration.ofSeconds(120));
+    }
+
+    @Test
+    void unavailableHonoursRetryAfterAsAnHttpDate() {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().plusSeconds(90).atOffset(ZoneOffset.UTC));
+        receiver.answer(exchange -> {
+            exchange.getResponseHeaders().add("Retry-After", date);
+            Receiver.respond(exchange, 503, "");
+        });
+
+        Attempt attempt = transmitter.send(call(receiver.uri("/"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.retryAfter()).contains(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void tooManyRequestsHonoursRetryAfterCappedAtADay() {
+        receiver.answer(exchange -> {
+            exchange.getResponseHeaders().add("Retry-After", "999999");
+            Receiver.respond(exchange, 429, "slow down");
+        });
+
+        Attempt attempt = transmitter.send(call(receiver.uri("/"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.retryAfter()).contains(Duration.ofHours(24));
+    }
+
+    @Test
+    void retryAfterIsReadOnlyOn429And503() {
+        receiver.answer(exchange -> {
+            exchange.getResponseHeaders().add("Retry-After", "120");
+            Receiver.respond(exchange, 500, "oops");
+        });
+
+        Attempt attempt = transmitter.send(call(receiver.uri("/"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.status()).isEqualTo(500);
+        assertThat(attempt.retryAfter()).isEmpty();
+        assertThat(attempt.answer()).isEqualTo("HTTP 500: oops");
+    }
+
+    @Test
+    void redirectsAreNotFollowed() {
+        receiver.answer(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/moved")) {
+                exchange.getResponseHeaders().add("Location", "/elsewhere");
+                Receiver.respond(exchange, 302, "");
+            } else {
+                Receiver.respond(exchange, 200, "ok");
+            }
+        });
+
+        Attempt attempt = transmitter.send(call(receiver.uri("/moved"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.status()).isEqualTo(302);
+        assertThat(receiver.received()).extracting(Receiver.Received::path).containsExactly("/moved");
+    }
+
+    @Test
+    void aSlowAnswerIsRetried() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        receiver.answer(exchange -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Receiver.respond(exchange, 200, "too late");
+        });
+        try {
+            Attempt attempt = transmitter.send(new WebhookCall(receiver.uri("/"), "msg_1", bytes(BODY),
+                    "application/json", Map.of(), List.of(secret), Duration.ofSeconds(2), Duration.ofMillis(300)));
+
+            assertThat(attempt.result()).isEqualTo(Result.RETRY);
+            assertThat(attempt.status()).isZero();
+            assertThat(attempt.answer()).contains("HttpTimeoutException");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsRetried() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = socket.getLocalPort();
+        }
+
+        Attempt attempt = transmitter.send(call(URI.create("http://127.0.0.1:" + closedPort + "/"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.status()).isZero();
+        assertThat(attempt.answer()).contains("ConnectException");
+    }
+
+    @Test
+    void aDeniedAddressIsRefusedWithoutARequest() {
+        WebhookTransmitter strict = new WebhookTransmitter(new AddressPolicy("", AddressPolicy.DEFAULT_DENY), clock);
+
+        Attempt attempt = strict.send(call(receiver.uri("/hook?token=s3cret"), "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.REFUSED);
+        assertThat(attempt.status()).isZero();
+        assertThat(attempt.answer()).startsWith("address-denied").doesNotContain("s3cret");
+        assertThat(receiver.received()).isEmpty();
+    }
+
+    @Test
+    void aHeaderTheClientCannotSendIsRefusedWithoutARequest() {
+        Attempt attempt = transmitter.send(call(receiver.uri("/"), "msg_1", List.of(secret), Map.of("Host", "evil")));
+
+        assertThat(attempt.result()).isEqualTo(Result.REFUSED);
+        assertThat(receiver.received()).isEmpty();
+    }
+
+    @Test
+    void aHugeAnswerIsCutShort() {
+        receiver.answer(exchange -> {
+            exchange.sendResponseHeaders(200, 0); // chunked, and endless until the sender hangs up
+            byte[] chunk = "x".repeat(16 * 1024).getBytes(StandardCharsets.US_ASCII);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (long sent = 0; sent < (1L << 34); sent += chunk.length) {
+                    out.write(chunk);
+                }
+            } catch (IOException hungUp) {
+                // what the test wants: the sender stopped reading
+            }
+        });
+
+        // Generous bound: reading the whole (16 GiB) answer would take minutes; cutting it short takes milliseconds.
+        Attempt attempt = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> transmitter.send(call(receiver.uri("/"), "msg_1")));
+
+        assertThat(attempt.result()).isEqualTo(Result.DELIVERED);
+        assertThat(attempt.answer()).startsWith("HTTP 200: xxx").hasSize(Attempt.ANSWER_LIMIT);
+    }
+
+    @Test
+    void sequentialCallsReuseOneConnection() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(transmitter.send(call(receiver.uri("/"), "msg_" + i)).result()).isEqualTo(Result.DELIVERED);
+        }
+
+        assertThat(receiver.received()).extracting(Receiver.Received::remotePort).hasSize(5).containsOnly(
+                receiver.received().get(0).remotePort());
+    }
+
+    @Test
+    void sixteenThreadsSendAtOnce() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Attempt>> attempts = new ArrayList<>();
+            for (int i = 0; i < 160; i++) {
+                String id = "msg_" + i;
+                attempts.add(threads.submit(() -> transmitter.send(call(receiver.uri("/"), id))));
+            }
+            for (Future<Attempt> attempt : attempts) {
+                assertThat(attempt.get().result()).isEqualTo(Result.DELIVERED);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(receiver.received()).hasSize(160).allSatisfy(request ->
+                assertThatCode(() -> new Webhook(secret).verify(request.text(), request.headers()))
+                        .doesNotThrowAnyException());
+        assertThat(receiver.received().stream().map(r -> r.headers().getFirst("webhook-id")).collect(Collectors.toSet()))
+                .hasSize(160);
+        assertThat(receiver.received().stream().map(Receiver.Received::remotePort).distinct().count())
+                .as("pooled connections, at most one per thread").isLessThanOrEqualTo(16);
+    }
+
+    @Test
+    void retryAfterValues() {
+        Instant now = Instant.parse("2026-11-30T12:00:00Z");
+
+        assertThat(WebhookTransmitter.retryAfter("0", now)).contains(Duration.ZERO);
+        assertThat(WebhookTransmitter.retryAfter(" 30 ", now)).contains(Duration.ofSeconds(30));
+        assertThat(WebhookTransmitter.retryAfter("86401", now)).contains(Duration.ofHours(24));
+        assertThat(WebhookTransmitter.retryAfter("99999999999999999999999", now)).isEmpty();
+        assertThat(WebhookTransmitter.retryAfter("9999999999999999999", now)).contains(Duration.ofHours(24));
+        assertThat(WebhookTransmitter.retryAfter("Mon, 30 Nov 2026 12:05:00 GMT", now)).contains(Duration.ofMinutes(5));
+        assertThat(WebhookTransmitter.retryAfter("Mon, 30 Nov 2026 11:00:00 GMT", now)).contains(Duration.ZERO);
+        assertThat(WebhookTransmitter.retryAfter("Tue, 8 Dec 2026 12:00:00 GMT", now)).contains(Duration.ofHours(24));
+        for (String malformed : new String[] {"", "-5", "1.5", "soon", "2026-11-30T12:05:00Z", "Mon, 30 Nov 2026"}) {
+            assertThat(WebhookTransmitter.retryAfter(malformed, now)).as(malformed).isEmpty();
+        }
+    }
+
+    private WebhookCall call(URI url, String messageId) {
+        return call(url, messageId, List.of(secret), Map.of());
+    }
+
+    private WebhookCall call(URI url, String messageId, List<String> secrets, Map<String, String> headers) {
+        return new WebhookCall(url, messageId, bytes(BODY), "application/cloudevents+json", headers, secrets,
+                Duration.ofSeconds(2), Duration.ofSeconds(5));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration step) {
+            now = now.plus(step);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
