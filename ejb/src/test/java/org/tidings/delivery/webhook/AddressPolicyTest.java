@@ -91,7 +91,8 @@ class AddressPolicyTest {
             "::/129", "fe80::1%eth0/128", "example.com/8", "localhost", "1:2:3:4:5:6:7:8:9/64", "10.0.0.1.2"})
     void refusesMalformedRanges(String cidr) {
         assertThatThrownBy(() -> new AddressPolicy(cidr, "")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AddressPolicy("", "10.0.0.0/8," + cidr)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AddressPolicy("", "10.0.0.0/8," + cidr))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

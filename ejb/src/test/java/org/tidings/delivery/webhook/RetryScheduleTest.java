@@ -50,7 +50,8 @@ class RetryScheduleTest {
             assertThat(below && above).as("jitter goes both ways").isTrue();
         }
         assertThat(schedule.delayBefore(2, LOWEST)).contains(Duration.ofMillis(4500));
-        assertThat(schedule.delayBefore(2, HIGHEST).orElseThrow()).isBetween(Duration.ofMillis(5499), Duration.ofMillis(5500));
+        assertThat(schedule.delayBefore(2, HIGHEST).orElseThrow())
+                .isBetween(Duration.ofMillis(5499), Duration.ofMillis(5500));
     }
 
     @Test

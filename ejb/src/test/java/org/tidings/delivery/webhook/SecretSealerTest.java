@@ -85,7 +85,8 @@ class SecretSealerTest {
         byte[] again = SecretSealer.keyFrom(Optional.empty(), file);
 
         assertThat(first).hasSize(32).isEqualTo(again);
-        assertThat(Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip())).isEqualTo(first);
+        assertThat(Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip()))
+                .isEqualTo(first);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(logged).singleElement().satisfies(record -> {
             assertThat(record.getLevel()).isEqualTo(Level.WARNING);

@@ -16,7 +16,8 @@ class WebhookRecordsTest {
 
     @Test
     void anAnswerIsPrintableAndShort() {
-        assertThat(attempt("HTTP 500:\r\n<html>\tboom\u0000</html>\n").answer()).isEqualTo("HTTP 500:  <html> boom </html>");
+        assertThat(attempt("HTTP 500:\r\n<html>\tboom\u0000</html>\n").answer())
+                .isEqualTo("HTTP 500:  <html> boom </html>");
         assertThat(attempt("y".repeat(10_000)).answer()).hasSize(Attempt.ANSWER_LIMIT);
         assertThat(attempt(null).answer()).isEmpty();
     }
@@ -48,7 +49,8 @@ class WebhookRecordsTest {
 
         assertThat(call.secrets()).hasSize(1);
         assertThatThrownBy(() -> new WebhookCall(URI.create("http://127.0.0.1/"), "msg_1", new byte[0], "text/plain",
-                Map.of(), List.of(), Duration.ZERO, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+                Map.of(), List.of(), Duration.ZERO, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static Attempt attempt(String answer) {
