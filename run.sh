@@ -26,6 +26,9 @@ export TIDINGS_BROKER_PORT=${TIDINGS_BROKER_PORT:-61616}
 export TIDINGS_BROKER_USER=${TIDINGS_BROKER_USER:-tidings}
 export TIDINGS_BROKER_PASSWORD=${TIDINGS_BROKER_PASSWORD:-tidings}
 export TIDINGS_DB_URL=${TIDINGS_DB_URL:-jdbc:h2:file:$DATA/db/tidings;DB_CLOSE_ON_EXIT=FALSE}
+# The key that seals webhook signing secrets in the database: TIDINGS_SECRETS_KEY (base64 of 32 bytes) if set, else
+# this file, created owner-only on first use. Every instance sharing the database needs the same key.
+export TIDINGS_SECRETS_KEY_FILE=${TIDINGS_SECRETS_KEY_FILE:-$DATA/secrets.key}
 BROKER_URL="tcp://$TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT"
 
 WAR=web/target/tidings.war
@@ -221,7 +224,9 @@ cat <<READY
   broker      $BROKER_URL (CORE, AMQP, STOMP, MQTT), user $TIDINGS_BROKER_USER
               events in: $EVENTS_QUEUE (MQTT topic ${EVENTS_QUEUE//./\/}); rejected: tidings.rejected; per sink: tidings.sink.<sink id>
   operator    "$BROKER/bin/artemis" queue stat --url $BROKER_URL --user $OPERATOR_USER --password ...
-  data        $DATA (H2 database in db/, broker journal in broker/data/)
+  webhooks    POST /api/sinks {"name":..,"channel":"webhook","url":..}; targets on loopback (127.0.0.1, ::1) are
+              allowed here for local use, private and link-local ranges are refused (tidings.webhook.allow/deny)
+  data        $DATA (H2 database in db/, broker journal in broker/data/, webhook secrets' key in secrets.key)
   logs        $DATA/payara.log, $DATA/broker.log
 Press Ctrl-C to stop.
 READY

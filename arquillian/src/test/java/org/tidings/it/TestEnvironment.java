@@ -256,6 +256,10 @@ public class TestEnvironment implements LauncherSessionListener {
                 "tidings.db.url=" + dbUrl,
                 "tidings.db.user=" + System.getProperty("tidings.it.db.user"),
                 "tidings.db.password=" + System.getProperty("tidings.it.db.password"),
+                "tidings.secrets.key-file=" + work.resolve("secrets.key"),
+                // a compressed schedule: five attempts within two seconds, so retries and dead letters show quickly
+                "tidings.delivery.retry-schedule=" + WebhookIT.RETRY_SCHEDULE,
+                "tidings.webhook.breaker.open=PT2S",
                 ""));
     }
 

@@ -10,12 +10,16 @@ import java.util.logging.Logger;
 import org.tidings.ingest.control.EventMessages;
 import org.tidings.ingest.entity.EventKey;
 import org.tidings.ingest.entity.RawEvent;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.platform.BrokerSessions;
+import org.tidings.sinks.control.SinkChannels;
+import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.entity.Match;
 
 /**
- * Forwards one event to the queues of the sinks whose subscriptions matched it, exactly once in effect
+ * Forwards one event to the queues of the sinks whose subscriptions matched it (a JMS sink's own queue; the
+ * deliveries queue for a webhook sink, docs/adr/0012), exactly once in effect
  * (docs/adr/0007): all notifications of the event are sent in one local broker transaction, each with a
  * duplicate id made of the event's key and the subscription's id. The caller acknowledges the event only after
  * this returns; if the event comes back after a crash that came between the commit and the acknowledgement, the
@@ -39,8 +43,18 @@ public class SinkQueues {
     /** How a forward ended. */
     public enum Outcome { FORWARDED, FORWARDED_BEFORE, NOTHING_TO_FORWARD }
 
+    public static final String SINK_PROPERTY = "tidings_sink_id";
+    public static final String SUBJECT_PROPERTY = "tidings_subject";
+
     @Inject
     BrokerSessions sessions;
+
+    @Inject
+    SinkChannels channels;
+
+    @Inject
+    @ConfigProperty(name = "tidings.queue.deliver", defaultValue = "tidings.deliver")
+    String deliverQueue;
 
     public Outcome forward(RawEvent raw, EventKey key, String type, String orderingKey, List<Match> matches) {
         if (matches.isEmpty()) {
@@ -57,9 +71,18 @@ public class SinkQueues {
                     notification.setStringProperty(EVENT_SOURCE_PROPERTY, key.source());
                     notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
                     notification.setStringProperty(TYPE_PROPERTY, type);
-                    // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.
-                    notification.setStringProperty(GROUP_PROPERTY, orderingKey);
-                    producer.send(session.createQueue(Sink.queueOf(match.sinkId())), notification);
+                    if (channels.of(match.sinkId()) == Channel.WEBHOOK) {
+                        // Delivered by Tidings itself (DeliveriesListener): one group per sink and subject keeps
+                        // their notifications in order on one consumer, and a slow sink's groups away from others'.
+                        notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());
+                        notification.setStringProperty(SUBJECT_PROPERTY, orderingKey);
+                        notification.setStringProperty(GROUP_PROPERTY, match.sinkId() + " " + orderingKey);
+                        producer.send(session.createQueue(deliverQueue), notification);
+                    } else {
+                        // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.
+                        notification.setStringProperty(GROUP_PROPERTY, orderingKey);
+                        producer.send(session.createQueue(Sink.queueOf(match.sinkId())), notification);
+                    }
                 }
             });
             if (!now) {

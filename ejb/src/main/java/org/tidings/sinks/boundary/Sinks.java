@@ -7,10 +7,17 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.delivery.webhook.SecretSealer;
+import org.tidings.delivery.webhook.WebhookSecrets;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sinks.control.SinkQueueProvisioning;
@@ -33,6 +40,17 @@ public class Sinks {
     @Inject
     Event<SinkQueueProvisioning.Deleted> deletedQueues;
 
+    @Inject
+    SecretSealer sealer;
+
+    @Inject
+    @ConfigProperty(name = "tidings.webhook.secret-overlap", defaultValue = "PT24H")
+    Duration secretOverlap;
+
+    /** A webhook sink just created, or a secret just rotated: the only moment the secret is ever shown. */
+    public record WithSecret(Sink sink, String secret) {
+    }
+
     /** Creates the sink and, for a JMS sink, its queue; if the queue cannot be created, neither is the sink. */
     public Sink create(String name, Channel channel) {
         var sink = new Sink(name, channel, clock.instant());
@@ -46,6 +64,60 @@ public class Sinks {
             }
         }
         return sink;
+    }
+
+    /**
+     * Creates a webhook sink posting to {@code url} (absolute http or https with a host) and its signing secret,
+     * stored sealed; the secret is returned here and never again.
+     */
+    public WithSecret createWebhook(String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis) {
+        requireWebhookUrl(url);
+        String secret = WebhookSecrets.generate();
+        var sink = Sink.webhook(name, url, sealer.seal(secret), connectTimeoutMillis, readTimeoutMillis,
+                clock.instant());
+        em.persist(sink);
+        return new WithSecret(sink, secret);
+    }
+
+    /**
+     * Gives a webhook sink a new secret, returned here and never again; the one it replaces keeps signing too, for
+     * {@code tidings.webhook.secret-overlap} (24 hours by default), so receivers can switch without losing any.
+     */
+    public WithSecret rotateSecret(UUID id) {
+        var sink = webhook(id);
+        String secret = WebhookSecrets.generate();
+        sink.rotateSecret(sealer.seal(secret), clock.instant().plus(secretOverlap));
+        return new WithSecret(sink, secret);
+    }
+
+    /** Lets deliveries to a disabled webhook sink resume; what waited for it is sent, in order. */
+    public Sink enable(UUID id) {
+        var sink = webhook(id);
+        sink.enable();
+        return sink;
+    }
+
+    private Sink webhook(UUID id) {
+        var sink = find(id);
+        if (sink.channel() != Channel.WEBHOOK) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is not a webhook sink");
+        }
+        return sink;
+    }
+
+    private static void requireWebhookUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "url is not a URI: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST,
+                    "url must be an absolute http or https URL with a host, and without user info or fragment");
+        }
     }
 
     public List<Sink> all() {

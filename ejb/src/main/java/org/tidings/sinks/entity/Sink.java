@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** Where notifications go: a notification service, another server, a cache or another Tidings relay. */
@@ -35,6 +36,28 @@ public class Sink {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** The sealed signing secret of a webhook sink (never the secret itself). */
+    @Column(name = "secret", length = 500)
+    private String sealedSecret;
+
+    @Column(name = "previous_secret", length = 500)
+    private String sealedPreviousSecret;
+
+    @Column(name = "previous_secret_until")
+    private Instant previousSecretUntil;
+
+    @Column(name = "connect_timeout_ms")
+    private Integer connectTimeoutMillis;
+
+    @Column(name = "read_timeout_ms")
+    private Integer readTimeoutMillis;
+
+    @Column(name = "disabled_at")
+    private Instant disabledAt;
+
+    @Column(name = "disabled_reason", length = 500)
+    private String disabledReason;
+
     protected Sink() {
     }
 
@@ -44,6 +67,63 @@ public class Sink {
         this.channel = channel;
         this.endpoint = channel == Channel.JMS ? queueOf(id) : null;
         this.createdAt = now;
+    }
+
+    /** A webhook sink posting to {@code url}, signing with the secret sealed in {@code sealedSecret}. */
+    public static Sink webhook(String name, String url, String sealedSecret, Integer connectTimeoutMillis,
+            Integer readTimeoutMillis, Instant now) {
+        var sink = new Sink(name, Channel.WEBHOOK, now);
+        sink.endpoint = url;
+        sink.sealedSecret = sealedSecret;
+        sink.connectTimeoutMillis = connectTimeoutMillis;
+        sink.readTimeoutMillis = readTimeoutMillis;
+        return sink;
+    }
+
+    /** A new secret signs from now on; the current one keeps signing too until {@code overlapEnds}. */
+    public void rotateSecret(String sealedNewSecret, Instant overlapEnds) {
+        this.sealedPreviousSecret = sealedSecret;
+        this.previousSecretUntil = overlapEnds;
+        this.sealedSecret = sealedNewSecret;
+    }
+
+    /** The sealed secrets that sign at {@code now}: the current one, and the previous one during its overlap. */
+    public List<String> sealedSecretsAt(Instant now) {
+        if (sealedPreviousSecret != null && previousSecretUntil != null && now.isBefore(previousSecretUntil)) {
+            return List.of(sealedSecret, sealedPreviousSecret);
+        }
+        return List.of(sealedSecret);
+    }
+
+    /** Stops deliveries (the receiver answered 410 Gone); notifications wait until the sink is enabled. */
+    public void disable(String reason, Instant now) {
+        this.disabledAt = now;
+        this.disabledReason = reason == null || reason.length() <= 500 ? reason : reason.substring(0, 500);
+    }
+
+    public void enable() {
+        this.disabledAt = null;
+        this.disabledReason = null;
+    }
+
+    public boolean enabled() {
+        return disabledAt == null;
+    }
+
+    public Instant disabledAt() {
+        return disabledAt;
+    }
+
+    public String disabledReason() {
+        return disabledReason;
+    }
+
+    public Integer connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    public Integer readTimeoutMillis() {
+        return readTimeoutMillis;
     }
 
     /** The durable queue that notifications for this sink are put on (JMS channel). */

@@ -1,7 +1,10 @@
 package org.tidings.sinks.boundary;
 
 import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -23,6 +26,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.tidings.delivery.boundary.DeliveriesResource.DeliveryView;
+import org.tidings.delivery.boundary.DeliveryLedger;
+import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
 
@@ -31,26 +39,74 @@ import org.tidings.sinks.entity.Sink;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SinksResource {
 
+    /** A webhook sink needs {@code url}; the timeouts are optional (the configured defaults apply). */
     public record SinkRequest(
             @NotBlank @Size(max = 200) String name,
-            @NotNull @Pattern(regexp = "(?i)jms", message = "must be one of: jms") String channel) {
+            @NotNull @Pattern(regexp = "(?i)jms|webhook", message = "must be one of: jms, webhook") String channel,
+            @Size(max = 2000) String url,
+            @Min(1) @Max(120_000) Integer connectTimeoutMs,
+            @Min(1) @Max(600_000) Integer readTimeoutMs) {
     }
 
-    public record SinkView(UUID id, String name, String channel, String queue, Instant createdAt) {
+    /** A sink as the API shows it: never its secret, except {@code secret} right after creation or rotation. */
+    public record SinkView(UUID id, String name, String channel, String queue, String url, Boolean enabled,
+            String disabledReason, Instant disabledAt, Integer connectTimeoutMs, Integer readTimeoutMs,
+            Instant createdAt, String secret) {
         static SinkView of(Sink s) {
-            return new SinkView(s.id(), s.name(), s.channel().name().toLowerCase(Locale.ROOT),
-                    s.channel() == Channel.JMS ? s.endpoint() : null, s.createdAt());
+            return of(s, null);
         }
+
+        static SinkView of(Sink s, String secret) {
+            boolean webhook = s.channel() == Channel.WEBHOOK;
+            return new SinkView(s.id(), s.name(), s.channel().name().toLowerCase(Locale.ROOT),
+                    s.channel() == Channel.JMS ? s.endpoint() : null, webhook ? s.endpoint() : null,
+                    webhook ? s.enabled() : null, s.disabledReason(), s.disabledAt(), s.connectTimeoutMillis(),
+                    s.readTimeoutMillis(), s.createdAt(), secret);
+        }
+    }
+
+    /**
+     * How a webhook sink is doing: notifications waiting (backlog), delivered and dead; last success and failure;
+     * the circuit breaker's state as the instance that answers sees it (closed, open, half_open).
+     */
+    public record StatusView(UUID id, boolean enabled, String disabledReason, long backlog, long delivered,
+            long dead, Instant lastSuccess, Instant lastFailure, String circuit) {
+    }
+
+    /** Which dead letters to put back in line: those that died in [from, to); all of them without either. */
+    public record RedriveRequest(Instant from, Instant to) {
+    }
+
+    public record Redriven(int redriven) {
     }
 
     @EJB
     Sinks sinks;
 
+    @EJB
+    DeliveryLedger ledger;
+
+    @Inject
+    CircuitBreakers breakers;
+
     @POST
     public Response create(@NotNull @Valid SinkRequest request, @Context UriInfo uri) {
-        var sink = sinks.create(request.name(), Channel.valueOf(request.channel().toUpperCase(Locale.ROOT)));
-        return Response.created(uri.getAbsolutePathBuilder().path(sink.id().toString()).build())
-                .entity(SinkView.of(sink)).build();
+        var channel = Channel.valueOf(request.channel().toUpperCase(Locale.ROOT));
+        SinkView view;
+        if (channel == Channel.WEBHOOK) {
+            if (request.url() == null) {
+                throw new TidingsException(ErrorCode.INVALID_REQUEST, "a webhook sink needs a url");
+            }
+            var created = sinks.createWebhook(request.name(), request.url(), request.connectTimeoutMs(),
+                    request.readTimeoutMs());
+            view = SinkView.of(created.sink(), created.secret());
+        } else {
+            if (request.url() != null || request.connectTimeoutMs() != null || request.readTimeoutMs() != null) {
+                throw new TidingsException(ErrorCode.INVALID_REQUEST, "url and timeouts are for webhook sinks only");
+            }
+            view = SinkView.of(sinks.create(request.name(), channel));
+        }
+        return Response.created(uri.getAbsolutePathBuilder().path(view.id().toString()).build()).entity(view).build();
     }
 
     @GET
@@ -62,6 +118,49 @@ public class SinksResource {
     @Path("{id}")
     public SinkView one(@PathParam("id") UUID id) {
         return SinkView.of(sinks.find(id));
+    }
+
+    /** A new signing secret, shown in this answer only; the previous one keeps signing during the overlap. */
+    @POST
+    @Path("{id}/secret")
+    public SinkView rotateSecret(@PathParam("id") UUID id) {
+        var rotated = sinks.rotateSecret(id);
+        return SinkView.of(rotated.sink(), rotated.secret());
+    }
+
+    /** Re-enables a webhook sink that was disabled (a 410 answer); what waited for it is sent in order. */
+    @POST
+    @Path("{id}/enable")
+    public SinkView enable(@PathParam("id") UUID id) {
+        return SinkView.of(sinks.enable(id));
+    }
+
+    @GET
+    @Path("{id}/status")
+    public StatusView status(@PathParam("id") UUID id) {
+        var sink = sinks.find(id);
+        var status = ledger.status(id);
+        return new StatusView(id, sink.enabled(), sink.disabledReason(), status.waiting(), status.delivered(),
+                status.dead(), status.lastDelivery(), status.lastFailure(),
+                breakers.state(id, Instant.now()).name().toLowerCase(Locale.ROOT));
+    }
+
+    /** A page of the sink's dead letters, oldest first; {@code after} is the last {@code position} seen. */
+    @GET
+    @Path("{id}/dead-letters")
+    public List<DeliveryView> deadLetters(@PathParam("id") UUID id,
+            @QueryParam("after") @DefaultValue("0") @Min(0) long after,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        sinks.find(id);
+        return ledger.deadLetters(id, after, limit).stream().map(DeliveryView::of).toList();
+    }
+
+    @POST
+    @Path("{id}/dead-letters/redrive")
+    public Redriven redrive(@PathParam("id") UUID id, RedriveRequest request) {
+        sinks.find(id);
+        return new Redriven(ledger.redrive(id, request == null ? null : request.from(),
+                request == null ? null : request.to()));
     }
 
     /** {@code ?purge=true} discards notifications still queued for the sink; without it such a sink stays (409). */

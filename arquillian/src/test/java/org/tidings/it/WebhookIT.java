@@ -1,0 +1,222 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.tidings.it.PipelineIT.assertProblem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
+import io.cloudevents.CloudEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Webhook sinks on the real stack: Payara Micro posts to a real HTTP receiver on 127.0.0.1, signed per Standard
+ * Webhooks and checked by the specification's reference verifier; failures are parked and retried on the compressed
+ * schedule the tests run with ({@link #RETRY_SCHEDULE}), in order per subject.
+ */
+@ExtendWith(ArquillianExtension.class)
+class WebhookIT {
+
+    /** Five attempts: at once, then four more 400 ms apart (set in TestEnvironment's configuration). */
+    static final String RETRY_SCHEDULE = "0s,400ms,400ms,400ms,400ms";
+    private static final int ATTEMPTS = 5;
+
+    private static final String TYPE = "org.example.mail.MessageNew";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    /** A source, a webhook sink posting to the receiver, and a subscription of the sink to TYPE from the source. */
+    private record Hook(String source, String sink, String secret) {
+    }
+
+    private Hook hook(WebhookReceiver receiver) {
+        String source = Events.uniqueSource();
+        api.createSource("mail store", source);
+        var created = api.postJson("/api/sinks", Map.of("name", "notifier", "channel", "webhook",
+                "url", receiver.url("/hooks")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String sink = created.body().get("id").asText();
+        api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
+        return new Hook(source, sink, created.body().get("secret").asText());
+    }
+
+    private CloudEvent send(Hook hook, String subject) {
+        CloudEvent event = Events.event(hook.source(), TYPE, subject);
+        var accepted = api.post("/events", "application/cloudevents+json",
+                Events.json(event).getBytes(StandardCharsets.UTF_8));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        return event;
+    }
+
+    private static Map<String, List<String>> headersOf(WebhookReceiver.Received received) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        received.headers().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
+        return headers;
+    }
+
+    // covers RUP-3, S2S-3
+    @Test
+    void aWebhookIsSignedSoThatTheReferenceVerifierAcceptsItAndRejectsATamperedBody() throws Exception {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            Hook hook = hook(receiver);
+            assertThat(hook.secret()).startsWith("whsec_");
+            JsonNode shown = api.get("/api/sinks/" + hook.sink()).body();
+            assertThat(shown.toString()).as("the secret is shown once, at creation").doesNotContain(
+                    hook.secret().substring(6)).doesNotContain("secret");
+            assertThat(shown.get("url").asText()).isEqualTo(receiver.url("/hooks"));
+
+            CloudEvent event = send(hook, "mailto:ann@example.com");
+            await().atMost(WAIT).until(() -> !receiver.delivered().isEmpty());
+            var received = receiver.received().get(0);
+            assertThat(Events.parse(new String(received.body(), StandardCharsets.UTF_8)).getId())
+                    .isEqualTo(event.getId());
+            assertThat(received.header("content-type")).startsWith("application/cloudevents+json");
+            assertThat(received.header("webhook-id")).startsWith("msg_").doesNotContain(".");
+
+            var verifier = new Webhook(hook.secret());
+            String payload = new String(received.body(), StandardCharsets.UTF_8);
+            assertThatCode(() -> verifier.verify(payload, headersOf(received)))
+                    .doesNotThrowAnyException();
+            assertThatThrownBy(() -> verifier.verify(payload.replace("INBOX", "OUTBOX"),
+                    headersOf(received)))
+                    .isInstanceOf(WebhookVerificationException.class);
+
+            await().atMost(WAIT).untilAsserted(() -> {
+                var deliveries = api.get("/api/deliveries?source=" + hook.source() + "&id=" + event.getId()).body();
+                assertThat(deliveries).hasSize(1);
+                assertThat(deliveries.get(0).get("status").asText()).isEqualTo("delivered");
+                assertThat(deliveries.get(0).get("sinkId").asText()).isEqualTo(hook.sink());
+                assertThat(deliveries.get(0).get("attempts").asInt()).isEqualTo(1);
+            });
+        }
+    }
+
+    // covers LEM-8, RUP-3
+    @Test
+    void aReceiverThatFailsThenRecoversGetsEveryNotificationOnceInOrderPerSubject() {
+        try (var receiver = new WebhookReceiver(n -> n <= 3 ? 503 : n <= 5 ? 500 : 200)) {
+            Hook hook = hook(receiver);
+            Map<String, List<String>> sent = new LinkedHashMap<>();
+            for (int i = 0; i < 10; i++) {
+                for (String subject : List.of("mailto:ann@example.com", "mailto:bob@example.com")) {
+                    sent.computeIfAbsent(subject, s -> new ArrayList<>()).add(send(hook, subject).getId());
+                }
+            }
+            await().atMost(WAIT).until(() -> receiver.delivered().size() >= 20);
+
+            Map<String, List<String>> deliveredIds = new LinkedHashMap<>();
+            Set<String> webhookIds = new LinkedHashSet<>();
+            for (var received : receiver.delivered()) {
+                CloudEvent event = Events.parse(new String(received.body(), StandardCharsets.UTF_8));
+                deliveredIds.computeIfAbsent(event.getSubject(), s -> new ArrayList<>()).add(event.getId());
+                webhookIds.add(received.header("webhook-id"));
+            }
+            assertThat(deliveredIds).as("each once, in the order sent, per subject").isEqualTo(sent);
+            assertThat(webhookIds).as("one webhook-id per notification").hasSize(20);
+            assertThat(receiver.received().size()).as("the five failures were retried").isGreaterThanOrEqualTo(25);
+        }
+    }
+
+    // covers RUP-3
+    @Test
+    void aNotificationThatKeepsFailingBecomesADeadLetterAndARedriveDeliversIt() {
+        try (var receiver = new WebhookReceiver(n -> 500)) {
+            Hook hook = hook(receiver);
+            CloudEvent event = send(hook, "mailto:carol@example.com");
+            await().atMost(WAIT).untilAsserted(() -> {
+                var dead = api.get("/api/sinks/" + hook.sink() + "/dead-letters").body();
+                assertThat(dead).hasSize(1);
+                assertThat(dead.get(0).get("eventId").asText()).isEqualTo(event.getId());
+                assertThat(dead.get(0).get("attempts").asInt()).isEqualTo(ATTEMPTS);
+                assertThat(dead.get(0).get("lastStatus").asInt()).isEqualTo(500);
+            });
+            assertThat(receiver.received()).hasSize(ATTEMPTS);
+            assertThat(api.get("/api/sinks/" + hook.sink() + "/status").body().get("dead").asInt()).isEqualTo(1);
+
+            receiver.answer(n -> 200);
+            var redriven = api.postJson("/api/sinks/" + hook.sink() + "/dead-letters/redrive", Map.of());
+            assertThat(redriven.body().get("redriven").asInt()).isEqualTo(1);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/deliveries?source=" + hook.source()
+                    + "&id=" + event.getId()).body().get(0).get("status").asText()).isEqualTo("delivered"));
+            assertThat(receiver.delivered()).hasSize(1);
+            assertThat(api.get("/api/sinks/" + hook.sink() + "/dead-letters").body()).isEmpty();
+        }
+    }
+
+    // covers RUP-3
+    @Test
+    void aGoneAnswerDisablesTheSinkAndWhatWaitedIsDeliveredInOrderOnceItIsEnabled() {
+        try (var receiver = new WebhookReceiver(n -> 410)) {
+            Hook hook = hook(receiver);
+            String first = send(hook, "mailto:dan@example.com").getId();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/sinks/" + hook.sink()).body()
+                    .get("enabled").asBoolean()).isFalse());
+            String second = send(hook, "mailto:dan@example.com").getId();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/sinks/" + hook.sink() + "/status")
+                    .body().get("backlog").asInt()).isEqualTo(2));
+            assertThat(receiver.received()).as("nothing is sent to a disabled sink").hasSize(1);
+
+            receiver.answer(n -> 200);
+            assertThat(api.postJson("/api/sinks/" + hook.sink() + "/enable", Map.of()).status()).isEqualTo(200);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/sinks/" + hook.sink() + "/status")
+                    .body().get("delivered").asInt()).as(api.get("/api/deliveries?source=" + hook.source() + "&id="
+                    + first).body().toString()).isEqualTo(2));
+            assertThat(receiver.delivered().stream().map(r -> Events.parse(new String(r.body(),
+                    StandardCharsets.UTF_8)).getId()).toList()).containsExactly(first, second);
+        }
+    }
+
+    // covers RUP-3
+    @Test
+    void afterARotationBothSecretsSignUntilTheOverlapEnds() throws Exception {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            Hook hook = hook(receiver);
+            var rotated = api.postJson("/api/sinks/" + hook.sink() + "/secret", Map.of());
+            assertThat(rotated.status()).isEqualTo(200);
+            String secret = rotated.body().get("secret").asText();
+            assertThat(secret).startsWith("whsec_").isNotEqualTo(hook.secret());
+
+            send(hook, "mailto:eve@example.com");
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 1);
+            var received = receiver.delivered().get(0);
+            assertThat(received.header("webhook-signature").split(" ")).hasSize(2);
+            String payload = new String(received.body(), StandardCharsets.UTF_8);
+            for (String each : List.of(hook.secret(), secret)) {
+                assertThatCode(() -> new Webhook(each).verify(payload,
+                        headersOf(received))).doesNotThrowAnyException();
+            }
+        }
+    }
+
+    // covers S2S-3
+    @Test
+    void aWebhookSinkNeedsAnHttpUrl() {
+        for (String url : List.of("ftp://example.com/x", "/relative", "http://user:pw@example.com/", "not a url")) {
+            assertProblem(api.postJson("/api/sinks", Map.of("name", "bad", "channel", "webhook", "url", url)),
+                    400, "invalid-request");
+        }
+        assertProblem(api.postJson("/api/sinks", Map.of("name", "bad", "channel", "webhook")), 400,
+                "invalid-request");
+    }
+}

@@ -1,0 +1,81 @@
+package org.tidings.delivery.boundary;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.tidings.delivery.control.SinkQueues;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.ingest.control.Rejections;
+import org.tidings.ingest.entity.Provenance;
+import org.tidings.platform.Resources;
+
+/**
+ * Consumes {@code tidings.deliver}, the notifications for webhook sinks, outside any JTA transaction like the events
+ * listener (docs/adr/0007): the adapter acknowledges a notification after {@link #onMessage} returns, that is after
+ * its outcome was committed to the delivery ledger (docs/adr/0012). A failure (the database is down) propagates,
+ * and the broker redelivers the notification later.
+ */
+@MessageDriven(activationConfig = {
+        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Resources.RESOURCE_ADAPTER),
+        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
+        @ActivationConfigProperty(propertyName = "destination", propertyValue = "${MPCONFIG=tidings.queue.deliver:tidings.deliver}"),
+        @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
+        @ActivationConfigProperty(propertyName = "connectorClassName", propertyValue = Resources.CONNECTOR),
+        @ActivationConfigProperty(propertyName = "connectionParameters", propertyValue = Resources.BROKER_ADDRESS),
+        @ActivationConfigProperty(propertyName = "user", propertyValue = Resources.BROKER_USER),
+        @ActivationConfigProperty(propertyName = "password", propertyValue = Resources.BROKER_PASSWORD),
+        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "${MPCONFIG=tidings.delivery.consumers:8}"),
+        @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
+        @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000"),
+        @ActivationConfigProperty(propertyName = "reconnectAttempts", propertyValue = "-1"),
+        @ActivationConfigProperty(propertyName = "retryInterval", propertyValue = "1000")})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class DeliveriesListener implements MessageListener {
+
+    @EJB
+    Dispatcher dispatcher;
+
+    @Inject
+    Rejections rejections;
+
+    @Override
+    public void onMessage(Message message) {
+        try {
+            if (!(message instanceof TextMessage || message instanceof BytesMessage)
+                    || message.getStringProperty(SinkQueues.SINK_PROPERTY) == null
+                    || message.getStringProperty(SinkQueues.SUBSCRIPTION_PROPERTY) == null) {
+                // Only Tidings may send here (broker.xml); anything else is recorded, not redelivered for ever.
+                rejections.rejectedKind(message, new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
+                        message.getJMSMessageID(), message.getJMSCorrelationID()),
+                        "not a notification: only Tidings puts notifications on the deliveries queue");
+                return;
+            }
+            String source = message.getStringProperty(SinkQueues.EVENT_SOURCE_PROPERTY);
+            String id = message.getStringProperty(SinkQueues.EVENT_ID_PROPERTY);
+            UUID subscription = UUID.fromString(message.getStringProperty(SinkQueues.SUBSCRIPTION_PROPERTY));
+            byte[] body;
+            if (message instanceof TextMessage text) {
+                body = text.getText().getBytes(StandardCharsets.UTF_8);
+            } else {
+                var bytes = (BytesMessage) message;
+                body = new byte[(int) bytes.getBodyLength()];
+                bytes.readBytes(body);
+            }
+            dispatcher.dispatch(new Notification(Notification.idOf(source, id, subscription),
+                    UUID.fromString(message.getStringProperty(SinkQueues.SINK_PROPERTY)), subscription,
+                    message.getStringProperty(SinkQueues.SUBJECT_PROPERTY), source, id, body));
+        } catch (JMSException e) {
+            throw new IllegalStateException("unreadable notification " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.tidings.delivery.boundary;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.tidings.delivery.entity.Delivery;
+import org.tidings.delivery.entity.DeliveryStatus;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.sinks.entity.Sink;
+
+/**
+ * The durable record of webhook deliveries, each call in a transaction of its own: what the dispatcher decided is
+ * committed before the notification's message is acknowledged, so a crash in between leaves the message to be
+ * delivered again, and the record tells the redelivery it was handled (docs/adr/0012).
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class DeliveryLedger {
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    /** The sink as it is now, detached; null if there is none. */
+    public Sink sink(UUID sinkId) {
+        return em.find(Sink.class, sinkId);
+    }
+
+    /** True if this notification was handled before (delivered, parked or dead): a redelivered message. */
+    public boolean handled(String notificationId) {
+        return !em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class).setParameter("id", notificationId)
+                .setMaxResults(1).getResultList().isEmpty();
+    }
+
+    /** True if a notification of this sink and subject waits: a later one must queue up behind it. */
+    public boolean lineWaiting(UUID sinkId, String orderingKey) {
+        return !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class).setParameter("sinkId", sinkId)
+                .setParameter("key", orderingKey).setMaxResults(1).getResultList().isEmpty();
+    }
+
+    public void delivered(Notification notification, int httpStatus, String answer, Instant now) {
+        var delivery = new Delivery(notification, now);
+        delivery.delivered(1, httpStatus, answer, now);
+        em.persist(delivery);
+    }
+
+    /** Parks the notification until {@code next} (behind any that wait for its sink and subject). */
+    public void waiting(Notification notification, Instant next, int attemptsMade, Integer httpStatus, String answer,
+            Instant now) {
+        var delivery = new Delivery(notification, now);
+        delivery.waitUntil(next, attemptsMade, httpStatus, answer, now);
+        em.persist(delivery);
+    }
+
+    public void dead(Notification notification, int attemptsMade, Integer httpStatus, String answer, Instant now) {
+        var delivery = new Delivery(notification, now);
+        delivery.dead(attemptsMade, httpStatus, answer, now);
+        em.persist(delivery);
+    }
+
+    /** Stops deliveries to the sink until it is enabled again; a sink already disabled keeps its first reason. */
+    public void disable(UUID sinkId, String reason, Instant now) {
+        Sink sink = em.find(Sink.class, sinkId);
+        if (sink != null && sink.enabled()) {
+            sink.disable(reason, now);
+        }
+    }
+
+    public List<Delivery> ofEvent(String source, String id) {
+        return em.createNamedQuery(Delivery.OF_EVENT, Delivery.class)
+                .setParameter("key", Notification.eventKey(source, id)).setParameter("source", source)
+                .setParameter("id", id).getResultList();
+    }
+
+    /** A webhook sink's deliveries at a glance. */
+    public record SinkStatus(long waiting, long delivered, long dead, Instant lastDelivery, Instant lastFailure) {
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public SinkStatus status(UUID sinkId) {
+        Map<DeliveryStatus, Long> counts = new EnumMap<>(DeliveryStatus.class);
+        for (Object[] row : em.createNamedQuery(Delivery.COUNT_BY_STATUS, Object[].class)
+                .setParameter("sinkId", sinkId).getResultList()) {
+            counts.put((DeliveryStatus) row[0], (Long) row[1]);
+        }
+        return new SinkStatus(counts.getOrDefault(DeliveryStatus.WAITING, 0L),
+                counts.getOrDefault(DeliveryStatus.DELIVERED, 0L), counts.getOrDefault(DeliveryStatus.DEAD, 0L),
+                em.createNamedQuery(Delivery.LAST_DELIVERED, Instant.class).setParameter("sinkId", sinkId)
+                        .getSingleResult(),
+                em.createNamedQuery(Delivery.LAST_FAILED, Instant.class).setParameter("sinkId", sinkId)
+                        .getSingleResult());
+    }
+
+    /** A page of a sink's dead letters, oldest first, after position {@code after}. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<Delivery> deadLetters(UUID sinkId, long after, int limit) {
+        return em.createNamedQuery(Delivery.DEAD_OF_SINK, Delivery.class).setParameter("sinkId", sinkId)
+                .setParameter("after", after).setMaxResults(limit).getResultList();
+    }
+
+    /**
+     * Puts a sink's dead letters back in line with a fresh schedule: all of them, or those that died between
+     * {@code from} and {@code to} (either may be null). Each keeps its place among the notifications of its subject.
+     */
+    public int redrive(UUID sinkId, Instant from, Instant to) {
+        Instant now = Instant.now();
+        List<Delivery> dead = em.createNamedQuery(Delivery.DEAD_BETWEEN, Delivery.class)
+                .setParameter("sinkId", sinkId)
+                .setParameter("from", from != null ? from : Instant.EPOCH)
+                .setParameter("to", to != null ? to : now.plusSeconds(1))
+                .getResultList();
+        dead.forEach(d -> d.redriven(now));
+        return dead.size();
+    }
+}

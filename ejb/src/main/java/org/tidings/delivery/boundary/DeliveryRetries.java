@@ -1,0 +1,164 @@
+package org.tidings.delivery.boundary;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.NextStep;
+import org.tidings.delivery.control.RetrySchedules;
+import org.tidings.delivery.control.WebhookCalls;
+import org.tidings.delivery.entity.Delivery;
+import org.tidings.delivery.webhook.Attempt;
+import org.tidings.delivery.webhook.WebhookTransmitter;
+import org.tidings.provisioning.control.TaskLockStore;
+import org.tidings.sinks.entity.Sink;
+
+/**
+ * Sends the parked notifications of webhook sinks when they are due, one instance at a time (the others skip the
+ * run), every second (docs/adr/0012). A sink whose circuit is open is not tried (its notifications keep their
+ * attempts); while half-open, its first due notification is the probe. Only the first waiting notification of a sink and subject is ever tried; when
+ * it is delivered (or dead) the next one of that line follows at once, so a line drains in order. A sink that fails
+ * or is disabled is left alone for the rest of the run, so it burns no attempts of its later lines. Each batch is one
+ * transaction: the outcome of an attempt is committed with its batch, and an attempt whose batch did not commit
+ * (a crash) is made again, with the same {@code webhook-id}.
+ */
+@Singleton
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class DeliveryRetries {
+
+    static final int HEADS = 50;
+    static final Duration BATCH_TIME = Duration.ofSeconds(5);
+
+    private static final Logger LOG = Logger.getLogger(DeliveryRetries.class.getName());
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    @Inject
+    TaskLockStore locks;
+
+    @Inject
+    WebhookTransmitter transmitter;
+
+    @Inject
+    WebhookCalls calls;
+
+    @Inject
+    RetrySchedules schedules;
+
+    @Inject
+    CircuitBreakers breakers;
+
+    @Resource
+    SessionContext context;
+
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void retry() {
+        if (!running.compareAndSet(false, true)) {
+            return; // the previous run is still at work
+        }
+        try {
+            var self = context.getBusinessObject(DeliveryRetries.class);
+            while (self.retriedBatch() > 0) {
+                // more may be due
+            }
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "parked notifications not retried this time: " + e);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** Tries due notifications for at most {@link #BATCH_TIME}, holding the retry lock; the number tried. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int retriedBatch() {
+        if (!locks.acquired(TaskLockStore.DELIVERY_RETRY)) {
+            return 0;
+        }
+        Instant deadline = clock.instant().plus(BATCH_TIME);
+        List<Delivery> heads = em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class)
+                .setParameter("now", clock.instant()).setMaxResults(HEADS).getResultList();
+        Map<UUID, Sink> sinks = new HashMap<>();
+        Set<UUID> leftAlone = new HashSet<>();
+        int tried = 0;
+        for (Delivery head : heads) {
+            if (leftAlone.contains(head.sinkId()) || !clock.instant().isBefore(deadline)) {
+                continue;
+            }
+            Sink sink = sinks.computeIfAbsent(head.sinkId(), id -> em.find(Sink.class, id));
+            Delivery delivery = head;
+            while (delivery != null) {
+                if (sink == null) {
+                    delivery.dead(delivery.attempts(), null, "the sink no longer exists", clock.instant());
+                } else if (!sink.enabled() || !breakers.allows(sink.id(), clock.instant())) {
+                    leftAlone.add(sink.id());
+                    break;
+                } else {
+                    tried++;
+                    if (!attempted(sink, delivery)) {
+                        leftAlone.add(sink.id());
+                        break;
+                    }
+                }
+                em.flush();
+                delivery = clock.instant().isBefore(deadline) ? nextInLine(delivery) : null;
+            }
+        }
+        return tried;
+    }
+
+    /** One attempt, its outcome recorded on the delivery; false if the sink failed (or went away). */
+    private boolean attempted(Sink sink, Delivery delivery) {
+        Attempt attempt = transmitter.send(calls.of(sink, delivery.notification(), clock.instant()));
+        Instant now = clock.instant();
+        breakers.record(sink.id(), attempt, now);
+        int attempts = delivery.attempts() + 1;
+        var step = NextStep.after(attempt, attempts, schedules.schedule(), now, ThreadLocalRandom.current());
+        Integer status = Dispatcher.status(attempt);
+        switch (step.kind()) {
+            case DELIVERED -> delivery.delivered(attempts, attempt.status(), attempt.answer(), now);
+            case DEAD -> delivery.dead(attempts, status, attempt.answer(), now);
+            case RETRY -> delivery.waitUntil(step.at(), attempts, status, attempt.answer(), now);
+            case DISABLE -> {
+                sink.disable("the receiver answered 410 Gone", now);
+                delivery.waitUntil(step.at(), attempts, status, attempt.answer(), now);
+            }
+        }
+        return step.kind() == NextStep.Kind.DELIVERED || step.kind() == NextStep.Kind.DEAD
+                && attempt.result() != Attempt.Result.RETRY;
+    }
+
+    /** The next waiting notification of the same sink and subject, if it is due. */
+    private Delivery nextInLine(Delivery previous) {
+        List<Delivery> next = em.createNamedQuery(Delivery.NEXT_IN_LINE, Delivery.class)
+                .setParameter("sinkId", previous.sinkId()).setParameter("key", previous.orderingKey())
+                .setMaxResults(1).getResultList();
+        return next.isEmpty() || next.get(0).nextAttemptAt().isAfter(clock.instant()) ? null : next.get(0);
+    }
+}

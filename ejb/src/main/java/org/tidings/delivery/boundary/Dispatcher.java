@@ -1,0 +1,83 @@
+package org.tidings.delivery.boundary;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.NextStep;
+import org.tidings.delivery.control.RetrySchedules;
+import org.tidings.delivery.control.WebhookCalls;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.delivery.webhook.Attempt;
+import org.tidings.delivery.webhook.WebhookTransmitter;
+import org.tidings.sinks.entity.Sink;
+
+/**
+ * Makes the first attempt of a notification to a webhook sink, or parks it (docs/adr/0012). A notification that
+ * cannot go now (its sink is disabled, an earlier notification of its sink and subject waits, or this attempt
+ * failed, or the sink's circuit is open) is parked in the {@link DeliveryLedger}, and {@link DeliveryRetries} takes it from there: the queue never
+ * holds a failing notification back, so other sinks and other subjects keep flowing.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Dispatcher {
+
+    @EJB
+    DeliveryLedger ledger;
+
+    @Inject
+    WebhookTransmitter transmitter;
+
+    @Inject
+    WebhookCalls calls;
+
+    @Inject
+    RetrySchedules schedules;
+
+    @Inject
+    CircuitBreakers breakers;
+
+    private final Clock clock = Clock.systemUTC();
+
+    public void dispatch(Notification notification) {
+        if (ledger.handled(notification.id())) {
+            return; // a redelivery of a message whose outcome was recorded before its acknowledgement was lost
+        }
+        Instant now = clock.instant();
+        Sink sink = ledger.sink(notification.sinkId());
+        if (sink == null) {
+            ledger.dead(notification, 0, null, "the sink no longer exists", now);
+            return;
+        }
+        if (!sink.enabled() || ledger.lineWaiting(notification.sinkId(), notification.orderingKey())) {
+            ledger.waiting(notification, now, 0, null, null, now);
+            return;
+        }
+        if (!breakers.allows(sink.id(), now)) {
+            ledger.waiting(notification, breakers.nextChance(sink.id(), now), 0, null, null, now);
+            return;
+        }
+        Attempt attempt = transmitter.send(calls.of(sink, notification, now));
+        Instant answered = clock.instant();
+        breakers.record(sink.id(), attempt, answered);
+        var step = NextStep.after(attempt, 1, schedules.schedule(), answered, ThreadLocalRandom.current());
+        switch (step.kind()) {
+            case DELIVERED -> ledger.delivered(notification, attempt.status(), attempt.answer(), answered);
+            case RETRY -> ledger.waiting(notification, step.at(), 1, status(attempt), attempt.answer(), answered);
+            case DEAD -> ledger.dead(notification, 1, status(attempt), attempt.answer(), answered);
+            case DISABLE -> {
+                ledger.disable(sink.id(), "the receiver answered 410 Gone", answered);
+                ledger.waiting(notification, step.at(), 1, status(attempt), attempt.answer(), answered);
+            }
+        }
+    }
+
+    static Integer status(Attempt attempt) {
+        return attempt.status() == 0 ? null : attempt.status();
+    }
+}

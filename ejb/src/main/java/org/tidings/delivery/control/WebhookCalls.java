@@ -1,0 +1,41 @@
+package org.tidings.delivery.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.delivery.webhook.SecretSealer;
+import org.tidings.delivery.webhook.WebhookCall;
+import org.tidings.sinks.entity.Sink;
+
+/**
+ * The HTTP call that delivers a notification to a webhook sink: the event's structured JSON CloudEvent as the body,
+ * signed with every secret of the sink that signs at that moment (two during a rotation's overlap).
+ */
+@ApplicationScoped
+public class WebhookCalls {
+
+    public static final String CONTENT_TYPE = "application/cloudevents+json; charset=utf-8";
+
+    @Inject
+    SecretSealer sealer;
+
+    @Inject
+    @ConfigProperty(name = "tidings.webhook.connect-timeout", defaultValue = "PT5S")
+    Duration connectTimeout;
+
+    @Inject
+    @ConfigProperty(name = "tidings.webhook.read-timeout", defaultValue = "PT15S")
+    Duration readTimeout;
+
+    public WebhookCall of(Sink sink, Notification notification, Instant now) {
+        return new WebhookCall(URI.create(sink.endpoint()), notification.id(), notification.body(), CONTENT_TYPE,
+                Map.of(), sink.sealedSecretsAt(now).stream().map(sealer::open).toList(),
+                sink.connectTimeoutMillis() != null ? Duration.ofMillis(sink.connectTimeoutMillis()) : connectTimeout,
+                sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout);
+    }
+}

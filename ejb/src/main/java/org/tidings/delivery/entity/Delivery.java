@@ -1,0 +1,231 @@
+package org.tidings.delivery.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One notification handed to a webhook sink, and what became of it. {@link #position} orders the notifications of
+ * one sink and ordering key as they were matched: a {@link DeliveryStatus#WAITING} row holds back every later row
+ * of the same sink and key (docs/adr/0012).
+ */
+@Entity
+@Table(name = "delivery")
+@NamedQuery(name = Delivery.BY_NOTIFICATION, query = "SELECT d FROM Delivery d WHERE d.notificationId = :id")
+@NamedQuery(name = Delivery.WAITING_IN_LINE, query = "SELECT d.position FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING")
+@NamedQuery(name = Delivery.DUE_HEADS, query = "SELECT d FROM Delivery d WHERE d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt <= :now AND NOT EXISTS ("
+        + "SELECT e.position FROM Delivery e WHERE e.sinkId = d.sinkId AND e.orderingKey = d.orderingKey "
+        + "AND e.status = org.tidings.delivery.entity.DeliveryStatus.WAITING AND e.position < d.position) "
+        + "ORDER BY d.nextAttemptAt, d.position")
+@NamedQuery(name = Delivery.NEXT_IN_LINE, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING "
+        + "ORDER BY d.position")
+@NamedQuery(name = Delivery.OF_EVENT, query = "SELECT d FROM Delivery d WHERE d.eventKey = :key "
+        + "AND d.eventSource = :source AND d.eventId = :id ORDER BY d.position")
+@NamedQuery(name = Delivery.COUNT_BY_STATUS, query = "SELECT d.status, COUNT(d) FROM Delivery d "
+        + "WHERE d.sinkId = :sinkId GROUP BY d.status")
+@NamedQuery(name = Delivery.LAST_DELIVERED, query = "SELECT MAX(d.updatedAt) FROM Delivery d "
+        + "WHERE d.sinkId = :sinkId AND d.status = org.tidings.delivery.entity.DeliveryStatus.DELIVERED")
+@NamedQuery(name = Delivery.LAST_FAILED, query = "SELECT MAX(d.updatedAt) FROM Delivery d "
+        + "WHERE d.sinkId = :sinkId AND d.status <> org.tidings.delivery.entity.DeliveryStatus.DELIVERED "
+        + "AND d.attempts > 0")
+@NamedQuery(name = Delivery.DEAD_BETWEEN, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.updatedAt >= :from "
+        + "AND d.updatedAt < :to")
+@NamedQuery(name = Delivery.DEAD_OF_SINK, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.position > :after ORDER BY d.position")
+public class Delivery {
+
+    public static final String BY_NOTIFICATION = "Delivery.byNotification";
+    public static final String WAITING_IN_LINE = "Delivery.waitingInLine";
+    public static final String DUE_HEADS = "Delivery.dueHeads";
+    public static final String NEXT_IN_LINE = "Delivery.nextInLine";
+    public static final String OF_EVENT = "Delivery.ofEvent";
+    public static final String COUNT_BY_STATUS = "Delivery.countByStatus";
+    public static final String LAST_DELIVERED = "Delivery.lastDelivered";
+    public static final String LAST_FAILED = "Delivery.lastFailed";
+    public static final String DEAD_BETWEEN = "Delivery.deadBetween";
+    public static final String DEAD_OF_SINK = "Delivery.deadOfSink";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long position;
+
+    @Column(name = "notification_id", nullable = false, length = 60)
+    private String notificationId;
+
+    @Column(name = "sink_id", nullable = false)
+    private UUID sinkId;
+
+    @Column(name = "subscription_id", nullable = false)
+    private UUID subscriptionId;
+
+    @Column(name = "ordering_key", nullable = false, length = 64)
+    private String orderingKey;
+
+    @Column(nullable = false, length = 8192)
+    private String subject;
+
+    @Column(name = "event_key", nullable = false, length = 64)
+    private String eventKey;
+
+    @Column(name = "event_source", nullable = false, length = 8192)
+    private String eventSource;
+
+    @Column(name = "event_id", nullable = false, length = 1024)
+    private String eventId;
+
+    @Column(name = "body")
+    private byte[] body;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 20)
+    private DeliveryStatus status;
+
+    @Column(nullable = false)
+    private int attempts;
+
+    @Column(name = "next_attempt_at")
+    private Instant nextAttemptAt;
+
+    @Column(name = "last_status")
+    private Integer lastStatus;
+
+    @Column(name = "last_answer", length = 500)
+    private String lastAnswer;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    protected Delivery() {
+    }
+
+    public Delivery(Notification notification, Instant now) {
+        this.notificationId = notification.id();
+        this.sinkId = notification.sinkId();
+        this.subscriptionId = notification.subscriptionId();
+        this.orderingKey = notification.orderingKey();
+        this.subject = notification.subject();
+        this.eventKey = Notification.eventKey(notification.eventSource(), notification.eventId());
+        this.eventSource = notification.eventSource();
+        this.eventId = notification.eventId();
+        this.body = notification.body();
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    /** Answered 2xx after {@code attempts} attempts in all; the body is no longer needed. */
+    public void delivered(int attemptsMade, int httpStatus, String answer, Instant now) {
+        answered(attemptsMade, httpStatus, answer, now);
+        this.status = DeliveryStatus.DELIVERED;
+        this.nextAttemptAt = null;
+        this.body = null;
+    }
+
+    /** Waits until {@code next}; {@code attemptsMade} counts the attempts so far. */
+    public void waitUntil(Instant next, int attemptsMade, Integer httpStatus, String answer, Instant now) {
+        answered(attemptsMade, httpStatus, answer, now);
+        this.status = DeliveryStatus.WAITING;
+        this.nextAttemptAt = next;
+    }
+
+    public void dead(int attemptsMade, Integer httpStatus, String answer, Instant now) {
+        answered(attemptsMade, httpStatus, answer, now);
+        this.status = DeliveryStatus.DEAD;
+        this.nextAttemptAt = null;
+    }
+
+    /** Back in line after a redrive, with a fresh schedule, behind what waits for its sink and subject now. */
+    public void redriven(Instant now) {
+        this.status = DeliveryStatus.WAITING;
+        this.attempts = 0;
+        this.nextAttemptAt = now;
+        this.updatedAt = now;
+    }
+
+    private void answered(int attemptsMade, Integer httpStatus, String answer, Instant now) {
+        this.attempts = attemptsMade;
+        if (httpStatus != null || answer != null) {
+            this.lastStatus = httpStatus;
+            this.lastAnswer = answer == null || answer.length() <= 500 ? answer : answer.substring(0, 500);
+        }
+        this.updatedAt = now;
+    }
+
+    public Notification notification() {
+        return new Notification(notificationId, sinkId, subscriptionId, subject, eventSource, eventId, body);
+    }
+
+    public Long position() {
+        return position;
+    }
+
+    public String notificationId() {
+        return notificationId;
+    }
+
+    public UUID sinkId() {
+        return sinkId;
+    }
+
+    public UUID subscriptionId() {
+        return subscriptionId;
+    }
+
+    public String orderingKey() {
+        return orderingKey;
+    }
+
+    public String subject() {
+        return subject;
+    }
+
+    public String eventSource() {
+        return eventSource;
+    }
+
+    public String eventId() {
+        return eventId;
+    }
+
+    public DeliveryStatus status() {
+        return status;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    public Instant nextAttemptAt() {
+        return nextAttemptAt;
+    }
+
+    public Integer lastStatus() {
+        return lastStatus;
+    }
+
+    public String lastAnswer() {
+        return lastAnswer;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+}

@@ -1,0 +1,44 @@
+package org.tidings.delivery.entity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * One event for one subscription of a webhook sink: the event's body as it was accepted (a structured-mode JSON
+ * CloudEvent), and who it is for.
+ *
+ * @param id the notification's id, the same for every attempt and every redelivery of this event to this
+ *     subscription: it is the {@code webhook-id} receivers drop duplicates by
+ * @param subject what orders the notifications of one sink: the event's subject, or its source if it has none
+ */
+public record Notification(String id, UUID sinkId, UUID subscriptionId, String subject, String eventSource,
+        String eventId, byte[] body) {
+
+    /** The notification id of an event for a subscription: "msg_" and a name-based UUID, so it holds no dot. */
+    public static String idOf(String source, String eventId, UUID subscriptionId) {
+        return "msg_" + UUID.nameUUIDFromBytes((source + ' ' + eventId + ' ' + subscriptionId)
+                .getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    }
+
+    /** A fixed-size key for the subject, so that an index on sink and subject stays small whatever the subject. */
+    public String orderingKey() {
+        return digest(subject);
+    }
+
+    /** A fixed-size key for an event's source and id, to find its deliveries by. */
+    public static String eventKey(String source, String eventId) {
+        return digest(source + ' ' + eventId);
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.tidings.delivery.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakersTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private final CircuitBreakers breakers = new CircuitBreakers(3, Duration.ofSeconds(30));
+    private final UUID sink = UUID.randomUUID();
+
+    @Test
+    void opensAfterTheThresholdOfFailuresInARowAndOnlyForThatSink() {
+        breakers.failed(sink, NOW);
+        breakers.failed(sink, NOW);
+        assertThat(breakers.allows(sink, NOW)).isTrue();
+        breakers.failed(sink, NOW);
+        assertThat(breakers.allows(sink, NOW)).isFalse();
+        assertThat(breakers.state(sink, NOW)).isEqualTo(CircuitBreakers.State.OPEN);
+        assertThat(breakers.nextChance(sink, NOW)).isEqualTo(NOW.plusSeconds(30));
+        assertThat(breakers.allows(UUID.randomUUID(), NOW)).isTrue();
+    }
+
+    @Test
+    void aSuccessInBetweenStartsTheCountAgain() {
+        breakers.failed(sink, NOW);
+        breakers.failed(sink, NOW);
+        breakers.succeeded(sink);
+        breakers.failed(sink, NOW);
+        breakers.failed(sink, NOW);
+        assertThat(breakers.allows(sink, NOW)).isTrue();
+    }
+
+    @Test
+    void halfOpenLetsOneProbeThroughWhoseOutcomeClosesOrReopens() {
+        for (int i = 0; i < 3; i++) {
+            breakers.failed(sink, NOW);
+        }
+        Instant later = NOW.plusSeconds(31);
+        assertThat(breakers.state(sink, later)).isEqualTo(CircuitBreakers.State.HALF_OPEN);
+        assertThat(breakers.allows(sink, later)).as("the probe").isTrue();
+        assertThat(breakers.allows(sink, later)).as("only one probe").isFalse();
+        breakers.failed(sink, later);
+        assertThat(breakers.allows(sink, later.plusSeconds(29))).as("open again").isFalse();
+
+        Instant evenLater = later.plusSeconds(31);
+        assertThat(breakers.allows(sink, evenLater)).isTrue();
+        breakers.succeeded(sink);
+        assertThat(breakers.state(sink, evenLater)).isEqualTo(CircuitBreakers.State.CLOSED);
+        assertThat(breakers.allows(sink, evenLater)).isTrue();
+    }
+
+    @Test
+    void aProbeWhoseOutcomeNeverCameIsReplacedAfterTheOpenTime() {
+        for (int i = 0; i < 3; i++) {
+            breakers.failed(sink, NOW);
+        }
+        Instant later = NOW.plusSeconds(31);
+        assertThat(breakers.allows(sink, later)).isTrue();
+        assertThat(breakers.allows(sink, later.plusSeconds(29))).isFalse();
+        assertThat(breakers.allows(sink, later.plusSeconds(31))).isTrue();
+    }
+}
