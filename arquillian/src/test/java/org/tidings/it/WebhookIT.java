@@ -75,7 +75,7 @@ class WebhookIT {
         return headers;
     }
 
-    // covers RUP-3, S2S-3
+    // covers LEM-6, S2S-8c, S2S-8d, RUP-11
     @Test
     void aWebhookIsSignedSoThatTheReferenceVerifierAcceptsItAndRejectsATamperedBody() throws Exception {
         try (var receiver = new WebhookReceiver(n -> 200)) {
@@ -112,7 +112,7 @@ class WebhookIT {
         }
     }
 
-    // covers LEM-8, RUP-3
+    // covers LEM-8, LEM-9, S2S-8c
     @Test
     void aReceiverThatFailsThenRecoversGetsEveryNotificationOnceInOrderPerSubject() {
         try (var receiver = new WebhookReceiver(n -> n <= 3 ? 503 : n <= 5 ? 500 : 200)) {
@@ -138,7 +138,7 @@ class WebhookIT {
         }
     }
 
-    // covers RUP-3
+    // covers LEM-9, S2S-8a, RUP-11
     @Test
     void aNotificationThatKeepsFailingBecomesADeadLetterAndARedriveDeliversIt() {
         try (var receiver = new WebhookReceiver(n -> 500)) {
@@ -164,7 +164,7 @@ class WebhookIT {
         }
     }
 
-    // covers RUP-3
+    // covers LEM-8, LEM-9
     @Test
     void aGoneAnswerDisablesTheSinkAndWhatWaitedIsDeliveredInOrderOnceItIsEnabled() {
         try (var receiver = new WebhookReceiver(n -> 410)) {
@@ -187,7 +187,58 @@ class WebhookIT {
         }
     }
 
-    // covers RUP-3
+    // covers LEM-9, RUP-11
+    @Test
+    void aFailingSinkOpensItsCircuitWithoutHoldingUpALiveOneAndLosesNothing() {
+        int events = 40;
+        try (var failing = new WebhookReceiver(n -> 503); var live = new WebhookReceiver(n -> 200)) {
+            String source = Events.uniqueSource();
+            api.createSource("presence server", source);
+            String failingSink = webhookSink(failing);
+            String liveSink = webhookSink(live);
+            for (String sink : List.of(failingSink, liveSink)) {
+                api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
+            }
+            for (int i = 0; i < events; i++) {
+                var accepted = api.post("/events", "application/cloudevents+json", Events.json(
+                        Events.event(source, TYPE, "xmpp:user" + i + "@example.com")).getBytes(StandardCharsets.UTF_8));
+                assertThat(accepted.status()).isEqualTo(202);
+            }
+            await().atMost(WAIT).until(() -> live.delivered().size() == events);
+            // Every subject is a line of its own, so each could have cost the failing sink an attempt; after five
+            // failures in a row its circuit opened and the rest waited without any (a probe every 2 s at most).
+            assertThat(failing.received().size()).as("attempts at the failing sink").isLessThan(events);
+            await().atMost(WAIT).untilAsserted(() -> {
+                var status = api.get("/api/sinks/" + failingSink + "/status").body();
+                assertThat(status.get("circuit").asText()).isEqualTo("open");
+                // the probes use up the schedule of the notifications they try, so some may be dead letters by now
+                assertThat(status.get("backlog").asInt() + status.get("dead").asInt()).isEqualTo(events);
+            });
+
+            failing.answer(n -> 200);
+            await().atMost(WAIT).untilAsserted(() -> {
+                var status = api.get("/api/sinks/" + failingSink + "/status").body();
+                assertThat(status.get("backlog").asInt()).isZero();
+                assertThat(status.get("circuit").asText()).isEqualTo("closed");
+            });
+            api.postJson("/api/sinks/" + failingSink + "/dead-letters/redrive", Map.of());
+            await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/sinks/" + failingSink + "/status")
+                    .body().get("delivered").asInt()).isEqualTo(events));
+            assertThat(failing.delivered().stream().map(r -> r.header("webhook-id")).distinct().count())
+                    .isEqualTo(events);
+            assertThat(api.get("/api/sinks/" + liveSink + "/status").body().get("delivered").asInt())
+                    .isEqualTo(events);
+        }
+    }
+
+    private String webhookSink(WebhookReceiver receiver) {
+        var created = api.postJson("/api/sinks", Map.of("name", "notifier", "channel", "webhook",
+                "url", receiver.url("/hooks")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.body().get("id").asText();
+    }
+
+    // covers S2S-8d
     @Test
     void afterARotationBothSecretsSignUntilTheOverlapEnds() throws Exception {
         try (var receiver = new WebhookReceiver(n -> 200)) {
@@ -209,7 +260,7 @@ class WebhookIT {
         }
     }
 
-    // covers S2S-3
+    // covers LEM-6
     @Test
     void aWebhookSinkNeedsAnHttpUrl() {
         for (String url : List.of("ftp://example.com/x", "/relative", "http://user:pw@example.com/", "not a url")) {
