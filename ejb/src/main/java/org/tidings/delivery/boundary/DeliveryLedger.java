@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.DeliveryStatus;
@@ -24,24 +25,30 @@ import org.tidings.sinks.entity.Sink;
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class DeliveryLedger {
 
+    /** The open end of a time range: later than any row's time. */
+    private static final Instant FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z");
+
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
 
-    /** The sink as it is now, detached; null if there is none. */
-    public Sink sink(UUID sinkId) {
-        return em.find(Sink.class, sinkId);
+    /**
+     * What the dispatcher needs to know before a first attempt, read in one transaction: the sink as it is now
+     * (null if there is none), whether this notification was handled before (a redelivered message), and whether a
+     * notification of the same sink and subject waits (then this one must queue up behind it).
+     */
+    public record Outlook(Sink sink, boolean handled, boolean lineWaiting) {
     }
 
-    /** True if this notification was handled before (delivered, parked or dead): a redelivered message. */
-    public boolean handled(String notificationId) {
-        return !em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class).setParameter("id", notificationId)
+    public Outlook outlook(Notification notification) {
+        boolean handled = !em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class)
+                .setParameter("id", notification.id()).setMaxResults(1).getResultList().isEmpty();
+        if (handled) {
+            return new Outlook(null, true, false);
+        }
+        boolean waiting = !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class)
+                .setParameter("sinkId", notification.sinkId()).setParameter("key", notification.orderingKey())
                 .setMaxResults(1).getResultList().isEmpty();
-    }
-
-    /** True if a notification of this sink and subject waits: a later one must queue up behind it. */
-    public boolean lineWaiting(UUID sinkId, String orderingKey) {
-        return !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class).setParameter("sinkId", sinkId)
-                .setParameter("key", orderingKey).setMaxResults(1).getResultList().isEmpty();
+        return new Outlook(em.find(Sink.class, notification.sinkId()), false, waiting);
     }
 
     public void delivered(Notification notification, int httpStatus, String answer, Instant now) {
@@ -97,11 +104,41 @@ public class DeliveryLedger {
                         .getSingleResult());
     }
 
-    /** A page of a sink's dead letters, oldest first, after position {@code after}. */
+    /**
+     * A page of a sink's dead letters, oldest first, after position {@code after}: those that died in
+     * [{@code from}, {@code to}) and, if {@code subject} is given, of that subject only.
+     */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<Delivery> deadLetters(UUID sinkId, long after, int limit) {
-        return em.createNamedQuery(Delivery.DEAD_OF_SINK, Delivery.class).setParameter("sinkId", sinkId)
-                .setParameter("after", after).setMaxResults(limit).getResultList();
+    public List<Delivery> deadLetters(UUID sinkId, long after, int limit, Instant from, Instant to, String subject) {
+        var query = em.createNamedQuery(subject == null ? Delivery.DEAD_OF_SINK : Delivery.DEAD_OF_SUBJECT,
+                Delivery.class).setParameter("sinkId", sinkId).setParameter("after", after)
+                .setParameter("from", from != null ? from : Instant.EPOCH)
+                .setParameter("to", to != null ? to : FAR_FUTURE);
+        if (subject != null) {
+            query.setParameter("key", Notification.orderingKeyOf(subject)).setParameter("subject", subject);
+        }
+        return query.setMaxResults(limit).getResultList();
+    }
+
+    /** Puts one dead letter back in line (see {@link #redrive}); false if the sink has no such dead letter. */
+    public boolean redriveOne(UUID sinkId, String notificationId) {
+        return deadLetter(sinkId, notificationId).map(d -> {
+            d.redriven(Instant.now());
+            return true;
+        }).orElse(false);
+    }
+
+    /** Gives up one dead letter for good; its row stays, without the body, as the record. False if there is none. */
+    public boolean discard(UUID sinkId, String notificationId) {
+        return deadLetter(sinkId, notificationId).map(d -> {
+            d.discarded(Instant.now());
+            return true;
+        }).orElse(false);
+    }
+
+    private Optional<Delivery> deadLetter(UUID sinkId, String notificationId) {
+        return em.createNamedQuery(Delivery.DEAD_BY_NOTIFICATION, Delivery.class).setParameter("sinkId", sinkId)
+                .setParameter("id", notificationId).getResultStream().findFirst();
     }
 
     /**
@@ -113,7 +150,7 @@ public class DeliveryLedger {
         List<Delivery> dead = em.createNamedQuery(Delivery.DEAD_BETWEEN, Delivery.class)
                 .setParameter("sinkId", sinkId)
                 .setParameter("from", from != null ? from : Instant.EPOCH)
-                .setParameter("to", to != null ? to : now.plusSeconds(1))
+                .setParameter("to", to != null ? to : FAR_FUTURE)
                 .getResultList();
         dead.forEach(d -> d.redriven(now));
         return dead.size();

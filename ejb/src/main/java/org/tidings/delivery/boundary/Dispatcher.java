@@ -45,16 +45,17 @@ public class Dispatcher {
     private final Clock clock = Clock.systemUTC();
 
     public void dispatch(Notification notification) {
-        if (ledger.handled(notification.id())) {
+        var outlook = ledger.outlook(notification);
+        if (outlook.handled()) {
             return; // a redelivery of a message whose outcome was recorded before its acknowledgement was lost
         }
         Instant now = clock.instant();
-        Sink sink = ledger.sink(notification.sinkId());
+        Sink sink = outlook.sink();
         if (sink == null) {
             ledger.dead(notification, 0, null, "the sink no longer exists", now);
             return;
         }
-        if (!sink.enabled() || ledger.lineWaiting(notification.sinkId(), notification.orderingKey())) {
+        if (!sink.enabled() || outlook.lineWaiting()) {
             ledger.waiting(notification, now, 0, null, null, now);
             return;
         }

@@ -43,7 +43,14 @@ import java.util.UUID;
         + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.updatedAt >= :from "
         + "AND d.updatedAt < :to")
 @NamedQuery(name = Delivery.DEAD_OF_SINK, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
-        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.position > :after ORDER BY d.position")
+        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.position > :after "
+        + "AND d.updatedAt >= :from AND d.updatedAt < :to ORDER BY d.position")
+@NamedQuery(name = Delivery.DEAD_OF_SUBJECT, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.position > :after "
+        + "AND d.updatedAt >= :from AND d.updatedAt < :to AND d.orderingKey = :key AND d.subject = :subject "
+        + "ORDER BY d.position")
+@NamedQuery(name = Delivery.DEAD_BY_NOTIFICATION, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.notificationId = :id AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD")
 public class Delivery {
 
     public static final String BY_NOTIFICATION = "Delivery.byNotification";
@@ -56,6 +63,8 @@ public class Delivery {
     public static final String LAST_FAILED = "Delivery.lastFailed";
     public static final String DEAD_BETWEEN = "Delivery.deadBetween";
     public static final String DEAD_OF_SINK = "Delivery.deadOfSink";
+    public static final String DEAD_OF_SUBJECT = "Delivery.deadOfSubject";
+    public static final String DEAD_BY_NOTIFICATION = "Delivery.deadByNotification";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -153,6 +162,14 @@ public class Delivery {
         this.status = DeliveryStatus.WAITING;
         this.attempts = 0;
         this.nextAttemptAt = now;
+        this.updatedAt = now;
+    }
+
+    /** Given up by the operator: the row stays as the record of it, without the body. */
+    public void discarded(Instant now) {
+        this.status = DeliveryStatus.DISCARDED;
+        this.nextAttemptAt = null;
+        this.body = null;
         this.updatedAt = now;
     }
 

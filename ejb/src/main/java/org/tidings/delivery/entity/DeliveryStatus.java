@@ -7,5 +7,7 @@ public enum DeliveryStatus {
     /** Not delivered yet: waiting for its next attempt, for an earlier notification of its subject, or for the sink. */
     WAITING,
     /** Every attempt of the sink's schedule failed, or the target was refused; kept until redriven or discarded. */
-    DEAD
+    DEAD,
+    /** A dead letter the operator discarded: kept, without its body, as the record that it was never delivered. */
+    DISCARDED
 }

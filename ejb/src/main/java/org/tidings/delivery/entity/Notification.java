@@ -25,6 +25,10 @@ public record Notification(String id, UUID sinkId, UUID subscriptionId, String s
 
     /** A fixed-size key for the subject, so that an index on sink and subject stays small whatever the subject. */
     public String orderingKey() {
+        return orderingKeyOf(subject);
+    }
+
+    public static String orderingKeyOf(String subject) {
         return digest(subject);
     }
 

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -138,29 +139,77 @@ public class SinksResource {
     @GET
     @Path("{id}/status")
     public StatusView status(@PathParam("id") UUID id) {
-        var sink = sinks.find(id);
+        var sink = webhookSink(id);
         var status = ledger.status(id);
         return new StatusView(id, sink.enabled(), sink.disabledReason(), status.waiting(), status.delivered(),
                 status.dead(), status.lastDelivery(), status.lastFailure(),
                 breakers.state(id, Instant.now()).name().toLowerCase(Locale.ROOT));
     }
 
-    /** A page of the sink's dead letters, oldest first; {@code after} is the last {@code position} seen. */
+    /**
+     * A page of the sink's dead letters, oldest first; {@code after} is the last {@code position} seen. Optional
+     * filters: died in [{@code from}, {@code to}) (ISO-8601 instants), of one {@code subject}.
+     */
     @GET
     @Path("{id}/dead-letters")
     public List<DeliveryView> deadLetters(@PathParam("id") UUID id,
             @QueryParam("after") @DefaultValue("0") @Min(0) long after,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        sinks.find(id);
-        return ledger.deadLetters(id, after, limit).stream().map(DeliveryView::of).toList();
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("subject") @Size(max = 8192) String subject) {
+        webhookSink(id);
+        return ledger.deadLetters(id, after, limit, instant("from", from), instant("to", to), subject).stream()
+                .map(DeliveryView::of).toList();
     }
 
+    /** Puts the sink's dead letters that died in [from, to) back in line (all of them without a body). */
     @POST
     @Path("{id}/dead-letters/redrive")
     public Redriven redrive(@PathParam("id") UUID id, RedriveRequest request) {
-        sinks.find(id);
+        webhookSink(id);
         return new Redriven(ledger.redrive(id, request == null ? null : request.from(),
                 request == null ? null : request.to()));
+    }
+
+    /** Puts one dead letter back in line. */
+    @POST
+    @Path("{id}/dead-letters/{notification}/redrive")
+    public Redriven redriveOne(@PathParam("id") UUID id, @PathParam("notification") String notification) {
+        webhookSink(id);
+        if (!ledger.redriveOne(id, notification)) {
+            throw TidingsException.notFound("dead letter", notification);
+        }
+        return new Redriven(1);
+    }
+
+    /** Gives one dead letter up; its record stays (status discarded, without the body) as the audit trail. */
+    @DELETE
+    @Path("{id}/dead-letters/{notification}")
+    public void discard(@PathParam("id") UUID id, @PathParam("notification") String notification) {
+        webhookSink(id);
+        if (!ledger.discard(id, notification)) {
+            throw TidingsException.notFound("dead letter", notification);
+        }
+    }
+
+    private Sink webhookSink(UUID id) {
+        var sink = sinks.find(id);
+        if (sink.channel() != Channel.WEBHOOK) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is not a webhook sink");
+        }
+        return sink;
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 instant such as "
+                    + "2026-11-30T12:00:00Z");
+        }
     }
 
     /** {@code ?purge=true} discards notifications still queued for the sink; without it such a sink stays (409). */
