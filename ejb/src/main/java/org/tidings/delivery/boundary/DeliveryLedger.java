@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.DeliveryStatus;
 import org.tidings.delivery.entity.Notification;
@@ -51,17 +52,22 @@ public class DeliveryLedger {
         return new Outlook(em.find(Sink.class, notification.sinkId()), false, waiting);
     }
 
-    public void delivered(Notification notification, int httpStatus, String answer, Instant now) {
-        var delivery = new Delivery(notification, now);
-        delivery.delivered(1, httpStatus, answer, now);
+    /** Records the outcome of a first attempt (with the sink disabled on 410, in the same transaction). */
+    public void attempted(Notification notification, WebhookAttempts.Outcome outcome) {
+        var delivery = new Delivery(notification, outcome.answeredAt());
+        Sink sink = em.find(Sink.class, notification.sinkId());
+        if (sink != null) {
+            outcome.applyTo(delivery, sink);
+        } else {
+            delivery.dead(outcome.attempts(), null, "the sink no longer exists", outcome.answeredAt());
+        }
         em.persist(delivery);
     }
 
-    /** Parks the notification until {@code next} (behind any that wait for its sink and subject). */
-    public void waiting(Notification notification, Instant next, int attemptsMade, Integer httpStatus, String answer,
-            Instant now) {
+    /** Parks the notification until {@code next} (behind any that wait for its sink and subject), unattempted. */
+    public void waiting(Notification notification, Instant next, Instant now) {
         var delivery = new Delivery(notification, now);
-        delivery.waitUntil(next, attemptsMade, httpStatus, answer, now);
+        delivery.waitUntil(next, 0, null, null, now);
         em.persist(delivery);
     }
 
@@ -69,14 +75,6 @@ public class DeliveryLedger {
         var delivery = new Delivery(notification, now);
         delivery.dead(attemptsMade, httpStatus, answer, now);
         em.persist(delivery);
-    }
-
-    /** Stops deliveries to the sink until it is enabled again; a sink already disabled keeps its first reason. */
-    public void disable(UUID sinkId, String reason, Instant now) {
-        Sink sink = em.find(Sink.class, sinkId);
-        if (sink != null && sink.enabled()) {
-            sink.disable(reason, now);
-        }
     }
 
     public List<Delivery> ofEvent(String source, String id) {

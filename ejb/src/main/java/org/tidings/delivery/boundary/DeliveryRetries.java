@@ -21,16 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
-import org.tidings.delivery.control.NextStep;
-import org.tidings.delivery.control.RetrySchedules;
-import org.tidings.delivery.control.WebhookCalls;
+import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
-import org.tidings.delivery.webhook.Attempt;
-import org.tidings.delivery.webhook.WebhookTransmitter;
 import org.tidings.provisioning.control.TaskLockStore;
 import org.tidings.sinks.entity.Sink;
 
@@ -60,13 +55,7 @@ public class DeliveryRetries {
     TaskLockStore locks;
 
     @Inject
-    WebhookTransmitter transmitter;
-
-    @Inject
-    WebhookCalls calls;
-
-    @Inject
-    RetrySchedules schedules;
+    WebhookAttempts attempts;
 
     @Inject
     CircuitBreakers breakers;
@@ -133,25 +122,11 @@ public class DeliveryRetries {
         return tried;
     }
 
-    /** One attempt, its outcome recorded on the delivery; false if the sink failed (or went away). */
+    /** One attempt, its outcome recorded on the delivery; false if the sink failed or is gone. */
     private boolean attempted(Sink sink, Delivery delivery) {
-        Attempt attempt = transmitter.send(calls.of(sink, delivery.notification(), clock.instant()));
-        Instant now = clock.instant();
-        breakers.record(sink.id(), attempt, now);
-        int attempts = delivery.attempts() + 1;
-        var step = NextStep.after(attempt, attempts, schedules.schedule(), now, ThreadLocalRandom.current());
-        Integer status = Dispatcher.status(attempt);
-        switch (step.kind()) {
-            case DELIVERED -> delivery.delivered(attempts, attempt.status(), attempt.answer(), now);
-            case DEAD -> delivery.dead(attempts, status, attempt.answer(), now);
-            case RETRY -> delivery.waitUntil(step.at(), attempts, status, attempt.answer(), now);
-            case DISABLE -> {
-                sink.disable("the receiver answered 410 Gone", now);
-                delivery.waitUntil(step.at(), attempts, status, attempt.answer(), now);
-            }
-        }
-        return step.kind() == NextStep.Kind.DELIVERED || step.kind() == NextStep.Kind.DEAD
-                && attempt.result() != Attempt.Result.RETRY;
+        var outcome = attempts.attempt(sink, delivery.notification(), delivery.attempts());
+        outcome.applyTo(delivery, sink);
+        return outcome.lineGoesOn();
     }
 
     /** The next waiting notification of the same sink and subject, if it is due. */

@@ -7,14 +7,9 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 import org.tidings.delivery.control.CircuitBreakers;
-import org.tidings.delivery.control.NextStep;
-import org.tidings.delivery.control.RetrySchedules;
-import org.tidings.delivery.control.WebhookCalls;
+import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Notification;
-import org.tidings.delivery.webhook.Attempt;
-import org.tidings.delivery.webhook.WebhookTransmitter;
 import org.tidings.sinks.entity.Sink;
 
 /**
@@ -31,13 +26,7 @@ public class Dispatcher {
     DeliveryLedger ledger;
 
     @Inject
-    WebhookTransmitter transmitter;
-
-    @Inject
-    WebhookCalls calls;
-
-    @Inject
-    RetrySchedules schedules;
+    WebhookAttempts attempts;
 
     @Inject
     CircuitBreakers breakers;
@@ -56,29 +45,13 @@ public class Dispatcher {
             return;
         }
         if (!sink.enabled() || outlook.lineWaiting()) {
-            ledger.waiting(notification, now, 0, null, null, now);
+            ledger.waiting(notification, now, now);
             return;
         }
         if (!breakers.allows(sink.id(), now)) {
-            ledger.waiting(notification, breakers.nextChance(sink.id(), now), 0, null, null, now);
+            ledger.waiting(notification, breakers.nextChance(sink.id(), now), now);
             return;
         }
-        Attempt attempt = transmitter.send(calls.of(sink, notification, now));
-        Instant answered = clock.instant();
-        breakers.record(sink.id(), attempt, answered);
-        var step = NextStep.after(attempt, 1, schedules.schedule(), answered, ThreadLocalRandom.current());
-        switch (step.kind()) {
-            case DELIVERED -> ledger.delivered(notification, attempt.status(), attempt.answer(), answered);
-            case RETRY -> ledger.waiting(notification, step.at(), 1, status(attempt), attempt.answer(), answered);
-            case DEAD -> ledger.dead(notification, 1, status(attempt), attempt.answer(), answered);
-            case DISABLE -> {
-                ledger.disable(sink.id(), "the receiver answered 410 Gone", answered);
-                ledger.waiting(notification, step.at(), 1, status(attempt), attempt.answer(), answered);
-            }
-        }
-    }
-
-    static Integer status(Attempt attempt) {
-        return attempt.status() == 0 ? null : attempt.status();
+        ledger.attempted(notification, attempts.attempt(sink, notification, 0));
     }
 }
