@@ -164,6 +164,57 @@ class WebhookIT {
         }
     }
 
+    // covers LEM-9, RUP-11
+    @Test
+    void deadLettersAreFilteredRedrivenOneAtATimeOrDiscardedWithARecord() {
+        try (var receiver = new WebhookReceiver(n -> 500)) {
+            Hook hook = hook(receiver);
+            CloudEvent kept = send(hook, "mailto:fay@example.com");
+            CloudEvent dropped = send(hook, "mailto:gus@example.com");
+            String deadLetters = "/api/sinks/" + hook.sink() + "/dead-letters";
+            await().atMost(WAIT).untilAsserted(() -> assertThat(api.get(deadLetters).body()).hasSize(2));
+            assertThat(api.get(deadLetters + "?subject=mailto:fay@example.com").body()).singleElement()
+                    .satisfies(d -> assertThat(d.get("eventId").asText()).isEqualTo(kept.getId()));
+            assertThat(api.get(deadLetters + "?from=2999-01-01T00:00:00Z").body()).isEmpty();
+            assertThat(api.get(deadLetters + "?to=2000-01-01T00:00:00Z").body()).isEmpty();
+            assertProblem(api.get(deadLetters + "?from=yesterday"), 400, "invalid-request");
+            String keptId = idOf(api.get(deadLetters + "?subject=mailto:fay@example.com").body());
+            String droppedId = idOf(api.get(deadLetters + "?subject=mailto:gus@example.com").body());
+
+            assertThat(api.delete(deadLetters + "/" + droppedId).status()).isEqualTo(204);
+            assertProblem(api.delete(deadLetters + "/" + droppedId), 404, "not-found");
+            receiver.answer(n -> 200);
+            assertThat(api.postJson(deadLetters + "/" + keptId + "/redrive", Map.of()).status()).isEqualTo(200);
+            assertProblem(api.postJson(deadLetters + "/msg_unknown/redrive", Map.of()), 404, "not-found");
+
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 1);
+            assertThat(Events.parse(new String(receiver.delivered().get(0).body(), StandardCharsets.UTF_8)).getId())
+                    .isEqualTo(kept.getId());
+            assertThat(api.get("/api/deliveries?source=" + hook.source() + "&id=" + dropped.getId()).body().get(0)
+                    .get("status").asText()).as("the discard's record").isEqualTo("discarded");
+            assertThat(api.get(deadLetters).body()).isEmpty();
+        }
+    }
+
+    // covers LEM-6
+    @Test
+    void webhookOperationsOnAJmsSinkAreAConflict() {
+        String sink = api.createJmsSink("queue reader");
+        for (String path : List.of("/status", "/dead-letters")) {
+            assertProblem(api.get("/api/sinks/" + sink + path), 409, "conflict");
+        }
+        for (String path : List.of("/secret", "/enable", "/dead-letters/redrive")) {
+            assertProblem(api.postJson("/api/sinks/" + sink + path, Map.of()), 409, "conflict");
+        }
+        assertProblem(api.postJson("/api/sinks", Map.of("name", "q", "channel", "jms", "url", "http://x.example/")),
+                400, "invalid-request");
+    }
+
+    private static String idOf(JsonNode deadLetters) {
+        assertThat(deadLetters).hasSize(1);
+        return deadLetters.get(0).get("notificationId").asText();
+    }
+
     // covers LEM-8, LEM-9
     @Test
     void aGoneAnswerDisablesTheSinkAndWhatWaitedIsDeliveredInOrderOnceItIsEnabled() {
