@@ -37,6 +37,7 @@ CREATE TABLE delivery (
 );
 CREATE INDEX delivery_queue ON delivery (sink_id, ordering_key, status, position);
 CREATE INDEX delivery_due ON delivery (status, next_attempt_at);
+CREATE INDEX delivery_sink_status ON delivery (sink_id, status, updated_at);
 CREATE INDEX delivery_event ON delivery (event_key);
 
 INSERT INTO task_lock (name) VALUES ('delivery-retry');

@@ -12,7 +12,9 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.logging.Logger;
 import org.tidings.delivery.control.SinkQueues;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.ingest.control.Rejections;
@@ -22,8 +24,8 @@ import org.tidings.platform.Resources;
 /**
  * Consumes {@code tidings.deliver}, the notifications for webhook sinks, outside any JTA transaction like the events
  * listener (docs/adr/0007): the adapter acknowledges a notification after {@link #onMessage} returns, that is after
- * its outcome was committed to the delivery ledger (docs/adr/0012). A failure (the database is down) propagates,
- * and the broker redelivers the notification later.
+ * its outcome was committed to the delivery ledger (docs/adr/0012). A failure (the database is down) propagates
+ * after a pause, and the broker redelivers the notification at once, ahead of the later ones of its subject.
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Resources.RESOURCE_ADAPTER),
@@ -35,6 +37,9 @@ import org.tidings.platform.Resources;
         @ActivationConfigProperty(propertyName = "user", propertyValue = Resources.BROKER_USER),
         @ActivationConfigProperty(propertyName = "password", propertyValue = Resources.BROKER_PASSWORD),
         @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "${MPCONFIG=tidings.delivery.consumers:8}"),
+        // No prefetch: a consumer stuck in a slow receiver's call holds no other notification in its buffer, and a
+        // new group goes to a consumer that is free.
+        @ActivationConfigProperty(propertyName = "consumerWindowSize", propertyValue = "0"),
         @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000"),
         @ActivationConfigProperty(propertyName = "reconnectAttempts", propertyValue = "-1"),
@@ -47,6 +52,9 @@ public class DeliveriesListener implements MessageListener {
 
     @Inject
     Rejections rejections;
+
+    private static final Logger LOG = Logger.getLogger(DeliveriesListener.class.getName());
+    private static final Duration PAUSE = Duration.ofSeconds(1);
 
     @Override
     public void onMessage(Message message) {
@@ -71,11 +79,31 @@ public class DeliveriesListener implements MessageListener {
                 body = new byte[(int) bytes.getBodyLength()];
                 bytes.readBytes(body);
             }
-            dispatcher.dispatch(new Notification(Notification.idOf(source, id, subscription),
+            var notification = new Notification(Notification.idOf(source, id, subscription),
                     UUID.fromString(message.getStringProperty(SinkQueues.SINK_PROPERTY)), subscription,
-                    message.getStringProperty(SinkQueues.SUBJECT_PROPERTY), source, id, body));
+                    message.getStringProperty(SinkQueues.SUBJECT_PROPERTY), source, id, body);
+            try {
+                dispatcher.dispatch(notification);
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "notification " + notification.id() + " not handled, it comes again: " + e);
+                pause();
+                throw e;
+            }
         } catch (JMSException e) {
             throw new IllegalStateException("unreadable notification " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Before a failed notification goes back: tidings.deliver redelivers at once (no redelivery delay, which would
+     * let the next notification of its subject overtake it), so this pause is what spaces the attempts while the
+     * database is down.
+     */
+    private static void pause() {
+        try {
+            Thread.sleep(PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -31,12 +31,12 @@ import org.tidings.sinks.entity.Sink;
 
 /**
  * Sends the parked notifications of webhook sinks when they are due, one instance at a time (the others skip the
- * run), every second (docs/adr/0012). A sink whose circuit is open is not tried (its notifications keep their
- * attempts); while half-open, its first due notification is the probe. Only the first waiting notification of a sink and subject is ever tried; when
- * it is delivered (or dead) the next one of that line follows at once, so a line drains in order. A sink that fails
- * or is disabled is left alone for the rest of the run, so it burns no attempts of its later lines. Each batch is one
- * transaction: the outcome of an attempt is committed with its batch, and an attempt whose batch did not commit
- * (a crash) is made again, with the same {@code webhook-id}.
+ * run), every second (docs/adr/0012). Only the first waiting notification of a sink and subject is ever tried; when
+ * it is delivered (or dead) the next one of that line follows at once, so a line drains in order. A sink that fails,
+ * is disabled or whose circuit is open is left alone for the rest of the run, so it burns no attempts of its later
+ * lines (while half-open, its first due notification is the probe). Each batch is one transaction: the outcome of an
+ * attempt is committed with its batch, and an attempt whose batch did not commit (a crash) is made again, with the
+ * same {@code webhook-id}.
  */
 @Singleton
 @DependsOn("SchemaMigration")
@@ -44,6 +44,8 @@ import org.tidings.sinks.entity.Sink;
 public class DeliveryRetries {
 
     static final int HEADS = 50;
+    /** Stands in the set of sinks left alone, so that the query's NOT IN never gets an empty list. */
+    private static final UUID NO_SINK = new UUID(0, 0);
     static final Duration BATCH_TIME = Duration.ofSeconds(5);
 
     private static final Logger LOG = Logger.getLogger(DeliveryRetries.class.getName());
@@ -74,7 +76,8 @@ public class DeliveryRetries {
         }
         try {
             var self = context.getBusinessObject(DeliveryRetries.class);
-            while (self.retriedBatch() > 0) {
+            Set<UUID> leftAlone = new HashSet<>(Set.of(NO_SINK));
+            while (self.retriedBatch(leftAlone) > 0) {
                 // more may be due
             }
         } catch (RuntimeException e) {
@@ -84,18 +87,22 @@ public class DeliveryRetries {
         }
     }
 
-    /** Tries due notifications for at most {@link #BATCH_TIME}, holding the retry lock; the number tried. */
+    /**
+     * Tries due notifications for at most {@link #BATCH_TIME}, holding the retry lock, except those of the sinks in
+     * {@code leftAlone}, to which it adds the sinks that fail, are disabled or whose circuit is open: their heads are
+     * not fetched again in this run, so they cannot crowd out other sinks' heads. The number of heads it looked at
+     * (0: nothing more is due in this run).
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int retriedBatch() {
+    public int retriedBatch(Set<UUID> leftAlone) {
         if (!locks.acquired(TaskLockStore.DELIVERY_RETRY)) {
             return 0;
         }
         Instant deadline = clock.instant().plus(BATCH_TIME);
         List<Delivery> heads = em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class)
-                .setParameter("now", clock.instant()).setMaxResults(HEADS).getResultList();
+                .setParameter("now", clock.instant()).setParameter("leftAlone", leftAlone).setMaxResults(HEADS)
+                .getResultList();
         Map<UUID, Sink> sinks = new HashMap<>();
-        Set<UUID> leftAlone = new HashSet<>();
-        int tried = 0;
         for (Delivery head : heads) {
             if (leftAlone.contains(head.sinkId()) || !clock.instant().isBefore(deadline)) {
                 continue;
@@ -109,7 +116,6 @@ public class DeliveryRetries {
                     leftAlone.add(sink.id());
                     break;
                 } else {
-                    tried++;
                     if (!attempted(sink, delivery)) {
                         leftAlone.add(sink.id());
                         break;
@@ -119,7 +125,7 @@ public class DeliveryRetries {
                 delivery = clock.instant().isBefore(deadline) ? nextInLine(delivery) : null;
             }
         }
-        return tried;
+        return heads.size();
     }
 
     /** One attempt, its outcome recorded on the delivery; false if the sink failed or is gone. */

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.sinks.entity.Sink;
@@ -15,7 +16,7 @@ import org.tidings.sinks.entity.Sink;
 /**
  * Makes the first attempt of a notification to a webhook sink, or parks it (docs/adr/0012). A notification that
  * cannot go now (its sink is disabled, an earlier notification of its sink and subject waits, or this attempt
- * failed, or the sink's circuit is open) is parked in the {@link DeliveryLedger}, and {@link DeliveryRetries} takes it from there: the queue never
+ * failed, the sink's circuit is open, or the sink already has its limit of attempts in flight) is parked in the {@link DeliveryLedger}, and {@link DeliveryRetries} takes it from there: the queue never
  * holds a failing notification back, so other sinks and other subjects keep flowing.
  */
 @Stateless
@@ -30,6 +31,9 @@ public class Dispatcher {
 
     @Inject
     CircuitBreakers breakers;
+
+    @Inject
+    SinkConcurrency concurrency;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -52,6 +56,14 @@ public class Dispatcher {
             ledger.waiting(notification, breakers.nextChance(sink.id(), now), now);
             return;
         }
-        ledger.attempted(notification, attempts.attempt(sink, notification, 0));
+        if (!concurrency.tryAcquire(sink.id())) {
+            ledger.waiting(notification, now, now); // the sink is slow: the retry worker takes it from here
+            return;
+        }
+        try {
+            ledger.attempted(notification, attempts.attempt(sink, notification, 0));
+        } finally {
+            concurrency.release(sink.id());
+        }
     }
 }

@@ -3,11 +3,14 @@ package org.tidings.delivery.control;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.delivery.webhook.Attempt;
+import org.tidings.delivery.webhook.WebhookCall;
 import org.tidings.delivery.webhook.WebhookTransmitter;
 import org.tidings.sinks.entity.Sink;
 
@@ -63,11 +66,27 @@ public class WebhookAttempts {
 
     /** @param attemptsBefore the attempts made so far (0 for the first) */
     public Outcome attempt(Sink sink, Notification notification, int attemptsBefore) {
-        Attempt attempt = transmitter.send(calls.of(sink, notification, clock.instant()));
+        Attempt attempt = send(sink, notification);
         Instant answered = clock.instant();
         breakers.record(sink.id(), attempt, answered);
         int attempts = attemptsBefore + 1;
         return new Outcome(attempt, NextStep.after(attempt, attempts, schedules.schedule(), answered,
                 ThreadLocalRandom.current()), attempts, answered);
+    }
+
+    /**
+     * A call that cannot be made (a sealed secret that does not open with this instance's key) is a failed attempt
+     * of its notification, recorded with its reason: never an exception that would roll back a retry batch or have
+     * the broker redeliver the notification for ever.
+     */
+    private Attempt send(Sink sink, Notification notification) {
+        WebhookCall call;
+        try {
+            call = calls.of(sink, notification, clock.instant());
+        } catch (RuntimeException e) {
+            return new Attempt(Attempt.Result.RETRY, 0, "the call cannot be made: " + e.getMessage(), Optional.empty(),
+                    Duration.ZERO);
+        }
+        return transmitter.send(call);
     }
 }

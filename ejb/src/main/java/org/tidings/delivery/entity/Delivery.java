@@ -26,7 +26,7 @@ import java.util.UUID;
         + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt <= :now AND NOT EXISTS ("
         + "SELECT e.position FROM Delivery e WHERE e.sinkId = d.sinkId AND e.orderingKey = d.orderingKey "
         + "AND e.status = org.tidings.delivery.entity.DeliveryStatus.WAITING AND e.position < d.position) "
-        + "ORDER BY d.nextAttemptAt, d.position")
+        + "AND d.sinkId NOT IN :leftAlone ORDER BY d.nextAttemptAt, d.position")
 @NamedQuery(name = Delivery.NEXT_IN_LINE, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING "
         + "ORDER BY d.position")
@@ -39,6 +39,13 @@ import java.util.UUID;
 @NamedQuery(name = Delivery.LAST_FAILED, query = "SELECT MAX(d.updatedAt) FROM Delivery d "
         + "WHERE d.sinkId = :sinkId AND d.status <> org.tidings.delivery.entity.DeliveryStatus.DELIVERED "
         + "AND d.attempts > 0")
+@NamedQuery(name = Delivery.COUNT_UNDELIVERED, query = "SELECT COUNT(d) FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.status IN (org.tidings.delivery.entity.DeliveryStatus.WAITING, "
+        + "org.tidings.delivery.entity.DeliveryStatus.DEAD)")
+@NamedQuery(name = Delivery.DISCARD_UNDELIVERED, query = "UPDATE Delivery d SET d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.DISCARDED, d.body = NULL, d.nextAttemptAt = NULL, "
+        + "d.updatedAt = :now WHERE d.sinkId = :sinkId AND d.status IN ("
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.DEAD)")
 @NamedQuery(name = Delivery.DEAD_BETWEEN, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.updatedAt >= :from "
         + "AND d.updatedAt < :to")
@@ -62,6 +69,8 @@ public class Delivery {
     public static final String LAST_DELIVERED = "Delivery.lastDelivered";
     public static final String LAST_FAILED = "Delivery.lastFailed";
     public static final String DEAD_BETWEEN = "Delivery.deadBetween";
+    public static final String COUNT_UNDELIVERED = "Delivery.countUndelivered";
+    public static final String DISCARD_UNDELIVERED = "Delivery.discardUndelivered";
     public static final String DEAD_OF_SINK = "Delivery.deadOfSink";
     public static final String DEAD_OF_SUBJECT = "Delivery.deadOfSubject";
     public static final String DEAD_BY_NOTIFICATION = "Delivery.deadByNotification";

@@ -13,10 +13,14 @@ import java.util.Objects;
 
 /**
  * Which addresses webhooks may be sent to, so that a subscriber cannot aim them at internal services (SSRF). An
- * address is permitted if it lies in an allowed range, else if it lies in no denied range. An IPv4-mapped IPv6
- * address ({@code ::ffff:a.b.c.d}) is judged by its IPv4 address as well as by the IPv6 ranges. Immutable.
+ * address is permitted if it lies in an allowed range, else if it lies in no denied range. An IPv6 address that
+ * carries an IPv4 address a host or gateway translates to (IPv4-mapped {@code ::ffff:a.b.c.d}, NAT64
+ * {@code 64:ff9b::a.b.c.d}, 6to4 {@code 2002:AABB:CCDD::}) is judged by that IPv4 address as well as by the IPv6
+ * ranges. Immutable.
  *
- * <p>The default denies the unspecified, private, shared, link-local, multicast and reserved ranges and allows
+ * <p>The default denies the unspecified, private, shared, link-local, benchmarking, IETF-protocol, multicast and
+ * reserved ranges, the IPv4-compatible, local-use NAT64 and Teredo IPv6 ranges (which carry IPv4 addresses in forms
+ * not judged here), and allows
  * loopback, so that a local run can deliver to a receiver on 127.0.0.1; production sets
  * {@code tidings.webhook.allow} to empty.
  */
@@ -24,7 +28,8 @@ public final class AddressPolicy {
 
     public static final String DEFAULT_ALLOW = "127.0.0.0/8,::1/128";
     public static final String DEFAULT_DENY = "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,"
-            + "172.16.0.0/12,192.168.0.0/16,224.0.0.0/4,240.0.0.0/4,::/128,::1/128,fc00::/7,fe80::/10,ff00::/8";
+            + "172.16.0.0/12,192.0.0.0/24,192.168.0.0/16,198.18.0.0/15,224.0.0.0/4,240.0.0.0/4,::/96,::1/128,"
+            + "64:ff9b:1::/48,2001::/32,fc00::/7,fe80::/10,ff00::/8";
 
     /** Why a target was refused; {@link #code()} is stable and machine-readable. */
     public enum Reason {
@@ -77,6 +82,7 @@ public final class AddressPolicy {
     }
 
     private static final byte[] MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
+    private static final byte[] NAT64_PREFIX = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
     private final List<Range> allow;
     private final List<Range> deny;
@@ -130,17 +136,21 @@ public final class AddressPolicy {
 
     private static boolean in(List<Range> ranges, InetAddress address) {
         byte[] bytes = address.getAddress();
-        byte[] mapped = address instanceof Inet6Address && isMapped(bytes) ? Arrays.copyOfRange(bytes, 12, 16) : null;
+        byte[] embedded = address instanceof Inet6Address ? embeddedIpv4(bytes) : null;
         for (Range range : ranges) {
-            if (range.contains(bytes) || mapped != null && range.contains(mapped)) {
+            if (range.contains(bytes) || embedded != null && range.contains(embedded)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean isMapped(byte[] bytes) {
-        return bytes.length == 16 && Arrays.equals(bytes, 0, 12, MAPPED_PREFIX, 0, 12);
+    /** The IPv4 address an IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address carries, else null. */
+    private static byte[] embeddedIpv4(byte[] bytes) {
+        if (Arrays.equals(bytes, 0, 12, MAPPED_PREFIX, 0, 12) || Arrays.equals(bytes, 0, 12, NAT64_PREFIX, 0, 12)) {
+            return Arrays.copyOfRange(bytes, 12, 16);
+        }
+        return bytes[0] == 0x20 && bytes[1] == 0x02 ? Arrays.copyOfRange(bytes, 2, 6) : null;
     }
 
     private static List<Range> parse(String cidrs) {

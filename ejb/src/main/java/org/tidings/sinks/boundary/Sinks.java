@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.delivery.webhook.WebhookSecrets;
 import org.tidings.platform.ErrorCode;
@@ -49,6 +50,10 @@ public class Sinks {
 
     /** A webhook sink just created, or a secret just rotated: the only moment the secret is ever shown. */
     public record WithSecret(Sink sink, String secret) {
+        @Override
+        public String toString() {
+            return "WithSecret[sink=" + sink.id() + ", secret=(hidden)]";
+        }
     }
 
     /** Creates the sink and, for a JMS sink, its queue; if the queue cannot be created, neither is the sink. */
@@ -132,7 +137,9 @@ public class Sinks {
      * A sink with subscriptions cannot go: removing it would silently end deliveries someone relies on. A JMS sink
      * whose queue still holds notifications goes only when {@code purge} says to discard them. Its queue is removed
      * only once the sink's deletion has committed (a failed delete leaves the queue and what it holds), and then,
-     * without {@code purge}, only if it is still empty (see {@link SinkQueueProvisioning#sinkDeleted}).
+     * without {@code purge}, only if it is still empty (see {@link SinkQueueProvisioning#sinkDeleted}). Likewise a
+     * webhook sink with notifications waiting or dead goes only with {@code purge}; they are then discarded, their
+     * records kept (status discarded).
      */
     public void delete(UUID id, boolean purge) {
         var sink = find(id);
@@ -153,6 +160,16 @@ public class Sinks {
                 throw new TidingsException(ErrorCode.CONFLICT, "the queue of sink " + id + " still holds " + held
                         + " notification(s); delete with purge=true to discard them");
             }
+        }
+        if (sink.channel() == Channel.WEBHOOK) {
+            long undelivered = em.createNamedQuery(Delivery.COUNT_UNDELIVERED, Long.class).setParameter("sinkId", id)
+                    .getSingleResult();
+            if (undelivered > 0 && !purge) {
+                throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " still has " + undelivered
+                        + " notification(s) waiting or dead; delete with purge=true to discard them");
+            }
+            em.createNamedQuery(Delivery.DISCARD_UNDELIVERED).setParameter("sinkId", id)
+                    .setParameter("now", clock.instant()).executeUpdate();
         }
         em.remove(sink);
         em.flush();

@@ -10,10 +10,14 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 
 /** Where notifications go: a notification service, another server, a cache or another Tidings relay. */
 @Entity
 @Table(name = "sink")
+// An update writes only the columns it changed: a 410's disable (the retry worker) and a secret rotation (the API)
+// made at the same time both stay.
+@DynamicUpdate
 @NamedQuery(name = Sink.ALL, query = "SELECT s FROM Sink s ORDER BY s.createdAt, s.id")
 public class Sink {
 

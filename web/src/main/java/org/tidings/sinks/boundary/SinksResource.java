@@ -45,8 +45,8 @@ public class SinksResource {
             @NotBlank @Size(max = 200) String name,
             @NotNull @Pattern(regexp = "(?i)jms|webhook", message = "must be one of: jms, webhook") String channel,
             @Size(max = 2000) String url,
-            @Min(1) @Max(120_000) Integer connectTimeoutMs,
-            @Min(1) @Max(600_000) Integer readTimeoutMs) {
+            @Min(1) @Max(30_000) Integer connectTimeoutMs,
+            @Min(1) @Max(60_000) Integer readTimeoutMs) {
     }
 
     /** A sink as the API shows it: never its secret, except {@code secret} right after creation or rotation. */
@@ -55,6 +55,11 @@ public class SinksResource {
             Instant createdAt, String secret) {
         static SinkView of(Sink s) {
             return of(s, null);
+        }
+
+        @Override
+        public String toString() {
+            return "SinkView[id=" + id + ", name=" + name + ", channel=" + channel + "]";
         }
 
         static SinkView of(Sink s, String secret) {

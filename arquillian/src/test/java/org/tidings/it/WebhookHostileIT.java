@@ -1,0 +1,276 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.tidings.it.PipelineIT.assertProblem;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A hostile review of the webhook path on the real stack (issue 9): receivers that hang or say 410, and the new
+ * admin endpoints with input they should refuse. Each test states the guarantee it checks.
+ */
+@ExtendWith(ArquillianExtension.class)
+class WebhookHostileIT {
+
+    private static final String TYPE = "org.example.mail.MessageNew";
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    /** Accepts connections on 127.0.0.1 and reads nothing, answers nothing, until closed. */
+    private static final class SilentReceiver implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+
+        SilentReceiver() {
+            try {
+                server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread accepting = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        held.add(server.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "silent-receiver");
+            accepting.setDaemon(true);
+            accepting.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort() + "/hooks";
+        }
+
+        int connections() {
+            return held.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    private String source() {
+        String source = Events.uniqueSource();
+        api.createSource("mail store", source);
+        return source;
+    }
+
+    private String webhookSink(String source, String url, Integer readTimeoutMs) {
+        var body = new java.util.HashMap<String, Object>(Map.of("name", "hostile", "channel", "webhook", "url", url));
+        if (readTimeoutMs != null) {
+            body.put("readTimeoutMs", readTimeoutMs);
+        }
+        var created = api.postJson("/api/sinks", body);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String sink = created.body().get("id").asText();
+        subscriptions.add(api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source))));
+        sinks.add(sink);
+        return sink;
+    }
+
+    private final List<String> subscriptions = new java.util.ArrayList<>();
+    private final List<String> sinks = new java.util.ArrayList<>();
+
+    /**
+     * Each test's sinks go when it ends, so that what they left waiting (a disabled sink's lines, a poisoned head)
+     * becomes dead ("the sink no longer exists") and cannot hold up the next test's retries.
+     */
+    @org.junit.jupiter.api.AfterEach
+    void removeSinks() {
+        subscriptions.forEach(id -> api.delete("/api/subscriptions/" + id));
+        sinks.forEach(id -> api.delete("/api/sinks/" + id + "?purge=true"));
+    }
+
+    private String send(String source, String subject) {
+        var event = Events.event(source, TYPE, subject);
+        var accepted = api.post("/events", "application/cloudevents+json",
+                Events.json(event).getBytes(StandardCharsets.UTF_8));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        return event.getId();
+    }
+
+    /**
+     * "A dead sink does not slow a live one" (issue 9): a receiver that never answers could hold every consumer of
+     * tidings.deliver for its read timeout (the first attempt is made on the consumer's thread; and with a prefetch
+     * window the consumers would hold the live sink's notification in their buffers). The live sink's notification
+     * must not wait for the dead sink's timeouts: at most 4 consumers call one sink at once, and none prefetches.
+     */
+    @Test
+    void aReceiverThatNeverAnswersDoesNotHoldBackAnotherSinksFirstAttempt() throws Exception {
+        try (var silent = new SilentReceiver(); var live = new WebhookReceiver(n -> 200)) {
+            String deadSource = source();
+            webhookSink(deadSource, silent.url(), 20_000);
+            for (int i = 0; i < 16; i++) {
+                send(deadSource, "mailto:user" + i + "@dead.example");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> silent.connections() >= 4);
+            String liveSource = source();
+            webhookSink(liveSource, live.url("/hooks"), null);
+            long sent = System.nanoTime();
+            send(liveSource, "mailto:ann@live.example");
+            await().atMost(Duration.ofSeconds(60)).until(() -> live.delivered().size() == 1);
+            Duration took = Duration.ofNanos(System.nanoTime() - sent);
+            assertThat(took).as("the live sink's notification waited for the silent receiver's read timeout")
+                    .isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    /**
+     * A sink disabled by 410 keeps its notifications waiting, one line per subject, all due. The retry worker takes
+     * the 50 earliest due heads (Delivery.DUE_HEADS) and leaves a disabled sink's heads alone; if that is all it
+     * finds, nothing else is ever retried. Another sink's parked notification must still be retried.
+     */
+    @Test
+    void aDisabledSinkWithManyWaitingSubjectsDoesNotStarveAnotherSinksRetries() {
+        try (var gone = new WebhookReceiver(n -> 410); var flaky = new WebhookReceiver(n -> n == 1 ? 503 : 200)) {
+            String goneSource = source();
+            String goneSink = webhookSink(goneSource, gone.url("/hooks"), null);
+            send(goneSource, "mailto:first@gone.example");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.get("/api/sinks/" + goneSink)
+                    .body().get("enabled").asBoolean()).isFalse());
+            for (int i = 0; i < 60; i++) {
+                send(goneSource, "mailto:user" + i + "@gone.example");
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(api.get("/api/sinks/" + goneSink
+                    + "/status").body().get("backlog").asInt()).isEqualTo(61));
+
+            String flakySource = source();
+            webhookSink(flakySource, flaky.url("/hooks"), null);
+            send(flakySource, "mailto:bob@flaky.example");
+            await().atMost(Duration.ofSeconds(30)).until(() -> flaky.received().size() >= 1);
+            await("the parked notification of the flaky sink is retried").atMost(Duration.ofSeconds(30))
+                    .until(() -> flaky.delivered().size() == 1);
+        }
+    }
+
+    /**
+     * One sink whose sealed secret cannot be opened (sealed with another instance's generated key, or a key file that
+     * was lost) makes every attempt to it throw. That must cost that sink only: another sink's parked notification
+     * must still be retried, although the unopenable sink's waiting head sorts first among the due heads.
+     */
+    @Test
+    void aSinkWhoseSecretCannotBeOpenedDoesNotStopTheRetriesOfOtherSinks() throws Exception {
+        try (var gone = new WebhookReceiver(n -> 410); var flaky = new WebhookReceiver(n -> n == 1 ? 503 : 200)) {
+            String poisonedSource = source();
+            String poisoned = webhookSink(poisonedSource, gone.url("/hooks"), null);
+            send(poisonedSource, "mailto:first@poisoned.example");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.get("/api/sinks/" + poisoned)
+                    .body().get("enabled").asBoolean()).isFalse());
+            try (var db = TestEnvironment.openDatabase();
+                    var update = db.prepareStatement("UPDATE sink SET secret = ? WHERE id = ?")) {
+                update.setString(1, "v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+                update.setObject(2, java.util.UUID.fromString(poisoned));
+                assertThat(update.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(api.postJson("/api/sinks/" + poisoned + "/enable", Map.of()).status()).isEqualTo(200);
+
+            String flakySource = source();
+            webhookSink(flakySource, flaky.url("/hooks"), null);
+            send(flakySource, "mailto:bob@flaky.example");
+            await().atMost(Duration.ofSeconds(30)).until(() -> flaky.received().size() >= 1);
+            await("the parked notification of the healthy sink is retried").atMost(Duration.ofSeconds(30))
+                    .until(() -> flaky.delivered().size() == 1);
+        }
+    }
+
+    /**
+     * Per sink and subject, notifications are delivered in the order they were matched (issue 9). The first one's
+     * attempt fails (503, slowly) and recording that fails once (a database hiccup): the listener pauses and throws,
+     * and the broker puts the first back at the head of the queue at once (tidings.deliver has no redelivery delay).
+     * The second, queued meanwhile, must not overtake it.
+     */
+    @Test
+    void aNotificationWhoseParkingFailsOnceIsNotOvertakenByTheNextOfItsSubject() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestEnvironment.databaseUrl().startsWith("jdbc:h2:"),
+                "the injected failure is an H2 trigger");
+        // The first answer is slow, so that the second notification is in the queue when the first one fails.
+        try (var receiver = new WebhookReceiver(n -> n == 1 ? slowly(503) : 200)) {
+            String source = source();
+            String sink = webhookSink(source, receiver.url("/hooks"), null);
+            try (var db = TestEnvironment.openDatabase(); var statement = db.createStatement()) {
+                FailingPark.arm(sink);
+                statement.execute("CREATE TRIGGER IF NOT EXISTS hostile_failing_park BEFORE INSERT ON delivery "
+                        + "FOR EACH ROW CALL \"" + FailingPark.class.getName() + "\"");
+            }
+            try {
+                String first = send(source, "mailto:ann@example.com");
+                String second = send(source, "mailto:ann@example.com");
+                await().atMost(Duration.ofSeconds(60)).until(() -> receiver.delivered().size() >= 2);
+                var order = receiver.delivered().stream().map(r -> Events.parse(new String(r.body(),
+                        StandardCharsets.UTF_8)).getId()).distinct().toList();
+                assertThat(order).as("accepted (2xx) in the order matched").containsExactly(first, second);
+            } finally {
+                FailingPark.disarm();
+                try (var db = TestEnvironment.openDatabase(); var statement = db.createStatement()) {
+                    statement.execute("DROP TRIGGER IF EXISTS hostile_failing_park");
+                }
+            }
+        }
+    }
+
+    /** A receiver that takes two seconds to answer with this status. */
+    private static int slowly(int status) {
+        try {
+            Thread.sleep(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return status;
+    }
+
+    /** Dead letters and their redrive are a webhook sink's; asked of a JMS sink they are refused like rotate/enable. */
+    @Test
+    void webhookOnlyEndpointsRefuseAJmsSink() {
+        String jms = api.createJmsSink("queue sink");
+        assertProblem(api.postJson("/api/sinks/" + jms + "/enable", Map.of()), 409, "conflict");
+        assertProblem(api.postJson("/api/sinks/" + jms + "/dead-letters/redrive", Map.of()), 409, "conflict");
+        assertProblem(api.get("/api/sinks/" + jms + "/dead-letters"), 409, "conflict");
+        assertProblem(api.get("/api/sinks/" + jms + "/status"), 409, "conflict");
+    }
+
+    /** Malformed input to the new endpoints is refused with problem+json and a stable code. */
+    @Test
+    void malformedInputToTheDeliveryEndpointsIsRefusedWithAProblem() {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            String sink = webhookSink(source(), receiver.url("/hooks"), null);
+            assertProblem(api.get("/api/sinks/" + sink + "/dead-letters?limit=100000"), 400, "invalid-request");
+            assertProblem(api.get("/api/sinks/" + sink + "/dead-letters?after=-1"), 400, "invalid-request");
+            assertProblem(api.get("/api/deliveries"), 400, "invalid-request");
+            assertProblem(api.get("/api/sinks/" + java.util.UUID.randomUUID() + "/status"), 404, "not-found");
+            assertProblem(api.postJson("/api/sinks/" + java.util.UUID.randomUUID() + "/dead-letters/redrive",
+                    Map.of()), 404, "not-found");
+            assertProblem(api.post("/api/sinks/" + sink + "/dead-letters/redrive", "application/json",
+                    "{\"from\":\"yesterday\"}".getBytes(StandardCharsets.UTF_8)), 400, "malformed-json");
+            assertProblem(api.postJson("/api/sinks", Map.of("name", "x", "channel", "webhook", "url",
+                    "http://127.0.0.1/", "readTimeoutMs", 0)), 400, "invalid-request");
+        }
+    }
+}

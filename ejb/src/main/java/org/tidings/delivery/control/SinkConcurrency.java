@@ -1,0 +1,41 @@
+package org.tidings.delivery.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * How many first attempts to one webhook sink may be in flight at once on this instance's consumers of
+ * tidings.deliver ({@code tidings.webhook.max-in-flight-per-sink}, 4 of the 8 consumers): a receiver that hangs holds
+ * at most that many, and the other consumers keep delivering to other sinks. A notification that finds its sink at
+ * the limit is parked, due at once, for the retry worker (docs/adr/0012).
+ */
+@ApplicationScoped
+public class SinkConcurrency {
+
+    @Inject
+    @ConfigProperty(name = "tidings.webhook.max-in-flight-per-sink", defaultValue = "4")
+    int limit;
+
+    private final Map<UUID, Semaphore> inFlight = new ConcurrentHashMap<>();
+
+    public SinkConcurrency() {
+    }
+
+    SinkConcurrency(int limit) {
+        this.limit = limit;
+    }
+
+    /** True if a call to the sink may start now; the caller must then {@link #release} it. */
+    public boolean tryAcquire(UUID sink) {
+        return inFlight.computeIfAbsent(sink, id -> new Semaphore(limit)).tryAcquire();
+    }
+
+    public void release(UUID sink) {
+        inFlight.get(sink).release();
+    }
+}
