@@ -56,7 +56,7 @@ public class Dispatcher {
             ledger.waiting(notification, breakers.nextChance(sink.id(), now), now);
             return;
         }
-        if (!concurrency.tryAcquire(sink.id())) {
+        if (!concurrency.tryAcquire(sink.id(), SinkConcurrency.WAIT)) {
             ledger.waiting(notification, now, now); // the sink is slow: the retry worker takes it from here
             return;
         }

@@ -2,17 +2,20 @@ package org.tidings.delivery.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * How many first attempts to one webhook sink may be in flight at once on this instance's consumers of
  * tidings.deliver ({@code tidings.webhook.max-in-flight-per-sink}, 4 of the 8 consumers): a receiver that hangs holds
- * at most that many, and the other consumers keep delivering to other sinks. A notification that finds its sink at
- * the limit is parked, due at once, for the retry worker (docs/adr/0012).
+ * at most that many, and the other consumers keep delivering to other sinks. A consumer that finds its sink at the
+ * limit waits for a slot up to {@link #WAIT} (a fast receiver frees one within milliseconds); if none frees, the sink
+ * is slow and the notification is parked, due at once, for the retry worker (docs/adr/0012).
  */
 @ApplicationScoped
 public class SinkConcurrency {
@@ -30,9 +33,17 @@ public class SinkConcurrency {
         this.limit = limit;
     }
 
-    /** True if a call to the sink may start now; the caller must then {@link #release} it. */
-    public boolean tryAcquire(UUID sink) {
-        return inFlight.computeIfAbsent(sink, id -> new Semaphore(limit)).tryAcquire();
+    public static final Duration WAIT = Duration.ofSeconds(1);
+
+    /** True if a call to the sink may start now, after at most {@code wait}; the caller must then {@link #release}. */
+    public boolean tryAcquire(UUID sink, Duration wait) {
+        try {
+            return inFlight.computeIfAbsent(sink, id -> new Semaphore(limit))
+                    .tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public void release(UUID sink) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.delivery.webhook.SecretSealer;
@@ -32,12 +33,19 @@ public class WebhookCalls {
     @ConfigProperty(name = "tidings.webhook.read-timeout", defaultValue = "PT15S")
     Duration readTimeout;
 
+    /** Opened secrets by their sealed form: opening (AES-GCM) once per secret, not once per call. */
+    private final Map<String, String> opened = new ConcurrentHashMap<>();
+
     public WebhookCall of(Sink sink, Notification notification, Instant now) {
         return new WebhookCall(URI.create(sink.endpoint()), notification.id(), notification.body(), CONTENT_TYPE,
-                Map.of(), sink.sealedSecretsAt(now).stream().map(sealer::open).toList(),
+                Map.of(), sink.sealedSecretsAt(now).stream().map(this::open).toList(),
                 // whole seconds: the transmitter keeps one HTTP client per connect timeout, so few distinct ones
                 sink.connectTimeoutMillis() != null
                         ? Duration.ofSeconds((sink.connectTimeoutMillis() + 999) / 1000) : connectTimeout,
                 sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout);
+    }
+
+    private String open(String sealed) {
+        return opened.computeIfAbsent(sealed, sealer::open);
     }
 }

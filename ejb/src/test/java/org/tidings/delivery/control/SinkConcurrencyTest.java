@@ -2,6 +2,7 @@ package org.tidings.delivery.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -11,11 +12,22 @@ class SinkConcurrencyTest {
     void aSinkAtItsLimitRefusesMoreUntilOneEndsAndOtherSinksAreNotAffected() {
         var concurrency = new SinkConcurrency(2);
         UUID slow = UUID.randomUUID();
-        assertThat(concurrency.tryAcquire(slow)).isTrue();
-        assertThat(concurrency.tryAcquire(slow)).isTrue();
-        assertThat(concurrency.tryAcquire(slow)).isFalse();
-        assertThat(concurrency.tryAcquire(UUID.randomUUID())).isTrue();
+        assertThat(concurrency.tryAcquire(slow, Duration.ZERO)).isTrue();
+        assertThat(concurrency.tryAcquire(slow, Duration.ZERO)).isTrue();
+        assertThat(concurrency.tryAcquire(slow, Duration.ZERO)).isFalse();
+        assertThat(concurrency.tryAcquire(UUID.randomUUID(), Duration.ZERO)).isTrue();
         concurrency.release(slow);
-        assertThat(concurrency.tryAcquire(slow)).isTrue();
+        assertThat(concurrency.tryAcquire(slow, Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void aSlotFreedWhileWaitingIsTaken() throws Exception {
+        var concurrency = new SinkConcurrency(1);
+        UUID sink = UUID.randomUUID();
+        assertThat(concurrency.tryAcquire(sink, Duration.ZERO)).isTrue();
+        var releaser = new Thread(() -> concurrency.release(sink));
+        releaser.start();
+        assertThat(concurrency.tryAcquire(sink, Duration.ofSeconds(30))).isTrue();
+        releaser.join();
     }
 }
