@@ -5,17 +5,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Provisions the crash test through Tidings' admin API, as an operator would: one source, one JMS sink, and one
- * subscription per user, each on that user's subject, so every event matches exactly one.
+ * subscription per user, each on that user's subject, so every event matches exactly one of them; and one webhook
+ * sink with one subscription on the crash source and type, so every event also goes to the webhook receiver.
  */
 final class AdminApi {
 
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"(whsec_[^\"]+)\"");
+    private static final Pattern BACKLOG = Pattern.compile("\"backlog\"\\s*:\\s*(\\d+)");
     private static final Pattern INDEXED = Pattern.compile("\"indexed\"\\s*:\\s*(\\d+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -25,32 +32,62 @@ final class AdminApi {
         this.base = base;
     }
 
-    /** Returns the sink's id; its queue is {@code tidings.sink.<id>}. */
-    String provision(int users) throws IOException, InterruptedException {
+    /** The ids of the sinks: the JMS sink's queue is {@code tidings.sink.<id>}. */
+    record Sinks(String jms, String webhook) {
+    }
+
+    /**
+     * Provisions everything; the webhook sink's secret, shown once at its creation, goes to {@code secretFile}
+     * (readable by its owner only) for the receiver, never to the output.
+     */
+    Sinks provision(int users, String webhookUrl, Path secretFile) throws IOException, InterruptedException {
         post("/api/sources", "{\"name\":\"crash test store\",\"uri\":\"" + CrashEvents.SOURCE + "\"}");
         String sink = idOf(post("/api/sinks", "{\"name\":\"crash test sink\",\"channel\":\"jms\"}"));
         for (int user = 0; user < users; user++) {
             post("/api/subscriptions", "{\"sinkId\":\"" + sink + "\",\"filter\":{\"subjects\":[\""
                     + CrashEvents.subject(user) + "\"]}}");
         }
-        awaitIndexed(users);
-        return sink;
+        String created = post("/api/sinks", "{\"name\":\"crash test webhook\",\"channel\":\"webhook\",\"url\":\""
+                + webhookUrl + "\"}");
+        String webhook = idOf(created);
+        Matcher secret = SECRET.matcher(created);
+        if (!secret.find()) {
+            throw new IOException("the webhook sink's creation returned no secret");
+        }
+        Files.writeString(secretFile, secret.group(1) + System.lineSeparator(), StandardOpenOption.CREATE_NEW);
+        Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+        post("/api/subscriptions", "{\"sinkId\":\"" + webhook + "\",\"filter\":{\"types\":[\"" + CrashEvents.TYPE
+                + "\"],\"sources\":[\"" + CrashEvents.SOURCE + "\"]}}");
+        awaitIndexed(users + 1);
+        return new Sinks(sink, webhook);
     }
 
     /** Subscription changes reach the matching index by a change notice: wait until the dry run counts them all. */
-    private void awaitIndexed(int users) throws IOException, InterruptedException {
-        String probe = new CrashEvents("probe", users).body(users - 1);
+    private void awaitIndexed(int subscriptions) throws IOException, InterruptedException {
+        String probe = new CrashEvents("probe", 1).body(0);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             Matcher indexed = INDEXED.matcher(post("/api/matches", probe));
-            if (indexed.find() && Integer.parseInt(indexed.group(1)) >= users) {
+            if (indexed.find() && Integer.parseInt(indexed.group(1)) >= subscriptions) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("the matching index did not reach " + users + " subscriptions in 30 s");
+                throw new IOException("the matching index did not reach " + subscriptions + " subscriptions in 30 s");
             }
             Thread.sleep(200);
         }
+    }
+
+    /** The number of notifications of a webhook sink waiting in the delivery ledger. */
+    long backlog(String sink) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/sinks/" + sink + "/status"))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Matcher backlog = BACKLOG.matcher(response.body());
+        if (response.statusCode() != 200 || !backlog.find()) {
+            throw new IOException("GET the sink's status answered " + response.statusCode() + ": " + response.body());
+        }
+        return Long.parseLong(backlog.group(1));
     }
 
     private String post(String path, String json) throws IOException, InterruptedException {

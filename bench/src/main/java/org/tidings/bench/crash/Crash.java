@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
  * The steps of bench/crash that talk to Tidings and the broker; the script starts, kills and restarts the processes
  * between them. Run as {@code java -cp benchmarks.jar org.tidings.bench.crash.Crash <step> --option value ...}:
  * <ul>
- * <li>{@code provision --http <base> --users <n>}: source, JMS sink, one subscription per user; prints the sink id.</li>
+ * <li>{@code provision --http <base> --users <n> --webhook-url <url> --secret <file>}: source, JMS sink, one
+ *     subscription per user, a webhook sink with one subscription for every event; prints the JMS sink's id and the
+ *     webhook sink's id; writes the webhook secret to the file.</li>
+ * <li>{@code receive --port <p> --secret <file> --log <file>}: the {@link WebhookReceiver}, until stopped.</li>
  * <li>{@code send --prefix <p> --count <n> --users <n> --rate <per s> --in-flight <n> --accepted <file>
  *     --progress <file> --timeout <s>}: sends unique events until the broker confirmed all (see
  *     {@link ConfirmedSender}); writes the confirmed ids and, while it runs, their number.</li>
@@ -24,8 +27,11 @@ import java.util.concurrent.TimeUnit;
  *     broker answered the sink queue grew again.</li>
  * <li>{@code settle --queue <q> --expected <n> --timeout <s>}: waits until tidings.events is empty and the sink
  *     has all it will get.</li>
- * <li>{@code verify --queue <q> --accepted <file> --result <file>}: drains the sink, counts, checks the broker;
- *     writes the {@code crash accepted=...} line; exits 1 if anything is wrong.</li>
+ * <li>{@code webhook-settle --http <base> --sink <id> --log <file> --accepted <file> --timeout <s>}: waits until
+ *     the receiver answered 2xx for every accepted event and the webhook sink's backlog is empty.</li>
+ * <li>{@code verify --queue <q> --accepted <file> --webhooks <file> --result <file>}: drains the sink, counts,
+ *     checks the broker and the receiver's log; writes the {@code crash accepted=...} line; exits 1 if anything is
+ *     wrong.</li>
  * </ul>
  * Every step takes {@code --url tcp://127.0.0.1:<port>}; the sender uses {@code --user/--password} (the
  * application's account), the others {@code --admin-user/--admin-password} (an operator account).
@@ -37,16 +43,19 @@ public final class Crash {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: Crash provision|send|await|resumed|settle|verify --option value ...");
+            System.err.println("usage: Crash provision|receive|send|await|resumed|settle|webhook-settle|verify"
+                    + " --option value ...");
             System.exit(2);
         }
         Map<String, String> options = options(args);
         int status = switch (args[0]) {
             case "provision" -> provision(options);
+            case "receive" -> WebhookReceiver.run(options);
             case "send" -> send(options);
             case "await" -> CrashChecks.await(options);
             case "resumed" -> CrashChecks.resumed(options);
             case "settle" -> CrashChecks.settle(options);
+            case "webhook-settle" -> WebhookChecks.settle(options);
             case "verify" -> CrashChecks.verify(options);
             default -> throw new IllegalArgumentException("unknown step " + args[0]);
         };
@@ -54,7 +63,9 @@ public final class Crash {
     }
 
     private static int provision(Map<String, String> options) throws Exception {
-        System.out.println(new AdminApi(options.get("http")).provision(Integer.parseInt(options.get("users"))));
+        AdminApi.Sinks sinks = new AdminApi(options.get("http")).provision(Integer.parseInt(options.get("users")),
+                options.get("webhook-url"), Path.of(options.get("secret")));
+        System.out.println(sinks.jms() + " " + sinks.webhook());
         return 0;
     }
 

@@ -141,13 +141,41 @@ final class CrashChecks {
                 System.out.println("[crash] sent more than once, first ones: " + tally.copies().entrySet().stream()
                         .filter(e -> e.getValue() > 1).limit(10).map(e -> e.getKey() + " x" + e.getValue()).toList());
             }
-            String line = String.format("crash accepted=%d delivered=%d lost=%d duplicates=%d", accepted.size(),
-                    delivered, lost.size(), duplicates);
+            WebhookLog webhooks = WebhookLog.read(Path.of(o.get("webhooks")), accepted);
+            boolean webhooksPassed = webhooksPassed(webhooks, accepted);
+            String line = String.format("crash accepted=%d delivered=%d lost=%d duplicates=%d"
+                    + " duplicate_webhook_ids=%d", accepted.size(), delivered, lost.size(), duplicates,
+                    webhooks.duplicateWebhookIds());
             Files.writeString(Path.of(o.get("result")), line + System.lineSeparator());
             boolean passed = !accepted.isEmpty() && lost.isEmpty() && duplicates == 0 && tally.withoutId() == 0
-                    && undrained == 0 && eventsLeft == 0 && prepared.isEmpty();
+                    && undrained == 0 && eventsLeft == 0 && prepared.isEmpty() && webhooksPassed;
             return passed ? 0 : 1;
         }
+    }
+
+    /**
+     * The webhook verdict: every accepted event answered 2xx at least once, each under one {@code webhook-id} only
+     * (a repeated webhook-id is a duplicate a receiver drops; the same event under another id is not), every
+     * signature verified, every body a CloudEvent with an id.
+     */
+    private static boolean webhooksPassed(WebhookLog webhooks, Set<String> accepted) {
+        List<String> missing = webhooks.missing(accepted);
+        List<String> underSeveralIds = webhooks.underSeveralIds();
+        System.out.printf("[crash] webhook receiver: %d POSTs for these events, %d of %d accepted events answered"
+                + " 2xx, %d webhook-id(s) answered 2xx more than once, %d event(s) under several webhook-ids, %d bad"
+                + " signature(s), %d body(ies) without an event id%n", webhooks.posts(),
+                accepted.size() - missing.size(), accepted.size(), webhooks.duplicateWebhookIds(),
+                underSeveralIds.size(), webhooks.badSignatures(), webhooks.withoutEvent());
+        if (!missing.isEmpty()) {
+            System.out.println("[crash] webhook LOST (never answered 2xx), " + missing.size() + ", first ones: "
+                    + missing.subList(0, Math.min(10, missing.size())));
+        }
+        if (!underSeveralIds.isEmpty()) {
+            System.out.println("[crash] webhook delivered under several webhook-ids, first ones: "
+                    + underSeveralIds.subList(0, Math.min(10, underSeveralIds.size())));
+        }
+        return missing.isEmpty() && underSeveralIds.isEmpty() && webhooks.badSignatures() == 0
+                && webhooks.withoutEvent() == 0;
     }
 
     private static BrokerManagement connect(Map<String, String> o, double seconds) throws Exception {
