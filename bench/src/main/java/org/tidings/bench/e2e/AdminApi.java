@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -33,6 +34,23 @@ final class AdminApi {
 
     String createSink(String name) throws IOException, InterruptedException {
         return post("/api/sinks", Map.of("name", name, "channel", "jms")).get("id").asText();
+    }
+
+    /** A webhook sink posting to {@code url}; its signing secret, returned once, is not kept. */
+    String createWebhookSink(String name, String url) throws IOException, InterruptedException {
+        return post("/api/sinks", Map.of("name", name, "channel", "webhook", "url", url)).get("id").asText();
+    }
+
+    /** One subscription of the sink to events about any of {@code subjects}. */
+    void subscribe(String sinkId, List<String> subjects) throws IOException, InterruptedException {
+        post("/api/subscriptions", Map.of("sinkId", sinkId, "filter", Map.of("subjects", subjects)));
+    }
+
+    /** A webhook sink's delivery status (backlog, delivered, dead, circuit), as the API shows it. */
+    String sinkStatus(String sinkId) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + "/api/sinks/" + sinkId + "/status"))
+                .timeout(Duration.ofSeconds(60)).GET().build();
+        return read(http.send(request, HttpResponse.BodyHandlers.ofString())).toString();
     }
 
     /**

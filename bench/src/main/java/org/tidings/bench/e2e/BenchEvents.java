@@ -1,12 +1,13 @@
 package org.tidings.bench.e2e;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntFunction;
 
 /**
  * The events both runs send: structured-mode JSON CloudEvents of about {@value #TARGET_BYTES} bytes, each with a
  * unique id made of this run's prefix and a sequence number, so a receiver can tell which send it answers from
  * the id alone. Event {@code n} is about subject {@code n * 7919 mod subjects}: every subject in turn, in an
- * order that does not follow the subscriptions' creation order.
+ * order that does not follow the subscriptions' creation order. The webhook phases choose their own subjects.
  */
 final class BenchEvents {
 
@@ -16,16 +17,30 @@ final class BenchEvents {
 
     private final String idPrefix;
     private final String source;
-    private final int subjects;
+    private final IntFunction<String> subjectOfSequence;
 
     BenchEvents(String runId, String source, int subjects) {
+        this(runId, source, sequence -> subjectOf(spread(sequence, subjects)));
+    }
+
+    /** Events whose subject, by sequence number, is {@code subjectOfSequence}'s. */
+    BenchEvents(String runId, String source, IntFunction<String> subjectOfSequence) {
         this.idPrefix = "e2e-" + runId + "-";
         this.source = source;
-        this.subjects = subjects;
+        this.subjectOfSequence = subjectOfSequence;
     }
 
     static String subjectOf(int user) {
-        return "mailto:user" + user + "@example.com";
+        return subjectOf("user", user);
+    }
+
+    static String subjectOf(String kind, int n) {
+        return "mailto:" + kind + n + "@example.com";
+    }
+
+    /** {@code sequence * 7919 mod subjects}: every one of {@code subjects} in turn, out of creation order. */
+    static int spread(int sequence, int subjects) {
+        return (int) (sequence * STRIDE % subjects);
     }
 
     String source() {
@@ -49,7 +64,7 @@ final class BenchEvents {
     }
 
     String subject(int sequence) {
-        return subjectOf((int) (sequence * STRIDE % subjects));
+        return subjectOfSequence.apply(sequence);
     }
 
     /** What a source would set so the broker drops a re-sent copy: {@code <source> <id>}. */

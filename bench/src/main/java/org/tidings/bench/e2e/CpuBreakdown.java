@@ -45,6 +45,8 @@ public final class CpuBreakdown {
         PARTS.put("CDI (Weld)", List.of("org.jboss.weld"));
         PARTS.put("JPA and JDBC", List.of("org.hibernate", "org.h2", "org.postgresql"));
         PARTS.put("HTTP (Grizzly, Jersey)", List.of("org.glassfish.grizzly", "org.glassfish.jersey"));
+        PARTS.put("JDK HTTP client (webhook POSTs)", List.of("java.net.http", "jdk.internal.net.http"));
+        PARTS.put("HMAC and AES (signatures, sealed secrets)", List.of("javax.crypto", "com.sun.crypto"));
         PARTS.put("logging", List.of("java.util.logging", "com.sun.enterprise.server.logging"));
     }
 

@@ -39,6 +39,15 @@ final class EventIdReader {
         }
     }
 
+    /** The top-level id of a JSON CloudEvent's bytes, or null if it has none that can be read. */
+    String eventId(byte[] json) {
+        try {
+            return topLevelId(this.json.createParser(json));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static String topLevelId(JsonParser parser) throws IOException {
         try (parser) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

@@ -131,7 +131,7 @@ public final class PipelineRun {
         return latencies;
     }
 
-    private static double percentileMillis(long[] sorted, double fraction) {
+    static double percentileMillis(long[] sorted, double fraction) {
         if (sorted.length == 0) {
             return 0;
         }

@@ -1,0 +1,222 @@
+package org.tidings.bench.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Webhook deliveries through Tidings, on the Tidings bench/e2e started (after {@link PipelineRun}, whose 10,000
+ * subscriptions stay in the index). Provisions a source of its own, {@code sinks} webhook sinks posting to a
+ * {@link WebhookReceiver} in this JVM (one path each), one subscription per sink to {@value #SUBJECTS_PER_SINK}
+ * subjects of its own, so each event matches exactly one webhook sink, and a dead sink whose URL is a loopback
+ * port where nothing listens (connection refused). Phases, each waiting until the events reached the receiver:
+ * <ol>
+ * <li>warm-up, not counted;</li>
+ * <li>throughput: {@code events} sent as fast as 100 in flight allow; {@code webhook_dps} = deliveries / (first ..
+ * last arrival at the receiver);</li>
+ * <li>latency: a steady {@code latency-rate} events/s for {@code latency-seconds}; {@code p99_webhook_ms} from
+ * latency = arrival at the receiver - send to tidings.events, both on this JVM's clock;</li>
+ * <li>a live sink beside a dead one: {@code dead-rate} events/s for {@code dead-seconds}, twice. First all to the
+ * live sinks (the baseline), then every other one to the dead sink; the other half, the same events to the same
+ * live sinks in both parts, is measured: {@code p99_live_alone_ms} in the first part, {@code p99_live_with_dead_ms}
+ * in the second. Only where the even events go differs.</li>
+ * </ol>
+ */
+public final class WebhookRun {
+
+    private static final String EVENTS_QUEUE = "tidings.events";
+    private static final String SOURCE = "https://bench.example.com/mail-hooks";
+    private static final int SUBJECTS_PER_SINK = 10;
+    private static final int DEAD_SUBJECTS = 10;
+    private static final int INDEX_POLLS = 600;
+
+    private final Broker broker;
+    private final WebhookReceiver receiver;
+    private final int inFlight;
+    private final int stallSeconds;
+    private final List<ProcessCpu> processes;
+
+    private WebhookRun(Broker broker, WebhookReceiver receiver, int inFlight, int stallSeconds,
+                       List<ProcessCpu> processes) {
+        this.broker = broker;
+        this.receiver = receiver;
+        this.inFlight = inFlight;
+        this.stallSeconds = stallSeconds;
+        this.processes = processes;
+    }
+
+    public static void main(String[] args) throws Exception {
+        var options = new Options(args);
+        int sinks = options.number("sinks", 100);
+        int warmup = options.number("warmup");
+        int measured = options.number("events");
+        int rate = options.number("latency-rate", 1000);
+        int latencyEvents = rate * options.number("latency-seconds");
+        int deadRate = options.number("dead-rate", 500);
+        int deadPhaseEvents = deadRate * options.number("dead-seconds");
+        int baselineEvents = deadPhaseEvents;
+        int hookSubjects = sinks * SUBJECTS_PER_SINK;
+        var processes = List.of(new ProcessCpu("Payara Micro", options.number("payara-pid", 0)),
+                new ProcessCpu("the broker", options.number("broker-pid", 0)),
+                new ProcessCpu("this load tool (with the receiver)", ProcessHandle.current().pid()));
+        String runId = options.text("run-id");
+        var hooks = new BenchEvents(runId + "-hooks", SOURCE,
+                sequence -> BenchEvents.subjectOf("hook", BenchEvents.spread(sequence, hookSubjects)));
+        // Baseline events all go to live sinks; after it, the even ones to the dead sink.
+        var withDead = new BenchEvents(runId + "-dead", SOURCE, sequence -> sequence >= baselineEvents
+                && sequence % 2 == 0 ? BenchEvents.subjectOf("dead", BenchEvents.spread(sequence / 2, DEAD_SUBJECTS))
+                : BenchEvents.subjectOf("hook", BenchEvents.spread(sequence, hookSubjects)));
+
+        try (var receiver = new WebhookReceiver(options.number("receiver-threads", 32))) {
+            String deadSink = provision(new AdminApi(options.number("http-port")), receiver, sinks, hooks);
+            var run = new WebhookRun(Broker.from(options), receiver, options.number("in-flight", 100),
+                    options.number("stall-seconds", 60), processes);
+
+            var arrivals = new Arrivals(hooks, warmup + measured + latencyEvents);
+            receiver.record(arrivals);
+            long dps;
+            double p99;
+            try (var producer = new WindowedProducer(run.broker, EVENTS_QUEUE, hooks, run.inFlight,
+                    warmup + measured + latencyEvents)) {
+                run.warmUp(producer, arrivals, warmup);
+                dps = run.throughput(producer, arrivals, warmup, warmup + measured);
+                p99 = run.latency("webhook latency", producer, arrivals, range(warmup + measured,
+                        warmup + measured + latencyEvents), rate);
+            }
+
+            var deadArrivals = new Arrivals(withDead, baselineEvents + deadPhaseEvents);
+            receiver.record(deadArrivals);
+            double p99Baseline;
+            double p99WithDead;
+            try (var producer = new WindowedProducer(run.broker, EVENTS_QUEUE, withDead, run.inFlight,
+                    baselineEvents + deadPhaseEvents)) {
+                p99Baseline = run.latency("live sinks alone (the odd events measured)", producer, deadArrivals,
+                        odd(0, baselineEvents), deadRate, 0, baselineEvents);
+                p99WithDead = run.latency("live sinks beside a dead one (the even events to it)", producer,
+                        deadArrivals, odd(baselineEvents, baselineEvents + deadPhaseEvents), deadRate,
+                        baselineEvents, baselineEvents + deadPhaseEvents);
+            }
+            Report.progress("dead sink status: %s", new AdminApi(options.number("http-port")).sinkStatus(deadSink));
+            Report.progress("receiver: %d requests, %d duplicate and %d foreign arrivals in the webhook phases, %d "
+                    + "duplicate in the dead-sink phases", receiver.requests(), arrivals.duplicates(),
+                    arrivals.foreign(), deadArrivals.duplicates());
+            Report.result("webhook webhook_dps=%d p99_webhook_ms=%.1f p99_live_with_dead_ms=%.1f "
+                    + "p99_live_alone_ms=%.1f", dps, p99, p99WithDead, p99Baseline);
+        }
+    }
+
+    /** Returns the dead sink's id once this instance's matching index holds every new subscription. */
+    private static String provision(AdminApi admin, WebhookReceiver receiver, int sinks, BenchEvents hooks)
+            throws Exception {
+        long start = System.nanoTime();
+        int before = admin.indexedSubscriptions(hooks.body(0));
+        admin.createSource("bench webhook store", SOURCE);
+        for (int sink = 0; sink < sinks; sink++) {
+            String id = admin.createWebhookSink("bench webhook " + sink, receiver.url(sink));
+            List<String> subjects = new ArrayList<>();
+            for (int subject = sink; subject < sinks * SUBJECTS_PER_SINK; subject += sinks) {
+                subjects.add(BenchEvents.subjectOf("hook", subject));
+            }
+            admin.subscribe(id, subjects);
+        }
+        String deadSink = admin.createWebhookSink("bench dead webhook", "http://127.0.0.1:" + closedPort() + "/dead");
+        admin.subscribe(deadSink, IntStream.range(0, DEAD_SUBJECTS).mapToObj(n -> BenchEvents.subjectOf("dead", n))
+                .toList());
+        for (int poll = 0; poll < INDEX_POLLS; poll++) {
+            int indexed = admin.indexedSubscriptions(hooks.body(0));
+            if (indexed >= before + sinks + 1) {
+                Report.progress("provisioned %d webhook sinks and a dead one (%s) in %.1f s; the index holds %d "
+                        + "subscriptions", sinks, deadSink, (System.nanoTime() - start) / 1e9, indexed);
+                return deadSink;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the matching index did not take the webhook subscriptions");
+    }
+
+    /** A loopback port nothing listens on: one the system just gave out and took back. */
+    private static int closedPort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int[] range(int from, int to) {
+        return IntStream.range(from, to).toArray();
+    }
+
+    private static int[] odd(int from, int to) {
+        return IntStream.range(from, to).filter(sequence -> sequence % 2 != 0).toArray();
+    }
+
+    private void warmUp(WindowedProducer producer, Arrivals arrivals, int count) throws Exception {
+        Report.progress("webhook warm-up: %d events", count);
+        producer.sendAll(0, count);
+        if (arrivals.await("webhook warm-up", range(0, count), stallSeconds, 1800) < count) {
+            throw new IllegalStateException("the webhook warm-up did not reach the receiver; "
+                    + RejectedEvents.describe(broker));
+        }
+    }
+
+    private long throughput(WindowedProducer producer, Arrivals arrivals, int from, int to) throws Exception {
+        Report.progress("webhook throughput: %d events, %d in flight", to - from, producer.window());
+        double[] cpuBefore = cpuSeconds();
+        long start = System.nanoTime();
+        producer.sendAll(from, to);
+        Report.progress("webhook throughput: all %d sent and confirmed by the broker at %d events/s", to - from,
+                Report.perSecond(to - from, start, producer.lastConfirmedAt()));
+        int[] sequences = range(from, to);
+        int delivered = arrivals.await("webhook throughput", sequences, stallSeconds, 1800);
+        double[] cpuAfter = cpuSeconds();
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (int sequence : sequences) {
+            long at = arrivals.arrivedAt(sequence);
+            if (at != 0) {
+                first = Math.min(first, at);
+                last = Math.max(last, at);
+            }
+        }
+        long dps = Report.perSecond(delivered, first, last);
+        Report.progress("webhook throughput: %d deliveries/s from first to last arrival, %d/s from first send (%d of "
+                + "%d delivered)", dps, Report.perSecond(delivered, start, last), delivered, to - from);
+        for (int i = 0; i < processes.size(); i++) {
+            Report.progress("webhook throughput: %s used %.2f ms CPU per delivery", processes.get(i).name(),
+                    (cpuAfter[i] - cpuBefore[i]) * 1000 / Math.max(1, delivered));
+        }
+        return dps;
+    }
+
+    private double latency(String phase, WindowedProducer producer, Arrivals arrivals, int[] sequences, int rate)
+            throws Exception {
+        return latency(phase, producer, arrivals, sequences, rate, sequences[0], sequences[sequences.length - 1] + 1);
+    }
+
+    /** Sends [from, to) at {@code rate}/s and returns the p99 of {@code measured} (a subset), in ms. */
+    private double latency(String phase, WindowedProducer producer, Arrivals arrivals, int[] measured, int rate,
+                           int from, int to) throws Exception {
+        Report.progress("%s: %d events/s for %d s", phase, rate, (to - from) / rate);
+        producer.sendPaced(from, to, rate);
+        int delivered = arrivals.await(phase, measured, stallSeconds, 1800);
+        long awaitedUntil = System.nanoTime();
+        long[] latencies = new long[measured.length];
+        for (int i = 0; i < measured.length; i++) {
+            long arrived = arrivals.arrivedAt(measured[i]);
+            latencies[i] = (arrived != 0 ? arrived : awaitedUntil) - producer.sentAt(measured[i]);
+        }
+        Arrays.sort(latencies);
+        double p99 = PipelineRun.percentileMillis(latencies, 0.99);
+        Report.progress("%s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d delivered%s)", phase,
+                PipelineRun.percentileMillis(latencies, 0.50), PipelineRun.percentileMillis(latencies, 0.90), p99,
+                PipelineRun.percentileMillis(latencies, 1.0), delivered, measured.length,
+                delivered < measured.length ? "; undelivered counted as waited-for time, a lower bound" : "");
+        return p99;
+    }
+
+    private double[] cpuSeconds() {
+        return processes.stream().mapToDouble(ProcessCpu::seconds).toArray();
+    }
+}
