@@ -89,9 +89,11 @@ public class DeliveryRetries {
 
     /**
      * Tries due notifications for at most {@link #BATCH_TIME}, holding the retry lock, except those of the sinks in
-     * {@code leftAlone}, to which it adds the sinks that fail, are disabled or whose circuit is open: their heads are
-     * not fetched again in this run, so they cannot crowd out other sinks' heads. The number of heads it looked at
-     * (0: nothing more is due in this run).
+     * {@code leftAlone}, to which it adds the sinks that are disabled or whose circuit is open: their heads are not
+     * fetched again in this run, so they cannot crowd out other sinks' heads. A sink whose attempt fails is left alone
+     * for the rest of this batch only (its failed head is no longer due; its other lines may be tried in the next
+     * batch, and its circuit opens if the failures go on). The number of heads it looked at (0: nothing more is due
+     * in this run).
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public int retriedBatch(Set<UUID> leftAlone) {
@@ -103,8 +105,10 @@ public class DeliveryRetries {
                 .setParameter("now", clock.instant()).setParameter("leftAlone", leftAlone).setMaxResults(HEADS)
                 .getResultList();
         Map<UUID, Sink> sinks = new HashMap<>();
+        Set<UUID> failed = new HashSet<>();
         for (Delivery head : heads) {
-            if (leftAlone.contains(head.sinkId()) || !clock.instant().isBefore(deadline)) {
+            if (leftAlone.contains(head.sinkId()) || failed.contains(head.sinkId())
+                    || !clock.instant().isBefore(deadline)) {
                 continue;
             }
             Sink sink = sinks.computeIfAbsent(head.sinkId(), id -> em.find(Sink.class, id));
@@ -117,7 +121,7 @@ public class DeliveryRetries {
                     break;
                 } else {
                     if (!attempted(sink, delivery)) {
-                        leftAlone.add(sink.id());
+                        failed.add(sink.id());
                         break;
                     }
                 }
