@@ -32,9 +32,10 @@ import org.tidings.sinks.entity.Sink;
 /**
  * Sends the parked notifications of webhook sinks when they are due, one instance at a time (the others skip the
  * run), every second (docs/adr/0012). Only the first waiting notification of a sink and subject is ever tried; when
- * it is delivered (or dead) the next one of that line follows at once, so a line drains in order. A sink that fails,
- * is disabled or whose circuit is open is left alone for the rest of the run, so it burns no attempts of its later
- * lines (while half-open, its first due notification is the probe). Each batch is one transaction: the outcome of an
+ * it is delivered (or dead) the next one of that line follows at once, so a line drains in order. A sink that is
+ * disabled or whose circuit is open is left alone for the rest of the run, and one whose attempt fails for the rest
+ * of the batch, so it burns no attempts of its other lines meanwhile (while half-open, its first due notification is
+ * the probe). Each batch is one transaction: the outcome of an
  * attempt is committed with its batch, and an attempt whose batch did not commit (a crash) is made again, with the
  * same {@code webhook-id}.
  */
