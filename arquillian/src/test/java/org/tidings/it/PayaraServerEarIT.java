@@ -131,7 +131,7 @@ class PayaraServerEarIT {
     private static Map<String, String> applicationProperties(Path work) {
         String dbUrl = System.getProperty("tidings.it.db.url", "");
         if (dbUrl.isBlank()) {
-            dbUrl = "jdbc:h2:file:" + work.resolve("db/tidings") + ";DB_CLOSE_ON_EXIT=FALSE";
+            dbUrl = "jdbc:h2:file:" + work.resolve("db/tidings") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         }
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("tidings.broker.host", "127.0.0.1");

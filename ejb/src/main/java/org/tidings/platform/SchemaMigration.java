@@ -8,18 +8,21 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * Brings the database schema up to date with Flyway before the application serves anything. It also carries the
+ * Brings the database schema up to date with Flyway before the application serves anything, and on H2 makes each
+ * commit reach the database file before it returns ({@link CommitDurability}). It also carries the
  * application's resource definitions (see {@link Resources}), where every server reads them.
  */
 @DataSourceDefinition(
         name = Resources.DATA_SOURCE,
         className = "${MPCONFIG=tidings.db.datasource-class:org.h2.jdbcx.JdbcDataSource}",
-        url = "${MPCONFIG=tidings.db.url:jdbc:h2:file:./data/db/tidings}",
+        url = "${MPCONFIG=tidings.db.url:jdbc:h2:file:./data/db/tidings;WRITE_DELAY=0}",
         user = "${MPCONFIG=tidings.db.user:tidings}",
         password = "${MPCONFIG=tidings.db.password:tidings}",
         minPoolSize = 2,
@@ -57,6 +60,11 @@ public class SchemaMigration {
 
     @PostConstruct
     void migrate() {
+        try (Connection connection = dataSource.getConnection()) {
+            CommitDurability.ensure(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the database's commits cannot be made durable: " + e.getMessage(), e);
+        }
         var result = Flyway.configure(SchemaMigration.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")

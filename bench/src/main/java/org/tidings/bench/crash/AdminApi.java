@@ -2,9 +2,11 @@ package org.tidings.bench.crash;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -76,6 +78,15 @@ final class AdminApi {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** What the delivery ledger holds for one event (the JSON the API answers), to explain a lost webhook. */
+    String deliveries(String source, String id) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/deliveries?source="
+                + URLEncoder.encode(source, StandardCharsets.UTF_8) + "&id=" + URLEncoder.encode(id,
+                StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 
     /** The number of notifications of a webhook sink waiting in the delivery ledger. */

@@ -3,6 +3,7 @@ package org.tidings.bench.crash;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,7 +32,8 @@ final class WebhookChecks {
         long lastReport = started;
         String previous = "";
         while (System.nanoTime() < deadline) {
-            int missing = WebhookLog.read(log, accepted).missing(accepted).size();
+            List<String> unanswered = WebhookLog.read(log, accepted).missing(accepted);
+            int missing = unanswered.size();
             long backlog = api.backlog(o.get("sink"));
             long now = System.nanoTime();
             String state = missing + "/" + backlog;
@@ -44,6 +46,10 @@ final class WebhookChecks {
                 System.out.printf("[crash] webhooks %s after %.1f s: %d of %d accepted events not yet answered 2xx,"
                         + " backlog %d%n", done ? "settled" : "no progress", (now - started) / 1e9, missing,
                         accepted.size(), backlog);
+                for (String id : unanswered.stream().limit(5).toList()) {
+                    System.out.println("[crash] ledger of unanswered " + id + ": "
+                            + api.deliveries(CrashEvents.SOURCE, id));
+                }
                 return 0;
             }
             if (now - lastReport > TimeUnit.SECONDS.toNanos(10)) {
