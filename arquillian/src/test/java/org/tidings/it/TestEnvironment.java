@@ -260,6 +260,8 @@ public class TestEnvironment implements LauncherSessionListener {
                 // a compressed schedule: five attempts within two seconds, so retries and dead letters show quickly
                 "tidings.delivery.retry-schedule=" + WebhookIT.RETRY_SCHEDULE,
                 "tidings.webhook.breaker.open=PT2S",
+                // the pruner of finished delivery records looks every second (WebhookIT back-dates the rows it prunes)
+                "tidings.delivery.prune-interval=PT1S",
                 ""));
     }
 

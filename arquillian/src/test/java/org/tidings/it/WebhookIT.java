@@ -11,13 +11,18 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -312,6 +317,55 @@ class WebhookIT {
     }
 
     // covers LEM-6
+    /**
+     * Finished records (delivered, discarded) older than the retention (7 days by default) are deleted; waiting ones
+     * and dead letters never are, nor finished ones within the retention. The pruner runs every second in these tests
+     * (TestEnvironment); the rows are written straight into the database, back-dated.
+     */
+    @Test
+    void finishedDeliveryRecordsOlderThanTheRetentionAreDeletedAndNothingElseIs() throws Exception {
+        var sink = UUID.randomUUID();
+        var old = OffsetDateTime.now(ZoneOffset.UTC).minusDays(8);
+        var recent = OffsetDateTime.now(ZoneOffset.UTC).minusDays(6);
+        try (var db = TestEnvironment.openDatabase(); var insert = db.prepareStatement("INSERT INTO delivery ("
+                + "notification_id, sink_id, subscription_id, ordering_key, subject, event_key, event_source, event_id, "
+                + "status, attempts, next_attempt_at, created_at, updated_at) "
+                + "VALUES (?, ?, ?, 'k', 's', 'e', 'src', ?, ?, 1, ?, ?, ?)")) {
+            for (var row : List.of(List.of("old-delivered", "DELIVERED", old), List.of("old-discarded", "DISCARDED", old),
+                    List.of("old-dead", "DEAD", old), List.of("old-waiting", "WAITING", old),
+                    List.of("recent-delivered", "DELIVERED", recent))) {
+                String name = (String) row.get(0);
+                insert.setString(1, "msg_prune_" + sink.toString().replace("-", "") + "_" + name.replace("-", "_"));
+                insert.setObject(2, sink);
+                insert.setObject(3, sink);
+                insert.setString(4, name);
+                insert.setString(5, (String) row.get(1));
+                insert.setObject(6, "WAITING".equals(row.get(1)) ? OffsetDateTime.now().plusDays(1) : null,
+                        Types.TIMESTAMP_WITH_TIMEZONE);
+                insert.setObject(7, row.get(2));
+                insert.setObject(8, row.get(2));
+                insert.executeUpdate();
+            }
+        }
+
+        await("the old finished records are deleted").atMost(WAIT).until(() -> eventIdsOfSink(sink).size() == 3);
+        assertThat(eventIdsOfSink(sink)).containsExactlyInAnyOrder("old-dead", "old-waiting", "recent-delivered");
+    }
+
+    private static List<String> eventIdsOfSink(UUID sink) throws SQLException {
+        try (var db = TestEnvironment.openDatabase();
+                var query = db.prepareStatement("SELECT event_id FROM delivery WHERE sink_id = ?")) {
+            query.setObject(1, sink);
+            List<String> ids = new ArrayList<>();
+            try (var rows = query.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
     @Test
     void aWebhookSinkNeedsAnHttpUrl() {
         for (String url : List.of("ftp://example.com/x", "/relative", "http://user:pw@example.com/", "not a url")) {

@@ -58,6 +58,10 @@ import java.util.UUID;
         + "ORDER BY d.position")
 @NamedQuery(name = Delivery.DEAD_BY_NOTIFICATION, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.notificationId = :id AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD")
+@NamedQuery(name = Delivery.FINISHED_BEFORE, query = "SELECT d.position FROM Delivery d WHERE d.status IN ("
+        + "org.tidings.delivery.entity.DeliveryStatus.DELIVERED, org.tidings.delivery.entity.DeliveryStatus.DISCARDED) "
+        + "AND d.updatedAt < :before")
+@NamedQuery(name = Delivery.DELETE_POSITIONS, query = "DELETE FROM Delivery d WHERE d.position IN :positions")
 public class Delivery {
 
     public static final String BY_NOTIFICATION = "Delivery.byNotification";
@@ -74,6 +78,8 @@ public class Delivery {
     public static final String DEAD_OF_SINK = "Delivery.deadOfSink";
     public static final String DEAD_OF_SUBJECT = "Delivery.deadOfSubject";
     public static final String DEAD_BY_NOTIFICATION = "Delivery.deadByNotification";
+    public static final String FINISHED_BEFORE = "Delivery.finishedBefore";
+    public static final String DELETE_POSITIONS = "Delivery.deletePositions";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

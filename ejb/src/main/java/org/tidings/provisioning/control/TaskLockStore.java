@@ -14,6 +14,7 @@ public class TaskLockStore {
     public static final String SUBSCRIPTION_EXPIRY = "subscription-expiry";
     public static final String CHANGE_LOG_PRUNING = "change-log-pruning";
     public static final String DELIVERY_RETRY = "delivery-retry";
+    public static final String DELIVERY_PRUNE = "delivery-prune";
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;

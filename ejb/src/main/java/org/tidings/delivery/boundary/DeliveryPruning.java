@@ -1,0 +1,123 @@
+package org.tidings.delivery.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.delivery.entity.Delivery;
+import org.tidings.provisioning.control.TaskLockStore;
+
+/**
+ * Deletes the delivery records that are finished (delivered, or discarded by an operator) and older than
+ * {@code tidings.delivery.retention} (7 days), every {@code tidings.delivery.prune-interval} (1 minute), on one
+ * instance at a time, in transactions of at most {@value #BATCH} rows. Waiting notifications and dead letters are
+ * never deleted: they are still owed to their sink or to an operator's decision (docs/adr/0012).
+ *
+ * <p>A record is what tells a redelivered message that its notification was handled. The broker redelivers a
+ * message whose acknowledgement was lost as soon as another consumer or the restarted instance takes it, so a
+ * record is needed for seconds; the retention has a floor of one hour. Past it, a redelivery would be sent again,
+ * with the same {@code webhook-id}.
+ */
+@Singleton
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class DeliveryPruning {
+
+    static final int BATCH = 1000;
+    /** Batches per run at most, so that a large backlog of old records is worked off over several runs. */
+    static final int BATCHES_PER_RUN = 10;
+    static final Duration SHORTEST_RETENTION = Duration.ofHours(1);
+
+    private static final Logger LOG = Logger.getLogger(DeliveryPruning.class.getName());
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    @Inject
+    TaskLockStore locks;
+
+    @Inject
+    @ConfigProperty(name = "tidings.delivery.retention", defaultValue = "P7D")
+    Duration retention;
+
+    @Inject
+    @ConfigProperty(name = "tidings.delivery.prune-interval", defaultValue = "PT1M")
+    Duration interval;
+
+    @Resource
+    SessionContext context;
+
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Instant nextRun = Instant.EPOCH;
+
+    @PostConstruct
+    void check() {
+        if (retention.compareTo(SHORTEST_RETENTION) < 0) {
+            throw new IllegalStateException("tidings.delivery.retention is " + retention + ": at least "
+                    + SHORTEST_RETENTION + ", the records tell redelivered notifications they were handled");
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalStateException("tidings.delivery.prune-interval must be positive, not " + interval);
+        }
+    }
+
+    @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void prune() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextRun) || !running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            var self = context.getBusinessObject(DeliveryPruning.class);
+            Instant before = now.minus(retention);
+            int pruned = 0;
+            int batch = BATCH;
+            for (int i = 0; i < BATCHES_PER_RUN && batch == BATCH; i++) {
+                batch = self.prunedBatch(before);
+                pruned += batch;
+            }
+            int total = pruned;
+            if (total > 0) {
+                LOG.fine(() -> total + " finished delivery records older than " + retention + " deleted");
+            }
+            nextRun = batch == BATCH ? now : now.plus(interval); // more to do: go on at the next tick
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "delivery records not pruned this time: " + e);
+            nextRun = now.plus(interval);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** Deletes up to {@value #BATCH} finished records last changed before {@code before}; how many it deleted. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int prunedBatch(Instant before) {
+        if (!locks.acquired(TaskLockStore.DELIVERY_PRUNE)) {
+            return 0;
+        }
+        List<Long> positions = em.createNamedQuery(Delivery.FINISHED_BEFORE, Long.class)
+                .setParameter("before", before).setMaxResults(BATCH).getResultList();
+        if (positions.isEmpty()) {
+            return 0;
+        }
+        return em.createNamedQuery(Delivery.DELETE_POSITIONS).setParameter("positions", positions).executeUpdate();
+    }
+}
