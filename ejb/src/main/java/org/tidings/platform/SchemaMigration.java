@@ -21,7 +21,7 @@ import org.flywaydb.core.Flyway;
  */
 @DataSourceDefinition(
         name = Resources.DATA_SOURCE,
-        className = "${MPCONFIG=tidings.db.datasource-class:org.h2.jdbcx.JdbcDataSource}",
+        className = "${MPCONFIG=tidings.db.datasource-class:org.h2.Driver}",
         url = "${MPCONFIG=tidings.db.url:jdbc:h2:file:./data/db/tidings;WRITE_DELAY=0}",
         user = "${MPCONFIG=tidings.db.user:tidings}",
         password = "${MPCONFIG=tidings.db.password:tidings}",
