@@ -8,6 +8,7 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ import org.tidings.provisioning.control.TaskLockStore;
  * with the same {@code webhook-id}.
  */
 @Singleton
+@Startup // the configuration is checked when the application starts, not at the first timer tick
 @DependsOn("SchemaMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class DeliveryPruning {
