@@ -19,13 +19,16 @@ public final class CommitDurability {
 
     private static final Logger LOG = Logger.getLogger(CommitDurability.class.getName());
     static final String H2 = "H2";
+    /** H2's error code for a statement that needs admin rights (org.h2.api.ErrorCode.ADMIN_RIGHTS_REQUIRED). */
+    static final int ADMIN_RIGHTS_REQUIRED = 90040;
 
     private CommitDurability() {
     }
 
     /**
      * On H2, sets {@code WRITE_DELAY} to 0 unless it already is (the default URLs say {@code ;WRITE_DELAY=0}, which
-     * also covers the database being closed and opened again). Fails if it cannot: the user is not an H2 admin.
+     * also covers the database being closed and opened again). Fails if it cannot: the user is not an H2 admin (who
+     * cannot use a URL with {@code ;WRITE_DELAY=0} either).
      */
     public static void ensure(Connection connection) throws SQLException {
         if (!H2.equals(connection.getMetaData().getDatabaseProductName())) {
@@ -37,8 +40,14 @@ public final class CommitDurability {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET WRITE_DELAY 0");
         } catch (SQLException e) {
-            throw new SQLException("H2 keeps commits in memory for up to WRITE_DELAY ms, and this user may not set "
-                    + "it to 0: add ;WRITE_DELAY=0 to tidings.db.url", e);
+            if (e.getErrorCode() != ADMIN_RIGHTS_REQUIRED) {
+                throw e;
+            }
+            // not ";WRITE_DELAY=0 in the URL": H2 runs it as SET WRITE_DELAY 0 for every connection, which refuses
+            // each connection of a user who is not an admin
+            throw new SQLException("H2 keeps commits in memory for up to WRITE_DELAY ms and only an H2 admin may "
+                    + "set it to 0: tidings.db.user must be an admin of the database (the user that created it is)",
+                    e);
         }
         LOG.info("H2 WRITE_DELAY set to 0: each commit is written to the database file before it returns");
     }

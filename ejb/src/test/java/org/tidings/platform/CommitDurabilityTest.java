@@ -1,6 +1,7 @@
 package org.tidings.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -49,6 +50,21 @@ class CommitDurabilityTest {
             CommitDurability.ensure(connection);
 
             assertThat(CommitDurability.writeDelay(connection)).isZero();
+        }
+    }
+
+    @Test
+    void aUserWhoIsNotAnH2AdminIsToldSoAndNotToAddTheSettingToTheUrl() throws SQLException {
+        String url = "jdbc:h2:file:" + work.resolve("db/tidings");
+        try (var admin = DriverManager.getConnection(url, "tidings", "tidings")) {
+            admin.createStatement().execute("CREATE USER app PASSWORD 'app'");
+            try (var app = DriverManager.getConnection(url, "app", "app")) {
+                assertThatThrownBy(() -> CommitDurability.ensure(app)).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("tidings.db.user must be an admin").hasMessageNotContaining(";WRITE_DELAY=0");
+            }
+            // what the advice to add the setting to the URL would have led to: no connection at all
+            assertThatThrownBy(() -> DriverManager.getConnection(url + ";WRITE_DELAY=0", "app", "app"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("Admin rights are required");
         }
     }
 

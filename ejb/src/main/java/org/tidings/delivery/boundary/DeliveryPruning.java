@@ -8,6 +8,7 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
@@ -16,11 +17,13 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Delivery;
+import org.tidings.delivery.entity.DeliveryStatus;
 import org.tidings.provisioning.control.TaskLockStore;
 
 /**
@@ -35,6 +38,7 @@ import org.tidings.provisioning.control.TaskLockStore;
  * with the same {@code webhook-id}.
  */
 @Singleton
+@Startup // the configuration is checked when the application starts, not at the first timer tick
 @DependsOn("SchemaMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class DeliveryPruning {
@@ -43,6 +47,8 @@ public class DeliveryPruning {
     /** Batches per run at most, so that a large backlog of old records is worked off over several runs. */
     static final int BATCHES_PER_RUN = 10;
     static final Duration SHORTEST_RETENTION = Duration.ofHours(1);
+    /** The statuses whose records are pruned: nothing more will be sent for them. */
+    static final List<DeliveryStatus> FINISHED = List.of(DeliveryStatus.DELIVERED, DeliveryStatus.DISCARDED);
 
     private static final Logger LOG = Logger.getLogger(DeliveryPruning.class.getName());
 
@@ -113,8 +119,15 @@ public class DeliveryPruning {
         if (!locks.acquired(TaskLockStore.DELIVERY_PRUNE)) {
             return 0;
         }
-        List<Long> positions = em.createNamedQuery(Delivery.FINISHED_BEFORE, Long.class)
-                .setParameter("before", before).setMaxResults(BATCH).getResultList();
+        List<Long> positions = new ArrayList<>();
+        for (DeliveryStatus finished : FINISHED) {
+            positions.addAll(em.createNamedQuery(Delivery.FINISHED_BEFORE, Long.class)
+                    .setParameter("status", finished).setParameter("before", before)
+                    .setMaxResults(BATCH - positions.size()).getResultList());
+            if (positions.size() == BATCH) {
+                break;
+            }
+        }
         if (positions.isEmpty()) {
             return 0;
         }

@@ -58,8 +58,9 @@ import java.util.UUID;
         + "ORDER BY d.position")
 @NamedQuery(name = Delivery.DEAD_BY_NOTIFICATION, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.notificationId = :id AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD")
-@NamedQuery(name = Delivery.FINISHED_BEFORE, query = "SELECT d.position FROM Delivery d WHERE d.status IN ("
-        + "org.tidings.delivery.entity.DeliveryStatus.DELIVERED, org.tidings.delivery.entity.DeliveryStatus.DISCARDED) "
+// one status at a time: H2 2.2 bounds an index scan by updated_at only under an equality on status (with IN it
+// reads every row of both statuses, a week of deliveries, whenever there is nothing left to delete)
+@NamedQuery(name = Delivery.FINISHED_BEFORE, query = "SELECT d.position FROM Delivery d WHERE d.status = :status "
         + "AND d.updatedAt < :before")
 @NamedQuery(name = Delivery.DELETE_POSITIONS, query = "DELETE FROM Delivery d WHERE d.position IN :positions")
 public class Delivery {

@@ -1,0 +1,141 @@
+package org.tidings.delivery.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.flywaydb.core.Flyway;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tidings.delivery.entity.Delivery;
+import org.tidings.provisioning.control.TaskLockStore;
+
+/**
+ * The pruner's look for finished records reads the records it deletes, not the week of records within the retention:
+ * on H2 (the embedded database, the schema of the migrations) every query it makes is a bounded range of the index
+ * {@code delivery_finished}. Each SQL statement Hibernate sends is run again under {@code EXPLAIN ANALYZE}, which
+ * reports how many rows H2 read.
+ */
+class DeliveryPruningScanTest {
+
+    private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
+    private static final int RECENT = 5_000;
+
+    private final String url = "jdbc:h2:mem:prune-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    private final List<String> statements = new ArrayList<>();
+    private SessionFactory sessions;
+
+    @BeforeEach
+    void schemaAndRecords() throws SQLException {
+        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
+                .load().migrate();
+        try (Connection db = DriverManager.getConnection(url, "sa", "");
+                var insert = db.prepareStatement("INSERT INTO delivery (notification_id, sink_id, subscription_id, "
+                        + "ordering_key, subject, event_key, event_source, event_id, status, attempts, created_at, "
+                        + "updated_at) SELECT 'n' || X || ?, RANDOM_UUID(), RANDOM_UUID(), 'k', 's', 'e', 'src', "
+                        + "'id', ?, 1, ?, ? FROM SYSTEM_RANGE(1, ?)")) {
+            insertRows(insert, "recent-delivered", "DELIVERED", Instant.now(), RECENT);
+            insertRows(insert, "recent-discarded", "DISCARDED", Instant.now(), RECENT);
+            insertRows(insert, "old-delivered", "DELIVERED", Instant.now().minus(Duration.ofDays(8)), 3);
+        }
+        sessions = new Configuration().addAnnotatedClass(Delivery.class)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
+                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
+                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
+                .setStatementInspector(sql -> {
+                    statements.add(sql);
+                    return sql;
+                })
+                .buildSessionFactory();
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        sessions.close();
+        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
+            db.createStatement().execute("SHUTDOWN");
+        }
+    }
+
+    @Test
+    void findingTheOldFinishedRecordsReadsNoneOfTheRecentOnes() throws SQLException {
+        Instant before = Instant.now().minus(Duration.ofDays(7));
+        int deleted;
+        try (Session session = sessions.openSession()) {
+            var pruning = new DeliveryPruning();
+            pruning.em = session;
+            pruning.locks = new TaskLockStore() {
+                @Override
+                public boolean acquired(String task) {
+                    return true;
+                }
+            };
+            session.beginTransaction();
+            deleted = pruning.prunedBatch(before);
+            session.getTransaction().commit();
+        }
+
+        assertThat(deleted).isEqualTo(3);
+        List<String> lookups = statements.stream().filter(sql -> sql.toLowerCase().startsWith("select")).toList();
+        assertThat(lookups).isNotEmpty();
+        for (String lookup : lookups) {
+            assertThat(rowsRead(lookup, before)).as(lookup).isLessThan(100); // not the 10,000 recent ones
+        }
+    }
+
+    private static void insertRows(PreparedStatement insert, String name, String status, Instant at,
+            int count) throws SQLException {
+        insert.setString(1, name);
+        insert.setString(2, status);
+        insert.setObject(3, at.atOffset(ZoneOffset.UTC));
+        insert.setObject(4, at.atOffset(ZoneOffset.UTC));
+        insert.setInt(5, count);
+        insert.executeUpdate();
+    }
+
+    /**
+     * Runs one of the pruner's statements under EXPLAIN ANALYZE, with DELIVERED for a status, {@code before} for
+     * the time and the batch size for any other parameter, and answers the rows H2 read.
+     */
+    private long rowsRead(String sql, Instant before) throws SQLException {
+        try (Connection db = DriverManager.getConnection(url, "sa", "");
+                var explain = db.prepareStatement("EXPLAIN ANALYZE " + sql)) {
+            String[] before_each = sql.split("\\?", -1);
+            for (int i = 1; i < before_each.length; i++) {
+                String left = before_each[i - 1].replace(" ", "").toLowerCase();
+                if (left.endsWith("status=")) {
+                    explain.setString(i, "DELIVERED");
+                } else if (left.endsWith("updated_at<")) {
+                    explain.setObject(i, before.atOffset(ZoneOffset.UTC));
+                } else {
+                    explain.setInt(i, DeliveryPruning.BATCH);
+                }
+            }
+            try (var plan = explain.executeQuery()) {
+                plan.next();
+                long read = 0;
+                Matcher counts = SCAN_COUNT.matcher(plan.getString(1));
+                while (counts.find()) {
+                    read += Long.parseLong(counts.group(1));
+                }
+                return read;
+            }
+        }
+    }
+}
