@@ -33,9 +33,10 @@ import org.tidings.provisioning.control.TaskLockStore;
  * never deleted: they are still owed to their sink or to an operator's decision (docs/adr/0012).
  *
  * <p>A record is what tells a redelivered message that its notification was handled. The broker redelivers a
- * message whose acknowledgement was lost as soon as another consumer or the restarted instance takes it, so a
- * record is needed for seconds; the retention has a floor of one hour. Past it, a redelivery would be sent again,
- * with the same {@code webhook-id}.
+ * message whose acknowledgement was lost as soon as another consumer or the restarted instance takes it, so while
+ * some instance runs a record is needed for seconds; the retention has a floor of one hour. If every instance is
+ * down for longer than the retention, the first run after the restart may delete a record before the broker has
+ * redelivered its message: that notification is then sent again, with the same {@code webhook-id}.
  */
 @Singleton
 @Startup // the configuration is checked when the application starts, not at the first timer tick
