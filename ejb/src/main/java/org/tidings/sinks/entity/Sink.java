@@ -7,6 +7,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -115,7 +116,7 @@ public class Sink {
         if (channel != Channel.PURGE) {
             return null;
         }
-        return new PurgeSettings(purgeCaches.lines().map(java.net.URI::create).toList(), purgeMethod, banMethod,
+        return new PurgeSettings(purgeCaches.lines().map(URI::create).toList(), purgeMethod, banMethod,
                 banHeader);
     }
 
