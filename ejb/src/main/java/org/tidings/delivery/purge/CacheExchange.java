@@ -25,6 +25,9 @@ final class CacheExchange {
 
     /** A cache's answer: its status (0 when there was none) and a printable account of it. */
     record Answer(int status, String text) {
+        /** Not sent, because an earlier request of the same attempt failed. */
+        static final Answer NOT_SENT = new Answer(0, "not sent: an earlier request of the attempt failed");
+
         /** 2xx or 404: the cache no longer holds what was invalidated. */
         boolean invalidated() {
             return status / 100 == 2 || status == 404;

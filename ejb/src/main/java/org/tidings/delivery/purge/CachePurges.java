@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.Transmitter;
 import org.tidings.delivery.entity.Notification;
@@ -97,8 +98,18 @@ public class CachePurges implements Transmitter {
                 ? Duration.ofMillis(sink.connectTimeoutMillis()) : connectTimeout;
         Duration read = sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout;
         Map<PurgeRequest, CacheExchange.Answer> answers;
+        AtomicBoolean failed = new AtomicBoolean();
         try {
-            answers = coalescer.enrol(requests).complete(request -> CacheExchange.send(request, connect, read));
+            // after a failure the rest is not sent: the notification is retried anyway, and a cache that does not
+            // answer would otherwise cost a timeout per request (up to 256 URIs times 16 caches)
+            answers = coalescer.enrol(requests).complete(request -> {
+                if (failed.get()) {
+                    return CacheExchange.Answer.NOT_SENT;
+                }
+                CacheExchange.Answer answer = CacheExchange.send(request, connect, read);
+                failed.compareAndSet(false, !answer.invalidated());
+                return answer;
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return attempt(Result.RETRY, 0, "interrupted while invalidating", started);

@@ -135,6 +135,19 @@ class CachePurgesTest extends TransmitterContract {
     }
 
     @Test
+    void afterAFailedRequestTheRestOfTheAttemptIsNotSent() throws IOException {
+        List<HttpExchange> failing = new CopyOnWriteArrayList<>();
+        List<HttpExchange> healthy = new CopyOnWriteArrayList<>();
+        Sink sink = sink(List.of(cache(503, failing), cache(200, healthy)), null, null, null);
+        Attempt attempt = send(sink, event(sink, "urn:example:list", Map.of("tidingsuris",
+                "http://www.example.com/1 http://www.example.com/2 http://www.example.com/3")));
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.status()).isEqualTo(503);
+        assertThat(failing).hasSize(1);
+        assertThat(healthy).isEmpty();
+    }
+
+    @Test
     void anEventThatNamesNoWebUriIsDeliveredWithoutARequest() throws IOException {
         List<HttpExchange> seen = new CopyOnWriteArrayList<>();
         Sink sink = sink(List.of(cache(200, seen)), null, null, null);
