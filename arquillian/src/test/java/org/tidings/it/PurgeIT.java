@@ -325,8 +325,10 @@ class PurgeIT {
         long purges = varnishCounter("MAIN.n_purges") - purgesBefore;
         System.out.println("PurgeIT storm: " + events + " events accepted within " + sending + " ms, "
                 + notifications + " notifications, " + purges + " PURGE(s) reached Varnish");
+        // Even with the events far apart, an event's ten notifications reach the 8 consumers of tidings.deliver
+        // together: one PURGE goes at once, the others join one (or, for the last two, a second) at the window's end.
         assertThat(purges).as("PURGEs that reached Varnish for " + notifications + " notifications").isPositive()
-                .isLessThanOrEqualTo(notifications / 4);
+                .isLessThanOrEqualTo(notifications * 3 / 10);
         assertThat(fetch("www.example.com", "/hot").hit()).isFalse();
     }
 
