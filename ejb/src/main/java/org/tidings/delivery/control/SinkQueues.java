@@ -19,7 +19,7 @@ import org.tidings.subscriptions.entity.Match;
 
 /**
  * Forwards one event to the queues of the sinks whose subscriptions matched it (a JMS sink's own queue; the
- * deliveries queue for a webhook sink, docs/adr/0012), exactly once in effect
+ * deliveries queue for a webhook or purge sink, docs/adr/0012 and 0014), exactly once in effect
  * (docs/adr/0007): all notifications of the event are sent in one local broker transaction, each with a
  * duplicate id made of the event's key and the subscription's id. The caller acknowledges the event only after
  * this returns; if the event comes back after a crash that came between the commit and the acknowledgement, the
@@ -71,7 +71,8 @@ public class SinkQueues {
                     notification.setStringProperty(EVENT_SOURCE_PROPERTY, key.source());
                     notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
                     notification.setStringProperty(TYPE_PROPERTY, type);
-                    if (channels.of(match.sinkId()) == Channel.WEBHOOK) {
+                    Channel channel = channels.of(match.sinkId());
+                    if (channel == Channel.WEBHOOK || channel == Channel.PURGE) {
                         // Delivered by Tidings itself (DeliveriesListener): one group per sink and subject keeps
                         // their notifications in order on one consumer, and a slow sink's groups away from others'.
                         notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());

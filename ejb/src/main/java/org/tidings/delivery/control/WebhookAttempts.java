@@ -1,23 +1,27 @@
 package org.tidings.delivery.control;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.delivery.webhook.Attempt;
-import org.tidings.delivery.webhook.WebhookCall;
-import org.tidings.delivery.webhook.WebhookTransmitter;
+import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
 
 /**
- * One attempt to deliver a notification to a webhook sink, wherever it is made (the first by the dispatcher, the
- * others by the retry worker): the POST, the sink's circuit breaker told of the answer, and what follows
- * ({@link NextStep}), ready to be recorded on the notification's {@link Delivery}.
+ * One attempt to deliver a notification to a sink that Tidings delivers to itself (webhook, purge), wherever it is
+ * made (the first by the dispatcher, the others by the retry worker): the sending by the {@link Transmitter} of the
+ * sink's channel, the sink's circuit breaker told of the answer, and what follows ({@link NextStep}), ready to be
+ * recorded on the notification's {@link Delivery}.
  */
 @ApplicationScoped
 public class WebhookAttempts {
@@ -25,10 +29,7 @@ public class WebhookAttempts {
     static final String GONE = "the receiver answered 410 Gone";
 
     @Inject
-    WebhookTransmitter transmitter;
-
-    @Inject
-    WebhookCalls calls;
+    Instance<Transmitter> transmitters;
 
     @Inject
     RetrySchedules schedules;
@@ -37,6 +38,14 @@ public class WebhookAttempts {
     CircuitBreakers breakers;
 
     private final Clock clock = Clock.systemUTC();
+    private final Map<Channel, Transmitter> byChannel = new EnumMap<>(Channel.class);
+
+    @PostConstruct
+    void collectTransmitters() {
+        for (Transmitter transmitter : transmitters) {
+            byChannel.put(transmitter.channel(), transmitter);
+        }
+    }
 
     /** An attempt's answer, what follows it, and the number of attempts made with it. */
     public record Outcome(Attempt attempt, NextStep step, int attempts, Instant answeredAt) {
@@ -74,19 +83,13 @@ public class WebhookAttempts {
                 ThreadLocalRandom.current()), attempts, answered);
     }
 
-    /**
-     * A call that cannot be made (a sealed secret that does not open with this instance's key) is a failed attempt
-     * of its notification, recorded with its reason: never an exception that would roll back a retry batch or have
-     * the broker redeliver the notification for ever.
-     */
+    /** A sink of a channel without a transmitter (JMS) is a failed attempt with its reason, never an exception. */
     private Attempt send(Sink sink, Notification notification) {
-        WebhookCall call;
-        try {
-            call = calls.of(sink, notification, clock.instant());
-        } catch (RuntimeException e) {
-            return new Attempt(Attempt.Result.RETRY, 0, "the call cannot be made: " + e.getMessage(), Optional.empty(),
-                    Duration.ZERO);
+        Transmitter transmitter = byChannel.get(sink.channel());
+        if (transmitter == null) {
+            return new Attempt(Attempt.Result.REFUSED, 0, "Tidings does not send to " + sink.channel() + " sinks",
+                    Optional.empty(), Duration.ZERO);
         }
-        return transmitter.send(call);
+        return transmitter.send(sink, notification);
     }
 }

@@ -51,7 +51,7 @@ public class WebhookTransmitter {
         this(AddressPolicy.defaults(), Clock.systemUTC());
     }
 
-    WebhookTransmitter(AddressPolicy policy, Clock clock) {
+    public WebhookTransmitter(AddressPolicy policy, Clock clock) {
         this.policy = policy;
         this.clock = clock;
     }
@@ -60,6 +60,11 @@ public class WebhookTransmitter {
     void configure(Config config) {
         policy = policyFrom(rawValue(config.getConfigSources(), ALLOW_PROPERTY),
                 rawValue(config.getConfigSources(), DENY_PROPERTY));
+    }
+
+    /** The address policy in force: the purge channel checks its caches against it too. */
+    public AddressPolicy policy() {
+        return policy;
     }
 
     /** Each list as configured, or its default when absent. */

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sinks.control.SinkQueueProvisioning;
 import org.tidings.sinks.entity.Channel;
+import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.entity.Subscription;
 
@@ -85,6 +87,29 @@ public class Sinks {
     }
 
     /**
+     * Creates a purge sink invalidating on the caches of {@code settings}; its caches are checked against the address
+     * policy when a request is sent, as webhook URLs are.
+     */
+    public Sink createPurge(String name, List<String> caches, String purgeMethod, String banMethod, String banHeader,
+            Integer connectTimeoutMillis, Integer readTimeoutMillis) {
+        PurgeSettings settings;
+        try {
+            List<URI> urls = new ArrayList<>();
+            for (String cache : caches == null ? List.<String>of() : caches) {
+                urls.add(new URI(String.valueOf(cache)));
+            }
+            settings = PurgeSettings.of(urls, purgeMethod, banMethod, banHeader);
+        } catch (URISyntaxException e) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "a cache is not a URI: " + e.getReason());
+        } catch (IllegalArgumentException e) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, e.getMessage());
+        }
+        var sink = Sink.purge(name, settings, connectTimeoutMillis, readTimeoutMillis, clock.instant());
+        em.persist(sink);
+        return sink;
+    }
+
+    /**
      * Gives a webhook sink a new secret, returned here and never again; the one it replaces keeps signing too, for
      * {@code tidings.webhook.secret-overlap} (24 hours by default), so receivers can switch without losing any.
      */
@@ -138,8 +163,8 @@ public class Sinks {
      * whose queue still holds notifications goes only when {@code purge} says to discard them. Its queue is removed
      * only once the sink's deletion has committed (a failed delete leaves the queue and what it holds), and then,
      * without {@code purge}, only if it is still empty (see {@link SinkQueueProvisioning#sinkDeleted}). Likewise a
-     * webhook sink with notifications waiting or dead goes only with {@code purge}; they are then discarded, their
-     * records kept (status discarded).
+     * webhook or purge sink with notifications waiting or dead goes only with {@code purge}; they are then discarded,
+     * their records kept (status discarded).
      */
     public void delete(UUID id, boolean purge) {
         var sink = find(id);
@@ -161,7 +186,7 @@ public class Sinks {
                         + " notification(s); delete with purge=true to discard them");
             }
         }
-        if (sink.channel() == Channel.WEBHOOK) {
+        if (sink.channel() != Channel.JMS) {
             long undelivered = em.createNamedQuery(Delivery.COUNT_UNDELIVERED, Long.class).setParameter("sinkId", id)
                     .getSingleResult();
             if (undelivered > 0 && !purge) {

@@ -7,6 +7,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -62,6 +63,19 @@ public class Sink {
     @Column(name = "disabled_reason", length = 500)
     private String disabledReason;
 
+    /** A purge sink's cache servers, one absolute URL per line. */
+    @Column(name = "purge_caches", length = PurgeSettings.CACHES_CHARS)
+    private String purgeCaches;
+
+    @Column(name = "purge_method", length = PurgeSettings.TOKEN_CHARS)
+    private String purgeMethod;
+
+    @Column(name = "ban_method", length = PurgeSettings.TOKEN_CHARS)
+    private String banMethod;
+
+    @Column(name = "ban_header", length = PurgeSettings.TOKEN_CHARS)
+    private String banHeader;
+
     protected Sink() {
     }
 
@@ -82,6 +96,28 @@ public class Sink {
         sink.connectTimeoutMillis = connectTimeoutMillis;
         sink.readTimeoutMillis = readTimeoutMillis;
         return sink;
+    }
+
+    /** A purge sink invalidating on the caches of {@code settings}, with its timeouts (null: the defaults). */
+    public static Sink purge(String name, PurgeSettings settings, Integer connectTimeoutMillis,
+            Integer readTimeoutMillis, Instant now) {
+        var sink = new Sink(name, Channel.PURGE, now);
+        sink.purgeCaches = String.join("\n", settings.caches().stream().map(Object::toString).toList());
+        sink.purgeMethod = settings.purgeMethod();
+        sink.banMethod = settings.banMethod();
+        sink.banHeader = settings.banHeader();
+        sink.connectTimeoutMillis = connectTimeoutMillis;
+        sink.readTimeoutMillis = readTimeoutMillis;
+        return sink;
+    }
+
+    /** What a purge sink sends where; null for other channels. */
+    public PurgeSettings purgeSettings() {
+        if (channel != Channel.PURGE) {
+            return null;
+        }
+        return new PurgeSettings(purgeCaches.lines().map(URI::create).toList(), purgeMethod, banMethod,
+                banHeader);
     }
 
     /** A new secret signs from now on; the current one keeps signing too until {@code overlapEnds}. */

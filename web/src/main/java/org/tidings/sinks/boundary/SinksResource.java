@@ -33,6 +33,7 @@ import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sinks.entity.Channel;
+import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.Sink;
 
 @Path("api/sinks")
@@ -40,19 +41,31 @@ import org.tidings.sinks.entity.Sink;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SinksResource {
 
-    /** A webhook sink needs {@code url}; the timeouts are optional (the configured defaults apply). */
+    /**
+     * A webhook sink needs {@code url}, a purge sink {@code caches} (its methods and ban header are optional); the
+     * timeouts are optional for both (the configured defaults apply).
+     */
     public record SinkRequest(
             @NotBlank @Size(max = 200) String name,
-            @NotNull @Pattern(regexp = "(?i)jms|webhook", message = "must be one of: jms, webhook") String channel,
+            @NotNull @Pattern(regexp = "(?i)jms|webhook|purge", message = "must be one of: jms, webhook, purge")
+            String channel,
             @Size(max = 2000) String url,
             @Min(1) @Max(30_000) Integer connectTimeoutMs,
-            @Min(1) @Max(60_000) Integer readTimeoutMs) {
+            @Min(1) @Max(60_000) Integer readTimeoutMs,
+            @Size(max = PurgeSettings.MAX_CACHES) List<@NotNull @Size(max = PurgeSettings.MAX_CACHE_URL_CHARS) String>
+            caches,
+            String purgeMethod, String banMethod, String banHeader) {
+
+        boolean purgeSettingsGiven() {
+            return caches != null || purgeMethod != null || banMethod != null || banHeader != null;
+        }
     }
 
     /** A sink as the API shows it: never its secret, except {@code secret} right after creation or rotation. */
     public record SinkView(UUID id, String name, String channel, String queue, String url, Boolean enabled,
             String disabledReason, Instant disabledAt, Integer connectTimeoutMs, Integer readTimeoutMs,
-            Instant createdAt, String secret) {
+            Instant createdAt, String secret, List<String> caches, String purgeMethod, String banMethod,
+            String banHeader) {
         static SinkView of(Sink s) {
             return of(s, null);
         }
@@ -64,10 +77,14 @@ public class SinksResource {
 
         static SinkView of(Sink s, String secret) {
             boolean webhook = s.channel() == Channel.WEBHOOK;
+            PurgeSettings purge = s.purgeSettings();
             return new SinkView(s.id(), s.name(), s.channel().name().toLowerCase(Locale.ROOT),
                     s.channel() == Channel.JMS ? s.endpoint() : null, webhook ? s.endpoint() : null,
                     webhook ? s.enabled() : null, s.disabledReason(), s.disabledAt(), s.connectTimeoutMillis(),
-                    s.readTimeoutMillis(), s.createdAt(), secret);
+                    s.readTimeoutMillis(), s.createdAt(), secret,
+                    purge == null ? null : purge.caches().stream().map(Object::toString).toList(),
+                    purge == null ? null : purge.purgeMethod(), purge == null ? null : purge.banMethod(),
+                    purge == null ? null : purge.banHeader());
         }
     }
 
@@ -99,7 +116,17 @@ public class SinksResource {
     public Response create(@NotNull @Valid SinkRequest request, @Context UriInfo uri) {
         var channel = Channel.valueOf(request.channel().toUpperCase(Locale.ROOT));
         SinkView view;
-        if (channel == Channel.WEBHOOK) {
+        if (channel != Channel.PURGE && request.purgeSettingsGiven()) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "caches, methods and ban header are for purge "
+                    + "sinks only");
+        }
+        if (channel == Channel.PURGE) {
+            if (request.url() != null) {
+                throw new TidingsException(ErrorCode.INVALID_REQUEST, "a purge sink names caches, not a url");
+            }
+            view = SinkView.of(sinks.createPurge(request.name(), request.caches(), request.purgeMethod(),
+                    request.banMethod(), request.banHeader(), request.connectTimeoutMs(), request.readTimeoutMs()));
+        } else if (channel == Channel.WEBHOOK) {
             if (request.url() == null) {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "a webhook sink needs a url");
             }
@@ -144,7 +171,7 @@ public class SinksResource {
     @GET
     @Path("{id}/status")
     public StatusView status(@PathParam("id") UUID id) {
-        var sink = webhookSink(id);
+        var sink = deliveredSink(id);
         var status = ledger.status(id);
         return new StatusView(id, sink.enabled(), sink.disabledReason(), status.waiting(), status.delivered(),
                 status.dead(), status.lastDelivery(), status.lastFailure(),
@@ -162,7 +189,7 @@ public class SinksResource {
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("subject") @Size(max = 8192) String subject) {
-        webhookSink(id);
+        deliveredSink(id);
         return ledger.deadLetters(id, after, limit, instant("from", from), instant("to", to), subject).stream()
                 .map(DeliveryView::of).toList();
     }
@@ -171,7 +198,7 @@ public class SinksResource {
     @POST
     @Path("{id}/dead-letters/redrive")
     public Redriven redrive(@PathParam("id") UUID id, RedriveRequest request) {
-        webhookSink(id);
+        deliveredSink(id);
         return new Redriven(ledger.redrive(id, request == null ? null : request.from(),
                 request == null ? null : request.to()));
     }
@@ -180,7 +207,7 @@ public class SinksResource {
     @POST
     @Path("{id}/dead-letters/{notification}/redrive")
     public Redriven redriveOne(@PathParam("id") UUID id, @PathParam("notification") String notification) {
-        webhookSink(id);
+        deliveredSink(id);
         if (!ledger.redriveOne(id, notification)) {
             throw TidingsException.notFound("dead letter", notification);
         }
@@ -191,16 +218,18 @@ public class SinksResource {
     @DELETE
     @Path("{id}/dead-letters/{notification}")
     public void discard(@PathParam("id") UUID id, @PathParam("notification") String notification) {
-        webhookSink(id);
+        deliveredSink(id);
         if (!ledger.discard(id, notification)) {
             throw TidingsException.notFound("dead letter", notification);
         }
     }
 
-    private Sink webhookSink(UUID id) {
+    /** A sink whose deliveries Tidings makes and records itself: a webhook or purge sink. */
+    private Sink deliveredSink(UUID id) {
         var sink = sinks.find(id);
-        if (sink.channel() != Channel.WEBHOOK) {
-            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is not a webhook sink");
+        if (sink.channel() == Channel.JMS) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a JMS sink: its queue is read by "
+                    + "its consumers, and Tidings keeps no record of their deliveries");
         }
         return sink;
     }

@@ -1,0 +1,65 @@
+package org.tidings.sinks.entity;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * What a purge sink sends where: the cache servers (absolute http or https URLs, at most {@value #MAX_CACHES}), the
+ * method that purges one URI ({@value #DEFAULT_PURGE_METHOD} by default), and the method and header of a ban by
+ * prefix ({@value #DEFAULT_BAN_METHOD} with {@value #DEFAULT_BAN_HEADER} by default). Immutable and valid once built.
+ */
+public record PurgeSettings(List<URI> caches, String purgeMethod, String banMethod, String banHeader) {
+
+    public static final int MAX_CACHES = 16;
+    public static final int MAX_CACHE_URL_CHARS = 2000;
+    /** Room for {@link #MAX_CACHES} URLs and the line breaks between them. */
+    public static final int CACHES_CHARS = MAX_CACHES * (MAX_CACHE_URL_CHARS + 1);
+    public static final int TOKEN_CHARS = 64;
+    public static final String DEFAULT_PURGE_METHOD = "PURGE";
+    public static final String DEFAULT_BAN_METHOD = "BAN";
+    public static final String DEFAULT_BAN_HEADER = "X-Ban-Prefix";
+
+    /** An HTTP token (RFC 9110, section 5.6.2): what a method and a header name are made of. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1," + TOKEN_CHARS + "}");
+
+    /**
+     * @throws IllegalArgumentException saying which setting is wrong: no cache or more than {@value #MAX_CACHES}, a
+     *     cache that is not an absolute http or https URL with a host (and without user info, query or fragment), a
+     *     method or header name that is not an HTTP token
+     */
+    public PurgeSettings {
+        if (caches == null || caches.isEmpty() || caches.size() > MAX_CACHES) {
+            throw new IllegalArgumentException("caches must name 1 to " + MAX_CACHES + " cache servers");
+        }
+        caches = List.copyOf(caches);
+        caches.forEach(PurgeSettings::requireCache);
+        requireToken("purgeMethod", purgeMethod);
+        requireToken("banMethod", banMethod);
+        requireToken("banHeader", banHeader);
+    }
+
+    /** The settings with the defaults for what is null. */
+    public static PurgeSettings of(List<URI> caches, String purgeMethod, String banMethod, String banHeader) {
+        return new PurgeSettings(caches, purgeMethod != null ? purgeMethod : DEFAULT_PURGE_METHOD,
+                banMethod != null ? banMethod : DEFAULT_BAN_METHOD, banHeader != null ? banHeader : DEFAULT_BAN_HEADER);
+    }
+
+    private static void requireCache(URI cache) {
+        String scheme = cache.getScheme() == null ? "" : cache.getScheme().toLowerCase(Locale.ROOT);
+        if (!cache.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || cache.getHost() == null
+                || cache.getRawUserInfo() != null || cache.getRawQuery() != null || cache.getRawFragment() != null
+                || cache.toString().length() > MAX_CACHE_URL_CHARS) {
+            throw new IllegalArgumentException("each cache must be an absolute http or https URL with a host, without "
+                    + "user info, query or fragment, at most " + MAX_CACHE_URL_CHARS + " characters");
+        }
+    }
+
+    private static void requireToken(String name, String value) {
+        if (value == null || !TOKEN.matcher(value).matches()) {
+            throw new IllegalArgumentException(name + " must be an HTTP token of 1 to " + TOKEN_CHARS
+                    + " characters (letters, digits and !#$%&'*+.^_`|~-)");
+        }
+    }
+}

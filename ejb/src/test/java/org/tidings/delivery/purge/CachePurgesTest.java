@@ -1,0 +1,159 @@
+package org.tidings.delivery.purge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.tidings.delivery.control.Transmitter;
+import org.tidings.delivery.control.TransmitterContract;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.delivery.webhook.AddressPolicy;
+import org.tidings.delivery.webhook.Attempt;
+import org.tidings.delivery.webhook.Attempt.Result;
+import org.tidings.sinks.entity.PurgeSettings;
+import org.tidings.sinks.entity.Sink;
+
+/** The purge channel meets the transmitter contract, and purges what an event names on every cache. */
+class CachePurgesTest extends TransmitterContract {
+
+    private final List<HttpServer> caches = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected Transmitter transmitter(AddressPolicy policy) {
+        return new CachePurges(policy, Duration.ZERO, Duration.ofSeconds(2), READ_TIMEOUT);
+    }
+
+    @Override
+    protected Sink sinkAt(URI target) {
+        return Sink.purge("cache", PurgeSettings.of(List.of(target), null, null, null), null,
+                (int) READ_TIMEOUT.toMillis(), Instant.now());
+    }
+
+    @Override
+    protected int success() {
+        return 200;
+    }
+
+    /** A request as a cache saw it. */
+    record Seen(String method, String target, String host, String banHeader) {
+        static Seen of(HttpExchange exchange, String banHeader) {
+            return new Seen(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                    exchange.getRequestHeaders().getFirst("Host"),
+                    banHeader == null ? null : exchange.getRequestHeaders().getFirst(banHeader));
+        }
+    }
+
+    /** Another cache on 127.0.0.1 answering {@code status} and recording what it gets. */
+    private URI cache(int status, List<HttpExchange> seen) throws IOException {
+        HttpServer cache = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+        cache.createContext("/", exchange -> {
+            try (exchange) {
+                seen.add(exchange);
+                exchange.sendResponseHeaders(status, -1);
+            }
+        });
+        cache.start();
+        caches.add(cache);
+        return URI.create("http://127.0.0.1:" + cache.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stopCaches() {
+        caches.forEach(cache -> cache.stop(0));
+    }
+
+    private static Notification event(Sink sink, String subject, Map<String, String> extensions) {
+        String id = UUID.randomUUID().toString();
+        StringBuilder json = new StringBuilder("{\"specversion\":\"1.0\",\"id\":\"" + id
+                + "\",\"source\":\"https://shop.example.com\",\"type\":\"org.example.page.Changed\",\"subject\":\""
+                + subject + "\"");
+        extensions.forEach((name, value) -> json.append(",\"").append(name).append("\":\"").append(value)
+                .append('"'));
+        byte[] body = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        return new Notification(Notification.idOf("https://shop.example.com", id, sink.id()), sink.id(),
+                UUID.randomUUID(), subject, "https://shop.example.com", id, body);
+    }
+
+    private static Sink sink(List<URI> caches, String purgeMethod, String banMethod, String banHeader) {
+        return Sink.purge("cache", PurgeSettings.of(caches, purgeMethod, banMethod, banHeader), null, null,
+                Instant.now());
+    }
+
+    private Attempt send(Sink sink, Notification notification) {
+        return transmitter(AddressPolicy.defaults()).send(sink, notification);
+    }
+
+    @Test
+    void anEventAboutAUriPurgesItOnEveryCacheWithTheUrisHostPathAndQuery() throws IOException {
+        List<HttpExchange> first = new CopyOnWriteArrayList<>();
+        List<HttpExchange> second = new CopyOnWriteArrayList<>();
+        Sink sink = sink(List.of(cache(200, first), cache(404, second)), null, null, null);
+        Attempt attempt = send(sink, event(sink, "https://www.example.com:8443/shop/item?id=7&v=%C3%A9", Map.of()));
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.DELIVERED);
+        for (List<HttpExchange> seen : List.of(first, second)) {
+            assertThat(seen).map(e -> Seen.of(e, null)).containsExactly(
+                    new Seen("PURGE", "/shop/item?id=7&v=%C3%A9", "www.example.com:8443", null));
+        }
+    }
+
+    @Test
+    void anAtomicListPurgesEachUriAndAPrefixIsBannedWithItsPathInTheBanHeader() throws IOException {
+        List<HttpExchange> seen = new CopyOnWriteArrayList<>();
+        Sink sink = sink(List.of(cache(200, seen)), "XPURGE", "XBAN", "X-Invalidate");
+        Attempt attempt = send(sink, event(sink, "urn:example:catalogue", Map.of(
+                "tidingsuris", "http://www.example.com/a  http://www.example.com/b\\nmailto:ann@example.com",
+                "tidingsprefix", "http://img.example.com/products/")));
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.DELIVERED);
+        assertThat(seen).map(e -> Seen.of(e, "X-Invalidate")).containsExactlyInAnyOrder(
+                new Seen("XPURGE", "/a", "www.example.com", null),
+                new Seen("XPURGE", "/b", "www.example.com", null),
+                new Seen("XBAN", "/", "img.example.com", "/products/"));
+    }
+
+    @Test
+    void aNotificationIsDeliveredOnlyIfEveryCacheInvalidatedIt() throws IOException {
+        List<HttpExchange> seen = new CopyOnWriteArrayList<>();
+        URI refusing = cache(405, seen);
+        Sink sink = sink(List.of(cache(200, seen), refusing), null, null, null);
+        Attempt attempt = send(sink, event(sink, "http://www.example.com/page", Map.of()));
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.status()).isEqualTo(405);
+        assertThat(attempt.answer()).contains(refusing.toString()).contains("/page").contains("1 of 2");
+    }
+
+    @Test
+    void afterAFailedRequestTheRestOfTheAttemptIsNotSent() throws IOException {
+        List<HttpExchange> failing = new CopyOnWriteArrayList<>();
+        List<HttpExchange> healthy = new CopyOnWriteArrayList<>();
+        Sink sink = sink(List.of(cache(503, failing), cache(200, healthy)), null, null, null);
+        Attempt attempt = send(sink, event(sink, "urn:example:list", Map.of("tidingsuris",
+                "http://www.example.com/1 http://www.example.com/2 http://www.example.com/3")));
+        assertThat(attempt.result()).isEqualTo(Result.RETRY);
+        assertThat(attempt.status()).isEqualTo(503);
+        assertThat(failing).hasSize(1);
+        assertThat(healthy).isEmpty();
+    }
+
+    @Test
+    void anEventThatNamesNoWebUriIsDeliveredWithoutARequest() throws IOException {
+        List<HttpExchange> seen = new CopyOnWriteArrayList<>();
+        Sink sink = sink(List.of(cache(200, seen)), null, null, null);
+        Attempt attempt = send(sink, event(sink, "mailto:ann@example.com", Map.of()));
+        assertThat(attempt.result()).isEqualTo(Result.DELIVERED);
+        assertThat(attempt.answer()).contains("nothing to invalidate");
+        assertThat(seen).isEmpty();
+    }
+}

@@ -1,0 +1,52 @@
+package org.tidings.sinks.entity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PurgeSettingsTest {
+
+    private static final List<URI> ONE = List.of(URI.create("http://127.0.0.1:6081"));
+
+    @Test
+    void defaultsApplyToWhatIsNotGivenAndASinkKeepsItsSettings() {
+        var settings = PurgeSettings.of(List.of(URI.create("http://127.0.0.1:6081"),
+                URI.create("https://cache.example.com/")), null, "XBAN", null);
+        assertThat(settings).isEqualTo(new PurgeSettings(settings.caches(), "PURGE", "XBAN", "X-Ban-Prefix"));
+        var sink = Sink.purge("varnish", settings, null, 500, Instant.now());
+        assertThat(sink.channel()).isEqualTo(Channel.PURGE);
+        assertThat(sink.purgeSettings()).isEqualTo(settings);
+        assertThat(sink.readTimeoutMillis()).isEqualTo(500);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://127.0.0.1/", "/relative", "http:opaque", "http://user:pw@127.0.0.1/",
+            "http://127.0.0.1/?q=1", "http://127.0.0.1/#f"})
+    void aCacheMustBeAnAbsoluteHttpUrlWithAHostAndNothingElse(String cache) {
+        assertThatThrownBy(() -> PurgeSettings.of(List.of(URI.create(cache)), null, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("each cache");
+    }
+
+    @Test
+    void thereAreOneToSixteenCaches() {
+        assertThatThrownBy(() -> PurgeSettings.of(List.of(), null, null, null)).hasMessageContaining("1 to 16");
+        List<URI> seventeen = Collections.nCopies(17, ONE.get(0));
+        assertThatThrownBy(() -> PurgeSettings.of(seventeen, null, null, null)).hasMessageContaining("1 to 16");
+        assertThat(PurgeSettings.of(Collections.nCopies(16, ONE.get(0)), null, null, null).caches()).hasSize(16);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "PUR GE", "PURGE\r\nX: y", "BAN:", "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"})
+    void methodsAndTheBanHeaderAreHttpTokens(String token) {
+        assertThatThrownBy(() -> PurgeSettings.of(ONE, token, null, null)).hasMessageContaining("purgeMethod");
+        assertThatThrownBy(() -> PurgeSettings.of(ONE, null, token, null)).hasMessageContaining("banMethod");
+        assertThatThrownBy(() -> PurgeSettings.of(ONE, null, null, token)).hasMessageContaining("banHeader");
+    }
+}
