@@ -297,7 +297,7 @@ class PurgeIT {
         long began;
         try {
             for (int i = 0; i < events; i++) {
-                String subject = "urn:example:item:" + i; // ten lines per sink, all naming the same page
+                String subject = "urn:example:item:" + i; // ten subjects, all naming the same page
                 sent.add(sources.submit(() -> {
                     start.await();
                     return send(route, subject, Map.of("tidingsuris", "http://www.example.com/hot"));
@@ -330,6 +330,33 @@ class PurgeIT {
         assertThat(purges).as("PURGEs that reached Varnish for " + notifications + " notifications").isPositive()
                 .isLessThanOrEqualTo(notifications * 3 / 10);
         assertThat(fetch("www.example.com", "/hot").hit()).isFalse();
+    }
+
+    // covers RUP-17
+    @Test
+    void aStormOfOneSubjectToOneSinkIsCoalescedNotQueuedInLine() throws Exception {
+        Route route = route();
+        cached("www.example.com", "/live");
+        long purgesBefore = varnishCounter("MAIN.n_purges");
+        int events = 40;
+        List<CloudEvent> sent = new ArrayList<>();
+        try (var messaging = Messaging.asSource()) {
+            for (int i = 0; i < events; i++) {
+                // One subject, one sink. In one line (one JMS group, one ledger line) each notification would wait
+                // for the window behind the one before it: one PURGE each.
+                CloudEvent event = Events.event(route.source(), TYPE, "http://www.example.com/live");
+                messaging.sendText("tidings.events", Events.json(event));
+                sent.add(event);
+            }
+        }
+        for (CloudEvent accepted : sent) {
+            awaitStatus(route, accepted, "delivered");
+        }
+        long purges = varnishCounter("MAIN.n_purges") - purgesBefore;
+        System.out.println("PurgeIT one-subject storm: " + events + " events, " + purges + " PURGE(s) reached Varnish");
+        assertThat(purges).as("PURGEs that reached Varnish for " + events + " events of one subject").isPositive()
+                .isLessThanOrEqualTo(events / 2);
+        assertThat(fetch("www.example.com", "/live").hit()).isFalse();
     }
 
     // covers RUP-1 (failures go through the delivery ledger's retries, then dead letters)

@@ -79,9 +79,11 @@ public class DeliveriesListener implements MessageListener {
                 body = new byte[(int) bytes.getBodyLength()];
                 bytes.readBytes(body);
             }
-            var notification = new Notification(Notification.idOf(source, id, subscription),
+            var inLine = new Notification(Notification.idOf(source, id, subscription),
                     UUID.fromString(message.getStringProperty(SinkQueues.SINK_PROPERTY)), subscription,
                     message.getStringProperty(SinkQueues.SUBJECT_PROPERTY), source, id, body);
+            var notification = message.propertyExists(SinkQueues.UNORDERED_PROPERTY)
+                    && message.getBooleanProperty(SinkQueues.UNORDERED_PROPERTY) ? inLine.unordered() : inLine;
             try {
                 dispatcher.dispatch(notification);
             } catch (RuntimeException e) {

@@ -113,7 +113,7 @@ public class DeliveryLedger {
                 .setParameter("from", from != null ? from : Instant.EPOCH)
                 .setParameter("to", to != null ? to : FAR_FUTURE);
         if (subject != null) {
-            query.setParameter("key", Notification.orderingKeyOf(subject)).setParameter("subject", subject);
+            query.setParameter("subject", subject);
         }
         return query.setMaxResults(limit).getResultList();
     }

@@ -45,6 +45,8 @@ public class SinkQueues {
 
     public static final String SINK_PROPERTY = "tidings_sink_id";
     public static final String SUBJECT_PROPERTY = "tidings_subject";
+    /** On a notification whose order does not matter (a purge): it waits in no line of its sink and subject. */
+    public static final String UNORDERED_PROPERTY = "tidings_unordered";
 
     @Inject
     BrokerSessions sessions;
@@ -73,11 +75,18 @@ public class SinkQueues {
                     notification.setStringProperty(TYPE_PROPERTY, type);
                     Channel channel = channels.of(match.sinkId());
                     if (channel == Channel.WEBHOOK || channel == Channel.PURGE) {
-                        // Delivered by Tidings itself (DeliveriesListener): one group per sink and subject keeps
-                        // their notifications in order on one consumer, and a slow sink's groups away from others'.
+                        // Delivered by Tidings itself (DeliveriesListener).
                         notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());
                         notification.setStringProperty(SUBJECT_PROPERTY, orderingKey);
-                        notification.setStringProperty(GROUP_PROPERTY, match.sinkId() + " " + orderingKey);
+                        if (channel == Channel.WEBHOOK) {
+                            // One group per sink and subject keeps their notifications in order on one consumer,
+                            // and a slow sink's groups away from others'.
+                            notification.setStringProperty(GROUP_PROPERTY, match.sinkId() + " " + orderingKey);
+                        } else {
+                            // Invalidations commute: no group, no line, so a storm of one subject reaches the
+                            // consumers side by side and the coalescer merges it (docs/adr/0014).
+                            notification.setBooleanProperty(UNORDERED_PROPERTY, true);
+                        }
                         producer.send(session.createQueue(deliverQueue), notification);
                     } else {
                         // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.

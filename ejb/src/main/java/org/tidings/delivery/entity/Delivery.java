@@ -54,7 +54,7 @@ import java.util.UUID;
         + "AND d.updatedAt >= :from AND d.updatedAt < :to ORDER BY d.position")
 @NamedQuery(name = Delivery.DEAD_OF_SUBJECT, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.position > :after "
-        + "AND d.updatedAt >= :from AND d.updatedAt < :to AND d.orderingKey = :key AND d.subject = :subject "
+        + "AND d.updatedAt >= :from AND d.updatedAt < :to AND d.subject = :subject "
         + "ORDER BY d.position")
 @NamedQuery(name = Delivery.DEAD_BY_NOTIFICATION, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.notificationId = :id AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD")
@@ -199,7 +199,7 @@ public class Delivery {
     }
 
     public Notification notification() {
-        return new Notification(notificationId, sinkId, subscriptionId, subject, eventSource, eventId, body);
+        return new Notification(notificationId, sinkId, subscriptionId, subject, eventSource, eventId, body, orderingKey);
     }
 
     public Long position() {

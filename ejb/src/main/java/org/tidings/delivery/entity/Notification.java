@@ -12,10 +12,24 @@ import java.util.UUID;
  *
  * @param id the notification's id, the same for every attempt and every redelivery of this event to this
  *     subscription: it is the {@code webhook-id} receivers drop duplicates by
- * @param subject what orders the notifications of one sink: the event's subject, or its source if it has none
+ * @param subject the event's subject, or its source if it has none
+ * @param orderingKey the line this notification waits in, per sink: a fixed-size digest of the subject, so that the
+ *     notifications of one sink and subject go in the order they were matched; or, for a sink whose notifications
+ *     need no order (a purge sink, docs/adr/0014), the notification's own id, a line of its own
  */
 public record Notification(String id, UUID sinkId, UUID subscriptionId, String subject, String eventSource,
-        String eventId, byte[] body) {
+        String eventId, byte[] body, String orderingKey) {
+
+    /** A notification in its subject's line. */
+    public Notification(String id, UUID sinkId, UUID subscriptionId, String subject, String eventSource,
+            String eventId, byte[] body) {
+        this(id, sinkId, subscriptionId, subject, eventSource, eventId, body, orderingKeyOf(subject));
+    }
+
+    /** The same notification in a line of its own: nothing waits for it, and it waits for nothing. */
+    public Notification unordered() {
+        return new Notification(id, sinkId, subscriptionId, subject, eventSource, eventId, body, id);
+    }
 
     /** The notification id of an event for a subscription: "msg_" and a name-based UUID, so it holds no dot. */
     public static String idOf(String source, String eventId, UUID subscriptionId) {
@@ -24,10 +38,6 @@ public record Notification(String id, UUID sinkId, UUID subscriptionId, String s
     }
 
     /** A fixed-size key for the subject, so that an index on sink and subject stays small whatever the subject. */
-    public String orderingKey() {
-        return orderingKeyOf(subject);
-    }
-
     public static String orderingKeyOf(String subject) {
         return digest(subject);
     }
