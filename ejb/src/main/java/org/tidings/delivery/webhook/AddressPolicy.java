@@ -121,10 +121,21 @@ public final class AddressPolicy {
         if (host == null || host.isEmpty()) {
             throw new Refused(Reason.NO_HOST, "the URL has no host");
         }
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            checkAll(host, InetAddress.getAllByName(host));
         } catch (UnknownHostException e) {
+            throw new Refused(Reason.UNRESOLVED, "host " + host + " does not resolve");
+        }
+    }
+
+    /**
+     * Refuses {@code host} unless it resolved to at least one address and every address it resolved to is
+     * permitted: for a caller that resolved the name itself and will connect to exactly these addresses.
+     *
+     * @throws Refused if an address is denied or there is none
+     */
+    public void checkAll(String host, InetAddress[] addresses) {
+        if (addresses == null || addresses.length == 0) {
             throw new Refused(Reason.UNRESOLVED, "host " + host + " does not resolve");
         }
         for (InetAddress address : addresses) {
