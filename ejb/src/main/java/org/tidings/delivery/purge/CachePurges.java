@@ -150,9 +150,10 @@ public class CachePurges implements Transmitter {
                     + last.text(), started);
         }
         var failed = answers.entrySet().stream().filter(e -> !e.getValue().invalidated()).findFirst().orElseThrow();
-        return attempt(failed.getValue().refused() ? Result.REFUSED : Result.RETRY, failed.getValue().status(), failed.getKey().method() + " "
-                + failed.getKey().cache() + " " + failed.getKey().target() + ": " + failed.getValue().text() + " ("
-                + invalidated + " of " + answers.size() + " request(s) invalidated)", started);
+        return attempt(failed.getValue().refused() ? Result.REFUSED : Result.RETRY, failed.getValue().status(),
+                failed.getKey().method() + " " + failed.getKey().cache() + " " + failed.getKey().target() + ": "
+                        + failed.getValue().text() + " (" + invalidated + " of " + answers.size()
+                        + " request(s) invalidated)", started);
     }
 
     private static Attempt attempt(Result result, int status, String answer, long started) {
