@@ -4,38 +4,22 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.util.Timeout;
 import org.tidings.delivery.webhook.AddressPolicy;
+import org.tidings.delivery.webhook.CheckedExchanges;
+import org.tidings.delivery.webhook.CheckedResolver;
 
 /**
- * Sends body-less HTTP/1.1 requests to cache servers with Apache HttpClient 5: {@code method target HTTP/1.1},
- * {@code Host} (the invalidated URI's, not the cache's), {@code User-Agent: Tidings} and the request's extra header.
- * Connections go only to addresses the {@link CheckedResolver} took from one lookup and the {@link AddressPolicy}
- * permitted; no proxy, no redirect followed, no retry, no cookies or authentication. https caches are reached over
- * TLS with the default SSLContext, certificate and host name (the cache's) verified. One pooled client per pair of
- * timeouts, kept until {@link #close()}; an answer's body is read and the connection kept only if it declares at
- * most 64 KiB, else the connection is dropped. Thread-safe.
+ * Sends body-less HTTP/1.1 requests to cache servers: {@code method target HTTP/1.1}, {@code Host} (the invalidated
+ * URI's, not the cache's), {@code User-Agent: Tidings} and the request's extra header, through
+ * {@link CheckedExchanges}: connections only to addresses the {@link AddressPolicy} permitted in the connection's own
+ * lookup, no proxy, redirect or retry, https caches verified, at most {@value #CONNECTIONS_PER_CACHE} pooled
+ * connections per cache and timeouts, and each request over within connect + 2 × read timeout. An answer's body is
+ * read (up to 64 KiB, else its connection is dropped) and ignored. Thread-safe.
  */
 final class CacheExchange implements AutoCloseable {
 
@@ -58,17 +42,14 @@ final class CacheExchange implements AutoCloseable {
     }
 
     static final String USER_AGENT = "Tidings";
-    private static final long BODY_KEPT = 64 * 1024;
+    private static final int BODY_KEPT = 64 * 1024;
     private static final int CONNECTIONS_PER_CACHE = 8;
 
-    private record Timeouts(Duration connect, Duration read) {
-    }
+    private final CheckedExchanges exchanges;
 
-    private final ConcurrentMap<Timeouts, CloseableHttpClient> clients = new ConcurrentHashMap<>();
-    private final CheckedResolver resolver;
-
-    CacheExchange(AddressPolicy policy, CheckedResolver.Lookup lookup) {
-        this.resolver = new CheckedResolver(policy, lookup);
+    CacheExchange(AddressPolicy policy, AddressPolicy.Lookup lookup) {
+        this.exchanges = new CheckedExchanges(policy, lookup, CONNECTIONS_PER_CACHE, 16 * CONNECTIONS_PER_CACHE,
+                BODY_KEPT);
     }
 
     /**
@@ -78,7 +59,7 @@ final class CacheExchange implements AutoCloseable {
     Optional<String> refusal(URI cache) {
         String host = HttpHost.create(cache).getHostName();
         try {
-            resolver.resolve(host);
+            exchanges.resolve(host);
             return Optional.empty();
         } catch (CheckedResolver.Refused e) {
             return Optional.of(e.getMessage());
@@ -88,28 +69,27 @@ final class CacheExchange implements AutoCloseable {
     }
 
     /**
-     * Never throws for what the cache or the network does. Each step waits at most its timeout: the connection to
-     * each address of the cache, then every read of the answer.
+     * Never throws for what the cache or the network does. Each step waits at most its timeout (the connection to
+     * each address of the cache, every read of the answer), and the whole request at most
+     * {@link CheckedExchanges#deadline connect + 2 × read}.
      */
     Answer send(PurgeRequest request, Duration connectTimeout, Duration readTimeout) {
-        URI cache = request.cache();
-        HttpHost target = HttpHost.create(cache);
-        BasicClassicHttpRequest purge = new BasicClassicHttpRequest(request.method(), request.target());
+        HttpHost target = HttpHost.create(request.cache());
+        HttpUriRequestBase purge = new HttpUriRequestBase(request.method(), URI.create("/"));
+        purge.setPath(request.target());
         purge.setHeader(HttpHeaders.HOST, request.host());
+        purge.setHeader(HttpHeaders.USER_AGENT, USER_AGENT);
         if (request.header() != null) {
             purge.setHeader(request.header(), request.value());
         }
-        CloseableHttpClient client = clients.computeIfAbsent(new Timeouts(connectTimeout, readTimeout),
-                timeouts -> client(timeouts, resolver));
         try {
-            CloseableHttpResponse response = CloseableHttpResponse.adapt(client.executeOpen(target, purge, null));
-            String reason = response.getReasonPhrase();
-            Answer answer = new Answer(response.getCode(), "HTTP " + response.getCode()
-                    + (reason == null || reason.isEmpty() ? "" : " " + reason));
-            release(response);
-            return answer;
+            CheckedExchanges.Answer answer = exchanges.exchange(target, purge, connectTimeout, readTimeout);
+            return new Answer(answer.status(), "HTTP " + answer.status()
+                    + (answer.reason().isEmpty() ? "" : " " + answer.reason()));
         } catch (CheckedResolver.Refused e) {
             return new Answer(0, "cache refused by the address policy when connecting: " + e.getMessage(), true);
+        } catch (CheckedExchanges.DeadlineExceeded e) {
+            return new Answer(0, e.getMessage() + " from " + target.toHostString());
         } catch (InterruptedIOException e) {
             return new Answer(0, "no answer within the timeout from " + target.toHostString());
         } catch (IOException | RuntimeException e) {
@@ -117,70 +97,9 @@ final class CacheExchange implements AutoCloseable {
         }
     }
 
-    /** Keeps the connection if the answer's body is declared small and reads whole; else drops the connection. */
-    private static void release(CloseableHttpResponse response) {
-        HttpEntity body = response.getEntity();
-        try {
-            if (body == null || body.getContentLength() >= 0 && body.getContentLength() <= BODY_KEPT) {
-                EntityUtils.consume(body);
-                response.close();
-                return;
-            }
-        } catch (IOException e) {
-            // the answer is known; the connection is dropped below
-        }
-        response.close(CloseMode.IMMEDIATE);
-    }
-
-    private static CloseableHttpClient client(Timeouts timeouts, CheckedResolver resolver) {
-        Timeout connect = Timeout.ofMilliseconds(Math.max(1, timeouts.connect().toMillis()));
-        Timeout read = Timeout.ofMilliseconds(Math.max(1, timeouts.read().toMillis()));
-        return HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(resolver)
-                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(defaultSslContext()))
-                        .setMaxConnPerRoute(CONNECTIONS_PER_CACHE)
-                        .setMaxConnTotal(16 * CONNECTIONS_PER_CACHE)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(connect)
-                                .setSocketTimeout(read)
-                                .setValidateAfterInactivity(1, TimeUnit.SECONDS)
-                                .build())
-                        .build())
-                .setRoutePlanner(new DefaultRoutePlanner(null))
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(connect)
-                        .setResponseTimeout(read)
-                        .setRedirectsEnabled(false)
-                        .setAuthenticationEnabled(false)
-                        .build())
-                .setUserAgent(USER_AGENT)
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableContentCompression()
-                .build();
-    }
-
-    private static SSLContext defaultSslContext() {
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no default SSLContext", e);
-        }
-    }
-
-    /** Closes every client and its pooled connections. */
+    /** Closes the pooled connections to the caches. */
     @Override
     public void close() {
-        clients.values().forEach(client -> {
-            try {
-                client.close();
-            } catch (IOException e) {
-                // closing idle connections: nothing to do about a failure
-            }
-        });
-        clients.clear();
+        exchanges.close();
     }
 }

@@ -29,7 +29,10 @@ import org.tidings.sinks.entity.Sink;
  * {@link Result#RETRY} (the whole notification is tried again: purging is idempotent). A cache the
  * {@link AddressPolicy} refuses (the webhook's, resolved now) makes it {@link Result#REFUSED} before anything is sent,
  * and so does one whose name resolves to a refused address when a connection is opened (each connection resolves
- * the name once and connects only to the addresses the policy permitted: {@link CheckedResolver}).
+ * the name once and connects only to the addresses the policy permitted:
+ * {@link org.tidings.delivery.webhook.CheckedResolver}). Each request to a cache takes at most the connect timeout
+ * plus twice the read timeout ({@code tidings.purge.connect-timeout}, {@code tidings.purge.read-timeout}, or the
+ * sink's), however slowly the cache answers.
  * Identical requests within {@code tidings.purge.coalesce-window} (100 ms) are sent once for all the notifications
  * that asked for them ({@link Coalescer}, RUP-17). Thread-safe.
  */
@@ -52,7 +55,7 @@ public class CachePurges implements Transmitter {
     Duration readTimeout;
 
     private AddressPolicy policy;
-    private CheckedResolver.Lookup lookup = InetAddress::getAllByName;
+    private AddressPolicy.Lookup lookup = InetAddress::getAllByName;
     private Coalescer<PurgeRequest, CacheExchange.Answer> coalescer;
     private CacheExchange exchange;
 
@@ -65,7 +68,7 @@ public class CachePurges implements Transmitter {
     }
 
     /** For tests: names resolved by {@code lookup} when connecting. */
-    CachePurges(AddressPolicy policy, CheckedResolver.Lookup lookup, Duration window, Duration connectTimeout,
+    CachePurges(AddressPolicy policy, AddressPolicy.Lookup lookup, Duration window, Duration connectTimeout,
             Duration readTimeout) {
         this.policy = policy;
         this.lookup = lookup;

@@ -1,12 +1,17 @@
 package org.tidings.delivery.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,7 +85,7 @@ class CachePurgesTest extends TransmitterContract {
     }
 
     /** A name service whose n-th lookup of any name answers the n-th address (the last one from then on). */
-    private static final class Rebinding implements CheckedResolver.Lookup {
+    private static final class Rebinding implements AddressPolicy.Lookup {
         private final List<String> answers;
         private final AtomicInteger lookups = new AtomicInteger();
 
@@ -215,5 +222,47 @@ class CachePurgesTest extends TransmitterContract {
         assertThat(first).isEmpty();
         assertThat(second).map(e -> Seen.of(e, null)).containsExactly(
                 new Seen("PURGE", "/page", "www.example.com", null));
+    }
+
+    @Test
+    void aCacheThatTricklesItsAnswerIsCutOffAtConnectPlusTwiceTheReadTimeout() throws Exception {
+        ExecutorService dripping = Executors.newSingleThreadExecutor();
+        try (ServerSocket cache = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            dripping.submit(() -> trickle(cache));
+            // one byte every 250 ms: each read of the answer's head gets a byte well within the 1 s read timeout
+            Sink sink = Sink.purge("cache", PurgeSettings.of(List.of(URI.create("http://127.0.0.1:"
+                    + cache.getLocalPort())), null, null, null), 1000, 1000, Instant.now());
+            // Generous bound: the deadline is 1 s + 2 x 1 s = 3 s; without one the head never ends and the
+            // delivery thread is held for as long as the cache keeps dripping (for ever here).
+            Attempt attempt = assertTimeoutPreemptively(Duration.ofSeconds(15),
+                    () -> send(sink, event(sink, "http://www.example.com/page", Map.of())));
+            assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.RETRY);
+            assertThat(attempt.status()).isZero();
+            assertThat(attempt.answer()).contains("no complete answer within 3000 ms");
+        } finally {
+            dripping.shutdownNow();
+        }
+    }
+
+    /** Reads each request's head, then answers a status line and an endless header, one byte every 250 ms. */
+    private static Void trickle(ServerSocket server) throws IOException, InterruptedException {
+        while (!server.isClosed() && !Thread.currentThread().isInterrupted()) {
+            try (Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                for (int last = 0, c; last != 0x0d0a0d0a && (c = in.read()) >= 0; ) {
+                    last = last << 8 | c;
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nX-Drip: ".getBytes(StandardCharsets.US_ASCII));
+                while (true) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(250);
+                }
+            } catch (IOException cutOff) {
+                // the client closed the connection: what the test wants; wait for the next one
+            }
+        }
+        return null;
     }
 }

@@ -1,26 +1,19 @@
-package org.tidings.delivery.purge;
+package org.tidings.delivery.webhook;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.apache.hc.client5.http.DnsResolver;
-import org.tidings.delivery.webhook.AddressPolicy;
 
 /**
- * The purge client's only name resolution: looks a cache's host up once, refuses it unless the
- * {@link AddressPolicy} permits every address of that one answer, and hands exactly those addresses to the
+ * The only name resolution of the HTTP clients of {@link CheckedExchanges}: looks a host up once, refuses it unless
+ * the {@link AddressPolicy} permits every address of that one answer, and hands exactly those addresses to the
  * connection. So a name that answers a permitted address to a check and a denied one a moment later (DNS rebinding)
  * is never connected to the denied one. Thread-safe if the lookup is.
  */
-final class CheckedResolver implements DnsResolver {
-
-    /** How a host name becomes addresses; {@code InetAddress::getAllByName} outside tests. */
-    @FunctionalInterface
-    interface Lookup {
-        InetAddress[] addresses(String host) throws UnknownHostException;
-    }
+public final class CheckedResolver implements DnsResolver {
 
     /** A host the address policy refuses; the message is the policy's (host and address, never a URL). */
-    static final class Refused extends UnknownHostException {
+    public static final class Refused extends UnknownHostException {
         private static final long serialVersionUID = 1L;
 
         Refused(AddressPolicy.Refused refusal) {
@@ -29,9 +22,9 @@ final class CheckedResolver implements DnsResolver {
     }
 
     private final AddressPolicy policy;
-    private final Lookup lookup;
+    private final AddressPolicy.Lookup lookup;
 
-    CheckedResolver(AddressPolicy policy, Lookup lookup) {
+    public CheckedResolver(AddressPolicy policy, AddressPolicy.Lookup lookup) {
         this.policy = policy;
         this.lookup = lookup;
     }
