@@ -33,13 +33,13 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * HTTP/1.1 exchanges with Apache HttpClient 5 that connect only to addresses the {@link CheckedResolver} took from
- * one lookup and the {@link AddressPolicy} permitted, and that end within a deadline. One pooled client per pair of
- * connect and read timeouts, with keep-alive, kept until {@link #close()}. No proxy (system proxies ignored), no
+ * one lookup and the {@link AddressPolicy} permitted, and that end within a deadline. One pooled client per connect
+ * timeout (the read timeout is set per request), with keep-alive, kept until {@link #close()}. No proxy (system proxies ignored), no
  * redirect followed, no automatic retry, no cookies, no authentication, no content compression; https over TLS with
  * the default SSLContext, certificate and host name verified. Thread-safe; shared by the webhook and purge channels.
  *
- * <p>Timeouts: the connect timeout bounds each address tried and the wait for a pooled connection, the read timeout
- * each read of the answer, and the whole exchange (connecting, sending, reading the head and the body) ends at
+ * <p>Timeouts: the connect timeout bounds each address tried, a TLS handshake and the wait for a pooled connection,
+ * the read timeout each read of the answer, and the whole exchange (connecting, sending, reading the head and the body) ends at
  * {@link #deadline(Duration, Duration) connect + 2 × read}: a peer that trickles its answer a byte at a time, each
  * within the read timeout, is cut off there (the connection is closed).
  */
@@ -76,7 +76,10 @@ public final class CheckedExchanges implements AutoCloseable {
     private record Timeouts(Duration connect, Duration read) {
     }
 
-    private final ConcurrentMap<Timeouts, CloseableHttpClient> clients = new ConcurrentHashMap<>();
+    private static final int FIRST_BUFFER = 1024;
+
+    private final ConcurrentMap<Duration, CloseableHttpClient> clients = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Timeouts, RequestConfig> configs = new ConcurrentHashMap<>();
     private final CheckedResolver resolver;
     private final int connectionsPerRoute;
     private final int connections;
@@ -84,8 +87,8 @@ public final class CheckedExchanges implements AutoCloseable {
     private final ScheduledThreadPoolExecutor deadlines;
 
     /**
-     * @param connectionsPerRoute pooled connections per scheme, host and port, per pair of timeouts
-     * @param connections pooled connections in all, per pair of timeouts
+     * @param connectionsPerRoute pooled connections per scheme, host and port, per connect timeout
+     * @param connections pooled connections in all, per connect timeout
      * @param bodyLimit how much of an answer's body is read; a longer body's connection is closed, not reused
      */
     public CheckedExchanges(AddressPolicy policy, AddressPolicy.Lookup lookup, int connectionsPerRoute,
@@ -124,7 +127,8 @@ public final class CheckedExchanges implements AutoCloseable {
      */
     public Answer exchange(HttpHost target, HttpUriRequestBase request, Duration connect, Duration read)
             throws IOException {
-        CloseableHttpClient client = clients.computeIfAbsent(new Timeouts(connect, read), this::client);
+        CloseableHttpClient client = clients.computeIfAbsent(connect, this::client);
+        request.setConfig(configs.computeIfAbsent(new Timeouts(connect, read), CheckedExchanges::config));
         Duration deadline = deadline(connect, read);
         ScheduledFuture<?> timer = deadlines.schedule(request::cancel, deadline.toNanos(), TimeUnit.NANOSECONDS);
         try {
@@ -151,13 +155,18 @@ public final class CheckedExchanges implements AutoCloseable {
      */
     private Answer read(CloseableHttpResponse response) {
         HttpEntity entity = response.getEntity();
-        byte[] buffer = new byte[bodyLimit + 1];
+        // grown as the body arrives, up to one byte past the limit (which tells a longer body): most answers are small
+        byte[] buffer = new byte[(int) Math.min(bodyLimit + 1L, entity == null || entity.getContentLength() < 0
+                ? FIRST_BUFFER : entity.getContentLength() + 1)];
         int size = 0;
         boolean complete = entity == null;
         if (entity != null) {
             try {
                 InputStream in = entity.getContent();
-                for (int n = 0; n >= 0 && size < buffer.length; size += Math.max(n, 0)) {
+                for (int n = 0; n >= 0 && size <= bodyLimit; size += Math.max(n, 0)) {
+                    if (size == buffer.length) {
+                        buffer = Arrays.copyOf(buffer, (int) Math.min(bodyLimit + 1L, 2L * buffer.length));
+                    }
                     n = in.read(buffer, size, buffer.length - size);
                     complete = n < 0;
                 }
@@ -178,9 +187,8 @@ public final class CheckedExchanges implements AutoCloseable {
                 Arrays.asList(response.getHeaders()), Arrays.copyOf(buffer, Math.min(size, bodyLimit)), complete);
     }
 
-    private CloseableHttpClient client(Timeouts timeouts) {
-        Timeout connect = Timeout.ofMilliseconds(Math.max(1, timeouts.connect().toMillis()));
-        Timeout read = Timeout.ofMilliseconds(Math.max(1, timeouts.read().toMillis()));
+    private CloseableHttpClient client(Duration connectTimeout) {
+        Timeout connect = timeout(connectTimeout);
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(resolver)
@@ -189,23 +197,33 @@ public final class CheckedExchanges implements AutoCloseable {
                         .setMaxConnTotal(connections)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(connect)
-                                .setSocketTimeout(read)
+                                .setSocketTimeout(connect) // the TLS handshake; each request sets its read timeout
                                 .setValidateAfterInactivity(1, TimeUnit.SECONDS)
                                 .build())
                         .build())
                 .setRoutePlanner(new DefaultRoutePlanner(null))
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(connect)
-                        .setResponseTimeout(read)
-                        .setRedirectsEnabled(false)
-                        .setAuthenticationEnabled(false)
-                        .build())
+                .setDefaultRequestConfig(config(new Timeouts(connectTimeout, connectTimeout)))
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableContentCompression()
                 .build();
+    }
+
+    /** A request's settings: every request carries its own, as they replace the client's. */
+    private static RequestConfig config(Timeouts timeouts) {
+        return RequestConfig.custom()
+                .setConnectionRequestTimeout(timeout(timeouts.connect()))
+                .setResponseTimeout(timeout(timeouts.read()))
+                .setRedirectsEnabled(false)
+                .setAuthenticationEnabled(false)
+                .setExpectContinueEnabled(false)
+                .build();
+    }
+
+    private static Timeout timeout(Duration duration) {
+        return Timeout.ofMilliseconds(Math.max(1, duration.toMillis()));
     }
 
     private static SSLContext defaultSslContext() {
