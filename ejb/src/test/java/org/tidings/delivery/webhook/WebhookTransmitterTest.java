@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.standardwebhooks.Webhook;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +18,9 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +39,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tidings.delivery.webhook.Attempt.Result;
 
 /** Sends real HTTP to a receiver on 127.0.0.1; signatures are checked by the Standard Webhooks reference library. */
@@ -437,6 +445,46 @@ class WebhookTransmitterTest {
             }
         }
         return null;
+    }
+
+    @Test
+    void aReceiverWhoseCertificateTheDefaultTrustDoesNotVouchForIsNotSentAnything(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("receiver.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                store.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(managers.getKeyManagers(), null, null);
+        List<String> paths = new CopyOnWriteArrayList<>();
+        HttpsServer selfSigned = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+        selfSigned.setHttpsConfigurator(new HttpsConfigurator(tls));
+        selfSigned.createContext("/", exchange -> {
+            try (exchange) {
+                paths.add(exchange.getRequestURI().getPath());
+                Receiver.respond(exchange, 200, "ok");
+            }
+        });
+        selfSigned.start();
+        try {
+            Attempt attempt = transmitter.send(call(URI.create("https://127.0.0.1:"
+                    + selfSigned.getAddress().getPort() + "/hook"), "msg_1"));
+
+            assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.RETRY);
+            assertThat(attempt.status()).isZero();
+            assertThat(attempt.answer()).contains("SSLHandshakeException");
+            assertThat(paths).isEmpty();
+        } finally {
+            selfSigned.stop(0);
+        }
     }
 
     @Test
