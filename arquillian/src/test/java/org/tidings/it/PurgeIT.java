@@ -374,5 +374,9 @@ class PurgeIT {
         var badMethod = api.postJson("/api/sinks", Map.of("name", "bad", "channel", "purge",
                 "caches", List.of("http://127.0.0.1:6081"), "purgeMethod", "PUR GE"));
         assertProblem(badMethod, 400, "invalid-request");
+        var hostAsBanHeader = api.postJson("/api/sinks", Map.of("name", "bad", "channel", "purge",
+                "caches", List.of("http://127.0.0.1:6081"), "banHeader", "Host"));
+        assertProblem(hostAsBanHeader, 400, "invalid-request");
+        assertThat(hostAsBanHeader.body().path("detail").asText()).startsWith("banHeader must not be");
     }
 }

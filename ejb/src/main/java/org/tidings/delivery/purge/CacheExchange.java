@@ -1,32 +1,39 @@
 package org.tidings.delivery.purge;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Locale;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
+import java.util.Optional;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpHost;
+import org.tidings.delivery.webhook.AddressPolicy;
+import org.tidings.delivery.webhook.CheckedExchanges;
+import org.tidings.delivery.webhook.CheckedResolver;
 
 /**
- * One body-less HTTP/1.1 request to a cache server over a connection of its own, closed after the answer's status
- * line: {@code method target HTTP/1.1}, {@code Host} (the invalidated URI's, not the cache's), {@code User-Agent:
- * Tidings}, {@code Connection: close} and the request's extra header. Written here rather than with
- * {@code java.net.http}, which refuses to send a Host header of the caller's choosing (docs/adr/0014). https caches
- * are reached over TLS with the default SSLContext, certificate and host name verified. Thread-safe (stateless).
+ * Sends body-less HTTP/1.1 requests to cache servers: {@code method target HTTP/1.1}, {@code Host} (the invalidated
+ * URI's, not the cache's), {@code User-Agent: Tidings} and the request's extra header, through
+ * {@link CheckedExchanges}: connections only to addresses the {@link AddressPolicy} permitted in the connection's own
+ * lookup, no proxy, redirect or retry, https caches verified, at most {@value #CONNECTIONS_PER_CACHE} pooled
+ * connections per cache and timeouts, and each request over within connect + 2 × read timeout. An answer's body is
+ * read (up to 64 KiB, else its connection is dropped) and ignored. Thread-safe.
  */
-final class CacheExchange {
+final class CacheExchange implements AutoCloseable {
 
-    /** A cache's answer: its status (0 when there was none) and a printable account of it. */
-    record Answer(int status, String text) {
+    /**
+     * A cache's answer: its status (0 when there was none), a printable account of it, and whether the address
+     * policy refused the cache's addresses when connecting.
+     */
+    record Answer(int status, String text, boolean refused) {
         /** Not sent, because an earlier request of the same attempt failed. */
-        static final Answer NOT_SENT = new Answer(0, "not sent: an earlier request of the attempt failed");
+        static final Answer NOT_SENT = new Answer(0, "not sent: an earlier request of the attempt failed", false);
+
+        Answer(int status, String text) {
+            this(status, text, false);
+        }
 
         /** 2xx or 404: the cache no longer holds what was invalidated. */
         boolean invalidated() {
@@ -35,83 +42,64 @@ final class CacheExchange {
     }
 
     static final String USER_AGENT = "Tidings";
-    private static final int STATUS_LINE_LIMIT = 1024;
+    private static final int BODY_KEPT = 64 * 1024;
+    private static final int CONNECTIONS_PER_CACHE = 8;
 
-    private CacheExchange() {
+    private final CheckedExchanges exchanges;
+
+    CacheExchange(AddressPolicy policy, AddressPolicy.Lookup lookup) {
+        this.exchanges = new CheckedExchanges(policy, lookup, CONNECTIONS_PER_CACHE, 16 * CONNECTIONS_PER_CACHE,
+                BODY_KEPT);
     }
 
-    /** Never throws for what the cache or the network does; waits at most the connect plus the read timeout. */
-    static Answer send(PurgeRequest request, Duration connectTimeout, Duration readTimeout) {
-        boolean tls = request.cache().getScheme().toLowerCase(Locale.ROOT).equals("https");
-        String host = request.cache().getHost();
-        int port = request.cache().getPort() != -1 ? request.cache().getPort() : tls ? 443 : 80;
-        long deadline = System.nanoTime() + connectTimeout.plus(readTimeout).toNanos();
-        try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(host, port), (int) Math.max(1, connectTimeout.toMillis()));
-            plain.setSoTimeout((int) Math.max(1, readTimeout.toMillis()));
-            Socket socket = tls ? secured(plain, host, port) : plain;
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(head(request).getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                return answer(statusLine(new BufferedInputStream(socket.getInputStream()), deadline));
-            } finally {
-                if (socket != plain) {
-                    socket.close();
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            return new Answer(0, "no answer within the timeout from " + host + ":" + port);
+    /**
+     * Resolves the cache's host once, as a connection would: the policy's refusal if it refuses an address or the
+     * name does not resolve, else empty.
+     */
+    Optional<String> refusal(URI cache) {
+        String host = HttpHost.create(cache).getHostName();
+        try {
+            exchanges.resolve(host);
+            return Optional.empty();
+        } catch (CheckedResolver.Refused e) {
+            return Optional.of(e.getMessage());
+        } catch (UnknownHostException e) {
+            return Optional.of(AddressPolicy.Reason.UNRESOLVED.code() + ": host " + host + " does not resolve");
+        }
+    }
+
+    /**
+     * Never throws for what the cache or the network does. Each step waits at most its timeout (the connection to
+     * each address of the cache, every read of the answer), and the whole request at most
+     * {@link CheckedExchanges#deadline connect + 2 × read}.
+     */
+    Answer send(PurgeRequest request, Duration connectTimeout, Duration readTimeout) {
+        HttpHost target = HttpHost.create(request.cache());
+        HttpUriRequestBase purge = new HttpUriRequestBase(request.method(), URI.create("/"));
+        purge.setPath(request.target());
+        purge.setHeader(HttpHeaders.HOST, request.host());
+        purge.setHeader(HttpHeaders.USER_AGENT, USER_AGENT);
+        if (request.header() != null) {
+            purge.setHeader(request.header(), request.value());
+        }
+        try {
+            CheckedExchanges.Answer answer = exchanges.exchange(target, purge, connectTimeout, readTimeout);
+            return new Answer(answer.status(), "HTTP " + answer.status()
+                    + (answer.reason().isEmpty() ? "" : " " + answer.reason()));
+        } catch (CheckedResolver.Refused e) {
+            return new Answer(0, "cache refused by the address policy when connecting: " + e.getMessage(), true);
+        } catch (CheckedExchanges.DeadlineExceeded e) {
+            return new Answer(0, e.getMessage() + " from " + target.toHostString());
+        } catch (InterruptedIOException e) {
+            return new Answer(0, "no answer within the timeout from " + target.toHostString());
         } catch (IOException | RuntimeException e) {
             return new Answer(0, e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 
-    static String head(PurgeRequest request) {
-        StringBuilder head = new StringBuilder(request.method()).append(' ').append(request.target())
-                .append(" HTTP/1.1\r\nHost: ").append(request.host())
-                .append("\r\nUser-Agent: ").append(USER_AGENT)
-                .append("\r\nConnection: close\r\n");
-        if (request.header() != null) {
-            head.append(request.header()).append(": ").append(request.value()).append("\r\n");
-        }
-        return head.append("\r\n").toString();
-    }
-
-    private static Socket secured(Socket plain, String host, int port) throws IOException {
-        SSLSocket socket = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(plain, host, port, true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
-    }
-
-    /** The first line of the answer, read byte by byte up to its end, the limit or the deadline. */
-    private static String statusLine(InputStream in, long deadline) throws IOException {
-        StringBuilder line = new StringBuilder();
-        while (line.length() < STATUS_LINE_LIMIT) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new SocketTimeoutException("the status line did not come within the timeout");
-            }
-            int b = in.read();
-            if (b == -1 || b == '\n') {
-                break;
-            }
-            if (b != '\r') {
-                line.append((char) b);
-            }
-        }
-        return line.toString();
-    }
-
-    private static Answer answer(String statusLine) {
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("\\d{3}")) {
-            return new Answer(0, "not an HTTP/1.x answer: " + (statusLine.isEmpty() ? "(nothing)"
-                    : statusLine.substring(0, Math.min(100, statusLine.length()))));
-        }
-        return new Answer(Integer.parseInt(parts[1]), "HTTP " + statusLine.substring(parts[0].length() + 1));
+    /** Closes the pooled connections to the caches. */
+    @Override
+    public void close() {
+        exchanges.close();
     }
 }

@@ -1,8 +1,10 @@
 package org.tidings.delivery.purge;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +27,12 @@ import org.tidings.sinks.entity.Sink;
  * cache of the sink. The attempt is {@link Result#DELIVERED} only if every request was answered 2xx or 404 (the
  * cache no longer holds it) by every cache; any other answer, a timeout or a connection failure makes it
  * {@link Result#RETRY} (the whole notification is tried again: purging is idempotent). A cache the
- * {@link AddressPolicy} refuses (the webhook's, resolved now) makes it {@link Result#REFUSED} before anything is sent.
+ * {@link AddressPolicy} refuses (the webhook's, resolved now) makes it {@link Result#REFUSED} before anything is sent,
+ * and so does one whose name resolves to a refused address when a connection is opened (each connection resolves
+ * the name once and connects only to the addresses the policy permitted:
+ * {@link org.tidings.delivery.webhook.CheckedResolver}). Each request to a cache takes at most the connect timeout
+ * plus twice the read timeout ({@code tidings.purge.connect-timeout}, {@code tidings.purge.read-timeout}, or the
+ * sink's), however slowly the cache answers.
  * Identical requests within {@code tidings.purge.coalesce-window} (100 ms) are sent once for all the notifications
  * that asked for them ({@link Coalescer}, RUP-17). Thread-safe.
  */
@@ -48,14 +55,23 @@ public class CachePurges implements Transmitter {
     Duration readTimeout;
 
     private AddressPolicy policy;
+    private AddressPolicy.Lookup lookup = InetAddress::getAllByName;
     private Coalescer<PurgeRequest, CacheExchange.Answer> coalescer;
+    private CacheExchange exchange;
 
     protected CachePurges() {
     }
 
     /** For tests: the given policy, window and default timeouts. */
     public CachePurges(AddressPolicy policy, Duration window, Duration connectTimeout, Duration readTimeout) {
+        this(policy, InetAddress::getAllByName, window, connectTimeout, readTimeout);
+    }
+
+    /** For tests: names resolved by {@code lookup} when connecting. */
+    CachePurges(AddressPolicy policy, AddressPolicy.Lookup lookup, Duration window, Duration connectTimeout,
+            Duration readTimeout) {
         this.policy = policy;
+        this.lookup = lookup;
         this.window = window;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
@@ -68,6 +84,13 @@ public class CachePurges implements Transmitter {
             policy = webhooks.policy();
         }
         coalescer = Coalescer.of(window);
+        exchange = new CacheExchange(policy, lookup);
+    }
+
+    /** Closes the pooled connections to the caches. */
+    @PreDestroy
+    void stop() {
+        exchange.close();
     }
 
     @Override
@@ -80,13 +103,14 @@ public class CachePurges implements Transmitter {
         long started = System.nanoTime();
         PurgeSettings settings = sink.purgeSettings();
         List<PurgeRequest> requests;
-        try {
-            for (URI cache : settings.caches()) {
-                policy.check(cache);
+        for (URI cache : settings.caches()) {
+            Optional<String> refusal = exchange.refusal(cache);
+            if (refusal.isPresent()) {
+                return attempt(Result.REFUSED, 0, "cache refused by the address policy: " + refusal.get(), started);
             }
+        }
+        try {
             requests = Invalidations.of(notification.body(), settings);
-        } catch (AddressPolicy.Refused e) {
-            return attempt(Result.REFUSED, 0, "cache refused by the address policy: " + e.getMessage(), started);
         } catch (IllegalArgumentException e) {
             return attempt(Result.REFUSED, 0, e.getMessage(), started);
         }
@@ -106,7 +130,7 @@ public class CachePurges implements Transmitter {
                 if (failed.get()) {
                     return CacheExchange.Answer.NOT_SENT;
                 }
-                CacheExchange.Answer answer = CacheExchange.send(request, connect, read);
+                CacheExchange.Answer answer = exchange.send(request, connect, read);
                 failed.compareAndSet(false, !answer.invalidated());
                 return answer;
             });
@@ -117,7 +141,10 @@ public class CachePurges implements Transmitter {
         return outcome(answers, started);
     }
 
-    /** Delivered if every answer says invalidated; else the first that does not, and how many did. */
+    /**
+     * Delivered if every answer says invalidated; else the first that does not, and how many did: refused if the
+     * address policy refused that cache when connecting, else retried.
+     */
     private static Attempt outcome(Map<PurgeRequest, CacheExchange.Answer> answers, long started) {
         long invalidated = answers.values().stream().filter(CacheExchange.Answer::invalidated).count();
         if (invalidated == answers.size()) {
@@ -126,9 +153,10 @@ public class CachePurges implements Transmitter {
                     + last.text(), started);
         }
         var failed = answers.entrySet().stream().filter(e -> !e.getValue().invalidated()).findFirst().orElseThrow();
-        return attempt(Result.RETRY, failed.getValue().status(), failed.getKey().method() + " "
-                + failed.getKey().cache() + " " + failed.getKey().target() + ": " + failed.getValue().text() + " ("
-                + invalidated + " of " + answers.size() + " request(s) invalidated)", started);
+        return attempt(failed.getValue().refused() ? Result.REFUSED : Result.RETRY, failed.getValue().status(),
+                failed.getKey().method() + " " + failed.getKey().cache() + " " + failed.getKey().target() + ": "
+                        + failed.getValue().text() + " (" + invalidated + " of " + answers.size()
+                        + " request(s) invalidated)", started);
     }
 
     private static Attempt attempt(Result result, int status, String answer, long started) {

@@ -49,6 +49,12 @@ public final class AddressPolicy {
         }
     }
 
+    /** How a host name becomes addresses; {@code InetAddress::getAllByName} outside tests. */
+    @FunctionalInterface
+    public interface Lookup {
+        InetAddress[] addresses(String host) throws UnknownHostException;
+    }
+
     /** A target the policy refuses. The message names the host and address at most, never the whole URL. */
     public static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -113,6 +119,15 @@ public final class AddressPolicy {
      * @throws Refused if the URL is refused
      */
     public void check(URI url) {
+        check(url, InetAddress::getAllByName);
+    }
+
+    /**
+     * As {@link #check(URI)}, the host resolved by {@code lookup}.
+     *
+     * @throws Refused if the URL is refused
+     */
+    public void check(URI url, Lookup lookup) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new Refused(Reason.SCHEME_NOT_HTTP, "scheme " + (scheme.isEmpty() ? "missing" : scheme));
@@ -121,10 +136,21 @@ public final class AddressPolicy {
         if (host == null || host.isEmpty()) {
             throw new Refused(Reason.NO_HOST, "the URL has no host");
         }
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            checkAll(host, lookup.addresses(host));
         } catch (UnknownHostException e) {
+            throw new Refused(Reason.UNRESOLVED, "host " + host + " does not resolve");
+        }
+    }
+
+    /**
+     * Refuses {@code host} unless it resolved to at least one address and every address it resolved to is
+     * permitted: for a caller that resolved the name itself and will connect to exactly these addresses.
+     *
+     * @throws Refused if an address is denied or there is none
+     */
+    public void checkAll(String host, InetAddress[] addresses) {
+        if (addresses == null || addresses.length == 0) {
             throw new Refused(Reason.UNRESOLVED, "host " + host + " does not resolve");
         }
         for (InetAddress address : addresses) {

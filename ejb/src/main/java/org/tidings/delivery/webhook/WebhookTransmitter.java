@@ -1,10 +1,11 @@
 package org.tidings.delivery.webhook;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,13 +13,14 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.tidings.delivery.webhook.Attempt.Result;
@@ -26,12 +28,16 @@ import org.tidings.delivery.webhook.Attempt.Result;
 /**
  * Sends one signed webhook attempt and says how it ended; the caller decides what happens next. The target is
  * checked against the {@link AddressPolicy} first ({@code tidings.webhook.allow} and {@code tidings.webhook.deny}
- * when set, an empty value meaning an empty list; else {@link AddressPolicy#defaults()}). The request is a POST
- * with the Standard Webhooks headers, a timestamp taken now, and {@code user-agent: Tidings}. Redirects are not
- * followed (3xx is a failure, as the specification says). Certificates are verified by the default SSLContext.
+ * when set, an empty value meaning an empty list; else {@link AddressPolicy#defaults()}), and every connection resolves
+ * the host once more and goes only to the addresses of that answer, each permitted by the policy
+ * ({@link CheckedResolver}): a name that rebinds to a denied address after the check is refused, never connected to.
+ * The request is a POST with the Standard Webhooks headers, a timestamp taken now, and {@code user-agent: Tidings}.
+ * Redirects are not followed (3xx is a failure, as the specification says), nothing is retried by the client, no
+ * proxy is used. Certificates and host names are verified with the default SSLContext.
  *
- * <p>One HTTP/1.1 client with keep-alive serves every call with the same connect timeout, so connections are
- * pooled across notifications. Thread-safe.
+ * <p>HTTP/1.1 with keep-alive through {@link CheckedExchanges}: one pooled client per connect timeout (up to
+ * {@value #CONNECTIONS_PER_ROUTE} connections per receiver), so connections are reused across notifications. At most
+ * {@value #ANSWER_BODY_LIMIT} bytes of an answer's body are read; a longer answer's connection is closed. Thread-safe.
  */
 @ApplicationScoped
 public class WebhookTransmitter {
@@ -42,24 +48,56 @@ public class WebhookTransmitter {
     static final int ANSWER_BODY_LIMIT = 64 * 1024;
     private static final int ANSWER_BODY_SHOWN = 2 * Attempt.ANSWER_LIMIT;
     static final Duration LONGEST_RETRY_AFTER = Duration.ofHours(24);
+    /**
+     * Connections to one receiver (scheme, host, port) per connect timeout: more than the delivery threads of an
+     * instance, so the pool never makes a delivery wait (java.net.http, before, had no limit).
+     */
+    static final int CONNECTIONS_PER_ROUTE = 256;
+    private static final int CONNECTIONS = 4 * CONNECTIONS_PER_ROUTE;
+    /** Headers that frame or route the request, set by the HTTP client: a call may not set them (lower case). */
+    private static final Set<String> CLIENT_HEADERS = Set.of("host", "content-length", "transfer-encoding",
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern FIELD_VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
 
-    private final ConcurrentMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
     private final Clock clock;
-    private AddressPolicy policy;
+    private final AddressPolicy.Lookup lookup;
+    private volatile AddressPolicy policy;
+    private volatile CheckedExchanges exchanges;
 
     public WebhookTransmitter() {
         this(AddressPolicy.defaults(), Clock.systemUTC());
     }
 
     public WebhookTransmitter(AddressPolicy policy, Clock clock) {
-        this.policy = policy;
+        this(policy, InetAddress::getAllByName, clock);
+    }
+
+    /** For tests: host names resolved by {@code lookup}, for the check and for each connection. */
+    WebhookTransmitter(AddressPolicy policy, AddressPolicy.Lookup lookup, Clock clock) {
+        this.lookup = lookup;
         this.clock = clock;
+        use(policy);
+    }
+
+    private void use(AddressPolicy policy) {
+        if (exchanges != null) {
+            exchanges.close();
+        }
+        this.policy = policy;
+        this.exchanges = new CheckedExchanges(policy, lookup, CONNECTIONS_PER_ROUTE, CONNECTIONS, ANSWER_BODY_LIMIT);
+    }
+
+    /** Closes the pooled connections. */
+    @PreDestroy
+    void stop() {
+        exchanges.close();
     }
 
     @Inject
     void configure(Config config) {
-        policy = policyFrom(rawValue(config.getConfigSources(), ALLOW_PROPERTY),
-                rawValue(config.getConfigSources(), DENY_PROPERTY));
+        use(policyFrom(rawValue(config.getConfigSources(), ALLOW_PROPERTY),
+                rawValue(config.getConfigSources(), DENY_PROPERTY)));
     }
 
     /** The address policy in force: the purge channel checks its caches against it too. */
@@ -87,63 +125,79 @@ public class WebhookTransmitter {
     }
 
     /**
-     * Makes one attempt. Waits at most the connect timeout plus twice the read timeout (the answer's headers, then
-     * its body); never throws for what the receiver or the network does.
+     * Makes one attempt. Waits at most the connect timeout plus twice the read timeout for the whole exchange
+     * ({@link CheckedExchanges#deadline}), each read at most the read timeout; never throws for what the receiver or
+     * the network does. An answer whose head arrived is judged by its status even if its body was cut short.
      */
     public Attempt send(WebhookCall call) {
         long started = System.nanoTime();
-        HttpRequest request;
+        HttpUriRequestBase request;
         try {
-            policy.check(call.url());
+            policy.check(call.url(), lookup);
             request = request(call);
         } catch (AddressPolicy.Refused e) {
             return new Attempt(Result.REFUSED, 0, e.getMessage(), Optional.empty(), since(started));
-        } catch (IllegalArgumentException e) { // a header the HTTP client refuses, a malformed secret or id
+        } catch (IllegalArgumentException e) { // a header that cannot be sent, a malformed secret or id
             return new Attempt(Result.REFUSED, 0, describe(e), Optional.empty(), since(started));
         }
-        CompletableFuture<HttpResponse<byte[]>> exchange = clients.computeIfAbsent(call.connectTimeout(),
-                WebhookTransmitter::client).sendAsync(request, info -> new AnswerBody(ANSWER_BODY_LIMIT));
         try {
-            HttpResponse<byte[]> response = exchange.get(
-                    call.connectTimeout().plus(call.readTimeout().multipliedBy(2)).toMillis(), TimeUnit.MILLISECONDS);
-            return answered(response, started);
-        } catch (ExecutionException e) {
-            return new Attempt(Result.RETRY, 0, describe(e.getCause()), Optional.empty(), since(started));
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            return new Attempt(Result.RETRY, 0, "the answer did not complete within the read timeout",
-                    Optional.empty(), since(started));
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            Thread.currentThread().interrupt();
-            return new Attempt(Result.RETRY, 0, "interrupted while waiting for the answer", Optional.empty(),
+            return answered(exchanges.exchange(HttpHost.create(call.url()), request, call.connectTimeout(),
+                    call.readTimeout()), started);
+        } catch (CheckedResolver.Refused e) {
+            return new Attempt(Result.REFUSED, 0, e.getMessage() + " (when connecting)", Optional.empty(),
                     since(started));
+        } catch (CheckedExchanges.DeadlineExceeded e) {
+            return new Attempt(Result.RETRY, 0, e.getMessage(), Optional.empty(), since(started));
+        } catch (InterruptedIOException e) {
+            return new Attempt(Result.RETRY, 0, "no answer within the timeout: " + describe(e), Optional.empty(),
+                    since(started));
+        } catch (IOException | RuntimeException e) {
+            return new Attempt(Result.RETRY, 0, describe(e), Optional.empty(), since(started));
         }
     }
 
-    private HttpRequest request(WebhookCall call) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(call.url())
-                .timeout(call.readTimeout())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
-        call.headers().forEach(builder::header);
+    private HttpUriRequestBase request(WebhookCall call) {
+        HttpUriRequestBase request = new HttpUriRequestBase("POST", call.url());
+        for (Map.Entry<String, String> header : call.headers().entrySet()) {
+            requireSendable(header.getKey(), header.getValue());
+            request.addHeader(header.getKey(), header.getValue());
+        }
         long timestamp = clock.instant().getEpochSecond();
-        return builder.setHeader("content-type", call.contentType())
-                .setHeader("webhook-id", call.messageId())
-                .setHeader("webhook-timestamp", Long.toString(timestamp))
-                .setHeader("webhook-signature",
-                        WebhookSigner.signature(call.messageId(), timestamp, call.body(), call.secrets()))
-                .setHeader("user-agent", USER_AGENT)
-                .build();
+        set(request, "content-type", call.contentType());
+        set(request, "webhook-id", call.messageId());
+        set(request, "webhook-timestamp", Long.toString(timestamp));
+        set(request, "webhook-signature",
+                WebhookSigner.signature(call.messageId(), timestamp, call.body(), call.secrets()));
+        set(request, "user-agent", USER_AGENT);
+        request.setEntity(new ByteArrayEntity(call.body(), null));
+        return request;
     }
 
-    private Attempt answered(HttpResponse<byte[]> response, long started) {
-        int status = response.statusCode();
+    /** Replaces every header of that name, whatever its case. */
+    private static void set(HttpUriRequestBase request, String name, String value) {
+        requireSendable(name, value);
+        request.removeHeaders(name);
+        request.addHeader(name, value);
+    }
+
+    /** @throws IllegalArgumentException for a name that is not a token or that the client sets, a value with CR/LF */
+    private static void requireSendable(String name, String value) {
+        if (!TOKEN.matcher(name).matches() || CLIENT_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("header " + name + " cannot be set on a webhook request");
+        }
+        if (value == null || !FIELD_VALUE.matcher(value).matches()) {
+            throw new IllegalArgumentException("header " + name + " has a value that cannot be sent");
+        }
+    }
+
+    private Attempt answered(CheckedExchanges.Answer response, long started) {
+        int status = response.status();
         byte[] body = response.body();
         String answer = "HTTP " + status + (body.length == 0 ? ""
                 : ": " + new String(body, 0, Math.min(body.length, ANSWER_BODY_SHOWN), StandardCharsets.UTF_8));
         Result result = status / 100 == 2 ? Result.DELIVERED : status == 410 ? Result.GONE : Result.RETRY;
         Optional<Duration> retryAfter = status == 429 || status == 503
-                ? response.headers().firstValue("retry-after").flatMap(value -> retryAfter(value, clock.instant()))
+                ? response.header("retry-after").flatMap(value -> retryAfter(value, clock.instant()))
                 : Optional.empty();
         return new Attempt(result, status, answer, retryAfter, since(started));
     }
@@ -164,14 +218,6 @@ public class WebhookTransmitter {
 
     private static Duration min(Duration wait) {
         return wait.compareTo(LONGEST_RETRY_AFTER) > 0 ? LONGEST_RETRY_AFTER : wait;
-    }
-
-    private static HttpClient client(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .build();
     }
 
     /** The failure's class and the first message along its causes. */

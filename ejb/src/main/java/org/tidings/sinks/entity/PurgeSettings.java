@@ -3,6 +3,7 @@ package org.tidings.sinks.entity;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,9 +26,17 @@ public record PurgeSettings(List<URI> caches, String purgeMethod, String banMeth
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1," + TOKEN_CHARS + "}");
 
     /**
+     * Headers a ban header must not be, lower case: the request's own Host and framing, and the hop-by-hop headers
+     * that would change how the connection carries it (RFC 9110, 7.6.1; RFC 9112).
+     */
+    private static final Set<String> CLIENT_HEADERS = Set.of("host", "content-length", "transfer-encoding",
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
+
+    /**
      * @throws IllegalArgumentException saying which setting is wrong: no cache or more than {@value #MAX_CACHES}, a
      *     cache that is not an absolute http or https URL with a host (and without user info, query or fragment), a
-     *     method or header name that is not an HTTP token
+     *     method or header name that is not an HTTP token, a ban header that the HTTP client sets itself (Host,
+     *     Content-Length, Transfer-Encoding, Connection and the other hop-by-hop headers, Expect)
      */
     public PurgeSettings {
         if (caches == null || caches.isEmpty() || caches.size() > MAX_CACHES) {
@@ -38,6 +47,11 @@ public record PurgeSettings(List<URI> caches, String purgeMethod, String banMeth
         requireToken("purgeMethod", purgeMethod);
         requireToken("banMethod", banMethod);
         requireToken("banHeader", banHeader);
+        if (CLIENT_HEADERS.contains(banHeader.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("banHeader must not be a header that frames or routes the request "
+                    + "(Host, Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, TE, "
+                    + "Trailer, Upgrade, Expect): " + banHeader);
+        }
     }
 
     /** The settings with the defaults for what is null. */

@@ -1,13 +1,19 @@
 package org.tidings.delivery.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tidings.delivery.control.Transmitter;
@@ -58,7 +67,12 @@ class CachePurgesTest extends TransmitterContract {
 
     /** Another cache on 127.0.0.1 answering {@code status} and recording what it gets. */
     private URI cache(int status, List<HttpExchange> seen) throws IOException {
-        HttpServer cache = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+        return URI.create("http://127.0.0.1:" + cacheOn("127.0.0.1", 0, status, seen));
+    }
+
+    /** A cache on {@code address} and {@code port} (0: any free port) answering {@code status}; its port. */
+    private int cacheOn(String address, int port, int status, List<HttpExchange> seen) throws IOException {
+        HttpServer cache = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), port), 50);
         cache.createContext("/", exchange -> {
             try (exchange) {
                 seen.add(exchange);
@@ -67,7 +81,23 @@ class CachePurgesTest extends TransmitterContract {
         });
         cache.start();
         caches.add(cache);
-        return URI.create("http://127.0.0.1:" + cache.getAddress().getPort());
+        return cache.getAddress().getPort();
+    }
+
+    /** A name service whose n-th lookup of any name answers the n-th address (the last one from then on). */
+    private static final class Rebinding implements AddressPolicy.Lookup {
+        private final List<String> answers;
+        private final AtomicInteger lookups = new AtomicInteger();
+
+        Rebinding(String... answers) {
+            this.answers = List.of(answers);
+        }
+
+        @Override
+        public InetAddress[] addresses(String host) throws UnknownHostException {
+            int n = Math.min(lookups.getAndIncrement(), answers.size() - 1);
+            return new InetAddress[] {InetAddress.getByName(answers.get(n))};
+        }
     }
 
     @AfterEach
@@ -155,5 +185,84 @@ class CachePurgesTest extends TransmitterContract {
         assertThat(attempt.result()).isEqualTo(Result.DELIVERED);
         assertThat(attempt.answer()).contains("nothing to invalidate");
         assertThat(seen).isEmpty();
+    }
+
+    /** 127.0.0.1 and 127.0.0.3 permitted, the rest of the loopback range denied: every address here is local. */
+    private static final AddressPolicy ONLY_1_AND_3 = new AddressPolicy("127.0.0.1,127.0.0.3", "127.0.0.0/8");
+
+    @Test
+    void aCacheNameThatRebindsToADeniedAddressAfterTheCheckIsRefusedAndNeverConnectedTo() throws IOException {
+        List<HttpExchange> checked = new CopyOnWriteArrayList<>();
+        List<HttpExchange> denied = new CopyOnWriteArrayList<>();
+        int port = cacheOn("127.0.0.1", 0, 200, checked);
+        cacheOn("127.0.0.2", port, 200, denied);
+        Rebinding names = new Rebinding("127.0.0.1", "127.0.0.2");
+        Sink sink = sink(List.of(URI.create("http://cache.invalid:" + port)), null, null, null);
+        Attempt attempt = new CachePurges(ONLY_1_AND_3, names, Duration.ZERO, Duration.ofSeconds(2), READ_TIMEOUT)
+                .send(sink, event(sink, "http://www.example.com/page", Map.of()));
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.REFUSED);
+        assertThat(attempt.answer()).contains("address-denied").contains("127.0.0.2");
+        assertThat(names.lookups).hasValue(2); // the check's, then the connection's own
+        assertThat(checked).isEmpty();
+        assertThat(denied).isEmpty();
+    }
+
+    @Test
+    void theConnectionGoesToTheAddressItsOwnCheckedLookupAnswered() throws IOException {
+        List<HttpExchange> first = new CopyOnWriteArrayList<>();
+        List<HttpExchange> second = new CopyOnWriteArrayList<>();
+        int port = cacheOn("127.0.0.1", 0, 200, first);
+        cacheOn("127.0.0.3", port, 200, second);
+        Rebinding names = new Rebinding("127.0.0.1", "127.0.0.3");
+        Sink sink = sink(List.of(URI.create("http://cache.invalid:" + port)), null, null, null);
+        Attempt attempt = new CachePurges(ONLY_1_AND_3, names, Duration.ZERO, Duration.ofSeconds(2), READ_TIMEOUT)
+                .send(sink, event(sink, "http://www.example.com/page", Map.of()));
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.DELIVERED);
+        assertThat(names.lookups).hasValue(2);
+        assertThat(first).isEmpty();
+        assertThat(second).map(e -> Seen.of(e, null)).containsExactly(
+                new Seen("PURGE", "/page", "www.example.com", null));
+    }
+
+    @Test
+    void aCacheThatTricklesItsAnswerIsCutOffAtConnectPlusTwiceTheReadTimeout() throws Exception {
+        ExecutorService dripping = Executors.newSingleThreadExecutor();
+        try (ServerSocket cache = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            dripping.submit(() -> trickle(cache));
+            // one byte every 250 ms: each read of the answer's head gets a byte well within the 1 s read timeout
+            Sink sink = Sink.purge("cache", PurgeSettings.of(List.of(URI.create("http://127.0.0.1:"
+                    + cache.getLocalPort())), null, null, null), 1000, 1000, Instant.now());
+            // Generous bound: the deadline is 1 s + 2 x 1 s = 3 s; without one the head never ends and the
+            // delivery thread is held for as long as the cache keeps dripping (for ever here).
+            Attempt attempt = assertTimeoutPreemptively(Duration.ofSeconds(15),
+                    () -> send(sink, event(sink, "http://www.example.com/page", Map.of())));
+            assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.RETRY);
+            assertThat(attempt.status()).isZero();
+            assertThat(attempt.answer()).contains("no complete answer within 3000 ms");
+        } finally {
+            dripping.shutdownNow();
+        }
+    }
+
+    /** Reads each request's head, then answers a status line and an endless header, one byte every 250 ms. */
+    private static Void trickle(ServerSocket server) throws IOException, InterruptedException {
+        while (!server.isClosed() && !Thread.currentThread().isInterrupted()) {
+            try (Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                for (int last = 0, c; last != 0x0d0a0d0a && (c = in.read()) >= 0; ) {
+                    last = last << 8 | c;
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nX-Drip: ".getBytes(StandardCharsets.US_ASCII));
+                while (true) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(250);
+                }
+            } catch (IOException cutOff) {
+                // the client closed the connection: what the test wants; wait for the next one
+            }
+        }
+        return null;
     }
 }

@@ -40,6 +40,19 @@ class AddressPolicyTest {
     }
 
     @Test
+    void checkAllRefusesAnAnswerWithOneDeniedAddressOrNoAddressAndPassesAPermittedOne() throws Exception {
+        AddressPolicy policy = new AddressPolicy("127.0.0.1", "127.0.0.0/8");
+        InetAddress permitted = InetAddress.getByName("127.0.0.1");
+        InetAddress denied = InetAddress.getByName("127.0.0.2");
+        assertThatCode(() -> policy.checkAll("cache.test", new InetAddress[] {permitted})).doesNotThrowAnyException();
+        assertThatThrownBy(() -> policy.checkAll("cache.test", new InetAddress[] {permitted, denied}))
+                .isInstanceOf(AddressPolicy.Refused.class)
+                .hasMessage("address-denied: host cache.test resolves to 127.0.0.2");
+        assertThatThrownBy(() -> policy.checkAll("cache.test", new InetAddress[0]))
+                .isInstanceOf(AddressPolicy.Refused.class).hasMessageStartingWith("unresolved:");
+    }
+
+    @Test
     void judgesIpv4MappedIpv6AddressesByTheirIpv4Address() throws Exception {
         assertThat(defaults.permits(mapped(10, 0, 0, 1))).isFalse();
         assertThat(defaults.permits(mapped(169, 254, 169, 254))).isFalse();

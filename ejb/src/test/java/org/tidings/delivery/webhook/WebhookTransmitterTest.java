@@ -5,12 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,15 +31,19 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tidings.delivery.webhook.Attempt.Result;
 
 /** Sends real HTTP to a receiver on 127.0.0.1; signatures are checked by the Standard Webhooks reference library. */
@@ -208,7 +222,7 @@ class WebhookTransmitterTest {
 
             assertThat(attempt.result()).isEqualTo(Result.RETRY);
             assertThat(attempt.status()).isZero();
-            assertThat(attempt.answer()).contains("HttpTimeoutException");
+            assertThat(attempt.answer()).startsWith("no answer within the timeout");
         } finally {
             release.countDown();
         }
@@ -303,6 +317,173 @@ class WebhookTransmitterTest {
                 .doesNotHaveDuplicates();
         assertThat(receiver.received().stream().map(Receiver.Received::remotePort).distinct().count())
                 .as("pooled connections, at most one per thread").isLessThanOrEqualTo(16);
+    }
+
+    /** 127.0.0.1 and 127.0.0.3 permitted, the rest of the loopback range denied: every address here is local. */
+    private static final AddressPolicy ONLY_1_AND_3 = new AddressPolicy("127.0.0.1,127.0.0.3", "127.0.0.0/8");
+
+    /** A name service whose n-th lookup of any name answers the n-th address (the last one from then on). */
+    private static final class Rebinding implements AddressPolicy.Lookup {
+        private final List<String> answers;
+        private final AtomicInteger lookups = new AtomicInteger();
+
+        Rebinding(String... answers) {
+            this.answers = List.of(answers);
+        }
+
+        @Override
+        public InetAddress[] addresses(String host) throws UnknownHostException {
+            int n = Math.min(lookups.getAndIncrement(), answers.size() - 1);
+            return new InetAddress[] {InetAddress.getByName(answers.get(n))};
+        }
+    }
+
+    /** A receiver on {@code address} and {@code port} answering 200 and recording the paths it gets. */
+    private HttpServer receiverOn(String address, int port, List<String> paths) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), port), 50);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                paths.add(exchange.getRequestURI().getPath());
+                exchange.getRequestBody().readAllBytes();
+                Receiver.respond(exchange, 200, "ok");
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void aReceiverNameThatRebindsToADeniedAddressAfterTheCheckIsRefusedAndNeverConnectedTo() throws IOException {
+        List<String> checked = new CopyOnWriteArrayList<>();
+        List<String> denied = new CopyOnWriteArrayList<>();
+        HttpServer first = receiverOn("127.0.0.1", 0, checked);
+        int port = first.getAddress().getPort();
+        HttpServer second = receiverOn("127.0.0.2", port, denied);
+        try {
+            Rebinding names = new Rebinding("127.0.0.1", "127.0.0.2");
+            Attempt attempt = new WebhookTransmitter(ONLY_1_AND_3, names, clock)
+                    .send(call(URI.create("http://hooks.invalid:" + port + "/hook"), "msg_1"));
+
+            assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.REFUSED);
+            assertThat(attempt.answer()).contains("address-denied").contains("127.0.0.2");
+            assertThat(names.lookups).hasValue(2); // the check's, then the connection's own
+            assertThat(checked).isEmpty();
+            assertThat(denied).isEmpty();
+        } finally {
+            first.stop(0);
+            second.stop(0);
+        }
+    }
+
+    @Test
+    void theConnectionGoesToTheAddressItsOwnCheckedLookupAnswered() throws IOException {
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        HttpServer one = receiverOn("127.0.0.1", 0, first);
+        int port = one.getAddress().getPort();
+        HttpServer three = receiverOn("127.0.0.3", port, second);
+        try {
+            Rebinding names = new Rebinding("127.0.0.1", "127.0.0.3");
+            Attempt attempt = new WebhookTransmitter(ONLY_1_AND_3, names, clock)
+                    .send(call(URI.create("http://hooks.invalid:" + port + "/hook"), "msg_1"));
+
+            assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.DELIVERED);
+            assertThat(names.lookups).hasValue(2);
+            assertThat(first).isEmpty();
+            assertThat(second).containsExactly("/hook");
+        } finally {
+            one.stop(0);
+            three.stop(0);
+        }
+    }
+
+    @Test
+    void aReceiverThatTricklesItsAnswerIsCutOffAtConnectPlusTwiceTheReadTimeout() throws Exception {
+        ExecutorService dripping = Executors.newSingleThreadExecutor();
+        try (ServerSocket hook = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            dripping.submit(() -> trickle(hook));
+            WebhookCall call = new WebhookCall(URI.create("http://127.0.0.1:" + hook.getLocalPort() + "/"), "msg_1",
+                    bytes(BODY), "application/json", Map.of(), List.of(secret), Duration.ofSeconds(1),
+                    Duration.ofSeconds(1));
+            // Generous bound: the deadline is 1 s + 2 x 1 s = 3 s; a byte every 250 ms keeps each read within its
+            // 1 s timeout, so without a deadline the delivery thread is held for as long as the receiver drips.
+            Attempt attempt = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> transmitter.send(call));
+
+            assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.RETRY);
+            assertThat(attempt.status()).isZero();
+            assertThat(attempt.answer()).contains("no complete answer within 3000 ms");
+        } finally {
+            dripping.shutdownNow();
+        }
+    }
+
+    /** Reads each request (head and body), then answers a status line and an endless header, a byte every 250 ms. */
+    private static Void trickle(ServerSocket server) throws IOException, InterruptedException {
+        while (!server.isClosed() && !Thread.currentThread().isInterrupted()) {
+            try (Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                for (int c = 0; !head.toString().endsWith("\r\n\r\n"); head.append((char) c)) {
+                    c = in.read();
+                    if (c < 0) {
+                        throw new IOException("the sender closed the connection");
+                    }
+                }
+                String length = head.toString().toLowerCase(java.util.Locale.ROOT).split("content-length: ")[1]
+                        .split("\r\n")[0];
+                in.readNBytes(Integer.parseInt(length.strip()));
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nX-Drip: ".getBytes(StandardCharsets.US_ASCII));
+                while (true) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(250);
+                }
+            } catch (IOException cutOff) {
+                // the sender closed the connection: what the test wants; wait for the next one
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aReceiverWhoseCertificateTheDefaultTrustDoesNotVouchForIsNotSentAnything(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("receiver.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                store.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(managers.getKeyManagers(), null, null);
+        List<String> paths = new CopyOnWriteArrayList<>();
+        HttpsServer selfSigned = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+        selfSigned.setHttpsConfigurator(new HttpsConfigurator(tls));
+        selfSigned.createContext("/", exchange -> {
+            try (exchange) {
+                paths.add(exchange.getRequestURI().getPath());
+                Receiver.respond(exchange, 200, "ok");
+            }
+        });
+        selfSigned.start();
+        try {
+            Attempt attempt = transmitter.send(call(URI.create("https://127.0.0.1:"
+                    + selfSigned.getAddress().getPort() + "/hook"), "msg_1"));
+
+            assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.RETRY);
+            assertThat(attempt.status()).isZero();
+            assertThat(attempt.answer()).contains("SSLHandshakeException");
+            assertThat(paths).isEmpty();
+        } finally {
+            selfSigned.stop(0);
+        }
     }
 
     @Test

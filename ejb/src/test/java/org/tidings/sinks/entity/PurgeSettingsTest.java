@@ -49,4 +49,14 @@ class PurgeSettingsTest {
         assertThatThrownBy(() -> PurgeSettings.of(ONE, null, token, null)).hasMessageContaining("banMethod");
         assertThatThrownBy(() -> PurgeSettings.of(ONE, null, null, token)).hasMessageContaining("banHeader");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Host", "content-length", "Transfer-Encoding", "CONNECTION", "Keep-Alive", "TE",
+        "Upgrade", "Expect"})
+    void theBanHeaderIsNotOneThatFramesOrRoutesTheRequest(String header) {
+        assertThatThrownBy(() -> PurgeSettings.of(ONE, null, null, header))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("banHeader must not be")
+                .hasMessageEndingWith(header);
+        assertThat(PurgeSettings.of(ONE, null, null, "X-" + header).banHeader()).isEqualTo("X-" + header);
+    }
 }

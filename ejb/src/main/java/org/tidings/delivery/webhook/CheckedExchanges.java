@@ -1,0 +1,244 @@
+package org.tidings.delivery.webhook;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * HTTP/1.1 exchanges with Apache HttpClient 5 that connect only to addresses the {@link CheckedResolver} took from
+ * one lookup and the {@link AddressPolicy} permitted, and that end within a deadline. One pooled client per connect
+ * timeout (the read timeout is set per request), with keep-alive, kept until {@link #close()}. No proxy (system proxies ignored), no
+ * redirect followed, no automatic retry, no cookies, no authentication, no content compression; https over TLS with
+ * the default SSLContext, certificate and host name verified. Thread-safe; shared by the webhook and purge channels.
+ *
+ * <p>Timeouts: the connect timeout bounds each address tried, a TLS handshake and the wait for a pooled connection,
+ * the read timeout each read of the answer, and the whole exchange (connecting, sending, reading the head and the body) ends at
+ * {@link #deadline(Duration, Duration) connect + 2 × read}: a peer that trickles its answer a byte at a time, each
+ * within the read timeout, is cut off there (the connection is closed).
+ */
+public final class CheckedExchanges implements AutoCloseable {
+
+    /**
+     * An answer: its status line, headers, and the start of its body, at most the limit given at construction.
+     *
+     * @param complete whether the body was read to its end (else the limit or the deadline cut it short, or the
+     *        connection failed while it was read)
+     */
+    public record Answer(int status, String reason, List<Header> headers, byte[] body, boolean complete) {
+
+        public Answer {
+            headers = List.copyOf(headers);
+        }
+
+        /** The first value of the header {@code name} (case-insensitive). */
+        public Optional<String> header(String name) {
+            return headers.stream().filter(h -> h.getName().equalsIgnoreCase(name)).map(Header::getValue)
+                    .findFirst();
+        }
+    }
+
+    /** The exchange did not end within its deadline; what it had sent may have arrived. */
+    public static final class DeadlineExceeded extends InterruptedIOException {
+        private static final long serialVersionUID = 1L;
+
+        DeadlineExceeded(Duration deadline) {
+            super("no complete answer within " + deadline.toMillis() + " ms (connect + 2 x read timeout)");
+        }
+    }
+
+    private record Timeouts(Duration connect, Duration read) {
+    }
+
+    private static final int FIRST_BUFFER = 1024;
+
+    private final ConcurrentMap<Duration, CloseableHttpClient> clients = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Timeouts, RequestConfig> configs = new ConcurrentHashMap<>();
+    private final CheckedResolver resolver;
+    private final int connectionsPerRoute;
+    private final int connections;
+    private final int bodyLimit;
+    private final ScheduledThreadPoolExecutor deadlines;
+
+    /**
+     * @param connectionsPerRoute pooled connections per scheme, host and port, per connect timeout
+     * @param connections pooled connections in all, per connect timeout
+     * @param bodyLimit how much of an answer's body is read; a longer body's connection is closed, not reused
+     */
+    public CheckedExchanges(AddressPolicy policy, AddressPolicy.Lookup lookup, int connectionsPerRoute,
+            int connections, int bodyLimit) {
+        this.resolver = new CheckedResolver(policy, lookup);
+        this.connectionsPerRoute = connectionsPerRoute;
+        this.connections = connections;
+        this.bodyLimit = bodyLimit;
+        this.deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "tidings-http-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    /** The longest an exchange with these timeouts takes. */
+    public static Duration deadline(Duration connect, Duration read) {
+        return connect.plus(read.multipliedBy(2));
+    }
+
+    /** Resolves {@code host} as a new connection would, checked against the policy. */
+    public InetAddress[] resolve(String host) throws UnknownHostException {
+        return resolver.resolve(host);
+    }
+
+    /**
+     * Sends {@code request} (its target in origin form) to {@code target} and reads the answer's head and the start
+     * of its body, all within {@link #deadline(Duration, Duration)}. A body cut short by the deadline still gives an
+     * answer (its status is known), marked incomplete.
+     *
+     * @throws CheckedResolver.Refused if the target's name resolves to an address the policy refuses (nothing sent)
+     * @throws DeadlineExceeded if no answer's head arrived within the deadline
+     * @throws InterruptedIOException if a step took longer than its timeout
+     * @throws IOException if the connection failed or the answer is not HTTP
+     */
+    public Answer exchange(HttpHost target, HttpUriRequestBase request, Duration connect, Duration read)
+            throws IOException {
+        CloseableHttpClient client = clients.computeIfAbsent(connect, this::client);
+        request.setConfig(configs.computeIfAbsent(new Timeouts(connect, read), CheckedExchanges::config));
+        Duration deadline = deadline(connect, read);
+        ScheduledFuture<?> timer = deadlines.schedule(request::cancel, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            CloseableHttpResponse response;
+            try {
+                response = CloseableHttpResponse.adapt(client.executeOpen(target, request, null));
+            } catch (CheckedResolver.Refused e) {
+                throw e;
+            } catch (IOException e) {
+                if (request.isCancelled()) {
+                    throw (DeadlineExceeded) new DeadlineExceeded(deadline).initCause(e);
+                }
+                throw e;
+            }
+            return read(response);
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
+    /**
+     * Reads the body up to the limit; keeps the connection only if the body ended within it. The content stream is
+     * never closed unread: closing it would read the rest of the body.
+     */
+    private Answer read(CloseableHttpResponse response) {
+        HttpEntity entity = response.getEntity();
+        // grown as the body arrives, up to one byte past the limit (which tells a longer body): most answers are small
+        byte[] buffer = new byte[(int) Math.min(bodyLimit + 1L, entity == null || entity.getContentLength() < 0
+                ? FIRST_BUFFER : entity.getContentLength() + 1)];
+        int size = 0;
+        boolean complete = entity == null;
+        if (entity != null) {
+            try {
+                InputStream in = entity.getContent();
+                for (int n = 0; n >= 0 && size <= bodyLimit; size += Math.max(n, 0)) {
+                    if (size == buffer.length) {
+                        buffer = Arrays.copyOf(buffer, (int) Math.min(bodyLimit + 1L, 2L * buffer.length));
+                    }
+                    n = in.read(buffer, size, buffer.length - size);
+                    complete = n < 0;
+                }
+            } catch (IOException e) {
+                complete = false;
+            }
+        }
+        if (complete) {
+            try {
+                response.close(); // read to its end: the connection goes back to the pool
+            } catch (IOException e) {
+                response.close(CloseMode.IMMEDIATE);
+            }
+        } else {
+            response.close(CloseMode.IMMEDIATE); // the rest is not read: the connection is closed, never reused
+        }
+        return new Answer(response.getCode(), response.getReasonPhrase() == null ? "" : response.getReasonPhrase(),
+                Arrays.asList(response.getHeaders()), Arrays.copyOf(buffer, Math.min(size, bodyLimit)), complete);
+    }
+
+    private CloseableHttpClient client(Duration connectTimeout) {
+        Timeout connect = timeout(connectTimeout);
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(resolver)
+                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(defaultSslContext()))
+                        .setMaxConnPerRoute(connectionsPerRoute)
+                        .setMaxConnTotal(connections)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(connect) // the TLS handshake; each request sets its read timeout
+                                .setValidateAfterInactivity(1, TimeUnit.SECONDS)
+                                .build())
+                        .build())
+                .setRoutePlanner(new DefaultRoutePlanner(null))
+                .setDefaultRequestConfig(config(new Timeouts(connectTimeout, connectTimeout)))
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .build();
+    }
+
+    /** A request's settings: every request carries its own, as they replace the client's. */
+    private static RequestConfig config(Timeouts timeouts) {
+        return RequestConfig.custom()
+                .setConnectionRequestTimeout(timeout(timeouts.connect()))
+                .setResponseTimeout(timeout(timeouts.read()))
+                .setRedirectsEnabled(false)
+                .setAuthenticationEnabled(false)
+                .setExpectContinueEnabled(false)
+                .build();
+    }
+
+    private static Timeout timeout(Duration duration) {
+        return Timeout.ofMilliseconds(Math.max(1, duration.toMillis()));
+    }
+
+    private static SSLContext defaultSslContext() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default SSLContext", e);
+        }
+    }
+
+    /** Closes every client and its pooled connections, and the deadline timer. */
+    @Override
+    public void close() {
+        clients.values().forEach(client -> client.close(CloseMode.GRACEFUL));
+        clients.clear();
+        deadlines.shutdownNow();
+    }
+}
