@@ -101,7 +101,15 @@ public class CachePurges implements Transmitter {
     @Override
     public Attempt send(Sink sink, Notification notification) {
         long started = System.nanoTime();
-        PurgeSettings settings = sink.purgeSettings();
+        PurgeSettings settings;
+        try {
+            settings = sink.purgeSettings();
+        } catch (IllegalArgumentException stored) {
+            // a row stored before a rule was tightened (a ban header now refused): dead with the reason, not a
+            // notification that fails for ever
+            return attempt(Result.REFUSED, 0, "the sink's purge settings are no longer accepted: "
+                    + stored.getMessage(), started);
+        }
         List<PurgeRequest> requests;
         for (URI cache : settings.caches()) {
             Optional<String> refusal = exchange.refusal(cache);

@@ -127,6 +127,19 @@ class CachePurgesTest extends TransmitterContract {
     }
 
     @Test
+    void aSinkStoredWithABanHeaderNowRefusedIsRefusedNotThrown() throws Exception {
+        List<HttpExchange> seen = new CopyOnWriteArrayList<>();
+        Sink sink = sink(List.of(cache(200, seen)), null, null, null);
+        var banHeader = Sink.class.getDeclaredField("banHeader"); // as a row written before the rule would hold it
+        banHeader.setAccessible(true);
+        banHeader.set(sink, "Host");
+        Attempt attempt = send(sink, event(sink, "https://www.example.com/a", Map.of()));
+        assertThat(attempt.result()).isEqualTo(Result.REFUSED);
+        assertThat(attempt.answer()).contains("no longer accepted");
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
     void anEventAboutAUriPurgesItOnEveryCacheWithTheUrisHostPathAndQuery() throws IOException {
         List<HttpExchange> first = new CopyOnWriteArrayList<>();
         List<HttpExchange> second = new CopyOnWriteArrayList<>();
