@@ -72,7 +72,7 @@ public class SinkQueues {
                     notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
                     notification.setStringProperty(TYPE_PROPERTY, type);
                     Channel channel = channels.of(match.sinkId());
-                    if (channel == Channel.WEBHOOK || channel == Channel.PURGE) {
+                    if (channel == Channel.WEBHOOK || channel == Channel.PURGE || channel == Channel.PULL) {
                         // Delivered by Tidings itself (DeliveriesListener): one group per sink and subject keeps
                         // their notifications in order on one consumer, and a slow sink's groups away from others'.
                         notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());
