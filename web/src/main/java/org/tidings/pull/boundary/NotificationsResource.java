@@ -39,6 +39,9 @@ public class NotificationsResource {
     public record AckView(long acked, long current) {
     }
 
+    /** Server-sent events only when asked for: a client that accepts anything gets JSON pages. */
+    static final String EVENT_STREAM = MediaType.SERVER_SENT_EVENTS + ";qs=0.5";
+
     @EJB
     Feeds feeds;
 
@@ -81,7 +84,7 @@ public class NotificationsResource {
      * comes. Refusals (404, 410, 400, 503) come before the stream opens, as problems.
      */
     @GET
-    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Produces(EVENT_STREAM)
     public void stream(@PathParam("id") UUID id, @QueryParam("after") String after,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
         Long resumed = PullParameters.position("Last-Event-ID", lastEventId);
