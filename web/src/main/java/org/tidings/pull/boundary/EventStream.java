@@ -74,7 +74,7 @@ final class EventStream implements Watcher {
 
     @Override
     public boolean heartbeat() {
-        return sent(sse.newEventBuilder().comment("").build());
+        return sent(sse.newEventBuilder().comment("keep-alive").build());
     }
 
     @Override
