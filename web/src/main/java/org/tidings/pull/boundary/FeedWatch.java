@@ -1,9 +1,11 @@
 package org.tidings.pull.boundary;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -13,7 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,8 +29,8 @@ import org.tidings.pull.entity.FeedAppended;
  * The clients waiting on feeds (long-polls and event streams), at most {@code tidings.pull.max-waiters} (1000) at
  * once on this instance; none holds a thread while it waits (docs/adr/0015). A waiter is woken at once by an append
  * on this instance, and within {@code tidings.pull.poll-interval} (1 s) by an append on another: every interval,
- * one query reads the last sequence number of every subscription waited on. Each wake reads the feed on the managed
- * executor, one read at a time per waiter. When the application stops, long-polls are answered with an empty page
+ * one query reads the last sequence number of every subscription waited on. Each wake reads the feed and writes to
+ * the client on one of {@value #READERS} managed threads, one read at a time per waiter. When the application stops, long-polls are answered with an empty page
  * and streams are closed.
  */
 @ApplicationScoped
@@ -37,8 +41,14 @@ public class FeedWatch {
 
     private static final Logger LOG = Logger.getLogger(FeedWatch.class.getName());
 
+    /** Threads that read feeds and write to clients: a client slow to take a write holds one of them, not all. */
+    static final int READERS = 8;
+
     @Resource
-    ManagedScheduledExecutorService executor;
+    ManagedScheduledExecutorService scheduler;
+
+    @Resource
+    ManagedThreadFactory threads;
 
     @EJB
     Feeds feeds;
@@ -53,6 +63,7 @@ public class FeedWatch {
 
     private final Map<UUID, Set<Waiting>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
+    private ThreadPoolExecutor executor;
     private volatile ScheduledFuture<?> ticker;
     private volatile boolean stopping;
     private long lastHeartbeat = System.nanoTime();
@@ -93,6 +104,13 @@ public class FeedWatch {
                 watcher.failed(e);
             }
         }
+    }
+
+    @PostConstruct
+    void started() {
+        executor = new ThreadPoolExecutor(READERS, READERS, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                threads);
+        executor.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -141,7 +159,7 @@ public class FeedWatch {
 
     private synchronized void startTicker() {
         if (ticker == null && !stopping) {
-            ticker = executor.scheduleWithFixedDelay(this::tick, pollInterval.toMillis(), pollInterval.toMillis(),
+            ticker = scheduler.scheduleWithFixedDelay(this::tick, pollInterval.toMillis(), pollInterval.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
@@ -176,5 +194,6 @@ public class FeedWatch {
                 LOG.fine(() -> "a waiting pull client could not be ended: " + e);
             }
         }));
+        executor.shutdownNow();
     }
 }
