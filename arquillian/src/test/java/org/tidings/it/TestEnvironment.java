@@ -262,6 +262,8 @@ public class TestEnvironment implements LauncherSessionListener {
                 "tidings.webhook.breaker.open=PT2S",
                 // the pruner of finished delivery records looks every second (WebhookIT back-dates the rows it prunes)
                 "tidings.delivery.prune-interval=PT1S",
+                // the pruner of pull feeds looks every second too (PullIT back-dates the entries it prunes)
+                "tidings.pull.prune-interval=PT1S",
                 ""));
     }
 

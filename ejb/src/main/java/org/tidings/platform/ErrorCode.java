@@ -23,6 +23,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "The resource does not support this method"),
     NOT_ACCEPTABLE("not-acceptable", 406, "No representation the request accepts can be produced"),
     CONFLICT("conflict", 409, "The resource conflicts with an existing one"),
+    RESYNC_REQUIRED("resync-required", 410,
+            "The position asked for is no longer kept (or never was): updates may have been missed; resynchronize"),
     BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker cannot be reached; nothing was accepted"),
     DATABASE_UNAVAILABLE("database-unavailable", 503, "The database cannot be reached"),
     UNAVAILABLE("unavailable", 503, "Tidings cannot answer now (starting, stopping or overloaded); retry later"),

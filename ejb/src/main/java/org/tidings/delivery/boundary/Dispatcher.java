@@ -11,10 +11,13 @@ import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Notification;
+import org.tidings.pull.boundary.Feeds;
+import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
 
 /**
- * Makes the first attempt of a notification to a webhook sink, or parks it (docs/adr/0012). A notification that
+ * Makes the first attempt of a notification to a webhook or purge sink, or parks it (docs/adr/0012); appends one
+ * for a pull sink to its subscription's feed (docs/adr/0015). A notification that
  * cannot go now (its sink is disabled, an earlier notification of its sink and subject waits, or this attempt
  * failed, the sink's circuit is open, or the sink already has its limit of attempts in flight) is parked in the {@link DeliveryLedger}, and {@link DeliveryRetries} takes it from there: the queue never
  * holds a failing notification back, so other sinks and other subjects keep flowing.
@@ -25,6 +28,9 @@ public class Dispatcher {
 
     @EJB
     DeliveryLedger ledger;
+
+    @EJB
+    Feeds feeds;
 
     @Inject
     WebhookAttempts attempts;
@@ -46,6 +52,10 @@ public class Dispatcher {
         Sink sink = outlook.sink();
         if (sink == null) {
             ledger.dead(notification, 0, null, "the sink no longer exists", now);
+            return;
+        }
+        if (sink.channel() == Channel.PULL) {
+            feeds.append(notification); // stored in the feed with its sequence number: nothing to attempt
             return;
         }
         if (!sink.enabled() || outlook.lineWaiting()) {

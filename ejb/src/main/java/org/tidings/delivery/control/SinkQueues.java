@@ -19,7 +19,7 @@ import org.tidings.subscriptions.entity.Match;
 
 /**
  * Forwards one event to the queues of the sinks whose subscriptions matched it (a JMS sink's own queue; the
- * deliveries queue for a webhook or purge sink, docs/adr/0012 and 0014), exactly once in effect
+ * deliveries queue for a webhook, purge or pull sink, docs/adr/0012, 0014 and 0015), exactly once in effect
  * (docs/adr/0007): all notifications of the event are sent in one local broker transaction, each with a
  * duplicate id made of the event's key and the subscription's id. The caller acknowledges the event only after
  * this returns; if the event comes back after a crash that came between the commit and the acknowledgement, the
@@ -74,11 +74,11 @@ public class SinkQueues {
                     notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
                     notification.setStringProperty(TYPE_PROPERTY, type);
                     Channel channel = channels.of(match.sinkId());
-                    if (channel == Channel.WEBHOOK || channel == Channel.PURGE) {
+                    if (channel == Channel.WEBHOOK || channel == Channel.PURGE || channel == Channel.PULL) {
                         // Delivered by Tidings itself (DeliveriesListener).
                         notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());
                         notification.setStringProperty(SUBJECT_PROPERTY, orderingKey);
-                        if (channel == Channel.WEBHOOK) {
+                        if (channel != Channel.PURGE) {
                             // One group per sink and subject keeps their notifications in order on one consumer,
                             // and a slow sink's groups away from others'.
                             notification.setStringProperty(GROUP_PROPERTY, match.sinkId() + " " + orderingKey);

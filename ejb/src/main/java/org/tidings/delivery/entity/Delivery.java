@@ -62,6 +62,10 @@ import java.util.UUID;
 // reads every row of both statuses, a week of deliveries, whenever there is nothing left to delete)
 @NamedQuery(name = Delivery.FINISHED_BEFORE, query = "SELECT d.position FROM Delivery d WHERE d.status = :status "
         + "AND d.updatedAt < :before")
+@NamedQuery(name = Delivery.ACKED, query = "UPDATE Delivery d SET d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.DELIVERED, d.body = NULL, d.updatedAt = :now "
+        + "WHERE d.subscriptionId = :subscription AND d.status = org.tidings.delivery.entity.DeliveryStatus.PENDING "
+        + "AND d.seq <= :upTo")
 @NamedQuery(name = Delivery.DELETE_POSITIONS, query = "DELETE FROM Delivery d WHERE d.position IN :positions")
 public class Delivery {
 
@@ -81,6 +85,7 @@ public class Delivery {
     public static final String DEAD_BY_NOTIFICATION = "Delivery.deadByNotification";
     public static final String FINISHED_BEFORE = "Delivery.finishedBefore";
     public static final String DELETE_POSITIONS = "Delivery.deletePositions";
+    public static final String ACKED = "Delivery.acked";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -129,6 +134,10 @@ public class Delivery {
     @Column(name = "last_answer", length = 500)
     private String lastAnswer;
 
+    /** A pull notification's sequence number in its subscription's feed; null for other channels. */
+    @Column(name = "seq")
+    private Long seq;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -158,6 +167,17 @@ public class Delivery {
         this.status = DeliveryStatus.DELIVERED;
         this.nextAttemptAt = null;
         this.body = null;
+    }
+
+    /**
+     * Stored in its subscription's feed as number {@code seq}: delivered, or {@link DeliveryStatus#PENDING} until
+     * the receiver acknowledges it if {@code ackRequired}. The feed holds the body, so the record does not.
+     */
+    public void stored(long seq, boolean ackRequired, Instant now) {
+        this.seq = seq;
+        this.status = ackRequired ? DeliveryStatus.PENDING : DeliveryStatus.DELIVERED;
+        this.body = null;
+        this.updatedAt = now;
     }
 
     /** Waits until {@code next}; {@code attemptsMade} counts the attempts so far. */
@@ -232,6 +252,10 @@ public class Delivery {
 
     public String eventId() {
         return eventId;
+    }
+
+    public Long seq() {
+        return seq;
     }
 
     public DeliveryStatus status() {

@@ -1,11 +1,16 @@
 package org.tidings.delivery.entity;
 
-/** Where one notification to a webhook sink stands. */
+/** Where one notification to a sink that Tidings delivers itself (webhook, purge, pull) stands. */
 public enum DeliveryStatus {
     /** The sink answered 2xx. */
     DELIVERED,
     /** Not delivered yet: waiting for its next attempt, for an earlier notification of its subject, or for the sink. */
     WAITING,
+    /**
+     * A pull notification stored in its subscription's feed, waiting for the receiver's ack because its event asked
+     * for acks (docs/adr/0015); never attempted or retried by Tidings.
+     */
+    PENDING,
     /** Every attempt of the sink's schedule failed, or the target was refused; kept until redriven or discarded. */
     DEAD,
     /** A dead letter the operator discarded: kept, without its body, as the record that it was never delivered. */

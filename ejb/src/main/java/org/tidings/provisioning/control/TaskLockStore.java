@@ -15,6 +15,7 @@ public class TaskLockStore {
     public static final String CHANGE_LOG_PRUNING = "change-log-pruning";
     public static final String DELIVERY_RETRY = "delivery-retry";
     public static final String DELIVERY_PRUNE = "delivery-prune";
+    public static final String PULL_PRUNE = "pull-prune";
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;

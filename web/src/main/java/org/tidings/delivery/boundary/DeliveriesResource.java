@@ -18,8 +18,11 @@ import org.tidings.delivery.entity.Delivery;
 @Produces(MediaType.APPLICATION_JSON)
 public class DeliveriesResource {
 
-    /** One notification's delivery: status is delivered, waiting (retrying when attempts > 0) or dead. */
-    public record DeliveryView(long position, String notificationId, UUID sinkId, UUID subscriptionId,
+    /**
+     * One notification's delivery: status is delivered, waiting (retrying when attempts > 0), dead, or pending (a
+     * pull notification waiting for the receiver's ack); {@code seq} is a pull notification's sequence number.
+     */
+    public record DeliveryView(long position, String notificationId, UUID sinkId, UUID subscriptionId, Long seq,
             String subject, String eventSource, String eventId, String status, int attempts, Instant nextAttemptAt,
             Integer lastStatus, String lastAnswer, Instant createdAt, Instant updatedAt) {
         public static DeliveryView of(Delivery d) {
@@ -27,8 +30,8 @@ public class DeliveriesResource {
             if (status.equals("waiting") && d.attempts() > 0) {
                 status = "retrying";
             }
-            return new DeliveryView(d.position(), d.notificationId(), d.sinkId(), d.subscriptionId(), d.subject(),
-                    d.eventSource(), d.eventId(), status, d.attempts(), d.nextAttemptAt(), d.lastStatus(),
+            return new DeliveryView(d.position(), d.notificationId(), d.sinkId(), d.subscriptionId(), d.seq(),
+                    d.subject(), d.eventSource(), d.eventId(), status, d.attempts(), d.nextAttemptAt(), d.lastStatus(),
                     d.lastAnswer(), d.createdAt(), d.updatedAt());
         }
     }

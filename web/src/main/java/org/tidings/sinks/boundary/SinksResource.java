@@ -43,11 +43,11 @@ public class SinksResource {
 
     /**
      * A webhook sink needs {@code url}, a purge sink {@code caches} (its methods and ban header are optional); the
-     * timeouts are optional for both (the configured defaults apply).
+     * timeouts are optional for both (the configured defaults apply). A JMS or pull sink needs only its name.
      */
     public record SinkRequest(
             @NotBlank @Size(max = 200) String name,
-            @NotNull @Pattern(regexp = "(?i)jms|webhook|purge", message = "must be one of: jms, webhook, purge")
+            @NotNull @Pattern(regexp = "(?i)jms|webhook|purge|pull", message = "must be one of: jms, webhook, purge, pull")
             String channel,
             @Size(max = 2000) String url,
             @Min(1) @Max(30_000) Integer connectTimeoutMs,

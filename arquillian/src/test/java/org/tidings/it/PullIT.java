@@ -1,0 +1,346 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.tidings.it.PipelineIT.assertProblem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Pull sinks on the real stack: notifications kept per subscription with gap-free sequence numbers, read as JSON
+ * pages (long-poll) and as server-sent events that resume from Last-Event-ID, resync-required past retention, and
+ * the receiver's acks.
+ */
+@ExtendWith(ArquillianExtension.class)
+class PullIT {
+
+    private static final String TYPE = "org.example.mail.MessageNew";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+    /**
+     * HTTP/1.1, as EventSource clients speak it: over h2c, Payara's Grizzly ends the whole connection (GOAWAY) when
+     * one stream of it is cancelled, which took a stream opened on the same connection with it (seen on PostgreSQL).
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    /** A source, a pull sink, and a subscription of it to TYPE from the source. */
+    private record Feed(String source, String sink, String subscription) {
+        String path() {
+            return "/api/subscriptions/" + subscription + "/notifications";
+        }
+    }
+
+    private Feed feed() {
+        String source = Events.uniqueSource();
+        api.createSource("mail store", source);
+        var created = api.postJson("/api/sinks", Map.of("name", "behind a firewall", "channel", "pull"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.body().get("channel").asText()).isEqualTo("pull");
+        String sink = created.body().get("id").asText();
+        return new Feed(source, sink, api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source))));
+    }
+
+    private CloudEvent send(Feed feed, String subject) {
+        return send(Events.event(feed.source(), TYPE, subject));
+    }
+
+    private CloudEvent send(CloudEvent event) {
+        var accepted = api.post("/events", "application/cloudevents+json",
+                Events.json(event).getBytes(StandardCharsets.UTF_8));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        return event;
+    }
+
+    /** Every notification of the feed after {@code after}, page by page of {@code limit}. */
+    private List<JsonNode> readAll(Feed feed, long after, int limit) {
+        List<JsonNode> all = new ArrayList<>();
+        long next = after;
+        while (true) {
+            var page = api.get(feed.path() + "?after=" + next + "&limit=" + limit);
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            page.body().get("notifications").forEach(all::add);
+            if (page.body().get("notifications").isEmpty()) {
+                return all;
+            }
+            next = page.body().get("next").asLong();
+        }
+    }
+
+    // covers RUP-2, LEM-8
+    @Test
+    void sequenceNumbersAreGapFreeAndIncreasingPerSubscriptionAcrossSubjects() {
+        Feed feed = feed();
+        String second = api.subscribe(feed.sink(), Map.of("sources", List.of(feed.source())));
+        List<String> subjects = List.of("mailto:ann@example.com", "mailto:bob@example.com", "mailto:cy@example.com");
+        Map<String, List<String>> sent = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            for (String subject : subjects) {
+                sent.computeIfAbsent(subject, s -> new ArrayList<>()).add(send(feed, subject).getId());
+            }
+        }
+        await().atMost(WAIT).until(() -> readAll(feed, 0, 1000).size() == 60);
+
+        List<JsonNode> notifications = readAll(feed, 0, 7); // pages of 7: next carries over page boundaries
+        assertThat(notifications.stream().map(n -> n.get("seq").asLong()).toList())
+                .isEqualTo(LongStream.rangeClosed(1, 60).boxed().toList());
+        Map<String, List<String>> received = new LinkedHashMap<>();
+        for (JsonNode n : notifications) {
+            JsonNode event = n.get("event");
+            assertThat(event.get("tidingsseq").asLong()).isEqualTo(n.get("seq").asLong());
+            assertThat(n.get("id").asText()).startsWith("msg_");
+            received.computeIfAbsent(event.get("subject").asText(), s -> new ArrayList<>()).add(event.get("id").asText());
+        }
+        assertThat(received).as("each once, in order per subject").isEqualTo(sent);
+
+        var other = new Feed(feed.source(), feed.sink(), second);
+        await().atMost(WAIT).until(() -> readAll(other, 0, 1000).size() == 60);
+        assertThat(readAll(other, 0, 1000).stream().map(n -> n.get("seq").asLong()).toList())
+                .as("the second subscription counts on its own").isEqualTo(LongStream.rangeClosed(1, 60).boxed().toList());
+
+        String first = sent.get(subjects.get(0)).get(0);
+        var deliveries = api.get("/api/deliveries?source=" + feed.source() + "&id=" + first).body();
+        assertThat(deliveries).hasSize(2);
+        deliveries.forEach(d -> {
+            assertThat(d.get("status").asText()).isEqualTo("delivered");
+            assertThat(d.get("seq").asLong()).isEqualTo(1);
+        });
+    }
+
+    // covers RUP-2, RUP-13
+    @Test
+    void aLongPollAnswersAsSoonAsANotificationArrives() throws Exception {
+        Feed feed = feed();
+        var empty = api.get(feed.path() + "?after=0&wait=1");
+        assertThat(empty.status()).isEqualTo(200);
+        assertThat(empty.body().get("notifications")).isEmpty();
+        assertThat(empty.body().get("next").asLong()).isZero();
+
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
+                URI.create(TestEnvironment.baseUrl() + feed.path() + "?after=0&wait=PT30S")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        CloudEvent event = send(feed, "mailto:ann@example.com");
+        HttpResponse<String> answer = poll.get(60, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode page = AdminApi.JSON.readTree(answer.body());
+        assertThat(page.get("notifications")).hasSize(1);
+        assertThat(page.get("notifications").get(0).get("event").get("id").asText()).isEqualTo(event.getId());
+        assertThat(page.get("next").asLong()).isEqualTo(1);
+        // the wait was 30 s: an answer well before it came with the notification, not with the timeout
+        assertThat(took).isLessThan(Duration.ofSeconds(20));
+    }
+
+    /** One server-sent event as the client parsed it. */
+    private record SseEvent(String id, String name, String data) {
+    }
+
+    /** An open event stream; its events arrive on a queue as they are parsed. */
+    private final class EventStreamClient implements AutoCloseable {
+        final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+        final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+
+        EventStreamClient(Feed feed, String lastEventId) {
+            var request = HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path()))
+                    .header("Accept", "text/event-stream");
+            if (lastEventId != null) {
+                request.header("Last-Event-ID", lastEventId);
+            }
+            response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+            response.thenAcceptAsync(r -> {
+                String id = null;
+                String name = null;
+                StringBuilder data = new StringBuilder();
+                for (String line : (Iterable<String>) r.body()::iterator) {
+                    if (line.isEmpty()) {
+                        if (data.length() > 0) {
+                            events.add(new SseEvent(id, name, data.toString()));
+                        }
+                        id = null;
+                        name = null;
+                        data.setLength(0);
+                    } else if (line.startsWith("id:")) {
+                        id = line.substring(3).strip();
+                    } else if (line.startsWith("event:")) {
+                        name = line.substring(6).strip();
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5).strip());
+                    }
+                }
+            });
+        }
+
+        SseEvent next() throws InterruptedException {
+            SseEvent event = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(event).as("an event within %s", WAIT).isNotNull();
+            return event;
+        }
+
+        @Override
+        public void close() {
+            response.thenAccept(r -> r.body().close());
+            response.cancel(true);
+        }
+    }
+
+    // covers RUP-2, RUP-5, RUP-13
+    @Test
+    void anEventStreamDeliversAndResumesFromLastEventIdWithoutLossOrRepeat() throws Exception {
+        Feed feed = feed();
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sent.add(send(feed, "mailto:ann@example.com").getId());
+        }
+        List<String> received = new ArrayList<>();
+        String last;
+        try (var stream = new EventStreamClient(feed, null)) {
+            assertThat(stream.response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            for (int i = 0; i < 2; i++) {
+                sent.add(send(feed, "mailto:bob@example.com").getId()); // while the stream is open
+            }
+            SseEvent event = null;
+            for (int i = 1; i <= 5; i++) {
+                event = stream.next();
+                assertThat(event.id()).isEqualTo(Integer.toString(i));
+                assertThat(event.name()).isEqualTo("notification");
+                JsonNode json = AdminApi.JSON.readTree(event.data());
+                assertThat(json.get("tidingsseq").asLong()).isEqualTo(i);
+                received.add(json.get("id").asText());
+            }
+            last = event.id();
+        }
+        for (int i = 0; i < 3; i++) {
+            sent.add(send(feed, "mailto:cy@example.com").getId()); // while no stream is open
+        }
+        try (var resumed = new EventStreamClient(feed, last)) {
+            for (int i = 6; i <= 8; i++) {
+                SseEvent event = resumed.next();
+                assertThat(event.id()).isEqualTo(Integer.toString(i));
+                received.add(AdminApi.JSON.readTree(event.data()).get("id").asText());
+            }
+            assertThat(resumed.events.poll(2, TimeUnit.SECONDS)).as("nothing repeated, nothing more").isNull();
+        }
+        assertThat(received).isEqualTo(sent);
+    }
+
+    // covers RUP-5, RUP-12
+    @Test
+    void askingForAPositionOlderThanRetentionAnswersResyncRequiredWithOldestAndCurrent() throws Exception {
+        Feed feed = feed();
+        for (int i = 0; i < 5; i++) {
+            send(feed, "mailto:ann@example.com");
+        }
+        await().atMost(WAIT).until(() -> readAll(feed, 0, 100).size() == 5);
+        try (var db = TestEnvironment.openDatabase(); var backdate = db.prepareStatement(
+                "UPDATE pull_notification SET created_at = ? WHERE subscription_id = ? AND seq <= 3")) {
+            backdate.setTimestamp(1, Timestamp.from(Instant.now().minus(Duration.ofDays(2))));
+            backdate.setObject(2, UUID.fromString(feed.subscription()));
+            assertThat(backdate.executeUpdate()).isEqualTo(3);
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> assertProblem(api.get(feed.path() + "?after=0"), 410,
+                "resync-required"));
+        var gone = api.get(feed.path() + "?after=2");
+        assertProblem(gone, 410, "resync-required");
+        assertThat(gone.body().get("oldest").asLong()).isEqualTo(4);
+        assertThat(gone.body().get("current").asLong()).isEqualTo(5);
+        assertProblem(api.get(feed.path() + "?after=6"), 410, "resync-required"); // a position never handed out
+
+        var kept = readAll(feed, 3, 100);
+        assertThat(kept.stream().map(n -> n.get("seq").asLong()).toList()).containsExactly(4L, 5L);
+        var fromOldest = api.get(feed.path()).body();
+        assertThat(fromOldest.get("notifications").get(0).get("seq").asLong())
+                .as("without a position, reading starts at the oldest kept").isEqualTo(4);
+
+        var stream = http.send(HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path()))
+                .header("Accept", "text/event-stream").header("Last-Event-ID", "1").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(stream.statusCode()).isEqualTo(410);
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(AdminApi.JSON.readTree(stream.body()).get("code").asText()).isEqualTo("resync-required");
+    }
+
+    // covers RUP-3, RUP-19
+    @Test
+    void anEventThatAsksForAcksStaysPendingUntilTheReceiverAcks() {
+        Feed feed = feed();
+        CloudEvent oneWay = send(feed, "mailto:ann@example.com");
+        CloudEvent acked = send(CloudEventBuilder.v1(Events.event(feed.source(), TYPE, "mailto:ann@example.com"))
+                .withExtension("tidingsack", true).build());
+        await().atMost(WAIT).until(() -> readAll(feed, 0, 100).size() == 2);
+        assertThat(statusOf(feed, oneWay)).isEqualTo("delivered");
+        assertThat(statusOf(feed, acked)).isEqualTo("pending");
+
+        assertProblem(api.postJson(feed.path() + "/ack", Map.of("upTo", 3)), 400, "invalid-request");
+        var ack = api.postJson(feed.path() + "/ack", Map.of("upTo", 2));
+        assertThat(ack.status()).as(ack.toString()).isEqualTo(200);
+        assertThat(ack.body().get("acked").asLong()).isEqualTo(2);
+        assertThat(statusOf(feed, acked)).isEqualTo("delivered");
+    }
+
+    private String statusOf(Feed feed, CloudEvent event) {
+        return api.get("/api/deliveries?source=" + feed.source() + "&id=" + event.getId()).body().get(0)
+                .get("status").asText();
+    }
+
+    @Test
+    void hostileAndWrongRequestsGetProblems() throws Exception {
+        Feed feed = feed();
+        for (String query : List.of("after=-1", "after=abc", "after=99999999999999999999999", "limit=0",
+                "limit=99999", "limit=x", "wait=PT1H", "wait=soon", "wait=-1")) {
+            assertProblem(api.get(feed.path() + "?" + query), 400, "invalid-request");
+        }
+        assertProblem(api.get("/api/subscriptions/" + UUID.randomUUID() + "/notifications"), 404, "not-found");
+        assertProblem(api.get("/api/subscriptions/not-a-uuid/notifications"), 404, "not-found");
+        assertProblem(api.postJson("/api/subscriptions/" + UUID.randomUUID() + "/notifications/ack",
+                Map.of("upTo", 0)), 404, "not-found");
+        assertProblem(api.postJson(feed.path() + "/ack", Map.of()), 400, "invalid-request");
+
+        var jms = api.route("mail store", "jms sink", TYPE);
+        assertProblem(api.get("/api/subscriptions/" + jms.subscription() + "/notifications"), 409, "conflict");
+
+        var stream = http.send(HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path()))
+                .header("Accept", "text/event-stream").header("Last-Event-ID", "not-a-number").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(stream.statusCode()).isEqualTo(400);
+        assertThat(AdminApi.JSON.readTree(stream.body()).get("code").asText()).isEqualTo("invalid-request");
+
+        assertProblem(api.postJson("/api/sinks", Map.of("name", "pull", "channel", "pull", "url",
+                "http://127.0.0.1:1/")), 400, "invalid-request");
+    }
+}

@@ -1,0 +1,109 @@
+package org.tidings.pull.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.provisioning.control.TaskLockStore;
+import org.tidings.pull.control.FeedStore;
+
+/**
+ * Deletes the entries of pull feeds older than {@code tidings.pull.retention} (24 hours), every
+ * {@code tidings.pull.prune-interval} (1 minute), on one instance at a time, {@value #SUBSCRIPTIONS} subscriptions
+ * per transaction. A client that asks for a position older than what is kept is told to resynchronize (410
+ * resync-required) instead of silently missing what was deleted (docs/adr/0015).
+ */
+@Singleton
+@Startup // the configuration is checked when the application starts, not at the first timer tick
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class FeedPruning {
+
+    static final int SUBSCRIPTIONS = 100;
+    static final int BATCHES_PER_RUN = 10;
+
+    private static final Logger LOG = Logger.getLogger(FeedPruning.class.getName());
+
+    @Inject
+    TaskLockStore locks;
+
+    @Inject
+    FeedStore store;
+
+    @Inject
+    @ConfigProperty(name = "tidings.pull.retention", defaultValue = "PT24H")
+    Duration retention;
+
+    @Inject
+    @ConfigProperty(name = "tidings.pull.prune-interval", defaultValue = "PT1M")
+    Duration interval;
+
+    @Resource
+    SessionContext context;
+
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Instant nextRun = Instant.EPOCH;
+
+    @PostConstruct
+    void check() {
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalStateException("tidings.pull.retention must be positive, not " + retention);
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalStateException("tidings.pull.prune-interval must be positive, not " + interval);
+        }
+    }
+
+    @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void prune() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextRun) || !running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            var self = context.getBusinessObject(FeedPruning.class);
+            Instant before = now.minus(retention);
+            int pruned = 0;
+            int batch = -1;
+            for (int i = 0; i < BATCHES_PER_RUN && batch != 0; i++) {
+                batch = self.prunedBatch(before);
+                pruned += batch;
+            }
+            int total = pruned;
+            if (total > 0) {
+                LOG.fine(() -> total + " pull feed entries older than " + retention + " deleted");
+            }
+            nextRun = batch != 0 ? now : now.plus(interval); // more to do: go on at the next tick
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "pull feeds not pruned this time: " + e);
+            nextRun = now.plus(interval);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** Deletes the old entries of up to {@value #SUBSCRIPTIONS} subscriptions; how many it deleted. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public int prunedBatch(Instant before) {
+        if (!locks.acquired(TaskLockStore.PULL_PRUNE)) {
+            return 0;
+        }
+        return store.pruned(before, SUBSCRIPTIONS);
+    }
+}

@@ -1,0 +1,127 @@
+package org.tidings.pull.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.tidings.delivery.entity.Delivery;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.pull.entity.FeedEntry;
+import org.tidings.pull.entity.FeedPositions;
+import org.tidings.pull.entity.SubscriptionSequence;
+
+/**
+ * The feeds of pull subscriptions in the database, within the caller's transaction (docs/adr/0015). An append takes
+ * the subscription's counter row with its lock, so its number, its feed entry and its delivery record commit
+ * together or not at all: a rolled-back append leaves no gap, and a notification that already has a delivery record
+ * (a redelivered message) cannot commit a second number, because the record's notification id is unique.
+ */
+@ApplicationScoped
+public class FeedStore {
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    /**
+     * Appends the notification to its subscription's feed with the next number, and records it in the delivery
+     * ledger: delivered, or pending until acknowledged if {@code ackRequired}.
+     *
+     * @throws CounterMissing if the subscription has no counter yet (see {@link #counterCreated})
+     */
+    public long append(Notification notification, boolean ackRequired, Instant now) {
+        SubscriptionSequence counter = em.find(SubscriptionSequence.class, notification.subscriptionId(),
+                LockModeType.PESSIMISTIC_WRITE);
+        if (counter == null) {
+            throw new CounterMissing(notification.subscriptionId());
+        }
+        long seq = counter.next();
+        var delivery = new Delivery(notification, now);
+        delivery.stored(seq, ackRequired, now);
+        em.persist(delivery); // first: a second record of the notification fails here, before anything else is written
+        em.persist(new FeedEntry(notification.subscriptionId(), seq, notification.id(), now, notification.body()));
+        em.flush();
+        return seq;
+    }
+
+    /**
+     * Creates the subscription's counter, in a transaction of its own: if another transaction creates it at the same
+     * time, one of them fails on the primary key, and the counter exists either way.
+     */
+    public void counterCreated(UUID subscriptionId) {
+        if (em.find(SubscriptionSequence.class, subscriptionId) == null) {
+            em.persist(new SubscriptionSequence(subscriptionId));
+            em.flush();
+        }
+    }
+
+    /** The feed's positions; {@link FeedPositions#EMPTY} if the subscription never had a notification. */
+    public FeedPositions positions(UUID subscriptionId) {
+        SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId);
+        return counter == null ? FeedPositions.EMPTY : counter.positions();
+    }
+
+    /** Up to {@code limit} entries after {@code after}, in order. */
+    public List<FeedEntry> after(UUID subscriptionId, long after, int limit) {
+        return em.createNamedQuery(FeedEntry.AFTER, FeedEntry.class).setParameter("subscription", subscriptionId)
+                .setParameter("after", after).setMaxResults(limit).getResultList();
+    }
+
+    /** The last number handed out, per subscription of {@code ids} that has a feed. */
+    public Map<UUID, Long> lastOf(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return em.createNamedQuery(SubscriptionSequence.OF, SubscriptionSequence.class).setParameter("ids", ids)
+                .getResultStream().collect(Collectors.toMap(SubscriptionSequence::subscriptionId,
+                        s -> s.positions().last()));
+    }
+
+    /**
+     * Records the receiver's ack of everything up to {@code upTo}, and marks the pending deliveries up to it
+     * delivered.
+     *
+     * @throws IllegalArgumentException if {@code upTo} is not a position of the feed
+     */
+    public FeedPositions acked(UUID subscriptionId, long upTo, Instant now) {
+        SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
+                LockModeType.PESSIMISTIC_WRITE);
+        if (counter == null) {
+            counter = new SubscriptionSequence(subscriptionId);
+            counter.ackedUpTo(upTo);
+            return counter.positions(); // nothing was ever handed out: only 0 is a valid ack, and nothing changes
+        }
+        counter.ackedUpTo(upTo);
+        em.createNamedQuery(Delivery.ACKED).setParameter("subscription", subscriptionId).setParameter("upTo", upTo)
+                .setParameter("now", now).executeUpdate();
+        return counter.positions();
+    }
+
+    /**
+     * Deletes the entries created before {@code before} of up to {@code subscriptions} subscriptions, and moves their
+     * floors; how many entries it deleted. Each subscription's oldest entries go first and together, so what is
+     * kept is always one unbroken run of numbers.
+     */
+    public int pruned(Instant before, int subscriptions) {
+        List<Object[]> old = em.createNamedQuery(FeedEntry.OLD, Object[].class).setParameter("before", before)
+                .setMaxResults(subscriptions).getResultList();
+        int deleted = 0;
+        for (Object[] row : old) {
+            UUID subscriptionId = (UUID) row[0];
+            long through = (Long) row[1];
+            SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
+                    LockModeType.PESSIMISTIC_WRITE);
+            deleted += em.createNamedQuery(FeedEntry.DELETE_THROUGH).setParameter("subscription", subscriptionId)
+                    .setParameter("through", through).executeUpdate();
+            if (counter != null) {
+                counter.prunedThrough(through);
+            }
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,203 @@
+package org.tidings.pull.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.persistence.PersistenceException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.LongStream;
+import org.flywaydb.core.Flyway;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tidings.delivery.entity.Delivery;
+import org.tidings.delivery.entity.DeliveryStatus;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.pull.entity.FeedEntry;
+import org.tidings.pull.entity.FeedPositions;
+import org.tidings.pull.entity.SubscriptionSequence;
+
+/**
+ * The feed's numbers on H2 with the migrations' schema, through Hibernate as in the container: gap-free and
+ * increasing per subscription, also under concurrent appends; a redelivered notification gets no second number;
+ * retention moves the floor; an ack settles pending deliveries.
+ */
+class FeedStoreTest {
+
+    private final String url = "jdbc:h2:mem:feed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
+    private SessionFactory sessions;
+    private final UUID sink = UUID.randomUUID();
+
+    @BeforeEach
+    void schema() {
+        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
+                .load().migrate();
+        sessions = new Configuration().addAnnotatedClass(Delivery.class).addAnnotatedClass(FeedEntry.class)
+                .addAnnotatedClass(SubscriptionSequence.class)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
+                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
+                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
+                .buildSessionFactory();
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        sessions.close();
+        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
+            db.createStatement().execute("SHUTDOWN");
+        }
+    }
+
+    private <T> T inTransaction(Function<FeedStore, T> work) {
+        try (Session session = sessions.openSession()) {
+            var store = new FeedStore();
+            store.em = session;
+            session.beginTransaction();
+            try {
+                T result = work.apply(store);
+                session.getTransaction().commit();
+                return result;
+            } catch (RuntimeException e) {
+                session.getTransaction().rollback();
+                throw e;
+            }
+        }
+    }
+
+    private Notification notification(UUID subscription, String event) {
+        return new Notification(Notification.idOf("https://store.example.com", event, subscription), sink,
+                subscription, "mailto:ann@example.com", "https://store.example.com", event,
+                ("{\"id\":\"" + event + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What the Feeds facade does: append; the first time, create the counter in a transaction of its own. */
+    private long append(UUID subscription, String event, boolean ack) {
+        try {
+            return inTransaction(store -> store.append(notification(subscription, event), ack, Instant.now()));
+        } catch (CounterMissing first) {
+            try {
+                inTransaction(store -> {
+                    store.counterCreated(subscription);
+                    return null;
+                });
+            } catch (PersistenceException raced) {
+                // another thread created it
+            }
+            return inTransaction(store -> store.append(notification(subscription, event), ack, Instant.now()));
+        }
+    }
+
+    private List<Long> seqs(UUID subscription) {
+        return inTransaction(store -> store.after(subscription, 0, 10_000).stream().map(FeedEntry::seq).toList());
+    }
+
+    @Test
+    void eachSubscriptionCountsFromOneWithoutGaps() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        assertThat(List.of(append(a, "1", false), append(a, "2", false), append(b, "3", false),
+                append(a, "4", false), append(b, "5", false))).containsExactly(1L, 2L, 1L, 3L, 2L);
+        assertThat(seqs(a)).containsExactly(1L, 2L, 3L);
+        FeedPositions positions = inTransaction(store -> store.positions(b));
+        assertThat(positions).isEqualTo(new FeedPositions(2, 0, 0));
+    }
+
+    @Test
+    void aRedeliveredNotificationGetsNoSecondNumberAndLeavesNoGap() {
+        UUID subscription = UUID.randomUUID();
+        assertThat(append(subscription, "e1", false)).isEqualTo(1);
+
+        // the same message again (its acknowledgement was lost): the ledger's unique notification id refuses it
+        assertThatThrownBy(() -> append(subscription, "e1", false)).isInstanceOf(RuntimeException.class);
+
+        assertThat(append(subscription, "e2", false)).as("the refused append took no number").isEqualTo(2);
+        assertThat(seqs(subscription)).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void concurrentAppendsToOneSubscriptionGetEveryNumberOnce() throws Exception {
+        UUID subscription = UUID.randomUUID();
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Long>> appends = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String event = "c" + i;
+                appends.add(() -> append(subscription, event, false));
+            }
+            List<Long> handedOut = new ArrayList<>();
+            for (Future<Long> seq : threads.invokeAll(appends)) {
+                handedOut.add(seq.get());
+            }
+            assertThat(handedOut).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+        } finally {
+            threads.shutdown();
+        }
+        assertThat(seqs(subscription)).isEqualTo(LongStream.rangeClosed(1, 200).boxed().toList());
+    }
+
+    @Test
+    void pruningDeletesTheOldestRunAndMovesTheFloor() {
+        UUID subscription = UUID.randomUUID();
+        UUID untouched = UUID.randomUUID();
+        for (int i = 1; i <= 6; i++) {
+            append(subscription, "p" + i, false);
+        }
+        append(untouched, "u", false);
+        Instant cutoff = Instant.now().minus(Duration.ofMinutes(1));
+        inTransaction(store -> store.em.createNativeQuery("UPDATE pull_notification SET created_at = ?1 "
+                + "WHERE subscription_id = ?2 AND seq <= 5").setParameter(1, cutoff.minus(Duration.ofHours(1)))
+                .setParameter(2, subscription).executeUpdate());
+
+        int pruned = inTransaction(store -> store.pruned(cutoff, 100));
+        assertThat(pruned).isEqualTo(5);
+
+        assertThat(seqs(subscription)).containsExactly(6L);
+        FeedPositions positions = inTransaction(store -> store.positions(subscription));
+        assertThat(positions).isEqualTo(new FeedPositions(6, 5, 0));
+        assertThat(positions.oldest()).isEqualTo(6);
+        assertThat(inTransaction(store -> store.positions(untouched)).pruned()).isZero();
+    }
+
+    @Test
+    void anAckSettlesThePendingDeliveriesUpToItsPosition() {
+        UUID subscription = UUID.randomUUID();
+        append(subscription, "a1", true);
+        append(subscription, "a2", false);
+        append(subscription, "a3", true);
+
+        FeedPositions positions = inTransaction(store -> store.acked(subscription, 2, Instant.now()));
+
+        assertThat(positions.acked()).isEqualTo(2);
+        assertThat(statusOf(subscription, "a1")).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(statusOf(subscription, "a2")).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(statusOf(subscription, "a3")).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(inTransaction(store -> store.acked(subscription, 1, Instant.now())).acked())
+                .as("an older ack changes nothing").isEqualTo(2);
+        assertThatThrownBy(() -> inTransaction(store -> store.acked(subscription, 4, Instant.now())))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private DeliveryStatus statusOf(UUID subscription, String event) {
+        String id = notification(subscription, event).id();
+        return inTransaction(store -> store.em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class)
+                .setParameter("id", id).getSingleResult().status());
+    }
+}

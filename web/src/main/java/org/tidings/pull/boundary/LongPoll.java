@@ -1,0 +1,65 @@
+package org.tidings.pull.boundary;
+
+import jakarta.ws.rs.container.AsyncResponse;
+import java.util.UUID;
+import org.tidings.pull.boundary.Feeds.Page;
+
+/** A suspended GET of a feed page, answered by the first notification after its position or its timeout. */
+final class LongPoll implements Watcher {
+
+    private final UUID subscriptionId;
+    private final long after;
+    private final int limit;
+    private final AsyncResponse response;
+
+    LongPoll(UUID subscriptionId, long after, int limit, AsyncResponse response) {
+        this.subscriptionId = subscriptionId;
+        this.after = after;
+        this.limit = limit;
+        this.response = response;
+    }
+
+    /** The answer when the wait ends with nothing new: an empty page. */
+    PageView nothingNew() {
+        return PageView.of(java.util.List.of(), after);
+    }
+
+    @Override
+    public UUID subscriptionId() {
+        return subscriptionId;
+    }
+
+    @Override
+    public long position() {
+        return after;
+    }
+
+    @Override
+    public int limit() {
+        return limit;
+    }
+
+    @Override
+    public boolean caughtUp(Page page) {
+        if (page.entries().isEmpty()) {
+            return !response.isSuspended();
+        }
+        response.resume(PageView.of(page.entries(), after));
+        return true;
+    }
+
+    @Override
+    public void failed(RuntimeException e) {
+        response.resume(e);
+    }
+
+    @Override
+    public boolean heartbeat() {
+        return response.isSuspended();
+    }
+
+    @Override
+    public void end() {
+        response.resume(nothingNew());
+    }
+}
