@@ -4,6 +4,7 @@ import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -172,7 +173,10 @@ public class SinksResource {
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-    public SinkView change(@PathParam("id") UUID id, @NotNull JsonObject changes) {
+    public SinkView change(@PathParam("id") UUID id, @NotNull JsonStructure body) {
+        if (!(body instanceof JsonObject changes)) {
+            throw new TidingsException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
+        }
         if (!changes.keySet().stream().allMatch(RETRY_SCHEDULE::equals)) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, "only retrySchedule can be changed");
         }
