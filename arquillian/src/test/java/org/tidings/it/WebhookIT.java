@@ -455,12 +455,9 @@ class WebhookIT {
         }
         assertThat(retryScheduleOf(sink)).as("unchanged").containsExactly("PT1S", "PT168H");
         assertProblem(patch(sink, "{\"name\":\"renamed\"}"), 400, "invalid-request");
-        for (String notAnObject : List.of("[\"PT1S\"]", "5", "{\"retrySchedule\":")) {
+        for (String notAnObject : List.of("[\"PT1S\"]", "5", "{\"retrySchedule\":", "", "null", "\"x\"")) {
             assertProblem(patch(sink, notAnObject), 400, "malformed-json");
         }
-        var empty = api.request("PATCH", "/api/sinks/" + sink, "application/json", null);
-        assertThat(empty.status()).as(empty.toString()).isEqualTo(400);
-        assertThat(empty.contentType()).startsWith("application/problem+json");
         assertProblem(patch(UUID.randomUUID().toString(), "{\"retrySchedule\":[\"PT1S\"]}"), 404, "not-found");
 
         String jms = api.createJmsSink("queue reader");
