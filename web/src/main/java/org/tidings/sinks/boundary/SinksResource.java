@@ -147,7 +147,7 @@ public class SinksResource {
             view = SinkView.of(created.sink(), created.secret());
         } else {
             if (request.url() != null || request.connectTimeoutMs() != null || request.readTimeoutMs() != null
-                    || request.retrySchedule() != null) {
+                    || retrySchedule(request.retrySchedule()) != null) {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "url, timeouts and retrySchedule are for "
                         + "webhook and purge sinks only");
             }
