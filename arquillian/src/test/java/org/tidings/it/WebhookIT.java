@@ -366,6 +366,123 @@ class WebhookIT {
         }
     }
 
+    // covers LEM-9
+    @Test
+    void aSinkWithItsOwnRetryScheduleIsRetriedByItWhileAnotherFollowsTheGlobalOne() {
+        List<String> ownSchedule = List.of("PT0S", "PT0.2S", "PT0.2S", "PT0.2S");
+        try (var own = new WebhookReceiver(n -> 500); var global = new WebhookReceiver(n -> 500)) {
+            String source = Events.uniqueSource();
+            api.createSource("mail store", source);
+            var created = api.postJson("/api/sinks", Map.of("name", "own schedule", "channel", "webhook",
+                    "url", own.url("/hooks"), "retrySchedule", ownSchedule));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String ownSink = created.body().get("id").asText();
+            String globalSink = webhookSink(global);
+            assertThat(retryScheduleOf(ownSink)).isEqualTo(ownSchedule);
+            assertThat(api.get("/api/sinks/" + globalSink).body().has("retrySchedule")).as("the global one").isFalse();
+            for (String sink : List.of(ownSink, globalSink)) {
+                api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
+            }
+
+            var accepted = api.post("/events", "application/cloudevents+json", Events.json(Events.event(source,
+                    TYPE, "mailto:hal@example.com")).getBytes(StandardCharsets.UTF_8));
+            assertThat(accepted.status()).isEqualTo(202);
+
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(deadAttempts(ownSink)).as("the first attempt and three retries").isEqualTo(4);
+                assertThat(deadAttempts(globalSink)).isEqualTo(ATTEMPTS);
+            });
+            assertThat(own.received()).hasSize(4);
+            assertThat(global.received()).hasSize(ATTEMPTS);
+        }
+    }
+
+    // covers LEM-9
+    /**
+     * A notification waits for its second attempt, four seconds after the first, under a two-attempt schedule; the
+     * schedule changes meanwhile to four attempts, and the notification is tried four times before it is dead.
+     */
+    @Test
+    void aChangedRetryScheduleAppliesFromTheNextScheduledAttempt() throws Exception {
+        try (var receiver = new WebhookReceiver(n -> 500)) {
+            String source = Events.uniqueSource();
+            api.createSource("mail store", source);
+            var created = api.postJson("/api/sinks", Map.of("name", "rescheduled", "channel", "webhook",
+                    "url", receiver.url("/hooks"), "retrySchedule", List.of("PT0S", "PT4S")));
+            String sink = created.body().get("id").asText();
+            api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
+            CloudEvent event = send(new Hook(source, sink, null), "mailto:ivy@example.com");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/deliveries?source=" + source + "&id="
+                    + event.getId()).body().get(0).get("status").asText()).isEqualTo("retrying"));
+
+            var changed = patch(sink, "{\"retrySchedule\":[\"PT0S\",\"PT4S\",\"PT0.2S\",\"PT0.2S\"]}");
+            assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+            assertThat(retryScheduleOf(sink)).containsExactly("PT0S", "PT4S", "PT0.2S", "PT0.2S");
+            assertThat(receiver.received()).as("the change came before the second attempt").hasSize(1);
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(deadAttempts(sink)).isEqualTo(4));
+            assertThat(receiver.received()).hasSize(4);
+
+            assertThat(patch(sink, "{}").body().get("retrySchedule")).as("an absent member stays").hasSize(4);
+            var cleared = api.request("PATCH", "/api/sinks/" + sink, "application/merge-patch+json",
+                    "{\"retrySchedule\":null}".getBytes(StandardCharsets.UTF_8));
+            assertThat(cleared.status()).as(cleared.toString()).isEqualTo(200);
+            assertThat(api.get("/api/sinks/" + sink).body().has("retrySchedule")).as("the global one again").isFalse();
+        }
+    }
+
+    // covers LEM-9
+    @Test
+    void aRetryScheduleThatIsNotAShortListOfIso8601DurationsIsRefused() {
+        List<Object> hostile = List.of("PT5S", 5, Map.of(), List.of(), List.of("PT5S", 5), List.of("5s"),
+                List.of("PT-5S"), List.of("P8D"), List.of("PT1S".repeat(20)), java.util.Collections.nCopies(21, "PT1S"),
+                List.of(List.of("PT1S")));
+        int sinksBefore = api.get("/api/sinks").body().size();
+        for (Object schedule : hostile) {
+            assertProblem(api.postJson("/api/sinks", Map.of("name", "bad", "channel", "webhook",
+                    "url", "http://127.0.0.1:9/hooks", "retrySchedule", schedule)), 400, "invalid-retry-schedule");
+        }
+        assertThat(api.get("/api/sinks").body()).as("none was created").hasSize(sinksBefore);
+
+        var purge = api.postJson("/api/sinks", Map.of("name", "cache", "channel", "purge",
+                "caches", List.of("http://127.0.0.1:9/"), "retrySchedule", List.of("PT1S", "P7D")));
+        assertThat(purge.status()).as(purge.toString()).isEqualTo(201);
+        assertThat(purge.body().get("retrySchedule").toString()).isEqualTo("[\"PT1S\",\"PT168H\"]");
+        String sink = purge.body().get("id").asText();
+        for (Object schedule : hostile) {
+            assertProblem(patch(sink, AdminApi.JSON.valueToTree(Map.of("retrySchedule", schedule)).toString()), 400,
+                    "invalid-retry-schedule");
+        }
+        assertThat(retryScheduleOf(sink)).as("unchanged").containsExactly("PT1S", "PT168H");
+        assertProblem(patch(sink, "{\"name\":\"renamed\"}"), 400, "invalid-request");
+        for (String notAnObject : List.of("[\"PT1S\"]", "5", "{\"retrySchedule\":", "", "null", "\"x\"")) {
+            assertProblem(patch(sink, notAnObject), 400, "malformed-json");
+        }
+        assertProblem(patch(UUID.randomUUID().toString(), "{\"retrySchedule\":[\"PT1S\"]}"), 404, "not-found");
+
+        String jms = api.createJmsSink("queue reader");
+        assertProblem(patch(jms, "{\"retrySchedule\":[\"PT1S\"]}"), 409, "conflict");
+        assertProblem(api.postJson("/api/sinks", Map.of("name", "q", "channel", "jms",
+                "retrySchedule", List.of("PT1S"))), 400, "invalid-request");
+    }
+
+    private AdminApi.Reply patch(String sink, String json) {
+        return api.request("PATCH", "/api/sinks/" + sink, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<String> retryScheduleOf(String sink) {
+        List<String> steps = new ArrayList<>();
+        api.get("/api/sinks/" + sink).body().path("retrySchedule").forEach(step -> steps.add(step.asText()));
+        return steps;
+    }
+
+    /** The attempts of the sink's only dead letter, or 0 while it has none. */
+    private int deadAttempts(String sink) {
+        var dead = api.get("/api/sinks/" + sink + "/dead-letters").body();
+        assertThat(dead.size()).isLessThanOrEqualTo(1);
+        return dead.isEmpty() ? 0 : dead.get(0).get("attempts").asInt();
+    }
+
     @Test
     void aWebhookSinkNeedsAnHttpUrl() {
         for (String url : List.of("ftp://example.com/x", "/relative", "http://user:pw@example.com/", "not a url")) {

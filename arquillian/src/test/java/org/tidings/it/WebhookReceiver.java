@@ -13,7 +13,8 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * A real HTTP receiver of webhooks on 127.0.0.1, for the tests: it records every request it gets and answers with
- * the status its {@code answers} function gives for the request's number (1 for the first).
+ * the status its {@code answers} function gives for the request's number (1 for the first), or for that number and
+ * the number of the request among those with its {@code webhook-id} ({@link Answers}).
  */
 final class WebhookReceiver implements AutoCloseable {
 
@@ -29,12 +30,22 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /** The status for a request, by its number among all requests and among those of its webhook-id. */
+    interface Answers {
+        int status(int number, int numberOfItsId);
+    }
+
     private final HttpServer server;
     private final java.util.concurrent.ExecutorService threads = Executors.newFixedThreadPool(4);
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private volatile IntUnaryOperator answers;
+    private final Map<String, Integer> requestsById = new java.util.HashMap<>();
+    private volatile Answers answers;
 
     WebhookReceiver(IntUnaryOperator answers) {
+        this((number, numberOfItsId) -> answers.applyAsInt(number));
+    }
+
+    WebhookReceiver(Answers answers) {
         this.answers = answers;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -46,7 +57,9 @@ final class WebhookReceiver implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             int status;
             synchronized (received) {
-                status = this.answers.applyAsInt(received.size() + 1);
+                int ofId = requestsById.merge(String.valueOf(exchange.getRequestHeaders().getFirst("webhook-id")), 1,
+                        Integer::sum);
+                status = this.answers.status(received.size() + 1, ofId);
                 received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body, status));
             }
             exchange.sendResponseHeaders(status, -1);
@@ -57,7 +70,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** Answers from now on as {@code answers} says (by request number, counting all requests so far). */
     void answer(IntUnaryOperator answers) {
-        this.answers = answers;
+        this.answers = (number, numberOfItsId) -> answers.applyAsInt(number);
     }
 
     String url(String path) {

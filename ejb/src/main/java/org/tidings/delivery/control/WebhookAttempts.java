@@ -79,7 +79,7 @@ public class WebhookAttempts {
         Instant answered = clock.instant();
         breakers.record(sink.id(), attempt, answered);
         int attempts = attemptsBefore + 1;
-        return new Outcome(attempt, NextStep.after(attempt, attempts, schedules.schedule(), answered,
+        return new Outcome(attempt, NextStep.after(attempt, attempts, schedules.of(sink), answered,
                 ThreadLocalRandom.current()), attempts, answered);
     }
 

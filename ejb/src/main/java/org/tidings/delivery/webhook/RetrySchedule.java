@@ -1,6 +1,7 @@
 package org.tidings.delivery.webhook;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,15 +10,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * When the attempts of one delivery happen: a comma-separated list of delays such as {@value #DEFAULT}, where
- * the i-th entry is the wait before attempt i (the first entry is the wait before the first attempt). Units are
- * ms, s, m and h. Each wait is spread by up to ±10 % at random, so deliveries that failed together do not all
+ * When the attempts of one delivery happen: a list of delays where the i-th entry is the wait before attempt i (the
+ * first entry is the wait before the first attempt), so a schedule of n entries allows n attempts. The global one
+ * ({@code tidings.delivery.retry-schedule}) is written comma-separated such as {@value #DEFAULT}, with units ms, s,
+ * m and h ({@link #parse}); a sink's own is a list of ISO-8601 durations such as {@code ["PT0S","PT5S","PT5M"]}
+ * ({@link #ofSteps}). Each wait is spread by up to ±10 % at random, so deliveries that failed together do not all
  * return together; a wait of zero stays zero. Immutable.
  */
 public final class RetrySchedule {
 
     /** Immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over about 27.6 hours. */
     public static final String DEFAULT = "0s,5s,5m,30m,2h,5h,10h,10h";
+
+    /** The most entries a sink's own schedule may have. */
+    public static final int MAX_STEPS = 20;
+    /** The longest wait a sink's own schedule may name. */
+    public static final Duration LONGEST_STEP = Duration.ofDays(7);
+    /** No ISO-8601 duration up to {@link #LONGEST_STEP} needs more ("PT167H59M59.999999999S" has 22). */
+    private static final int STEP_CHARS = 40;
 
     private static final Pattern ENTRY = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Duration LONGEST = Duration.ofDays(365);
@@ -61,6 +71,52 @@ public final class RetrySchedule {
         return new RetrySchedule(spec, List.copyOf(delays));
     }
 
+    /**
+     * A sink's own schedule from ISO-8601 durations ({@link Duration#parse}); its {@link #toString} is the canonical
+     * form, the durations as {@link Duration#toString} writes them, comma-separated (at most 459 characters).
+     *
+     * @throws IllegalArgumentException if there is no step or more than {@value #MAX_STEPS}, or a step is null, not
+     *         an ISO-8601 duration, negative or longer than 7 days ({@link #LONGEST_STEP})
+     */
+    public static RetrySchedule ofSteps(List<String> steps) {
+        if (steps == null || steps.isEmpty() || steps.size() > MAX_STEPS) {
+            throw new IllegalArgumentException("a retry schedule is a list of 1 to " + MAX_STEPS
+                    + " ISO-8601 durations, e.g. [\"PT0S\",\"PT5S\",\"PT5M\"]");
+        }
+        List<Duration> delays = new ArrayList<>();
+        for (String step : steps) {
+            delays.add(step(step));
+        }
+        String canonical = String.join(",", delays.stream().map(Duration::toString).toList());
+        return new RetrySchedule(canonical, List.copyOf(delays));
+    }
+
+    private static Duration step(String step) {
+        if (step == null || step.length() > STEP_CHARS) {
+            throw new IllegalArgumentException("not an ISO-8601 duration in the retry schedule: "
+                    + (step == null ? "null" : step.substring(0, STEP_CHARS) + "..."));
+        }
+        Duration delay;
+        try {
+            delay = Duration.parse(step);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not an ISO-8601 duration in the retry schedule: '" + step
+                    + "' (e.g. PT0S, PT5S, PT5M, PT2H)");
+        }
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a wait in the retry schedule is negative: " + step);
+        }
+        if (delay.compareTo(LONGEST_STEP) > 0) {
+            throw new IllegalArgumentException("a wait in the retry schedule exceeds " + LONGEST_STEP + ": " + step);
+        }
+        return delay;
+    }
+
+    /** The waits before each attempt, without jitter, in the form {@link #ofSteps} reads. */
+    public List<String> steps() {
+        return delays.stream().map(Duration::toString).toList();
+    }
+
     public int attempts() {
         return delays.size();
     }
@@ -83,7 +139,7 @@ public final class RetrySchedule {
         return Optional.of(Duration.ofNanos(nanos + Math.round(nanos * jitter)));
     }
 
-    /** The spec this schedule was parsed from. */
+    /** The spec this schedule was parsed from ({@link #parse}), or its canonical form ({@link #ofSteps}). */
     @Override
     public String toString() {
         return spec;

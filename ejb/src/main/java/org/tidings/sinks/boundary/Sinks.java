@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Delivery;
+import org.tidings.delivery.webhook.RetrySchedule;
 import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.delivery.webhook.WebhookSecrets;
 import org.tidings.platform.ErrorCode;
@@ -75,23 +76,29 @@ public class Sinks {
 
     /**
      * Creates a webhook sink posting to {@code url} (absolute http or https with a host) and its signing secret,
-     * stored sealed; the secret is returned here and never again.
+     * stored sealed; the secret is returned here and never again. {@code retrySchedule}: its own retry schedule
+     * (ISO-8601 durations), or null for the global one.
      */
-    public WithSecret createWebhook(String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis) {
+    public WithSecret createWebhook(String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis,
+            List<String> retrySchedule) {
         requireWebhookUrl(url);
+        String schedule = canonical(retrySchedule);
         String secret = WebhookSecrets.generate();
         var sink = Sink.webhook(name, url, sealer.seal(secret), connectTimeoutMillis, readTimeoutMillis,
                 clock.instant());
+        sink.retryBy(schedule);
         em.persist(sink);
         return new WithSecret(sink, secret);
     }
 
     /**
      * Creates a purge sink invalidating on the caches of {@code settings}; its caches are checked against the address
-     * policy when a request is sent, as webhook URLs are.
+     * policy when a request is sent, as webhook URLs are. {@code retrySchedule}: its own retry schedule (ISO-8601
+     * durations), or null for the global one.
      */
     public Sink createPurge(String name, List<String> caches, String purgeMethod, String banMethod, String banHeader,
-            Integer connectTimeoutMillis, Integer readTimeoutMillis) {
+            Integer connectTimeoutMillis, Integer readTimeoutMillis, List<String> retrySchedule) {
+        String schedule = canonical(retrySchedule);
         PurgeSettings settings;
         try {
             List<URI> urls = new ArrayList<>();
@@ -105,6 +112,7 @@ public class Sinks {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, e.getMessage());
         }
         var sink = Sink.purge(name, settings, connectTimeoutMillis, readTimeoutMillis, clock.instant());
+        sink.retryBy(schedule);
         em.persist(sink);
         return sink;
     }
@@ -125,6 +133,34 @@ public class Sinks {
         var sink = webhook(id);
         sink.enable();
         return sink;
+    }
+
+    /**
+     * Gives a webhook or purge sink its own retry schedule ({@link RetrySchedule#ofSteps}), or with null the global
+     * one again. A notification already waiting keeps the time of its next attempt; the waits after it, and whether
+     * there is one, follow the new schedule (attempts already made count against it).
+     */
+    public Sink retryBy(UUID id, List<String> retrySchedule) {
+        var sink = find(id);
+        if (sink.channel() == Channel.JMS || sink.channel() == Channel.PULL) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a " + sink.channel().name()
+                    .toLowerCase(java.util.Locale.ROOT) + " sink: its receivers fetch or consume, Tidings sends "
+                    + "nothing to retry");
+        }
+        sink.retryBy(canonical(retrySchedule));
+        return sink;
+    }
+
+    /** The canonical form of a sink's own schedule; null stays null (the global schedule). */
+    private static String canonical(List<String> retrySchedule) {
+        if (retrySchedule == null) {
+            return null;
+        }
+        try {
+            return RetrySchedule.ofSteps(retrySchedule).toString();
+        } catch (IllegalArgumentException e) {
+            throw new TidingsException(ErrorCode.INVALID_RETRY_SCHEDULE, e.getMessage());
+        }
     }
 
     private Sink webhook(UUID id) {

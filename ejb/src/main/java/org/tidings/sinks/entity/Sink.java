@@ -76,6 +76,10 @@ public class Sink {
     @Column(name = "ban_header", length = PurgeSettings.TOKEN_CHARS)
     private String banHeader;
 
+    /** The sink's own retry schedule in canonical form (RetrySchedule.ofSteps); null: the global schedule. */
+    @Column(name = "retry_schedule", length = 500)
+    private String retrySchedule;
+
     protected Sink() {
     }
 
@@ -164,6 +168,19 @@ public class Sink {
 
     public Integer readTimeoutMillis() {
         return readTimeoutMillis;
+    }
+
+    /**
+     * Retries by {@code schedule} (a RetrySchedule's canonical form) from the next attempt that is scheduled on; null
+     * returns to the global schedule.
+     */
+    public void retryBy(String schedule) {
+        this.retrySchedule = schedule;
+    }
+
+    /** The sink's own retry schedule (comma-separated ISO-8601 durations), or null for the global one. */
+    public String retrySchedule() {
+        return retrySchedule;
     }
 
     /** The durable queue that notifications for this sink are put on (JMS channel). */

@@ -75,4 +75,47 @@ class RetryScheduleTest {
     void refusesNull() {
         assertThatThrownBy(() -> RetrySchedule.parse(null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSinksScheduleIsReadFromIso8601DurationsAndKeptInCanonicalForm() {
+        RetrySchedule schedule = RetrySchedule.ofSteps(List.of("PT0S", "PT0.5S", "PT90S", "P1D", "P7D"));
+
+        assertThat(schedule.attempts()).isEqualTo(5);
+        assertThat(schedule.delayBefore(1, LOWEST)).contains(Duration.ZERO);
+        assertThat(schedule.delayBefore(2, LOWEST)).contains(Duration.ofMillis(450));
+        assertThat(schedule.delayBefore(3, LOWEST)).contains(Duration.ofSeconds(81));
+        assertThat(schedule.delayBefore(6, LOWEST)).isEmpty();
+        assertThat(schedule.steps()).containsExactly("PT0S", "PT0.5S", "PT1M30S", "PT24H", "PT168H");
+        assertThat(schedule.toString()).isEqualTo("PT0S,PT0.5S,PT1M30S,PT24H,PT168H");
+        assertThat(RetrySchedule.ofSteps(schedule.steps()).steps()).as("the canonical form reads back")
+                .isEqualTo(schedule.steps());
+    }
+
+    @Test
+    void aSinksScheduleMayHaveTwentyStepsOfUpToSevenDays() {
+        var longest = java.util.Collections.nCopies(RetrySchedule.MAX_STEPS, "PT167H59M59.999999999S");
+        RetrySchedule schedule = RetrySchedule.ofSteps(longest);
+
+        assertThat(schedule.attempts()).isEqualTo(20);
+        assertThat(schedule.toString().length()).as("fits the sink's column").isLessThanOrEqualTo(500);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "5s", "0s", "PT5", "P", "PT", "5", "PT-5S", "-PT5S", "PT-0.001S", "P7DT0.001S",
+            "P8D", "PT169H", "P1W", "P1M", "P1Y", "PT99999999999999999999H", "pt5s ", "PT5S,PT6S",
+            "PT0.0000000000000000000000000000000000001S"})
+    void aSinksScheduleRefusesStepsThatAreNotIso8601DurationsFromZeroToSevenDays(String step) {
+        assertThatThrownBy(() -> RetrySchedule.ofSteps(List.of("PT0S", step)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry schedule");
+    }
+
+    @Test
+    void aSinksScheduleRefusesNoStepsTooManyStepsAndNull() {
+        assertThatThrownBy(() -> RetrySchedule.ofSteps(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RetrySchedule.ofSteps(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RetrySchedule.ofSteps(java.util.Collections.nCopies(21, "PT1S")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 20");
+        assertThatThrownBy(() -> RetrySchedule.ofSteps(java.util.Arrays.asList("PT0S", null)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

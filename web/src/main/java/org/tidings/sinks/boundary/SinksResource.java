@@ -2,6 +2,11 @@ package org.tidings.sinks.boundary;
 
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -13,6 +18,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,6 +28,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.StringReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -43,7 +50,8 @@ public class SinksResource {
 
     /**
      * A webhook sink needs {@code url}, a purge sink {@code caches} (its methods and ban header are optional); the
-     * timeouts are optional for both (the configured defaults apply). A JMS or pull sink needs only its name.
+     * timeouts and {@code retrySchedule} (a list of ISO-8601 durations) are optional for both (the configured
+     * defaults apply). A JMS or pull sink needs only its name.
      */
     public record SinkRequest(
             @NotBlank @Size(max = 200) String name,
@@ -54,7 +62,7 @@ public class SinksResource {
             @Min(1) @Max(60_000) Integer readTimeoutMs,
             @Size(max = PurgeSettings.MAX_CACHES) List<@NotNull @Size(max = PurgeSettings.MAX_CACHE_URL_CHARS) String>
             caches,
-            String purgeMethod, String banMethod, String banHeader) {
+            String purgeMethod, String banMethod, String banHeader, JsonValue retrySchedule) {
 
         boolean purgeSettingsGiven() {
             return caches != null || purgeMethod != null || banMethod != null || banHeader != null;
@@ -65,7 +73,7 @@ public class SinksResource {
     public record SinkView(UUID id, String name, String channel, String queue, String url, Boolean enabled,
             String disabledReason, Instant disabledAt, Integer connectTimeoutMs, Integer readTimeoutMs,
             Instant createdAt, String secret, List<String> caches, String purgeMethod, String banMethod,
-            String banHeader) {
+            String banHeader, List<String> retrySchedule) {
         static SinkView of(Sink s) {
             return of(s, null);
         }
@@ -84,7 +92,8 @@ public class SinksResource {
                     s.readTimeoutMillis(), s.createdAt(), secret,
                     purge == null ? null : purge.caches().stream().map(Object::toString).toList(),
                     purge == null ? null : purge.purgeMethod(), purge == null ? null : purge.banMethod(),
-                    purge == null ? null : purge.banHeader());
+                    purge == null ? null : purge.banHeader(),
+                    s.retrySchedule() == null ? null : List.of(s.retrySchedule().split(",")));
         }
     }
 
@@ -102,6 +111,8 @@ public class SinksResource {
 
     public record Redriven(int redriven) {
     }
+
+    private static final String RETRY_SCHEDULE = "retrySchedule";
 
     @EJB
     Sinks sinks;
@@ -125,17 +136,20 @@ public class SinksResource {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "a purge sink names caches, not a url");
             }
             view = SinkView.of(sinks.createPurge(request.name(), request.caches(), request.purgeMethod(),
-                    request.banMethod(), request.banHeader(), request.connectTimeoutMs(), request.readTimeoutMs()));
+                    request.banMethod(), request.banHeader(), request.connectTimeoutMs(), request.readTimeoutMs(),
+                    retrySchedule(request.retrySchedule())));
         } else if (channel == Channel.WEBHOOK) {
             if (request.url() == null) {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "a webhook sink needs a url");
             }
             var created = sinks.createWebhook(request.name(), request.url(), request.connectTimeoutMs(),
-                    request.readTimeoutMs());
+                    request.readTimeoutMs(), retrySchedule(request.retrySchedule()));
             view = SinkView.of(created.sink(), created.secret());
         } else {
-            if (request.url() != null || request.connectTimeoutMs() != null || request.readTimeoutMs() != null) {
-                throw new TidingsException(ErrorCode.INVALID_REQUEST, "url and timeouts are for webhook sinks only");
+            if (request.url() != null || request.connectTimeoutMs() != null || request.readTimeoutMs() != null
+                    || retrySchedule(request.retrySchedule()) != null) {
+                throw new TidingsException(ErrorCode.INVALID_REQUEST, "url, timeouts and retrySchedule are for "
+                        + "webhook and purge sinks only");
             }
             view = SinkView.of(sinks.create(request.name(), channel));
         }
@@ -151,6 +165,53 @@ public class SinksResource {
     @Path("{id}")
     public SinkView one(@PathParam("id") UUID id) {
         return SinkView.of(sinks.find(id));
+    }
+
+    /**
+     * Changes a sink as a JSON merge patch: a member that is absent stays as it is. Only {@code retrySchedule} can be
+     * changed (a list of ISO-8601 durations; null returns to the global schedule); waiting notifications keep the
+     * time of their next attempt, and the waits after it follow the new schedule.
+     */
+    @PATCH
+    @Path("{id}")
+    @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    public SinkView change(@PathParam("id") UUID id, String body) {
+        JsonObject changes = jsonObject(body);
+        if (!changes.keySet().stream().allMatch(RETRY_SCHEDULE::equals)) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "only retrySchedule can be changed");
+        }
+        if (!changes.containsKey(RETRY_SCHEDULE)) {
+            return SinkView.of(sinks.find(id));
+        }
+        return SinkView.of(sinks.retryBy(id, retrySchedule(changes.get(RETRY_SCHEDULE))));
+    }
+
+    /**
+     * Read here rather than by the JSON-P entity reader, which throws past the problem mappers on a body under four
+     * bytes and hands an array to an object parameter.
+     */
+    private static JsonObject jsonObject(String body) {
+        try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+            if (reader.readValue() instanceof JsonObject object) {
+                return object;
+            }
+        } catch (JsonException notJson) {
+            // answered below
+        }
+        throw new TidingsException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
+    }
+
+    /** retrySchedule as given: absent or null is null (the global schedule); it must be a list of strings. */
+    private static List<String> retrySchedule(JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() == JsonValue.ValueType.ARRAY && value.asJsonArray().stream()
+                .allMatch(step -> step.getValueType() == JsonValue.ValueType.STRING)) {
+            return value.asJsonArray().getValuesAs(JsonString::getString);
+        }
+        throw new TidingsException(ErrorCode.INVALID_RETRY_SCHEDULE, "retrySchedule must be a list of ISO-8601 "
+                + "durations, e.g. [\"PT0S\",\"PT5S\",\"PT5M\"]");
     }
 
     /** A new signing secret, shown in this answer only; the previous one keeps signing during the overlap. */
