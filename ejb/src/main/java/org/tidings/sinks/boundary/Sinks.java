@@ -144,7 +144,7 @@ public class Sinks {
         var sink = find(id);
         if (sink.channel() == Channel.JMS || sink.channel() == Channel.PULL) {
             throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a " + sink.channel().name()
-                    .toLowerCase(java.util.Locale.ROOT) + " sink: its receivers fetch or consume, Tidings sends "
+                    .toLowerCase(Locale.ROOT) + " sink: its receivers fetch or consume, Tidings sends "
                     + "nothing to retry");
         }
         sink.retryBy(canonical(retrySchedule));
