@@ -35,7 +35,7 @@ import org.tidings.delivery.webhook.Attempt.Result;
  * Redirects are not followed (3xx is a failure, as the specification says), nothing is retried by the client, no
  * proxy is used. Certificates and host names are verified with the default SSLContext.
  *
- * <p>HTTP/1.1 with keep-alive through {@link CheckedExchanges}: one pooled client per connect timeout (up to
+ * <p>HTTP/1.1 with keep-alive through {@link CheckedExchanges}: one pooled client for all timeouts (up to
  * {@value #CONNECTIONS_PER_ROUTE} connections per receiver), so connections are reused across notifications. At most
  * {@value #ANSWER_BODY_LIMIT} bytes of an answer's body are read; a longer answer's connection is closed. Thread-safe.
  */
@@ -49,7 +49,7 @@ public class WebhookTransmitter {
     private static final int ANSWER_BODY_SHOWN = 2 * Attempt.ANSWER_LIMIT;
     static final Duration LONGEST_RETRY_AFTER = Duration.ofHours(24);
     /**
-     * Connections to one receiver (scheme, host, port) per connect timeout: more than the delivery threads of an
+     * Connections to one receiver (scheme, host, port): more than the delivery threads of an
      * instance, so the pool never makes a delivery wait (java.net.http, before, had no limit).
      */
     static final int CONNECTIONS_PER_ROUTE = 256;
