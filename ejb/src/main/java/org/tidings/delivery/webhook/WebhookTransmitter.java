@@ -11,12 +11,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.HttpHost;
@@ -58,6 +63,16 @@ public class WebhookTransmitter {
     private static final Set<String> CLIENT_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern DELAY_SECONDS = Pattern.compile("0*(\\d{1,19})");
+    /**
+     * The HTTP-date formats a recipient must accept (RFC 9110, section 5.6.7): IMF-fixdate (and RFC 1123 generally),
+     * the obsolete RFC 850 form (a two-digit year: 70 to 99 are 19xx) and asctime.
+     */
+    private static final List<DateTimeFormatter> HTTP_DATES = List.of(DateTimeFormatter.RFC_1123_DATE_TIME,
+            new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss 'GMT'")
+                    .toFormatter(Locale.ENGLISH).withZone(ZoneOffset.UTC),
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC));
     private static final Pattern FIELD_VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
 
     private final Clock clock;
@@ -202,18 +217,27 @@ public class WebhookTransmitter {
         return new Attempt(result, status, answer, retryAfter, since(started));
     }
 
-    /** A Retry-After value (delta seconds or an HTTP-date) as a wait from now, capped at 24 h; empty if malformed. */
+    /**
+     * A Retry-After value (delta seconds, with any leading zeros, or an HTTP-date in any of its three formats) as a
+     * wait from now, capped at 24 h; empty if malformed or longer than 19 significant digits.
+     */
     static Optional<Duration> retryAfter(String value, Instant now) {
         String text = value.strip();
-        if (text.matches("\\d{1,19}")) {
-            return Optional.of(text.length() > 6 ? LONGEST_RETRY_AFTER : min(Duration.ofSeconds(Long.parseLong(text))));
+        Matcher seconds = DELAY_SECONDS.matcher(text);
+        if (seconds.matches()) {
+            String digits = seconds.group(1);
+            return Optional.of(digits.length() > 6 ? LONGEST_RETRY_AFTER
+                    : min(Duration.ofSeconds(Long.parseLong(digits))));
         }
-        try {
-            Duration wait = Duration.between(now, ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME));
-            return Optional.of(wait.isNegative() ? Duration.ZERO : min(wait));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
+        for (DateTimeFormatter format : HTTP_DATES) {
+            try {
+                Duration wait = Duration.between(now, ZonedDateTime.parse(text, format));
+                return Optional.of(wait.isNegative() ? Duration.ZERO : min(wait));
+            } catch (DateTimeParseException e) {
+                // the next format
+            }
         }
+        return Optional.empty();
     }
 
     private static Duration min(Duration wait) {
