@@ -147,4 +147,25 @@ class CheckedExchangesTest {
         assertThat(good.status()).isEqualTo(204);
         assertThat(sockets).as("each cut-short connection closed, not reused").hasSize(4);
     }
+
+    @Test
+    void eachExchangesOwnConnectTimeoutBoundsTheConnectionAndTheTlsHandshake() throws Exception {
+        // a peer that accepts TCP and never says a word of TLS: the handshake waits for the connect timeout, not
+        // for the read timeout or the deadline (10.3 s)
+        server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        threads.submit(() -> {
+            while (!server.isClosed()) {
+                sockets.add(server.accept());
+            }
+            return null;
+        });
+        HttpHost silent = new HttpHost("https", "127.0.0.1", server.getLocalPort());
+
+        Throwable handshake = org.assertj.core.api.Assertions.catchThrowable(() -> exchanges.exchange(silent,
+                new HttpUriRequestBase("GET", URI.create("/")), Duration.ofMillis(300), Duration.ofSeconds(5)));
+
+        assertThat(handshake).isInstanceOf(java.net.SocketTimeoutException.class)
+                .isNotInstanceOf(CheckedExchanges.DeadlineExceeded.class);
+        assertThat(sockets).hasSize(1);
+    }
 }
