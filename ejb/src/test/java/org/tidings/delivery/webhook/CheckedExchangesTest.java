@@ -168,4 +168,24 @@ class CheckedExchangesTest {
                 .isNotInstanceOf(CheckedExchanges.DeadlineExceeded.class);
         assertThat(sockets).hasSize(1);
     }
+
+    @Test
+    void aPeerThatNeverReadsTheRequestBodyIsCutOffAtTheDeadline() throws Exception {
+        server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        threads.submit(() -> {
+            while (!server.isClosed()) {
+                sockets.add(server.accept()); // and never read: the sender's writes block once the buffers fill
+            }
+            return null;
+        });
+        HttpHost deaf = new HttpHost("http", "127.0.0.1", server.getLocalPort());
+        HttpUriRequestBase post = new HttpUriRequestBase("POST", URI.create("/"));
+        post.setEntity(new org.apache.hc.core5.http.io.entity.ByteArrayEntity(new byte[64 << 20], null));
+
+        // Generous bound: a socket write has no timeout of its own; only the deadline (0.9 s) ends it.
+        Throwable cut = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> org.assertj.core.api.Assertions
+                .catchThrowable(() -> exchanges.exchange(deaf, post, Duration.ofMillis(300), Duration.ofMillis(300))));
+
+        assertThat(cut).isInstanceOf(CheckedExchanges.DeadlineExceeded.class);
+    }
 }
