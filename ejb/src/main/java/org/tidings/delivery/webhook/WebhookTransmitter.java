@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -172,7 +173,8 @@ public class WebhookTransmitter {
     }
 
     private HttpUriRequestBase request(WebhookCall call) {
-        HttpUriRequestBase request = new HttpUriRequestBase("POST", call.url());
+        // ASCII, non-ASCII characters percent-encoded as UTF-8: the client writes the request line in ISO-8859-1
+        HttpUriRequestBase request = new HttpUriRequestBase("POST", URI.create(call.url().toASCIIString()));
         for (Map.Entry<String, String> header : call.headers().entrySet()) {
             requireSendable(header.getKey(), header.getValue());
             request.addHeader(header.getKey(), header.getValue());

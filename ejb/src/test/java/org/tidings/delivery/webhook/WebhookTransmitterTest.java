@@ -487,6 +487,15 @@ class WebhookTransmitterTest {
     }
 
     @Test
+    void aUrlWithNonAsciiCharactersIsSentToItsOwnPathPercentEncoded() {
+        // java.net.URI (and so the sinks API) accepts them unescaped; the request line is ASCII only
+        Attempt attempt = transmitter.send(call(receiver.uri("/ho\u00f6k/\u2713?q=\u00e9"), "msg_1"));
+
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.DELIVERED);
+        assertThat(receiver.received()).extracting(Receiver.Received::path).containsExactly("/ho\u00f6k/\u2713");
+    }
+
+    @Test
     void retryAfterValues() {
         Instant now = Instant.parse("2026-11-30T12:00:00Z");
 
