@@ -39,9 +39,7 @@ public class WebhookCalls {
     public WebhookCall of(Sink sink, Notification notification, Instant now) {
         return new WebhookCall(URI.create(sink.endpoint()), notification.id(), notification.body(), CONTENT_TYPE,
                 Map.of(), sink.sealedSecretsAt(now).stream().map(this::open).toList(),
-                // whole seconds: the transmitter keeps one HTTP client per connect timeout, so few distinct ones
-                sink.connectTimeoutMillis() != null
-                        ? Duration.ofSeconds((sink.connectTimeoutMillis() + 999) / 1000) : connectTimeout,
+                sink.connectTimeoutMillis() != null ? Duration.ofMillis(sink.connectTimeoutMillis()) : connectTimeout,
                 sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout);
     }
 

@@ -18,7 +18,7 @@ import org.tidings.delivery.webhook.CheckedResolver;
  * URI's, not the cache's), {@code User-Agent: Tidings} and the request's extra header, through
  * {@link CheckedExchanges}: connections only to addresses the {@link AddressPolicy} permitted in the connection's own
  * lookup, no proxy, redirect or retry, https caches verified, at most {@value #CONNECTIONS_PER_CACHE} pooled
- * connections per cache and timeouts, and each request over within connect + 2 × read timeout. An answer's body is
+ * connections per cache, and each request over within connect + 2 × read timeout. An answer's body is
  * read (up to 64 KiB, else its connection is dropped) and ignored. Thread-safe.
  */
 final class CacheExchange implements AutoCloseable {

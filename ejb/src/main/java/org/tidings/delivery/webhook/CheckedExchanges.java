@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +23,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
@@ -33,8 +32,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * HTTP/1.1 exchanges with Apache HttpClient 5 that connect only to addresses the {@link CheckedResolver} took from
- * one lookup and the {@link AddressPolicy} permitted, and that end within a deadline. One pooled client per connect
- * timeout (the read timeout is set per request), with keep-alive, kept until {@link #close()}. No proxy (system proxies ignored), no
+ * one lookup and the {@link AddressPolicy} permitted, and that end within a deadline. One pooled client for all
+ * timeouts (both are set per request), with keep-alive, kept until {@link #close()}. No proxy (system proxies ignored), no
  * redirect followed, no automatic retry, no cookies, no authentication, no content compression; https over TLS with
  * the default SSLContext, certificate and host name verified. Thread-safe; shared by the webhook and purge channels.
  *
@@ -73,22 +72,18 @@ public final class CheckedExchanges implements AutoCloseable {
         }
     }
 
-    private record Timeouts(Duration connect, Duration read) {
-    }
-
     private static final int FIRST_BUFFER = 1024;
 
-    private final ConcurrentMap<Duration, CloseableHttpClient> clients = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Timeouts, RequestConfig> configs = new ConcurrentHashMap<>();
     private final CheckedResolver resolver;
     private final int connectionsPerRoute;
     private final int connections;
     private final int bodyLimit;
     private final ScheduledThreadPoolExecutor deadlines;
+    private final CloseableHttpClient client;
 
     /**
-     * @param connectionsPerRoute pooled connections per scheme, host and port, per connect timeout
-     * @param connections pooled connections in all, per connect timeout
+     * @param connectionsPerRoute pooled connections per scheme, host and port
+     * @param connections pooled connections in all
      * @param bodyLimit how much of an answer's body is read; a longer body's connection is closed, not reused
      */
     public CheckedExchanges(AddressPolicy policy, AddressPolicy.Lookup lookup, int connectionsPerRoute,
@@ -103,6 +98,7 @@ public final class CheckedExchanges implements AutoCloseable {
             return thread;
         });
         deadlines.setRemoveOnCancelPolicy(true);
+        this.client = client();
     }
 
     /** The longest an exchange with these timeouts takes. */
@@ -127,14 +123,13 @@ public final class CheckedExchanges implements AutoCloseable {
      */
     public Answer exchange(HttpHost target, HttpUriRequestBase request, Duration connect, Duration read)
             throws IOException {
-        CloseableHttpClient client = clients.computeIfAbsent(connect, this::client);
-        request.setConfig(configs.computeIfAbsent(new Timeouts(connect, read), CheckedExchanges::config));
+        request.setConfig(config(connect, read));
         Duration deadline = deadline(connect, read);
         ScheduledFuture<?> timer = deadlines.schedule(request::cancel, deadline.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            CloseableHttpResponse response;
+            ClassicHttpResponse response;
             try {
-                response = CloseableHttpResponse.adapt(client.executeOpen(target, request, null));
+                response = client.executeOpen(target, request, null);
             } catch (CheckedResolver.Refused e) {
                 throw e;
             } catch (IOException e) {
@@ -143,7 +138,7 @@ public final class CheckedExchanges implements AutoCloseable {
                 }
                 throw e;
             }
-            return read(response);
+            return read(CloseableHttpResponse.adapt(response));
         } finally {
             timer.cancel(false);
         }
@@ -154,14 +149,17 @@ public final class CheckedExchanges implements AutoCloseable {
      * never closed unread: closing it would read the rest of the body.
      */
     private Answer read(CloseableHttpResponse response) {
-        HttpEntity entity = response.getEntity();
-        // grown as the body arrives, up to one byte past the limit (which tells a longer body): most answers are small
-        byte[] buffer = new byte[(int) Math.min(bodyLimit + 1L, entity == null || entity.getContentLength() < 0
-                ? FIRST_BUFFER : entity.getContentLength() + 1)];
+        byte[] buffer = new byte[0];
         int size = 0;
-        boolean complete = entity == null;
-        if (entity != null) {
-            try {
+        boolean complete = false;
+        try {
+            HttpEntity entity = response.getEntity();
+            long length = entity == null ? 0 : entity.getContentLength();
+            // grown as the body arrives, up to one byte past the limit (which tells a longer body): most answers are
+            // small; a declared length only sizes the first buffer, and may be anything a peer writes
+            buffer = new byte[(int) Math.min(bodyLimit, length < 0 ? FIRST_BUFFER : length) + 1];
+            complete = entity == null;
+            if (entity != null) {
                 InputStream in = entity.getContent();
                 for (int n = 0; n >= 0 && size <= bodyLimit; size += Math.max(n, 0)) {
                     if (size == buffer.length) {
@@ -170,25 +168,30 @@ public final class CheckedExchanges implements AutoCloseable {
                     n = in.read(buffer, size, buffer.length - size);
                     complete = n < 0;
                 }
-            } catch (IOException e) {
-                complete = false;
             }
-        }
-        if (complete) {
-            try {
-                response.close(); // read to its end: the connection goes back to the pool
-            } catch (IOException e) {
-                response.close(CloseMode.IMMEDIATE);
-            }
-        } else {
-            response.close(CloseMode.IMMEDIATE); // the rest is not read: the connection is closed, never reused
+        } catch (IOException e) {
+            complete = false;
+        } finally {
+            release(response, complete);
         }
         return new Answer(response.getCode(), response.getReasonPhrase() == null ? "" : response.getReasonPhrase(),
                 Arrays.asList(response.getHeaders()), Arrays.copyOf(buffer, Math.min(size, bodyLimit)), complete);
     }
 
-    private CloseableHttpClient client(Duration connectTimeout) {
-        Timeout connect = timeout(connectTimeout);
+    /** A body read to its end gives the connection back to the pool; any other is closed, never reused. */
+    private static void release(CloseableHttpResponse response, boolean complete) {
+        if (complete) {
+            try {
+                response.close();
+                return;
+            } catch (IOException e) {
+                // closed below
+            }
+        }
+        response.close(CloseMode.IMMEDIATE);
+    }
+
+    private CloseableHttpClient client() {
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(resolver)
@@ -196,13 +199,10 @@ public final class CheckedExchanges implements AutoCloseable {
                         .setMaxConnPerRoute(connectionsPerRoute)
                         .setMaxConnTotal(connections)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(connect)
-                                .setSocketTimeout(connect) // the TLS handshake; each request sets its read timeout
                                 .setValidateAfterInactivity(1, TimeUnit.SECONDS)
                                 .build())
                         .build())
                 .setRoutePlanner(new DefaultRoutePlanner(null))
-                .setDefaultRequestConfig(config(new Timeouts(connectTimeout, connectTimeout)))
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
@@ -211,11 +211,17 @@ public final class CheckedExchanges implements AutoCloseable {
                 .build();
     }
 
-    /** A request's settings: every request carries its own, as they replace the client's. */
-    private static RequestConfig config(Timeouts timeouts) {
+    /**
+     * A request's settings, which replace the client's. The connect timeout bounds each address tried and the TLS
+     * handshake (the pool's connection manager takes the request's over its own), and the wait for a pooled
+     * connection; the response timeout is each read's, set on the connection before the request is written.
+     */
+    @SuppressWarnings("deprecation") // the per-request connect timeout: still honoured, and one pool serves all
+    private static RequestConfig config(Duration connect, Duration read) {
         return RequestConfig.custom()
-                .setConnectionRequestTimeout(timeout(timeouts.connect()))
-                .setResponseTimeout(timeout(timeouts.read()))
+                .setConnectTimeout(timeout(connect))
+                .setConnectionRequestTimeout(timeout(connect))
+                .setResponseTimeout(timeout(read))
                 .setRedirectsEnabled(false)
                 .setAuthenticationEnabled(false)
                 .setExpectContinueEnabled(false)
@@ -234,11 +240,10 @@ public final class CheckedExchanges implements AutoCloseable {
         }
     }
 
-    /** Closes every client and its pooled connections, and the deadline timer. */
+    /** Closes the client and its pooled connections, and the deadline timer. */
     @Override
     public void close() {
-        clients.values().forEach(client -> client.close(CloseMode.GRACEFUL));
-        clients.clear();
+        client.close(CloseMode.GRACEFUL);
         deadlines.shutdownNow();
     }
 }

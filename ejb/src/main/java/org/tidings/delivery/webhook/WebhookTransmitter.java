@@ -6,17 +6,23 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.HttpHost;
@@ -35,7 +41,7 @@ import org.tidings.delivery.webhook.Attempt.Result;
  * Redirects are not followed (3xx is a failure, as the specification says), nothing is retried by the client, no
  * proxy is used. Certificates and host names are verified with the default SSLContext.
  *
- * <p>HTTP/1.1 with keep-alive through {@link CheckedExchanges}: one pooled client per connect timeout (up to
+ * <p>HTTP/1.1 with keep-alive through {@link CheckedExchanges}: one pooled client for all timeouts (up to
  * {@value #CONNECTIONS_PER_ROUTE} connections per receiver), so connections are reused across notifications. At most
  * {@value #ANSWER_BODY_LIMIT} bytes of an answer's body are read; a longer answer's connection is closed. Thread-safe.
  */
@@ -49,7 +55,7 @@ public class WebhookTransmitter {
     private static final int ANSWER_BODY_SHOWN = 2 * Attempt.ANSWER_LIMIT;
     static final Duration LONGEST_RETRY_AFTER = Duration.ofHours(24);
     /**
-     * Connections to one receiver (scheme, host, port) per connect timeout: more than the delivery threads of an
+     * Connections to one receiver (scheme, host, port): more than the delivery threads of an
      * instance, so the pool never makes a delivery wait (java.net.http, before, had no limit).
      */
     static final int CONNECTIONS_PER_ROUTE = 256;
@@ -58,6 +64,16 @@ public class WebhookTransmitter {
     private static final Set<String> CLIENT_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern DELAY_SECONDS = Pattern.compile("0*(\\d{1,19})");
+    /**
+     * The HTTP-date formats a recipient must accept (RFC 9110, section 5.6.7): IMF-fixdate (and RFC 1123 generally),
+     * the obsolete RFC 850 form (a two-digit year: 70 to 99 are 19xx) and asctime.
+     */
+    private static final List<DateTimeFormatter> HTTP_DATES = List.of(DateTimeFormatter.RFC_1123_DATE_TIME,
+            new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss 'GMT'")
+                    .toFormatter(Locale.ENGLISH).withZone(ZoneOffset.UTC),
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC));
     private static final Pattern FIELD_VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
 
     private final Clock clock;
@@ -157,7 +173,8 @@ public class WebhookTransmitter {
     }
 
     private HttpUriRequestBase request(WebhookCall call) {
-        HttpUriRequestBase request = new HttpUriRequestBase("POST", call.url());
+        // ASCII, non-ASCII characters percent-encoded as UTF-8: the client writes the request line in ISO-8859-1
+        HttpUriRequestBase request = new HttpUriRequestBase("POST", URI.create(call.url().toASCIIString()));
         for (Map.Entry<String, String> header : call.headers().entrySet()) {
             requireSendable(header.getKey(), header.getValue());
             request.addHeader(header.getKey(), header.getValue());
@@ -202,18 +219,27 @@ public class WebhookTransmitter {
         return new Attempt(result, status, answer, retryAfter, since(started));
     }
 
-    /** A Retry-After value (delta seconds or an HTTP-date) as a wait from now, capped at 24 h; empty if malformed. */
+    /**
+     * A Retry-After value (delta seconds, with any leading zeros, or an HTTP-date in any of its three formats) as a
+     * wait from now, capped at 24 h; empty if malformed or longer than 19 significant digits.
+     */
     static Optional<Duration> retryAfter(String value, Instant now) {
         String text = value.strip();
-        if (text.matches("\\d{1,19}")) {
-            return Optional.of(text.length() > 6 ? LONGEST_RETRY_AFTER : min(Duration.ofSeconds(Long.parseLong(text))));
+        Matcher seconds = DELAY_SECONDS.matcher(text);
+        if (seconds.matches()) {
+            String digits = seconds.group(1);
+            return Optional.of(digits.length() > 6 ? LONGEST_RETRY_AFTER
+                    : min(Duration.ofSeconds(Long.parseLong(digits))));
         }
-        try {
-            Duration wait = Duration.between(now, ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME));
-            return Optional.of(wait.isNegative() ? Duration.ZERO : min(wait));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
+        for (DateTimeFormatter format : HTTP_DATES) {
+            try {
+                Duration wait = Duration.between(now, ZonedDateTime.parse(text, format));
+                return Optional.of(wait.isNegative() ? Duration.ZERO : min(wait));
+            } catch (DateTimeParseException e) {
+                // the next format
+            }
         }
+        return Optional.empty();
     }
 
     private static Duration min(Duration wait) {

@@ -487,6 +487,15 @@ class WebhookTransmitterTest {
     }
 
     @Test
+    void aUrlWithNonAsciiCharactersIsSentToItsOwnPathPercentEncoded() {
+        // java.net.URI (and so the sinks API) accepts them unescaped; the request line is ASCII only
+        Attempt attempt = transmitter.send(call(receiver.uri("/ho\u00f6k/\u2713?q=\u00e9"), "msg_1"));
+
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.DELIVERED);
+        assertThat(receiver.received()).extracting(Receiver.Received::path).containsExactly("/ho\u00f6k/\u2713");
+    }
+
+    @Test
     void retryAfterValues() {
         Instant now = Instant.parse("2026-11-30T12:00:00Z");
 
@@ -499,6 +508,15 @@ class WebhookTransmitterTest {
                 .contains(Duration.ofMinutes(5));
         assertThat(WebhookTransmitter.retryAfter("Mon, 30 Nov 2026 11:00:00 GMT", now)).contains(Duration.ZERO);
         assertThat(WebhookTransmitter.retryAfter("Tue, 8 Dec 2026 12:00:00 GMT", now)).contains(Duration.ofHours(24));
+        // delay-seconds is 1*DIGIT: leading zeros do not make it longer
+        assertThat(WebhookTransmitter.retryAfter("0000030", now)).contains(Duration.ofSeconds(30));
+        assertThat(WebhookTransmitter.retryAfter("00000000000000000000000000000", now)).contains(Duration.ZERO);
+        // a recipient must accept all three HTTP-date formats (RFC 9110, section 5.6.7)
+        assertThat(WebhookTransmitter.retryAfter("Monday, 30-Nov-26 12:05:00 GMT", now))
+                .contains(Duration.ofMinutes(5));
+        assertThat(WebhookTransmitter.retryAfter("Mon Nov 30 12:05:00 2026", now)).contains(Duration.ofMinutes(5));
+        assertThat(WebhookTransmitter.retryAfter("Tue Dec  1 12:00:00 2026", now)).contains(Duration.ofHours(24));
+        assertThat(WebhookTransmitter.retryAfter("Sunday, 06-Nov-94 08:49:37 GMT", now)).contains(Duration.ZERO);
         for (String malformed : new String[] {"", "-5", "1.5", "soon", "2026-11-30T12:05:00Z", "Mon, 30 Nov 2026"}) {
             assertThat(WebhookTransmitter.retryAfter(malformed, now)).as(malformed).isEmpty();
         }

@@ -1,0 +1,57 @@
+package org.tidings.delivery.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.delivery.webhook.Sealer;
+import org.tidings.delivery.webhook.SecretSealer;
+import org.tidings.delivery.webhook.WebhookCall;
+import org.tidings.delivery.webhook.WebhookSecrets;
+import org.tidings.sinks.entity.Sink;
+
+/** The call built for a webhook sink carries the sink's own settings. */
+class WebhookCallsTest {
+
+    private final Sealer sealer = new Sealer(new byte[32]);
+
+    private WebhookCall callFor(Integer connectTimeoutMillis, Integer readTimeoutMillis) {
+        var calls = new WebhookCalls();
+        calls.sealer = new SecretSealer() {
+            @Override
+            public String open(String sealed) {
+                return sealer.open(sealed);
+            }
+        };
+        calls.connectTimeout = Duration.ofSeconds(5);
+        calls.readTimeout = Duration.ofSeconds(15);
+        Instant now = Instant.now();
+        Sink sink = Sink.webhook("hook", "http://127.0.0.1:9/hook", sealer.seal(WebhookSecrets.generate()),
+                connectTimeoutMillis, readTimeoutMillis, now);
+        Notification notification = new Notification(Notification.idOf("https://shop.example.com", "e-1", sink.id()),
+                sink.id(), UUID.randomUUID(), "s", "https://shop.example.com", "e-1",
+                "{}".getBytes(StandardCharsets.UTF_8));
+        return calls.of(sink, notification, now);
+    }
+
+    @Test
+    void theSinksTimeoutsAreUsedAsTheySay() {
+        // one HTTP client serves every connect timeout: nothing to gain from rounding 250 ms up to a second
+        WebhookCall call = callFor(250, 1500);
+
+        assertThat(call.connectTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(call.readTimeout()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aSinkWithoutTimeoutsGetsTheConfiguredOnes() {
+        WebhookCall call = callFor(null, null);
+
+        assertThat(call.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(call.readTimeout()).isEqualTo(Duration.ofSeconds(15));
+    }
+}
