@@ -35,7 +35,7 @@ public record PurgeSettings(List<URI> caches, String purgeMethod, String banMeth
     /**
      * @throws IllegalArgumentException saying which setting is wrong: no cache or more than {@value #MAX_CACHES}, a
      *     cache that is not an absolute http or https URL with a host (and without user info, query or fragment), a
-     *     method or header name that is not an HTTP token, a ban header that the HTTP client sets itself (Host,
+     *     method or header name that is not an HTTP token, a CONNECT method, a ban header that the HTTP client sets itself (Host,
      *     Content-Length, Transfer-Encoding, Connection and the other hop-by-hop headers, Expect)
      */
     public PurgeSettings {
@@ -47,6 +47,11 @@ public record PurgeSettings(List<URI> caches, String purgeMethod, String banMeth
         requireToken("purgeMethod", purgeMethod);
         requireToken("banMethod", banMethod);
         requireToken("banHeader", banHeader);
+        for (String method : List.of(purgeMethod, banMethod)) {
+            if (method.equalsIgnoreCase("CONNECT")) {
+                throw new IllegalArgumentException("a purge or ban method cannot be CONNECT (it opens a tunnel)");
+            }
+        }
         if (CLIENT_HEADERS.contains(banHeader.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("banHeader must not be a header that frames or routes the request "
                     + "(Host, Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, TE, "

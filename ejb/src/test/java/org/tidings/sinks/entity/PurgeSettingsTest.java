@@ -59,4 +59,13 @@ class PurgeSettingsTest {
                 .hasMessageEndingWith(header);
         assertThat(PurgeSettings.of(ONE, null, null, "X-" + header).banHeader()).isEqualTo("X-" + header);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CONNECT", "connect"})
+    void neitherMethodIsConnectWhichTheClientRefusesToSendAsARequest(String method) {
+        assertThatThrownBy(() -> PurgeSettings.of(ONE, method, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CONNECT");
+        assertThatThrownBy(() -> PurgeSettings.of(ONE, null, method, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CONNECT");
+    }
 }
