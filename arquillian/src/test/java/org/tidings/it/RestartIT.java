@@ -2,16 +2,9 @@ package org.tidings.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import static org.awaitility.Awaitility.await;
-
 import io.cloudevents.CloudEvent;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -85,89 +78,6 @@ class RestartIT {
                 assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
                 assertThat(messaging.browse(queue)).isEmpty();
             }
-        } finally {
-            deployer.undeploy(APP);
-        }
-    }
-
-    // covers LEM-9, S2S-3
-    /**
-     * Webhook notifications waiting for their retries when Payara Micro stops, and events sent while it is stopped, all
-     * reach the receiver after it starts again: in order per subject, each webhook-id answered 2xx (a repeated one
-     * would be a duplicate the receiver drops; they are counted), none dead. The receiver fails the first attempt of
-     * each notification; the sink's own schedule retries after 2 s, then every 500 ms.
-     */
-    @Test
-    void webhookNotificationsWaitingForRetriesSurviveARestartOfPayaraMicro() {
-        var api = new AdminApi(TestEnvironment.baseUrl());
-        List<String> subjects = List.of("mailto:ann@example.com", "mailto:bob@example.com",
-                "mailto:cy@example.com", "mailto:dee@example.com");
-        List<String> schedule = new ArrayList<>(List.of("PT0S", "PT2S"));
-        schedule.addAll(Collections.nCopies(10, "PT0.5S"));
-        deployer.deploy(APP);
-        try (var receiver = new WebhookReceiver((number, ofItsId) -> ofItsId == 1 ? 503 : 200)) {
-            String source = Events.uniqueSource();
-            api.createSource("mail store", source);
-            var created = api.postJson("/api/sinks", Map.of("name", "restarted", "channel", "webhook",
-                    "url", receiver.url("/hooks"), "retrySchedule", schedule));
-            assertThat(created.status()).as(created.toString()).isEqualTo(201);
-            String sink = created.body().get("id").asText();
-            api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
-
-            Map<String, List<String>> sent = new LinkedHashMap<>();
-            List<String> heads = new ArrayList<>();
-            for (int round = 0; round < 2; round++) {
-                for (String subject : subjects) {
-                    CloudEvent event = Events.event(source, TYPE, subject);
-                    var accepted = api.post("/events", "application/cloudevents+json",
-                            Events.json(event).getBytes(StandardCharsets.UTF_8));
-                    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-                    sent.computeIfAbsent(subject, s -> new ArrayList<>()).add(event.getId());
-                    if (round == 0) {
-                        heads.add(event.getId());
-                    }
-                }
-            }
-            await("the first notification of each subject waits for its retry").atMost(Duration.ofSeconds(30))
-                    .until(() -> heads.stream().allMatch(id -> "retrying".equals(api.get("/api/deliveries?source="
-                            + source + "&id=" + id).body().path(0).path("status").asText())));
-
-            deployer.undeploy(APP);
-            TestEnvironment.awaitPayaraStopped();
-            try (var messaging = Messaging.asSource()) {
-                for (int round = 0; round < 2; round++) {
-                    for (String subject : subjects) {
-                        CloudEvent event = Events.event(source, TYPE, subject);
-                        // a JMS source keeps its events' order per subject by grouping them so (README)
-                        messaging.sendText("tidings.events", Events.json(event), subject);
-                        sent.get(subject).add(event.getId());
-                    }
-                }
-            }
-            int events = sent.values().stream().mapToInt(List::size).sum();
-
-            deployer.deploy(APP);
-            await("every notification is delivered").atMost(Duration.ofSeconds(60)).until(() -> receiver.delivered()
-                    .stream().map(r -> r.header("webhook-id")).distinct().count() == events);
-
-            Map<String, String> eventOfWebhookId = new LinkedHashMap<>();
-            Map<String, List<String>> delivered = new LinkedHashMap<>();
-            for (var received : receiver.delivered()) {
-                CloudEvent event = Events.parse(new String(received.body(), StandardCharsets.UTF_8));
-                String before = eventOfWebhookId.putIfAbsent(received.header("webhook-id"), event.getId());
-                if (before == null) {
-                    delivered.computeIfAbsent(event.getSubject(), s -> new ArrayList<>()).add(event.getId());
-                } else {
-                    assertThat(before).as("a repeated webhook-id is the same notification").isEqualTo(event.getId());
-                }
-            }
-            int duplicates = receiver.delivered().size() - eventOfWebhookId.size();
-            System.out.println("RestartIT: " + events + " webhook notifications, duplicate_webhook_ids=" + duplicates);
-            assertThat(delivered).as("each once, in the order sent, per subject").isEqualTo(sent);
-            var status = api.get("/api/sinks/" + sink + "/status").body();
-            assertThat(status.get("dead").asInt()).isZero();
-            assertThat(status.get("backlog").asInt()).isZero();
-            assertThat(status.get("delivered").asInt()).isEqualTo(events);
         } finally {
             deployer.undeploy(APP);
         }
