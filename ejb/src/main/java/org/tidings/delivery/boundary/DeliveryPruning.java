@@ -19,11 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.DeliveryStatus;
+import org.tidings.platform.PruningRuns;
 import org.tidings.provisioning.control.TaskLockStore;
 
 /**
@@ -71,8 +71,7 @@ public class DeliveryPruning {
     SessionContext context;
 
     private final Clock clock = Clock.systemUTC();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile Instant nextRun = Instant.EPOCH;
+    private PruningRuns runs;
 
     @PostConstruct
     void check() {
@@ -83,35 +82,16 @@ public class DeliveryPruning {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalStateException("tidings.delivery.prune-interval must be positive, not " + interval);
         }
+        runs = new PruningRuns("finished delivery records older than " + retention, interval, BATCHES_PER_RUN, LOG);
     }
 
     @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void prune() {
         Instant now = clock.instant();
-        if (now.isBefore(nextRun) || !running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            var self = context.getBusinessObject(DeliveryPruning.class);
-            Instant before = now.minus(retention);
-            int pruned = 0;
-            int batch = BATCH;
-            for (int i = 0; i < BATCHES_PER_RUN && batch == BATCH; i++) {
-                batch = self.prunedBatch(before);
-                pruned += batch;
-            }
-            int total = pruned;
-            if (total > 0) {
-                LOG.fine(() -> total + " finished delivery records older than " + retention + " deleted");
-            }
-            nextRun = batch == BATCH ? now : now.plus(interval); // more to do: go on at the next tick
-        } catch (RuntimeException e) {
-            LOG.warning(() -> "delivery records not pruned this time: " + e);
-            nextRun = now.plus(interval);
-        } finally {
-            running.set(false);
-        }
+        var self = context.getBusinessObject(DeliveryPruning.class);
+        Instant before = now.minus(retention);
+        runs.tick(now, () -> self.prunedBatch(before), deleted -> deleted == BATCH);
     }
 
     /** Deletes up to {@value #BATCH} finished records last changed before {@code before}; how many it deleted. */

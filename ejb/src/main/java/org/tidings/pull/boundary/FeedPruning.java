@@ -15,9 +15,9 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.platform.PruningRuns;
 import org.tidings.provisioning.control.TaskLockStore;
 import org.tidings.pull.control.FeedStore;
 
@@ -56,8 +56,7 @@ public class FeedPruning {
     SessionContext context;
 
     private final Clock clock = Clock.systemUTC();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile Instant nextRun = Instant.EPOCH;
+    private PruningRuns runs;
 
     @PostConstruct
     void check() {
@@ -67,35 +66,16 @@ public class FeedPruning {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalStateException("tidings.pull.prune-interval must be positive, not " + interval);
         }
+        runs = new PruningRuns("pull feed entries older than " + retention, interval, BATCHES_PER_RUN, LOG);
     }
 
     @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void prune() {
         Instant now = clock.instant();
-        if (now.isBefore(nextRun) || !running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            var self = context.getBusinessObject(FeedPruning.class);
-            Instant before = now.minus(retention);
-            int pruned = 0;
-            int batch = -1;
-            for (int i = 0; i < BATCHES_PER_RUN && batch != 0; i++) {
-                batch = self.prunedBatch(before);
-                pruned += batch;
-            }
-            int total = pruned;
-            if (total > 0) {
-                LOG.fine(() -> total + " pull feed entries older than " + retention + " deleted");
-            }
-            nextRun = batch != 0 ? now : now.plus(interval); // more to do: go on at the next tick
-        } catch (RuntimeException e) {
-            LOG.warning(() -> "pull feeds not pruned this time: " + e);
-            nextRun = now.plus(interval);
-        } finally {
-            running.set(false);
-        }
+        var self = context.getBusinessObject(FeedPruning.class);
+        Instant before = now.minus(retention);
+        runs.tick(now, () -> self.prunedBatch(before), deleted -> deleted != 0);
     }
 
     /** Deletes the old entries of up to {@value #SUBSCRIPTIONS} subscriptions; how many it deleted. */
