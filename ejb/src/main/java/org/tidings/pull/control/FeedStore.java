@@ -105,7 +105,9 @@ public class FeedStore {
     /**
      * Deletes the entries created before {@code before} of up to {@code subscriptions} subscriptions, and moves their
      * floors; how many entries it deleted. Each subscription's oldest entries go first and together, so what is
-     * kept is always one unbroken run of numbers.
+     * kept is always one unbroken run of numbers; and only up to its first entry that is not older than
+     * {@code before}, because numbers follow commit order, not creation time (an append that waited for the
+     * counter's lock has an older time than the number before it), so no entry newer than retention is deleted.
      */
     public int pruned(Instant before, int subscriptions) {
         List<Object[]> old = em.createNamedQuery(FeedEntry.OLD, Object[].class).setParameter("before", before)
@@ -113,7 +115,9 @@ public class FeedStore {
         int deleted = 0;
         for (Object[] row : old) {
             UUID subscriptionId = (UUID) row[0];
-            long through = (Long) row[1];
+            Long firstKept = em.createNamedQuery(FeedEntry.FIRST_KEPT, Long.class)
+                    .setParameter("subscription", subscriptionId).setParameter("before", before).getSingleResult();
+            long through = firstKept == null ? (Long) row[1] : Math.min((Long) row[1], firstKept - 1);
             SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
                     LockModeType.PESSIMISTIC_WRITE);
             deleted += em.createNamedQuery(FeedEntry.DELETE_THROUGH).setParameter("subscription", subscriptionId)

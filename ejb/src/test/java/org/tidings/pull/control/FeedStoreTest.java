@@ -177,6 +177,34 @@ class FeedStoreTest {
     }
 
     @Test
+    void pruningKeepsAnEntryNewerThanRetentionEvenIfALaterNumberIsOlder() {
+        // two appends race: the one that took its time first waited for the counter's lock, so its later number has
+        // the older time. Retention may delete only a run of entries that are all older than the cut-off.
+        UUID subscription = UUID.randomUUID();
+        for (int i = 1; i <= 3; i++) {
+            append(subscription, "r" + i, false);
+        }
+        Instant cutoff = Instant.now().minus(Duration.ofMinutes(1));
+        ageOf(subscription, 1, cutoff.minus(Duration.ofHours(1)));
+        ageOf(subscription, 2, cutoff.plusMillis(1)); // newer than retention: must be kept
+        ageOf(subscription, 3, cutoff.minusMillis(1));
+
+        int pruned = inTransaction(store -> store.pruned(cutoff, 100));
+
+        assertThat(seqs(subscription)).as("entry 2 is newer than retention, and 3 stays to keep the run unbroken")
+                .containsExactly(2L, 3L);
+        assertThat(pruned).isEqualTo(1);
+        FeedPositions positions = inTransaction(store -> store.positions(subscription));
+        assertThat(positions).isEqualTo(new FeedPositions(3, 1, 0));
+    }
+
+    private void ageOf(UUID subscription, long seq, Instant createdAt) {
+        inTransaction(store -> store.em.createNativeQuery("UPDATE pull_notification SET created_at = ?1 "
+                + "WHERE subscription_id = ?2 AND seq = ?3").setParameter(1, createdAt).setParameter(2, subscription)
+                .setParameter(3, seq).executeUpdate());
+    }
+
+    @Test
     void anAckSettlesThePendingDeliveriesUpToItsPosition() {
         UUID subscription = UUID.randomUUID();
         append(subscription, "a1", true);
