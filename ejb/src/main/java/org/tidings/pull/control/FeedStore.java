@@ -14,6 +14,7 @@ import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.pull.entity.FeedEntry;
 import org.tidings.pull.entity.FeedPositions;
+import org.tidings.pull.entity.ResyncRequired;
 import org.tidings.pull.entity.SubscriptionSequence;
 
 /**
@@ -66,10 +67,35 @@ public class FeedStore {
         return counter == null ? FeedPositions.EMPTY : counter.positions();
     }
 
-    /** Up to {@code limit} entries after {@code after}, in order. */
+    /**
+     * Up to {@code limit} entries after {@code after}, in order, the first of them {@code after + 1}. The caller
+     * checked the position against the feed's positions, but retention may have committed since: if the entries do
+     * not continue from {@code after}, the feed is read again, and a position it can no longer continue from is
+     * refused rather than answered with the entries after the gap.
+     *
+     * @throws ResyncRequired if entries after {@code after} were deleted since the caller checked
+     */
     public List<FeedEntry> after(UUID subscriptionId, long after, int limit) {
-        return em.createNamedQuery(FeedEntry.AFTER, FeedEntry.class).setParameter("subscription", subscriptionId)
-                .setParameter("after", after).setMaxResults(limit).getResultList();
+        List<FeedEntry> entries = em.createNamedQuery(FeedEntry.AFTER, FeedEntry.class)
+                .setParameter("subscription", subscriptionId).setParameter("after", after).setMaxResults(limit)
+                .getResultList();
+        if (entries.isEmpty() || entries.get(0).seq() != after + 1) {
+            FeedPositions now = committedPositions(subscriptionId);
+            if (!now.continuableFrom(after)) {
+                throw new ResyncRequired(after, now);
+            }
+        }
+        return entries;
+    }
+
+    /** The positions as last committed, not as this transaction first read them. */
+    private FeedPositions committedPositions(UUID subscriptionId) {
+        SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId);
+        if (counter == null) {
+            return FeedPositions.EMPTY;
+        }
+        em.refresh(counter);
+        return counter.positions();
     }
 
     /** The last number handed out, per subscription of {@code ids} that has a feed. */
@@ -105,7 +131,9 @@ public class FeedStore {
     /**
      * Deletes the entries created before {@code before} of up to {@code subscriptions} subscriptions, and moves their
      * floors; how many entries it deleted. Each subscription's oldest entries go first and together, so what is
-     * kept is always one unbroken run of numbers.
+     * kept is always one unbroken run of numbers; and only up to its first entry that is not older than
+     * {@code before}, because numbers follow commit order, not creation time (an append that waited for the
+     * counter's lock has an older time than the number before it), so no entry newer than retention is deleted.
      */
     public int pruned(Instant before, int subscriptions) {
         List<Object[]> old = em.createNamedQuery(FeedEntry.OLD, Object[].class).setParameter("before", before)
@@ -113,7 +141,9 @@ public class FeedStore {
         int deleted = 0;
         for (Object[] row : old) {
             UUID subscriptionId = (UUID) row[0];
-            long through = (Long) row[1];
+            Long firstKept = em.createNamedQuery(FeedEntry.FIRST_KEPT, Long.class)
+                    .setParameter("subscription", subscriptionId).setParameter("before", before).getSingleResult();
+            long through = firstKept == null ? (Long) row[1] : Math.min((Long) row[1], firstKept - 1);
             SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
                     LockModeType.PESSIMISTIC_WRITE);
             deleted += em.createNamedQuery(FeedEntry.DELETE_THROUGH).setParameter("subscription", subscriptionId)

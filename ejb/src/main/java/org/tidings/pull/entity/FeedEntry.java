@@ -22,12 +22,15 @@ import java.util.UUID;
         + "AND e.seq > :after ORDER BY e.seq")
 @NamedQuery(name = FeedEntry.OLD, query = "SELECT e.subscriptionId, MAX(e.seq) FROM FeedEntry e "
         + "WHERE e.createdAt < :before GROUP BY e.subscriptionId")
+@NamedQuery(name = FeedEntry.FIRST_KEPT, query = "SELECT MIN(e.seq) FROM FeedEntry e "
+        + "WHERE e.subscriptionId = :subscription AND e.createdAt >= :before")
 @NamedQuery(name = FeedEntry.DELETE_THROUGH, query = "DELETE FROM FeedEntry e WHERE e.subscriptionId = :subscription "
         + "AND e.seq <= :through")
 public class FeedEntry {
 
     public static final String AFTER = "FeedEntry.after";
     public static final String OLD = "FeedEntry.old";
+    public static final String FIRST_KEPT = "FeedEntry.firstKept";
     public static final String DELETE_THROUGH = "FeedEntry.deleteThrough";
 
     /** The primary key: subscription and sequence number. */

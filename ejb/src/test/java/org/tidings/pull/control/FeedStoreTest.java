@@ -32,6 +32,7 @@ import org.tidings.delivery.entity.DeliveryStatus;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.pull.entity.FeedEntry;
 import org.tidings.pull.entity.FeedPositions;
+import org.tidings.pull.entity.ResyncRequired;
 import org.tidings.pull.entity.SubscriptionSequence;
 
 /**
@@ -106,7 +107,8 @@ class FeedStoreTest {
     }
 
     private List<Long> seqs(UUID subscription) {
-        return inTransaction(store -> store.after(subscription, 0, 10_000).stream().map(FeedEntry::seq).toList());
+        return inTransaction(store -> store.after(subscription, store.positions(subscription).pruned(), 10_000).stream()
+                .map(FeedEntry::seq).toList());
     }
 
     @Test
@@ -174,6 +176,65 @@ class FeedStoreTest {
         assertThat(positions).isEqualTo(new FeedPositions(6, 5, 0));
         assertThat(positions.oldest()).isEqualTo(6);
         assertThat(inTransaction(store -> store.positions(untouched)).pruned()).isZero();
+    }
+
+    @Test
+    void pruningKeepsAnEntryNewerThanRetentionEvenIfALaterNumberIsOlder() {
+        // two appends race: the one that took its time first waited for the counter's lock, so its later number has
+        // the older time. Retention may delete only a run of entries that are all older than the cut-off.
+        UUID subscription = UUID.randomUUID();
+        for (int i = 1; i <= 3; i++) {
+            append(subscription, "r" + i, false);
+        }
+        Instant cutoff = Instant.now().minus(Duration.ofMinutes(1));
+        ageOf(subscription, 1, cutoff.minus(Duration.ofHours(1)));
+        ageOf(subscription, 2, cutoff.plusMillis(1)); // newer than retention: must be kept
+        ageOf(subscription, 3, cutoff.minusMillis(1));
+
+        int pruned = inTransaction(store -> store.pruned(cutoff, 100));
+
+        assertThat(seqs(subscription)).as("entry 2 is newer than retention, and 3 stays to keep the run unbroken")
+                .containsExactly(2L, 3L);
+        assertThat(pruned).isEqualTo(1);
+        FeedPositions positions = inTransaction(store -> store.positions(subscription));
+        assertThat(positions).isEqualTo(new FeedPositions(3, 1, 0));
+    }
+
+    @Test
+    void aReadThatPruningOvertookIsToldToResyncInsteadOfSkippingTheGap() {
+        UUID subscription = UUID.randomUUID();
+        for (int i = 1; i <= 6; i++) {
+            append(subscription, "g" + i, false);
+        }
+        Instant cutoff = Instant.now().minus(Duration.ofMinutes(1));
+        inTransaction(store -> store.em.createNativeQuery("UPDATE pull_notification SET created_at = ?1 "
+                + "WHERE subscription_id = ?2 AND seq <= 5").setParameter(1, cutoff.minus(Duration.ofHours(1)))
+                .setParameter(2, subscription).executeUpdate());
+
+        try (Session reader = sessions.openSession()) {
+            var store = new FeedStore();
+            store.em = reader;
+            reader.beginTransaction();
+            // what Feeds.read does: the positions first (the client at 0 may continue) ...
+            assertThat(store.positions(subscription).continuableFrom(0)).isTrue();
+            // ... then, before it reads the entries, pruning commits on another connection
+            int pruned = inTransaction(pruner -> pruner.pruned(cutoff, 100));
+            assertThat(pruned).isEqualTo(5);
+
+            assertThatThrownBy(() -> store.after(subscription, 0, 10))
+                    .as("entries 1 to 5 are gone: the client must not get 6 as if it followed 0")
+                    .isInstanceOfSatisfying(ResyncRequired.class, e -> {
+                        assertThat(e.oldest()).isEqualTo(6);
+                        assertThat(e.current()).isEqualTo(6);
+                    });
+            reader.getTransaction().rollback();
+        }
+    }
+
+    private void ageOf(UUID subscription, long seq, Instant createdAt) {
+        inTransaction(store -> store.em.createNativeQuery("UPDATE pull_notification SET created_at = ?1 "
+                + "WHERE subscription_id = ?2 AND seq = ?3").setParameter(1, createdAt).setParameter(2, subscription)
+                .setParameter(3, seq).executeUpdate());
     }
 
     @Test
