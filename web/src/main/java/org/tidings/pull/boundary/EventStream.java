@@ -15,8 +15,10 @@ import org.tidings.pull.entity.FeedEntry;
 /**
  * A feed as server-sent events: each notification is an event named {@value #EVENT} whose id is its sequence number
  * and whose data is the event as accepted (with {@code tidingsseq}), so a client that reconnects with
- * {@code Last-Event-ID} continues where it was. Each send is awaited (at most {@link #SEND_TIMEOUT}): a client that
- * does not read is disconnected, not buffered for.
+ * {@code Last-Event-ID} continues where it was. A send that fails closes the stream. Sends are not buffered: on
+ * Payara Micro (Jersey) a send writes synchronously, so a client that does not read blocks the sending thread until
+ * the container's socket write gives up; the future's {@link #SEND_TIMEOUT} only matters on a runtime whose sends are
+ * asynchronous (docs/adr/0015).
  */
 final class EventStream implements Watcher {
 

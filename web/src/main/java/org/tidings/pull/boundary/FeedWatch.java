@@ -30,8 +30,9 @@ import org.tidings.pull.entity.FeedAppended;
  * once on this instance; none holds a thread while it waits (docs/adr/0015). A waiter is woken at once by an append
  * on this instance, and within {@code tidings.pull.poll-interval} (1 s) by an append on another: every interval,
  * one query reads the last sequence number of every subscription waited on. Each wake reads the feed and writes to
- * the client on one of {@value #READERS} managed threads, one read at a time per waiter. When the application stops, long-polls are answered with an empty page
- * and streams are closed.
+ * the client on one of {@value #READERS} managed threads, one task at a time per waiter: a client that stops taking
+ * writes holds one of them until the container's socket write gives up. When the application stops, long-polls are
+ * answered with an empty page and streams are closed.
  */
 @ApplicationScoped
 public class FeedWatch {
@@ -68,10 +69,17 @@ public class FeedWatch {
     private volatile boolean stopping;
     private long lastHeartbeat = System.nanoTime();
 
-    /** A watcher with what serializes its reads: at most one read running and one more asked for. */
+    /**
+     * A watcher with what serializes the work for it: at most one task per watcher is queued or running at a time,
+     * reading the feed when asked to and sending a heartbeat when one is due, so a client that stops taking writes
+     * holds one reader thread, never more (a send to an event stream blocks until the container's socket write
+     * gives up: Jersey's SseEventSink.send writes synchronously).
+     */
     private final class Waiting {
         final Watcher watcher;
-        final AtomicBoolean queued = new AtomicBoolean();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        final AtomicBoolean readAsked = new AtomicBoolean();
+        final AtomicBoolean beatAsked = new AtomicBoolean();
         volatile boolean done;
 
         Waiting(Watcher watcher) {
@@ -79,22 +87,47 @@ public class FeedWatch {
         }
 
         void wake() {
-            if (!done && queued.compareAndSet(false, true)) {
-                executor.execute(this::read);
+            readAsked.set(true);
+            schedule();
+        }
+
+        void beatLater() {
+            beatAsked.set(true);
+            schedule();
+        }
+
+        private void schedule() {
+            if (!done && scheduled.compareAndSet(false, true)) {
+                executor.execute(this::work);
             }
         }
 
-        synchronized void beat() {
-            if (!done && !watcher.heartbeat()) {
+        private void work() {
+            try {
+                while (!done) {
+                    if (readAsked.getAndSet(false)) {
+                        read();
+                    } else if (beatAsked.getAndSet(false)) {
+                        beat();
+                    } else {
+                        break;
+                    }
+                }
+            } finally {
+                scheduled.set(false);
+                if (readAsked.get() || beatAsked.get()) {
+                    schedule(); // asked for while this task was finishing
+                }
+            }
+        }
+
+        private void beat() {
+            if (!watcher.heartbeat()) {
                 remove(this);
             }
         }
 
-        private synchronized void read() {
-            queued.set(false);
-            if (done) {
-                return;
-            }
+        private void read() {
             try {
                 if (watcher.caughtUp(feeds.read(watcher.subscriptionId(), watcher.position(), watcher.limit()))) {
                     remove(this);
@@ -172,11 +205,16 @@ public class FeedWatch {
             }
             if (System.nanoTime() - lastHeartbeat > HEARTBEAT.toNanos()) {
                 lastHeartbeat = System.nanoTime();
-                waiting.values().forEach(of -> of.forEach(w -> executor.execute(w::beat)));
+                heartbeats();
             }
         } catch (RuntimeException e) {
             LOG.warning(() -> "waiting pull clients not checked this time: " + e);
         }
+    }
+
+    /** Asks every waiter for a heartbeat; one still pending from the last round is not asked again. */
+    void heartbeats() {
+        waiting.values().forEach(of -> of.forEach(Waiting::beatLater));
     }
 
     /** Answers every long-poll with an empty page and closes every stream: the application stops. */
