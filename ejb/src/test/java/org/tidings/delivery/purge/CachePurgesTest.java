@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +28,7 @@ import org.tidings.delivery.control.TransmitterContract;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.delivery.webhook.AddressPolicy;
 import org.tidings.delivery.webhook.Attempt;
+import org.tidings.delivery.webhook.TricklingPeer;
 import org.tidings.delivery.webhook.Attempt.Result;
 import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.Sink;
@@ -241,7 +239,7 @@ class CachePurgesTest extends TransmitterContract {
     void aCacheThatTricklesItsAnswerIsCutOffAtConnectPlusTwiceTheReadTimeout() throws Exception {
         ExecutorService dripping = Executors.newSingleThreadExecutor();
         try (ServerSocket cache = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            dripping.submit(() -> trickle(cache));
+            dripping.submit(() -> TricklingPeer.serve(cache));
             // one byte every 250 ms: each read of the answer's head gets a byte well within the 1 s read timeout
             Sink sink = Sink.purge("cache", PurgeSettings.of(List.of(URI.create("http://127.0.0.1:"
                     + cache.getLocalPort())), null, null, null), 1000, 1000, Instant.now());
@@ -257,25 +255,4 @@ class CachePurgesTest extends TransmitterContract {
         }
     }
 
-    /** Reads each request's head, then answers a status line and an endless header, one byte every 250 ms. */
-    private static Void trickle(ServerSocket server) throws IOException, InterruptedException {
-        while (!server.isClosed() && !Thread.currentThread().isInterrupted()) {
-            try (Socket socket = server.accept()) {
-                InputStream in = socket.getInputStream();
-                for (int last = 0, c; last != 0x0d0a0d0a && (c = in.read()) >= 0; ) {
-                    last = last << 8 | c;
-                }
-                OutputStream out = socket.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\nX-Drip: ".getBytes(StandardCharsets.US_ASCII));
-                while (true) {
-                    out.write('x');
-                    out.flush();
-                    Thread.sleep(250);
-                }
-            } catch (IOException cutOff) {
-                // the client closed the connection: what the test wants; wait for the next one
-            }
-        }
-        return null;
-    }
 }

@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -401,7 +400,7 @@ class WebhookTransmitterTest {
     void aReceiverThatTricklesItsAnswerIsCutOffAtConnectPlusTwiceTheReadTimeout() throws Exception {
         ExecutorService dripping = Executors.newSingleThreadExecutor();
         try (ServerSocket hook = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            dripping.submit(() -> trickle(hook));
+            dripping.submit(() -> TricklingPeer.serve(hook));
             WebhookCall call = new WebhookCall(URI.create("http://127.0.0.1:" + hook.getLocalPort() + "/"), "msg_1",
                     bytes(BODY), "application/json", Map.of(), List.of(secret), Duration.ofSeconds(1),
                     Duration.ofSeconds(1));
@@ -415,35 +414,6 @@ class WebhookTransmitterTest {
         } finally {
             dripping.shutdownNow();
         }
-    }
-
-    /** Reads each request (head and body), then answers a status line and an endless header, a byte every 250 ms. */
-    private static Void trickle(ServerSocket server) throws IOException, InterruptedException {
-        while (!server.isClosed() && !Thread.currentThread().isInterrupted()) {
-            try (Socket socket = server.accept()) {
-                InputStream in = socket.getInputStream();
-                StringBuilder head = new StringBuilder();
-                for (int c = 0; !head.toString().endsWith("\r\n\r\n"); head.append((char) c)) {
-                    c = in.read();
-                    if (c < 0) {
-                        throw new IOException("the sender closed the connection");
-                    }
-                }
-                String length = head.toString().toLowerCase(java.util.Locale.ROOT).split("content-length: ")[1]
-                        .split("\r\n")[0];
-                in.readNBytes(Integer.parseInt(length.strip()));
-                OutputStream out = socket.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\nX-Drip: ".getBytes(StandardCharsets.US_ASCII));
-                while (true) {
-                    out.write('x');
-                    out.flush();
-                    Thread.sleep(250);
-                }
-            } catch (IOException cutOff) {
-                // the sender closed the connection: what the test wants; wait for the next one
-            }
-        }
-        return null;
     }
 
     @Test
