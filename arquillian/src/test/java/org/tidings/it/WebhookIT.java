@@ -10,19 +10,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.cloudevents.CloudEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.LongStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -52,7 +58,7 @@ class WebhookIT {
     }
 
     /** A source, a webhook sink posting to the receiver, and a subscription of the sink to TYPE from the source. */
-    private record Hook(String source, String sink, String secret) {
+    private record Hook(String source, String sink, String secret, String subscription) {
     }
 
     private Hook hook(WebhookReceiver receiver) {
@@ -62,8 +68,8 @@ class WebhookIT {
                 "url", receiver.url("/hooks")));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String sink = created.body().get("id").asText();
-        api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
-        return new Hook(source, sink, created.body().get("secret").asText());
+        String subscription = api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
+        return new Hook(source, sink, created.body().get("secret").asText(), subscription);
     }
 
     private CloudEvent send(Hook hook, String subject) {
@@ -113,8 +119,97 @@ class WebhookIT {
                 assertThat(deliveries.get(0).get("status").asText()).isEqualTo("delivered");
                 assertThat(deliveries.get(0).get("sinkId").asText()).isEqualTo(hook.sink());
                 assertThat(deliveries.get(0).get("attempts").asInt()).isEqualTo(1);
+                assertThat(deliveries.get(0).get("seq").asLong()).isEqualTo(1);
             });
+            assertThat(seqOf(received)).as("the subscription's first notification").isEqualTo(1);
         }
+    }
+
+    /** The notification's sequence number in its subscription, as the receiver reads it from the event. */
+    private static long seqOf(WebhookReceiver.Received received) {
+        JsonNode seq;
+        try {
+            seq = AdminApi.JSON.readTree(received.body()).get("tidingsseq");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(seq).as("tidingsseq").isNotNull();
+        assertThat(seq.isIntegralNumber()).as("tidingsseq is a number").isTrue();
+        return seq.asLong();
+    }
+
+    // covers LEM-8, LEM-9
+    @Test
+    void aFirstAttemptWhoseSenderDiedIsTakenOverWithItsNumber() throws Exception {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            Hook hook = hook(receiver);
+            // what a dispatcher killed during a first attempt leaves: the record, numbered and SENDING, and its message
+            // still on the queue. Its lease is long, so only the redelivered message may take it over.
+            CloudEvent redelivered = Events.event(hook.source(), TYPE, "mailto:ann@example.com");
+            sendingRecord(hook, redelivered, 7, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1));
+            // and one whose message is gone too: once its lease has run out, the retry worker takes it over
+            CloudEvent orphan = Events.event(hook.source(), TYPE, "mailto:bob@example.com");
+            sendingRecord(hook, orphan, 8, OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1));
+
+            assertThat(api.post("/events", "application/cloudevents+json",
+                    Events.json(redelivered).getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+            CloudEvent next = send(hook, "mailto:cy@example.com");
+            await().atMost(WAIT).until(() -> receiver.delivered().size() >= 3);
+
+            Map<String, Long> seqByEvent = new LinkedHashMap<>();
+            for (var received : receiver.delivered()) {
+                String id = Events.parse(new String(received.body(), StandardCharsets.UTF_8)).getId();
+                assertThat(received.header("webhook-id")).isEqualTo(notificationId(hook, id));
+                seqByEvent.merge(id, seqOf(received), (a, b) -> {
+                    throw new AssertionError(id + " was delivered twice");
+                });
+            }
+            assertThat(seqByEvent).as("each with the number it had; the counter took none for them").isEqualTo(Map.of(
+                    redelivered.getId(), 7L, orphan.getId(), 8L, next.getId(), 1L));
+            for (var event : List.of(redelivered, orphan)) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/deliveries?source=" + hook.source()
+                        + "&id=" + event.getId()).body()).singleElement().satisfies(d -> {
+                            assertThat(d.get("status").asText()).isEqualTo("delivered");
+                            assertThat(d.get("attempts").asInt()).isEqualTo(1);
+                        }));
+            }
+        }
+    }
+
+    private void sendingRecord(Hook hook, CloudEvent event, long seq, OffsetDateTime lease)
+            throws SQLException, NoSuchAlgorithmException {
+        var now = OffsetDateTime.now(ZoneOffset.UTC);
+        try (var db = TestEnvironment.openDatabase(); var insert = db.prepareStatement("INSERT INTO delivery ("
+                + "notification_id, sink_id, subscription_id, ordering_key, subject, event_key, event_source, event_id, "
+                + "body, status, attempts, next_attempt_at, seq, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'SENDING', 0, ?, ?, ?, ?)")) {
+            insert.setString(1, notificationId(hook, event.getId()));
+            insert.setObject(2, UUID.fromString(hook.sink()));
+            insert.setObject(3, UUID.fromString(hook.subscription()));
+            insert.setString(4, digest(event.getSubject()));
+            insert.setString(5, event.getSubject());
+            insert.setString(6, digest(hook.source() + ' ' + event.getId()));
+            insert.setString(7, hook.source());
+            insert.setString(8, event.getId());
+            insert.setBytes(9, Events.json(event).getBytes(StandardCharsets.UTF_8));
+            insert.setObject(10, lease, Types.TIMESTAMP_WITH_TIMEZONE);
+            insert.setLong(11, seq);
+            insert.setObject(12, now, Types.TIMESTAMP_WITH_TIMEZONE);
+            insert.setObject(13, now, Types.TIMESTAMP_WITH_TIMEZONE);
+            insert.executeUpdate();
+        }
+    }
+
+    /** The notification id Tidings gives an event for a subscription (its webhook-id): see Notification.idOf. */
+    private static String notificationId(Hook hook, String eventId) {
+        return "msg_" + UUID.nameUUIDFromBytes((hook.source() + ' ' + eventId + ' ' + hook.subscription())
+                .getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    }
+
+    /** The ledger's fixed-size keys: see Notification.orderingKeyOf and eventKey. */
+    private static String digest(String text) throws NoSuchAlgorithmException {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     // covers LEM-8, LEM-9, S2S-8c
@@ -140,6 +235,23 @@ class WebhookIT {
             assertThat(deliveredIds).as("each once, in the order sent, per subject").isEqualTo(sent);
             assertThat(webhookIds).as("one webhook-id per notification").hasSize(20);
             assertThat(receiver.received().size()).as("the five failures were retried").isGreaterThanOrEqualTo(25);
+
+            // LEM-8: numbered 1..20 in the subscription, increasing per subject, and a retry keeps its number
+            Map<String, Long> seqById = new LinkedHashMap<>();
+            Map<String, List<Long>> seqsBySubject = new LinkedHashMap<>();
+            for (var received : receiver.received()) {
+                long seq = seqOf(received);
+                Long before = seqById.putIfAbsent(received.header("webhook-id"), seq);
+                assertThat(before == null ? seq : before).as("every attempt of a notification has its number")
+                        .isEqualTo(seq);
+            }
+            for (var received : receiver.delivered()) {
+                String subject = Events.parse(new String(received.body(), StandardCharsets.UTF_8)).getSubject();
+                seqsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(seqOf(received));
+            }
+            assertThat(seqById.values()).as("gap-free").containsExactlyInAnyOrderElementsOf(
+                    LongStream.rangeClosed(1, 20).boxed().toList());
+            seqsBySubject.values().forEach(seqs -> assertThat(seqs).as("increasing per subject").isSorted());
         }
     }
 
@@ -410,8 +522,8 @@ class WebhookIT {
             var created = api.postJson("/api/sinks", Map.of("name", "rescheduled", "channel", "webhook",
                     "url", receiver.url("/hooks"), "retrySchedule", List.of("PT0S", "PT4S")));
             String sink = created.body().get("id").asText();
-            api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
-            CloudEvent event = send(new Hook(source, sink, null), "mailto:ivy@example.com");
+            String subscription = api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
+            CloudEvent event = send(new Hook(source, sink, null, subscription), "mailto:ivy@example.com");
             await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/deliveries?source=" + source + "&id="
                     + event.getId()).body().get(0).get("status").asText()).isEqualTo("retrying"));
 

@@ -3,6 +3,7 @@ package org.tidings.delivery.boundary;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
@@ -11,16 +12,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Logger;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.DeliveryStatus;
 import org.tidings.delivery.entity.Notification;
+import org.tidings.pull.control.CounterMissing;
+import org.tidings.pull.control.FeedStore;
 import org.tidings.sinks.entity.Sink;
 
 /**
- * The durable record of webhook deliveries, each call in a transaction of its own: what the dispatcher decided is
- * committed before the notification's message is acknowledged, so a crash in between leaves the message to be
- * delivered again, and the record tells the redelivery it was handled (docs/adr/0012).
+ * The durable record of webhook and purge deliveries, each call in a transaction of its own: what the dispatcher
+ * decided is committed before the notification's message is acknowledged, so a crash in between leaves the message to
+ * be delivered again, and the record tells the redelivery it was handled (docs/adr/0012). A notification is numbered
+ * in its subscription when its record is first written, in the same transaction (docs/adr/0015), and before its first
+ * attempt, so every attempt carries the number.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -29,22 +35,30 @@ public class DeliveryLedger {
     /** The open end of a time range: later than any row's time. */
     private static final Instant FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z");
 
+    private static final Logger LOG = Logger.getLogger(DeliveryLedger.class.getName());
+
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
+
+    @Inject
+    FeedStore store;
 
     /**
      * What the dispatcher needs to know before a first attempt, read in one transaction: the sink as it is now
      * (null if there is none), whether this notification was handled before (a redelivered message), and whether a
-     * notification of the same sink and subject waits (then this one must queue up behind it).
+     * notification of the same sink and subject waits (then this one must queue up behind it). A notification whose
+     * first attempt was under way when its sender died ({@link DeliveryStatus#SENDING}) is not handled: the
+     * redelivered message takes it over, with the number it has, and nothing of its line is ahead of it.
      */
     public record Outlook(Sink sink, boolean handled, boolean lineWaiting) {
     }
 
     public Outlook outlook(Notification notification) {
-        boolean handled = !em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class)
-                .setParameter("id", notification.id()).setMaxResults(1).getResultList().isEmpty();
-        if (handled) {
-            return new Outlook(null, true, false);
+        Delivery recorded = recorded(notification);
+        if (recorded != null) {
+            return recorded.status() == DeliveryStatus.SENDING
+                    ? new Outlook(em.find(Sink.class, notification.sinkId()), false, false)
+                    : new Outlook(null, true, false);
         }
         boolean waiting = !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class)
                 .setParameter("sinkId", notification.sinkId()).setParameter("key", notification.orderingKey())
@@ -52,29 +66,78 @@ public class DeliveryLedger {
         return new Outlook(em.find(Sink.class, notification.sinkId()), false, waiting);
     }
 
-    /** Records the outcome of a first attempt (with the sink disabled on 410, in the same transaction). */
+    /**
+     * Numbers the notification and records that its first attempt is under way, held by the caller until
+     * {@code lease}; a notification taken over keeps its number. Returns it as it is to be sent, with its number.
+     *
+     * @throws CounterMissing if its subscription has no counter yet
+     */
+    public Notification sending(Notification notification, Instant lease, Instant now) {
+        Delivery delivery = recorded(notification);
+        if (delivery == null) {
+            delivery = new Delivery(notification, now);
+            delivery.sending(store.nextSeq(notification.subscriptionId()), lease, now);
+            em.persist(delivery);
+            em.flush(); // a second record of the notification fails here, and its number is rolled back with it
+        } else {
+            delivery.sending(delivery.seq(), lease, now);
+        }
+        return notification.numbered(delivery.seq());
+    }
+
+    /**
+     * Records the outcome of a first attempt (with the sink disabled on 410, in the same transaction), unless the
+     * notification is no longer the sender's: discarded with its sink, or taken over after the lease ran out.
+     */
     public void attempted(Notification notification, WebhookAttempts.Outcome outcome) {
-        var delivery = new Delivery(notification, outcome.answeredAt());
+        Delivery delivery = recorded(notification);
+        if (delivery == null || delivery.status() != DeliveryStatus.SENDING) {
+            LOG.fine(() -> "the outcome of " + notification.id() + " is not recorded: it was no longer being sent");
+            return;
+        }
         Sink sink = em.find(Sink.class, notification.sinkId());
         if (sink != null) {
             outcome.applyTo(delivery, sink);
         } else {
             delivery.dead(outcome.attempts(), null, "the sink no longer exists", outcome.answeredAt());
         }
-        em.persist(delivery);
     }
 
-    /** Parks the notification until {@code next} (behind any that wait for its sink and subject), unattempted. */
+    /**
+     * Numbers the notification (if it has no number yet) and parks it until {@code next} (behind any that wait for
+     * its sink and subject), unattempted.
+     *
+     * @throws CounterMissing if its subscription has no counter yet
+     */
     public void waiting(Notification notification, Instant next, Instant now) {
-        var delivery = new Delivery(notification, now);
-        delivery.waitUntil(next, 0, null, null, now);
-        em.persist(delivery);
+        Delivery delivery = recorded(notification);
+        if (delivery == null) {
+            delivery = new Delivery(notification, now);
+            delivery.parked(store.nextSeq(notification.subscriptionId()), next, now);
+            em.persist(delivery);
+        } else {
+            delivery.waitUntil(next, delivery.attempts(), null, null, now);
+        }
     }
 
+    /** Records the notification as dead at once (its sink is gone): unnumbered, as no receiver is left to count. */
     public void dead(Notification notification, int attemptsMade, Integer httpStatus, String answer, Instant now) {
-        var delivery = new Delivery(notification, now);
+        Delivery delivery = recorded(notification);
+        if (delivery == null) {
+            delivery = new Delivery(notification, now);
+            em.persist(delivery);
+        }
         delivery.dead(attemptsMade, httpStatus, answer, now);
-        em.persist(delivery);
+    }
+
+    /** Creates the subscription's sequence counter, in a transaction of its own (see {@link FeedStore#counterCreated}). */
+    public void counterCreated(UUID subscriptionId) {
+        store.counterCreated(subscriptionId);
+    }
+
+    private Delivery recorded(Notification notification) {
+        return em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class).setParameter("id", notification.id())
+                .setMaxResults(1).getResultStream().findFirst().orElse(null);
     }
 
     public List<Delivery> ofEvent(String source, String id) {
@@ -94,7 +157,8 @@ public class DeliveryLedger {
                 .setParameter("sinkId", sinkId).getResultList()) {
             counts.put((DeliveryStatus) row[0], (Long) row[1]);
         }
-        return new SinkStatus(counts.getOrDefault(DeliveryStatus.WAITING, 0L),
+        return new SinkStatus(counts.getOrDefault(DeliveryStatus.WAITING, 0L)
+                + counts.getOrDefault(DeliveryStatus.SENDING, 0L),
                 counts.getOrDefault(DeliveryStatus.DELIVERED, 0L), counts.getOrDefault(DeliveryStatus.DEAD, 0L),
                 em.createNamedQuery(Delivery.LAST_DELIVERED, Instant.class).setParameter("sinkId", sinkId)
                         .getSingleResult(),

@@ -1,17 +1,22 @@
 package org.tidings.delivery.boundary;
 
 import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.pull.boundary.Feeds;
+import org.tidings.pull.control.CounterMissing;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
 
@@ -41,6 +46,15 @@ public class Dispatcher {
     @Inject
     SinkConcurrency concurrency;
 
+    /**
+     * How long a first attempt is the dispatcher's: longer than the longest attempt (a 30 s connect and twice a 60 s
+     * read, docs/adr/0012). The message of a dispatcher that dies is redelivered and takes over at once; the lease only
+     * matters if the record outlives its message, and then the retry worker takes over when it runs out.
+     */
+    static final Duration SENDING_LEASE = Duration.ofMinutes(5);
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
     private final Clock clock = Clock.systemUTC();
 
     public void dispatch(Notification notification) {
@@ -59,21 +73,47 @@ public class Dispatcher {
             return;
         }
         if (!sink.enabled() || outlook.lineWaiting()) {
-            ledger.waiting(notification, now, now);
+            park(notification, now, now);
             return;
         }
         if (!breakers.allows(sink.id(), now)) {
-            ledger.waiting(notification, breakers.nextChance(sink.id(), now), now);
+            park(notification, breakers.nextChance(sink.id(), now), now);
             return;
         }
         if (!concurrency.tryAcquire(sink.id(), SinkConcurrency.WAIT)) {
-            ledger.waiting(notification, now, now); // the sink is slow: the retry worker takes it from here
+            park(notification, now, now); // the sink is slow: the retry worker takes it from here
             return;
         }
         try {
-            ledger.attempted(notification, attempts.attempt(sink, notification, 0));
+            Notification numbered = numbering(notification,
+                    () -> ledger.sending(notification, now.plus(SENDING_LEASE), now));
+            ledger.attempted(notification, attempts.attempt(sink, numbered, 0));
         } finally {
             concurrency.release(sink.id());
+        }
+    }
+
+    private void park(Notification notification, Instant next, Instant now) {
+        numbering(notification, () -> {
+            ledger.waiting(notification, next, now);
+            return null;
+        });
+    }
+
+    /**
+     * Runs a ledger call that numbers the notification; the subscription's first one creates its counter first, in a
+     * transaction of its own (two instances may race to create it: the loser finds it made).
+     */
+    private <T> T numbering(Notification notification, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (CounterMissing first) {
+            try {
+                ledger.counterCreated(notification.subscriptionId());
+            } catch (EJBException raced) {
+                LOG.fine(() -> "the counter of " + notification.subscriptionId() + " was created concurrently");
+            }
+            return call.get();
         }
     }
 }

@@ -20,12 +20,16 @@ import java.util.UUID;
 @Entity
 @Table(name = "delivery")
 @NamedQuery(name = Delivery.BY_NOTIFICATION, query = "SELECT d FROM Delivery d WHERE d.notificationId = :id")
+// a notification being sent holds its line like a waiting one; one whose sender's lease ran out is due like one
 @NamedQuery(name = Delivery.WAITING_IN_LINE, query = "SELECT d.position FROM Delivery d WHERE d.sinkId = :sinkId "
-        + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING")
-@NamedQuery(name = Delivery.DUE_HEADS, query = "SELECT d FROM Delivery d WHERE d.status = "
-        + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt <= :now AND NOT EXISTS ("
+        + "AND d.orderingKey = :key AND d.status IN (org.tidings.delivery.entity.DeliveryStatus.WAITING, "
+        + "org.tidings.delivery.entity.DeliveryStatus.SENDING)")
+@NamedQuery(name = Delivery.DUE_HEADS, query = "SELECT d FROM Delivery d WHERE d.status IN ("
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.SENDING) "
+        + "AND d.nextAttemptAt <= :now AND NOT EXISTS ("
         + "SELECT e.position FROM Delivery e WHERE e.sinkId = d.sinkId AND e.orderingKey = d.orderingKey "
-        + "AND e.status = org.tidings.delivery.entity.DeliveryStatus.WAITING AND e.position < d.position) "
+        + "AND e.status IN (org.tidings.delivery.entity.DeliveryStatus.WAITING, "
+        + "org.tidings.delivery.entity.DeliveryStatus.SENDING) AND e.position < d.position) "
         + "AND d.sinkId NOT IN :leftAlone ORDER BY d.nextAttemptAt, d.position")
 @NamedQuery(name = Delivery.NEXT_IN_LINE, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING "
@@ -41,11 +45,12 @@ import java.util.UUID;
         + "AND d.attempts > 0")
 @NamedQuery(name = Delivery.COUNT_UNDELIVERED, query = "SELECT COUNT(d) FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.status IN (org.tidings.delivery.entity.DeliveryStatus.WAITING, "
-        + "org.tidings.delivery.entity.DeliveryStatus.DEAD)")
+        + "org.tidings.delivery.entity.DeliveryStatus.SENDING, org.tidings.delivery.entity.DeliveryStatus.DEAD)")
 @NamedQuery(name = Delivery.DISCARD_UNDELIVERED, query = "UPDATE Delivery d SET d.status = "
         + "org.tidings.delivery.entity.DeliveryStatus.DISCARDED, d.body = NULL, d.nextAttemptAt = NULL, "
         + "d.updatedAt = :now WHERE d.sinkId = :sinkId AND d.status IN ("
-        + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.DEAD)")
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.SENDING, "
+        + "org.tidings.delivery.entity.DeliveryStatus.DEAD)")
 @NamedQuery(name = Delivery.DEAD_BETWEEN, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.updatedAt >= :from "
         + "AND d.updatedAt < :to")
@@ -134,7 +139,11 @@ public class Delivery {
     @Column(name = "last_answer", length = 500)
     private String lastAnswer;
 
-    /** A pull notification's sequence number in its subscription's feed; null for other channels. */
+    /**
+     * The notification's sequence number in its subscription (docs/adr/0015): a pull notification's place in its feed,
+     * the {@code tidingsseq} a webhook or purge notification is sent with; null if it was never numbered (its sink was
+     * gone when it arrived).
+     */
     @Column(name = "seq")
     private Long seq;
 
@@ -180,6 +189,20 @@ public class Delivery {
         this.updatedAt = now;
     }
 
+    /** Numbered {@code seq} and being sent for the first time, by a sender that holds it until {@code lease}. */
+    public void sending(long seq, Instant lease, Instant now) {
+        this.seq = seq;
+        this.status = DeliveryStatus.SENDING;
+        this.nextAttemptAt = lease;
+        this.updatedAt = now;
+    }
+
+    /** Numbered {@code seq} and parked until {@code next}, unattempted. */
+    public void parked(long seq, Instant next, Instant now) {
+        this.seq = seq;
+        waitUntil(next, 0, null, null, now);
+    }
+
     /** Waits until {@code next}; {@code attemptsMade} counts the attempts so far. */
     public void waitUntil(Instant next, int attemptsMade, Integer httpStatus, String answer, Instant now) {
         answered(attemptsMade, httpStatus, answer, now);
@@ -218,8 +241,11 @@ public class Delivery {
         this.updatedAt = now;
     }
 
+    /** The notification as it is sent: with its sequence number, if it has one. */
     public Notification notification() {
-        return new Notification(notificationId, sinkId, subscriptionId, subject, eventSource, eventId, body, orderingKey);
+        var notification = new Notification(notificationId, sinkId, subscriptionId, subject, eventSource, eventId, body,
+                orderingKey);
+        return seq == null ? notification : notification.numbered(seq);
     }
 
     public Long position() {

@@ -7,6 +7,12 @@ public enum DeliveryStatus {
     /** Not delivered yet: waiting for its next attempt, for an earlier notification of its subject, or for the sink. */
     WAITING,
     /**
+     * Its first attempt is under way: numbered and recorded before it was sent, so the attempt carries its sequence
+     * number. The dispatcher that sends it records the outcome; if it dies first, the redelivered message takes the
+     * record over, and the retry worker does once {@code next_attempt_at} (the holder's lease) has passed.
+     */
+    SENDING,
+    /**
      * A pull notification stored in its subscription's feed, waiting for the receiver's ack because its event asked
      * for acks (docs/adr/0015); never attempted or retried by Tidings.
      */

@@ -26,6 +26,12 @@ public record Notification(String id, UUID sinkId, UUID subscriptionId, String s
         this(id, sinkId, subscriptionId, subject, eventSource, eventId, body, orderingKeyOf(subject));
     }
 
+    /** The same notification as it is sent: its event with {@code tidingsseq} = {@code seq} (see {@link NumberedEvents}). */
+    public Notification numbered(long seq) {
+        return body == null ? this : new Notification(id, sinkId, subscriptionId, subject, eventSource, eventId,
+                NumberedEvents.numbered(body, seq), orderingKey);
+    }
+
     /** The same notification in a line of its own: nothing waits for it, and it waits for nothing. */
     public Notification unordered() {
         return new Notification(id, sinkId, subscriptionId, subject, eventSource, eventId, body, id);

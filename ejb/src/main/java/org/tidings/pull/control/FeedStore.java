@@ -36,18 +36,28 @@ public class FeedStore {
      * @throws CounterMissing if the subscription has no counter yet (see {@link #counterCreated})
      */
     public long append(Notification notification, boolean ackRequired, Instant now) {
-        SubscriptionSequence counter = em.find(SubscriptionSequence.class, notification.subscriptionId(),
-                LockModeType.PESSIMISTIC_WRITE);
-        if (counter == null) {
-            throw new CounterMissing(notification.subscriptionId());
-        }
-        long seq = counter.next();
+        long seq = nextSeq(notification.subscriptionId());
         var delivery = new Delivery(notification, now);
         delivery.stored(seq, ackRequired, now);
         em.persist(delivery); // first: a second record of the notification fails here, before anything else is written
         em.persist(new FeedEntry(notification.subscriptionId(), seq, notification.id(), now, notification.body()));
         em.flush();
         return seq;
+    }
+
+    /**
+     * Takes the subscription's next sequence number, holding its counter's row lock until the caller's transaction
+     * ends: the number is used if and only if that transaction commits, so numbers have no gaps.
+     *
+     * @throws CounterMissing if the subscription has no counter yet (see {@link #counterCreated})
+     */
+    public long nextSeq(UUID subscriptionId) {
+        SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
+                LockModeType.PESSIMISTIC_WRITE);
+        if (counter == null) {
+            throw new CounterMissing(subscriptionId);
+        }
+        return counter.next();
     }
 
     /**

@@ -1,0 +1,64 @@
+package org.tidings.delivery.entity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class NumberedEventsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String numbered(String event, long seq) {
+        return new String(NumberedEvents.numbered(event.getBytes(StandardCharsets.UTF_8), seq), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theNumberIsAddedAndEverythingElseKeptAsAccepted() throws Exception {
+        String event = """
+                {"specversion":"1.0","id":"e-1","source":"urn:s","type":"t","subject":"mailto:ann@example.com",
+                 "data":{"size":12345678901234567890123,"ratio":0.1000000000000000055511151231257827,"tiny":1e-400,
+                 "list":[1,-2.5e3,"x",true,false,null,{"k":[]}],"text":"caf\\u00e9 \\"quoted\\" \\ud83d\\ude00"}}
+                """;
+        JsonNode before = JSON.readTree(event);
+        String after = numbered(event, 42);
+
+        JsonNode numbered = JSON.readTree(after);
+        assertThat(numbered.get(NumberedEvents.SEQ_EXTENSION).asLong()).isEqualTo(42);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) numbered).remove(NumberedEvents.SEQ_EXTENSION);
+        assertThat(numbered).isEqualTo(before);
+        // numbers as their text: nothing rounded through double
+        assertThat(after).contains("12345678901234567890123", "0.1000000000000000055511151231257827", "1e-400",
+                "-2.5e3");
+    }
+
+    @Test
+    void aNumberTheSourceSetItselfIsReplaced() throws Exception {
+        String after = numbered("{\"id\":\"e\",\"tidingsseq\":{\"forged\":[1,2]},\"source\":\"urn:s\"}", 7);
+
+        JsonNode numbered = JSON.readTree(after);
+        assertThat(numbered.get(NumberedEvents.SEQ_EXTENSION).asLong()).isEqualTo(7);
+        assertThat(numbered.size()).as("id, source and one tidingsseq").isEqualTo(3);
+        assertThat(after.indexOf(NumberedEvents.SEQ_EXTENSION)).isEqualTo(after.lastIndexOf(NumberedEvents.SEQ_EXTENSION));
+    }
+
+    @Test
+    void somethingOtherThanAnObjectIsRefused() {
+        assertThatThrownBy(() -> numbered("[1,2]", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aNotificationIsSentWithItsNumber() throws Exception {
+        var notification = new Notification("msg_1", java.util.UUID.randomUUID(), java.util.UUID.randomUUID(),
+                "mailto:ann@example.com", "urn:s", "e", "{\"id\":\"e\"}".getBytes(StandardCharsets.UTF_8));
+
+        var numbered = notification.numbered(3);
+
+        assertThat(JSON.readTree(numbered.body()).get("tidingsseq").asLong()).isEqualTo(3);
+        assertThat(numbered.id()).isEqualTo(notification.id());
+        assertThat(numbered.orderingKey()).isEqualTo(notification.orderingKey());
+    }
+}
