@@ -34,9 +34,9 @@ class SignedWebhooksTest extends TransmitterContract {
     }
 
     @Override
-    protected Sink sinkAt(URI target) {
+    protected Sink sinkAt(URI target, Duration readTimeout) {
         return Sink.webhook("hook", target.toString(), sealer.seal(WebhookSecrets.generate()), 2000,
-                (int) READ_TIMEOUT.toMillis(), Instant.now());
+                (int) readTimeout.toMillis(), Instant.now());
     }
 
     @Override

@@ -44,9 +44,9 @@ class CachePurgesTest extends TransmitterContract {
     }
 
     @Override
-    protected Sink sinkAt(URI target) {
+    protected Sink sinkAt(URI target, Duration readTimeout) {
         return Sink.purge("cache", PurgeSettings.of(List.of(target), null, null, null), null,
-                (int) READ_TIMEOUT.toMillis(), Instant.now());
+                (int) readTimeout.toMillis(), Instant.now());
     }
 
     @Override

@@ -31,7 +31,10 @@ import org.junit.jupiter.api.Test;
 class CheckedExchangesTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(2);
-    private static final Duration READ = Duration.ofMillis(500);
+    /** For answers that come: generous, so that a peer thread waiting for the CPU is not taken for a timeout. */
+    private static final Duration READ = Duration.ofSeconds(10);
+    /** For answers that stop: short, so that the read timeout that ends them comes quickly. */
+    private static final Duration SHORT_READ = Duration.ofMillis(500);
 
     /** One pooled connection per route: a single leaked lease would make every later exchange wait and fail. */
     private final CheckedExchanges exchanges =
@@ -92,7 +95,11 @@ class CheckedExchangesTest {
     }
 
     private CheckedExchanges.Answer get(HttpHost target, Duration connect) throws IOException {
-        return exchanges.exchange(target, new HttpUriRequestBase("GET", URI.create("/")), connect, READ);
+        return get(target, connect, READ);
+    }
+
+    private CheckedExchanges.Answer get(HttpHost target, Duration connect, Duration read) throws IOException {
+        return exchanges.exchange(target, new HttpUriRequestBase("GET", URI.create("/")), connect, read);
     }
 
     @Test
@@ -102,7 +109,8 @@ class CheckedExchangesTest {
                 : "HTTP/1.1 204 No Content\r\n\r\n");
 
         // Generous bound: a leaked lease makes the second exchange wait for the pool, then fail.
-        CheckedExchanges.Answer first = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> get(target, CONNECT));
+        CheckedExchanges.Answer first = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> get(target, CONNECT, SHORT_READ)); // its body ends with the read timeout
         CheckedExchanges.Answer second = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> get(target, CONNECT));
 
         assertThat(first.status()).isEqualTo(200);
@@ -133,9 +141,9 @@ class CheckedExchangesTest {
             default -> "HTTP/1.1 204 No Content\r\n\r\n";
         });
 
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> get(target, CONNECT)))
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> get(target, CONNECT, SHORT_READ)))
                 .isInstanceOf(java.net.SocketTimeoutException.class);
-        CheckedExchanges.Answer stopped = get(target, CONNECT);
+        CheckedExchanges.Answer stopped = get(target, CONNECT, SHORT_READ);
         CheckedExchanges.Answer tooLong = get(target, CONNECT);
         CheckedExchanges.Answer good = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> get(target, CONNECT));
 
