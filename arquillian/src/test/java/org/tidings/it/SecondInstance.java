@@ -33,9 +33,11 @@ final class SecondInstance implements AutoCloseable {
     /** Starts one with these system properties changed (another database URL, for instance). */
     static SecondInstance start(Map<String, String> properties) throws IOException {
         int port = TestEnvironment.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-Xmx768m",
-                "-jar", System.getProperty("payara.microJar"), "--deploy", System.getProperty("tidings.it.war")));
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(TestEnvironment.MICRO_JVM_OPTIONS);
+        command.addAll(List.of("-jar", System.getProperty("payara.microJar"),
+                "--deploy", System.getProperty("tidings.it.war")));
         command.addAll(TestEnvironment.microArguments(port, TestEnvironment.properties(properties)));
         Path log = TestEnvironment.work().resolve("second-instance-" + port + ".log");
         Process process = new ProcessBuilder(command)
