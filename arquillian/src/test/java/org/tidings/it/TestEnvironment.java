@@ -276,8 +276,28 @@ public class TestEnvironment implements LauncherSessionListener {
                 ""));
     }
 
+    /** Ports handed out by {@link #freePort}, so that two servers of one run never get the same one. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free loopback port below the kernel's range for outgoing connections (32768-60999 on Linux): a server of the
+     * tests (Payara Micro is booted about 25 times on its one port) cannot lose its port between boots to an outgoing
+     * connection of anything on the machine, as it could with a port from that range.
+     */
     static int freePort() throws IOException {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int tries = 0; tries < 100; tries++) {
+            int port = random.nextInt(20000, 32768);
+            if (HANDED_OUT.add(port)) {
+                try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                    return socket.getLocalPort();
+                } catch (IOException taken) {
+                    // in use: try another
+                }
+            }
+        }
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            HANDED_OUT.add(socket.getLocalPort());
             return socket.getLocalPort();
         }
     }
