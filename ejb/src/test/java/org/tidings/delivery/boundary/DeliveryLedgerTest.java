@@ -130,8 +130,10 @@ class DeliveryLedgerTest {
         });
 
         // the redelivery goes on: there is nothing left for it to send
-        inTransaction(ledger -> ledger.sending(notification, now.plus(Dispatcher.SENDING_LEASE), now));
+        Optional<Notification> toSend = inTransaction(ledger -> ledger.sending(notification,
+                now.plus(Dispatcher.SENDING_LEASE), now));
 
+        assertThat(toSend).as("a delivered notification is not sent again").isEmpty();
         Delivery row = record(notification);
         assertThat(row.status()).isEqualTo(DeliveryStatus.DELIVERED);
         assertThat(row.seq()).isEqualTo(1);
@@ -167,8 +169,11 @@ class DeliveryLedgerTest {
         inTransaction(ledger -> ledger.sending(first, now.plus(Dispatcher.SENDING_LEASE), now));
         inTransaction(ledger -> ledger.sending(second, now.plus(Dispatcher.SENDING_LEASE), now));
 
-        inTransaction(ledger -> ledger.sending(first, now.plus(Dispatcher.SENDING_LEASE), now));
+        Optional<Notification> again = inTransaction(ledger -> ledger.sending(first,
+                now.plus(Dispatcher.SENDING_LEASE), now));
 
+        assertThat(again).isPresent();
+        assertThat(new String(again.get().body(), StandardCharsets.UTF_8)).contains("\"tidingsseq\":1");
         assertThat(record(first).status()).isEqualTo(DeliveryStatus.SENDING);
         assertThat(record(first).seq()).isEqualTo(1);
         assertThat(record(second).seq()).isEqualTo(2);
