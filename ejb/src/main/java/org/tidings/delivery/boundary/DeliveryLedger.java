@@ -60,9 +60,7 @@ public class DeliveryLedger {
                     ? new Outlook(em.find(Sink.class, notification.sinkId()), false, false)
                     : new Outlook(null, true, false);
         }
-        boolean waiting = !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class)
-                .setParameter("sinkId", notification.sinkId()).setParameter("key", notification.orderingKey())
-                .setMaxResults(1).getResultList().isEmpty();
+        boolean waiting = inLine(notification, DeliveryStatus.WAITING) || inLine(notification, DeliveryStatus.SENDING);
         return new Outlook(em.find(Sink.class, notification.sinkId()), false, waiting);
     }
 
@@ -143,6 +141,12 @@ public class DeliveryLedger {
     /** Creates the subscription's sequence counter, in a transaction of its own (see {@link FeedStore#counterCreated}). */
     public void counterCreated(UUID subscriptionId) {
         store.counterCreated(subscriptionId);
+    }
+
+    private boolean inLine(Notification notification, DeliveryStatus status) {
+        return !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class)
+                .setParameter("sinkId", notification.sinkId()).setParameter("key", notification.orderingKey())
+                .setParameter("status", status).setMaxResults(1).getResultList().isEmpty();
     }
 
     private Delivery recorded(Notification notification) {

@@ -8,7 +8,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -177,5 +179,33 @@ class DeliveryLedgerTest {
         assertThat(record(first).status()).isEqualTo(DeliveryStatus.SENDING);
         assertThat(record(first).seq()).isEqualTo(1);
         assertThat(record(second).seq()).isEqualTo(2);
+    }
+
+    @Test
+    void aRowWhoseLeaseRanOutIsParkedInItsPlaceAndDueWithItsNumber() {
+        Notification lapsed = notification("e1");
+        Notification held = notification("e2");
+        Notification behind = notification("e3");
+        Instant then = Instant.now().minus(Dispatcher.SENDING_LEASE).minusSeconds(1);
+        inTransaction(ledger -> ledger.sending(lapsed, then.plus(Dispatcher.SENDING_LEASE), then));
+        inTransaction(ledger -> {
+            ledger.waiting(behind, then, then);
+            return null;
+        });
+        Instant now = Instant.now();
+        inTransaction(ledger -> ledger.sending(held, now.plus(Dispatcher.SENDING_LEASE), now));
+
+        // what the retry worker does first in each batch, and then the heads it looks for
+        List<Delivery> heads = inTransaction(ledger -> {
+            ledger.em.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", now).executeUpdate();
+            return ledger.em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class).setParameter("now", now)
+                    .setParameter("leftAlone", Set.of(new UUID(0, 0))).getResultList();
+        });
+
+        assertThat(heads).extracting(Delivery::notificationId).as("the lapsed one, not the one behind it")
+                .containsExactly(lapsed.id());
+        assertThat(heads.get(0).seq()).isEqualTo(1);
+        assertThat(record(lapsed).status()).isEqualTo(DeliveryStatus.WAITING);
+        assertThat(record(held).status()).as("a live sender's row is left alone").isEqualTo(DeliveryStatus.SENDING);
     }
 }
