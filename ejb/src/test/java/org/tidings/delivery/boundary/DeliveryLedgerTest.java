@@ -208,4 +208,46 @@ class DeliveryLedgerTest {
         assertThat(record(lapsed).status()).isEqualTo(DeliveryStatus.WAITING);
         assertThat(record(held).status()).as("a live sender's row is left alone").isEqualTo(DeliveryStatus.SENDING);
     }
+
+    @Test
+    void theLineDoesNotGoOnPastANotificationStillBeingSent() {
+        Notification redriven = notification("e1");
+        Notification inFlight = notification("e2");
+        Notification later = notification("e3");
+        Instant now = Instant.now();
+        inTransaction(ledger -> ledger.sending(redriven, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> {
+            ledger.attempted(redriven, dead());
+            return null;
+        });
+        // nothing waits in its line, so the next one goes at once; it is in its POST when the operator redrives
+        // the dead letter and a third notification of the subject arrives, which parks behind both
+        assertThat(inTransaction(ledger -> ledger.outlook(inFlight)).lineWaiting()).isFalse();
+        inTransaction(ledger -> ledger.sending(inFlight, now.plus(Dispatcher.SENDING_LEASE), now));
+        boolean redrove = inTransaction(ledger -> ledger.redriveOne(sink.id(), redriven.id()));
+        assertThat(redrove).isTrue();
+        assertThat(inTransaction(ledger -> ledger.outlook(later)).lineWaiting()).isTrue();
+        inTransaction(ledger -> {
+            ledger.waiting(later, now, now);
+            return null;
+        });
+
+        // the retry worker delivers the redriven one, and looks for the next of its line as it does
+        List<Delivery> next = inTransaction(ledger -> {
+            Delivery head = ledger.em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class)
+                    .setParameter("id", redriven.id()).getSingleResult();
+            head.delivered(1, 200, "HTTP 200", Instant.now());
+            ledger.em.flush();
+            return ledger.em.createNamedQuery(Delivery.NEXT_IN_LINE, Delivery.class)
+                    .setParameter("sinkId", head.sinkId()).setParameter("key", head.orderingKey()).setMaxResults(1)
+                    .getResultList();
+        });
+
+        assertThat(next).as("the third waits until the second, still being sent, is done").isEmpty();
+    }
+
+    private static WebhookAttempts.Outcome dead() {
+        var attempt = new Attempt(Attempt.Result.REFUSED, 0, "refused", Optional.empty(), Duration.ZERO);
+        return new WebhookAttempts.Outcome(attempt, new NextStep(NextStep.Kind.DEAD, null), 1, Instant.now());
+    }
 }
