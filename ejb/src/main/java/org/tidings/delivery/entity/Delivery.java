@@ -37,9 +37,12 @@ import java.util.UUID;
         + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
         + "AND f.position < d.position) "
         + "AND d.sinkId NOT IN :leftAlone ORDER BY d.nextAttemptAt, d.position")
+// the first waiting row of a line, unless a row ahead of it is being sent
 @NamedQuery(name = Delivery.NEXT_IN_LINE, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING "
-        + "ORDER BY d.position")
+        + "AND NOT EXISTS (SELECT f.position FROM Delivery f WHERE f.sinkId = d.sinkId "
+        + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
+        + "AND f.position < d.position) ORDER BY d.position")
 @NamedQuery(name = Delivery.OF_EVENT, query = "SELECT d FROM Delivery d WHERE d.eventKey = :key "
         + "AND d.eventSource = :source AND d.eventId = :id ORDER BY d.position")
 @NamedQuery(name = Delivery.COUNT_BY_STATUS, query = "SELECT d.status, COUNT(d) FROM Delivery d "
