@@ -60,29 +60,31 @@ public class DeliveryLedger {
                     ? new Outlook(em.find(Sink.class, notification.sinkId()), false, false)
                     : new Outlook(null, true, false);
         }
-        boolean waiting = !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class)
-                .setParameter("sinkId", notification.sinkId()).setParameter("key", notification.orderingKey())
-                .setMaxResults(1).getResultList().isEmpty();
+        boolean waiting = inLine(notification, DeliveryStatus.WAITING) || inLine(notification, DeliveryStatus.SENDING);
         return new Outlook(em.find(Sink.class, notification.sinkId()), false, waiting);
     }
 
     /**
      * Numbers the notification and records that its first attempt is under way, held by the caller until
-     * {@code lease}; a notification taken over keeps its number. Returns it as it is to be sent, with its number.
+     * {@code lease}; a notification taken over keeps its number. Returns it as it is to be sent, with its number; or
+     * nothing if it is no longer being sent (a redelivery took it over while its first sender still ran, and that
+     * sender recorded its outcome meanwhile: the outcome stands).
      *
      * @throws CounterMissing if its subscription has no counter yet
      */
-    public Notification sending(Notification notification, Instant lease, Instant now) {
+    public Optional<Notification> sending(Notification notification, Instant lease, Instant now) {
         Delivery delivery = recorded(notification);
         if (delivery == null) {
             delivery = new Delivery(notification, now);
             delivery.sending(store.nextSeq(notification.subscriptionId()), lease, now);
             em.persist(delivery);
             em.flush(); // a second record of the notification fails here, and its number is rolled back with it
-        } else {
+        } else if (delivery.status() == DeliveryStatus.SENDING) {
             delivery.sending(delivery.seq(), lease, now);
+        } else {
+            return Optional.empty();
         }
-        return notification.numbered(delivery.seq());
+        return Optional.of(notification.numbered(delivery.seq()));
     }
 
     /**
@@ -105,7 +107,8 @@ public class DeliveryLedger {
 
     /**
      * Numbers the notification (if it has no number yet) and parks it until {@code next} (behind any that wait for
-     * its sink and subject), unattempted.
+     * its sink and subject), unattempted. A notification taken over is parked only if it is still being sent: an
+     * outcome its first sender recorded meanwhile stands.
      *
      * @throws CounterMissing if its subscription has no counter yet
      */
@@ -115,17 +118,22 @@ public class DeliveryLedger {
             delivery = new Delivery(notification, now);
             delivery.parked(store.nextSeq(notification.subscriptionId()), next, now);
             em.persist(delivery);
-        } else {
+        } else if (delivery.status() == DeliveryStatus.SENDING) {
             delivery.waitUntil(next, delivery.attempts(), null, null, now);
         }
     }
 
-    /** Records the notification as dead at once (its sink is gone): unnumbered, as no receiver is left to count. */
+    /**
+     * Records the notification as dead at once (its sink is gone): unnumbered, as no receiver is left to count. A
+     * notification taken over dies only if it is still being sent.
+     */
     public void dead(Notification notification, int attemptsMade, Integer httpStatus, String answer, Instant now) {
         Delivery delivery = recorded(notification);
         if (delivery == null) {
             delivery = new Delivery(notification, now);
             em.persist(delivery);
+        } else if (delivery.status() != DeliveryStatus.SENDING) {
+            return;
         }
         delivery.dead(attemptsMade, httpStatus, answer, now);
     }
@@ -133,6 +141,12 @@ public class DeliveryLedger {
     /** Creates the subscription's sequence counter, in a transaction of its own (see {@link FeedStore#counterCreated}). */
     public void counterCreated(UUID subscriptionId) {
         store.counterCreated(subscriptionId);
+    }
+
+    private boolean inLine(Notification notification, DeliveryStatus status) {
+        return !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class)
+                .setParameter("sinkId", notification.sinkId()).setParameter("key", notification.orderingKey())
+                .setParameter("status", status).setMaxResults(1).getResultList().isEmpty();
     }
 
     private Delivery recorded(Notification notification) {

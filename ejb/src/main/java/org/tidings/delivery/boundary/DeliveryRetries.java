@@ -31,7 +31,8 @@ import org.tidings.sinks.entity.Sink;
 
 /**
  * Sends the parked notifications of webhook sinks when they are due, one instance at a time (the others skip the
- * run), every second (docs/adr/0012). Only the first waiting notification of a sink and subject is ever tried; when
+ * run), every second (docs/adr/0012); first attempts whose sender's lease ran out are parked first, and sent with them
+ * (docs/adr/0015). Only the first waiting notification of a sink and subject is ever tried; when
  * it is delivered (or dead) the next one of that line follows at once, so a line drains in order. A sink that is
  * disabled or whose circuit is open is left alone for the rest of the run, and one whose attempt fails for the rest
  * of the batch, so it burns no attempts of its other lines meanwhile (while half-open, its first due notification is
@@ -102,6 +103,8 @@ public class DeliveryRetries {
             return 0;
         }
         Instant deadline = clock.instant().plus(BATCH_TIME);
+        // first attempts whose sender died with its message (the lease ran out): parked, due, in their place
+        em.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", clock.instant()).executeUpdate();
         List<Delivery> heads = em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class)
                 .setParameter("now", clock.instant()).setParameter("leftAlone", leftAlone).setMaxResults(HEADS)
                 .getResultList();

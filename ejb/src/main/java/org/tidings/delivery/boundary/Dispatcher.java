@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
@@ -85,9 +86,11 @@ public class Dispatcher {
             return;
         }
         try {
-            Notification numbered = numbering(notification,
+            Optional<Notification> numbered = numbering(notification,
                     () -> ledger.sending(notification, now.plus(SENDING_LEASE), now));
-            ledger.attempted(notification, attempts.attempt(sink, numbered, 0));
+            if (numbered.isPresent()) { // else the sender this redelivery took over from recorded the outcome
+                ledger.attempted(notification, attempts.attempt(sink, numbered.get(), 0));
+            }
         } finally {
             concurrency.release(sink.id());
         }

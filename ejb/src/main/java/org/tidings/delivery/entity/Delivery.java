@@ -20,20 +20,29 @@ import java.util.UUID;
 @Entity
 @Table(name = "delivery")
 @NamedQuery(name = Delivery.BY_NOTIFICATION, query = "SELECT d FROM Delivery d WHERE d.notificationId = :id")
-// a notification being sent holds its line like a waiting one; one whose sender's lease ran out is due like one
+// A notification being sent holds its line like a waiting one; one whose sender's lease ran out is parked
+// (LEASE_RAN_OUT). Each status is looked up with an equality: H2 2.2 bounds a scan of delivery_queue or delivery_due
+// by the columns after status only under an equality on it (with IN it reads the line's whole history, or every
+// waiting row).
 @NamedQuery(name = Delivery.WAITING_IN_LINE, query = "SELECT d.position FROM Delivery d WHERE d.sinkId = :sinkId "
-        + "AND d.orderingKey = :key AND d.status IN (org.tidings.delivery.entity.DeliveryStatus.WAITING, "
-        + "org.tidings.delivery.entity.DeliveryStatus.SENDING)")
-@NamedQuery(name = Delivery.DUE_HEADS, query = "SELECT d FROM Delivery d WHERE d.status IN ("
-        + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.SENDING) "
-        + "AND d.nextAttemptAt <= :now AND NOT EXISTS ("
+        + "AND d.orderingKey = :key AND d.status = :status")
+@NamedQuery(name = Delivery.LEASE_RAN_OUT, query = "UPDATE Delivery d SET d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING, d.updatedAt = :now WHERE d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.SENDING AND d.nextAttemptAt <= :now")
+@NamedQuery(name = Delivery.DUE_HEADS, query = "SELECT d FROM Delivery d WHERE d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt <= :now AND NOT EXISTS ("
         + "SELECT e.position FROM Delivery e WHERE e.sinkId = d.sinkId AND e.orderingKey = d.orderingKey "
-        + "AND e.status IN (org.tidings.delivery.entity.DeliveryStatus.WAITING, "
-        + "org.tidings.delivery.entity.DeliveryStatus.SENDING) AND e.position < d.position) "
+        + "AND e.status = org.tidings.delivery.entity.DeliveryStatus.WAITING AND e.position < d.position) "
+        + "AND NOT EXISTS (SELECT f.position FROM Delivery f WHERE f.sinkId = d.sinkId "
+        + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
+        + "AND f.position < d.position) "
         + "AND d.sinkId NOT IN :leftAlone ORDER BY d.nextAttemptAt, d.position")
+// the first waiting row of a line, unless a row ahead of it is being sent
 @NamedQuery(name = Delivery.NEXT_IN_LINE, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING "
-        + "ORDER BY d.position")
+        + "AND NOT EXISTS (SELECT f.position FROM Delivery f WHERE f.sinkId = d.sinkId "
+        + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
+        + "AND f.position < d.position) ORDER BY d.position")
 @NamedQuery(name = Delivery.OF_EVENT, query = "SELECT d FROM Delivery d WHERE d.eventKey = :key "
         + "AND d.eventSource = :source AND d.eventId = :id ORDER BY d.position")
 @NamedQuery(name = Delivery.COUNT_BY_STATUS, query = "SELECT d.status, COUNT(d) FROM Delivery d "
@@ -77,6 +86,7 @@ public class Delivery {
     public static final String BY_NOTIFICATION = "Delivery.byNotification";
     public static final String WAITING_IN_LINE = "Delivery.waitingInLine";
     public static final String DUE_HEADS = "Delivery.dueHeads";
+    public static final String LEASE_RAN_OUT = "Delivery.leaseRanOut";
     public static final String NEXT_IN_LINE = "Delivery.nextInLine";
     public static final String OF_EVENT = "Delivery.ofEvent";
     public static final String COUNT_BY_STATUS = "Delivery.countByStatus";

@@ -9,7 +9,8 @@ public enum DeliveryStatus {
     /**
      * Its first attempt is under way: numbered and recorded before it was sent, so the attempt carries its sequence
      * number. The dispatcher that sends it records the outcome; if it dies first, the redelivered message takes the
-     * record over, and the retry worker does once {@code next_attempt_at} (the holder's lease) has passed.
+     * record over, and once {@code next_attempt_at} (the holder's lease) has passed the retry worker parks it
+     * ({@link Delivery#LEASE_RAN_OUT}) and sends it in its place.
      */
     SENDING,
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,14 @@ public final class NumberedEvents {
     /** The CloudEvents extension attribute that carries a notification's sequence number in its subscription. */
     public static final String SEQ_EXTENSION = "tidingsseq";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Reads strings of any length: the reader skips {@code data} without reading its strings whole, so Jackson's
+     * default limit (20,000,000 chars) never refused them at intake, and an accepted event must never fail here. Its
+     * other limits (nesting, number and name lengths) are Jackson's defaults, as the reader's.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build();
 
     private NumberedEvents() {
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import org.tidings.ingest.control.CloudEventReader;
 import org.junit.jupiter.api.Test;
 
 class NumberedEventsTest {
@@ -60,5 +61,21 @@ class NumberedEventsTest {
         assertThat(JSON.readTree(numbered.body()).get("tidingsseq").asLong()).isEqualTo(3);
         assertThat(numbered.id()).isEqualTo(notification.id());
         assertThat(numbered.orderingKey()).isEqualTo(notification.orderingKey());
+    }
+
+    @Test
+    void everyEventTheReaderAcceptsIsNumberedHoweverLongItsStrings() throws Exception {
+        // the reader skips data without reading its strings whole, so it has no limit on their length (an operator
+        // may raise tidings.ingest.max-event-bytes); Jackson's default for a string read whole is 20,000,000 chars
+        String text = "x".repeat(20_000_001);
+        byte[] event = ("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"urn:s\",\"type\":\"t\",\"data\":\""
+                + text + "\"}").getBytes(StandardCharsets.UTF_8);
+        new CloudEventReader(event.length).read(event);
+
+        byte[] numbered = NumberedEvents.numbered(event, 9);
+
+        // compared as text: Jackson's default limit would refuse to read it back, too
+        String expected = new String(event, 0, event.length - 1, StandardCharsets.UTF_8) + ",\"tidingsseq\":9}";
+        assertThat(new String(numbered, StandardCharsets.UTF_8)).isEqualTo(expected);
     }
 }

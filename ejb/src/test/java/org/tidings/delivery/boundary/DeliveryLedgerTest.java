@@ -1,0 +1,253 @@
+package org.tidings.delivery.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tidings.delivery.control.NextStep;
+import org.tidings.delivery.control.WebhookAttempts;
+import org.tidings.delivery.entity.Delivery;
+import org.tidings.delivery.entity.DeliveryStatus;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.delivery.webhook.Attempt;
+import org.tidings.pull.control.FeedStore;
+import org.tidings.pull.entity.FeedEntry;
+import org.tidings.pull.entity.SubscriptionSequence;
+import org.tidings.sinks.entity.Sink;
+
+/**
+ * The ledger's records of first attempts on H2 with the migrations' schema, through Hibernate as in the container,
+ * each call in a transaction of its own as the container runs it: a message redelivered while its first sender still
+ * runs (its consumer's connection failed) takes over only a row that is still being sent.
+ */
+class DeliveryLedgerTest {
+
+    private final String url = "jdbc:h2:mem:ledger-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
+    private SessionFactory sessions;
+    private Sink sink;
+    private final UUID subscription = UUID.randomUUID();
+
+    @BeforeEach
+    void schema() {
+        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
+                .load().migrate();
+        sessions = new Configuration().addAnnotatedClass(Delivery.class).addAnnotatedClass(FeedEntry.class)
+                .addAnnotatedClass(SubscriptionSequence.class).addAnnotatedClass(Sink.class)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
+                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
+                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
+                .buildSessionFactory();
+        sink = Sink.webhook("receiver", "http://127.0.0.1:9/hook", "sealed", null, null, Instant.now());
+        inTransaction(ledger -> {
+            ledger.em.persist(sink);
+            ledger.counterCreated(subscription);
+            return null;
+        });
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        sessions.close();
+        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
+            db.createStatement().execute("SHUTDOWN");
+        }
+    }
+
+    /** One ledger call in a transaction of its own, as the container runs it (REQUIRES_NEW). */
+    private <T> T inTransaction(Function<DeliveryLedger, T> work) {
+        try (Session session = sessions.openSession()) {
+            var ledger = new DeliveryLedger();
+            ledger.em = session;
+            ledger.store = storeOn(session);
+            session.beginTransaction();
+            try {
+                T result = work.apply(ledger);
+                session.getTransaction().commit();
+                return result;
+            } catch (RuntimeException e) {
+                session.getTransaction().rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The counter store on the same session (its entity manager is package-private: set as the container does). */
+    private static FeedStore storeOn(Session session) {
+        var store = new FeedStore();
+        try {
+            var em = FeedStore.class.getDeclaredField("em");
+            em.setAccessible(true);
+            em.set(store, session);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return store;
+    }
+
+    private Notification notification(String event) {
+        return new Notification(Notification.idOf("urn:shop", event, subscription), sink.id(), subscription,
+                "mailto:ann@example.com", "urn:shop", event,
+                ("{\"specversion\":\"1.0\",\"id\":\"" + event + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static WebhookAttempts.Outcome delivered() {
+        var attempt = new Attempt(Attempt.Result.DELIVERED, 200, "HTTP 200", Optional.empty(), Duration.ZERO);
+        return new WebhookAttempts.Outcome(attempt, new NextStep(NextStep.Kind.DELIVERED, null), 1, Instant.now());
+    }
+
+    private Delivery record(Notification notification) {
+        return inTransaction(ledger -> ledger.em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class)
+                .setParameter("id", notification.id()).getSingleResult());
+    }
+
+    @Test
+    void aRedeliveryWhoseFirstSenderFinishedMeanwhileSendsNothingAndLeavesTheOutcome() {
+        Notification notification = notification("e1");
+        Instant now = Instant.now();
+        inTransaction(ledger -> ledger.sending(notification, now.plus(Dispatcher.SENDING_LEASE), now));
+        // the message comes again while its first sender is still in its POST: the row is SENDING, so it is taken over
+        assertThat(inTransaction(ledger -> ledger.outlook(notification)).handled()).isFalse();
+        // the first sender's receiver answers 2xx, and the outcome is recorded
+        inTransaction(ledger -> {
+            ledger.attempted(notification, delivered());
+            return null;
+        });
+
+        // the redelivery goes on: there is nothing left for it to send
+        Optional<Notification> toSend = inTransaction(ledger -> ledger.sending(notification,
+                now.plus(Dispatcher.SENDING_LEASE), now));
+
+        assertThat(toSend).as("a delivered notification is not sent again").isEmpty();
+        Delivery row = record(notification);
+        assertThat(row.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(row.seq()).isEqualTo(1);
+    }
+
+    @Test
+    void aRedeliveryThatMustParkDoesNotReopenANotificationItsFirstSenderDelivered() {
+        Notification notification = notification("e1");
+        Instant now = Instant.now();
+        inTransaction(ledger -> ledger.sending(notification, now.plus(Dispatcher.SENDING_LEASE), now));
+        assertThat(inTransaction(ledger -> ledger.outlook(notification)).handled()).isFalse();
+        inTransaction(ledger -> {
+            ledger.attempted(notification, delivered());
+            return null;
+        });
+
+        // the redelivery finds the circuit open (or the sink busy) and parks what it took over
+        inTransaction(ledger -> {
+            ledger.waiting(notification, now, now);
+            return null;
+        });
+
+        Delivery row = record(notification);
+        assertThat(row.status()).as("delivered stays delivered, rather than waiting without a body to send")
+                .isEqualTo(DeliveryStatus.DELIVERED);
+    }
+
+    @Test
+    void aNotificationTakenOverWhileStillBeingSentKeepsItsNumber() {
+        Notification first = notification("e1");
+        Notification second = notification("e2");
+        Instant now = Instant.now();
+        inTransaction(ledger -> ledger.sending(first, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> ledger.sending(second, now.plus(Dispatcher.SENDING_LEASE), now));
+
+        Optional<Notification> again = inTransaction(ledger -> ledger.sending(first,
+                now.plus(Dispatcher.SENDING_LEASE), now));
+
+        assertThat(again).isPresent();
+        assertThat(new String(again.get().body(), StandardCharsets.UTF_8)).contains("\"tidingsseq\":1");
+        assertThat(record(first).status()).isEqualTo(DeliveryStatus.SENDING);
+        assertThat(record(first).seq()).isEqualTo(1);
+        assertThat(record(second).seq()).isEqualTo(2);
+    }
+
+    @Test
+    void aRowWhoseLeaseRanOutIsParkedInItsPlaceAndDueWithItsNumber() {
+        Notification lapsed = notification("e1");
+        Notification held = notification("e2");
+        Notification behind = notification("e3");
+        Instant then = Instant.now().minus(Dispatcher.SENDING_LEASE).minusSeconds(1);
+        inTransaction(ledger -> ledger.sending(lapsed, then.plus(Dispatcher.SENDING_LEASE), then));
+        inTransaction(ledger -> {
+            ledger.waiting(behind, then, then);
+            return null;
+        });
+        Instant now = Instant.now();
+        inTransaction(ledger -> ledger.sending(held, now.plus(Dispatcher.SENDING_LEASE), now));
+
+        // what the retry worker does first in each batch, and then the heads it looks for
+        List<Delivery> heads = inTransaction(ledger -> {
+            ledger.em.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", now).executeUpdate();
+            return ledger.em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class).setParameter("now", now)
+                    .setParameter("leftAlone", Set.of(new UUID(0, 0))).getResultList();
+        });
+
+        assertThat(heads).extracting(Delivery::notificationId).as("the lapsed one, not the one behind it")
+                .containsExactly(lapsed.id());
+        assertThat(heads.get(0).seq()).isEqualTo(1);
+        assertThat(record(lapsed).status()).isEqualTo(DeliveryStatus.WAITING);
+        assertThat(record(held).status()).as("a live sender's row is left alone").isEqualTo(DeliveryStatus.SENDING);
+    }
+
+    @Test
+    void theLineDoesNotGoOnPastANotificationStillBeingSent() {
+        Notification redriven = notification("e1");
+        Notification inFlight = notification("e2");
+        Notification later = notification("e3");
+        Instant now = Instant.now();
+        inTransaction(ledger -> ledger.sending(redriven, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> {
+            ledger.attempted(redriven, dead());
+            return null;
+        });
+        // nothing waits in its line, so the next one goes at once; it is in its POST when the operator redrives
+        // the dead letter and a third notification of the subject arrives, which parks behind both
+        assertThat(inTransaction(ledger -> ledger.outlook(inFlight)).lineWaiting()).isFalse();
+        inTransaction(ledger -> ledger.sending(inFlight, now.plus(Dispatcher.SENDING_LEASE), now));
+        boolean redrove = inTransaction(ledger -> ledger.redriveOne(sink.id(), redriven.id()));
+        assertThat(redrove).isTrue();
+        assertThat(inTransaction(ledger -> ledger.outlook(later)).lineWaiting()).isTrue();
+        inTransaction(ledger -> {
+            ledger.waiting(later, now, now);
+            return null;
+        });
+
+        // the retry worker delivers the redriven one, and looks for the next of its line as it does
+        List<Delivery> next = inTransaction(ledger -> {
+            Delivery head = ledger.em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class)
+                    .setParameter("id", redriven.id()).getSingleResult();
+            head.delivered(1, 200, "HTTP 200", Instant.now());
+            ledger.em.flush();
+            return ledger.em.createNamedQuery(Delivery.NEXT_IN_LINE, Delivery.class)
+                    .setParameter("sinkId", head.sinkId()).setParameter("key", head.orderingKey()).setMaxResults(1)
+                    .getResultList();
+        });
+
+        assertThat(next).as("the third waits until the second, still being sent, is done").isEmpty();
+    }
+
+    private static WebhookAttempts.Outcome dead() {
+        var attempt = new Attempt(Attempt.Result.REFUSED, 0, "refused", Optional.empty(), Duration.ZERO);
+        return new WebhookAttempts.Outcome(attempt, new NextStep(NextStep.Kind.DEAD, null), 1, Instant.now());
+    }
+}
