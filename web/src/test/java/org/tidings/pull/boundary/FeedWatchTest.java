@@ -66,8 +66,10 @@ class FeedWatchTest {
         UUID stuckFeed = UUID.randomUUID();
         AtomicInteger inStuck = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch writing = new CountDownLatch(1);
         Runnable blocked = () -> {
             mostAtOnce.accumulateAndGet(inStuck.incrementAndGet(), Math::max);
+            writing.countDown();
             try {
                 released.await(); // a write that the client never takes
             } catch (InterruptedException e) {
@@ -85,6 +87,7 @@ class FeedWatchTest {
         CountDownLatch served = new CountDownLatch(1);
         watch.admit(new FakeWatcher(UUID.randomUUID(), served::countDown));
         assertThat(served.await(10, TimeUnit.SECONDS)).as("another client is served").isTrue();
+        assertThat(writing.await(10, TimeUnit.SECONDS)).as("the stuck client is in a write").isTrue();
         assertThat(mostAtOnce).as("threads in the stuck client's writes at once").hasValue(1);
     }
 
