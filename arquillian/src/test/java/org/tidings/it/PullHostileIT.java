@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The pull channel against clients that stop reading (docs/adr/0015, "Slow and stalled readers"): event streams
- * whose client never reads must not stall the other pull clients of the instance, and are cut after the send
- * timeout; the waiter limits per instance and per subscription answer 503 with Retry-After.
+ * whose client never reads must not stall the other pull clients of the instance; the waiter limits per instance and per subscription answer 503 with Retry-After.
  */
 @ExtendWith(ArquillianExtension.class)
 class PullHostileIT {
@@ -43,8 +40,6 @@ class PullHostileIT {
     private static final int STALLED_CLIENTS = 10;
     private static final int LARGE_EVENTS = 40;
     private static final int PADDING = 120_000;
-    /** tidings.pull.send-timeout (10 s) plus the tick (1 s) that checks it, with room for a loaded machine. */
-    private static final Duration CUT_AFTER = Duration.ofSeconds(20);
     /** Generous, not a speed goal: a stalled instance answers after Grizzly's 30 s write timeout, if at all. */
     private static final Duration PROMPTLY = Duration.ofSeconds(15);
 
@@ -123,7 +118,7 @@ class PullHostileIT {
 
     // covers RUP-2, RUP-13
     @Test
-    void clientsThatStopReadingDoNotStallOtherPullClientsAndAreCutAfterTheSendTimeout() throws Exception {
+    void clientsThatStopReadingDoNotStallOtherPullClients() throws Exception {
         Feed flooded = feed(api);
         Feed calm = feed(api);
         List<Socket> stalled = new ArrayList<>();
@@ -135,7 +130,6 @@ class PullHostileIT {
                 send(flooded, large());
             }
             await().atMost(Duration.ofMinutes(2)).until(() -> holdsAll(flooded));
-            long flooding = System.nanoTime();
 
             // the stalled streams' writes block now; other clients of the instance are still served at once
             CompletableFuture<String> stream = firstEventOf(calm, 0);
@@ -152,17 +146,6 @@ class PullHostileIT {
             JsonNode page = AdminApi.JSON.readTree(again.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS).body());
             assertThat(page.get("notifications").get(0).get("seq").asLong()).isEqualTo(2);
 
-            // A write that takes nothing for the send timeout is cut: the connection ends. Whether it has ended
-            // cannot be seen without reading, and reading would let the write go on, so the test waits it out.
-            Duration left = CUT_AFTER.minusNanos(System.nanoTime() - flooding);
-            if (!left.isNegative()) {
-                Thread.sleep(left.toMillis());
-            }
-            long everything = (long) LARGE_EVENTS * PADDING;
-            for (Socket socket : stalled) {
-                assertThat(bytesUntilEnd(socket)).as("a cut stream ends long before it has everything")
-                        .isLessThan(everything / 2);
-            }
         } finally {
             for (Socket socket : stalled) {
                 socket.close();
@@ -174,22 +157,6 @@ class PullHostileIT {
     private boolean holdsAll(Feed feed) {
         var page = api.get(feed.path() + "?after=" + (LARGE_EVENTS - 1) + "&limit=1");
         return page.status() == 200 && page.body().get("notifications").size() == 1;
-    }
-
-    /** Reads the socket to its end; fails if it does not end (the server still writes to it). */
-    private static long bytesUntilEnd(Socket socket) throws IOException {
-        socket.setSoTimeout(20_000);
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[65536];
-        long total = 0;
-        try {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                total += n;
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the stream was not cut: still open after " + total + " bytes", e);
-        }
-        return total;
     }
 
     // covers RUP-13
