@@ -3,11 +3,8 @@ package org.tidings.pull.boundary;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import org.tidings.pull.boundary.Feeds.Page;
 import org.tidings.pull.entity.FeedEntry;
@@ -16,15 +13,15 @@ import org.tidings.pull.entity.FeedEntry;
  * A feed as server-sent events: each notification is an event named {@value #EVENT} whose id is its sequence number
  * and whose data is the event as accepted (with {@code tidingsseq}), so a client that reconnects with
  * {@code Last-Event-ID} continues where it was. A send that fails closes the stream. Sends are not buffered: on
- * Payara Micro (Jersey) a send writes synchronously, so a client that does not read blocks the sending thread until
- * the container's socket write gives up; the future's {@link #SEND_TIMEOUT} only matters on a runtime whose sends are
- * asynchronous (docs/adr/0015).
+ * Payara Micro (Jersey 3.1) {@code SseEventSink.send} writes and flushes on the calling thread and returns a completed
+ * future, so a client that does not read blocks the sender; {@link FeedWatch} sends on a writer thread of the
+ * client's own and interrupts a send that makes no progress for {@code tidings.pull.send-timeout}, which Grizzly
+ * answers by giving up the write and closing the connection (docs/adr/0015, "Slow and stalled readers").
  */
 final class EventStream implements Watcher {
 
     static final String EVENT = "notification";
     private static final int LIMIT = 100;
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
 
     private final UUID subscriptionId;
@@ -55,7 +52,7 @@ final class EventStream implements Watcher {
     }
 
     @Override
-    public boolean caughtUp(Page page) {
+    public boolean caughtUp(Page page, Runnable tookOne) {
         for (FeedEntry entry : page.entries()) {
             assert entry.seq() == position + 1 : "a feed has no gaps";
             boolean sent = sent(sse.newEventBuilder().id(Long.toString(entry.seq())).name(EVENT)
@@ -64,6 +61,7 @@ final class EventStream implements Watcher {
                 return true;
             }
             position = entry.seq();
+            tookOne.run();
         }
         return sink.isClosed();
     }
@@ -80,6 +78,11 @@ final class EventStream implements Watcher {
     }
 
     @Override
+    public void stalled() {
+        sink.close(); // the interrupted write already closed the connection; this marks the sink closed too
+    }
+
+    @Override
     public void end() {
         sink.close();
     }
@@ -89,9 +92,10 @@ final class EventStream implements Watcher {
             return false;
         }
         try {
-            sink.send(event).toCompletableFuture().get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // interruptible: on a runtime whose sends are asynchronous, the send timeout's interrupt ends the wait
+            sink.send(event).toCompletableFuture().get();
             return true;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | IllegalStateException e) { // failed, or closed since isClosed
             sink.close();
             return false;
         } catch (InterruptedException e) {

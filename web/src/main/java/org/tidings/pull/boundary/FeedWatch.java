@@ -17,22 +17,30 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
 import org.tidings.pull.entity.FeedAppended;
 
 /**
- * The clients waiting on feeds (long-polls and event streams), at most {@code tidings.pull.max-waiters} (1000) at
- * once on this instance; none holds a thread while it waits (docs/adr/0015). A waiter is woken at once by an append
- * on this instance, and within {@code tidings.pull.poll-interval} (1 s) by an append on another: every interval,
- * one query reads the last sequence number of every subscription waited on. Each wake reads the feed and writes to
- * the client on one of {@value #READERS} managed threads, one task at a time per waiter: a client that stops taking
- * writes holds one of them until the container's socket write gives up. When the application stops, long-polls are
- * answered with an empty page and streams are closed.
+ * The clients waiting on feeds (long-polls and event streams): at most {@code tidings.pull.max-waiters} (1000) on
+ * this instance and {@code tidings.pull.max-waiters-per-subscription} (16) per subscription; none holds a thread
+ * while it waits (docs/adr/0015). A waiter is woken at once by an append on this instance, and within
+ * {@code tidings.pull.poll-interval} (1 s) by an append on another: every interval, one query reads the last
+ * sequence number of every subscription waited on.
+ * <p>
+ * Feeds are read on {@value #READERS} shared threads, which never write to a client. Writes (pages, events,
+ * heartbeats) run on writer threads, one client's at a time on each: a client that stops reading holds its own
+ * writer thread and no one else's. A write that makes no progress for {@code tidings.pull.send-timeout} (10 s) is
+ * interrupted, which makes Grizzly give it up and close the connection, and its waiter is dropped. Writer threads
+ * are at most one per waiter (each has at most one task queued or running), capped at the waiter limit. When the
+ * application stops, long-polls are answered with an empty page and streams are closed.
  */
 @ApplicationScoped
 public class FeedWatch {
@@ -42,7 +50,7 @@ public class FeedWatch {
 
     private static final Logger LOG = Logger.getLogger(FeedWatch.class.getName());
 
-    /** Threads that read feeds and write to clients: a client slow to take a write holds one of them, not all. */
+    /** Threads that read feeds: they never write to a client, so no client can hold one for long. */
     static final int READERS = 8;
 
     @Resource
@@ -59,107 +67,61 @@ public class FeedWatch {
     int maxWaiters;
 
     @Inject
+    @ConfigProperty(name = "tidings.pull.max-waiters-per-subscription", defaultValue = "16")
+    int maxWaitersPerSubscription;
+
+    @Inject
     @ConfigProperty(name = "tidings.pull.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
 
+    @Inject
+    @ConfigProperty(name = "tidings.pull.send-timeout", defaultValue = "PT10S")
+    Duration sendTimeout;
+
     private final Map<UUID, Set<Waiting>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
-    private ThreadPoolExecutor executor;
+    private ThreadPoolExecutor readers;
+    private ThreadPoolExecutor writers;
     private volatile ScheduledFuture<?> ticker;
     private volatile boolean stopping;
     private long lastHeartbeat = System.nanoTime();
 
-    /**
-     * A watcher with what serializes the work for it: at most one task per watcher is queued or running at a time,
-     * reading the feed when asked to and sending a heartbeat when one is due, so a client that stops taking writes
-     * holds one reader thread, never more (a send to an event stream blocks until the container's socket write
-     * gives up: Jersey's SseEventSink.send writes synchronously).
-     */
-    private final class Waiting {
-        final Watcher watcher;
-        final AtomicBoolean scheduled = new AtomicBoolean();
-        final AtomicBoolean readAsked = new AtomicBoolean();
-        final AtomicBoolean beatAsked = new AtomicBoolean();
-        volatile boolean done;
-
-        Waiting(Watcher watcher) {
-            this.watcher = watcher;
-        }
-
-        void wake() {
-            readAsked.set(true);
-            schedule();
-        }
-
-        void beatLater() {
-            beatAsked.set(true);
-            schedule();
-        }
-
-        private void schedule() {
-            if (!done && scheduled.compareAndSet(false, true)) {
-                executor.execute(this::work);
-            }
-        }
-
-        private void work() {
-            try {
-                while (!done) {
-                    if (readAsked.getAndSet(false)) {
-                        read();
-                    } else if (beatAsked.getAndSet(false)) {
-                        beat();
-                    } else {
-                        break;
-                    }
-                }
-            } finally {
-                scheduled.set(false);
-                if (readAsked.get() || beatAsked.get()) {
-                    schedule(); // asked for while this task was finishing
-                }
-            }
-        }
-
-        private void beat() {
-            if (!watcher.heartbeat()) {
-                remove(this);
-            }
-        }
-
-        private void read() {
-            try {
-                if (watcher.caughtUp(feeds.read(watcher.subscriptionId(), watcher.position(), watcher.limit()))) {
-                    remove(this);
-                }
-            } catch (RuntimeException e) {
-                remove(this);
-                watcher.failed(e);
-            }
-        }
-    }
-
     @PostConstruct
     void started() {
-        executor = new ThreadPoolExecutor(READERS, READERS, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
-                threads);
-        executor.allowCoreThreadTimeOut(true);
+        readers = new ThreadPoolExecutor(READERS, READERS, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), threads);
+        readers.allowCoreThreadTimeOut(true);
+        writers = new ThreadPoolExecutor(0, maxWaiters, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), threads);
     }
 
     /**
      * Starts watching for {@code watcher}, and reads once at once (an append may have committed since the caller
-     * last read). False, and nothing registered, if the instance already has its limit of waiters or is stopping.
+     * last read).
+     *
+     * @throws TidingsException unavailable (503, Retry-After) if the instance or the subscription already has its
+     *                          limit of waiters, or the instance is stopping; nothing is registered then
      */
-    public boolean admitted(Watcher watcher) {
+    public void admit(Watcher watcher) {
         if (stopping || count.incrementAndGet() > maxWaiters) {
             count.decrementAndGet();
-            return false;
+            throw new TidingsException(ErrorCode.UNAVAILABLE, "this instance has its limit of waiting clients; "
+                    + "retry later");
         }
-        var entry = new Waiting(watcher);
-        waiting.computeIfAbsent(watcher.subscriptionId(), id -> ConcurrentHashMap.newKeySet()).add(entry);
+        var entry = new Waiting(watcher, this);
+        var added = new AtomicBoolean();
+        waiting.compute(watcher.subscriptionId(), (id, of) -> {
+            Set<Waiting> set = of != null ? of : ConcurrentHashMap.newKeySet();
+            if (set.size() < maxWaitersPerSubscription) {
+                added.set(set.add(entry));
+            }
+            return set.isEmpty() ? null : set;
+        });
+        if (!added.get()) {
+            count.decrementAndGet();
+            throw new TidingsException(ErrorCode.UNAVAILABLE, "this subscription has its limit of "
+                    + maxWaitersPerSubscription + " waiting clients on this instance; retry later");
+        }
         startTicker();
         entry.wake();
-        return true;
     }
 
     /** Stops watching for {@code watcher} (answered, timed out, disconnected); nothing if it was not watched. */
@@ -170,13 +132,33 @@ public class FeedWatch {
         }
     }
 
-    private void remove(Waiting entry) {
+    /** How many clients wait on this instance. */
+    int waiters() {
+        return count.get();
+    }
+
+    void remove(Waiting entry) {
         entry.done = true;
-        Set<Waiting> of = waiting.get(entry.watcher.subscriptionId());
-        if (of != null && of.remove(entry)) {
+        var removed = new AtomicBoolean();
+        waiting.computeIfPresent(entry.watcher.subscriptionId(), (id, set) -> {
+            removed.set(set.remove(entry));
+            return set.isEmpty() ? null : set;
+        });
+        if (removed.get()) {
             count.decrementAndGet();
-            waiting.computeIfPresent(entry.watcher.subscriptionId(), (id, set) -> set.isEmpty() ? null : set);
         }
+    }
+
+    ThreadPoolExecutor readers() {
+        return readers;
+    }
+
+    ThreadPoolExecutor writers() {
+        return writers;
+    }
+
+    Feeds feeds() {
+        return feeds;
     }
 
     void appended(@Observes(during = TransactionPhase.AFTER_SUCCESS) FeedAppended appended) {
@@ -197,9 +179,10 @@ public class FeedWatch {
         }
     }
 
-    /** Finds appends made on other instances, and keeps idle streams alive. */
+    /** Interrupts stalled writes, finds appends made on other instances, and keeps idle streams alive. */
     private void tick() {
         try {
+            stalledWritesInterrupted();
             if (!waiting.isEmpty()) {
                 feeds.lastOf(Set.copyOf(waiting.keySet())).forEach(this::wakeBehind);
             }
@@ -210,6 +193,12 @@ public class FeedWatch {
         } catch (RuntimeException e) {
             LOG.warning(() -> "waiting pull clients not checked this time: " + e);
         }
+    }
+
+    /** Drops every waiter whose write has made no progress for the send timeout, interrupting the write. */
+    void stalledWritesInterrupted() {
+        long now = System.nanoTime();
+        waiting.values().forEach(of -> of.forEach(w -> w.interruptIfStalled(now, sendTimeout)));
     }
 
     /** Asks every waiter for a heartbeat; one still pending from the last round is not asked again. */
@@ -232,6 +221,7 @@ public class FeedWatch {
                 LOG.fine(() -> "a waiting pull client could not be ended: " + e);
             }
         }));
-        executor.shutdownNow();
+        readers.shutdownNow();
+        writers.shutdownNow(); // interrupts writes still stuck: Grizzly gives them up
     }
 }

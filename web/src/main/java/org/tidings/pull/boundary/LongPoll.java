@@ -40,7 +40,7 @@ final class LongPoll implements Watcher {
     }
 
     @Override
-    public boolean caughtUp(Page page) {
+    public boolean caughtUp(Page page, Runnable tookOne) {
         if (page.entries().isEmpty()) {
             return !response.isSuspended();
         }
@@ -56,6 +56,11 @@ final class LongPoll implements Watcher {
     @Override
     public boolean heartbeat() {
         return response.isSuspended();
+    }
+
+    @Override
+    public void stalled() {
+        // the answer was being written when it was interrupted: Grizzly closed the connection, nothing is left
     }
 
     @Override

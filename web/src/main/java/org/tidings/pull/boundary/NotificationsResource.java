@@ -50,8 +50,8 @@ public class NotificationsResource {
 
     /**
      * The notifications after {@code after}; if there are none and {@code wait} is given, the answer comes with the
-     * first one, or empty when the wait is over. 503 unavailable if the instance already has its limit of waiting
-     * clients.
+     * first one, or empty when the wait is over. 503 unavailable if the instance or the subscription already has its
+     * limit of waiting clients.
      */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -70,10 +70,7 @@ public class NotificationsResource {
             response.setTimeout(waiting.toMillis(), TimeUnit.MILLISECONDS);
             response.setTimeoutHandler(timedOut -> timedOut.resume(poll.nothingNew()));
             response.register((CompletionCallback) failure -> watch.removed(poll));
-            if (!watch.admitted(poll)) {
-                throw new TidingsException(ErrorCode.UNAVAILABLE, "this instance has its limit of waiting clients; "
-                        + "retry later");
-            }
+            watch.admit(poll);
         } catch (RuntimeException e) {
             response.resume(e);
         }
@@ -91,10 +88,7 @@ public class NotificationsResource {
         Long asked = PullParameters.position("after", after);
         long position = startOf(id, resumed != null ? resumed : asked);
         feeds.read(id, position, 1); // refusals now, while they can still be an answer of their own
-        if (!watch.admitted(new EventStream(id, position, sink, sse))) {
-            throw new TidingsException(ErrorCode.UNAVAILABLE, "this instance has its limit of waiting clients; "
-                    + "retry later");
-        }
+        watch.admit(new EventStream(id, position, sink, sse));
     }
 
     @POST

@@ -4,8 +4,10 @@ import java.util.UUID;
 import org.tidings.pull.boundary.Feeds.Page;
 
 /**
- * A client waiting on a feed: a long-poll or a server-sent event stream. {@link FeedWatch} calls
- * {@link #caughtUp} on one thread at a time per watcher, whenever the feed may have grown past {@link #position}.
+ * A client waiting on a feed: a long-poll or a server-sent event stream. {@link FeedWatch} calls its methods on one
+ * thread at a time per watcher: {@link #caughtUp} whenever the feed may have grown past {@link #position}. Every
+ * method but {@link #end} may write to the client and so may block while the client does not read; FeedWatch runs
+ * them on a thread of their own and interrupts one that makes no progress for {@code tidings.pull.send-timeout}.
  */
 interface Watcher {
 
@@ -19,14 +21,22 @@ interface Watcher {
 
     /**
      * Hands the client what the page holds; true if this watcher is done (a long-poll answered, a stream closed).
+     * Runs {@code tookOne} after each write the client took, so that a slow client that keeps reading is not taken
+     * for a stalled one.
      */
-    boolean caughtUp(Page page);
+    boolean caughtUp(Page page, Runnable tookOne);
 
     /** The feed cannot be read for this client any more (deleted, pruned past it, or the database failed). */
     void failed(RuntimeException e);
 
     /** Keeps an idle connection alive; true if it is still open. */
     boolean heartbeat();
+
+    /**
+     * A write made no progress within the send timeout and was interrupted (Grizzly then gives it up and closes the
+     * connection): release whatever is left of the connection. The client reconnects and loses nothing.
+     */
+    void stalled();
 
     /** Ends the wait: the application stops. */
     void end();

@@ -1,12 +1,14 @@
 package org.tidings.pull.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -16,11 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
 import org.tidings.pull.boundary.Feeds.Page;
 import org.tidings.pull.entity.FeedAppended;
 import org.tidings.pull.entity.FeedPositions;
 
-/** The feed watch's threads, with clients that stop taking writes. Pure logic: no feed, no HTTP. */
+/** The feed watch's threads and limits, with clients that stop taking writes. Pure logic: no feed, no HTTP. */
 class FeedWatchTest {
 
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
@@ -30,6 +34,8 @@ class FeedWatchTest {
     @BeforeEach
     void watch() {
         watch.maxWaiters = 100;
+        watch.maxWaitersPerSubscription = 3;
+        watch.sendTimeout = Duration.ZERO; // a write still running when the test checks for stalls has stalled
         watch.pollInterval = Duration.ofHours(1); // no tick during a test: it calls what a tick would
         watch.threads = proxy(ManagedThreadFactory.class, (method, args) -> {
             Thread thread = new Thread((Runnable) args[0], "feed-watch-test");
@@ -60,8 +66,10 @@ class FeedWatchTest {
         UUID stuckFeed = UUID.randomUUID();
         AtomicInteger inStuck = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch writing = new CountDownLatch(1);
         Runnable blocked = () -> {
             mostAtOnce.accumulateAndGet(inStuck.incrementAndGet(), Math::max);
+            writing.countDown();
             try {
                 released.await(); // a write that the client never takes
             } catch (InterruptedException e) {
@@ -70,20 +78,97 @@ class FeedWatchTest {
                 inStuck.decrementAndGet();
             }
         };
-        assertThat(watch.admitted(new FakeWatcher(stuckFeed, blocked))).isTrue();
+        watch.admit(new FakeWatcher(stuckFeed, blocked));
         for (int round = 0; round < 3 * FeedWatch.READERS; round++) {
             watch.heartbeats();
             watch.appended(new FeedAppended(stuckFeed, round + 1));
         }
 
         CountDownLatch served = new CountDownLatch(1);
-        assertThat(watch.admitted(new FakeWatcher(UUID.randomUUID(), served::countDown))).isTrue();
+        watch.admit(new FakeWatcher(UUID.randomUUID(), served::countDown));
         assertThat(served.await(10, TimeUnit.SECONDS)).as("another client is served").isTrue();
+        assertThat(writing.await(10, TimeUnit.SECONDS)).as("the stuck client is in a write").isTrue();
         assertThat(mostAtOnce).as("threads in the stuck client's writes at once").hasValue(1);
     }
 
+    @Test
+    void clientsThatStopTakingWritesDoNotStopAnotherBeingServedAndAreDroppedWhenTheirWritesStall()
+            throws InterruptedException {
+        List<FakeWatcher> stuck = new ArrayList<>();
+        CountDownLatch allWriting = new CountDownLatch(FeedWatch.READERS + 1);
+        for (int i = 0; i <= FeedWatch.READERS; i++) {
+            var watcher = new FakeWatcher(UUID.randomUUID(), () -> {
+                allWriting.countDown();
+                try {
+                    released.await(); // a write that the client never takes
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // as Grizzly does: it gives the write up
+                }
+            });
+            stuck.add(watcher);
+            watch.admit(watcher);
+        }
+        CountDownLatch served = new CountDownLatch(1);
+        watch.admit(new FakeWatcher(UUID.randomUUID(), served::countDown));
+        // generous bounds, not speed goals: without the fix the other client is never served
+        assertThat(served.await(10, TimeUnit.SECONDS)).as("another client is served").isTrue();
+        assertThat(allWriting.await(10, TimeUnit.SECONDS)).as("every stuck client is in a write").isTrue();
+
+        watch.stalledWritesInterrupted(); // what a tick does once the send timeout has passed
+        for (FakeWatcher watcher : stuck) {
+            assertThat(watcher.stalled.await(10, TimeUnit.SECONDS)).as("stalled client told").isTrue();
+        }
+        assertThat(watch.waiters()).as("stalled clients dropped, the served one stays").isEqualTo(1);
+    }
+
+    @Test
+    void aSubscriptionHasAtMostItsShareOfWaiters() {
+        UUID busy = UUID.randomUUID();
+        for (int i = 0; i < watch.maxWaitersPerSubscription; i++) {
+            watch.admit(new FakeWatcher(busy, () -> { }));
+        }
+        var refused = new FakeWatcher(busy, () -> { });
+        assertThatThrownBy(() -> watch.admit(refused)).isInstanceOfSatisfying(TidingsException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+        assertThat(watch.waiters()).as("nothing registered for the refused one").isEqualTo(3);
+
+        watch.admit(new FakeWatcher(UUID.randomUUID(), () -> { }));
+        var first = new FakeWatcher(busy, () -> { });
+        watch.removed(refused); // not watched: nothing changes
+        assertThat(watch.waiters()).isEqualTo(4);
+        assertThatThrownBy(() -> watch.admit(first)).isInstanceOf(TidingsException.class);
+    }
+
+    @Test
+    void anInstanceHasAtMostItsWaiters() {
+        watch.maxWaiters = 2;
+        var one = new FakeWatcher(UUID.randomUUID(), () -> { });
+        watch.admit(one);
+        watch.admit(new FakeWatcher(UUID.randomUUID(), () -> { }));
+        assertThatThrownBy(() -> watch.admit(new FakeWatcher(UUID.randomUUID(), () -> { })))
+                .isInstanceOfSatisfying(TidingsException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+
+        watch.removed(one);
+        watch.admit(new FakeWatcher(UUID.randomUUID(), () -> { }));
+        assertThat(watch.waiters()).isEqualTo(2);
+    }
+
     /** A client whose every write (a page or a heartbeat) runs {@code write}. */
-    private record FakeWatcher(UUID subscriptionId, Runnable write) implements Watcher {
+    private static final class FakeWatcher implements Watcher {
+        private final UUID subscriptionId;
+        private final Runnable write;
+        final CountDownLatch stalled = new CountDownLatch(1);
+
+        FakeWatcher(UUID subscriptionId, Runnable write) {
+            this.subscriptionId = subscriptionId;
+            this.write = write;
+        }
+
+        @Override
+        public UUID subscriptionId() {
+            return subscriptionId;
+        }
 
         @Override
         public long position() {
@@ -96,7 +181,7 @@ class FeedWatchTest {
         }
 
         @Override
-        public boolean caughtUp(Page page) {
+        public boolean caughtUp(Page page, Runnable tookOne) {
             write.run();
             return false;
         }
@@ -109,6 +194,11 @@ class FeedWatchTest {
         public boolean heartbeat() {
             write.run();
             return true;
+        }
+
+        @Override
+        public void stalled() {
+            stalled.countDown();
         }
 
         @Override
