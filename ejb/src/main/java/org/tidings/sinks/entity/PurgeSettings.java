@@ -31,8 +31,8 @@ public record PurgeSettings(List<URI> caches, String purgeMethod, String banMeth
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1," + TOKEN_CHARS + "}");
 
     /**
-     * Headers a ban or key header must not be, lower case: the request's own Host and framing, and the hop-by-hop headers
-     * that would change how the connection carries it (RFC 9110, 7.6.1; RFC 9112).
+     * Headers a ban or key header must not be, lower case: the request's own Host and framing, and the hop-by-hop
+     * headers that would change how the connection carries it (RFC 9110, 7.6.1; RFC 9112).
      */
     private static final Set<String> CLIENT_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
