@@ -203,10 +203,10 @@ class PurgeIT {
         return route(Map.of("name", "varnish", "channel", "purge", "caches", caches));
     }
 
-    private Route route(Map<String, Object> sink) {
+    private Route route(Map<String, Object> settings) {
         String source = Events.uniqueSource();
         api.createSource("shop", source);
-        var created = api.postJson("/api/sinks", sink);
+        var created = api.postJson("/api/sinks", settings);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String sink = created.body().get("id").asText();
         api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
