@@ -150,6 +150,39 @@ class IngestHardeningIT {
         }
     }
 
+    // covers RUP-1, S2S-14: surrogate keys (tidingskeys) are checked at ingest, on every face
+    @Test
+    void badSurrogateKeysAreRefusedWithTheirCodes() {
+        String source = Events.uniqueSource();
+        api.createSource("web origin", source);
+        String controlInKey = event(source, ",\"tidingskeys\":\"product-7 x\\r\\nX-Injected: 1\"");
+        String tooManyKeys = event(source, ",\"tidingskeys\":\"" + "k ".repeat(65) + "\"");
+        String notAString = event(source, ",\"tidingskeys\":7");
+
+        assertProblem(api.post("/events", "application/cloudevents+json", controlInKey.getBytes(StandardCharsets.UTF_8)),
+                400, "malformed-event");
+        assertProblem(api.post("/events", "application/cloudevents+json", tooManyKeys.getBytes(StandardCharsets.UTF_8)),
+                400, "attribute-too-long");
+        assertProblem(api.post("/events", "application/cloudevents+json", notAString.getBytes(StandardCharsets.UTF_8)),
+                400, "malformed-event");
+        assertThat(api.post("/events", "application/cloudevents+json", event(source,
+                ",\"tidingskeys\":\"product-7 category:shoes\"").getBytes(StandardCharsets.UTF_8)).status())
+                .isEqualTo(202);
+        try (var messaging = Messaging.asSource(); var app = Messaging.asApp()) {
+            String controlId = messaging.sendText("tidings.events", controlInKey);
+            String manyId = messaging.sendText("tidings.events", tooManyKeys);
+            String numberId = messaging.sendText("tidings.events", notAString);
+            Message record = rejected(app, "tidings_original_message_id = '" + controlId + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("malformed-event");
+            assertThat(Messaging.property(record, "tidings_detail")).contains("tidingskeys");
+            assertThat(Messaging.text(record)).isEqualTo(controlInKey);
+            record = rejected(app, "tidings_original_message_id = '" + manyId + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("attribute-too-long");
+            record = rejected(app, "tidings_original_message_id = '" + numberId + "'");
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("malformed-event");
+        }
+    }
+
     private static String event(String source, String more) {
         return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"" + source + "\",\"type\":\""
                 + TYPE + "\"" + more + "}";

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Purge sinks against a real Varnish (Debian's package, 7.1) that this class starts on 127.0.0.1 with
  * resources/varnish/purge-test.vcl, in front of an origin on 127.0.0.1 that serves cacheable pages and counts how
  * often each is fetched: a cached page is fetched from the origin again (a MISS) after an event about it, for a
- * single URI, an atomic list and a prefix; a storm of invalidations of one URI reaches Varnish as far fewer PURGEs
+ * single URI, an atomic list, a prefix and surrogate keys (the xkey vmod of Debian's varnish-modules); a storm of invalidations of one URI reaches Varnish as far fewer PURGEs
  * (counted by varnishstat). Without varnishd the class fails, pointing at .ci/varnish.sh, rather than skip.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -51,6 +52,8 @@ class PurgeIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static final Map<String, AtomicInteger> originFetches = new ConcurrentHashMap<>();
+    /** The surrogate keys the origin tags a page with (its xkey response header), by Host and path. */
+    private static final Map<String, String> originKeys = new ConcurrentHashMap<>();
     private static HttpServer origin;
     private static Process varnish;
     private static Path varnishDir;
@@ -75,6 +78,9 @@ class PurgeIT {
                 int fetches = originFetches.computeIfAbsent(page, p -> new AtomicInteger()).incrementAndGet();
                 byte[] body = (page + " #" + fetches).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Cache-Control", "max-age=3600");
+                if (originKeys.containsKey(page)) {
+                    exchange.getResponseHeaders().set("xkey", originKeys.get(page));
+                }
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
             }
@@ -194,9 +200,13 @@ class PurgeIT {
     }
 
     private Route route(List<String> caches) {
+        return route(Map.of("name", "varnish", "channel", "purge", "caches", caches));
+    }
+
+    private Route route(Map<String, Object> settings) {
         String source = Events.uniqueSource();
         api.createSource("shop", source);
-        var created = api.postJson("/api/sinks", Map.of("name", "varnish", "channel", "purge", "caches", caches));
+        var created = api.postJson("/api/sinks", settings);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String sink = created.body().get("id").asText();
         api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
@@ -274,6 +284,44 @@ class PurgeIT {
         assertThat(fetch("www.example.com", "/blog/1").hit()).as("another path").isTrue();
         assertThat(fetch("other.example.com", "/shop/1").hit()).as("another host").isTrue();
         assertThat(fetchesOf("www.example.com", "/shop/2")).isEqualTo(2);
+    }
+
+    // covers RUP-1
+    @Test
+    void surrogateKeysPurgeEveryPageTaggedWithThemAndNoOther() throws Exception {
+        Route route = route(Map.of("name", "varnish xkey", "channel", "purge",
+                "caches", List.of("http://127.0.0.1:" + varnishPort), "keyHeader", "xkey-purge"));
+        JsonNode shown = api.get("/api/sinks/" + route.sink()).body();
+        assertThat(shown.get("keyHeader").asText()).isEqualTo("xkey-purge");
+        assertThat(shown.get("keyMethod").asText()).isEqualTo("PURGE");
+        String key = "product-" + UUID.randomUUID();
+        originKeys.put("www.example.com/keys/a", "catalogue " + key);
+        originKeys.put("shop.example.com/keys/b", key);
+        originKeys.put("www.example.com/keys/c", "catalogue");
+        for (String page : List.of("www.example.com/keys/a", "shop.example.com/keys/b", "www.example.com/keys/c",
+                "www.example.com/keys/d")) {
+            int slash = page.indexOf('/');
+            cached(page.substring(0, slash), page.substring(slash));
+        }
+
+        CloudEvent event = send(route, "urn:example:product:7", Map.of("tidingskeys", key));
+        awaitStatus(route, event, "delivered");
+        assertThat(delivery(route, event).get("lastAnswer").asText()).contains("HTTP 200 Invalidated 2 objects");
+
+        assertThat(fetch("www.example.com", "/keys/a").hit()).as("tagged with the key").isFalse();
+        assertThat(fetch("shop.example.com", "/keys/b").hit()).as("tagged with the key, another host").isFalse();
+        assertThat(fetchesOf("www.example.com", "/keys/a")).isEqualTo(2);
+        assertThat(fetchesOf("shop.example.com", "/keys/b")).isEqualTo(2);
+        assertThat(fetch("www.example.com", "/keys/c").hit()).as("tagged with another key").isTrue();
+        assertThat(fetch("www.example.com", "/keys/d").hit()).as("not tagged").isTrue();
+
+        var badKeyHeader = api.postJson("/api/sinks", Map.of("name", "bad", "channel", "purge",
+                "caches", List.of("http://127.0.0.1:6081"), "keyHeader", "Content-Length"));
+        assertProblem(badKeyHeader, 400, "invalid-request");
+        assertThat(badKeyHeader.body().path("detail").asText()).startsWith("keyHeader must not be");
+        var keyMethodAlone = api.postJson("/api/sinks", Map.of("name", "bad", "channel", "purge",
+                "caches", List.of("http://127.0.0.1:6081"), "keyMethod", "PURGE"));
+        assertProblem(keyMethodAlone, 400, "invalid-request");
     }
 
     // covers RUP-17

@@ -23,10 +23,12 @@ import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.Sink;
 
 /**
- * The purge channel (RUP-1): invalidates what the notification's event names ({@link Invalidations}) on every
- * cache of the sink. The attempt is {@link Result#DELIVERED} only if every request was answered 2xx or 404 (the
- * cache no longer holds it) by every cache; any other answer, a timeout or a connection failure makes it
- * {@link Result#RETRY} (the whole notification is tried again: purging is idempotent). A cache the
+ * The purge channel (RUP-1): invalidates what the notification's event names ({@link Invalidations}: URIs, a
+ * prefix, and its surrogate keys if the sink has a key header) on every cache of the sink. Settings stored before a
+ * rule of {@link PurgeSettings} was tightened make the attempt {@link Result#REFUSED}. The attempt is
+ * {@link Result#DELIVERED} only if every request was answered 2xx or 404 (the cache no longer holds it) by every cache;
+ * any other answer, a timeout or a connection failure makes it {@link Result#RETRY} (the whole notification is tried
+ * again: purging is idempotent). A cache the
  * {@link AddressPolicy} refuses (the webhook's, resolved now) makes it {@link Result#REFUSED} before anything is sent,
  * and so does one whose name resolves to a refused address when a connection is opened (each connection resolves
  * the name once and connects only to the addresses the policy permitted:
@@ -123,7 +125,8 @@ public class CachePurges implements Transmitter {
             return attempt(Result.REFUSED, 0, e.getMessage(), started);
         }
         if (requests.isEmpty()) {
-            return attempt(Result.DELIVERED, 0, "the event names no http or https URI: nothing to invalidate",
+            return attempt(Result.DELIVERED, 0, "the event names no http or https URI"
+                    + (settings.keyHeader() == null ? "" : " and no surrogate key") + ": nothing to invalidate",
                     started);
         }
         Duration connect = sink.connectTimeoutMillis() != null

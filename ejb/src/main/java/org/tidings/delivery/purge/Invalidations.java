@@ -12,15 +12,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.tidings.platform.TidingsException;
 import org.tidings.subscriptions.control.SubscriptionIndex;
 import org.tidings.sinks.entity.PurgeSettings;
 
 /**
  * What one event invalidates on a purge sink's caches, read from the event's structured JSON CloudEvent: its
  * {@code subject} if it is an http or https URI and each such URI of its {@code tidingsuris} list, each purged on
- * every cache ({@code <purge method> <path?query>} with the URI's Host), and its {@code tidingsprefix}, banned on
- * every cache ({@code <ban method> /} with the prefix's Host and its path in the ban header). Other URIs (a
- * {@code mailto:}, a URN) name nothing a web cache holds and are passed over. Identical requests appear once.
+ * every cache ({@code <purge method> <path?query>} with the URI's Host), its {@code tidingsprefix}, banned on
+ * every cache ({@code <ban method> /} with the prefix's Host and its path in the ban header), and, if the sink has a
+ * key header, its {@code tidingskeys}: one request per cache ({@code <key method> /} with the cache's own Host and
+ * every key of the event, each once, in the key header, separated by spaces). A sink without a key header passes the
+ * keys over. Other URIs (a {@code mailto:}, a URN) name nothing a web cache holds and are passed over too. Identical
+ * requests appear once.
  */
 final class Invalidations {
 
@@ -29,7 +33,10 @@ final class Invalidations {
     private Invalidations() {
     }
 
-    /** @throws IllegalArgumentException if the body is not a JSON object */
+    /**
+     * @throws IllegalArgumentException if the body is not a JSON object, or if the sink purges by keys and the event's
+     *     {@code tidingskeys} are not what ingest accepts ({@link SurrogateKeys})
+     */
     static List<PurgeRequest> of(byte[] event, PurgeSettings settings) {
         JsonNode root;
         try {
@@ -58,7 +65,29 @@ final class Invalidations {
         if (prefix != null) {
             ban(prefix.strip(), settings, requests);
         }
+        String keys = text(root, SurrogateKeys.EXTENSION);
+        if (keys != null && settings.keyHeader() != null) {
+            keys(keys, settings, requests);
+        }
         return new ArrayList<>(requests);
+    }
+
+    /** All keys in one header, to each cache under its own name (a purge by keys is about no URI). */
+    private static void keys(String extension, PurgeSettings settings, Set<PurgeRequest> requests) {
+        List<String> keys;
+        try {
+            keys = SurrogateKeys.of(extension);
+        } catch (TidingsException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        String value = String.join(" ", keys);
+        for (URI cache : settings.caches()) {
+            requests.add(new PurgeRequest(cache, settings.keyMethod(), "/", ascii(cache.getRawAuthority()),
+                    settings.keyHeader(), value));
+        }
     }
 
     /** {@code scheme://authority[path]}: the ingest side made sure of the scheme and the host (docs/adr/0011). */

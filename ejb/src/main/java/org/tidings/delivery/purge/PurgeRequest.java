@@ -5,13 +5,15 @@ import java.util.Objects;
 
 /**
  * One body-less invalidation request to one cache server: {@code method target HTTP/1.1} with {@code Host: host}
- * and, for a ban, one more header. Two requests that are equal are identical invalidations, which the
- * {@link Coalescer} may send once for both.
+ * and, for a ban or a purge by surrogate keys, one more header. Two requests that are equal (every component,
+ * the extra header's value included) are identical invalidations, which the {@link Coalescer} may send once for both.
  *
  * @param target the request target in origin form ({@code /path?query}), printable ASCII
- * @param host the Host header: the invalidated URI's authority (host and port, no user info)
+ * @param host the Host header: the invalidated URI's authority (host and port, no user info), or the cache's own
+ *     for a purge by keys
  * @param header the extra header's name, or null
- * @param value the extra header's value (printable ASCII), or null
+ * @param value the extra header's value: printable ASCII words separated by single spaces (a ban's prefix, the
+ *     keys), or null
  */
 public record PurgeRequest(URI cache, String method, String target, String host, String header, String value) {
 
@@ -21,7 +23,15 @@ public record PurgeRequest(URI cache, String method, String target, String host,
         requirePrintable(target, "target");
         requirePrintable(host, "host");
         if (header != null) {
-            requirePrintable(value, "value");
+            requireWords(value);
+        }
+    }
+
+    private static void requireWords(String value) {
+        if (value == null || value.isEmpty() || value.startsWith(" ") || value.endsWith(" ") || value.contains("  ")
+                || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("value must be printable ASCII words separated by single spaces: "
+                    + value);
         }
     }
 
@@ -31,7 +41,7 @@ public record PurgeRequest(URI cache, String method, String target, String host,
         }
     }
 
-    /** How the request is named in an answer: method, cache and target; the ban header's value is the prefix. */
+    /** How the request is named in an answer: method, cache, target, Host and the extra header (a prefix, keys). */
     @Override
     public String toString() {
         return method + " " + cache + " " + target + " (Host: " + host + (header == null ? "" : ", " + header + ": "

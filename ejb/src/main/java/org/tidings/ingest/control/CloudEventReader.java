@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.delivery.purge.SurrogateKeys;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.subscriptions.control.SubscriptionIndex;
@@ -38,8 +39,10 @@ import org.tidings.subscriptions.control.SubscriptionIndex;
  * {@code id}, {@code type} and {@code datacontenttype}, {@link #MAX_EXTENSION_CHARS} for other extensions), an
  * event has at most {@link #MAX_EXTENSIONS} extensions, and the {@code tidingsuris} extension names at most
  * {@link #MAX_ABOUT_URIS} URIs. A longer attribute is refused with {@code attribute-too-long}, more URIs with
- * {@code too-many-uris}, a {@code tidingsprefix} without a scheme and host with {@code invalid-prefix}; all before the
- * event is queued or matched.
+ * {@code too-many-uris}, a {@code tidingsprefix} without a scheme and host with {@code invalid-prefix}. The
+ * {@code tidingskeys} extension must be a string of at most 64 surrogate keys of visible ASCII ({@link SurrogateKeys}):
+ * anything else is {@code malformed-event}, a longer key or more keys {@code attribute-too-long}. All before the event
+ * is queued or matched.
  */
 @ApplicationScoped
 public class CloudEventReader {
@@ -148,6 +151,12 @@ public class CloudEventReader {
     }
 
     private static void extension(CloudEventBuilder event, JsonParser parser, String name) throws IOException {
+        if (SurrogateKeys.EXTENSION.equals(name)) {
+            String keys = text(parser, name, (SurrogateKeys.MAX_KEY_CHARS + 1) * SurrogateKeys.MAX_KEYS);
+            SurrogateKeys.of(keys);
+            event.withExtension(name, keys);
+            return;
+        }
         switch (parser.currentToken()) {
             case VALUE_STRING -> event.withExtension(name, extensionText(parser, name));
             case VALUE_NUMBER_INT -> event.withExtension(name, parser.getNumberValue());

@@ -92,12 +92,14 @@ public class Sinks {
     }
 
     /**
-     * Creates a purge sink invalidating on the caches of {@code settings}; its caches are checked against the address
-     * policy when a request is sent, as webhook URLs are. {@code retrySchedule}: its own retry schedule (ISO-8601
-     * durations), or null for the global one.
+     * Creates a purge sink invalidating on {@code caches} ({@link PurgeSettings#of}: null methods and ban header take
+     * their defaults; without {@code keyHeader} it sends no purge by surrogate keys); its caches are checked against
+     * the address policy when a request is sent, as webhook URLs are. {@code retrySchedule}: its own retry schedule
+     * (ISO-8601 durations), or null for the global one.
      */
     public Sink createPurge(String name, List<String> caches, String purgeMethod, String banMethod, String banHeader,
-            Integer connectTimeoutMillis, Integer readTimeoutMillis, List<String> retrySchedule) {
+            String keyHeader, String keyMethod, Integer connectTimeoutMillis, Integer readTimeoutMillis,
+            List<String> retrySchedule) {
         String schedule = canonical(retrySchedule);
         PurgeSettings settings;
         try {
@@ -105,7 +107,7 @@ public class Sinks {
             for (String cache : caches == null ? List.<String>of() : caches) {
                 urls.add(new URI(String.valueOf(cache)));
             }
-            settings = PurgeSettings.of(urls, purgeMethod, banMethod, banHeader);
+            settings = PurgeSettings.of(urls, purgeMethod, banMethod, banHeader, keyHeader, keyMethod);
         } catch (URISyntaxException e) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, "a cache is not a URI: " + e.getReason());
         } catch (IllegalArgumentException e) {

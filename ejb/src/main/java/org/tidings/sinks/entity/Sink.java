@@ -76,6 +76,13 @@ public class Sink {
     @Column(name = "ban_header", length = PurgeSettings.TOKEN_CHARS)
     private String banHeader;
 
+    /** The header that carries a purge by surrogate keys; null: the sink sends none. */
+    @Column(name = "key_header", length = PurgeSettings.TOKEN_CHARS)
+    private String keyHeader;
+
+    @Column(name = "key_method", length = PurgeSettings.TOKEN_CHARS)
+    private String keyMethod;
+
     /** The sink's own retry schedule in canonical form (RetrySchedule.ofSteps); null: the global schedule. */
     @Column(name = "retry_schedule", length = 500)
     private String retrySchedule;
@@ -110,18 +117,24 @@ public class Sink {
         sink.purgeMethod = settings.purgeMethod();
         sink.banMethod = settings.banMethod();
         sink.banHeader = settings.banHeader();
+        sink.keyHeader = settings.keyHeader();
+        sink.keyMethod = settings.keyMethod();
         sink.connectTimeoutMillis = connectTimeoutMillis;
         sink.readTimeoutMillis = readTimeoutMillis;
         return sink;
     }
 
-    /** What a purge sink sends where; null for other channels. */
+    /**
+     * What a purge sink sends where; null for other channels.
+     *
+     * @throws IllegalArgumentException if the stored settings break a rule added since they were stored
+     */
     public PurgeSettings purgeSettings() {
         if (channel != Channel.PURGE) {
             return null;
         }
         return new PurgeSettings(purgeCaches.lines().map(URI::create).toList(), purgeMethod, banMethod,
-                banHeader);
+                banHeader, keyHeader, keyMethod);
     }
 
     /** A new secret signs from now on; the current one keeps signing too until {@code overlapEnds}. */

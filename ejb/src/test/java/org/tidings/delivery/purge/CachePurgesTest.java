@@ -45,7 +45,7 @@ class CachePurgesTest extends TransmitterContract {
 
     @Override
     protected Sink sinkAt(URI target, Duration readTimeout) {
-        return Sink.purge("cache", PurgeSettings.of(List.of(target), null, null, null), null,
+        return Sink.purge("cache", PurgeSettings.of(List.of(target), null, null, null, null, null), null,
                 (int) readTimeout.toMillis(), Instant.now());
     }
 
@@ -116,7 +116,12 @@ class CachePurgesTest extends TransmitterContract {
     }
 
     private static Sink sink(List<URI> caches, String purgeMethod, String banMethod, String banHeader) {
-        return Sink.purge("cache", PurgeSettings.of(caches, purgeMethod, banMethod, banHeader), null, null,
+        return Sink.purge("cache", PurgeSettings.of(caches, purgeMethod, banMethod, banHeader, null, null), null, null,
+                Instant.now());
+    }
+
+    private static Sink keySink(List<URI> caches, String keyHeader, String keyMethod) {
+        return Sink.purge("cache", PurgeSettings.of(caches, null, null, null, keyHeader, keyMethod), null, null,
                 Instant.now());
     }
 
@@ -135,6 +140,62 @@ class CachePurgesTest extends TransmitterContract {
         assertThat(attempt.result()).isEqualTo(Result.REFUSED);
         assertThat(attempt.answer()).contains("no longer accepted");
         assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aSinkStoredWithAKeyHeaderNowRefusedIsRefusedNotThrown() throws Exception {
+        List<HttpExchange> seen = new CopyOnWriteArrayList<>();
+        Sink sink = keySink(List.of(cache(200, seen)), "xkey-purge", null);
+        var keyHeader = Sink.class.getDeclaredField("keyHeader"); // as a row written before the rule would hold it
+        keyHeader.setAccessible(true);
+        keyHeader.set(sink, "Content-Length");
+        Attempt attempt = send(sink, event(sink, "https://www.example.com/a", Map.of("tidingskeys", "k1")));
+        assertThat(attempt.result()).isEqualTo(Result.REFUSED);
+        assertThat(attempt.answer()).contains("no longer accepted").contains("keyHeader");
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void surrogateKeysArePurgedInOneRequestPerCacheWithEveryKeyInTheKeyHeaderAndTheCachesOwnHost()
+            throws IOException {
+        List<HttpExchange> first = new CopyOnWriteArrayList<>();
+        List<HttpExchange> second = new CopyOnWriteArrayList<>();
+        URI one = cache(200, first);
+        URI two = cache(200, second);
+        Sink sink = keySink(List.of(one, two), "xkey-purge", null);
+        Attempt attempt = send(sink, event(sink, "urn:example:product:42", Map.of("tidingskeys",
+                " product-42  category:shoes product-42 sale ")));
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.DELIVERED);
+        assertThat(first).map(e -> Seen.of(e, "xkey-purge")).containsExactly(
+                new Seen("PURGE", "/", one.getAuthority(), "product-42 category:shoes sale"));
+        assertThat(second).map(e -> Seen.of(e, "xkey-purge")).containsExactly(
+                new Seen("PURGE", "/", two.getAuthority(), "product-42 category:shoes sale"));
+    }
+
+    @Test
+    void keysGoBesideTheUriPurgesWithTheSinksKeyMethod() throws IOException {
+        List<HttpExchange> seen = new CopyOnWriteArrayList<>();
+        URI cache = cache(200, seen);
+        Sink sink = keySink(List.of(cache), "Surrogate-Key", "XKEY");
+        Attempt attempt = send(sink, event(sink, "https://www.example.com/p/42", Map.of("tidingskeys", "p42")));
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.DELIVERED);
+        assertThat(seen).map(e -> Seen.of(e, "Surrogate-Key")).containsExactlyInAnyOrder(
+                new Seen("PURGE", "/p/42", "www.example.com", null),
+                new Seen("XKEY", "/", cache.getAuthority(), "p42"));
+    }
+
+    @Test
+    void aSinkWithoutAKeyHeaderIgnoresTheKeys() throws IOException {
+        List<HttpExchange> seen = new CopyOnWriteArrayList<>();
+        Sink sink = sink(List.of(cache(200, seen)), null, null, null);
+        Attempt keysOnly = send(sink, event(sink, "urn:example:product:42", Map.of("tidingskeys", "product-42")));
+        assertThat(keysOnly.result()).isEqualTo(Result.DELIVERED);
+        assertThat(keysOnly.answer()).contains("nothing to invalidate");
+        assertThat(seen).isEmpty();
+        Attempt withUri = send(sink, event(sink, "https://www.example.com/p/42", Map.of("tidingskeys", "p42")));
+        assertThat(withUri.result()).isEqualTo(Result.DELIVERED);
+        assertThat(seen).map(e -> Seen.of(e, "xkey")).containsExactly(
+                new Seen("PURGE", "/p/42", "www.example.com", null));
     }
 
     @Test
@@ -242,7 +303,7 @@ class CachePurgesTest extends TransmitterContract {
             dripping.submit(() -> TricklingPeer.serve(cache));
             // one byte every 250 ms: each read of the answer's head gets a byte well within the 1 s read timeout
             Sink sink = Sink.purge("cache", PurgeSettings.of(List.of(URI.create("http://127.0.0.1:"
-                    + cache.getLocalPort())), null, null, null), 1000, 1000, Instant.now());
+                    + cache.getLocalPort())), null, null, null, null, null), 1000, 1000, Instant.now());
             // Generous bound: the deadline is 1 s + 2 x 1 s = 3 s; without one the head never ends and the
             // delivery thread is held for as long as the cache keeps dripping (for ever here).
             Attempt attempt = assertTimeoutPreemptively(Duration.ofSeconds(15),

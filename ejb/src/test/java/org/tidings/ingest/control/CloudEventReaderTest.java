@@ -133,6 +133,46 @@ class CloudEventReaderTest {
                 .isEqualTo(prefix);
     }
 
+    @Test
+    void acceptsSurrogateKeysOfVisibleAsciiSeparatedBySpaces() {
+        String keys = " product-42  cat:shoes,sale " + "k".repeat(256) + " ";
+        assertThat(reader.read(utf8(HEAD + ",\"tidingskeys\":\"" + keys + "\"}")).getExtension("tidingskeys"))
+                .isEqualTo(keys);
+        String most = "k ".repeat(64);
+        assertThat(roomy.read(utf8(HEAD + ",\"tidingskeys\":\"" + most + "\"}")).getExtension("tidingskeys"))
+                .isEqualTo(most);
+        assertThat(reader.read(utf8(HEAD + ",\"tidingskeys\":\"\"}")).getExtension("tidingskeys")).isEqualTo("");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a number           | 42                                  | MALFORMED_EVENT",
+        "a boolean          | true                                | MALFORMED_EVENT",
+        "an array           | [\"a\",\"b\"]                         | MALFORMED_EVENT",
+        "a tab              | \"a\\tb\"                              | MALFORMED_EVENT",
+        "a line break       | \"a\\r\\nX-Injected: 1\"                | MALFORMED_EVENT",
+        "a control          | \"a\\u0000\"                           | MALFORMED_EVENT",
+        "DEL                | \"a\\u007f\"                           | MALFORMED_EVENT",
+        "non-ASCII          | \"caf\\u00e9\"                         | MALFORMED_EVENT",
+        "a no-break space   | \"a\\u00a0b\"                          | MALFORMED_EVENT",
+    })
+    void refusesSurrogateKeysThatAreNotAStringOfVisibleAscii(String why, String value, ErrorCode code) {
+        assertThatThrownBy(() -> reader.read(utf8(HEAD + ",\"tidingskeys\":" + value + "}")))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+
+    @Test
+    void refusesALongerKeyOrMoreKeysThanTheLimits() {
+        assertThatThrownBy(() -> reader.read(utf8(HEAD + ",\"tidingskeys\":\"a " + "k".repeat(257) + "\"}")))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LONG))
+                .hasMessageContaining("key 2");
+        assertThatThrownBy(() -> roomy.read(utf8(HEAD + ",\"tidingskeys\":\"" + "k ".repeat(65) + "\"}")))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LONG))
+                .hasMessageContaining("more than 64 keys");
+        assertThatThrownBy(() -> roomy.read(utf8(HEAD + ",\"tidingskeys\":\"" + " ".repeat(16_449) + "\"}")))
+                .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTRIBUTE_TOO_LONG));
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

@@ -49,9 +49,10 @@ import org.tidings.sinks.entity.Sink;
 public class SinksResource {
 
     /**
-     * A webhook sink needs {@code url}, a purge sink {@code caches} (its methods and ban header are optional); the
-     * timeouts and {@code retrySchedule} (a list of ISO-8601 durations) are optional for both (the configured
-     * defaults apply). A JMS or pull sink needs only its name.
+     * A webhook sink needs {@code url}, a purge sink {@code caches} (its methods and ban header are optional, and so
+     * is {@code keyHeader}, which turns on purges by surrogate keys, with {@code keyMethod}); the timeouts and
+     * {@code retrySchedule} (a list of ISO-8601 durations) are optional for both (the configured defaults apply). A
+     * JMS or pull sink needs only its name.
      */
     public record SinkRequest(
             @NotBlank @Size(max = 200) String name,
@@ -62,10 +63,12 @@ public class SinksResource {
             @Min(1) @Max(60_000) Integer readTimeoutMs,
             @Size(max = PurgeSettings.MAX_CACHES) List<@NotNull @Size(max = PurgeSettings.MAX_CACHE_URL_CHARS) String>
             caches,
-            String purgeMethod, String banMethod, String banHeader, JsonValue retrySchedule) {
+            String purgeMethod, String banMethod, String banHeader, String keyHeader, String keyMethod,
+            JsonValue retrySchedule) {
 
         boolean purgeSettingsGiven() {
-            return caches != null || purgeMethod != null || banMethod != null || banHeader != null;
+            return caches != null || purgeMethod != null || banMethod != null || banHeader != null
+                    || keyHeader != null || keyMethod != null;
         }
     }
 
@@ -73,7 +76,7 @@ public class SinksResource {
     public record SinkView(UUID id, String name, String channel, String queue, String url, Boolean enabled,
             String disabledReason, Instant disabledAt, Integer connectTimeoutMs, Integer readTimeoutMs,
             Instant createdAt, String secret, List<String> caches, String purgeMethod, String banMethod,
-            String banHeader, List<String> retrySchedule) {
+            String banHeader, String keyHeader, String keyMethod, List<String> retrySchedule) {
         static SinkView of(Sink s) {
             return of(s, null);
         }
@@ -92,7 +95,8 @@ public class SinksResource {
                     s.readTimeoutMillis(), s.createdAt(), secret,
                     purge == null ? null : purge.caches().stream().map(Object::toString).toList(),
                     purge == null ? null : purge.purgeMethod(), purge == null ? null : purge.banMethod(),
-                    purge == null ? null : purge.banHeader(),
+                    purge == null ? null : purge.banHeader(), purge == null ? null : purge.keyHeader(),
+                    purge == null ? null : purge.keyMethod(),
                     s.retrySchedule() == null ? null : List.of(s.retrySchedule().split(",")));
         }
     }
@@ -128,15 +132,16 @@ public class SinksResource {
         var channel = Channel.valueOf(request.channel().toUpperCase(Locale.ROOT));
         SinkView view;
         if (channel != Channel.PURGE && request.purgeSettingsGiven()) {
-            throw new TidingsException(ErrorCode.INVALID_REQUEST, "caches, methods and ban header are for purge "
-                    + "sinks only");
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "caches, methods, ban and key headers are "
+                    + "for purge sinks only");
         }
         if (channel == Channel.PURGE) {
             if (request.url() != null) {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "a purge sink names caches, not a url");
             }
             view = SinkView.of(sinks.createPurge(request.name(), request.caches(), request.purgeMethod(),
-                    request.banMethod(), request.banHeader(), request.connectTimeoutMs(), request.readTimeoutMs(),
+                    request.banMethod(), request.banHeader(), request.keyHeader(), request.keyMethod(),
+                    request.connectTimeoutMs(), request.readTimeoutMs(),
                     retrySchedule(request.retrySchedule())));
         } else if (channel == Channel.WEBHOOK) {
             if (request.url() == null) {

@@ -1,0 +1,68 @@
+package org.tidings.sinks.entity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A purge sink's settings on the schema of the migrations (H2, through Hibernate as in the container). */
+class SinkStorageTest {
+
+    private final String url = "jdbc:h2:mem:sinks-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    private SessionFactory sessions;
+
+    @BeforeEach
+    void schema() {
+        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
+                .load().migrate();
+        sessions = new Configuration().addAnnotatedClass(Sink.class)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
+                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
+                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
+                .buildSessionFactory();
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        sessions.close();
+        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
+            db.createStatement().execute("SHUTDOWN");
+        }
+    }
+
+    private PurgeSettings storedAndReadBack(PurgeSettings settings) {
+        Sink sink = Sink.purge("varnish", settings, null, null, Instant.now());
+        try (Session session = sessions.openSession()) {
+            session.beginTransaction();
+            session.persist(sink);
+            session.getTransaction().commit();
+        }
+        try (Session session = sessions.openSession()) {
+            return session.find(Sink.class, sink.id()).purgeSettings();
+        }
+    }
+
+    @Test
+    void aPurgeSinkKeepsItsKeyHeaderAndMethodAndASinkWithoutThemHasNone() {
+        List<URI> caches = List.of(URI.create("http://127.0.0.1:6081"), URI.create("https://cache.example.com"));
+        var withKeys = PurgeSettings.of(caches, null, null, null, "xkey-purge", "XKEYPURGE");
+        assertThat(storedAndReadBack(withKeys)).isEqualTo(withKeys);
+        var without = PurgeSettings.of(caches, "PURGE", "BAN", "X-Ban-Prefix", null, null);
+        assertThat(storedAndReadBack(without)).isEqualTo(without);
+        assertThat(storedAndReadBack(without).keyHeader()).isNull();
+    }
+}
