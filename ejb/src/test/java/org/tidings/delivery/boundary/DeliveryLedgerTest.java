@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,11 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +23,7 @@ import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.DeliveryStatus;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.delivery.webhook.Attempt;
+import org.tidings.platform.TestDatabase;
 import org.tidings.pull.control.FeedStore;
 import org.tidings.pull.entity.FeedEntry;
 import org.tidings.pull.entity.SubscriptionSequence;
@@ -39,22 +36,14 @@ import org.tidings.sinks.entity.Sink;
  */
 class DeliveryLedgerTest {
 
-    private final String url = "jdbc:h2:mem:ledger-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
+    private final TestDatabase database = TestDatabase.migrated("ledger");
     private SessionFactory sessions;
     private Sink sink;
     private final UUID subscription = UUID.randomUUID();
 
     @BeforeEach
     void schema() {
-        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
-                .load().migrate();
-        sessions = new Configuration().addAnnotatedClass(Delivery.class).addAnnotatedClass(FeedEntry.class)
-                .addAnnotatedClass(SubscriptionSequence.class).addAnnotatedClass(Sink.class)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
-                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
-                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
-                .buildSessionFactory();
+        sessions = database.sessions(Delivery.class, FeedEntry.class, SubscriptionSequence.class, Sink.class);
         sink = Sink.webhook("receiver", "http://127.0.0.1:9/hook", "sealed", null, null, Instant.now());
         inTransaction(ledger -> {
             ledger.em.persist(sink);
@@ -65,10 +54,7 @@ class DeliveryLedgerTest {
 
     @AfterEach
     void close() throws SQLException {
-        sessions.close();
-        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
-            db.createStatement().execute("SHUTDOWN");
-        }
+        database.close();
     }
 
     /** One ledger call in a transaction of its own, as the container runs it (REQUIRES_NEW). */

@@ -3,7 +3,6 @@ package org.tidings.delivery.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,16 +12,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.Notification;
+import org.tidings.platform.TestDatabase;
 import org.tidings.pull.entity.FeedEntry;
 import org.tidings.pull.entity.SubscriptionSequence;
 import org.tidings.sinks.entity.Sink;
@@ -42,15 +39,13 @@ class DeliveryLinesScanTest {
     private static final UUID DOWN_SINK = UUID.randomUUID();
     private static final String HOT_LINE = "hot-line";
 
-    private final String url = "jdbc:h2:mem:lines-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    private final TestDatabase database = TestDatabase.migrated("lines");
     private final List<String> statements = new ArrayList<>();
     private SessionFactory sessions;
 
     @BeforeEach
     void schemaAndRecords() throws SQLException {
-        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
-                .load().migrate();
-        try (Connection db = DriverManager.getConnection(url, "sa", "");
+        try (Connection db = database.connection();
                 var insert = db.prepareStatement("INSERT INTO delivery (notification_id, sink_id, subscription_id, "
                         + "ordering_key, subject, event_key, event_source, event_id, status, attempts, "
                         + "next_attempt_at, created_at, updated_at) SELECT ? || X, ?, RANDOM_UUID(), "
@@ -81,25 +76,15 @@ class DeliveryLinesScanTest {
             insert.executeUpdate();
             db.createStatement().execute("ANALYZE");
         }
-        sessions = new Configuration().addAnnotatedClass(Delivery.class).addAnnotatedClass(FeedEntry.class)
-                .addAnnotatedClass(SubscriptionSequence.class).addAnnotatedClass(Sink.class)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
-                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
-                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
-                .setStatementInspector(sql -> {
-                    statements.add(sql);
-                    return sql;
-                })
-                .buildSessionFactory();
+        sessions = database.sessions(sql -> {
+            statements.add(sql);
+            return sql;
+        }, Delivery.class, FeedEntry.class, SubscriptionSequence.class, Sink.class);
     }
 
     @AfterEach
     void close() throws SQLException {
-        sessions.close();
-        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
-            db.createStatement().execute("SHUTDOWN");
-        }
+        database.close();
     }
 
     @Test
@@ -147,7 +132,7 @@ class DeliveryLinesScanTest {
      * now for a time, and a small number for any other parameter, and answers the rows H2 read.
      */
     private long rowsRead(String sql) throws SQLException {
-        try (Connection db = DriverManager.getConnection(url, "sa", "");
+        try (Connection db = database.connection();
                 var explain = db.prepareStatement("EXPLAIN ANALYZE " + sql)) {
             String[] parts = sql.split("\\?", -1);
             for (int i = 1; i < parts.length; i++) {

@@ -3,7 +3,6 @@ package org.tidings.delivery.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -14,15 +13,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tidings.delivery.entity.Delivery;
+import org.tidings.platform.TestDatabase;
 import org.tidings.provisioning.control.TaskLockStore;
 
 /**
@@ -36,15 +33,13 @@ class DeliveryPruningScanTest {
     private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
     private static final int RECENT = 5_000;
 
-    private final String url = "jdbc:h2:mem:prune-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    private final TestDatabase database = TestDatabase.migrated("prune");
     private final List<String> statements = new ArrayList<>();
     private SessionFactory sessions;
 
     @BeforeEach
     void schemaAndRecords() throws SQLException {
-        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
-                .load().migrate();
-        try (Connection db = DriverManager.getConnection(url, "sa", "");
+        try (Connection db = database.connection();
                 var insert = db.prepareStatement("INSERT INTO delivery (notification_id, sink_id, subscription_id, "
                         + "ordering_key, subject, event_key, event_source, event_id, status, attempts, created_at, "
                         + "updated_at) SELECT 'n' || X || ?, RANDOM_UUID(), RANDOM_UUID(), 'k', 's', 'e', 'src', "
@@ -53,24 +48,15 @@ class DeliveryPruningScanTest {
             insertRows(insert, "recent-discarded", "DISCARDED", Instant.now(), RECENT);
             insertRows(insert, "old-delivered", "DELIVERED", Instant.now().minus(Duration.ofDays(8)), 3);
         }
-        sessions = new Configuration().addAnnotatedClass(Delivery.class)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
-                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
-                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
-                .setStatementInspector(sql -> {
-                    statements.add(sql);
-                    return sql;
-                })
-                .buildSessionFactory();
+        sessions = database.sessions(sql -> {
+            statements.add(sql);
+            return sql;
+        }, Delivery.class);
     }
 
     @AfterEach
     void close() throws SQLException {
-        sessions.close();
-        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
-            db.createStatement().execute("SHUTDOWN");
-        }
+        database.close();
     }
 
     @Test
@@ -114,7 +100,7 @@ class DeliveryPruningScanTest {
      * the time and the batch size for any other parameter, and answers the rows H2 read.
      */
     private long rowsRead(String sql, Instant before) throws SQLException {
-        try (Connection db = DriverManager.getConnection(url, "sa", "");
+        try (Connection db = database.connection();
                 var explain = db.prepareStatement("EXPLAIN ANALYZE " + sql)) {
             String[] before_each = sql.split("\\?", -1);
             for (int i = 1; i < before_each.length; i++) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import jakarta.persistence.PersistenceException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,17 +18,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.LongStream;
-import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.DeliveryStatus;
 import org.tidings.delivery.entity.Notification;
+import org.tidings.platform.TestDatabase;
 import org.tidings.pull.entity.FeedEntry;
 import org.tidings.pull.entity.FeedPositions;
 import org.tidings.pull.entity.ResyncRequired;
@@ -42,29 +39,18 @@ import org.tidings.pull.entity.SubscriptionSequence;
  */
 class FeedStoreTest {
 
-    private final String url = "jdbc:h2:mem:feed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
+    private final TestDatabase database = TestDatabase.migrated("feed");
     private SessionFactory sessions;
     private final UUID sink = UUID.randomUUID();
 
     @BeforeEach
     void schema() {
-        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
-                .load().migrate();
-        sessions = new Configuration().addAnnotatedClass(Delivery.class).addAnnotatedClass(FeedEntry.class)
-                .addAnnotatedClass(SubscriptionSequence.class)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
-                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
-                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
-                .buildSessionFactory();
+        sessions = database.sessions(Delivery.class, FeedEntry.class, SubscriptionSequence.class);
     }
 
     @AfterEach
     void close() throws SQLException {
-        sessions.close();
-        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
-            db.createStatement().execute("SHUTDOWN");
-        }
+        database.close();
     }
 
     private <T> T inTransaction(Function<FeedStore, T> work) {

@@ -4,44 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tidings.platform.TestDatabase;
 
 /** A purge sink's settings on the schema of the migrations (H2, through Hibernate as in the container). */
 class SinkStorageTest {
 
-    private final String url = "jdbc:h2:mem:sinks-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    private final TestDatabase database = TestDatabase.migrated("sinks");
     private SessionFactory sessions;
 
     @BeforeEach
     void schema() {
-        Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "").locations("classpath:db/migration")
-                .load().migrate();
-        sessions = new Configuration().addAnnotatedClass(Sink.class)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
-                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
-                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
-                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
-                .buildSessionFactory();
+        sessions = database.sessions(Sink.class);
     }
 
     @AfterEach
     void close() throws SQLException {
-        sessions.close();
-        try (Connection db = DriverManager.getConnection(url, "sa", "")) {
-            db.createStatement().execute("SHUTDOWN");
-        }
+        database.close();
     }
 
     private PurgeSettings storedAndReadBack(PurgeSettings settings) {

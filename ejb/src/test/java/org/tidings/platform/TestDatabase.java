@@ -1,0 +1,70 @@
+package org.tidings.platform;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
+import org.hibernate.resource.jdbc.spi.StatementInspector;
+
+/**
+ * A test's own in-memory H2 database with Tidings' real schema (its Flyway migrations) and, once asked for, Hibernate
+ * sessions with the real mappings of the entities the test names: what the ledger and feed tests need of the
+ * application server's persistence unit, without the server.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    private final String url;
+    private SessionFactory sessions;
+
+    private TestDatabase(String url) {
+        this.url = url;
+    }
+
+    /** A new database, named after {@code name} and unique, migrated to the current schema. */
+    public static TestDatabase migrated(String name) {
+        var database = new TestDatabase("jdbc:h2:mem:" + name + "-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+        Flyway.configure(TestDatabase.class.getClassLoader()).dataSource(database.url, "sa", "")
+                .locations("classpath:db/migration").load().migrate();
+        return database;
+    }
+
+    /** Hibernate sessions on this database, mapping these entities (times in UTC, as the application's unit does). */
+    public SessionFactory sessions(Class<?>... entities) {
+        return sessions(sql -> sql, entities);
+    }
+
+    /** {@link #sessions(Class[])}, with every SQL statement Hibernate sends shown to {@code inspector} first. */
+    public SessionFactory sessions(StatementInspector inspector, Class<?>... entities) {
+        var configuration = new Configuration().setStatementInspector(inspector);
+        for (Class<?> entity : entities) {
+            configuration.addAnnotatedClass(entity);
+        }
+        sessions = configuration.setProperty(AvailableSettings.JAKARTA_JDBC_URL, url)
+                .setProperty(AvailableSettings.JAKARTA_JDBC_USER, "sa")
+                .setProperty(AvailableSettings.JAKARTA_JDBC_PASSWORD, "")
+                .setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC")
+                .buildSessionFactory();
+        return sessions;
+    }
+
+    /** A plain JDBC connection to this database, for what a test writes or reads beside Hibernate. */
+    public Connection connection() throws SQLException {
+        return DriverManager.getConnection(url, "sa", "");
+    }
+
+    /** Closes the sessions, if any, and drops the database. */
+    @Override
+    public void close() throws SQLException {
+        if (sessions != null) {
+            sessions.close();
+        }
+        try (Connection db = connection()) {
+            db.createStatement().execute("SHUTDOWN");
+        }
+    }
+}
