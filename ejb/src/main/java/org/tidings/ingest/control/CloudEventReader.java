@@ -39,7 +39,8 @@ import org.tidings.subscriptions.control.SubscriptionIndex;
  * {@code id}, {@code type} and {@code datacontenttype}, {@link #MAX_EXTENSION_CHARS} for other extensions), an
  * event has at most {@link #MAX_EXTENSIONS} extensions, and the {@code tidingsuris} extension names at most
  * {@link #MAX_ABOUT_URIS} URIs. A longer attribute is refused with {@code attribute-too-long}, more URIs with
- * {@code too-many-uris}, a {@code tidingsprefix} without a scheme and host with {@code invalid-prefix}. The
+ * {@code too-many-uris}, a {@code tidingsprefix} without a scheme and host with {@code invalid-prefix}; either of
+ * them given as anything but a string is {@code malformed-event}. The
  * {@code tidingskeys} extension must be a string of at most 64 surrogate keys of visible ASCII ({@link SurrogateKeys}):
  * anything else is {@code malformed-event}, a longer key or more keys {@code attribute-too-long}. All before the event
  * is queued or matched.
@@ -155,6 +156,10 @@ public class CloudEventReader {
             String keys = text(parser, name, (SurrogateKeys.MAX_KEY_CHARS + 1) * SurrogateKeys.MAX_KEYS);
             SurrogateKeys.of(keys);
             event.withExtension(name, keys);
+            return;
+        }
+        if (ABOUT_URIS.equals(name) || SubscriptionIndex.PREFIX_EXTENSION.equals(name)) {
+            event.withExtension(name, extensionText(parser, name)); // Tidings' own: strings, never a typed value
             return;
         }
         switch (parser.currentToken()) {

@@ -70,6 +70,10 @@ class CloudEventReaderTest {
         "source not a URI          | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"a b\",\"type\":\"t\"}",
         "extension object          | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"ext\":{}}",
         "extension name uppercase  | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"Ext\":\"v\"}",
+        "numeric tidingsuris       | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"tidingsuris\":42}",
+        "boolean tidingsuris       | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"tidingsuris\":true}",
+        "numeric tidingsprefix     | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"tidingsprefix\":7}",
+        "boolean tidingsprefix     | {\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"https://s/\",\"type\":\"t\",\"tidingsprefix\":false}",
     })
     void refusesWhatIsNotAStrictCloudEvent(String why, String body) {
         assertThatThrownBy(() -> reader.read(utf8(body)))
