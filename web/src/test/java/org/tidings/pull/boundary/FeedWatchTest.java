@@ -124,7 +124,9 @@ class FeedWatchTest {
     @Test
     void aSubscriptionHasAtMostItsShareOfWaiters() {
         UUID busy = UUID.randomUUID();
-        for (int i = 0; i < watch.maxWaitersPerSubscription; i++) {
+        var first = new FakeWatcher(busy, () -> { });
+        watch.admit(first);
+        for (int i = 1; i < watch.maxWaitersPerSubscription; i++) {
             watch.admit(new FakeWatcher(busy, () -> { }));
         }
         var refused = new FakeWatcher(busy, () -> { });
@@ -133,10 +135,11 @@ class FeedWatchTest {
         assertThat(watch.waiters()).as("nothing registered for the refused one").isEqualTo(3);
 
         watch.admit(new FakeWatcher(UUID.randomUUID(), () -> { }));
-        var first = new FakeWatcher(busy, () -> { });
-        watch.removed(refused); // not watched: nothing changes
-        assertThat(watch.waiters()).isEqualTo(4);
-        assertThatThrownBy(() -> watch.admit(first)).isInstanceOf(TidingsException.class);
+        assertThat(watch.waiters()).as("another subscription is not held back by the busy one").isEqualTo(4);
+        watch.removed(first);
+        watch.admit(new FakeWatcher(busy, () -> { }));
+        assertThat(watch.waiters()).as("a place the busy subscription freed is taken again").isEqualTo(4);
+        assertThatThrownBy(() -> watch.admit(new FakeWatcher(busy, () -> { }))).isInstanceOf(TidingsException.class);
     }
 
     @Test
