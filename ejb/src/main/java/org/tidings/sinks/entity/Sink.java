@@ -125,6 +125,20 @@ public class Sink {
     }
 
     /**
+     * A purge sink's settings exactly as stored, unchecked: what the API shows, so that a row stored before a rule
+     * was tightened can still be listed, seen and deleted (its attempts are refused: {@link #purgeSettings}).
+     */
+    public record StoredPurge(List<String> caches, String purgeMethod, String banMethod, String banHeader,
+            String keyHeader, String keyMethod) {
+    }
+
+    /** The stored purge settings; null for other channels. */
+    public StoredPurge storedPurge() {
+        return channel != Channel.PURGE ? null : new StoredPurge(purgeCaches == null ? List.of()
+                : purgeCaches.lines().toList(), purgeMethod, banMethod, banHeader, keyHeader, keyMethod);
+    }
+
+    /**
      * What a purge sink sends where; null for other channels.
      *
      * @throws IllegalArgumentException if the stored settings break a rule added since they were stored

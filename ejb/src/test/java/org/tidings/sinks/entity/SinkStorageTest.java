@@ -1,6 +1,7 @@
 package org.tidings.sinks.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.sql.Connection;
@@ -51,5 +52,28 @@ class SinkStorageTest {
         var without = PurgeSettings.of(caches, "PURGE", "BAN", "X-Ban-Prefix", null, null);
         assertThat(storedAndReadBack(without)).isEqualTo(without);
         assertThat(storedAndReadBack(without).keyHeader()).isNull();
+    }
+
+    @Test
+    void aRowStoredBeforeARuleWasTightenedIsShownAsStoredButNotUsed() throws SQLException {
+        var settings = PurgeSettings.of(List.of(URI.create("http://127.0.0.1:6081")), null, null, "X-Ban", null, null);
+        Sink sink = Sink.purge("old", settings, null, null, Instant.now());
+        try (Session session = sessions.openSession()) {
+            session.beginTransaction();
+            session.persist(sink);
+            session.getTransaction().commit();
+        }
+        try (var db = database.connection(); var update = db.prepareStatement(
+                "UPDATE sink SET ban_header = 'Host' WHERE id = ?")) { // what an older version let through
+            update.setObject(1, sink.id());
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        try (Session session = sessions.openSession()) {
+            Sink old = session.find(Sink.class, sink.id());
+            assertThatThrownBy(old::purgeSettings).isInstanceOf(IllegalArgumentException.class);
+            assertThat(old.storedPurge()).isEqualTo(new Sink.StoredPurge(List.of("http://127.0.0.1:6081"), "PURGE",
+                    "BAN", "Host", null, null));
+        }
     }
 }

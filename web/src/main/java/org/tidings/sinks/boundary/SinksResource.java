@@ -88,12 +88,12 @@ public class SinksResource {
 
         static SinkView of(Sink s, String secret) {
             boolean webhook = s.channel() == Channel.WEBHOOK;
-            PurgeSettings purge = s.purgeSettings();
+            Sink.StoredPurge purge = s.storedPurge(); // as stored: a row older than a rule still shows
             return new SinkView(s.id(), s.name(), s.channel().name().toLowerCase(Locale.ROOT),
                     s.channel() == Channel.JMS ? s.endpoint() : null, webhook ? s.endpoint() : null,
                     webhook ? s.enabled() : null, s.disabledReason(), s.disabledAt(), s.connectTimeoutMillis(),
                     s.readTimeoutMillis(), s.createdAt(), secret,
-                    purge == null ? null : purge.caches().stream().map(Object::toString).toList(),
+                    purge == null ? null : purge.caches(),
                     purge == null ? null : purge.purgeMethod(), purge == null ? null : purge.banMethod(),
                     purge == null ? null : purge.banHeader(), purge == null ? null : purge.keyHeader(),
                     purge == null ? null : purge.keyMethod(),
