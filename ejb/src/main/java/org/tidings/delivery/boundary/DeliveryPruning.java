@@ -27,10 +27,12 @@ import org.tidings.platform.PruningRuns;
 import org.tidings.provisioning.control.TaskLockStore;
 
 /**
- * Deletes the delivery records that are finished (delivered, or discarded by an operator) and older than
- * {@code tidings.delivery.retention} (7 days), every {@code tidings.delivery.prune-interval} (1 minute), on one
- * instance at a time, in transactions of at most {@value #BATCH} rows. Waiting notifications and dead letters are
- * never deleted: they are still owed to their sink or to an operator's decision (docs/adr/0012).
+ * Deletes the delivery records that are finished (delivered, or discarded: by an operator, or as a pull notification
+ * never acknowledged) and older than {@code tidings.delivery.retention} (7 days), every
+ * {@code tidings.delivery.prune-interval} (1 minute), on one instance at a time, in transactions of at most
+ * {@value #BATCH} rows. Waiting notifications and dead letters are never deleted: they are still owed to their sink
+ * or to an operator's decision (docs/adr/0012). Nor are pending pull notifications, which wait for their receiver's
+ * ack until pull retention deletes their feed entry and settles them as never acknowledged (docs/adr/0015).
  *
  * <p>A record is what tells a redelivered message that its notification was handled. The broker redelivers a
  * message whose acknowledgement was lost as soon as another consumer or the restarted instance takes it, so while

@@ -80,6 +80,14 @@ import java.util.UUID;
         + "org.tidings.delivery.entity.DeliveryStatus.DELIVERED, d.body = NULL, d.updatedAt = :now "
         + "WHERE d.subscriptionId = :subscription AND d.status = org.tidings.delivery.entity.DeliveryStatus.PENDING "
         + "AND d.seq <= :upTo")
+// a pending pull notification whose feed entry retention deleted: no receiver can read it any more, and a later ack
+// that covers it proves nothing (after a resync a client acks past what it never read), so it is settled as not
+// delivered; by an equality on status, so that H2 reads only the subscription's pending rows of
+// delivery_subscription_seq (NeverAcknowledgedScanTest)
+@NamedQuery(name = Delivery.NEVER_ACKNOWLEDGED, query = "UPDATE Delivery d SET d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.DISCARDED, d.lastAnswer = :reason, d.body = NULL, "
+        + "d.nextAttemptAt = NULL, d.updatedAt = :now WHERE d.subscriptionId = :subscription "
+        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.PENDING AND d.seq <= :through")
 @NamedQuery(name = Delivery.DELETE_POSITIONS, query = "DELETE FROM Delivery d WHERE d.position IN :positions")
 public class Delivery {
 
@@ -101,6 +109,11 @@ public class Delivery {
     public static final String FINISHED_BEFORE = "Delivery.finishedBefore";
     public static final String DELETE_POSITIONS = "Delivery.deletePositions";
     public static final String ACKED = "Delivery.acked";
+    public static final String NEVER_ACKNOWLEDGED = "Delivery.neverAcknowledged";
+
+    /** The last answer recorded for a pull notification settled by {@link #NEVER_ACKNOWLEDGED}. */
+    public static final String UNACKNOWLEDGED_ANSWER = "never acknowledged: its feed entry was deleted by retention "
+            + "(tidings.pull.retention) before the receiver acknowledged it";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

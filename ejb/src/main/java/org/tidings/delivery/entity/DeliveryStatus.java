@@ -15,11 +15,17 @@ public enum DeliveryStatus {
     SENDING,
     /**
      * A pull notification stored in its subscription's feed, waiting for the receiver's ack because its event asked
-     * for acks (docs/adr/0015); never attempted or retried by Tidings.
+     * for acks (docs/adr/0015); never attempted or retried by Tidings. Pending until acknowledged, or until retention
+     * deletes its feed entry: then it is {@link #DISCARDED}, never acknowledged.
      */
     PENDING,
     /** Every attempt of the sink's schedule failed, or the target was refused; kept until redriven or discarded. */
     DEAD,
-    /** A dead letter the operator discarded: kept, without its body, as the record that it was never delivered. */
+    /**
+     * Given up, kept without its body as the record that it was never delivered: a dead letter the operator
+     * discarded (or discarded with its sink), or a pending pull notification whose feed entry retention deleted
+     * before it was acknowledged ({@link Delivery#UNACKNOWLEDGED_ANSWER} as its last answer). Final: a later ack
+     * does not change it.
+     */
     DISCARDED
 }

@@ -25,7 +25,9 @@ import org.tidings.pull.control.FeedStore;
  * Deletes the entries of pull feeds older than {@code tidings.pull.retention} (24 hours), every
  * {@code tidings.pull.prune-interval} (1 minute), on one instance at a time, {@value #SUBSCRIPTIONS} subscriptions
  * per transaction. A client that asks for a position older than what is kept is told to resynchronize (410
- * resync-required) instead of silently missing what was deleted (docs/adr/0015).
+ * resync-required) instead of silently missing what was deleted (docs/adr/0015). A deleted entry whose event asked
+ * for an ack that never came is settled in the delivery ledger as never acknowledged (discarded), in the same
+ * transaction, so that {@code DeliveryPruning} deletes its record in turn, after the delivery retention.
  */
 @Singleton
 @Startup // the configuration is checked when the application starts, not at the first timer tick
@@ -75,15 +77,18 @@ public class FeedPruning {
         Instant now = clock.instant();
         var self = context.getBusinessObject(FeedPruning.class);
         Instant before = now.minus(retention);
-        runs.tick(now, () -> self.prunedBatch(before), deleted -> deleted != 0);
+        runs.tick(now, () -> self.prunedBatch(before, now), deleted -> deleted != 0);
     }
 
-    /** Deletes the old entries of up to {@value #SUBSCRIPTIONS} subscriptions; how many it deleted. */
+    /**
+     * Deletes the old entries of up to {@value #SUBSCRIPTIONS} subscriptions, and settles their pending deliveries as
+     * never acknowledged (at {@code now}); how many entries it deleted.
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int prunedBatch(Instant before) {
+    public int prunedBatch(Instant before, Instant now) {
         if (!locks.acquired(TaskLockStore.PULL_PRUNE)) {
             return 0;
         }
-        return store.pruned(before, SUBSCRIPTIONS);
+        return store.pruned(before, SUBSCRIPTIONS, now);
     }
 }

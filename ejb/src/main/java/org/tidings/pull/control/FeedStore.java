@@ -144,8 +144,13 @@ public class FeedStore {
      * kept is always one unbroken run of numbers; and only up to its first entry that is not older than
      * {@code before}, because numbers follow commit order, not creation time (an append that waited for the
      * counter's lock has an older time than the number before it), so no entry newer than retention is deleted.
+     *
+     * <p>The pending deliveries of the deleted entries are settled in the same transaction, as never acknowledged
+     * ({@link Delivery#NEVER_ACKNOWLEDGED}): no receiver can read them any more. That happens under the counter's
+     * lock, which an ack holds too, so an ack either settled them first (they stay delivered) or finds them settled
+     * (they stay discarded).
      */
-    public int pruned(Instant before, int subscriptions) {
+    public int pruned(Instant before, int subscriptions, Instant now) {
         List<Object[]> old = em.createNamedQuery(FeedEntry.OLD, Object[].class).setParameter("before", before)
                 .setMaxResults(subscriptions).getResultList();
         int deleted = 0;
@@ -161,6 +166,9 @@ public class FeedStore {
             if (counter != null) {
                 counter.prunedThrough(through);
             }
+            em.createNamedQuery(Delivery.NEVER_ACKNOWLEDGED).setParameter("subscription", subscriptionId)
+                    .setParameter("through", through).setParameter("reason", Delivery.UNACKNOWLEDGED_ANSWER)
+                    .setParameter("now", now).executeUpdate();
         }
         return deleted;
     }

@@ -2,6 +2,7 @@ package org.tidings.pull.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.persistence.PersistenceException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.hibernate.Session;
@@ -35,7 +38,8 @@ import org.tidings.pull.entity.SubscriptionSequence;
 /**
  * The feed's numbers on H2 with the migrations' schema, through Hibernate as in the container: gap-free and
  * increasing per subscription, also under concurrent appends; a redelivered notification gets no second number;
- * retention moves the floor; an ack settles pending deliveries.
+ * retention moves the floor and settles the pending deliveries of what it deletes as never acknowledged; an ack
+ * settles pending deliveries.
  */
 class FeedStoreTest {
 
@@ -154,7 +158,7 @@ class FeedStoreTest {
                 + "WHERE subscription_id = ?2 AND seq <= 5").setParameter(1, cutoff.minus(Duration.ofHours(1)))
                 .setParameter(2, subscription).executeUpdate());
 
-        int pruned = inTransaction(store -> store.pruned(cutoff, 100));
+        int pruned = inTransaction(store -> store.pruned(cutoff, 100, Instant.now()));
         assertThat(pruned).isEqualTo(5);
 
         assertThat(seqs(subscription)).containsExactly(6L);
@@ -177,7 +181,7 @@ class FeedStoreTest {
         ageOf(subscription, 2, cutoff.plusMillis(1)); // newer than retention: must be kept
         ageOf(subscription, 3, cutoff.minusMillis(1));
 
-        int pruned = inTransaction(store -> store.pruned(cutoff, 100));
+        int pruned = inTransaction(store -> store.pruned(cutoff, 100, Instant.now()));
 
         assertThat(seqs(subscription)).as("entry 2 is newer than retention, and 3 stays to keep the run unbroken")
                 .containsExactly(2L, 3L);
@@ -204,7 +208,7 @@ class FeedStoreTest {
             // what Feeds.read does: the positions first (the client at 0 may continue) ...
             assertThat(store.positions(subscription).continuableFrom(0)).isTrue();
             // ... then, before it reads the entries, pruning commits on another connection
-            int pruned = inTransaction(pruner -> pruner.pruned(cutoff, 100));
+            int pruned = inTransaction(pruner -> pruner.pruned(cutoff, 100, Instant.now()));
             assertThat(pruned).isEqualTo(5);
 
             assertThatThrownBy(() -> store.after(subscription, 0, 10))
@@ -242,9 +246,104 @@ class FeedStoreTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void pruningSettlesThePendingDeliveriesOfTheEntriesItDeletesAsNeverAcknowledged() {
+        // the subscriptions of this test have no row in subscription: as for a deleted subscription, whose entries
+        // retention deletes like any others, settling does not depend on the subscription
+        UUID subscription = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        append(subscription, "n1", true);
+        append(subscription, "n2", false);
+        append(subscription, "n3", true);
+        append(subscription, "n4", true);
+        append(other, "o1", true);
+        Instant cutoff = Instant.now().minus(Duration.ofMinutes(1));
+        inTransaction(store -> store.em.createNativeQuery("UPDATE pull_notification SET created_at = ?1 "
+                + "WHERE subscription_id = ?2 AND seq <= 3").setParameter(1, cutoff.minus(Duration.ofHours(1)))
+                .setParameter(2, subscription).executeUpdate());
+        Instant settledAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        int pruned = inTransaction(store -> store.pruned(cutoff, 100, settledAt));
+        assertThat(pruned).isEqualTo(3);
+
+        for (String event : List.of("n1", "n3")) {
+            Delivery settled = recordOf(subscription, event);
+            assertThat(settled.status()).as(event).isEqualTo(DeliveryStatus.DISCARDED);
+            assertThat(settled.lastAnswer()).as(event).isEqualTo(Delivery.UNACKNOWLEDGED_ANSWER);
+            assertThat(settled.updatedAt()).as("the delivery retention counts from the settling")
+                    .isEqualTo(settledAt);
+        }
+        Delivery oneWay = recordOf(subscription, "n2");
+        assertThat(oneWay.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(oneWay.lastAnswer()).isNull();
+        assertThat(statusOf(subscription, "n4")).as("its entry is kept: it can still be read and acknowledged")
+                .isEqualTo(DeliveryStatus.PENDING);
+        assertThat(statusOf(other, "o1")).isEqualTo(DeliveryStatus.PENDING);
+    }
+
+    @Test
+    void anAckAfterSettlingMovesThePositionAndSettlesWhatIsPendingButLeavesTheNeverAcknowledgedDiscarded() {
+        UUID subscription = UUID.randomUUID();
+        append(subscription, "l1", true);
+        append(subscription, "l2", true);
+        Instant cutoff = Instant.now().minus(Duration.ofMinutes(1));
+        ageOf(subscription, 1, cutoff.minus(Duration.ofHours(1)));
+        inTransaction(store -> store.pruned(cutoff, 100, Instant.now()));
+        Instant settledAt = recordOf(subscription, "l1").updatedAt();
+
+        // e.g. a client told to resync, which read after current and acks there: it never read 1
+        FeedPositions positions = inTransaction(store -> store.acked(subscription, 2, Instant.now()));
+
+        assertThat(positions).isEqualTo(new FeedPositions(2, 1, 2));
+        Delivery settled = recordOf(subscription, "l1");
+        assertThat(settled.status()).isEqualTo(DeliveryStatus.DISCARDED);
+        assertThat(settled.lastAnswer()).isEqualTo(Delivery.UNACKNOWLEDGED_ANSWER);
+        assertThat(settled.updatedAt()).as("untouched by the ack").isEqualTo(settledAt);
+        assertThat(statusOf(subscription, "l2")).isEqualTo(DeliveryStatus.DELIVERED);
+    }
+
+    @Test
+    void anAckThatPruningWaitedForStands() throws Exception {
+        UUID subscription = UUID.randomUUID();
+        append(subscription, "w1", true);
+        Instant cutoff = Instant.now().minus(Duration.ofMinutes(1));
+        ageOf(subscription, 1, cutoff.minus(Duration.ofHours(1)));
+        ExecutorService pruner = Executors.newSingleThreadExecutor();
+        try (Session acking = sessions.openSession()) {
+            var store = new FeedStore();
+            store.em = acking;
+            acking.beginTransaction();
+            store.acked(subscription, 1, Instant.now()); // holds the counter's lock until it commits
+
+            Future<Integer> pruned = pruner.submit(() -> inTransaction(other -> other.pruned(cutoff, 100,
+                    Instant.now())));
+            await().atMost(Duration.ofSeconds(5)).until(this::aTransactionWaitsForALock);
+            acking.getTransaction().commit();
+
+            assertThat(pruned.get(5, TimeUnit.SECONDS)).as("the entry is deleted all the same").isEqualTo(1);
+        } finally {
+            pruner.shutdownNow();
+        }
+        Delivery acked = recordOf(subscription, "w1");
+        assertThat(acked.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(acked.lastAnswer()).isNull();
+    }
+
+    private boolean aTransactionWaitsForALock() throws SQLException {
+        try (Connection db = database.connection(); var blocked = db.createStatement().executeQuery(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")) {
+            blocked.next();
+            return blocked.getInt(1) > 0;
+        }
+    }
+
     private DeliveryStatus statusOf(UUID subscription, String event) {
+        return recordOf(subscription, event).status();
+    }
+
+    private Delivery recordOf(UUID subscription, String event) {
         String id = notification(subscription, event).id();
         return inTransaction(store -> store.em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class)
-                .setParameter("id", id).getSingleResult().status());
+                .setParameter("id", id).getSingleResult());
     }
 }

@@ -19,8 +19,9 @@ import org.tidings.delivery.entity.Delivery;
 public class DeliveriesResource {
 
     /**
-     * One notification's delivery: status is delivered, waiting (retrying when attempts > 0), dead, or pending (a
-     * pull notification waiting for the receiver's ack); {@code seq} is a pull notification's sequence number.
+     * One notification's delivery: status is sending, delivered, waiting (retrying when attempts > 0), dead,
+     * discarded (a dead letter given up, or a pull notification never acknowledged: {@code lastAnswer} says which), or
+     * pending (a pull notification waiting for the receiver's ack); {@code seq} is its sequence number.
      */
     public record DeliveryView(long position, String notificationId, UUID sinkId, UUID subscriptionId, Long seq,
             String subject, String eventSource, String eventId, String status, int attempts, Instant nextAttemptAt,
