@@ -26,11 +26,28 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A new database, named after {@code name} and unique, migrated to the current schema. */
     public static TestDatabase migrated(String name) {
+        return migratedTo(name, "latest");
+    }
+
+    /**
+     * A new database, named after {@code name} and unique, migrated up to {@code version} ("11", or "latest"): for
+     * a test that writes what an older version left, then {@link #migrate}s.
+     */
+    public static TestDatabase migratedTo(String name, String version) {
         var database = new TestDatabase("jdbc:h2:mem:" + name + "-" + UUID.randomUUID()
                 + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
-        Flyway.configure(TestDatabase.class.getClassLoader()).dataSource(database.url, "sa", "")
-                .locations("classpath:db/migration").load().migrate();
+        database.migrateTo(version);
         return database;
+    }
+
+    /** Runs the migrations this database has not had yet. */
+    public void migrate() {
+        migrateTo("latest");
+    }
+
+    private void migrateTo(String version) {
+        Flyway.configure(TestDatabase.class.getClassLoader()).dataSource(url, "sa", "")
+                .locations("classpath:db/migration").target(version).load().migrate();
     }
 
     /** Hibernate sessions on this database, mapping these entities (times in UTC, as the application's unit does). */
