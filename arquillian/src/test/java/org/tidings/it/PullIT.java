@@ -279,12 +279,7 @@ class PullIT {
             send(feed, "mailto:ann@example.com");
         }
         await().atMost(WAIT).until(() -> readAll(feed, 0, 100).size() == 5);
-        try (var db = TestEnvironment.openDatabase(); var backdate = db.prepareStatement(
-                "UPDATE pull_notification SET created_at = ? WHERE subscription_id = ? AND seq <= 3")) {
-            backdate.setTimestamp(1, Timestamp.from(Instant.now().minus(Duration.ofDays(2))));
-            backdate.setObject(2, UUID.fromString(feed.subscription()));
-            assertThat(backdate.executeUpdate()).isEqualTo(3);
-        }
+        backdateEntries(feed, 3);
 
         await().atMost(WAIT).untilAsserted(() -> assertProblem(api.get(feed.path() + "?after=0"), 410,
                 "resync-required"));
@@ -326,9 +321,62 @@ class PullIT {
         assertThat(statusOf(feed, acked)).isEqualTo("delivered");
     }
 
+    // covers RUP-3, RUP-11
+    @Test
+    void aNotificationNeverAcknowledgedIsSettledWhenRetentionDeletesItsEntryAndALateAckLeavesItSo() throws Exception {
+        Feed feed = feed();
+        CloudEvent lost = sendAskingForAck(feed);
+        CloudEvent kept = sendAskingForAck(feed);
+        await().atMost(WAIT).until(() -> readAll(feed, 0, 100).size() == 2);
+        backdateEntries(feed, 1);
+
+        await().atMost(WAIT).until(() -> statusOf(feed, lost).equals("discarded"));
+        assertThat(deliveryOf(feed, lost).get("lastAnswer").asText()).startsWith("never acknowledged");
+        assertThat(statusOf(feed, kept)).isEqualTo("pending");
+
+        // a client back after a resync acks where it reads now: that covers 1, which it never read
+        var ack = api.postJson(feed.path() + "/ack", Map.of("upTo", 2));
+        assertThat(ack.status()).as(ack.toString()).isEqualTo(200);
+        assertThat(ack.body().get("acked").asLong()).isEqualTo(2);
+        assertThat(statusOf(feed, lost)).isEqualTo("discarded");
+        assertThat(statusOf(feed, kept)).isEqualTo("delivered");
+    }
+
+    @Test
+    void theNotificationsADeletedSubscriptionLeftUnacknowledgedAreSettledWithItsFeed() throws Exception {
+        Feed feed = feed();
+        CloudEvent orphan = sendAskingForAck(feed);
+        await().atMost(WAIT).until(() -> readAll(feed, 0, 100).size() == 1);
+        assertThat(api.delete("/api/subscriptions/" + feed.subscription()).status()).isEqualTo(204);
+        assertProblem(api.postJson(feed.path() + "/ack", Map.of("upTo", 1)), 404, "not-found");
+        backdateEntries(feed, 1);
+
+        await().atMost(WAIT).until(() -> statusOf(feed, orphan).equals("discarded"));
+        assertThat(deliveryOf(feed, orphan).get("lastAnswer").asText()).startsWith("never acknowledged");
+    }
+
+    private CloudEvent sendAskingForAck(Feed feed) {
+        return send(CloudEventBuilder.v1(Events.event(feed.source(), TYPE, "mailto:ann@example.com"))
+                .withExtension("tidingsack", true).build());
+    }
+
+    /** Makes the feed's entries up to {@code through} two days old, older than retention. */
+    private static void backdateEntries(Feed feed, long through) throws Exception {
+        try (var db = TestEnvironment.openDatabase(); var backdate = db.prepareStatement(
+                "UPDATE pull_notification SET created_at = ? WHERE subscription_id = ? AND seq <= ?")) {
+            backdate.setTimestamp(1, Timestamp.from(Instant.now().minus(Duration.ofDays(2))));
+            backdate.setObject(2, UUID.fromString(feed.subscription()));
+            backdate.setLong(3, through);
+            assertThat(backdate.executeUpdate()).isEqualTo(through);
+        }
+    }
+
     private String statusOf(Feed feed, CloudEvent event) {
-        return api.get("/api/deliveries?source=" + feed.source() + "&id=" + event.getId()).body().get(0)
-                .get("status").asText();
+        return deliveryOf(feed, event).get("status").asText();
+    }
+
+    private JsonNode deliveryOf(Feed feed, CloudEvent event) {
+        return api.get("/api/deliveries?source=" + feed.source() + "&id=" + event.getId()).body().get(0);
     }
 
     @Test
