@@ -4,7 +4,9 @@
 #  1. a foreign listener on the broker port: the run refuses, never "ready";
 #  2. a run becomes ready; a second run on the same data refuses and changes nothing; the operator account runs
 #     `artemis queue stat`, the application's account cannot; an event sent over HTTP and one published over MQTT to
-#     tidings/events each reach the sink's queue, and MQTT's tidings.events is refused; Ctrl-C stops both processes;
+#     tidings/events each reach the sink's queue, and MQTT's tidings.events is refused; an event over HTTPS is accepted
+#     by a client trusting only the self-signed certificate run.sh created (owner-only), refused by one that does not
+#     trust it; Ctrl-C stops both processes;
 #  3. a restart keeps the provisioning; Payara Micro crashes while the broker ignores SIGTERM: run.sh exits non-zero
 #     and SIGKILLs the broker after the grace period;
 #  4. kill -9 of run.sh and Payara Micro leaves the broker orphaned: the next run refuses and names it, never "ready".
@@ -12,7 +14,7 @@ set -euo pipefail
 set -m # job control: each background run.sh gets its own process group, as a terminal's foreground job has
 cd "$(dirname "$0")/.."
 data=$(mktemp -d "/tmp/tidings smoke.XXXXXX")
-export TIDINGS_DATA=$data TIDINGS_HTTP_PORT=18080 TIDINGS_BROKER_PORT=61716
+export TIDINGS_DATA=$data TIDINGS_HTTP_PORT=18080 TIDINGS_HTTPS_PORT=18443 TIDINGS_BROKER_PORT=61716
 base=http://127.0.0.1:$TIDINGS_HTTP_PORT
 broker_url=tcp://127.0.0.1:$TIDINGS_BROKER_PORT
 artemis=$data/broker/bin/artemis
@@ -127,15 +129,27 @@ curl -fsS -H 'Content-Type: application/json' -d "{\"sinkId\":\"$sink\",\"filter
 event() { echo "{\"specversion\":\"1.0\",\"id\":\"$1\",\"source\":\"$source_uri\",\"type\":\"org.example.mail.MessageNew\",\"subject\":\"mailto:ann@example.com\"}"; }
 status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/cloudevents+json' -d "$(event smoke-1)" "$base/events")
 [ "$status" = 202 ] || die "POST /events answered $status"
+tls=$data/tls
+[ "$(stat -c %a "$tls/keystore.p12") $(stat -c %a "$tls/keystore.password")" = "600 600" ] ||
+  die "the keystore or its password is not owner-only: $(ls -l "$tls")"
+status=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$tls/tidings.pem" -H 'Content-Type: application/cloudevents+json' \
+  -d "$(event smoke-https)" "https://127.0.0.1:$TIDINGS_HTTPS_PORT/events") || die "POST /events over HTTPS failed"
+[ "$status" = 202 ] || die "POST /events over HTTPS answered $status"
+if curl -sS -o /dev/null -d x "https://127.0.0.1:$TIDINGS_HTTPS_PORT/events" 2>"$data/https-untrusted.out" ||
+  ! grep -q 'certificate' "$data/https-untrusted.out"; then
+  die "a client that does not trust the certificate was not refused: $(cat "$data/https-untrusted.out")"
+fi
+say "HTTPS: an event accepted with the self-signed certificate trusted, refused by a client that does not trust it"
 [ "$(mqtt_publish tidings/events "$(event smoke-mqtt)")" = puback ] || die "MQTT publish to tidings/events not acknowledged"
 [ "$(mqtt_publish tidings.events "$(event smoke-dot)")" = refused ] || die "MQTT publish to tidings.events was accepted"
 "$artemis" consumer --silent --user tidings --password tidings --url "$broker_url" --destination "queue://tidings.sink.$sink" \
-  --message-count 2 --receive-timeout 30000 --data "$data/notifications.xml" >"$data/consumer.out" 2>&1 || true
+  --message-count 3 --receive-timeout 30000 --data "$data/notifications.xml" >"$data/consumer.out" 2>&1 || true
 # The MQTT event arrives as a bytes message; the notification's properties name either event.
 grep -q 'name="tidings_event_id" value="smoke-1"' "$data/notifications.xml" &&
-  grep -q 'name="tidings_event_id" value="smoke-mqtt"' "$data/notifications.xml" ||
+  grep -q 'name="tidings_event_id" value="smoke-mqtt"' "$data/notifications.xml" &&
+  grep -q 'name="tidings_event_id" value="smoke-https"' "$data/notifications.xml" ||
   die "notifications missing: $(cat "$data/consumer.out" "$data/notifications.xml")"
-say "events sent over HTTP and over MQTT (topic tidings/events) reached tidings.sink.$sink; MQTT tidings.events refused"
+say "events sent over HTTP, HTTPS and MQTT (topic tidings/events) reached tidings.sink.$sink; MQTT tidings.events refused"
 
 kill -INT -- "-$pid" # Ctrl-C in run.sh's terminal: its whole process group
 rc=0; wait "$pid" || rc=$?; pid=""
