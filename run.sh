@@ -23,6 +23,7 @@ HTTPS_PORT=${TIDINGS_HTTPS_PORT:-8443}
 TLS_KEYSTORE=${TIDINGS_TLS_KEYSTORE:-}
 TLS_KEYSTORE_PASSWORD=${TIDINGS_TLS_KEYSTORE_PASSWORD:-}
 TLS_ALIAS=${TIDINGS_TLS_ALIAS:-tidings}
+BROKER_TLS_PORT=${TIDINGS_BROKER_TLS_PORT:-61617}
 STOP_GRACE=${TIDINGS_STOP_GRACE:-30}
 OPERATOR_USER=${TIDINGS_BROKER_OPERATOR_USER:-operator}
 OPERATOR_PASSWORD=${TIDINGS_BROKER_OPERATOR_PASSWORD:-operator}
@@ -65,7 +66,8 @@ fi
 printf 'run.sh %s\n' "$$" >"$LOCK" # "name pid" lines: what holds the lock, for the refusal above
 record() { printf '%s %s\n' "$1" "$2" >>"$LOCK"; }
 
-for endpoint in "127.0.0.1 $HTTP_PORT" "127.0.0.1 $HTTPS_PORT" "$TIDINGS_BROKER_HOST $TIDINGS_BROKER_PORT"; do
+for endpoint in "127.0.0.1 $HTTP_PORT" "127.0.0.1 $HTTPS_PORT" "$TIDINGS_BROKER_HOST $TIDINGS_BROKER_PORT" \
+  "$TIDINGS_BROKER_HOST $BROKER_TLS_PORT"; do
   # shellcheck disable=SC2086 # host and port, split on purpose
   if answers $endpoint; then
     fail "something already answers on ${endpoint/ /:} (a run with another TIDINGS_DATA, or an orphan of one?); nothing was started."
@@ -118,8 +120,8 @@ if ! grep -qxF "tidings-admin = $OPERATOR_USER" "$ROLES"; then
   awk '$1 != "tidings-admin"' "$ROLES" >"$ROLES.new" && mv "$ROLES.new" "$ROLES"
   append_line "$ROLES" "tidings-admin = $OPERATOR_USER"
 fi
-# The broker's addresses, queues, policies and security come from jms-config, refreshed on every run.
-cp jms-config/src/main/broker/broker.xml "$BROKER/etc/broker.xml"
+# The broker's addresses, queues, policies and security come from jms-config, refreshed on every run (below, once
+# the TLS acceptor's keystore is known).
 
 # --- TLS: the key and certificate of Payara Micro's HTTPS listener ---------------------------------------------
 # Unless TIDINGS_TLS_KEYSTORE names one, a self-signed certificate for 127.0.0.1 and localhost, created once (EC
@@ -156,6 +158,34 @@ if ! TIDINGS_TLS_KEYSTORE_PASSWORD=$TLS_KEYSTORE_PASSWORD keytool -list -keystor
   fail "$TLS_KEYSTORE has no key entry \"$TLS_ALIAS\" (TIDINGS_TLS_ALIAS), or TIDINGS_TLS_KEYSTORE_PASSWORD does not open it"
 fi
 
+# The broker's TLS acceptor: the same protocols as the plain one, with the same key and certificate, added to this
+# run's copy of broker.xml only (the tests' embedded broker and docker/ keep the plain acceptor alone). The copy holds
+# the keystore password, so it is owner-only. Artemis URL-decodes acceptor parameters: the path and password are
+# percent-encoded (a data path may hold spaces).
+uri_encode() {
+  local LC_ALL=C text=$1 out='' c i
+  for ((i = 0; i < ${#text}; i++)); do
+    c=${text:i:1}
+    case $c in
+      [A-Za-z0-9._~/-]) out+=$c ;;
+      *) printf -v c '%%%02X' "'$c" && out+=$c ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+tls_acceptor="<acceptor name=\"tidings-tls\">tcp://$TIDINGS_BROKER_HOST:$BROKER_TLS_PORT?protocols=CORE,AMQP,STOMP,MQTT;\
+sslEnabled=true;keyStoreType=PKCS12;keyStorePath=$(uri_encode "$TLS_KEYSTORE");\
+keyStorePassword=$(uri_encode "$TLS_KEYSTORE_PASSWORD");keyStoreAlias=$(uri_encode "$TLS_ALIAS");\
+tcpSendBufferSize=1048576;tcpReceiveBufferSize=1048576;amqpCredits=1000;amqpLowCredits=300;supportAdvisory=false;\
+suppressInternalManagementObjects=true</acceptor>"
+(
+  umask 077
+  awk -v line="      $tls_acceptor" '{ print } /<acceptor name="tidings">/ { print line }' \
+    jms-config/src/main/broker/broker.xml >"$BROKER/etc/broker.xml.new"
+)
+grep -q 'name="tidings-tls"' "$BROKER/etc/broker.xml.new" || fail "jms-config's broker.xml has no acceptor named tidings"
+chmod 600 "$BROKER/etc/broker.xml.new" && mv "$BROKER/etc/broker.xml.new" "$BROKER/etc/broker.xml"
+
 BROKER_PID=""
 MICRO_PID=""
 STOPPING=false
@@ -187,7 +217,7 @@ stop() {
 trap stop EXIT
 trap 'exit 0' INT TERM HUP # a requested stop: the EXIT trap stops both
 
-log "starting Artemis on $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT (log: $DATA/broker.log)"
+log "starting Artemis on $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT and, over TLS, :$BROKER_TLS_PORT (log: $DATA/broker.log)"
 # Through JDK_JAVA_OPTIONS, not the artemis script's JAVA_ARGS_APPEND, which splits a data path on its spaces.
 JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }\"-Dtidings.broker.data=$BROKER/data\" \
 -Dtidings.broker.host=$TIDINGS_BROKER_HOST -Dtidings.broker.port=$TIDINGS_BROKER_PORT" \
@@ -201,7 +231,8 @@ broker_up() {
   grep -q 'AMQ221035: Primary Server Obtained primary lock' "$DATA/broker.log" &&
     grep -q 'AMQ221007: Server is now active' "$DATA/broker.log" &&
     grep -qF "Acceptor at $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT for protocols" "$DATA/broker.log" &&
-    answers "$TIDINGS_BROKER_HOST" "$TIDINGS_BROKER_PORT"
+    grep -qF "Acceptor at $TIDINGS_BROKER_HOST:$BROKER_TLS_PORT for protocols" "$DATA/broker.log" &&
+    answers "$TIDINGS_BROKER_HOST" "$TIDINGS_BROKER_PORT" && answers "$TIDINGS_BROKER_HOST" "$BROKER_TLS_PORT"
 }
 deadline=$((SECONDS + 60))
 until broker_up; do
@@ -281,6 +312,7 @@ cat <<READY
   [ ! -f "$TLS_DIR/tidings.pem" ] || [ "$TLS_KEYSTORE" != "$TLS_DIR/keystore.p12" ] ||
     printf '\n              self-signed: trust %s (curl --cacert)' "$TLS_DIR/tidings.pem")
   broker      $BROKER_URL (CORE, AMQP, STOMP, MQTT), user $TIDINGS_BROKER_USER
+              over TLS: $TIDINGS_BROKER_HOST:$BROKER_TLS_PORT, the same protocols, key and certificate as HTTPS
               events in: $EVENTS_QUEUE (MQTT topic ${EVENTS_QUEUE//./\/}); rejected: tidings.rejected; per sink: tidings.sink.<sink id>
   operator    "$BROKER/bin/artemis" queue stat --url $BROKER_URL --user $OPERATOR_USER --password ...
   webhooks    POST /api/sinks {"name":..,"channel":"webhook","url":..}; targets on loopback (127.0.0.1, ::1) are
