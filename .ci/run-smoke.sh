@@ -10,6 +10,7 @@
 #  3. a restart keeps the provisioning; Payara Micro crashes while the broker ignores SIGTERM: run.sh exits non-zero
 #     and SIGKILLs the broker after the grace period;
 #  4. kill -9 of run.sh and Payara Micro leaves the broker orphaned: the next run refuses and names it, never "ready".
+#  5. an operator's keystore with a password that does not open it: the run refuses, never "ready".
 set -euo pipefail
 set -m # job control: each background run.sh gets its own process group, as a terminal's foreground job has
 cd "$(dirname "$0")/.."
@@ -137,8 +138,8 @@ event() { echo "{\"specversion\":\"1.0\",\"id\":\"$1\",\"source\":\"$source_uri\
 status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/cloudevents+json' -d "$(event smoke-1)" "$base/events")
 [ "$status" = 202 ] || die "POST /events answered $status"
 tls=$data/tls
-[ "$(stat -c %a "$tls/keystore.p12") $(stat -c %a "$tls/keystore.password")" = "600 600" ] ||
-  die "the keystore or its password is not owner-only: $(ls -l "$tls")"
+[ "$(stat -c %a "$tls/keystore.p12") $(stat -c %a "$tls/keystore.password") $(stat -c %a "$data/broker/etc/broker.xml")" = \
+  "600 600 600" ] || die "the keystore, its password or broker.xml (it holds the password) is not owner-only: $(ls -l "$tls")"
 status=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$tls/tidings.pem" -H 'Content-Type: application/cloudevents+json' \
   -d "$(event smoke-https)" "https://127.0.0.1:$TIDINGS_HTTPS_PORT/events") || die "POST /events over HTTPS failed"
 [ "$status" = 202 ] || die "POST /events over HTTPS answered $status"
@@ -199,6 +200,12 @@ alive "$broker" || die "the broker did not survive run.sh's kill -9 (the test ne
 refused "run after a killed run left its broker" "still running: broker (pid $broker)"
 kill -TERM "$broker"
 gone_within 30 "$broker" || die "the orphaned broker did not stop"
+
+# 5. An operator's keystore that its password does not open: refused before anything starts.
+(
+  export TIDINGS_TLS_KEYSTORE=$data/tls/keystore.p12 TIDINGS_TLS_KEYSTORE_PASSWORD=not-the-password
+  refused "a keystore password that does not open the keystore" "TIDINGS_TLS_KEYSTORE_PASSWORD does not open it"
+) || exit 1
 
 if pgrep -f -- "$data" >/dev/null; then pgrep -fa -- "$data"; die "processes left running"; fi
 rm -rf "$data"
