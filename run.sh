@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Tidings on its embedded defaults: an Artemis broker (127.0.0.1:61616) and Payara Micro
-# (http://127.0.0.1:8080), with all data under ./data. Builds first if needed. Ctrl-C stops both cleanly;
+# (http://127.0.0.1:8080 and https://127.0.0.1:8443), with all data under ./data. Builds first if needed. Ctrl-C stops both cleanly;
 # the next run finds the provisioned data and any unconsumed messages where they were.
 #
 # What it guarantees:
@@ -8,7 +8,7 @@
 #   it, so it stays held while any process of the run lives, even after run.sh itself was killed. A second run,
 #   or a run that finds an orphan of a killed one, refuses, names the processes still running, and changes nothing.
 # - "ready" means: the broker this run started logged that it is active and listening on a port that nothing
-#   answered before it started, Payara Micro answers Tidings' admin API, and Tidings' consumers are attached to
+#   answered before it started, Payara Micro answers Tidings' admin API over HTTP and HTTPS, and Tidings' consumers are attached to
 #   the events queue (asked over the broker's management with the operator account).
 # - If Payara Micro or the broker exits, the run stops the other and exits non-zero.
 # - Stopping sends SIGTERM, Payara Micro first, and SIGKILL to whatever still runs TIDINGS_STOP_GRACE seconds later.
@@ -17,6 +17,13 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 DATA=${TIDINGS_DATA:-$ROOT/data}
 HTTP_PORT=${TIDINGS_HTTP_PORT:-8080}
+HTTPS_PORT=${TIDINGS_HTTPS_PORT:-8443}
+# The HTTPS listener's key and certificate: a PKCS12 (or JKS) keystore, its password and the entry's alias. Unset,
+# run.sh creates a self-signed one under $DATA/tls on first start (docs/adr/0016).
+TLS_KEYSTORE=${TIDINGS_TLS_KEYSTORE:-}
+TLS_KEYSTORE_PASSWORD=${TIDINGS_TLS_KEYSTORE_PASSWORD:-}
+TLS_ALIAS=${TIDINGS_TLS_ALIAS:-tidings}
+BROKER_TLS_PORT=${TIDINGS_BROKER_TLS_PORT:-61617}
 STOP_GRACE=${TIDINGS_STOP_GRACE:-30}
 OPERATOR_USER=${TIDINGS_BROKER_OPERATOR_USER:-operator}
 OPERATOR_PASSWORD=${TIDINGS_BROKER_OPERATOR_PASSWORD:-operator}
@@ -59,7 +66,8 @@ fi
 printf 'run.sh %s\n' "$$" >"$LOCK" # "name pid" lines: what holds the lock, for the refusal above
 record() { printf '%s %s\n' "$1" "$2" >>"$LOCK"; }
 
-for endpoint in "127.0.0.1 $HTTP_PORT" "$TIDINGS_BROKER_HOST $TIDINGS_BROKER_PORT"; do
+for endpoint in "127.0.0.1 $HTTP_PORT" "127.0.0.1 $HTTPS_PORT" "$TIDINGS_BROKER_HOST $TIDINGS_BROKER_PORT" \
+  "$TIDINGS_BROKER_HOST $BROKER_TLS_PORT"; do
   # shellcheck disable=SC2086 # host and port, split on purpose
   if answers $endpoint; then
     fail "something already answers on ${endpoint/ /:} (a run with another TIDINGS_DATA, or an orphan of one?); nothing was started."
@@ -112,8 +120,71 @@ if ! grep -qxF "tidings-admin = $OPERATOR_USER" "$ROLES"; then
   awk '$1 != "tidings-admin"' "$ROLES" >"$ROLES.new" && mv "$ROLES.new" "$ROLES"
   append_line "$ROLES" "tidings-admin = $OPERATOR_USER"
 fi
-# The broker's addresses, queues, policies and security come from jms-config, refreshed on every run.
-cp jms-config/src/main/broker/broker.xml "$BROKER/etc/broker.xml"
+# The broker's addresses, queues, policies and security come from jms-config, refreshed on every run (below, once
+# the TLS acceptor's keystore is known).
+
+# --- TLS: the key and certificate of Payara Micro's HTTPS listener ---------------------------------------------
+# Unless TIDINGS_TLS_KEYSTORE names one, a self-signed certificate for 127.0.0.1 and localhost, created once (EC
+# P-256, 825 days) in $DATA/tls: keystore.p12 and its random password in keystore.password, both owner-only, and the
+# certificate alone in tidings.pem for clients to trust (curl --cacert). Delete $DATA/tls to get a new one.
+command -v keytool >/dev/null || fail "run.sh needs keytool (from the JDK) for the HTTPS certificate"
+TLS_DIR="$DATA/tls"
+if [ -z "$TLS_KEYSTORE" ]; then
+  TLS_KEYSTORE="$TLS_DIR/keystore.p12"
+  if [ ! -f "$TLS_KEYSTORE" ]; then
+    log "creating a self-signed certificate for 127.0.0.1 and localhost in $TLS_DIR"
+    (
+      umask 077
+      mkdir -p "$TLS_DIR"
+      rm -f "$TLS_DIR/keystore.p12.new" "$TLS_DIR/keystore.password.new"
+      head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$TLS_DIR/keystore.password.new"
+      keytool -genkeypair -alias "$TLS_ALIAS" -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA -validity 825 \
+        -dname "CN=localhost, O=Tidings (self-signed by run.sh)" -ext "SAN=ip:127.0.0.1,dns:localhost" \
+        -storetype PKCS12 -keystore "$TLS_DIR/keystore.p12.new" -storepass:file "$TLS_DIR/keystore.password.new" \
+        >/dev/null 2>&1 || exit 1
+      keytool -exportcert -rfc -alias "$TLS_ALIAS" -storetype PKCS12 -keystore "$TLS_DIR/keystore.p12.new" \
+        -storepass:file "$TLS_DIR/keystore.password.new" -file "$TLS_DIR/tidings.pem" >/dev/null 2>&1 || exit 1
+      chmod 644 "$TLS_DIR/tidings.pem" # public
+      mv "$TLS_DIR/keystore.password.new" "$TLS_DIR/keystore.password"
+      mv "$TLS_DIR/keystore.p12.new" "$TLS_KEYSTORE" # last: a keystore that exists is complete
+    ) || fail "keytool could not create the self-signed certificate in $TLS_DIR"
+  fi
+  [ -n "$TLS_KEYSTORE_PASSWORD" ] || TLS_KEYSTORE_PASSWORD=$(cat "$TLS_DIR/keystore.password")
+fi
+[ -f "$TLS_KEYSTORE" ] || fail "TIDINGS_TLS_KEYSTORE: no file $TLS_KEYSTORE"
+[ -n "$TLS_KEYSTORE_PASSWORD" ] || fail "TIDINGS_TLS_KEYSTORE is set: set TIDINGS_TLS_KEYSTORE_PASSWORD too"
+if ! TIDINGS_TLS_KEYSTORE_PASSWORD=$TLS_KEYSTORE_PASSWORD keytool -list -keystore "$TLS_KEYSTORE" \
+  -storepass:env TIDINGS_TLS_KEYSTORE_PASSWORD -alias "$TLS_ALIAS" 2>/dev/null | grep -q PrivateKeyEntry; then
+  fail "$TLS_KEYSTORE has no key entry \"$TLS_ALIAS\" (TIDINGS_TLS_ALIAS), or TIDINGS_TLS_KEYSTORE_PASSWORD does not open it"
+fi
+
+# The broker's TLS acceptor: the same protocols as the plain one, with the same key and certificate, added to this
+# run's copy of broker.xml only (the tests' embedded broker and docker/ keep the plain acceptor alone). The copy holds
+# the keystore password, so it is owner-only. Artemis URL-decodes acceptor parameters: the path and password are
+# percent-encoded (a data path may hold spaces).
+uri_encode() {
+  local LC_ALL=C text=$1 out='' c i
+  for ((i = 0; i < ${#text}; i++)); do
+    c=${text:i:1}
+    case $c in
+      [A-Za-z0-9._~/-]) out+=$c ;;
+      *) printf -v c '%%%02X' "'$c" && out+=$c ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+tls_acceptor="<acceptor name=\"tidings-tls\">tcp://$TIDINGS_BROKER_HOST:$BROKER_TLS_PORT?protocols=CORE,AMQP,STOMP,MQTT;\
+sslEnabled=true;keyStoreType=PKCS12;keyStorePath=$(uri_encode "$TLS_KEYSTORE");\
+keyStorePassword=$(uri_encode "$TLS_KEYSTORE_PASSWORD");keyStoreAlias=$(uri_encode "$TLS_ALIAS");\
+tcpSendBufferSize=1048576;tcpReceiveBufferSize=1048576;amqpCredits=1000;amqpLowCredits=300;supportAdvisory=false;\
+suppressInternalManagementObjects=true</acceptor>"
+(
+  umask 077
+  awk -v line="      $tls_acceptor" '{ print } /<acceptor name="tidings">/ { print line }' \
+    jms-config/src/main/broker/broker.xml >"$BROKER/etc/broker.xml.new"
+)
+grep -q 'name="tidings-tls"' "$BROKER/etc/broker.xml.new" || fail "jms-config's broker.xml has no acceptor named tidings"
+chmod 600 "$BROKER/etc/broker.xml.new" && mv "$BROKER/etc/broker.xml.new" "$BROKER/etc/broker.xml"
 
 BROKER_PID=""
 MICRO_PID=""
@@ -146,7 +217,7 @@ stop() {
 trap stop EXIT
 trap 'exit 0' INT TERM HUP # a requested stop: the EXIT trap stops both
 
-log "starting Artemis on $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT (log: $DATA/broker.log)"
+log "starting Artemis on $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT and, over TLS, :$BROKER_TLS_PORT (log: $DATA/broker.log)"
 # Through JDK_JAVA_OPTIONS, not the artemis script's JAVA_ARGS_APPEND, which splits a data path on its spaces.
 JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }\"-Dtidings.broker.data=$BROKER/data\" \
 -Dtidings.broker.host=$TIDINGS_BROKER_HOST -Dtidings.broker.port=$TIDINGS_BROKER_PORT" \
@@ -160,7 +231,8 @@ broker_up() {
   grep -q 'AMQ221035: Primary Server Obtained primary lock' "$DATA/broker.log" &&
     grep -q 'AMQ221007: Server is now active' "$DATA/broker.log" &&
     grep -qF "Acceptor at $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT for protocols" "$DATA/broker.log" &&
-    answers "$TIDINGS_BROKER_HOST" "$TIDINGS_BROKER_PORT"
+    grep -qF "Acceptor at $TIDINGS_BROKER_HOST:$BROKER_TLS_PORT for protocols" "$DATA/broker.log" &&
+    answers "$TIDINGS_BROKER_HOST" "$TIDINGS_BROKER_PORT" && answers "$TIDINGS_BROKER_HOST" "$BROKER_TLS_PORT"
 }
 deadline=$((SECONDS + 60))
 until broker_up; do
@@ -179,11 +251,22 @@ PAYARA_CONF="$DATA/payara"
 rm -rf "$PAYARA_CONF/root" && mkdir -p "$PAYARA_CONF"
 cat >"$PAYARA_CONF/preboot.asadmin" <<ASADMIN
 set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1
+set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1
 ASADMIN
-log "starting Payara Micro on http://127.0.0.1:$HTTP_PORT (log: $DATA/payara.log)"
+# Payara Micro opens its HTTPS listener with the keystore named by javax.net.ssl.keyStore (it copies it into its
+# runtime directory) and the entry --sslcert names. The password goes in an owner-only properties file, not on the
+# command line, where any local user could read it.
+properties_value() { local v=${1//\\/\\\\}; printf '%s' "${v//$'\n'/}"; } # a properties file unescapes backslashes
+(
+  umask 077
+  printf 'javax.net.ssl.keyStore=%s\njavax.net.ssl.keyStorePassword=%s\n' "$(properties_value "$TLS_KEYSTORE")" \
+    "$(properties_value "$TLS_KEYSTORE_PASSWORD")" >"$PAYARA_CONF/tls.properties"
+)
+log "starting Payara Micro on http://127.0.0.1:$HTTP_PORT and https://127.0.0.1:$HTTPS_PORT (log: $DATA/payara.log)"
 # --nohazelcast only (adding --nocluster starts a "lite" Hazelcast member on *:6900, docs/adr/0001);
 # --disablephonehome: no usage report to payara.fish.
 java -jar "$MICRO" --nohazelcast --disablephonehome --port "$HTTP_PORT" \
+  --sslport "$HTTPS_PORT" --sslcert "$TLS_ALIAS" --systemproperties "$PAYARA_CONF/tls.properties" \
   --rootdir "$PAYARA_CONF/root" --prebootcommandfile "$PAYARA_CONF/preboot.asadmin" \
   --deploy "$RAR" --deploy "$WAR" --contextroot / >"$DATA/payara.log" 2>&1 &
 MICRO_PID=$!
@@ -191,10 +274,14 @@ record payara-micro "$MICRO_PID"
 
 # Tidings itself answers: an unknown source is a problem+json "not-found", which costs one primary-key read
 # however much is provisioned, and passes through JAX-RS, the EJB, JPA and the database.
+# The same over HTTPS. -k: this asks whether the listener serves Tidings, not whether its certificate is trusted (an
+# operator's certificate names the host's public name, not 127.0.0.1).
 app_answers() {
-  local body
-  body=$(curl -sS --max-time 10 "http://127.0.0.1:$HTTP_PORT/api/sources/00000000-0000-0000-0000-000000000000" 2>/dev/null) &&
-    [[ $body == *'"code":"not-found"'* ]]
+  local body scheme_port
+  for scheme_port in "http $HTTP_PORT" "https $HTTPS_PORT"; do
+    body=$(curl -sS -k --max-time 10 "${scheme_port/ /://127.0.0.1:}/api/sources/00000000-0000-0000-0000-000000000000" \
+      2>/dev/null) && [[ $body == *'"code":"not-found"'* ]] || return 1
+  done
 }
 # Tidings' message-driven beans consume the events queue of this broker.
 consumers_attached() {
@@ -221,12 +308,17 @@ cat <<READY
 [tidings] ready.
   admin API   http://127.0.0.1:$HTTP_PORT/api/sources | /api/sinks | /api/subscriptions
   HTTP ingest POST http://127.0.0.1:$HTTP_PORT/events   (application/cloudevents+json)
+  HTTPS       https://127.0.0.1:$HTTPS_PORT/ (the same paths), key $TLS_ALIAS in $TLS_KEYSTORE$(
+  [ ! -f "$TLS_DIR/tidings.pem" ] || [ "$TLS_KEYSTORE" != "$TLS_DIR/keystore.p12" ] ||
+    printf '\n              self-signed: trust %s (curl --cacert)' "$TLS_DIR/tidings.pem")
   broker      $BROKER_URL (CORE, AMQP, STOMP, MQTT), user $TIDINGS_BROKER_USER
+              over TLS: $TIDINGS_BROKER_HOST:$BROKER_TLS_PORT, the same protocols, key and certificate as HTTPS
               events in: $EVENTS_QUEUE (MQTT topic ${EVENTS_QUEUE//./\/}); rejected: tidings.rejected; per sink: tidings.sink.<sink id>
   operator    "$BROKER/bin/artemis" queue stat --url $BROKER_URL --user $OPERATOR_USER --password ...
   webhooks    POST /api/sinks {"name":..,"channel":"webhook","url":..}; targets on loopback (127.0.0.1, ::1) are
               allowed here for local use, private and link-local ranges are refused (tidings.webhook.allow/deny)
-  data        $DATA (H2 database in db/, broker journal in broker/data/, webhook secrets' key in secrets.key)
+  data        $DATA (H2 database in db/, broker journal in broker/data/, webhook secrets' key in secrets.key,
+              HTTPS key and certificate in tls/)
   logs        $DATA/payara.log, $DATA/broker.log
 Press Ctrl-C to stop.
 READY

@@ -4,15 +4,18 @@
 #  1. a foreign listener on the broker port: the run refuses, never "ready";
 #  2. a run becomes ready; a second run on the same data refuses and changes nothing; the operator account runs
 #     `artemis queue stat`, the application's account cannot; an event sent over HTTP and one published over MQTT to
-#     tidings/events each reach the sink's queue, and MQTT's tidings.events is refused; Ctrl-C stops both processes;
+#     tidings/events each reach the sink's queue, and MQTT's tidings.events is refused; an event over HTTPS is accepted
+#     by a client trusting only the self-signed certificate run.sh created (owner-only), refused by one that does not
+#     trust it, and the same for MQTT on the broker's TLS acceptor; Ctrl-C stops both processes;
 #  3. a restart keeps the provisioning; Payara Micro crashes while the broker ignores SIGTERM: run.sh exits non-zero
 #     and SIGKILLs the broker after the grace period;
 #  4. kill -9 of run.sh and Payara Micro leaves the broker orphaned: the next run refuses and names it, never "ready".
+#  5. an operator's keystore with a password that does not open it: the run refuses, never "ready".
 set -euo pipefail
 set -m # job control: each background run.sh gets its own process group, as a terminal's foreground job has
 cd "$(dirname "$0")/.."
 data=$(mktemp -d "/tmp/tidings smoke.XXXXXX")
-export TIDINGS_DATA=$data TIDINGS_HTTP_PORT=18080 TIDINGS_BROKER_PORT=61716
+export TIDINGS_DATA=$data TIDINGS_HTTP_PORT=18080 TIDINGS_HTTPS_PORT=18443 TIDINGS_BROKER_PORT=61716 TIDINGS_BROKER_TLS_PORT=61717
 base=http://127.0.0.1:$TIDINGS_HTTP_PORT
 broker_url=tcp://127.0.0.1:$TIDINGS_BROKER_PORT
 artemis=$data/broker/bin/artemis
@@ -75,10 +78,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mqtt_publish() { # topic payload: MQTT 3.1.1 CONNECT and PUBLISH at QoS 1 as user tidings; prints puback or refused
-  python3 - "$TIDINGS_BROKER_PORT" "$1" "$2" <<'PY'
-import socket, struct, sys
+mqtt_publish() { # topic payload [tls-ca]: MQTT 3.1.1 CONNECT and PUBLISH at QoS 1 as user tidings; prints puback or
+  # refused. With a third argument: to the TLS acceptor, trusting only that CA file ("default": the system's CAs), the
+  # certificate and its name for 127.0.0.1 verified; prints untrusted if the handshake refuses the broker's certificate.
+  python3 - "$TIDINGS_BROKER_PORT" "$1" "$2" "$TIDINGS_BROKER_TLS_PORT" "${3:-}" <<'PY'
+import socket, ssl, struct, sys
 port, topic, payload = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode()
+tls_port, ca = int(sys.argv[4]), sys.argv[5]
 def text(b): return struct.pack('!H', len(b)) + b
 def packet(kind, body):
     size, n = b'', len(body)
@@ -86,7 +92,11 @@ def packet(kind, body):
         n, digit = n // 128, n % 128
         size += bytes([digit | (0x80 if n else 0)])
         if not n: return bytes([kind]) + size + body
-s = socket.create_connection(('127.0.0.1', port), timeout=15)
+s = socket.create_connection(('127.0.0.1', tls_port if ca else port), timeout=15)
+if ca:
+    context = ssl.create_default_context() if ca == 'default' else ssl.create_default_context(cafile=ca)
+    try: s = context.wrap_socket(s, server_hostname='127.0.0.1')
+    except ssl.SSLCertVerificationError: print('untrusted'); sys.exit(0)
 s.sendall(packet(0x10, text(b'MQTT') + b'\x04\xc2\x00\x1e' + text(b'tidings-smoke') + text(b'tidings') + text(b'tidings')))
 assert s.recv(4) == b'\x20\x02\x00\x00', 'CONNECT refused'
 s.sendall(packet(0x32, text(topic) + b'\x00\x01' + payload))
@@ -127,15 +137,33 @@ curl -fsS -H 'Content-Type: application/json' -d "{\"sinkId\":\"$sink\",\"filter
 event() { echo "{\"specversion\":\"1.0\",\"id\":\"$1\",\"source\":\"$source_uri\",\"type\":\"org.example.mail.MessageNew\",\"subject\":\"mailto:ann@example.com\"}"; }
 status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/cloudevents+json' -d "$(event smoke-1)" "$base/events")
 [ "$status" = 202 ] || die "POST /events answered $status"
+tls=$data/tls
+[ "$(stat -c %a "$tls/keystore.p12") $(stat -c %a "$tls/keystore.password") $(stat -c %a "$data/broker/etc/broker.xml")" = \
+  "600 600 600" ] || die "the keystore, its password or broker.xml (it holds the password) is not owner-only: $(ls -l "$tls")"
+status=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$tls/tidings.pem" -H 'Content-Type: application/cloudevents+json' \
+  -d "$(event smoke-https)" "https://127.0.0.1:$TIDINGS_HTTPS_PORT/events") || die "POST /events over HTTPS failed"
+[ "$status" = 202 ] || die "POST /events over HTTPS answered $status"
+if curl -sS -o /dev/null -d x "https://127.0.0.1:$TIDINGS_HTTPS_PORT/events" 2>"$data/https-untrusted.out" ||
+  ! grep -q 'certificate' "$data/https-untrusted.out"; then
+  die "a client that does not trust the certificate was not refused: $(cat "$data/https-untrusted.out")"
+fi
+say "HTTPS: an event accepted with the self-signed certificate trusted, refused by a client that does not trust it"
+[ "$(mqtt_publish tidings/events "$(event smoke-mqtts)" "$tls/tidings.pem")" = puback ] ||
+  die "MQTT publish over TLS to tidings/events not acknowledged"
+[ "$(mqtt_publish tidings/events "$(event smoke-mqtts-untrusted)" default)" = untrusted ] ||
+  die "a client that does not trust the broker's certificate was not refused"
+say "broker TLS acceptor: MQTT over TLS accepted with the certificate trusted, refused by a client that does not trust it"
 [ "$(mqtt_publish tidings/events "$(event smoke-mqtt)")" = puback ] || die "MQTT publish to tidings/events not acknowledged"
 [ "$(mqtt_publish tidings.events "$(event smoke-dot)")" = refused ] || die "MQTT publish to tidings.events was accepted"
 "$artemis" consumer --silent --user tidings --password tidings --url "$broker_url" --destination "queue://tidings.sink.$sink" \
-  --message-count 2 --receive-timeout 30000 --data "$data/notifications.xml" >"$data/consumer.out" 2>&1 || true
+  --message-count 4 --receive-timeout 30000 --data "$data/notifications.xml" >"$data/consumer.out" 2>&1 || true
 # The MQTT event arrives as a bytes message; the notification's properties name either event.
 grep -q 'name="tidings_event_id" value="smoke-1"' "$data/notifications.xml" &&
-  grep -q 'name="tidings_event_id" value="smoke-mqtt"' "$data/notifications.xml" ||
+  grep -q 'name="tidings_event_id" value="smoke-mqtt"' "$data/notifications.xml" &&
+  grep -q 'name="tidings_event_id" value="smoke-https"' "$data/notifications.xml" &&
+  grep -q 'name="tidings_event_id" value="smoke-mqtts"' "$data/notifications.xml" ||
   die "notifications missing: $(cat "$data/consumer.out" "$data/notifications.xml")"
-say "events sent over HTTP and over MQTT (topic tidings/events) reached tidings.sink.$sink; MQTT tidings.events refused"
+say "events sent over HTTP, HTTPS, MQTT and MQTT over TLS (topic tidings/events) reached tidings.sink.$sink; MQTT tidings.events refused"
 
 kill -INT -- "-$pid" # Ctrl-C in run.sh's terminal: its whole process group
 rc=0; wait "$pid" || rc=$?; pid=""
@@ -172,6 +200,12 @@ alive "$broker" || die "the broker did not survive run.sh's kill -9 (the test ne
 refused "run after a killed run left its broker" "still running: broker (pid $broker)"
 kill -TERM "$broker"
 gone_within 30 "$broker" || die "the orphaned broker did not stop"
+
+# 5. An operator's keystore that its password does not open: refused before anything starts.
+(
+  export TIDINGS_TLS_KEYSTORE=$data/tls/keystore.p12 TIDINGS_TLS_KEYSTORE_PASSWORD=not-the-password
+  refused "a keystore password that does not open the keystore" "TIDINGS_TLS_KEYSTORE_PASSWORD does not open it"
+) || exit 1
 
 if pgrep -f -- "$data" >/dev/null; then pgrep -fa -- "$data"; die "processes left running"; fi
 rm -rf "$data"

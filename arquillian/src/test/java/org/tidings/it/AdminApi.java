@@ -17,11 +17,17 @@ public final class AdminApi {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
 
     public AdminApi(String base) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** With a client of the caller's: one that trusts a test's own certificate, for instance. */
+    public AdminApi(String base, HttpClient http) {
         this.base = base;
+        this.http = http;
     }
 
     public record Reply(int status, String contentType, JsonNode body, java.net.http.HttpHeaders headers) {

@@ -32,6 +32,11 @@ final class SecondInstance implements AutoCloseable {
 
     /** Starts one with these system properties changed (another database URL, for instance). */
     static SecondInstance start(Map<String, String> properties) throws IOException {
+        return start(properties, List.of());
+    }
+
+    /** Starts one with these system properties changed and these Payara Micro options added. */
+    static SecondInstance start(Map<String, String> properties, List<String> options) throws IOException {
         int port = TestEnvironment.freePort();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -39,6 +44,7 @@ final class SecondInstance implements AutoCloseable {
         command.addAll(List.of("-jar", System.getProperty("payara.microJar"),
                 "--deploy", System.getProperty("tidings.it.war")));
         command.addAll(TestEnvironment.microArguments(port, TestEnvironment.properties(properties)));
+        command.addAll(options);
         Path log = TestEnvironment.work().resolve("second-instance-" + port + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

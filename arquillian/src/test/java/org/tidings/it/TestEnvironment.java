@@ -246,9 +246,10 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     private static void writeMicroConfiguration() throws IOException {
-        Files.writeString(work.resolve("preboot.asadmin"),
-                "set configs.config.server-config.network-config.network-listeners.network-listener"
-                        + ".http-listener.address=127.0.0.1\n");
+        // Both listeners on loopback; the HTTPS one opens only where a test asks for it (--sslport, TlsIT).
+        String listeners = "set configs.config.server-config.network-config.network-listeners.network-listener";
+        Files.writeString(work.resolve("preboot.asadmin"), listeners + ".http-listener.address=127.0.0.1\n"
+                + listeners + ".https-listener.address=127.0.0.1\n");
         Files.writeString(work.resolve("postboot.asadmin"),
                 "deploy --type rar --name tidings-artemis " + System.getProperty("tidings.it.rar") + "\n");
         String dbUrl = System.getProperty("tidings.it.db.url", "");

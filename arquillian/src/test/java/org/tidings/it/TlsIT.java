@@ -1,0 +1,163 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cloudevents.CloudEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * S2S-7 on ingest and admin: Payara Micro's HTTPS listener, configured as run.sh configures it. keytool makes a
+ * self-signed certificate for 127.0.0.1 and localhost in a PKCS12 keystore; Payara Micro gets the keystore and its
+ * password as the javax.net.ssl.keyStore system properties, and the entry's alias and the port as --sslcert and
+ * --sslport. One Payara Micro for the whole class, started by the test (the listener's keystore is a start option,
+ * which an Arquillian deployment cannot set per class).
+ */
+class TlsIT {
+
+    private static final String ALIAS = "tidings";
+    private static final String NEW_MAIL = "org.example.mail.MessageNew";
+    private static final long WAIT = 30_000;
+
+    private static Certificate certificate;
+    private static int httpsPort;
+    private static SecondInstance micro;
+
+    @BeforeAll
+    static void startWithHttps() throws Exception {
+        Path dir = Files.createDirectories(TestEnvironment.work().resolve("tls"));
+        Path keystore = dir.resolve("keystore.p12");
+        String password = UUID.randomUUID().toString();
+        keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password);
+        var store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, password.toCharArray());
+        }
+        certificate = store.getCertificate(ALIAS);
+        httpsPort = TestEnvironment.freePort();
+        micro = SecondInstance.start(
+                Map.of("javax.net.ssl.keyStore", keystore.toString(), "javax.net.ssl.keyStorePassword", password),
+                List.of("--sslport", Integer.toString(httpsPort), "--sslcert", ALIAS));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (micro != null) {
+            micro.close();
+        }
+    }
+
+    // covers S2S-7 (ingest and admin over TLS)
+    @Test
+    void eventIsProvisionedAndIngestedOverHttpsByAClientThatTrustsOnlyThatCertificate() {
+        var api = new AdminApi(httpsBase("127.0.0.1"), HttpClient.newBuilder().sslContext(trustingOnlyTheCertificate())
+                .connectTimeout(Duration.ofSeconds(5)).build());
+        var route = api.route("mail store over TLS", "notifier", NEW_MAIL);
+        CloudEvent event = Events.event(route.source(), NEW_MAIL, "mailto:ann@example.com");
+
+        var reply = api.post("/events", "application/cloudevents+json", Events.json(event).getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reply.status()).isEqualTo(202);
+        try (var messaging = Messaging.asApp()) {
+            var notification = messaging.receive("tidings.sink." + route.sink(), null, WAIT);
+            assertThat(notification).as("the notification of the event sent over HTTPS").isNotNull();
+            assertThat(Messaging.property(notification, "tidings_event_id")).isEqualTo(event.getId());
+        }
+    }
+
+    // covers S2S-7: what a client that verifies certificates does with one it was not told to trust
+    @Test
+    void aClientThatDoesNotTrustTheCertificateIsRefusedByTheHandshakeAndNothingIsIngested() {
+        String source = Events.uniqueSource();
+        new AdminApi(micro.baseUrl()).createSource("mail store", source); // over loopback HTTP
+        long queuedBefore = TestEnvironment.messagesAdded("tidings.events");
+        var defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(); // the JDK's CAs
+        var request = HttpRequest.newBuilder(URI.create(httpsBase("127.0.0.1") + "/events"))
+                .header("Content-Type", "application/cloudevents+json")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.json(Events.event(source, NEW_MAIL, "mailto:ann@example.com"))))
+                .build();
+
+        assertThatThrownBy(() -> defaultTrust.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(SSLHandshakeException.class);
+        assertThat(TestEnvironment.messagesAdded("tidings.events")).isEqualTo(queuedBefore);
+    }
+
+    // covers S2S-7: the host name is checked as well as the signature
+    @Test
+    void aClientThatTrustsTheCertificateRefusesItForANameItDoesNotCarry() throws IOException {
+        assertThat(handshake("localhost")).as("a name the certificate carries").isTrue();
+        assertThatThrownBy(() -> handshake("tidings.example.com")).isInstanceOf(SSLHandshakeException.class)
+                .hasMessageContaining("tidings.example.com");
+    }
+
+    /**
+     * A TLS handshake with the HTTPS listener on 127.0.0.1 as a client that trusts only the certificate and verifies
+     * the server's name as HTTPS does, for the given name.
+     */
+    private static boolean handshake(String name) throws IOException {
+        try (var plain = new Socket(InetAddress.getLoopbackAddress(), httpsPort);
+                var tls = (SSLSocket) trustingOnlyTheCertificate().getSocketFactory()
+                        .createSocket(plain, name, httpsPort, false)) {
+            var parameters = tls.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return true;
+        }
+    }
+
+    private static String httpsBase(String host) {
+        return "https://" + host + ":" + httpsPort;
+    }
+
+    private static SSLContext trustingOnlyTheCertificate() {
+        try {
+            var trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("tidings", certificate);
+            var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            var context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void keytool(String... arguments) throws IOException, InterruptedException {
+        var command = new java.util.ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(arguments));
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+    }
+}
