@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The pull channel against clients that stop reading (docs/adr/0015, "Slow and stalled readers"): event streams
- * whose client never reads must not stall the other pull clients of the instance; the waiter limits per instance and per subscription answer 503 with Retry-After.
+ * whose client never reads must not stall the other pull clients of the instance; the waiter limits per instance and
+ * per subscription answer 503, the one per client address 429, each with Retry-After.
  */
 @ExtendWith(ArquillianExtension.class)
 class PullHostileIT {
@@ -159,16 +160,17 @@ class PullHostileIT {
         return page.status() == 200 && page.body().get("notifications").size() == 1;
     }
 
-    // covers RUP-13
+    // covers RUP-13, RUP-17
     @Test
-    void waitersAboveTheInstanceOrSubscriptionLimitGet503WithRetryAfter() throws Exception {
-        try (var instance = SecondInstance.start(Map.of("tidings.pull.max-waiters", "3",
-                "tidings.pull.max-waiters-per-subscription", "2"))) {
+    void waitersAboveTheSubscriptionAddressOrInstanceLimitAreRefusedWithRetryAfter() throws Exception {
+        try (var instance = SecondInstance.start(Map.of("tidings.pull.max-waiters", "4",
+                "tidings.pull.max-waiters-per-subscription", "2", "tidings.pull.max-waiters-per-address", "3"))) {
             var second = new AdminApi(instance.baseUrl());
             Feed busy = feed(api);
             Feed other = feed(api);
             Feed third = feed(api);
             List<CompletableFuture<HttpResponse<Stream<String>>>> open = new ArrayList<>();
+            Socket fromAnotherAddress = null;
             try {
                 for (Feed feed : List.of(busy, busy)) {
                     open.add(openStream(instance.baseUrl(), feed));
@@ -178,19 +180,55 @@ class PullHostileIT {
                 assertThat(refused.header("Retry-After")).as("Retry-After").isNotBlank();
 
                 open.add(openStream(instance.baseUrl(), other));
+                var greedy = second.get(third.path() + "?wait=5");
+                assertProblem(greedy, 429, "rate-limited");
+                assertThat(greedy.header("Retry-After")).as("Retry-After").isNotBlank();
+                var greedyStream = http.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + third.path()))
+                        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(greedyStream.statusCode()).isEqualTo(429);
+                assertThat(AdminApi.JSON.readTree(greedyStream.body()).get("code").asText())
+                        .isEqualTo("rate-limited");
+
+                fromAnotherAddress = streamFrom("127.0.0.2", instance.baseUrl(), third);
+                assertThat(statusLineOf(fromAnotherAddress)).as("another client address is not held back")
+                        .startsWith("HTTP/1.1 200");
                 var full = second.get(third.path() + "?wait=5");
                 assertProblem(full, 503, "unavailable");
                 assertThat(full.header("Retry-After")).as("Retry-After").isNotBlank();
-                var stream = http.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + third.path()))
-                        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(stream.statusCode()).isEqualTo(503);
-                assertThat(AdminApi.JSON.readTree(stream.body()).get("code").asText()).isEqualTo("unavailable");
                 assertThat(second.get(third.path()).status()).as("a read that does not wait is not limited")
                         .isEqualTo(200);
             } finally {
                 open.forEach(f -> f.thenAccept(r -> r.body().close()).cancel(true));
+                if (fromAnotherAddress != null) {
+                    fromAnotherAddress.close();
+                }
             }
         }
+    }
+
+    /**
+     * An event stream opened from another loopback address (127.0.0.0/8 is all loopback): the server sees a second
+     * client address, the traffic still never leaves the machine.
+     */
+    private static Socket streamFrom(String localAddress, String base, Feed feed) throws IOException {
+        var socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
+        int port = URI.create(base).getPort();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write(("GET " + feed.path() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** The status line the server answered on the socket (the server admits a stream before it answers). */
+    private static String statusLineOf(Socket socket) throws IOException {
+        var line = new StringBuilder();
+        for (int c = socket.getInputStream().read(); c >= 0 && c != '\r'; c = socket.getInputStream().read()) {
+            line.append((char) c);
+        }
+        return line.toString();
     }
 
     /** An event stream, open once its status came (the server admitted it before answering). */

@@ -23,8 +23,9 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static Response of(ErrorCode code, String detail, List<FieldError> errors) {
         var response = Response.status(code.status()).type(MEDIA_TYPE).entity(document(code, detail, errors));
-        if (code.status() == 503) {
-            response.header("Retry-After", RETRY_AFTER_SECONDS); // the broker's own reconnect takes about this long
+        if (code.status() == 503 || code.status() == 429) {
+            // a 503: the broker's own reconnect takes about this long; a 429: long enough not to hammer
+            response.header("Retry-After", RETRY_AFTER_SECONDS);
         }
         return response.build();
     }

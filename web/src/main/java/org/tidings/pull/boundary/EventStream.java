@@ -25,12 +25,14 @@ final class EventStream implements Watcher {
     private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
 
     private final UUID subscriptionId;
+    private final String remoteAddress;
     private final SseEventSink sink;
     private final Sse sse;
     private volatile long position;
 
-    EventStream(UUID subscriptionId, long after, SseEventSink sink, Sse sse) {
+    EventStream(UUID subscriptionId, String remoteAddress, long after, SseEventSink sink, Sse sse) {
         this.subscriptionId = subscriptionId;
+        this.remoteAddress = remoteAddress;
         this.position = after;
         this.sink = sink;
         this.sse = sse;
@@ -39,6 +41,11 @@ final class EventStream implements Watcher {
     @Override
     public UUID subscriptionId() {
         return subscriptionId;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     @Override

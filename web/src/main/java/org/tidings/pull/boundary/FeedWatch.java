@@ -30,7 +30,10 @@ import org.tidings.pull.entity.FeedAppended;
 
 /**
  * The clients waiting on feeds (long-polls and event streams): at most {@code tidings.pull.max-waiters} (1000) on
- * this instance and {@code tidings.pull.max-waiters-per-subscription} (16) per subscription; none holds a thread
+ * this instance, {@code tidings.pull.max-waiters-per-subscription} (16) per subscription and
+ * {@code tidings.pull.max-waiters-per-address} (100) per connecting address, so that one client cannot take the
+ * instance's places through many subscriptions (behind a reverse proxy every client has the proxy's address: raise
+ * the limit to the instance's there); none holds a thread
  * while it waits (docs/adr/0015). A waiter is woken at once by an append on this instance, and within
  * {@code tidings.pull.poll-interval} (1 s) by an append on another: every interval, one query reads the last
  * sequence number of every subscription waited on.
@@ -71,6 +74,10 @@ public class FeedWatch {
     int maxWaitersPerSubscription;
 
     @Inject
+    @ConfigProperty(name = "tidings.pull.max-waiters-per-address", defaultValue = "100")
+    int maxWaitersPerAddress;
+
+    @Inject
     @ConfigProperty(name = "tidings.pull.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
 
@@ -80,6 +87,8 @@ public class FeedWatch {
 
     private final Map<UUID, Set<Waiting>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
+    /** Waiters per connecting address; an address with none has no entry. */
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private ThreadPoolExecutor readers;
     private ThreadPoolExecutor writers;
     private volatile ScheduledFuture<?> ticker;
@@ -98,13 +107,19 @@ public class FeedWatch {
      * last read).
      *
      * @throws TidingsException unavailable (503, Retry-After) if the instance or the subscription already has its
-     *                          limit of waiters, or the instance is stopping; nothing is registered then
+     *                          limit of waiters, or the instance is stopping; rate-limited (429, Retry-After) if the
+     *                          client's address has; nothing is registered then
      */
     public void admit(Watcher watcher) {
         if (stopping || count.incrementAndGet() > maxWaiters) {
             count.decrementAndGet();
             throw new TidingsException(ErrorCode.UNAVAILABLE, "this instance has its limit of waiting clients; "
                     + "retry later");
+        }
+        if (!placeTaken(watcher.remoteAddress())) {
+            count.decrementAndGet();
+            throw new TidingsException(ErrorCode.RATE_LIMITED, "this client address has its limit of "
+                    + maxWaitersPerAddress + " waiting clients on this instance; retry later");
         }
         var entry = new Waiting(watcher, this);
         var added = new AtomicBoolean();
@@ -117,6 +132,7 @@ public class FeedWatch {
         });
         if (!added.get()) {
             count.decrementAndGet();
+            placeFreed(watcher.remoteAddress());
             throw new TidingsException(ErrorCode.UNAVAILABLE, "this subscription has its limit of "
                     + maxWaitersPerSubscription + " waiting clients on this instance; retry later");
         }
@@ -146,7 +162,31 @@ public class FeedWatch {
         });
         if (removed.get()) {
             count.decrementAndGet();
+            placeFreed(entry.watcher.remoteAddress());
         }
+    }
+
+    /** Takes one of the address's places; false if it has none left. */
+    private boolean placeTaken(String address) {
+        var taken = new AtomicBoolean();
+        perAddress.compute(address, (a, held) -> {
+            int now = held == null ? 0 : held;
+            if (now >= maxWaitersPerAddress) {
+                return held;
+            }
+            taken.set(true);
+            return now + 1;
+        });
+        return taken.get();
+    }
+
+    private void placeFreed(String address) {
+        perAddress.computeIfPresent(address, (a, held) -> held > 1 ? held - 1 : null);
+    }
+
+    /** How many clients of this address wait on this instance. */
+    int waitersOf(String address) {
+        return perAddress.getOrDefault(address, 0);
     }
 
     ThreadPoolExecutor readers() {

@@ -8,12 +8,14 @@ import org.tidings.pull.boundary.Feeds.Page;
 final class LongPoll implements Watcher {
 
     private final UUID subscriptionId;
+    private final String remoteAddress;
     private final long after;
     private final int limit;
     private final AsyncResponse response;
 
-    LongPoll(UUID subscriptionId, long after, int limit, AsyncResponse response) {
+    LongPoll(UUID subscriptionId, String remoteAddress, long after, int limit, AsyncResponse response) {
         this.subscriptionId = subscriptionId;
+        this.remoteAddress = remoteAddress;
         this.after = after;
         this.limit = limit;
         this.response = response;
@@ -27,6 +29,11 @@ final class LongPoll implements Watcher {
     @Override
     public UUID subscriptionId() {
         return subscriptionId;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     @Override

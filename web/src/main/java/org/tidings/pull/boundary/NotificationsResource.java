@@ -2,6 +2,7 @@ package org.tidings.pull.boundary;
 
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -48,10 +49,13 @@ public class NotificationsResource {
     @Inject
     FeedWatch watch;
 
+    @Context
+    HttpServletRequest request;
+
     /**
      * The notifications after {@code after}; if there are none and {@code wait} is given, the answer comes with the
      * first one, or empty when the wait is over. 503 unavailable if the instance or the subscription already has its
-     * limit of waiting clients.
+     * limit of waiting clients, 429 rate-limited if the client's address has.
      */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -66,7 +70,7 @@ public class NotificationsResource {
                 response.resume(PageView.of(page.entries(), position));
                 return;
             }
-            var poll = new LongPoll(id, position, size, response);
+            var poll = new LongPoll(id, request.getRemoteAddr(), position, size, response);
             response.setTimeout(waiting.toMillis(), TimeUnit.MILLISECONDS);
             response.setTimeoutHandler(timedOut -> timedOut.resume(poll.nothingNew()));
             response.register((CompletionCallback) failure -> watch.removed(poll));
@@ -78,7 +82,7 @@ public class NotificationsResource {
 
     /**
      * The notifications after {@code Last-Event-ID} (or {@code after}) as server-sent events, then each new one as it
-     * comes. Refusals (404, 410, 400, 503) come before the stream opens, as problems.
+     * comes. Refusals (404, 410, 400, 429, 503) come before the stream opens, as problems.
      */
     @GET
     @Produces(EVENT_STREAM)
@@ -88,7 +92,7 @@ public class NotificationsResource {
         Long asked = PullParameters.position("after", after);
         long position = startOf(id, resumed != null ? resumed : asked);
         feeds.read(id, position, 1); // refusals now, while they can still be an answer of their own
-        watch.admit(new EventStream(id, position, sink, sse));
+        watch.admit(new EventStream(id, request.getRemoteAddr(), position, sink, sse));
     }
 
     @POST

@@ -13,6 +13,9 @@ interface Watcher {
 
     UUID subscriptionId();
 
+    /** The address of the peer that connected (a proxy's, behind one): waits are limited per address. */
+    String remoteAddress();
+
     /** The last sequence number the client has. */
     long position();
 

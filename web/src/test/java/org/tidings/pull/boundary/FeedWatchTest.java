@@ -35,6 +35,7 @@ class FeedWatchTest {
     void watch() {
         watch.maxWaiters = 100;
         watch.maxWaitersPerSubscription = 3;
+        watch.maxWaitersPerAddress = 50;
         watch.sendTimeout = Duration.ZERO; // a write still running when the test checks for stalls has stalled
         watch.pollInterval = Duration.ofHours(1); // no tick during a test: it calls what a tick would
         watch.threads = proxy(ManagedThreadFactory.class, (method, args) -> {
@@ -157,20 +158,76 @@ class FeedWatchTest {
         assertThat(watch.waiters()).isEqualTo(2);
     }
 
+    @Test
+    void aClientAddressHasAtMostItsShareOfWaitersWhateverSubscriptionsItWaitsOn() {
+        watch.maxWaitersPerAddress = 2;
+        String greedy = "192.0.2.7";
+        var first = new FakeWatcher(UUID.randomUUID(), greedy, () -> { });
+        watch.admit(first);
+        watch.admit(new FakeWatcher(UUID.randomUUID(), greedy, () -> { }));
+        assertThatThrownBy(() -> watch.admit(new FakeWatcher(UUID.randomUUID(), greedy, () -> { })))
+                .as("a third wait from one address, on yet another subscription")
+                .isInstanceOfSatisfying(TidingsException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+        assertThat(watch.waiters()).as("nothing registered for the refused one").isEqualTo(2);
+
+        watch.admit(new FakeWatcher(UUID.randomUUID(), "192.0.2.8", () -> { }));
+        assertThat(watch.waiters()).as("another address is not held back").isEqualTo(3);
+        watch.removed(first);
+        watch.admit(new FakeWatcher(UUID.randomUUID(), greedy, () -> { }));
+        assertThat(watch.waitersOf(greedy)).as("a place the address freed is taken again").isEqualTo(2);
+    }
+
+    @Test
+    void aWaitRefusedForItsSubscriptionDoesNotUseUpItsAddressesPlaces() {
+        watch.maxWaitersPerAddress = 4;
+        UUID busy = UUID.randomUUID();
+        for (int i = 0; i < watch.maxWaitersPerSubscription; i++) {
+            watch.admit(new FakeWatcher(busy, "192.0.2.9", () -> { }));
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> watch.admit(new FakeWatcher(busy, "192.0.2.10", () -> { })))
+                    .isInstanceOfSatisfying(TidingsException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+        }
+        assertThat(watch.waitersOf("192.0.2.10")).isZero();
+        watch.admit(new FakeWatcher(UUID.randomUUID(), "192.0.2.10", () -> { }));
+        assertThat(watch.waitersOf("192.0.2.10")).isEqualTo(1);
+    }
+
+    @Test
+    void stoppingFreesEveryAddressesPlaces() {
+        watch.admit(new FakeWatcher(UUID.randomUUID(), "192.0.2.11", () -> { }));
+        watch.admit(new FakeWatcher(UUID.randomUUID(), "192.0.2.11", () -> { }));
+        watch.stopped();
+        assertThat(watch.waitersOf("192.0.2.11")).isZero();
+    }
+
     /** A client whose every write (a page or a heartbeat) runs {@code write}. */
     private static final class FakeWatcher implements Watcher {
         private final UUID subscriptionId;
+        private final String remoteAddress;
         private final Runnable write;
         final CountDownLatch stalled = new CountDownLatch(1);
 
         FakeWatcher(UUID subscriptionId, Runnable write) {
+            this(subscriptionId, "192.0.2.1", write);
+        }
+
+        FakeWatcher(UUID subscriptionId, String remoteAddress, Runnable write) {
             this.subscriptionId = subscriptionId;
+            this.remoteAddress = remoteAddress;
             this.write = write;
         }
 
         @Override
         public UUID subscriptionId() {
             return subscriptionId;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return remoteAddress;
         }
 
         @Override
