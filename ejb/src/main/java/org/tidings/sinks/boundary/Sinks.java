@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.webhook.RetrySchedule;
@@ -33,6 +34,8 @@ import org.tidings.subscriptions.entity.Subscription;
 /** Provisioning of sinks. */
 @Stateless
 public class Sinks {
+
+    private static final Logger LOG = Logger.getLogger(Sinks.class.getName());
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
@@ -89,7 +92,9 @@ public class Sinks {
         var sink = Sink.webhook(name, url, sealer.seal(secret), connectTimeoutMillis, readTimeoutMillis,
                 clock.instant());
         sink.retryBy(schedule);
-        authenticate(sink, auth);
+        if (auth != null) {
+            authenticate(sink, auth);
+        }
         em.persist(sink);
         return new WithSecret(sink, secret);
     }
@@ -181,12 +186,15 @@ public class Sinks {
         return sink;
     }
 
+    /** Seals and keeps the credentials; says which kind (never a value) in the log, as a record of the change. */
     private void authenticate(Sink sink, ReceiverCredentials auth) {
         if (auth == null) {
             sink.authenticateWith(null, null);
         } else {
             sink.authenticateWith(auth.type(), sealer.seal(auth.plaintext()));
         }
+        LOG.info(() -> "sink " + sink.id() + " presents " + (auth == null ? "no credentials" : auth)
+                + " to its receiver");
     }
 
     /** The canonical form of a sink's own schedule; null stays null (the global schedule). */
