@@ -579,6 +579,114 @@ class WebhookIT {
                 "retrySchedule", List.of("PT1S"))), 400, "invalid-request");
     }
 
+    // covers LST-11
+    @Test
+    void aSinksCredentialsReachItsReceiverOnEveryAttemptAndAreNeverShownStoredInClearOrLogged() throws Exception {
+        String password = "pw-" + UUID.randomUUID();
+        String basic = Base64.getEncoder().encodeToString(("relay:" + password).getBytes(StandardCharsets.UTF_8));
+        String token = "tok" + UUID.randomUUID().toString().replace("-", "");
+        String apiKey = "key-" + UUID.randomUUID();
+        List<String> secrets = List.of(password, basic, token, apiKey);
+        try (var server = ServerOutput.captured(); var receiver = new WebhookReceiver(n -> n == 1 ? 500 : 200)) {
+            String source = Events.uniqueSource();
+            api.createSource("mail store", source);
+            var created = api.postJson("/api/sinks", Map.of("name", "guarded", "channel", "webhook",
+                    "url", receiver.url("/hooks"), "auth", Map.of("type", "basic", "username", "relay",
+                            "password", password)));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(created.body().get("auth")).hasToString("{\"type\":\"basic\"}");
+            String sink = created.body().get("id").asText();
+            Hook hook = new Hook(source, sink, null, api.subscribe(sink, Map.of("types", List.of(TYPE),
+                    "sources", List.of(source))));
+
+            CloudEvent first = send(hook, "mailto:kim@example.com");
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 1);
+            assertThat(receiver.received()).as("a failed first attempt, then its retry").hasSize(2)
+                    .allSatisfy(request -> assertThat(request.header("authorization")).isEqualTo("Basic " + basic));
+
+            var shown = List.of(created.body().toString(), api.get("/api/sinks/" + sink).body().toString(),
+                    api.get("/api/sinks").body().toString(),
+                    api.get("/api/deliveries?source=" + source + "&id=" + first.getId()).body().toString());
+            assertThat(api.get("/api/sinks/" + sink).body().get("auth")).hasToString("{\"type\":\"basic\"}");
+            try (var db = TestEnvironment.openDatabase(); var select = db.prepareStatement(
+                    "SELECT auth_type, auth FROM sink WHERE id = ?")) {
+                select.setObject(1, UUID.fromString(sink));
+                try (var row = select.executeQuery()) {
+                    assertThat(row.next()).isTrue();
+                    assertThat(row.getString(1)).isEqualTo("BASIC");
+                    assertThat(row.getString(2)).startsWith("v1:");
+                    shown = new ArrayList<>(shown);
+                    shown.add(row.getString(2));
+                }
+            }
+
+            var bearer = patch(sink, "{\"auth\":{\"type\":\"bearer\",\"token\":\"" + token + "\"}}");
+            assertThat(bearer.status()).as(bearer.toString()).isEqualTo(200);
+            assertThat(bearer.body().get("auth")).hasToString("{\"type\":\"bearer\"}");
+            send(hook, "mailto:kim@example.com");
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 2);
+            assertThat(receiver.received().get(2).header("authorization")).isEqualTo("Bearer " + token);
+
+            var header = patch(sink, "{\"auth\":{\"type\":\"header\",\"name\":\"X-Api-Key\",\"value\":\""
+                    + apiKey + "\"}}");
+            assertThat(header.status()).as(header.toString()).isEqualTo(200);
+            receiver.answer(n -> 500);
+            send(hook, "mailto:kim@example.com");
+            await().atMost(WAIT).until(() -> api.get("/api/sinks/" + sink + "/dead-letters").body().size() == 1);
+            receiver.answer(n -> 200);
+            assertThat(api.postJson("/api/sinks/" + sink + "/dead-letters/redrive", Map.of()).status()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 3);
+            assertThat(receiver.received().subList(3, receiver.received().size()))
+                    .as("every attempt, then the redriven one").hasSize(ATTEMPTS + 1)
+                    .allSatisfy(request -> {
+                        assertThat(request.header("x-api-key")).isEqualTo(apiKey);
+                        assertThat(request.header("authorization")).isNull();
+                    });
+
+            List<AdminApi.Reply> refusals = new ArrayList<>();
+            for (String auth : List.of(
+                    "{\"type\":\"header\",\"name\":\"Host\",\"value\":\"" + apiKey + "\"}",
+                    "{\"type\":\"header\",\"name\":\"Content-Length\",\"value\":\"" + apiKey + "\"}",
+                    "{\"type\":\"header\",\"name\":\"webhook-signature\",\"value\":\"" + apiKey + "\"}",
+                    "{\"type\":\"header\",\"name\":\"X-Api-Key\",\"value\":\"" + apiKey + "\\r\\nHost: x\"}",
+                    "{\"type\":\"bearer\",\"token\":\"" + token + "x".repeat(5000) + "\"}",
+                    "{\"type\":\"basic\",\"username\":\"relay\"}",
+                    "{\"type\":\"basic\",\"username\":\"relay\",\"password\":\"" + password
+                            + "\",\"realm\":\"x\"}",
+                    "{\"type\":\"digest\",\"token\":\"" + token + "\"}",
+                    "\"" + token + "\"")) {
+                var refused = patch(sink, "{\"auth\":" + auth + "}");
+                assertProblem(refused, 400, "invalid-auth");
+                refusals.add(refused);
+            }
+            assertProblem(api.postJson("/api/sinks", Map.of("name", "cache", "channel", "purge", "caches",
+                    List.of(receiver.url("/")), "auth", Map.of("type", "bearer", "token", token))), 400,
+                    "invalid-auth");
+            assertThat(api.get("/api/sinks/" + sink).body().get("auth")).as("unchanged by the refusals")
+                    .hasToString("{\"type\":\"header\"}");
+
+            var removed = patch(sink, "{\"auth\":null}");
+            assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+            assertThat(removed.body().has("auth")).isFalse();
+            send(hook, "mailto:kim@example.com");
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 4);
+            var last = receiver.received().get(receiver.received().size() - 1);
+            assertThat(last.header("x-api-key")).isNull();
+            assertThat(last.header("authorization")).isNull();
+
+            String log = server.text();
+            assertThat(log).as("the capture sees the server's log: each change of credentials is recorded")
+                    .contains("sink " + sink + " presents ReceiverCredentials[basic, header Authorization]")
+                    .contains("sink " + sink + " presents ReceiverCredentials[header, header X-Api-Key]")
+                    .contains("sink " + sink + " presents no credentials");
+            for (String secret : secrets) {
+                assertThat(shown).as("what the API and the database show").noneMatch(text -> text.contains(secret));
+                assertThat(refusals).as("the refusals").noneMatch(reply -> reply.toString().contains(secret));
+                assertThat(log).as("the server's log").doesNotContain(secret);
+            }
+        }
+    }
+
     private AdminApi.Reply patch(String sink, String json) {
         return api.request("PATCH", "/api/sinks/" + sink, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }

@@ -17,6 +17,8 @@ public enum ErrorCode {
     INVALID_PREFIX("invalid-prefix", 400, "The invalidation prefix is not an absolute URI with a host"),
     INVALID_RETRY_SCHEDULE("invalid-retry-schedule", 400,
             "The retry schedule is not a list of 1 to 20 ISO-8601 durations from PT0S to P7D"),
+    INVALID_AUTH("invalid-auth", 400,
+            "The receiver credentials are not basic, bearer or header credentials of the accepted form and size"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not accepted here"),
     UNKNOWN_SOURCE("unknown-source", 403, "The event's source is not a provisioned source"),
     UNKNOWN_SINK("unknown-sink", 400, "The subscription names a sink that does not exist"),

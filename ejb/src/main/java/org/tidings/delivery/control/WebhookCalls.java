@@ -11,11 +11,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.delivery.webhook.WebhookCall;
+import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
 
 /**
  * The HTTP call that delivers a notification to a webhook sink: the event's structured JSON CloudEvent as the body,
- * signed with every secret of the sink that signs at that moment (two during a rotation's overlap).
+ * signed with every secret of the sink that signs at that moment (two during a rotation's overlap), with the
+ * credentials the sink presents to its receiver, if any, as one more header.
  */
 @ApplicationScoped
 public class WebhookCalls {
@@ -33,14 +35,23 @@ public class WebhookCalls {
     @ConfigProperty(name = "tidings.webhook.read-timeout", defaultValue = "PT15S")
     Duration readTimeout;
 
-    /** Opened secrets by their sealed form: opening (AES-GCM) once per secret, not once per call. */
+    /** Opened secrets and credentials by their sealed form: opening (AES-GCM) once per value, not once per call. */
     private final Map<String, String> opened = new ConcurrentHashMap<>();
 
+    /**
+     * @throws IllegalStateException if a sealed secret or the sealed credentials do not open with this instance's
+     *         key; the message holds nothing of them
+     */
     public WebhookCall of(Sink sink, Notification notification, Instant now) {
         return new WebhookCall(URI.create(sink.endpoint()), notification.id(), notification.body(), CONTENT_TYPE,
-                Map.of(), sink.sealedSecretsAt(now).stream().map(this::open).toList(),
+                credentials(sink), sink.sealedSecretsAt(now).stream().map(this::open).toList(),
                 sink.connectTimeoutMillis() != null ? Duration.ofMillis(sink.connectTimeoutMillis()) : connectTimeout,
                 sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout);
+    }
+
+    /** The header that presents the sink's credentials to its receiver, or none. */
+    private Map<String, String> credentials(Sink sink) {
+        return sink.sealedAuth() == null ? Map.of() : ReceiverCredentials.headerOf(open(sink.sealedAuth()));
     }
 
     private String open(String sealed) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.webhook.RetrySchedule;
@@ -26,12 +27,15 @@ import org.tidings.platform.TidingsException;
 import org.tidings.sinks.control.SinkQueueProvisioning;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.PurgeSettings;
+import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.entity.Subscription;
 
 /** Provisioning of sinks. */
 @Stateless
 public class Sinks {
+
+    private static final Logger LOG = Logger.getLogger(Sinks.class.getName());
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
@@ -77,16 +81,20 @@ public class Sinks {
     /**
      * Creates a webhook sink posting to {@code url} (absolute http or https with a host) and its signing secret,
      * stored sealed; the secret is returned here and never again. {@code retrySchedule}: its own retry schedule
-     * (ISO-8601 durations), or null for the global one.
+     * (ISO-8601 durations), or null for the global one. {@code auth}: credentials presented to the receiver on
+     * every attempt, stored sealed and never shown again, or null for none.
      */
     public WithSecret createWebhook(String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis,
-            List<String> retrySchedule) {
+            List<String> retrySchedule, ReceiverCredentials auth) {
         requireWebhookUrl(url);
         String schedule = canonical(retrySchedule);
         String secret = WebhookSecrets.generate();
         var sink = Sink.webhook(name, url, sealer.seal(secret), connectTimeoutMillis, readTimeoutMillis,
                 clock.instant());
         sink.retryBy(schedule);
+        if (auth != null) {
+            authenticate(sink, auth);
+        }
         em.persist(sink);
         return new WithSecret(sink, secret);
     }
@@ -138,19 +146,55 @@ public class Sinks {
     }
 
     /**
-     * Gives a webhook or purge sink its own retry schedule ({@link RetrySchedule#ofSteps}), or with null the global
-     * one again. A notification already waiting keeps the time of its next attempt; the waits after it, and whether
-     * there is one, follow the new schedule (attempts already made count against it).
+     * What a merge patch of a sink changes: each part only if given ({@code retryScheduleGiven}, {@code authGiven}),
+     * its null value returning to the global schedule or removing the credentials.
      */
-    public Sink retryBy(UUID id, List<String> retrySchedule) {
-        var sink = find(id);
-        if (sink.channel() == Channel.JMS || sink.channel() == Channel.PULL) {
-            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a " + sink.channel().name()
-                    .toLowerCase(Locale.ROOT) + " sink: its receivers fetch or consume, Tidings sends "
-                    + "nothing to retry");
+    public record Changes(boolean retryScheduleGiven, List<String> retrySchedule, boolean authGiven,
+            ReceiverCredentials auth) {
+        @Override
+        public String toString() {
+            return "Changes[retrySchedule=" + (retryScheduleGiven ? retrySchedule : "(unchanged)") + ", auth="
+                    + (authGiven ? auth : "(unchanged)") + "]";
         }
-        sink.retryBy(canonical(retrySchedule));
+    }
+
+    /**
+     * Changes a sink, all or nothing. A webhook or purge sink may get its own retry schedule
+     * ({@link RetrySchedule#ofSteps}), or with null the global one again: a notification already waiting keeps the
+     * time of its next attempt; the waits after it, and whether there is one, follow the new schedule (attempts
+     * already made count against it). A webhook sink's credentials toward its receiver are replaced, or removed with
+     * null; they are stored sealed and presented from the next attempt on, retries and redrives of notifications
+     * already waiting included.
+     */
+    public Sink change(UUID id, Changes changes) {
+        var sink = find(id);
+        if (changes.retryScheduleGiven()) {
+            if (sink.channel() == Channel.JMS || sink.channel() == Channel.PULL) {
+                throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a " + sink.channel().name()
+                        .toLowerCase(Locale.ROOT) + " sink: its receivers fetch or consume, Tidings sends "
+                        + "nothing to retry");
+            }
+            sink.retryBy(canonical(changes.retrySchedule()));
+        }
+        if (changes.authGiven()) {
+            if (sink.channel() != Channel.WEBHOOK) {
+                throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is not a webhook sink: it presents "
+                        + "no credentials");
+            }
+            authenticate(sink, changes.auth());
+        }
         return sink;
+    }
+
+    /** Seals and keeps the credentials; says which kind (never a value) in the log, as a record of the change. */
+    private void authenticate(Sink sink, ReceiverCredentials auth) {
+        if (auth == null) {
+            sink.authenticateWith(null, null);
+        } else {
+            sink.authenticateWith(auth.type(), sealer.seal(auth.plaintext()));
+        }
+        LOG.info(() -> "sink " + sink.id() + " presents " + (auth == null ? "no credentials" : auth)
+                + " to its receiver");
     }
 
     /** The canonical form of a sink's own schedule; null stays null (the global schedule). */

@@ -24,6 +24,8 @@ public class Sink {
 
     public static final String ALL = "Sink.all";
     public static final String QUEUE_PREFIX = "tidings.sink.";
+    /** Room for the longest credentials sealed: "v1:" and the base64 of a 12-byte IV, the text and a 16-byte tag. */
+    static final int SEALED_AUTH_CHARS = 6000;
 
     @Id
     private UUID id;
@@ -86,6 +88,15 @@ public class Sink {
     /** The sink's own retry schedule in canonical form (RetrySchedule.ofSteps); null: the global schedule. */
     @Column(name = "retry_schedule", length = 500)
     private String retrySchedule;
+
+    /** The kind of credentials a webhook sink presents to its receiver; null: none. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "auth_type", length = 10)
+    private ReceiverCredentials.Type authType;
+
+    /** Those credentials, sealed (never the credentials themselves); null: none. */
+    @Column(name = "auth", length = SEALED_AUTH_CHARS)
+    private String sealedAuth;
 
     protected Sink() {
     }
@@ -203,6 +214,29 @@ public class Sink {
      */
     public void retryBy(String schedule) {
         this.retrySchedule = schedule;
+    }
+
+    /**
+     * From the next attempt on, presents the credentials of {@code type} sealed in {@code sealed} to the receiver;
+     * both null: none.
+     */
+    public void authenticateWith(ReceiverCredentials.Type type, String sealed) {
+        if ((type == null) != (sealed == null)) {
+            throw new IllegalArgumentException("credentials have a type and a sealed value, or neither");
+        }
+        assert sealed == null || sealed.length() <= SEALED_AUTH_CHARS : "sealed credentials fit their column";
+        this.authType = type;
+        this.sealedAuth = sealed;
+    }
+
+    /** The kind of credentials presented to the receiver, or null for none. */
+    public ReceiverCredentials.Type authType() {
+        return authType;
+    }
+
+    /** The sealed credentials presented to the receiver, or null for none. */
+    public String sealedAuth() {
+        return sealedAuth;
     }
 
     /** The sink's own retry schedule (comma-separated ISO-8601 durations), or null for the global one. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.tidings.delivery.entity.Notification;
@@ -12,6 +13,7 @@ import org.tidings.delivery.webhook.Sealer;
 import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.delivery.webhook.WebhookCall;
 import org.tidings.delivery.webhook.WebhookSecrets;
+import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
 
 /** The call built for a webhook sink carries the sink's own settings. */
@@ -20,6 +22,11 @@ class WebhookCallsTest {
     private final Sealer sealer = new Sealer(new byte[32]);
 
     private WebhookCall callFor(Integer connectTimeoutMillis, Integer readTimeoutMillis) {
+        return callFor(connectTimeoutMillis, readTimeoutMillis, null);
+    }
+
+    private WebhookCall callFor(Integer connectTimeoutMillis, Integer readTimeoutMillis,
+            ReceiverCredentials credentials) {
         var calls = new WebhookCalls();
         calls.sealer = new SecretSealer() {
             @Override
@@ -32,6 +39,9 @@ class WebhookCallsTest {
         Instant now = Instant.now();
         Sink sink = Sink.webhook("hook", "http://127.0.0.1:9/hook", sealer.seal(WebhookSecrets.generate()),
                 connectTimeoutMillis, readTimeoutMillis, now);
+        if (credentials != null) {
+            sink.authenticateWith(credentials.type(), sealer.seal(credentials.plaintext()));
+        }
         Notification notification = new Notification(Notification.idOf("https://shop.example.com", "e-1", sink.id()),
                 sink.id(), UUID.randomUUID(), "s", "https://shop.example.com", "e-1",
                 "{}".getBytes(StandardCharsets.UTF_8));
@@ -53,5 +63,21 @@ class WebhookCallsTest {
 
         assertThat(call.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(call.readTimeout()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void aSinksCredentialsAreOpenedAndSentAsTheirHeader() {
+        WebhookCall call = callFor(null, null, ReceiverCredentials.basic("relay", "pw-31337"));
+
+        assertThat(call.headers()).isEqualTo(Map.of("Authorization", "Basic cmVsYXk6cHctMzEzMzc="));
+        assertThat(call.toString()).contains("Authorization").doesNotContain("cmVsYXk6cHctMzEzMzc=")
+                .doesNotContain("pw-31337");
+        assertThat(callFor(null, null, ReceiverCredentials.header("X-Api-Key", "k-1")).headers())
+                .isEqualTo(Map.of("X-Api-Key", "k-1"));
+    }
+
+    @Test
+    void aSinkWithoutCredentialsSendsNoExtraHeader() {
+        assertThat(callFor(null, null).headers()).isEmpty();
     }
 }

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import org.tidings.delivery.boundary.DeliveriesResource.DeliveryView;
 import org.tidings.delivery.boundary.DeliveryLedger;
@@ -52,7 +53,8 @@ public class SinksResource {
      * A webhook sink needs {@code url}, a purge sink {@code caches} (its methods and ban header are optional, and so
      * is {@code keyHeader}, which turns on purges by surrogate keys, with {@code keyMethod}); the timeouts and
      * {@code retrySchedule} (a list of ISO-8601 durations) are optional for both (the configured defaults apply). A
-     * JMS or pull sink needs only its name.
+     * webhook sink may present credentials to its receiver ({@code auth}, {@link ReceiverAuth}). A JMS or pull sink
+     * needs only its name.
      */
     public record SinkRequest(
             @NotBlank @Size(max = 200) String name,
@@ -64,7 +66,7 @@ public class SinksResource {
             @Size(max = PurgeSettings.MAX_CACHES) List<@NotNull @Size(max = PurgeSettings.MAX_CACHE_URL_CHARS) String>
             caches,
             String purgeMethod, String banMethod, String banHeader, String keyHeader, String keyMethod,
-            JsonValue retrySchedule) {
+            JsonValue retrySchedule, JsonValue auth) {
 
         boolean purgeSettingsGiven() {
             return caches != null || purgeMethod != null || banMethod != null || banHeader != null
@@ -72,11 +74,15 @@ public class SinksResource {
         }
     }
 
-    /** A sink as the API shows it: never its secret, except {@code secret} right after creation or rotation. */
+    /**
+     * A sink as the API shows it: never its secret, except {@code secret} right after creation or rotation, and of
+     * the credentials it presents to its receiver only their type ({@code auth}).
+     */
     public record SinkView(UUID id, String name, String channel, String queue, String url, Boolean enabled,
             String disabledReason, Instant disabledAt, Integer connectTimeoutMs, Integer readTimeoutMs,
             Instant createdAt, String secret, List<String> caches, String purgeMethod, String banMethod,
-            String banHeader, String keyHeader, String keyMethod, List<String> retrySchedule) {
+            String banHeader, String keyHeader, String keyMethod, List<String> retrySchedule,
+            ReceiverAuth.View auth) {
         static SinkView of(Sink s) {
             return of(s, null);
         }
@@ -97,7 +103,8 @@ public class SinksResource {
                     purge == null ? null : purge.purgeMethod(), purge == null ? null : purge.banMethod(),
                     purge == null ? null : purge.banHeader(), purge == null ? null : purge.keyHeader(),
                     purge == null ? null : purge.keyMethod(),
-                    s.retrySchedule() == null ? null : List.of(s.retrySchedule().split(",")));
+                    s.retrySchedule() == null ? null : List.of(s.retrySchedule().split(",")),
+                    ReceiverAuth.View.of(s.authType()));
         }
     }
 
@@ -117,6 +124,8 @@ public class SinksResource {
     }
 
     private static final String RETRY_SCHEDULE = "retrySchedule";
+    private static final String AUTH = "auth";
+    private static final Set<String> CHANGEABLE = Set.of(RETRY_SCHEDULE, AUTH);
 
     @EJB
     Sinks sinks;
@@ -131,6 +140,10 @@ public class SinksResource {
     public Response create(@NotNull @Valid SinkRequest request, @Context UriInfo uri) {
         var channel = Channel.valueOf(request.channel().toUpperCase(Locale.ROOT));
         SinkView view;
+        var auth = ReceiverAuth.of(request.auth());
+        if (channel != Channel.WEBHOOK && auth != null) {
+            throw new TidingsException(ErrorCode.INVALID_AUTH, "auth is for webhook sinks only");
+        }
         if (channel != Channel.PURGE && request.purgeSettingsGiven()) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, "caches, methods, ban and key headers are "
                     + "for purge sinks only");
@@ -148,7 +161,7 @@ public class SinksResource {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "a webhook sink needs a url");
             }
             var created = sinks.createWebhook(request.name(), request.url(), request.connectTimeoutMs(),
-                    request.readTimeoutMs(), retrySchedule(request.retrySchedule()));
+                    request.readTimeoutMs(), retrySchedule(request.retrySchedule()), auth);
             view = SinkView.of(created.sink(), created.secret());
         } else {
             if (request.url() != null || request.connectTimeoutMs() != null || request.readTimeoutMs() != null
@@ -173,22 +186,25 @@ public class SinksResource {
     }
 
     /**
-     * Changes a sink as a JSON merge patch: a member that is absent stays as it is. Only {@code retrySchedule} can be
-     * changed (a list of ISO-8601 durations; null returns to the global schedule); waiting notifications keep the
-     * time of their next attempt, and the waits after it follow the new schedule.
+     * Changes a sink as a JSON merge patch: a member that is absent stays as it is. Only {@code retrySchedule} (a list
+     * of ISO-8601 durations; null returns to the global schedule; waiting notifications keep the time of their next
+     * attempt, and the waits after it follow the new schedule) and a webhook sink's {@code auth} (replaced whole;
+     * null removes it) can be changed, in one transaction.
      */
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public SinkView change(@PathParam("id") UUID id, String body) {
         JsonObject changes = jsonObject(body);
-        if (!changes.keySet().stream().allMatch(RETRY_SCHEDULE::equals)) {
-            throw new TidingsException(ErrorCode.INVALID_REQUEST, "only retrySchedule can be changed");
+        if (!CHANGEABLE.containsAll(changes.keySet())) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "only retrySchedule and auth can be changed");
         }
-        if (!changes.containsKey(RETRY_SCHEDULE)) {
+        if (changes.isEmpty()) {
             return SinkView.of(sinks.find(id));
         }
-        return SinkView.of(sinks.retryBy(id, retrySchedule(changes.get(RETRY_SCHEDULE))));
+        return SinkView.of(sinks.change(id, new Sinks.Changes(changes.containsKey(RETRY_SCHEDULE),
+                retrySchedule(changes.get(RETRY_SCHEDULE)), changes.containsKey(AUTH),
+                ReceiverAuth.of(changes.get(AUTH)))));
     }
 
     /**
