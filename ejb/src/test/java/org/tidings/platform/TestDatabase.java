@@ -2,8 +2,11 @@ package org.tidings.platform;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
@@ -82,6 +85,37 @@ public final class TestDatabase implements AutoCloseable {
         }
         try (Connection db = connection()) {
             db.createStatement().execute("SHUTDOWN");
+        }
+    }
+
+    /** Binds a statement's parameter {@code index}, told the SQL left of its {@code ?}, lower case without spaces. */
+    @FunctionalInterface
+    public interface ParameterBinder {
+        void bind(PreparedStatement statement, int index, String left) throws SQLException;
+    }
+
+    private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
+
+    /**
+     * The rows H2 reads to run {@code sql} (summed over its tables), from EXPLAIN ANALYZE, which runs the statement:
+     * for the scan tests, which show that a lookup reads a few rows rather than a table's backlog or history.
+     */
+    public long rowsRead(String sql, ParameterBinder binder) throws SQLException {
+        try (Connection db = connection();
+                var explain = db.prepareStatement("EXPLAIN ANALYZE " + sql)) {
+            String[] parts = sql.split("\\?", -1);
+            for (int i = 1; i < parts.length; i++) {
+                binder.bind(explain, i, parts[i - 1].replace(" ", "").toLowerCase());
+            }
+            try (var plan = explain.executeQuery()) {
+                plan.next();
+                long read = 0;
+                Matcher counts = SCAN_COUNT.matcher(plan.getString(1));
+                while (counts.find()) {
+                    read += Long.parseLong(counts.group(1));
+                }
+                return read;
+            }
         }
     }
 }

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +31,6 @@ import org.tidings.sinks.entity.Sink;
  */
 class DeliveryLinesScanTest {
 
-    private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
     private static final int ROWS = 10_000;
     private static final UUID HOT_SINK = UUID.randomUUID();
     private static final UUID DOWN_SINK = UUID.randomUUID();
@@ -132,36 +129,22 @@ class DeliveryLinesScanTest {
      * now for a time, and a small number for any other parameter, and answers the rows H2 read.
      */
     private long rowsRead(String sql) throws SQLException {
-        try (Connection db = database.connection();
-                var explain = db.prepareStatement("EXPLAIN ANALYZE " + sql)) {
-            String[] parts = sql.split("\\?", -1);
-            for (int i = 1; i < parts.length; i++) {
-                String left = parts[i - 1].replace(" ", "").toLowerCase();
-                if (left.endsWith("sink_id=")) {
-                    explain.setObject(i, HOT_SINK);
-                } else if (left.endsWith("ordering_key=")) {
-                    explain.setString(i, HOT_LINE);
-                } else if (left.endsWith("status=")) {
-                    explain.setString(i, "WAITING");
-                } else if (left.endsWith("notification_id=")) {
-                    explain.setString(i, "msg_new");
-                } else if (left.endsWith("at<=")) {
-                    explain.setObject(i, Instant.now().atOffset(ZoneOffset.UTC));
-                } else if (left.endsWith("in(")) {
-                    explain.setObject(i, new UUID(0, 0));
-                } else {
-                    explain.setInt(i, DeliveryRetries.HEADS);
-                }
+        return database.rowsRead(sql, (explain, i, left) -> {
+            if (left.endsWith("sink_id=")) {
+                explain.setObject(i, HOT_SINK);
+            } else if (left.endsWith("ordering_key=")) {
+                explain.setString(i, HOT_LINE);
+            } else if (left.endsWith("status=")) {
+                explain.setString(i, "WAITING");
+            } else if (left.endsWith("notification_id=")) {
+                explain.setString(i, "msg_new");
+            } else if (left.endsWith("at<=")) {
+                explain.setObject(i, Instant.now().atOffset(ZoneOffset.UTC));
+            } else if (left.endsWith("in(")) {
+                explain.setObject(i, new UUID(0, 0));
+            } else {
+                explain.setInt(i, DeliveryRetries.HEADS);
             }
-            try (var plan = explain.executeQuery()) {
-                plan.next();
-                long read = 0;
-                Matcher counts = SCAN_COUNT.matcher(plan.getString(1));
-                while (counts.find()) {
-                    read += Long.parseLong(counts.group(1));
-                }
-                return read;
-            }
-        }
+        });
     }
 }

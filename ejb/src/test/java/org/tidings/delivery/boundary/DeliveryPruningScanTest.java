@@ -11,8 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +28,6 @@ import org.tidings.provisioning.control.TaskLockStore;
  */
 class DeliveryPruningScanTest {
 
-    private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
     private static final int RECENT = 5_000;
 
     private final TestDatabase database = TestDatabase.migrated("prune");
@@ -100,28 +97,14 @@ class DeliveryPruningScanTest {
      * the time and the batch size for any other parameter, and answers the rows H2 read.
      */
     private long rowsRead(String sql, Instant before) throws SQLException {
-        try (Connection db = database.connection();
-                var explain = db.prepareStatement("EXPLAIN ANALYZE " + sql)) {
-            String[] before_each = sql.split("\\?", -1);
-            for (int i = 1; i < before_each.length; i++) {
-                String left = before_each[i - 1].replace(" ", "").toLowerCase();
-                if (left.endsWith("status=")) {
-                    explain.setString(i, "DELIVERED");
-                } else if (left.endsWith("updated_at<")) {
-                    explain.setObject(i, before.atOffset(ZoneOffset.UTC));
-                } else {
-                    explain.setInt(i, DeliveryPruning.BATCH);
-                }
+        return database.rowsRead(sql, (explain, i, left) -> {
+            if (left.endsWith("status=")) {
+                explain.setString(i, "DELIVERED");
+            } else if (left.endsWith("updated_at<")) {
+                explain.setObject(i, before.atOffset(ZoneOffset.UTC));
+            } else {
+                explain.setInt(i, DeliveryPruning.BATCH);
             }
-            try (var plan = explain.executeQuery()) {
-                plan.next();
-                long read = 0;
-                Matcher counts = SCAN_COUNT.matcher(plan.getString(1));
-                while (counts.find()) {
-                    read += Long.parseLong(counts.group(1));
-                }
-                return read;
-            }
-        }
+        });
     }
 }

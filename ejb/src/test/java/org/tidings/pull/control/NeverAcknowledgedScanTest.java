@@ -11,8 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +30,6 @@ import org.tidings.pull.entity.SubscriptionSequence;
  */
 class NeverAcknowledgedScanTest {
 
-    private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
     private static final int ROWS = 10_000;
     private static final UUID SUBSCRIPTION = UUID.randomUUID();
     /** The last of the subscription's entries that retention deletes. */
@@ -128,30 +125,16 @@ class NeverAcknowledgedScanTest {
      * answer, and answers the rows H2 read.
      */
     private long rowsRead(String sql) throws SQLException {
-        try (Connection db = database.connection();
-                var explain = db.prepareStatement("EXPLAIN ANALYZE " + sql)) {
-            String[] parts = sql.split("\\?", -1);
-            for (int i = 1; i < parts.length; i++) {
-                String left = parts[i - 1].replace(" ", "").toLowerCase();
-                if (left.endsWith("subscription_id=")) {
-                    explain.setObject(i, SUBSCRIPTION);
-                } else if (left.endsWith("seq<=")) {
-                    explain.setLong(i, THROUGH);
-                } else if (left.endsWith("_at=")) {
-                    explain.setObject(i, Instant.now().atOffset(ZoneOffset.UTC));
-                } else {
-                    explain.setString(i, "a reason");
-                }
+        return database.rowsRead(sql, (explain, i, left) -> {
+            if (left.endsWith("subscription_id=")) {
+                explain.setObject(i, SUBSCRIPTION);
+            } else if (left.endsWith("seq<=")) {
+                explain.setLong(i, THROUGH);
+            } else if (left.endsWith("_at=")) {
+                explain.setObject(i, Instant.now().atOffset(ZoneOffset.UTC));
+            } else {
+                explain.setString(i, "a reason");
             }
-            try (var plan = explain.executeQuery()) {
-                plan.next();
-                long read = 0;
-                Matcher counts = SCAN_COUNT.matcher(plan.getString(1));
-                while (counts.find()) {
-                    read += Long.parseLong(counts.group(1));
-                }
-                return read;
-            }
-        }
+        });
     }
 }
