@@ -173,7 +173,8 @@ public class TestEnvironment implements LauncherSessionListener {
         var server = broker.getActiveMQServer();
         server.getSecurityRepository().addMatch(name, server.getSecurityRepository().getMatch("tidings.events"));
         if (server.locateQueue(name) == null) {
-            server.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            server.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true)
+                    .setAutoCreateAddress(true));
         }
     }
 
