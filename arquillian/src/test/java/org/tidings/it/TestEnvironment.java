@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
@@ -161,6 +163,19 @@ public class TestEnvironment implements LauncherSessionListener {
                 }
             }
         };
+    }
+
+    /**
+     * A second queue that sources and the application may use as they use tidings.events (the same roles): a
+     * {@link SecondInstance} given it as {@code tidings.queue.events} has events no other instance consumes.
+     */
+    public static synchronized void createEventsQueue(String name) throws Exception {
+        var server = broker.getActiveMQServer();
+        server.getSecurityRepository().addMatch(name, server.getSecurityRepository().getMatch("tidings.events"));
+        if (server.locateQueue(name) == null) {
+            server.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true)
+                    .setAutoCreateAddress(true));
+        }
     }
 
     /** The database every instance of this run uses, as a JDBC URL. */

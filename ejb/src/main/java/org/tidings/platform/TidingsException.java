@@ -1,25 +1,39 @@
 package org.tidings.platform;
 
 import jakarta.ejb.ApplicationException;
+import java.time.Duration;
 
 /** A failure the caller caused and can be told about: it carries a stable {@link ErrorCode}. */
 @ApplicationException(rollback = true)
 public class TidingsException extends RuntimeException {
 
     private final ErrorCode code;
+    private final Duration retryAfter;
 
     public TidingsException(ErrorCode code, String detail) {
-        super(detail);
-        this.code = code;
+        this(code, detail, (Duration) null);
     }
 
     public TidingsException(ErrorCode code, String detail, Throwable cause) {
         super(detail, cause);
         this.code = code;
+        this.retryAfter = null;
+    }
+
+    /** A refusal that knows when a retry can succeed (a quota's next token): HTTP says so in Retry-After. */
+    public TidingsException(ErrorCode code, String detail, Duration retryAfter) {
+        super(detail);
+        this.code = code;
+        this.retryAfter = retryAfter;
     }
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** When a retry can succeed, if this refusal knows it; else null. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 
     public static TidingsException notFound(String what, Object id) {

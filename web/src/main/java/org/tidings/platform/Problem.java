@@ -2,6 +2,7 @@ package org.tidings.platform;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -22,12 +23,28 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public static Response of(ErrorCode code, String detail, List<FieldError> errors) {
+        return of(code, detail, errors, null);
+    }
+
+    /** A refusal with the caller's own Retry-After (whole seconds, rounded up, at least 1), e.g. a quota's. */
+    public static Response of(TidingsException refusal) {
+        return of(refusal.code(), refusal.getMessage(), null, refusal.retryAfter());
+    }
+
+    private static Response of(ErrorCode code, String detail, List<FieldError> errors, Duration retryAfter) {
         var response = Response.status(code.status()).type(MEDIA_TYPE).entity(document(code, detail, errors));
-        if (code.status() == 503 || code.status() == 429) {
+        if (retryAfter != null) {
+            response.header("Retry-After", retryAfterSeconds(retryAfter));
+        } else if (code.status() == 503 || code.status() == 429) {
             // a 503: the broker's own reconnect takes about this long; a 429: long enough not to hammer
             response.header("Retry-After", RETRY_AFTER_SECONDS);
         }
         return response.build();
+    }
+
+    static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     static Problem document(ErrorCode code, String detail) {

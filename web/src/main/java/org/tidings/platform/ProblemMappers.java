@@ -27,7 +27,7 @@ public final class ProblemMappers {
     public static class Domain implements ExceptionMapper<TidingsException> {
         @Override
         public Response toResponse(TidingsException e) {
-            return Problem.of(e.code(), e.getMessage());
+            return Problem.of(e);
         }
     }
 
@@ -110,7 +110,7 @@ public final class ProblemMappers {
     static Response classified(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TidingsException domain) {
-                return Problem.of(domain.code(), domain.getMessage());
+                return Problem.of(domain);
             }
         }
         ErrorCode code = Failures.classify(e);

@@ -57,7 +57,8 @@ public class EventsListener implements MessageListener {
     public void onMessage(Message message) {
         try {
             Provenance from = new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
-                    message.getJMSMessageID(), message.getJMSCorrelationID());
+                    message.getJMSMessageID(), message.getJMSCorrelationID(),
+                    message.propertyExists(Provenance.ADMITTED));
             if (message instanceof TextMessage text) {
                 onText(text.getText(), from);
             } else if (message instanceof BytesMessage bytes) {

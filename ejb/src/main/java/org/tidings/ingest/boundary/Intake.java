@@ -10,11 +10,14 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.SinkQueues;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
+import org.tidings.ingest.control.SourceQuotas;
 import org.tidings.ingest.entity.EventKey;
+import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.BrokerSessions;
@@ -27,7 +30,9 @@ import org.tidings.subscriptions.boundary.Matching;
  * HTTP face: it checks an event and puts it on the durable events queue in a local broker transaction, returning
  * only once the commit has it in the broker's journal; the event's duplicate id makes a retried POST harmless.
  * {@link #process} is the consuming side: it forwards one queued event to every matching subscription's sink, or
- * records why it cannot, before the listener's acknowledgement.
+ * records why it cannot, before the listener's acknowledgement. Both count the event against its source's quota
+ * (docs/adr/0017), once: an event HTTP ingest counted carries a mark that the consuming side believes only from
+ * the application's own broker account.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -52,12 +57,20 @@ public class Intake {
     BrokerSessions sessions;
 
     @Inject
+    SourceQuotas quotas;
+
+    @Inject
     @ConfigProperty(name = "tidings.queue.events", defaultValue = "tidings.events")
     String eventsQueue;
 
+    /** The account HTTP ingest sends with: only its mark of an event counted already is believed. */
+    @Inject
+    @ConfigProperty(name = "tidings.broker.user", defaultValue = "tidings")
+    String applicationUser;
+
     public CloudEvent submit(byte[] body) {
         CloudEvent event = reader.read(body);
-        requireKnownSource(event);
+        requireWithinQuota(knownSource(event));
         try {
             // The commit is blocking: it returns once the broker has the event in its journal. False means the
             // broker had this (source, id) already: accepted before, and so accepted now.
@@ -65,6 +78,7 @@ public class Intake {
                 TextMessage message = session.createTextMessage(new String(body, StandardCharsets.UTF_8));
                 message.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, EventKey.of(event).duplicateId());
                 message.setStringProperty(SinkQueues.GROUP_PROPERTY, orderingKey(event));
+                message.setBooleanProperty(Provenance.ADMITTED, true);
                 session.createProducer(session.createQueue(eventsQueue)).send(message);
             });
         } catch (BrokerSessions.Unreachable e) {
@@ -85,7 +99,10 @@ public class Intake {
                 throw new TidingsException(ErrorCode.INVALID_ENCODING, "text body has unpaired surrogates");
             }
             event = reader.read(raw.body());
-            requireKnownSource(event);
+            String source = knownSource(event);
+            if (!countedOverHttp(raw.from())) {
+                requireWithinQuota(source);
+            }
         } catch (TidingsException rejected) {
             rejections.rejected(raw, rejected.code(), rejected.getMessage());
             return;
@@ -97,10 +114,25 @@ public class Intake {
         return event.getSubject() != null ? event.getSubject() : event.getSource().toString();
     }
 
-    private void requireKnownSource(CloudEvent event) {
+    /** The provisioned source the event names, as the source directory resolves it. */
+    private String knownSource(CloudEvent event) {
         String source = event.getSource().toString();
-        if (!sources.provisioned(source)) {
+        String resolved = sources.resolved(source);
+        if (resolved == null) {
             throw new TidingsException(ErrorCode.UNKNOWN_SOURCE, "source " + source + " is not provisioned");
         }
+        return resolved;
+    }
+
+    private void requireWithinQuota(String source) {
+        Duration wait = quotas.admitted(source);
+        if (!wait.isZero()) {
+            throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has used its quota of events "
+                    + "on this instance; this event was not accepted, retry later", wait);
+        }
+    }
+
+    private boolean countedOverHttp(Provenance from) {
+        return from.admittedMark() && applicationUser.equals(from.validatedUser());
     }
 }

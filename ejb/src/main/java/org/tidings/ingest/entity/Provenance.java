@@ -8,9 +8,18 @@ package org.tidings.ingest.entity;
  * @param validatedUser the broker-authenticated sender ({@code _AMQ_VALIDATED_USER}), or null
  * @param messageId the JMS message id, or null
  * @param correlationId the JMS correlation id the sender set, or null
+ * @param admittedMark whether the message carries {@link #ADMITTED}: HTTP ingest counted it against its source's
+ *                     quota already (believed only from the application's own broker account, docs/adr/0017)
  */
-public record Provenance(String validatedUser, String messageId, String correlationId) {
+public record Provenance(String validatedUser, String messageId, String correlationId, boolean admittedMark) {
+
+    /** The message property HTTP ingest sets on an event it counted against its source's quota. */
+    public static final String ADMITTED = "tidings_admitted";
 
     /** An event that did not come through the broker (HTTP, checked before it was queued). */
     public static final Provenance NONE = new Provenance(null, null, null);
+
+    public Provenance(String validatedUser, String messageId, String correlationId) {
+        this(validatedUser, messageId, correlationId, false);
+    }
 }

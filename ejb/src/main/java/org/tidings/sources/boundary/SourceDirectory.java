@@ -85,6 +85,16 @@ public class SourceDirectory {
         return uris.provisioned(uri);
     }
 
+    /**
+     * The provisioned source this URI names, as the key all its spellings share (its normalized form), or null if
+     * no source holds it. Waits for the first load as {@link #provisioned} does.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public String resolved(String uri) {
+        gate.awaitOpen();
+        return uris.resolved(uri);
+    }
+
     public void catchUp(@Observes CatchUp catchUp) {
         catchUp.reported(follower.caughtUp(changes, directory));
     }

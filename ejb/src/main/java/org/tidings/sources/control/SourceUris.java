@@ -20,7 +20,13 @@ public final class SourceUris {
     private final Map<UUID, String> uriById = new HashMap<>();
 
     public boolean provisioned(String uri) {
-        return idsByUri.containsKey(UriNormalizer.normalize(uri));
+        return resolved(uri) != null;
+    }
+
+    /** The key (normalized form) under which a source holds this URI, or null if none holds it. */
+    public String resolved(String uri) {
+        String key = UriNormalizer.normalize(uri);
+        return idsByUri.containsKey(key) ? key : null;
     }
 
     /** Source {@code id} exists with this URI. */
