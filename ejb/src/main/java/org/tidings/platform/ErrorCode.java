@@ -31,7 +31,7 @@ public enum ErrorCode {
             "The position asked for is no longer kept (or never was): updates may have been missed; resynchronize"),
     BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker cannot be reached; nothing was accepted"),
     DATABASE_UNAVAILABLE("database-unavailable", 503, "The database cannot be reached"),
-    RATE_LIMITED("rate-limited", 429, "This client has its limit of requests or open waits here; retry later"),
+    RATE_LIMITED("rate-limited", 429, "Over a limit of this client or source (events per second, open waits); retry after Retry-After"),
     UNAVAILABLE("unavailable", 503, "Tidings cannot answer now (starting, stopping or overloaded); retry later"),
     OUTCOME_UNKNOWN("outcome-unknown", 503,
             "The broker did not confirm the event; it may have been accepted, and retrying it is safe"),
