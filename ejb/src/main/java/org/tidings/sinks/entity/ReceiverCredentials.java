@@ -54,7 +54,7 @@ public final class ReceiverCredentials {
 
     /**
      * HTTP basic (RFC 7617, UTF-8): a username of 1 to 256 characters without ':' and a password of 1 to 256, neither
-     * with control characters.
+     * with control characters or lone surrogates.
      *
      * @throws IllegalArgumentException otherwise; the message holds neither
      */
@@ -115,6 +115,9 @@ public final class ReceiverCredentials {
         if (text.codePoints().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("a basic " + name + " cannot hold CR, LF or other control "
                     + "characters");
+        }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(text)) { // else UTF-8 would send '?' in its place
+            throw new IllegalArgumentException("a basic " + name + " cannot hold a lone surrogate (not a character)");
         }
     }
 
