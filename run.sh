@@ -264,6 +264,7 @@ properties_value() {
 }
 (
   umask 077
+  rm -f "$PAYARA_CONF/tls.properties" # created anew: umask does not narrow the mode of a file that exists
   printf 'javax.net.ssl.keyStore=%s\njavax.net.ssl.keyStorePassword=%s\n' "$(properties_value "$TLS_KEYSTORE")" \
     "$(properties_value "$TLS_KEYSTORE_PASSWORD")" >"$PAYARA_CONF/tls.properties"
 )
