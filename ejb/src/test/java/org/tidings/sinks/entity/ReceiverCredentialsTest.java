@@ -132,6 +132,21 @@ class ReceiverCredentialsTest {
                 .isEqualTo(ReceiverCredentials.Type.BASIC);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://hooks.example.com/in", "HTTPS://hooks.example.com/in", "http://127.0.0.1:8080/in",
+        "http://127.0.0.2/in", "http://localhost/in", "http://LOCALHOST:9000/in", "http://[::1]:8080/in"})
+    void credentialsGoOverTlsOrStayOnTheLoopbackInterface(String url) {
+        ReceiverCredentials.requireConfidentialTransport(java.net.URI.create(url));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://hooks.example.com/in", "http://10.0.0.7/in", "http://[2001:db8::1]/in",
+        "http://127.0.0.1.example.com/in", "http://localhost.example.com/in", "http://[::ffff:10.0.0.1]/in"})
+    void credentialsAreNotSentInTheClearAcrossANetwork(String url) {
+        assertThatThrownBy(() -> ReceiverCredentials.requireConfidentialTransport(java.net.URI.create(url)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
+    }
+
     @Test
     void theLongestCredentialsFitTheirPlaintextAndSealedColumns() {
         var longest = new ReceiverCredentials[] {
