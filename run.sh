@@ -256,9 +256,15 @@ ASADMIN
 # Payara Micro opens its HTTPS listener with the keystore named by javax.net.ssl.keyStore (it copies it into its
 # runtime directory) and the entry --sslcert names. The password goes in an owner-only properties file, not on the
 # command line, where any local user could read it.
-properties_value() { local v=${1//\\/\\\\}; printf '%s' "${v//$'\n'/}"; } # a properties file unescapes backslashes
+# A properties file unescapes backslashes, drops a value's leading blanks and ends it at CR or LF: those are escaped.
+properties_value() {
+  local v=${1//\\/\\\\}
+  v=${v// /\\ } && v=${v//$'\t'/\\t} && v=${v//$'\f'/\\f} && v=${v//$'\r'/\\r} && v=${v//$'\n'/\\n}
+  printf '%s' "$v"
+}
 (
   umask 077
+  rm -f "$PAYARA_CONF/tls.properties" # created anew: umask does not narrow the mode of a file that exists
   printf 'javax.net.ssl.keyStore=%s\njavax.net.ssl.keyStorePassword=%s\n' "$(properties_value "$TLS_KEYSTORE")" \
     "$(properties_value "$TLS_KEYSTORE_PASSWORD")" >"$PAYARA_CONF/tls.properties"
 )

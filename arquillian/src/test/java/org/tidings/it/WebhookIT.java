@@ -662,6 +662,10 @@ class WebhookIT {
             assertProblem(api.postJson("/api/sinks", Map.of("name", "cache", "channel", "purge", "caches",
                     List.of(receiver.url("/")), "auth", Map.of("type", "bearer", "token", token))), 400,
                     "invalid-auth");
+            var inTheClear = api.postJson("/api/sinks", Map.of("name", "cleartext", "channel", "webhook", "url",
+                    "http://hooks.example.com/in", "auth", Map.of("type", "bearer", "token", token)));
+            assertProblem(inTheClear, 400, "invalid-auth"); // plain http beyond loopback would carry it in the clear
+            refusals.add(inTheClear);
             assertThat(api.get("/api/sinks/" + sink).body().get("auth")).as("unchanged by the refusals")
                     .hasToString("{\"type\":\"header\"}");
 

@@ -158,7 +158,7 @@ public class WebhookTransmitter {
         }
         try {
             return answered(exchanges.exchange(HttpHost.create(call.url()), request, call.connectTimeout(),
-                    call.readTimeout()), started);
+                    call.readTimeout()), EchoedCredentials.of(call.headers()), started);
         } catch (CheckedResolver.Refused e) {
             return new Attempt(Result.REFUSED, 0, e.getMessage() + " (when connecting)", Optional.empty(),
                     since(started));
@@ -207,16 +207,28 @@ public class WebhookTransmitter {
         }
     }
 
-    private Attempt answered(CheckedExchanges.Answer response, long started) {
+    /** The answer as recorded: its status and the start of its body, without any credentials it echoes. */
+    private Attempt answered(CheckedExchanges.Answer response, EchoedCredentials echoed, long started) {
         int status = response.status();
         byte[] body = response.body();
-        String answer = "HTTP " + status + (body.length == 0 ? ""
-                : ": " + new String(body, 0, Math.min(body.length, ANSWER_BODY_SHOWN), StandardCharsets.UTF_8));
+        String answer = "HTTP " + status + (body.length == 0 ? "" : ": " + shown(body, echoed));
         Result result = status / 100 == 2 ? Result.DELIVERED : status == 410 ? Result.GONE : Result.RETRY;
         Optional<Duration> retryAfter = status == 429 || status == 503
                 ? response.header("retry-after").flatMap(value -> retryAfter(value, clock.instant()))
                 : Optional.empty();
         return new Attempt(result, status, answer, retryAfter, since(started));
+    }
+
+    /**
+     * The start of the body. With credentials to blot out, the whole body read is decoded and blotted first, so that
+     * a cut cannot leave the start of one.
+     */
+    private static String shown(byte[] body, EchoedCredentials echoed) {
+        if (echoed.none()) {
+            return new String(body, 0, Math.min(body.length, ANSWER_BODY_SHOWN), StandardCharsets.UTF_8);
+        }
+        String redacted = echoed.redacted(new String(body, StandardCharsets.UTF_8));
+        return redacted.substring(0, Math.min(redacted.length(), ANSWER_BODY_SHOWN));
     }
 
     /**

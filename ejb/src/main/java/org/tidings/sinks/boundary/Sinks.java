@@ -186,11 +186,21 @@ public class Sinks {
         return sink;
     }
 
-    /** Seals and keeps the credentials; says which kind (never a value) in the log, as a record of the change. */
+    /**
+     * Seals and keeps the credentials; says which kind (never a value) in the log, as a record of the change.
+     *
+     * @throws TidingsException invalid-auth if the sink's url would carry them in the clear
+     *         ({@link ReceiverCredentials#requireConfidentialTransport})
+     */
     private void authenticate(Sink sink, ReceiverCredentials auth) {
         if (auth == null) {
             sink.authenticateWith(null, null);
         } else {
+            try {
+                ReceiverCredentials.requireConfidentialTransport(URI.create(sink.endpoint()));
+            } catch (IllegalArgumentException e) {
+                throw new TidingsException(ErrorCode.INVALID_AUTH, e.getMessage());
+            }
             sink.authenticateWith(auth.type(), sealer.seal(auth.plaintext()));
         }
         LOG.info(() -> "sink " + sink.id() + " presents " + (auth == null ? "no credentials" : auth)

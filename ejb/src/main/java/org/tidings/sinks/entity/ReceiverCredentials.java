@@ -1,5 +1,8 @@
 package org.tidings.sinks.entity;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -29,6 +32,7 @@ public final class ReceiverCredentials {
     public static final int PLAINTEXT_CHARS = HEADER_NAME_CHARS + 1 + HEADER_VALUE_CHARS;
 
     private static final String AUTHORIZATION = "Authorization";
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** RFC 6750's b64token: what a bearer token may hold, so it needs no quoting or escaping. */
     private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
@@ -54,7 +58,7 @@ public final class ReceiverCredentials {
 
     /**
      * HTTP basic (RFC 7617, UTF-8): a username of 1 to 256 characters without ':' and a password of 1 to 256, neither
-     * with control characters.
+     * with control characters or lone surrogates.
      *
      * @throws IllegalArgumentException otherwise; the message holds neither
      */
@@ -115,6 +119,51 @@ public final class ReceiverCredentials {
         if (text.codePoints().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("a basic " + name + " cannot hold CR, LF or other control "
                     + "characters");
+        }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(text)) { // else UTF-8 would send '?' in its place
+            throw new IllegalArgumentException("a basic " + name + " cannot hold a lone surrogate (not a character)");
+        }
+    }
+
+    /**
+     * Credentials cross the network in the clear over plain http, where anyone on the path can read and replay them
+     * (RFC 6750, section 5.3, requires TLS for bearer tokens; RFC 7617 says the same of basic): they are presented to
+     * https receivers, and to http ones only on the loopback interface ({@code localhost}, {@code 127.0.0.0/8},
+     * {@code [::1]}, as literals: no name is looked up).
+     *
+     * @throws IllegalArgumentException for an http URL whose host is not one of those
+     */
+    public static void requireConfidentialTransport(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !isLoopback(url.getHost())) {
+            throw new IllegalArgumentException("credentials are sent to https receivers only (or over plain http to "
+                    + "localhost, 127.0.0.0/8 or [::1]): over http they cross the network in the clear");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        var ipv4 = IPV4_LOOPBACK.matcher(host);
+        if (ipv4.matches()) {
+            for (int group = 1; group <= 3; group++) {
+                if (Integer.parseInt(ipv4.group(group)) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (!host.startsWith("[") || !host.endsWith("]")) {
+            return false; // a name: not looked up
+        }
+        try { // an IPv6 literal, which java.net.URI already checked: no lookup
+            return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
+        } catch (UnknownHostException notALiteral) {
+            return false;
         }
     }
 

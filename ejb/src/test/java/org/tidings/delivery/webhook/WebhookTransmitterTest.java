@@ -284,6 +284,29 @@ class WebhookTransmitterTest {
     }
 
     @Test
+    void credentialsTheReceiverEchoesInItsAnswerAreNotRecorded() {
+        String token = "tok3n-" + "s".repeat(40);
+        String basic = java.util.Base64.getEncoder().encodeToString("ann:pa55-word".getBytes(StandardCharsets.UTF_8));
+        receiver.answer(exchange -> Receiver.respond(exchange, 401, "{\"error\":\"bad credentials\","
+                + "\"got\":\"" + exchange.getRequestHeaders().getFirst("Authorization") + "\",\"token\":\"" + token
+                + "\",\"basic\":\"" + basic + "\",\"pair\":\"ann:pa55-word\",\"password\":\"pa55-word\","
+                + "\"key\":\"" + exchange.getRequestHeaders().getFirst("X-Api-Key") + "\"}"));
+
+        Attempt bearer = transmitter.send(call(receiver.uri("/"), "msg_1", List.of(secret),
+                Map.of("Authorization", "Bearer " + token)));
+        Attempt basicAttempt = transmitter.send(call(receiver.uri("/"), "msg_2", List.of(secret),
+                Map.of("Authorization", "Basic " + basic)));
+        Attempt header = transmitter.send(call(receiver.uri("/"), "msg_3", List.of(secret),
+                Map.of("X-Api-Key", "key with inner spaces")));
+
+        assertThat(bearer.status()).isEqualTo(401);
+        assertThat(bearer.answer()).startsWith("HTTP 401: {\"error\":\"bad credentials\"").doesNotContain(token);
+        assertThat(basicAttempt.answer()).contains("bad credentials").doesNotContain(basic)
+                .doesNotContain("pa55-word");
+        assertThat(header.answer()).contains("bad credentials").doesNotContain("key with inner spaces");
+    }
+
+    @Test
     void sequentialCallsReuseOneConnection() {
         for (int i = 0; i < 5; i++) {
             assertThat(transmitter.send(call(receiver.uri("/"), "msg_" + i)).result()).isEqualTo(Result.DELIVERED);

@@ -76,6 +76,10 @@ class ReceiverCredentialsTest {
                 Arguments.of("password with LF", (Supplier<?>) () -> ReceiverCredentials.basic("u", SECRET + "\n")),
                 Arguments.of("password with CR", (Supplier<?>) () -> ReceiverCredentials.basic("u", "\r" + SECRET)),
                 Arguments.of("password with NUL", (Supplier<?>) () -> ReceiverCredentials.basic("u", SECRET + "\0")),
+                Arguments.of("password with a lone surrogate", (Supplier<?>) () -> ReceiverCredentials.basic("u",
+                        SECRET + "\ud83d")),
+                Arguments.of("user with a lone surrogate", (Supplier<?>) () -> ReceiverCredentials.basic("\ude00u",
+                        SECRET)),
                 Arguments.of("password too long", (Supplier<?>) () -> ReceiverCredentials.basic("u",
                         SECRET + "p".repeat(256))),
                 Arguments.of("empty token", (Supplier<?>) () -> ReceiverCredentials.bearer("")),
@@ -126,6 +130,21 @@ class ReceiverCredentialsTest {
         String text = "é€ x".repeat(64).substring(0, length);
         assertThat(ReceiverCredentials.basic(text.replace(':', 'x'), text).type())
                 .isEqualTo(ReceiverCredentials.Type.BASIC);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://hooks.example.com/in", "HTTPS://hooks.example.com/in", "http://127.0.0.1:8080/in",
+        "http://127.0.0.2/in", "http://localhost/in", "http://LOCALHOST:9000/in", "http://[::1]:8080/in"})
+    void credentialsGoOverTlsOrStayOnTheLoopbackInterface(String url) {
+        ReceiverCredentials.requireConfidentialTransport(java.net.URI.create(url));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://hooks.example.com/in", "http://10.0.0.7/in", "http://[2001:db8::1]/in",
+        "http://127.0.0.1.example.com/in", "http://localhost.example.com/in", "http://[::ffff:10.0.0.1]/in"})
+    void credentialsAreNotSentInTheClearAcrossANetwork(String url) {
+        assertThatThrownBy(() -> ReceiverCredentials.requireConfidentialTransport(java.net.URI.create(url)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
     }
 
     @Test
