@@ -49,9 +49,17 @@ public class WebhookCalls {
                 sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout);
     }
 
-    /** The header that presents the sink's credentials to its receiver, or none. */
+    /**
+     * The header that presents the sink's credentials to its receiver, or none. They open only for the sink, type and
+     * URL they were sealed for ({@link Sink#credentialsContext}).
+     */
     private Map<String, String> credentials(Sink sink) {
-        return sink.sealedAuth() == null ? Map.of() : ReceiverCredentials.headerOf(open(sink.sealedAuth()));
+        if (sink.sealedAuth() == null) {
+            return Map.of();
+        }
+        String context = sink.credentialsContext(sink.authType());
+        return ReceiverCredentials.headerOf(opened.computeIfAbsent(context + "\n" + sink.sealedAuth(),
+                key -> sealer.open(sink.sealedAuth(), context)));
     }
 
     private String open(String sealed) {

@@ -13,7 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Seals short texts (webhook secrets at rest) with AES-256-GCM: {@code v1:} and the base64 of a fresh random
  * 12-byte IV followed by the ciphertext and its 16-byte tag. Sealing one text twice gives two different values;
- * a sealed value that was altered, or is opened with another key, is refused. Thread-safe.
+ * a sealed value that was altered, or is opened with another key, is refused. A value may be sealed bound to a
+ * context (AES-GCM associated data, e.g. the sink and URL it belongs to): it then opens only for that same context,
+ * so a sealed value copied to another row is refused. Thread-safe.
  */
 public final class Sealer {
 
@@ -35,11 +37,17 @@ public final class Sealer {
     }
 
     public String seal(String plaintext) {
+        return seal(plaintext, null);
+    }
+
+    /** Seals the text bound to {@code context} (null for none): it opens only with the same context. */
+    public String seal(String plaintext, String context) {
         byte[] iv = new byte[IV_BYTES];
         RANDOM.nextBytes(iv);
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            bind(cipher, context);
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             return VERSION + Base64.getEncoder().encodeToString(
                     ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array());
@@ -53,6 +61,15 @@ public final class Sealer {
      *         the message holds nothing of the value
      */
     public String open(String sealed) {
+        return open(sealed, null);
+    }
+
+    /**
+     * Opens a value sealed bound to {@code context} (null for none).
+     *
+     * @throws IllegalStateException as {@link #open(String)}, and if it was sealed for another context
+     */
+    public String open(String sealed, String context) {
         if (sealed == null || !sealed.startsWith(VERSION)) {
             throw refused();
         }
@@ -63,9 +80,16 @@ public final class Sealer {
             }
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, IV_BYTES));
+            bind(cipher, context);
             return new String(cipher.doFinal(raw, IV_BYTES, raw.length - IV_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw refused();
+        }
+    }
+
+    private static void bind(Cipher cipher, String context) {
+        if (context != null) {
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -56,6 +56,16 @@ public class SecretSealer {
         return sealer.open(sealed);
     }
 
+    /** {@link Sealer#seal(String, String)}: sealed bound to {@code context}. */
+    public String seal(String plaintext, String context) {
+        return sealer.seal(plaintext, context);
+    }
+
+    /** {@link Sealer#open(String, String)}: refused unless sealed for {@code context}. */
+    public String open(String sealed, String context) {
+        return sealer.open(sealed, context);
+    }
+
     /** The sealing key: the configured one if present, else the one in the key file, generated if missing. */
     static byte[] keyFrom(Optional<String> configuredKey, Path keyFile) {
         if (configuredKey.isPresent()) {

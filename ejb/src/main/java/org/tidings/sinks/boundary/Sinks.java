@@ -201,7 +201,8 @@ public class Sinks {
             } catch (IllegalArgumentException e) {
                 throw new TidingsException(ErrorCode.INVALID_AUTH, e.getMessage());
             }
-            sink.authenticateWith(auth.type(), sealer.seal(auth.plaintext()));
+            sink.authenticateWith(auth.type(),
+                    sealer.seal(auth.plaintext(), sink.credentialsContext(auth.type())));
         }
         LOG.info(() -> "sink " + sink.id() + " presents " + (auth == null ? "no credentials" : auth)
                 + " to its receiver");

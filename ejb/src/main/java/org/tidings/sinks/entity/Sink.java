@@ -239,6 +239,15 @@ public class Sink {
         return sealedAuth;
     }
 
+    /**
+     * What credentials of {@code type} are sealed bound to (AES-GCM associated data): this sink's id, the type and
+     * the URL they are sent to. Sealed credentials copied to another sink, or kept while someone with write access
+     * to the database changes the sink's URL or type, then no longer open, so they never reach another receiver.
+     */
+    public String credentialsContext(ReceiverCredentials.Type type) {
+        return "tidings receiver credentials\n" + id + "\n" + type + "\n" + endpoint;
+    }
+
     /** The sink's own retry schedule (comma-separated ISO-8601 durations), or null for the global one. */
     public String retrySchedule() {
         return retrySchedule;

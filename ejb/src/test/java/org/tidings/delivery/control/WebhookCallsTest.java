@@ -1,6 +1,7 @@
 package org.tidings.delivery.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,25 +28,55 @@ class WebhookCallsTest {
 
     private WebhookCall callFor(Integer connectTimeoutMillis, Integer readTimeoutMillis,
             ReceiverCredentials credentials) {
+        Sink sink = sink(connectTimeoutMillis, readTimeoutMillis);
+        if (credentials != null) {
+            sink.authenticateWith(credentials.type(),
+                    sealer.seal(credentials.plaintext(), sink.credentialsContext(credentials.type())));
+        }
+        return callTo(sink);
+    }
+
+    private Sink sink(Integer connectTimeoutMillis, Integer readTimeoutMillis) {
+        return Sink.webhook("hook", "http://127.0.0.1:9/hook", sealer.seal(WebhookSecrets.generate()),
+                connectTimeoutMillis, readTimeoutMillis, Instant.now());
+    }
+
+    private WebhookCall callTo(Sink sink) {
         var calls = new WebhookCalls();
         calls.sealer = new SecretSealer() {
             @Override
             public String open(String sealed) {
                 return sealer.open(sealed);
             }
+
+            @Override
+            public String open(String sealed, String context) {
+                return sealer.open(sealed, context);
+            }
         };
         calls.connectTimeout = Duration.ofSeconds(5);
         calls.readTimeout = Duration.ofSeconds(15);
-        Instant now = Instant.now();
-        Sink sink = Sink.webhook("hook", "http://127.0.0.1:9/hook", sealer.seal(WebhookSecrets.generate()),
-                connectTimeoutMillis, readTimeoutMillis, now);
-        if (credentials != null) {
-            sink.authenticateWith(credentials.type(), sealer.seal(credentials.plaintext()));
-        }
         Notification notification = new Notification(Notification.idOf("https://shop.example.com", "e-1", sink.id()),
                 sink.id(), UUID.randomUUID(), "s", "https://shop.example.com", "e-1",
                 "{}".getBytes(StandardCharsets.UTF_8));
-        return calls.of(sink, notification, now);
+        return calls.of(sink, notification, Instant.now());
+    }
+
+    @Test
+    void credentialsSealedForOneSinkDoNotOpenForAnotherNorUnderAnotherType() {
+        Sink owner = sink(null, null);
+        var credentials = ReceiverCredentials.bearer("tok-31337");
+        owner.authenticateWith(credentials.type(),
+                sealer.seal(credentials.plaintext(), owner.credentialsContext(credentials.type())));
+        assertThat(callTo(owner).headers()).isEqualTo(Map.of("Authorization", "Bearer tok-31337"));
+
+        // someone with write access to the database copies them to a sink of theirs, or changes their type
+        Sink thief = sink(null, null);
+        thief.authenticateWith(credentials.type(), owner.sealedAuth());
+        assertThatThrownBy(() -> callTo(thief)).isInstanceOf(IllegalStateException.class)
+                .hasMessageNotContaining("tok-31337");
+        owner.authenticateWith(ReceiverCredentials.Type.HEADER, owner.sealedAuth());
+        assertThatThrownBy(() -> callTo(owner)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

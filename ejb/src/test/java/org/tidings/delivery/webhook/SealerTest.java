@@ -22,6 +22,18 @@ class SealerTest {
     }
 
     @Test
+    void aValueSealedForAContextOpensForThatContextOnly() {
+        String sealed = sealer.seal(SECRET, "sink 1 https://a.example/hook");
+
+        assertThat(sealer.open(sealed, "sink 1 https://a.example/hook")).isEqualTo(SECRET);
+        assertThatThrownBy(() -> sealer.open(sealed, "sink 2 https://a.example/hook"))
+                .isInstanceOf(IllegalStateException.class).hasMessageNotContaining(SECRET.substring(6));
+        assertThatThrownBy(() -> sealer.open(sealed)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> sealer.open(sealer.seal(SECRET), "sink 1 https://a.example/hook"))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aFreshIvMakesEverySealDifferent() {
         assertThat(sealer.seal(SECRET)).isNotEqualTo(sealer.seal(SECRET));
     }

@@ -85,7 +85,8 @@ class SinkStorageTest {
         var credentials = ReceiverCredentials.header("X-Api-Key", "k-" + "9".repeat(4000));
         Sink sink = Sink.webhook("hook", "http://127.0.0.1:9/hook", sealer.seal("whsec_x"), null, null,
                 Instant.now());
-        sink.authenticateWith(credentials.type(), sealer.seal(credentials.plaintext()));
+        sink.authenticateWith(credentials.type(),
+                sealer.seal(credentials.plaintext(), sink.credentialsContext(credentials.type())));
         try (Session session = sessions.openSession()) {
             session.beginTransaction();
             session.persist(sink);
@@ -103,7 +104,8 @@ class SinkStorageTest {
         try (Session session = sessions.openSession()) {
             Sink stored = session.find(Sink.class, sink.id());
             assertThat(stored.authType()).isEqualTo(ReceiverCredentials.Type.HEADER);
-            assertThat(ReceiverCredentials.headerOf(sealer.open(stored.sealedAuth())))
+            assertThat(ReceiverCredentials.headerOf(
+                    sealer.open(stored.sealedAuth(), stored.credentialsContext(stored.authType()))))
                     .isEqualTo(Map.of("X-Api-Key", credentials.headerValue()));
             session.beginTransaction();
             stored.authenticateWith(null, null);
