@@ -45,8 +45,12 @@ ARTEMIS_ZIP=jms-config/target/runtime/apache-artemis-bin.zip
 
 log() { printf '[tidings] %s\n' "$*"; }
 fail() { log "$*"; exit 1; }
-# True while the process lives. This shell reaps its children as they exit, so a dead child fails here at once.
-running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# True while the process lives. This shell reaps its children as they exit, so a dead child fails here at once; a
+# process of a killed run that nobody has reaped yet (a zombie: kill -0 still finds it) is not running.
+running() {
+  local state
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null && state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]
+}
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; } # host port: something accepts connections there
 
 [ "$OPERATOR_USER" != "$TIDINGS_BROKER_USER" ] || fail "the operator account must not be the application's ($OPERATOR_USER)"

@@ -207,7 +207,9 @@ refused "run after a killed run left its broker" "still running: broker (pid $br
 kill -TERM "$broker"
 gone_within 30 "$broker" || die "the orphaned broker did not stop"
 
-# 5. An operator's keystore that its password does not open: refused before anything starts.
+# 5. An operator's keystore that its password does not open: refused before anything starts. The killed run's
+# short-lived children (a readiness probe, the artemis CLI it was running) hold its lock until they end: wait for that.
+flock -w 60 "$data/run.lock" true || die "the lock of the run killed in 4 is still held after 60 s: $(fuser -v "$data/run.lock" 2>&1)"
 (
   export TIDINGS_TLS_KEYSTORE=$data/tls/keystore.p12 TIDINGS_TLS_KEYSTORE_PASSWORD=not-the-password
   refused "a keystore password that does not open the keystore" "TIDINGS_TLS_KEYSTORE_PASSWORD does not open it"
