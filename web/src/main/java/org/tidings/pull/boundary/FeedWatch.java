@@ -31,7 +31,8 @@ import org.tidings.pull.entity.FeedAppended;
 /**
  * The clients waiting on feeds (long-polls and event streams): at most {@code tidings.pull.max-waiters} (1000) on
  * this instance, {@code tidings.pull.max-waiters-per-subscription} (16) per subscription and
- * {@code tidings.pull.max-waiters-per-address} (100) per connecting address, so that one client cannot take the
+ * {@code tidings.pull.max-waiters-per-address} (100) per connecting address (per /64 for IPv6, a network that one
+ * client commonly holds whole: {@link ClientAddresses}), so that one client cannot take the
  * instance's places through many subscriptions (behind a reverse proxy every client has the proxy's address: raise
  * the limit to the instance's there); none holds a thread
  * while it waits (docs/adr/0015). A waiter is woken at once by an append on this instance, and within
@@ -169,7 +170,7 @@ public class FeedWatch {
     /** Takes one of the address's places; false if it has none left. */
     private boolean placeTaken(String address) {
         var taken = new AtomicBoolean();
-        perAddress.compute(address, (a, held) -> {
+        perAddress.compute(ClientAddresses.limitedAs(address), (a, held) -> {
             int now = held == null ? 0 : held;
             if (now >= maxWaitersPerAddress) {
                 return held;
@@ -181,12 +182,12 @@ public class FeedWatch {
     }
 
     private void placeFreed(String address) {
-        perAddress.computeIfPresent(address, (a, held) -> held > 1 ? held - 1 : null);
+        perAddress.computeIfPresent(ClientAddresses.limitedAs(address), (a, held) -> held > 1 ? held - 1 : null);
     }
 
-    /** How many clients of this address wait on this instance. */
+    /** How many clients of this address (of its /64, for IPv6) wait on this instance. */
     int waitersOf(String address) {
-        return perAddress.getOrDefault(address, 0);
+        return perAddress.getOrDefault(ClientAddresses.limitedAs(address), 0);
     }
 
     ThreadPoolExecutor readers() {

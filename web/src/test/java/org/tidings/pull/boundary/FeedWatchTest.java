@@ -196,6 +196,20 @@ class FeedWatchTest {
     }
 
     @Test
+    void anIpv6ClientIsLimitedByItsSlash64NotByEachAddressOfIt() {
+        watch.maxWaitersPerAddress = 2;
+        watch.admit(new FakeWatcher(UUID.randomUUID(), "2001:db8:1:2::1", () -> { }));
+        watch.admit(new FakeWatcher(UUID.randomUUID(), "2001:db8:1:2:ffff:0:0:7", () -> { }));
+        assertThatThrownBy(() -> watch.admit(new FakeWatcher(UUID.randomUUID(), "2001:db8:1:2:a:b:c:d", () -> { })))
+                .as("a third address of the same /64")
+                .isInstanceOfSatisfying(TidingsException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+        watch.admit(new FakeWatcher(UUID.randomUUID(), "2001:db8:1:3::1", () -> { }));
+        assertThat(watch.waitersOf("2001:db8:1:3::9")).as("another /64 is another client").isEqualTo(1);
+        assertThat(watch.waitersOf("2001:0db8:0001:0002::5")).as("however the /64 is written").isEqualTo(2);
+    }
+
+    @Test
     void stoppingFreesEveryAddressesPlaces() {
         watch.admit(new FakeWatcher(UUID.randomUUID(), "192.0.2.11", () -> { }));
         watch.admit(new FakeWatcher(UUID.randomUUID(), "192.0.2.11", () -> { }));
