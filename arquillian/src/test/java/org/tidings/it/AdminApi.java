@@ -19,15 +19,41 @@ public final class AdminApi {
 
     private final HttpClient http;
     private final String base;
+    private final String token;
 
+    /** Calls with the first administrator's token, as an administrator's tool does. */
     public AdminApi(String base) {
         this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
     /** With a client of the caller's: one that trusts a test's own certificate, for instance. */
     public AdminApi(String base, HttpClient http) {
+        this(base, http, TestEnvironment.ADMIN_TOKEN);
+    }
+
+    private AdminApi(String base, HttpClient http, String token) {
         this.base = base;
         this.http = http;
+        this.token = token;
+    }
+
+    /** The same API called with another bearer token (null: with none). */
+    public AdminApi withToken(String other) {
+        return new AdminApi(base, http, other);
+    }
+
+    /** The Authorization header value of the first administrator's token, for requests built by hand. */
+    public static String adminAuthorization() {
+        return "Bearer " + TestEnvironment.ADMIN_TOKEN;
+    }
+
+    /** A new token for a principal ("administrators", "sources" or "subscribers" and its id): its text. */
+    public String issueToken(String kind, String id) {
+        Reply reply = postJson("/api/" + kind + "/" + id + "/tokens", Map.of("label", "test"));
+        if (reply.status() != 201) {
+            throw new IllegalStateException("expected 201, got " + reply);
+        }
+        return reply.body().get("token").asText();
     }
 
     public record Reply(int status, String contentType, JsonNode body, java.net.http.HttpHeaders headers) {
@@ -51,6 +77,19 @@ public final class AdminApi {
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
+    /** The same with an Accept header (null: none). */
+    public Reply request(String method, String path, String contentType, byte[] body, String accept) {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (accept != null) {
+            request.header("Accept", accept);
         }
         return send(request);
     }
@@ -104,6 +143,9 @@ public final class AdminApi {
     }
 
     private Reply send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());

@@ -124,8 +124,9 @@ class HttpFuzzIT {
     /** A request written byte for byte on a socket: paths and headers no HTTP client library would send. */
     private static AdminApi.Reply raw(String head) {
         URI base = URI.create(TestEnvironment.baseUrl());
-        String request = head.contains("\r\n\r\n") ? head.replace("HTTP/1.1\r\n", "HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Connection: close\r\n") : head + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        String headers = "Host: 127.0.0.1\r\nAuthorization: " + AdminApi.adminAuthorization() + "\r\nConnection: close\r\n";
+        String request = head.contains("\r\n\r\n") ? head.replace("HTTP/1.1\r\n", "HTTP/1.1\r\n" + headers)
+                : head + "\r\n" + headers + "\r\n";
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -143,6 +143,7 @@ class PayaraServerEarIT {
         properties.put("tidings.db.user", System.getProperty("tidings.it.db.user"));
         properties.put("tidings.db.password", System.getProperty("tidings.it.db.password"));
         properties.put("tidings.secrets.key-file", work.resolve("secrets.key").toString());
+        properties.put("tidings.admin.token", TestEnvironment.ADMIN_TOKEN);
         return properties;
     }
 

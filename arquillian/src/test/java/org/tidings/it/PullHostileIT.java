@@ -94,7 +94,8 @@ class PullHostileIT {
         URI base = URI.create(TestEnvironment.baseUrl());
         socket.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 5000);
         socket.getOutputStream().write(("GET " + feed.path() + "?after=0 HTTP/1.1\r\nHost: 127.0.0.1:"
-                + base.getPort() + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n")
+                + base.getPort() + "\r\nAuthorization: " + AdminApi.adminAuthorization()
+                + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         return socket;
@@ -103,7 +104,8 @@ class PullHostileIT {
     /** The first event of a stream that a reading client opens, as its data line. */
     private CompletableFuture<String> firstEventOf(Feed feed, long after) {
         return http.sendAsync(HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path()
-                        + "?after=" + after)).header("Accept", "text/event-stream").build(),
+                        + "?after=" + after))
+                .header("Authorization", AdminApi.adminAuthorization()).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofLines())
                 .thenApply(r -> {
                     try (Stream<String> lines = r.body()) {
@@ -114,7 +116,8 @@ class PullHostileIT {
 
     private CompletableFuture<HttpResponse<String>> longPoll(Feed feed, long after) {
         return http.sendAsync(HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path() + "?after="
-                + after + "&wait=PT30S")).build(), HttpResponse.BodyHandlers.ofString());
+                + after + "&wait=PT30S"))
+                .header("Authorization", AdminApi.adminAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // covers RUP-2, RUP-13
@@ -184,6 +187,7 @@ class PullHostileIT {
                 assertProblem(greedy, 429, "rate-limited");
                 assertThat(greedy.header("Retry-After")).as("Retry-After").isNotBlank();
                 var greedyStream = http.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + third.path()))
+                .header("Authorization", AdminApi.adminAuthorization())
                         .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(greedyStream.statusCode()).isEqualTo(429);
                 assertThat(AdminApi.JSON.readTree(greedyStream.body()).get("code").asText())
@@ -217,6 +221,7 @@ class PullHostileIT {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(30_000);
         socket.getOutputStream().write(("GET " + feed.path() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nAuthorization: " + AdminApi.adminAuthorization()
                 + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         return socket;
@@ -234,6 +239,7 @@ class PullHostileIT {
     /** An event stream, open once its status came (the server admitted it before answering). */
     private CompletableFuture<HttpResponse<Stream<String>>> openStream(String base, Feed feed) throws Exception {
         var response = http.sendAsync(HttpRequest.newBuilder(URI.create(base + feed.path()))
+                .header("Authorization", AdminApi.adminAuthorization())
                 .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         return response;

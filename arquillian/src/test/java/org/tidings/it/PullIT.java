@@ -161,7 +161,8 @@ class PullIT {
         assertThat(empty.body().get("next").asLong()).isZero();
 
         CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
-                URI.create(TestEnvironment.baseUrl() + feed.path() + "?after=0&wait=PT30S")).build(),
+                URI.create(TestEnvironment.baseUrl() + feed.path() + "?after=0&wait=PT30S"))
+                .header("Authorization", AdminApi.adminAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
         CloudEvent event = send(feed, "mailto:ann@example.com");
         HttpResponse<String> answer = poll.get(60, TimeUnit.SECONDS);
@@ -186,6 +187,7 @@ class PullIT {
 
         EventStreamClient(Feed feed, String lastEventId) {
             var request = HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path()))
+                .header("Authorization", AdminApi.adminAuthorization())
                     .header("Accept", "text/event-stream");
             if (lastEventId != null) {
                 request.header("Last-Event-ID", lastEventId);
@@ -296,6 +298,7 @@ class PullIT {
                 .as("without a position, reading starts at the oldest kept").isEqualTo(4);
 
         var stream = http.send(HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path()))
+                .header("Authorization", AdminApi.adminAuthorization())
                 .header("Accept", "text/event-stream").header("Last-Event-ID", "1").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(stream.statusCode()).isEqualTo(410);
@@ -396,6 +399,7 @@ class PullIT {
         assertProblem(api.get("/api/subscriptions/" + jms.subscription() + "/notifications"), 409, "conflict");
 
         var stream = http.send(HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path()))
+                .header("Authorization", AdminApi.adminAuthorization())
                 .header("Accept", "text/event-stream").header("Last-Event-ID", "not-a-number").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(stream.statusCode()).isEqualTo(400);

@@ -39,6 +39,12 @@ public class TestEnvironment implements LauncherSessionListener {
     public static final String ADMIN_PASSWORD = "it-admin-secret";
     public static final String SOURCE_USER = "mail-store";
     public static final String SOURCE_PASSWORD = "mail-store-secret";
+    /**
+     * The first administrator's token every instance of a run is given (tidings.admin.token), so that tests know
+     * it; a real install gets a random one in its data directory. The security suite checks that it never appears
+     * in a server log or an answer.
+     */
+    public static final String ADMIN_TOKEN = "tdg_itadmin0_" + "Q2hhbmdlIG1lOiB0aGUgdGVzdCBhZG1pbiB0b2tlbg";
 
     /**
      * The JVM options of every Payara Micro a test starts, through Arquillian or {@link SecondInstance}. Tiered
@@ -282,6 +288,7 @@ public class TestEnvironment implements LauncherSessionListener {
                 "tidings.db.user=" + System.getProperty("tidings.it.db.user"),
                 "tidings.db.password=" + System.getProperty("tidings.it.db.password"),
                 "tidings.secrets.key-file=" + work.resolve("secrets.key"),
+                "tidings.admin.token=" + ADMIN_TOKEN,
                 // a compressed schedule: five attempts within two seconds, so retries and dead letters show quickly
                 "tidings.delivery.retry-schedule=" + WebhookIT.RETRY_SCHEDULE,
                 "tidings.webhook.breaker.open=PT2S",

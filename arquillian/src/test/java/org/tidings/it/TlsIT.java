@@ -98,6 +98,7 @@ class TlsIT {
         long queuedBefore = TestEnvironment.messagesAdded("tidings.events");
         var defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(); // the JDK's CAs
         var request = HttpRequest.newBuilder(URI.create(httpsBase("127.0.0.1") + "/events"))
+                .header("Authorization", AdminApi.adminAuthorization())
                 .header("Content-Type", "application/cloudevents+json")
                 .POST(HttpRequest.BodyPublishers.ofString(Events.json(Events.event(source, NEW_MAIL, "mailto:ann@example.com"))))
                 .build();

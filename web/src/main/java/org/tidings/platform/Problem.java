@@ -33,6 +33,11 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     private static Response of(ErrorCode code, String detail, List<FieldError> errors, Duration retryAfter) {
         var response = Response.status(code.status()).type(MEDIA_TYPE).entity(document(code, detail, errors));
+        if (code.status() == 401) {
+            // RFC 6750 section 3: how to authenticate, and whether the token sent was the trouble
+            response.header("WWW-Authenticate", code == ErrorCode.INVALID_TOKEN
+                    ? "Bearer realm=\"tidings\", error=\"invalid_token\"" : "Bearer realm=\"tidings\"");
+        }
         if (retryAfter != null) {
             response.header("Retry-After", retryAfterSeconds(retryAfter));
         } else if (code.status() == 503 || code.status() == 429) {
@@ -59,6 +64,8 @@ public record Problem(String type, String title, int status, String detail, Stri
     static ErrorCode codeFor(int status) {
         return switch (status) {
             case 400 -> ErrorCode.INVALID_REQUEST;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.FORBIDDEN;
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
             case 406 -> ErrorCode.NOT_ACCEPTABLE;

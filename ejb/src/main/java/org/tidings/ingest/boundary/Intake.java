@@ -11,6 +11,7 @@ import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.SinkQueues;
 import org.tidings.ingest.control.CloudEventReader;
@@ -68,9 +69,19 @@ public class Intake {
     @ConfigProperty(name = "tidings.broker.user", defaultValue = "tidings")
     String applicationUser;
 
-    public CloudEvent submit(byte[] body) {
+    /**
+     * Accepts an event sent over HTTP by a caller who speaks for the source {@code speaker} (its id), or for any
+     * provisioned source when {@code speaker} is null (an administrator). An event naming another source is refused
+     * as forged.
+     */
+    public CloudEvent submit(byte[] body, UUID speaker) {
         CloudEvent event = reader.read(body);
-        requireWithinQuota(knownSource(event));
+        String source = knownSource(event);
+        if (speaker != null && !source.equals(sources.resolvedOf(speaker))) {
+            throw new TidingsException(ErrorCode.FORGED_SOURCE, "this token speaks for another source than "
+                    + event.getSource() + "; nothing was accepted");
+        }
+        requireWithinQuota(source);
         try {
             // The commit is blocking: it returns once the broker has the event in its journal. False means the
             // broker had this (source, id) already: accepted before, and so accepted now.

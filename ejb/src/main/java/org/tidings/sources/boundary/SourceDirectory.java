@@ -95,6 +95,13 @@ public class SourceDirectory {
         return uris.resolved(uri);
     }
 
+    /** The key (normalized URI) of the source with this id, or null if there is none. Waits as {@link #resolved} does. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public String resolvedOf(java.util.UUID id) {
+        gate.awaitOpen();
+        return uris.keyOf(id);
+    }
+
     public void catchUp(@Observes CatchUp catchUp) {
         catchUp.reported(follower.caughtUp(changes, directory));
     }

@@ -1,5 +1,6 @@
 package org.tidings.sources.boundary;
 
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -13,6 +14,8 @@ import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.sources.entity.Source;
+import org.tidings.trust.boundary.Tokens;
+import org.tidings.trust.entity.PrincipalKind;
 
 /** Provisioning of event sources; every change is recorded in the change log, which every instance's directory follows. */
 @Stateless
@@ -23,6 +26,9 @@ public class Sources {
 
     @Inject
     ChangeStore changes;
+
+    @EJB
+    Tokens tokens;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -50,8 +56,10 @@ public class Sources {
                 .getResultStream().findFirst();
     }
 
+    /** Deletes the source and revokes its tokens. */
     public void delete(UUID id) {
         em.remove(find(id));
+        tokens.revokeAll(PrincipalKind.SOURCE, id);
         announce(id);
     }
 

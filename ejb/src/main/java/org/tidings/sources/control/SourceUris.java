@@ -17,7 +17,7 @@ import org.tidings.subscriptions.control.UriNormalizer;
 public final class SourceUris {
 
     private final Map<String, Set<UUID>> idsByUri = new ConcurrentHashMap<>();
-    private final Map<UUID, String> uriById = new HashMap<>();
+    private final Map<UUID, String> uriById = new ConcurrentHashMap<>();
 
     public boolean provisioned(String uri) {
         return resolved(uri) != null;
@@ -27,6 +27,11 @@ public final class SourceUris {
     public String resolved(String uri) {
         String key = UriNormalizer.normalize(uri);
         return idsByUri.containsKey(key) ? key : null;
+    }
+
+    /** The key (normalized form) of source {@code id}'s URI, or null if there is no such source. */
+    public String keyOf(UUID id) {
+        return uriById.get(id);
     }
 
     /** Source {@code id} exists with this URI. */

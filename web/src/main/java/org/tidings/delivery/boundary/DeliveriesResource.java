@@ -1,5 +1,6 @@
 package org.tidings.delivery.boundary;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import java.util.UUID;
 import org.tidings.delivery.entity.Delivery;
 
 /** What became of an accepted event at each webhook sink it was matched for (propagation feedback, RUP-11). */
+@RolesAllowed("viewer")
 @Path("api/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeliveriesResource {

@@ -1,5 +1,6 @@
 package org.tidings.pull.boundary;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,6 +31,7 @@ import org.tidings.pull.boundary.Feeds.Page;
  * JSON page (long-poll with {@code wait}) or as server-sent events (resuming from {@code Last-Event-ID}), and the
  * receiver's ack.
  */
+@RolesAllowed("operator")
 @Path("api/subscriptions/{id}/notifications")
 public class NotificationsResource {
 

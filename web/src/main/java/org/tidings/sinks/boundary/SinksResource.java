@@ -1,5 +1,6 @@
 package org.tidings.sinks.boundary;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -44,6 +45,7 @@ import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.Sink;
 
+@RolesAllowed("admin")
 @Path("api/sinks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -174,11 +176,13 @@ public class SinksResource {
         return Response.created(uri.getAbsolutePathBuilder().path(view.id().toString()).build()).entity(view).build();
     }
 
+    @RolesAllowed("viewer")
     @GET
     public List<SinkView> all() {
         return sinks.all().stream().map(SinkView::of).toList();
     }
 
+    @RolesAllowed("viewer")
     @GET
     @Path("{id}")
     public SinkView one(@PathParam("id") UUID id) {
@@ -244,12 +248,14 @@ public class SinksResource {
     }
 
     /** Re-enables a webhook sink that was disabled (a 410 answer); what waited for it is sent in order. */
+    @RolesAllowed("operator")
     @POST
     @Path("{id}/enable")
     public SinkView enable(@PathParam("id") UUID id) {
         return SinkView.of(sinks.enable(id));
     }
 
+    @RolesAllowed("viewer")
     @GET
     @Path("{id}/status")
     public StatusView status(@PathParam("id") UUID id) {
@@ -264,6 +270,7 @@ public class SinksResource {
      * A page of the sink's dead letters, oldest first; {@code after} is the last {@code position} seen. Optional
      * filters: died in [{@code from}, {@code to}) (ISO-8601 instants), of one {@code subject}.
      */
+    @RolesAllowed("viewer")
     @GET
     @Path("{id}/dead-letters")
     public List<DeliveryView> deadLetters(@PathParam("id") UUID id,
@@ -277,6 +284,7 @@ public class SinksResource {
     }
 
     /** Puts the sink's dead letters that died in [from, to) back in line (all of them without a body). */
+    @RolesAllowed("operator")
     @POST
     @Path("{id}/dead-letters/redrive")
     public Redriven redrive(@PathParam("id") UUID id, RedriveRequest request) {
@@ -286,6 +294,7 @@ public class SinksResource {
     }
 
     /** Puts one dead letter back in line. */
+    @RolesAllowed("operator")
     @POST
     @Path("{id}/dead-letters/{notification}/redrive")
     public Redriven redriveOne(@PathParam("id") UUID id, @PathParam("notification") String notification) {
@@ -297,6 +306,7 @@ public class SinksResource {
     }
 
     /** Gives one dead letter up; its record stays (status discarded, without the body) as the audit trail. */
+    @RolesAllowed("operator")
     @DELETE
     @Path("{id}/dead-letters/{notification}")
     public void discard(@PathParam("id") UUID id, @PathParam("notification") String notification) {

@@ -1,5 +1,6 @@
 package org.tidings.sources.boundary;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.UUID;
 import org.tidings.sources.entity.Source;
 
+@RolesAllowed("admin")
 @Path("api/sources")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -50,11 +52,13 @@ public class SourcesResource {
                 .entity(SourceView.of(source)).build();
     }
 
+    @RolesAllowed("viewer")
     @GET
     public List<SourceView> all() {
         return sources.all().stream().map(SourceView::of).toList();
     }
 
+    @RolesAllowed("viewer")
     @GET
     @Path("{id}")
     public SourceView one(@PathParam("id") UUID id) {

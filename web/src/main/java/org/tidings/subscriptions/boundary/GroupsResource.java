@@ -1,5 +1,6 @@
 package org.tidings.subscriptions.boundary;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -26,6 +27,7 @@ import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.subscriptions.entity.StringSetConverter;
 
 /** Resource groups: URI prefixes plus member URIs that caches subscribe to as one (RUP-6). */
+@RolesAllowed("admin")
 @Path("api/groups")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -64,11 +66,13 @@ public class GroupsResource {
                 .entity(GroupView.of(group)).build();
     }
 
+    @RolesAllowed("viewer")
     @GET
     public List<GroupView> all() {
         return groups.all().stream().map(GroupView::of).toList();
     }
 
+    @RolesAllowed("viewer")
     @GET
     @Path("{id}")
     public GroupView one(@PathParam("id") UUID id) {

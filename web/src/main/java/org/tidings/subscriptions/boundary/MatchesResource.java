@@ -1,5 +1,6 @@
 package org.tidings.subscriptions.boundary;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,6 +18,7 @@ import org.tidings.subscriptions.entity.Match;
  * A dry run for administrators: which subscriptions would this CloudEvent reach, according to this instance's
  * matching index? Nothing is queued or delivered.
  */
+@RolesAllowed("viewer")
 @Path("api/matches")
 public class MatchesResource {
 

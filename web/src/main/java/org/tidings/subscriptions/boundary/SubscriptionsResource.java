@@ -1,5 +1,6 @@
 package org.tidings.subscriptions.boundary;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -26,6 +27,7 @@ import org.tidings.subscriptions.entity.Filter;
 import org.tidings.subscriptions.entity.FilterConverter;
 import org.tidings.subscriptions.entity.Subscription;
 
+@RolesAllowed("admin")
 @Path("api/subscriptions")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -75,12 +77,14 @@ public class SubscriptionsResource {
                 .entity(SubscriptionView.of(subscription)).build();
     }
 
+    @RolesAllowed("viewer")
     @GET
     public List<SubscriptionView> all(@QueryParam("sinkId") UUID sinkId) {
         var found = sinkId == null ? subscriptions.all() : subscriptions.ofSink(sinkId);
         return found.stream().map(SubscriptionView::of).toList();
     }
 
+    @RolesAllowed("viewer")
     @GET
     @Path("{id}")
     public SubscriptionView one(@PathParam("id") UUID id) {

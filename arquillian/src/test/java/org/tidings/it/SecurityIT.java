@@ -1,0 +1,228 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Authentication and roles on the real stack (docs/adr/0018). The endpoints are not listed here: the suite walks
+ * the list the running application makes of its own JAX-RS resource methods (GET /api/endpoints), so an endpoint
+ * added later is checked without anyone remembering to add it.
+ */
+@ExtendWith(ArquillianExtension.class)
+class SecurityIT {
+
+    private static final String TYPE = "org.example.mail.MessageNew";
+    private static final AdminApi ADMIN = new AdminApi(TestEnvironment.baseUrl());
+
+    /** The groups each test principal's token carries, by the token's text. */
+    private static final Map<String, Set<String>> PRINCIPALS = new LinkedHashMap<>();
+    private static String sourceToken;
+    private static String sourceUri;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    @BeforeAll
+    static void principals() {
+        for (String role : List.of("viewer", "operator", "admin")) {
+            String id = created(ADMIN.postJson("/api/administrators", Map.of("name", "it " + role + " "
+                    + UUID.randomUUID(), "role", role)));
+            PRINCIPALS.put(ADMIN.issueToken("administrators", id), switch (role) {
+                case "viewer" -> Set.of("viewer");
+                case "operator" -> Set.of("viewer", "operator");
+                default -> Set.of("viewer", "operator", "admin");
+            });
+        }
+        String subscriber = created(ADMIN.postJson("/api/subscribers", Map.of("name", "it subscriber "
+                + UUID.randomUUID())));
+        PRINCIPALS.put(ADMIN.issueToken("subscribers", subscriber), Set.of("subscriber"));
+        sourceUri = Events.uniqueSource();
+        String source = ADMIN.createSource("it source", sourceUri);
+        sourceToken = ADMIN.issueToken("sources", source);
+        PRINCIPALS.put(sourceToken, Set.of("source"));
+    }
+
+    // covers S2S-10
+    @Test
+    void everyEndpointAnswersACoded401WithoutATokenAndWithABadOne() {
+        List<JsonNode> endpoints = endpoints();
+        List<String> failures = new ArrayList<>();
+        for (JsonNode endpoint : endpoints) {
+            if (endpoint.path("roles").isNull()) {
+                failures.add("open to anyone: " + endpoint);
+                continue;
+            }
+            for (String token : new String[] {null, "tdg_unknown0_" + "A".repeat(43), "x", TestEnvironment.ADMIN_TOKEN
+                    + "x"}) {
+                AdminApi.Reply reply = call(ADMIN.withToken(token), endpoint);
+                String expected = token == null ? "unauthenticated" : "invalid-token";
+                if (reply.status() != 401 || !expected.equals(reply.code())
+                        || reply.header("WWW-Authenticate") == null
+                        || !reply.header("WWW-Authenticate").startsWith("Bearer")) {
+                    failures.add(describe(endpoint) + " with token " + (token == null ? "none" : "bad") + ": " + reply);
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    // covers S2S-10
+    @Test
+    void everyEndpointRefusesEveryPrincipalWithoutOneOfItsRolesAndLetsTheOthersPast() {
+        List<String> failures = new ArrayList<>();
+        int refusals = 0;
+        for (JsonNode endpoint : endpoints()) {
+            Set<String> roles = new java.util.HashSet<>();
+            endpoint.path("roles").forEach(role -> roles.add(role.asText()));
+            for (var principal : PRINCIPALS.entrySet()) {
+                boolean allowed = principal.getValue().stream().anyMatch(roles::contains);
+                AdminApi.Reply reply = call(ADMIN.withToken(principal.getKey()), endpoint);
+                if (!allowed) {
+                    refusals++;
+                    if (reply.status() != 403 || !"forbidden".equals(reply.code())) {
+                        failures.add(describe(endpoint) + " as " + principal.getValue() + " should be 403: " + reply);
+                    }
+                } else if (reply.status() == 401 || "forbidden".equals(reply.code())) {
+                    failures.add(describe(endpoint) + " as " + principal.getValue() + " should pass: " + reply);
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(refusals).as("refusals checked").isGreaterThan(50);
+    }
+
+    // covers S2S-9
+    @Test
+    void aSourceTokenSendsEventsOfItsOwnSourceOnlyAndAForgedOneLeavesNothingOnTheQueue() {
+        String other = Events.uniqueSource();
+        ADMIN.createSource("another source", other);
+        AdminApi asSource = ADMIN.withToken(sourceToken);
+        long queued = TestEnvironment.messagesAdded("tidings.events");
+
+        AdminApi.Reply forged = asSource.post("/events", "application/cloudevents+json",
+                Events.json(Events.event(other, TYPE, "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.code()).isEqualTo("forged-source");
+        assertThat(TestEnvironment.messagesAdded("tidings.events")).as("nothing queued").isEqualTo(queued);
+
+        AdminApi.Reply own = asSource.post("/events", "application/cloudevents+json",
+                Events.json(Events.event(sourceUri, TYPE, "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8));
+        assertThat(own.status()).as("%s", own).isEqualTo(202);
+        AdminApi.Reply byAdmin = ADMIN.post("/events", "application/cloudevents+json",
+                Events.json(Events.event(other, TYPE, "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8));
+        assertThat(byAdmin.status()).as("an administrator sends for any provisioned source").isEqualTo(202);
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedAtOnceAndAnExpiredOneWhenItExpires() {
+        String subscriber = created(ADMIN.postJson("/api/subscribers", Map.of("name", "revoked " + UUID.randomUUID())));
+        var issued = ADMIN.postJson("/api/subscribers/" + subscriber + "/tokens", Map.of("label", "to revoke"));
+        String token = issued.body().get("token").asText();
+        String tokenId = issued.body().get("id").asText();
+        assertThat(ADMIN.withToken(token).get("/api/caller").status()).isEqualTo(200);
+
+        AdminApi.Reply revoked = ADMIN.delete("/api/subscribers/" + subscriber + "/tokens/" + tokenId);
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.body().get("revokedAt").isNull()).isFalse();
+        AdminApi.Reply after = ADMIN.withToken(token).get("/api/caller");
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.code()).isEqualTo("invalid-token");
+
+        Instant expiry = Instant.now().plusSeconds(3);
+        String expiring = ADMIN.postJson("/api/subscribers/" + subscriber + "/tokens",
+                Map.of("expiresAt", expiry.toString())).body().get("token").asText();
+        assertThat(ADMIN.withToken(expiring).get("/api/caller").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ADMIN.withToken(expiring).get("/api/caller").status() == 401);
+        assertThat(Instant.now()).isAfterOrEqualTo(expiry);
+    }
+
+    @Test
+    void theCallerIsTheTokensPrincipalAndTheLastAdminCannotBeDeleted() {
+        JsonNode caller = ADMIN.get("/api/caller").body();
+        assertThat(caller.get("kind").asText()).isEqualTo("administrator");
+        assertThat(caller.get("roles")).extracting(JsonNode::asText).contains("admin", "operator", "viewer");
+        String first = caller.get("id").asText();
+        JsonNode firstView = ADMIN.get("/api/administrators/" + first).body();
+        assertThat(firstView.get("name").asText()).isEqualTo("admin");
+
+        // other admins exist (created above), so deleting one of them is allowed; the rule is about the last one
+        String lone = created(ADMIN.postJson("/api/administrators", Map.of("name", "lone viewer " + UUID.randomUUID(),
+                "role", "viewer")));
+        assertThat(ADMIN.delete("/api/administrators/" + lone).status()).isEqualTo(204);
+        assertThat(ADMIN.get("/api/administrators/" + lone).status()).isEqualTo(404);
+        AdminApi.Reply invalidRole = ADMIN.postJson("/api/administrators", Map.of("name", "x", "role", "root"));
+        assertThat(invalidRole.status()).isEqualTo(400);
+    }
+
+    @Test
+    void tokenTextsAppearOnlyInTheAnswerThatCreatesThemAndNeverInTheServerLog() throws Exception {
+        try (var server = ServerOutput.captured()) {
+            String subscriber = created(ADMIN.postJson("/api/subscribers", Map.of("name", "log " + UUID.randomUUID())));
+            String token = ADMIN.issueToken("subscribers", subscriber);
+            assertThat(ADMIN.withToken(token).get("/api/caller").status()).isEqualTo(200);
+            assertThat(ADMIN.withToken(token + "tampered").get("/api/caller").status()).isEqualTo(401);
+            String listed = ADMIN.get("/api/subscribers/" + subscriber + "/tokens").body().toString();
+            assertThat(listed).contains(token.substring(0, 12)).doesNotContain(token);
+            for (String path : List.of("/api/subscribers", "/api/administrators", "/api/sources",
+                    "/api/subscribers/" + subscriber)) {
+                assertThat(ADMIN.get(path).body().toString()).as(path).doesNotContain(token)
+                        .doesNotContain(TestEnvironment.ADMIN_TOKEN);
+            }
+            assertThat(server.text()).doesNotContain(token).doesNotContain(TestEnvironment.ADMIN_TOKEN)
+                    .doesNotContain(token.substring(13));
+        }
+    }
+
+    private static List<JsonNode> endpoints() {
+        AdminApi.Reply reply = ADMIN.get("/api/endpoints");
+        assertThat(reply.status()).isEqualTo(200);
+        List<JsonNode> endpoints = new ArrayList<>();
+        reply.body().forEach(endpoints::add);
+        assertThat(endpoints).as("the application's own endpoints").hasSizeGreaterThan(30);
+        assertThat(endpoints).extracting(e -> e.get("method").asText() + " " + e.get("path").asText())
+                .contains("POST /events", "GET /api/sources", "POST /api/sinks/{id}/dead-letters/redrive",
+                        "GET /api/endpoints");
+        return endpoints;
+    }
+
+    /** The endpoint called with made-up path parameters and an empty JSON object as body, where it takes one. */
+    private static AdminApi.Reply call(AdminApi api, JsonNode endpoint) {
+        String path = endpoint.get("path").asText()
+                .replaceAll("\\{kind:[^}]*}", "subscribers")
+                .replaceAll("\\{[^}]*}", UUID.randomUUID().toString());
+        String method = endpoint.get("method").asText();
+        boolean body = Set.of("POST", "PUT", "PATCH").contains(method);
+        String consumes = endpoint.path("consumes").isNull() ? "application/json" : endpoint.get("consumes").asText();
+        String produces = endpoint.path("produces").asText("application/json");
+        return api.request(method, path + (path.contains("notifications") ? "?wait=0" : ""),
+                body ? consumes : null, body ? "{}".getBytes(StandardCharsets.UTF_8) : null, produces);
+    }
+
+    private static String describe(JsonNode endpoint) {
+        return endpoint.get("method").asText() + " " + endpoint.get("path").asText();
+    }
+
+    private static String created(AdminApi.Reply reply) {
+        assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+        return reply.body().get("id").asText();
+    }
+}

@@ -1,0 +1,76 @@
+package org.tidings.trust.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.trust.control.TokenFile;
+import org.tidings.trust.control.TokenText;
+
+/**
+ * A fresh install's one way in (docs/adr/0018). On the first start, when no administrator exists, creates the
+ * administrator {@value FirstAdministratorCreation#NAME} with the admin role and one token: the text of
+ * {@code tidings.admin.token} (environment TIDINGS_ADMIN_TOKEN, at least 32 characters) if it is set, else a new
+ * random one written to {@code tidings.admin.token-file} with mode 0600. The token's text is never logged; the log
+ * says where the file is. Later starts do nothing: the setting is not a second way in.
+ */
+@Startup
+@Singleton
+@DependsOn({"SchemaMigration", "TokenDirectory"})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class FirstAdministrator {
+
+    private static final Logger LOG = Logger.getLogger(FirstAdministrator.class.getName());
+
+    @EJB
+    FirstAdministratorCreation creation;
+
+    @Inject
+    @ConfigProperty(name = "tidings.admin.token")
+    Optional<String> configured;
+
+    @Inject
+    @ConfigProperty(name = "tidings.admin.token-file", defaultValue = "tidings-admin-token")
+    String tokenFile;
+
+    @PostConstruct
+    void ensure() {
+        if (creation.anyAdministrator()) {
+            return;
+        }
+        String text = configured.map(String::strip).filter(t -> !t.isEmpty()).orElse(null);
+        if (text != null) {
+            if (text.length() < TokenText.MIN_CONFIGURED_LENGTH || !TokenText.plausible(text)) {
+                throw new IllegalStateException("tidings.admin.token (TIDINGS_ADMIN_TOKEN) must be at least "
+                        + TokenText.MIN_CONFIGURED_LENGTH + " printable characters without spaces; nothing was created");
+            }
+            if (creation.created(text)) {
+                LOG.info("first administrator created with the token from tidings.admin.token (TIDINGS_ADMIN_TOKEN)");
+            }
+            return;
+        }
+        Path file = Path.of(tokenFile).toAbsolutePath();
+        String generated = TokenText.generate();
+        try {
+            TokenFile.write(file, generated);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the first administrator's token to " + file, e);
+        }
+        if (creation.created(generated)) {
+            LOG.info(() -> "first administrator created; its token is in " + file
+                    + " (mode 0600), and nowhere else: use it as Authorization: Bearer <token>");
+        } else {
+            TokenFile.deleteIfHolding(file, generated);
+        }
+    }
+}

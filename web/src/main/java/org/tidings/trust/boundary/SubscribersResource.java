@@ -1,0 +1,70 @@
+package org.tidings.trust.boundary;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.tidings.trust.entity.Subscriber;
+
+/** Subscribers: the parties that own subscriptions and sinks. Admins provision them; viewers read them. */
+@RolesAllowed("admin")
+@Path("api/subscribers")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SubscribersResource {
+
+    public record SubscriberRequest(@NotBlank @Size(max = 200) String name, @Size(max = 2000) String description) {
+    }
+
+    public record SubscriberView(UUID id, String name, String description, Instant createdAt) {
+        static SubscriberView of(Subscriber s) {
+            return new SubscriberView(s.id(), s.name(), s.description(), s.createdAt());
+        }
+    }
+
+    @EJB
+    Subscribers subscribers;
+
+    @POST
+    public Response create(@NotNull @Valid SubscriberRequest request, @Context UriInfo uri) {
+        var subscriber = subscribers.create(request.name(), request.description());
+        return Response.created(uri.getAbsolutePathBuilder().path(subscriber.id().toString()).build())
+                .entity(SubscriberView.of(subscriber)).build();
+    }
+
+    @RolesAllowed("viewer")
+    @GET
+    public List<SubscriberView> all() {
+        return subscribers.all().stream().map(SubscriberView::of).toList();
+    }
+
+    @RolesAllowed("viewer")
+    @GET
+    @Path("{id}")
+    public SubscriberView one(@PathParam("id") UUID id) {
+        return SubscriberView.of(subscribers.find(id));
+    }
+
+    /** Deletes the subscriber and revokes its tokens. */
+    @DELETE
+    @Path("{id}")
+    public void delete(@PathParam("id") UUID id) {
+        subscribers.delete(id);
+    }
+}
