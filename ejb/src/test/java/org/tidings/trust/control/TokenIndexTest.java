@@ -1,0 +1,57 @@
+package org.tidings.trust.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.tidings.trust.entity.PrincipalKind;
+
+class TokenIndexTest {
+
+    private final TokenIndex index = new TokenIndex();
+
+    private static Identity identity(UUID token) {
+        return new Identity(token, PrincipalKind.SOURCE, UUID.randomUUID(), Set.of("source"), null);
+    }
+
+    @Test
+    void aPresentTokenIsFoundByItsHashAndAnAbsentOneNoLonger() {
+        UUID token = UUID.randomUUID();
+        index.present("h1", identity(token));
+        assertThat(index.identity("h1").tokenId()).isEqualTo(token);
+        index.absent(token);
+        assertThat(index.identity("h1")).isNull();
+        index.absent(UUID.randomUUID()); // unknown: nothing happens
+        assertThat(index.size()).isZero();
+    }
+
+    @Test
+    void aReloadKeepsExactlyTheGivenTokens() {
+        UUID kept = UUID.randomUUID();
+        UUID dropped = UUID.randomUUID();
+        index.present("kept", identity(kept));
+        index.present("dropped", identity(dropped));
+        index.replaced(Map.of("kept", identity(kept), "new", identity(UUID.randomUUID())));
+        assertThat(index.identity("dropped")).isNull();
+        assertThat(index.identity("kept")).isNotNull();
+        assertThat(index.identity("new")).isNotNull();
+        index.absent(dropped);
+        assertThat(index.size()).isEqualTo(2);
+    }
+
+    @Test
+    void anIdentityExpiresAtItsInstantAndNamesItsPrincipal() {
+        Instant at = Instant.parse("2026-12-01T12:00:00Z");
+        UUID principal = UUID.randomUUID();
+        var identity = new Identity(UUID.randomUUID(), PrincipalKind.ADMINISTRATOR, principal, Set.of("admin"), at);
+        assertThat(identity.expired(at.minusMillis(1))).isFalse();
+        assertThat(identity.expired(at)).isTrue();
+        assertThat(identity.name()).isEqualTo("administrator:" + principal);
+        assertThat(Identity.principalOf(identity.name(), PrincipalKind.ADMINISTRATOR)).isEqualTo(principal);
+        assertThat(Identity.principalOf(identity.name(), PrincipalKind.SOURCE)).isNull();
+        assertThat(Identity.principalOf("source:not-a-uuid", PrincipalKind.SOURCE)).isNull();
+    }
+}
