@@ -36,6 +36,9 @@ export TIDINGS_DB_URL=${TIDINGS_DB_URL:-jdbc:h2:file:$DATA/db/tidings;DB_CLOSE_O
 # The key that seals webhook signing secrets in the database: TIDINGS_SECRETS_KEY (base64 of 32 bytes) if set, else
 # this file, created owner-only on first use. Every instance sharing the database needs the same key.
 export TIDINGS_SECRETS_KEY_FILE=${TIDINGS_SECRETS_KEY_FILE:-$DATA/secrets.key}
+# The first administrator's token (docs/adr/0018): on the first start (no administrator in the database) Tidings takes
+# TIDINGS_ADMIN_TOKEN if set (at least 32 characters), else writes a random one to this file, owner-only (0600).
+export TIDINGS_ADMIN_TOKEN_FILE=${TIDINGS_ADMIN_TOKEN_FILE:-$DATA/admin-token}
 BROKER_URL="tcp://$TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT"
 
 WAR=web/target/tidings.war
@@ -283,14 +286,25 @@ MICRO_PID=$!
 record payara-micro "$MICRO_PID"
 
 # Tidings itself answers: an unknown source is a problem+json "not-found", which costs one primary-key read
-# however much is provisioned, and passes through JAX-RS, the EJB, JPA and the database.
+# however much is provisioned, and passes through authentication, JAX-RS, the EJB, JPA and the database. Asked with
+# the first administrator's token; without one known here (TIDINGS_ADMIN_TOKEN unset and the file gone), Tidings'
+# own coded 401 is the answer that shows it serves.
+admin_token() {
+  if [ -n "${TIDINGS_ADMIN_TOKEN:-}" ]; then printf '%s' "$TIDINGS_ADMIN_TOKEN"
+  elif [ -r "$TIDINGS_ADMIN_TOKEN_FILE" ]; then tr -d '\n' <"$TIDINGS_ADMIN_TOKEN_FILE"
+  fi
+}
 # The same over HTTPS. -k: this asks whether the listener serves Tidings, not whether its certificate is trusted (an
 # operator's certificate names the host's public name, not 127.0.0.1).
 app_answers() {
-  local body scheme_port
+  local body scheme_port token expected='"code":"not-found"'
+  token=$(admin_token)
+  [ -n "$token" ] || expected='"code":"unauthenticated"'
   for scheme_port in "http $HTTP_PORT" "https $HTTPS_PORT"; do
-    body=$(curl -sS -k --max-time 10 "${scheme_port/ /://127.0.0.1:}/api/sources/00000000-0000-0000-0000-000000000000" \
-      2>/dev/null) && [[ $body == *'"code":"not-found"'* ]] || return 1
+    # the header from a file (-H @file), so that the token is not on a command line other users can read
+    body=$(curl -sS -k --max-time 10 -H @<([ -z "$token" ] || printf 'Authorization: Bearer %s\n' "$token") \
+      "${scheme_port/ /://127.0.0.1:}/api/sources/00000000-0000-0000-0000-000000000000" \
+      2>/dev/null) && [[ $body == *"$expected"* ]] || return 1
   done
 }
 # Tidings' message-driven beans consume the events queue of this broker.
@@ -316,7 +330,11 @@ done
 
 cat <<READY
 [tidings] ready.
-  admin API   http://127.0.0.1:$HTTP_PORT/api/sources | /api/sinks | /api/subscriptions
+  admin API   http://127.0.0.1:$HTTP_PORT/api/sources | /api/sinks | /api/subscriptions | /api/administrators ...
+              every call takes Authorization: Bearer <token>; the first administrator's token: $(
+  if [ -n "${TIDINGS_ADMIN_TOKEN:-}" ]; then printf 'TIDINGS_ADMIN_TOKEN'
+  elif [ -f "$TIDINGS_ADMIN_TOKEN_FILE" ]; then printf '%s (owner-only)' "$TIDINGS_ADMIN_TOKEN_FILE"
+  else printf 'given on the first start (%s is gone)' "$TIDINGS_ADMIN_TOKEN_FILE"; fi)
   HTTP ingest POST http://127.0.0.1:$HTTP_PORT/events   (application/cloudevents+json)
   HTTPS       https://127.0.0.1:$HTTPS_PORT/ (the same paths), key $TLS_ALIAS in $TLS_KEYSTORE$(
   [ ! -f "$TLS_DIR/tidings.pem" ] || [ "$TLS_KEYSTORE" != "$TLS_DIR/keystore.p12" ] ||

@@ -47,6 +47,15 @@ for n in (s.SIGINT, s.SIGPIPE, s.SIGXFSZ): s.signal(n, s.SIG_DFL)
 os.execv(sys.argv[1], sys.argv[1:])' ./run.sh >"$run_out" 2>&1 &
   pid=$!
 }
+# Every API call takes the first administrator's token, which the first start wrote to the data directory; the
+# header goes through a file (-H @file), not the command line.
+curl() {
+  if [ -f "$data/admin-token" ]; then
+    command curl -H @<(printf 'Authorization: Bearer %s\n' "$(tr -d '\n' <"$data/admin-token")") "$@"
+  else
+    command curl "$@"
+  fi
+}
 start() { # a run that must become ready
   launch
   for _ in $(seq 1 400); do
@@ -120,6 +129,12 @@ refused "second run on the same data" "is in use by another run"
 grep -qF "still running: broker (pid $broker)" "$refused_out" || die "the refusal did not name the broker"
 [ -d "$data/payara/root" ] && alive "$broker" && alive "$micro" || die "the refused run disturbed the live one"
 curl -fsS -o /dev/null "$base/api/sinks" || die "the live run stopped answering after the refused one"
+[ "$(stat -c %a "$data/admin-token")" = 600 ] || die "the first administrator's token file is not owner-only"
+grep -qF "$data/admin-token" "$run_out" || die "run.sh did not say where the first administrator's token is"
+! grep -qF "$(tr -d '\n' <"$data/admin-token")" "$run_out" "$data/payara.log" || die "the admin token was logged"
+command curl -sS -D "$data/anonymous.head" "$base/api/sinks" | grep -q '"code":"unauthenticated"' &&
+  grep -qi '^www-authenticate: Bearer' "$data/anonymous.head" || die "a call without a token was not a coded 401"
+say "the first administrator's token is in an owner-only file that run.sh names, logged nowhere; no token, no answer"
 
 "$artemis" queue stat --silent --url "$broker_url" --user operator --password operator --queueName tidings.events \
   >"$data/stat.out" 2>&1 || die "artemis queue stat as operator failed: $(cat "$data/stat.out")"

@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  */
 final class AdminApi {
 
+    /** The first administrator's token, which the benchmark script gives Tidings and this tool (TIDINGS_ADMIN_TOKEN). */
+    private static final String AUTHORIZATION = "Bearer " + System.getenv().getOrDefault("TIDINGS_ADMIN_TOKEN", "");
+
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"(whsec_[^\"]+)\"");
     private static final Pattern BACKLOG = Pattern.compile("\"backlog\"\\s*:\\s*(\\d+)");
@@ -84,7 +87,8 @@ final class AdminApi {
     String deliveries(String source, String id) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/deliveries?source="
                 + URLEncoder.encode(source, StandardCharsets.UTF_8) + "&id=" + URLEncoder.encode(id,
-                StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(30)).GET().build();
+                StandardCharsets.UTF_8)))
+                .header("Authorization", AUTHORIZATION).timeout(Duration.ofSeconds(30)).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }
@@ -92,6 +96,7 @@ final class AdminApi {
     /** The number of notifications of a webhook sink waiting in the delivery ledger. */
     long backlog(String sink) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/sinks/" + sink + "/status"))
+                .header("Authorization", AUTHORIZATION)
                 .timeout(Duration.ofSeconds(30)).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         Matcher backlog = BACKLOG.matcher(response.body());
@@ -102,7 +107,8 @@ final class AdminApi {
     }
 
     private String post(String path, String json) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", AUTHORIZATION).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {

@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Tidings' admin API on loopback, as an operator's script would use it: one JSON POST per object. */
 final class AdminApi {
 
+    /** The first administrator's token, which the benchmark script gives Tidings and this tool (TIDINGS_ADMIN_TOKEN). */
+    private static final String AUTHORIZATION = "Bearer " + System.getenv().getOrDefault("TIDINGS_ADMIN_TOKEN", "");
+
     private static final int ATTEMPTS = 3;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -49,6 +52,7 @@ final class AdminApi {
     /** A webhook sink's delivery status (backlog, delivered, dead, circuit), as the API shows it. */
     String sinkStatus(String sinkId) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(base + "/api/sinks/" + sinkId + "/status"))
+                .header("Authorization", AUTHORIZATION)
                 .timeout(Duration.ofSeconds(60)).GET().build();
         return read(http.send(request, HttpResponse.BodyHandlers.ofString())).toString();
     }
@@ -87,6 +91,7 @@ final class AdminApi {
     /** How many subscriptions this instance's matching index holds, from the dry-run endpoint. */
     int indexedSubscriptions(String eventJson) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(base + "/api/matches"))
+                .header("Authorization", AUTHORIZATION)
                 .header("Content-Type", "application/cloudevents+json")
                 .POST(HttpRequest.BodyPublishers.ofString(eventJson)).build();
         return read(http.send(request, HttpResponse.BodyHandlers.ofString())).get("indexed").asInt();
@@ -112,7 +117,8 @@ final class AdminApi {
     }
 
     private HttpRequest request(String path, Object body) throws IOException {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", AUTHORIZATION).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
     }

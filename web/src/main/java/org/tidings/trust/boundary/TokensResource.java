@@ -24,14 +24,43 @@ import org.tidings.trust.entity.AccessToken;
 import org.tidings.trust.entity.PrincipalKind;
 
 /**
- * The bearer tokens of administrators, sources and subscribers. A token's text is in the answer to its creation
- * and nowhere else, ever (docs/adr/0018); lists show its prefix. Only admins issue, list and revoke tokens.
+ * The bearer tokens of one kind of principal, under its own path ({@code api/<kind>/{id}/tokens}: one subclass per
+ * kind, since JAX-RS picks the class with the longest literal path and would never reach a shared template). A
+ * token's text is in the answer to its creation and nowhere else, ever (docs/adr/0018); lists show its prefix. Only
+ * admins issue, list and revoke tokens.
  */
-@RolesAllowed("admin")
-@Path("api/{kind: administrators|sources|subscribers}/{id}/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public class TokensResource {
+public abstract class TokensResource {
+
+    @RolesAllowed("admin")
+    @Path("api/administrators/{id}/tokens")
+    public static class OfAdministrators extends TokensResource {
+        @Override
+        PrincipalKind kind() {
+            return PrincipalKind.ADMINISTRATOR;
+        }
+    }
+
+    @RolesAllowed("admin")
+    @Path("api/sources/{id}/tokens")
+    public static class OfSources extends TokensResource {
+        @Override
+        PrincipalKind kind() {
+            return PrincipalKind.SOURCE;
+        }
+    }
+
+    @RolesAllowed("admin")
+    @Path("api/subscribers/{id}/tokens")
+    public static class OfSubscribers extends TokensResource {
+        @Override
+        PrincipalKind kind() {
+            return PrincipalKind.SUBSCRIBER;
+        }
+    }
+
+    abstract PrincipalKind kind();
 
     /** Both optional: a label to tell the token apart, and when it stops working (never, if absent). */
     public record TokenRequest(@Size(max = 200) String label, @Future Instant expiresAt) {
@@ -63,9 +92,8 @@ public class TokensResource {
     Sources sources;
 
     @POST
-    public Response issue(@PathParam("kind") String kind, @PathParam("id") UUID id, @Valid TokenRequest request,
-            @Context UriInfo uri) {
-        PrincipalKind principal = existing(kind, id);
+    public Response issue(@PathParam("id") UUID id, @Valid TokenRequest request, @Context UriInfo uri) {
+        PrincipalKind principal = existing(id);
         var issued = tokens.issue(principal, id, request == null ? null : request.label(),
                 request == null ? null : request.expiresAt());
         AccessToken t = issued.token();
@@ -76,34 +104,25 @@ public class TokensResource {
     }
 
     @GET
-    public List<TokenView> all(@PathParam("kind") String kind, @PathParam("id") UUID id) {
-        return tokens.of(existing(kind, id), id).stream().map(TokenView::of).toList();
+    public List<TokenView> all(@PathParam("id") UUID id) {
+        return tokens.of(existing(id), id).stream().map(TokenView::of).toList();
     }
 
     /** Revokes the token at once on this instance, and on every other as soon as it hears of the change. */
     @DELETE
     @Path("{token}")
-    public TokenView revoke(@PathParam("kind") String kind, @PathParam("id") UUID id,
-            @PathParam("token") UUID token) {
-        return TokenView.of(tokens.revoke(kindOf(kind), id, token));
+    public TokenView revoke(@PathParam("id") UUID id, @PathParam("token") UUID token) {
+        return TokenView.of(tokens.revoke(kind(), id, token));
     }
 
     /** The kind of principal the path names, once it is known to exist (404 otherwise). */
-    private PrincipalKind existing(String kind, UUID id) {
-        PrincipalKind principal = kindOf(kind);
+    private PrincipalKind existing(UUID id) {
+        PrincipalKind principal = kind();
         switch (principal) {
             case ADMINISTRATOR -> administrators.find(id);
             case SOURCE -> sources.find(id);
             case SUBSCRIBER -> subscribers.find(id);
         }
         return principal;
-    }
-
-    private static PrincipalKind kindOf(String path) {
-        return switch (path) {
-            case "administrators" -> PrincipalKind.ADMINISTRATOR;
-            case "sources" -> PrincipalKind.SOURCE;
-            default -> PrincipalKind.SUBSCRIBER;
-        };
     }
 }

@@ -56,7 +56,7 @@ class AccessRulesTest {
     void everyResourceMethodOfTheApplicationNamesItsRolesAndNoneIsOpen() throws Exception {
         List<String> checked = new ArrayList<>();
         for (Class<?> resource : resources()) {
-            for (Method method : resource.getDeclaredMethods()) {
+            for (Method method : resource.getMethods()) {
                 String verb = Arrays.stream(method.getAnnotations())
                         .map(a -> a.annotationType().getAnnotation(HttpMethod.class))
                         .filter(java.util.Objects::nonNull).map(HttpMethod::value).findFirst().orElse(null);
@@ -75,7 +75,7 @@ class AccessRulesTest {
                 checked.add(name);
             }
         }
-        assertThat(checked).hasSizeGreaterThan(30).contains("EventsResource.submit", "TokensResource.issue");
+        assertThat(checked).hasSizeGreaterThan(30).contains("EventsResource.submit", "OfSources.issue");
     }
 
     private static List<Class<?>> resources() throws IOException, ClassNotFoundException {
@@ -85,7 +85,7 @@ class AccessRulesTest {
             for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                 String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
                 Class<?> type = Class.forName(name, false, AccessRulesTest.class.getClassLoader());
-                if (type.isAnnotationPresent(Path.class)) {
+                if (type.isAnnotationPresent(Path.class) && !java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
                     found.add(type);
                 }
             }
