@@ -67,7 +67,7 @@ class SecurityIT {
         List<JsonNode> endpoints = endpoints();
         List<String> failures = new ArrayList<>();
         for (JsonNode endpoint : endpoints) {
-            if (endpoint.path("roles").isNull()) {
+            if (!endpoint.path("roles").isArray()) {
                 failures.add("open to anyone: " + endpoint);
                 continue;
             }
@@ -192,6 +192,63 @@ class SecurityIT {
         }
     }
 
+    // covers LEM-3, LST-3
+    @Test
+    void aSubscriberSeesAndChangesOnlyItsOwnSinksSubscriptionsGroupsAndFeeds() {
+        AdminApi ann = ADMIN.withToken(ADMIN.issueToken("subscribers", created(ADMIN.postJson("/api/subscribers",
+                Map.of("name", "ann " + UUID.randomUUID())))));
+        AdminApi bob = ADMIN.withToken(ADMIN.issueToken("subscribers", created(ADMIN.postJson("/api/subscribers",
+                Map.of("name", "bob " + UUID.randomUUID())))));
+        String sink = created(ann.postJson("/api/sinks", Map.of("name", "ann's feed", "channel", "pull")));
+        String group = created(ann.postJson("/api/groups", Map.of("name", "ann's pages",
+                "prefixes", List.of("https://ann.example/"), "members", List.of())));
+        String subscription = created(ann.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                "filter", Map.of("types", List.of(TYPE), "groups", List.of(group)))));
+        String adminSink = ADMIN.createJmsSink("the administrators' sink");
+
+        assertThat(ids(ann.get("/api/sinks"))).containsExactly(sink);
+        assertThat(ids(ann.get("/api/subscriptions"))).containsExactly(subscription);
+        assertThat(ids(ann.get("/api/groups"))).containsExactly(group);
+        assertThat(ids(bob.get("/api/sinks"))).isEmpty();
+        assertThat(ids(bob.get("/api/subscriptions"))).isEmpty();
+        assertThat(ids(ADMIN.get("/api/sinks"))).contains(sink, adminSink);
+        assertThat(ids(ADMIN.get("/api/subscriptions"))).contains(subscription);
+
+        for (String path : List.of("/api/sinks/" + sink, "/api/subscriptions/" + subscription, "/api/groups/" + group,
+                "/api/subscriptions/" + subscription + "/notifications", "/api/sinks/" + adminSink)) {
+            AdminApi.Reply reply = bob.get(path);
+            assertThat(reply.status()).as(path).isEqualTo(404);
+            assertThat(reply.code()).as(path).isEqualTo("not-found");
+        }
+        assertThat(bob.delete("/api/subscriptions/" + subscription).status()).isEqualTo(404);
+        assertThat(bob.delete("/api/sinks/" + sink).status()).isEqualTo(404);
+        assertThat(bob.putJson("/api/subscriptions/" + subscription, Map.of("filter", Map.of())).status())
+                .isEqualTo(404);
+        assertThat(bob.postJson("/api/subscriptions/" + subscription + "/notifications/ack", Map.of("upTo", 1))
+                .status()).isEqualTo(404);
+        AdminApi.Reply foreignSink = bob.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                "filter", Map.of("types", List.of(TYPE))));
+        assertThat(foreignSink.status()).isEqualTo(400);
+        assertThat(foreignSink.code()).isEqualTo("unknown-sink");
+        String bobSink = created(bob.postJson("/api/sinks", Map.of("name", "bob's feed", "channel", "pull")));
+        AdminApi.Reply foreignGroup = bob.postJson("/api/subscriptions", Map.of("sinkId", bobSink,
+                "filter", Map.of("groups", List.of(group))));
+        assertThat(foreignGroup.status()).isEqualTo(403);
+        assertThat(foreignGroup.code()).isEqualTo("not-authorized");
+
+        assertThat(ann.get("/api/subscriptions/" + subscription + "/notifications").status()).isEqualTo(200);
+        assertThat(ann.get("/api/sinks/" + sink).status()).isEqualTo(200);
+        assertThat(ADMIN.get("/api/subscriptions/" + subscription).status()).isEqualTo(200);
+        assertThat(ann.delete("/api/subscriptions/" + subscription).status()).isEqualTo(204);
+    }
+
+    private static List<String> ids(AdminApi.Reply reply) {
+        assertThat(reply.status()).as("%s", reply).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        reply.body().forEach(node -> ids.add(node.get("id").asText()));
+        return ids;
+    }
+
     private static List<JsonNode> endpoints() {
         AdminApi.Reply reply = ADMIN.get("/api/endpoints");
         assertThat(reply.status()).isEqualTo(200);
@@ -211,8 +268,8 @@ class SecurityIT {
                 .replaceAll("\\{[^}]*}", UUID.randomUUID().toString());
         String method = endpoint.get("method").asText();
         boolean body = Set.of("POST", "PUT", "PATCH").contains(method);
-        String consumes = endpoint.path("consumes").isNull() ? "application/json" : endpoint.get("consumes").asText();
-        String produces = endpoint.path("produces").asText("application/json");
+        String consumes = endpoint.path("consumes").isTextual() ? endpoint.get("consumes").asText() : "application/json";
+        String produces = endpoint.path("produces").isTextual() ? endpoint.get("produces").asText() : "application/json";
         return api.request(method, path + (path.contains("notifications") ? "?wait=0" : ""),
                 body ? consumes : null, body ? "{}".getBytes(StandardCharsets.UTF_8) : null, produces);
     }

@@ -25,6 +25,7 @@ public enum ErrorCode {
     UNAUTHENTICATED("unauthenticated", 401, "The request carries no bearer token; send Authorization: Bearer <token>"),
     INVALID_TOKEN("invalid-token", 401, "The bearer token is malformed, unknown, expired or revoked"),
     FORBIDDEN("forbidden", 403, "The caller's role does not allow this request"),
+    NOT_AUTHORIZED("not-authorized", 403, "The caller may not use this resource or see these events"),
     UNKNOWN_SINK("unknown-sink", 400, "The subscription names a sink that does not exist"),
     INVALID_FILTER("invalid-filter", 400, "The subscription filter is not valid"),
     NOT_FOUND("not-found", 404, "No such resource"),

@@ -63,9 +63,13 @@ public class Sinks {
         }
     }
 
-    /** Creates the sink and, for a JMS sink, its queue; if the queue cannot be created, neither is the sink. */
-    public Sink create(String name, Channel channel) {
+    /**
+     * Creates the sink, owned by {@code owner} (a subscriber's id, or null for the administrators') and, for a JMS
+     * sink, its queue; if the queue cannot be created, neither is the sink.
+     */
+    public Sink create(UUID owner, String name, Channel channel) {
         var sink = new Sink(name, channel, clock.instant());
+        sink.ownedBy(owner);
         em.persist(sink);
         if (channel == Channel.JMS) {
             try {
@@ -84,7 +88,7 @@ public class Sinks {
      * (ISO-8601 durations), or null for the global one. {@code auth}: credentials presented to the receiver on
      * every attempt, stored sealed and never shown again, or null for none.
      */
-    public WithSecret createWebhook(String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis,
+    public WithSecret createWebhook(UUID owner, String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis,
             List<String> retrySchedule, ReceiverCredentials auth) {
         requireWebhookUrl(url);
         String schedule = canonical(retrySchedule);
@@ -92,6 +96,7 @@ public class Sinks {
         var sink = Sink.webhook(name, url, sealer.seal(secret), connectTimeoutMillis, readTimeoutMillis,
                 clock.instant());
         sink.retryBy(schedule);
+        sink.ownedBy(owner);
         if (auth != null) {
             authenticate(sink, auth);
         }
@@ -105,7 +110,7 @@ public class Sinks {
      * the address policy when a request is sent, as webhook URLs are. {@code retrySchedule}: its own retry schedule
      * (ISO-8601 durations), or null for the global one.
      */
-    public Sink createPurge(String name, List<String> caches, String purgeMethod, String banMethod, String banHeader,
+    public Sink createPurge(UUID owner, String name, List<String> caches, String purgeMethod, String banMethod, String banHeader,
             String keyHeader, String keyMethod, Integer connectTimeoutMillis, Integer readTimeoutMillis,
             List<String> retrySchedule) {
         String schedule = canonical(retrySchedule);
@@ -123,6 +128,7 @@ public class Sinks {
         }
         var sink = Sink.purge(name, settings, connectTimeoutMillis, readTimeoutMillis, clock.instant());
         sink.retryBy(schedule);
+        sink.ownedBy(owner);
         em.persist(sink);
         return sink;
     }
@@ -245,6 +251,11 @@ public class Sinks {
 
     public List<Sink> all() {
         return em.createNamedQuery(Sink.ALL, Sink.class).getResultList();
+    }
+
+    /** The sink, or null if there is none. */
+    public Sink byId(UUID id) {
+        return em.find(Sink.class, id);
     }
 
     public Sink find(UUID id) {

@@ -30,6 +30,10 @@ public class Sink {
     @Id
     private UUID id;
 
+    /** The subscriber that owns this, or null: the administrators' (docs/adr/0018). */
+    @Column(name = "owner_id")
+    private UUID ownerId;
+
     @Column(nullable = false, length = 200)
     private String name;
 
@@ -276,5 +280,13 @@ public class Sink {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    public UUID ownerId() {
+        return ownerId;
+    }
+
+    public void ownedBy(UUID owner) {
+        this.ownerId = owner;
     }
 }

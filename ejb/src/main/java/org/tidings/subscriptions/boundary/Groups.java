@@ -27,8 +27,10 @@ public class Groups {
 
     private final Clock clock = Clock.systemUTC();
 
-    public ResourceGroup create(String name, Set<String> prefixes, Set<String> members) {
+    /** A new group, owned by {@code owner} (a subscriber's id, or null for the administrators'). */
+    public ResourceGroup create(UUID owner, String name, Set<String> prefixes, Set<String> members) {
         var group = new ResourceGroup(name, prefixes, members, clock.instant());
+        group.ownedBy(owner);
         em.persist(group);
         announce(group.id());
         return group;
@@ -43,6 +45,11 @@ public class Groups {
 
     public List<ResourceGroup> all() {
         return em.createNamedQuery(ResourceGroup.ALL, ResourceGroup.class).getResultList();
+    }
+
+    /** The group, or null if there is none. */
+    public ResourceGroup byId(UUID id) {
+        return em.find(ResourceGroup.class, id);
     }
 
     public ResourceGroup find(UUID id) {

@@ -25,6 +25,10 @@ public class ResourceGroup {
     @Id
     private UUID id;
 
+    /** The subscriber that owns this, or null: the administrators' (docs/adr/0018). */
+    @Column(name = "owner_id")
+    private UUID ownerId;
+
     @Column(nullable = false, length = 200)
     private String name;
 
@@ -81,5 +85,13 @@ public class ResourceGroup {
 
     public long version() {
         return version;
+    }
+
+    public UUID ownerId() {
+        return ownerId;
+    }
+
+    public void ownedBy(UUID owner) {
+        this.ownerId = owner;
     }
 }

@@ -24,14 +24,17 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.platform.security.Callers;
 import org.tidings.pull.boundary.Feeds.Page;
+import org.tidings.sinks.boundary.Sinks;
+import org.tidings.subscriptions.boundary.Subscriptions;
 
 /**
  * The pull channel's HTTP face (RUP-2, RUP-13, docs/adr/0015): a subscription's notifications after a position, as a
  * JSON page (long-poll with {@code wait}) or as server-sent events (resuming from {@code Last-Event-ID}), and the
  * receiver's ack.
  */
-@RolesAllowed("operator")
+@RolesAllowed({"operator", "subscriber"})
 @Path("api/subscriptions/{id}/notifications")
 public class NotificationsResource {
 
@@ -47,6 +50,12 @@ public class NotificationsResource {
 
     @EJB
     Feeds feeds;
+
+    @EJB
+    Subscriptions subscriptions;
+
+    @EJB
+    Sinks sinks;
 
     @Inject
     FeedWatch watch;
@@ -64,6 +73,7 @@ public class NotificationsResource {
     public void page(@PathParam("id") UUID id, @QueryParam("after") String after, @QueryParam("limit") String limit,
             @QueryParam("wait") String wait, @Suspended AsyncResponse response) {
         try {
+            requireVisible(id);
             int size = PullParameters.limit(limit);
             Duration waiting = PullParameters.waiting(wait);
             long position = startOf(id, PullParameters.position("after", after));
@@ -90,6 +100,7 @@ public class NotificationsResource {
     @Produces(EVENT_STREAM)
     public void stream(@PathParam("id") UUID id, @QueryParam("after") String after,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
+        requireVisible(id);
         Long resumed = PullParameters.position("Last-Event-ID", lastEventId);
         Long asked = PullParameters.position("after", after);
         long position = startOf(id, resumed != null ? resumed : asked);
@@ -102,11 +113,24 @@ public class NotificationsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public AckView ack(@PathParam("id") UUID id, AckRequest request) {
+        requireVisible(id);
         if (request == null || request.upTo() == null) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, "upTo (a sequence number) is required");
         }
         var positions = feeds.ack(id, request.upTo());
         return new AckView(positions.acked(), positions.last());
+    }
+
+    /** A subscriber pulls only its own subscriptions' feeds: another's is not found, as one that does not exist. */
+    private void requireVisible(UUID id) {
+        UUID subscriber = Callers.subscriber(request);
+        if (subscriber != null) {
+            var subscription = subscriptions.find(id);
+            var sink = sinks.byId(subscription.sinkId());
+            if (sink == null || !subscriber.equals(sink.ownerId())) {
+                throw TidingsException.notFound("subscription", id);
+            }
+        }
     }
 
     /** Where a read starts: the position given, or just before the oldest entry kept. */

@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -41,11 +42,16 @@ import org.tidings.delivery.boundary.DeliveryLedger;
 import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.platform.security.Callers;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.Sink;
 
-@RolesAllowed("admin")
+/**
+ * Sinks. Subscribers manage their own (a sink created with a subscriber's token is its); another's answers 404 as if
+ * it did not exist. Administrators see and manage every sink; the roles per method say which (docs/adr/0018).
+ */
+@RolesAllowed({"admin", "subscriber"})
 @Path("api/sinks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -138,8 +144,12 @@ public class SinksResource {
     @Inject
     CircuitBreakers breakers;
 
+    @Context
+    HttpServletRequest caller;
+
     @POST
     public Response create(@NotNull @Valid SinkRequest request, @Context UriInfo uri) {
+        UUID owner = Callers.subscriber(caller);
         var channel = Channel.valueOf(request.channel().toUpperCase(Locale.ROOT));
         SinkView view;
         var auth = ReceiverAuth.of(request.auth());
@@ -154,7 +164,7 @@ public class SinksResource {
             if (request.url() != null) {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "a purge sink names caches, not a url");
             }
-            view = SinkView.of(sinks.createPurge(request.name(), request.caches(), request.purgeMethod(),
+            view = SinkView.of(sinks.createPurge(owner, request.name(), request.caches(), request.purgeMethod(),
                     request.banMethod(), request.banHeader(), request.keyHeader(), request.keyMethod(),
                     request.connectTimeoutMs(), request.readTimeoutMs(),
                     retrySchedule(request.retrySchedule())));
@@ -162,7 +172,7 @@ public class SinksResource {
             if (request.url() == null) {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "a webhook sink needs a url");
             }
-            var created = sinks.createWebhook(request.name(), request.url(), request.connectTimeoutMs(),
+            var created = sinks.createWebhook(owner, request.name(), request.url(), request.connectTimeoutMs(),
                     request.readTimeoutMs(), retrySchedule(request.retrySchedule()), auth);
             view = SinkView.of(created.sink(), created.secret());
         } else {
@@ -171,22 +181,24 @@ public class SinksResource {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "url, timeouts and retrySchedule are for "
                         + "webhook and purge sinks only");
             }
-            view = SinkView.of(sinks.create(request.name(), channel));
+            view = SinkView.of(sinks.create(owner, request.name(), channel));
         }
         return Response.created(uri.getAbsolutePathBuilder().path(view.id().toString()).build()).entity(view).build();
     }
 
-    @RolesAllowed("viewer")
+    @RolesAllowed({"viewer", "subscriber"})
     @GET
     public List<SinkView> all() {
-        return sinks.all().stream().map(SinkView::of).toList();
+        UUID subscriber = Callers.subscriber(caller);
+        return sinks.all().stream().filter(sink -> Callers.sees(subscriber, sink.ownerId())).map(SinkView::of)
+                .toList();
     }
 
-    @RolesAllowed("viewer")
+    @RolesAllowed({"viewer", "subscriber"})
     @GET
     @Path("{id}")
     public SinkView one(@PathParam("id") UUID id) {
-        return SinkView.of(sinks.find(id));
+        return SinkView.of(visible(id));
     }
 
     /**
@@ -199,6 +211,7 @@ public class SinksResource {
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public SinkView change(@PathParam("id") UUID id, String body) {
+        visible(id);
         JsonObject changes = jsonObject(body);
         if (!CHANGEABLE.containsAll(changes.keySet())) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, "only retrySchedule and auth can be changed");
@@ -243,19 +256,21 @@ public class SinksResource {
     @POST
     @Path("{id}/secret")
     public SinkView rotateSecret(@PathParam("id") UUID id) {
+        visible(id);
         var rotated = sinks.rotateSecret(id);
         return SinkView.of(rotated.sink(), rotated.secret());
     }
 
     /** Re-enables a webhook sink that was disabled (a 410 answer); what waited for it is sent in order. */
-    @RolesAllowed("operator")
+    @RolesAllowed({"operator", "subscriber"})
     @POST
     @Path("{id}/enable")
     public SinkView enable(@PathParam("id") UUID id) {
+        visible(id);
         return SinkView.of(sinks.enable(id));
     }
 
-    @RolesAllowed("viewer")
+    @RolesAllowed({"viewer", "subscriber"})
     @GET
     @Path("{id}/status")
     public StatusView status(@PathParam("id") UUID id) {
@@ -270,7 +285,7 @@ public class SinksResource {
      * A page of the sink's dead letters, oldest first; {@code after} is the last {@code position} seen. Optional
      * filters: died in [{@code from}, {@code to}) (ISO-8601 instants), of one {@code subject}.
      */
-    @RolesAllowed("viewer")
+    @RolesAllowed({"viewer", "subscriber"})
     @GET
     @Path("{id}/dead-letters")
     public List<DeliveryView> deadLetters(@PathParam("id") UUID id,
@@ -284,7 +299,7 @@ public class SinksResource {
     }
 
     /** Puts the sink's dead letters that died in [from, to) back in line (all of them without a body). */
-    @RolesAllowed("operator")
+    @RolesAllowed({"operator", "subscriber"})
     @POST
     @Path("{id}/dead-letters/redrive")
     public Redriven redrive(@PathParam("id") UUID id, RedriveRequest request) {
@@ -294,7 +309,7 @@ public class SinksResource {
     }
 
     /** Puts one dead letter back in line. */
-    @RolesAllowed("operator")
+    @RolesAllowed({"operator", "subscriber"})
     @POST
     @Path("{id}/dead-letters/{notification}/redrive")
     public Redriven redriveOne(@PathParam("id") UUID id, @PathParam("notification") String notification) {
@@ -306,7 +321,7 @@ public class SinksResource {
     }
 
     /** Gives one dead letter up; its record stays (status discarded, without the body) as the audit trail. */
-    @RolesAllowed("operator")
+    @RolesAllowed({"operator", "subscriber"})
     @DELETE
     @Path("{id}/dead-letters/{notification}")
     public void discard(@PathParam("id") UUID id, @PathParam("notification") String notification) {
@@ -316,9 +331,18 @@ public class SinksResource {
         }
     }
 
+    /** The sink, if the caller may see it: another subscriber's is not found, as one that does not exist. */
+    private Sink visible(UUID id) {
+        var sink = sinks.find(id);
+        if (!Callers.sees(Callers.subscriber(caller), sink.ownerId())) {
+            throw TidingsException.notFound("sink", id);
+        }
+        return sink;
+    }
+
     /** A sink whose deliveries Tidings makes and records itself: a webhook or purge sink. */
     private Sink deliveredSink(UUID id) {
-        var sink = sinks.find(id);
+        var sink = visible(id);
         if (sink.channel() == Channel.JMS) {
             throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a JMS sink: its queue is read by "
                     + "its consumers, and Tidings keeps no record of their deliveries");
@@ -342,6 +366,7 @@ public class SinksResource {
     @DELETE
     @Path("{id}")
     public void delete(@PathParam("id") UUID id, @QueryParam("purge") @DefaultValue("false") boolean purge) {
+        visible(id);
         sinks.delete(id, purge);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,11 +24,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.tidings.platform.TidingsException;
+import org.tidings.platform.security.Callers;
 import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.subscriptions.entity.StringSetConverter;
 
-/** Resource groups: URI prefixes plus member URIs that caches subscribe to as one (RUP-6). */
-@RolesAllowed("admin")
+/**
+ * Resource groups: URI prefixes plus member URIs that caches subscribe to as one (RUP-6). A subscriber manages its
+ * own groups, and only its own appear in its subscriptions (LST-3); administrators see and manage all.
+ */
+@RolesAllowed({"admin", "subscriber"})
 @Path("api/groups")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -58,37 +64,52 @@ public class GroupsResource {
     @EJB
     Groups groups;
 
+    @Context
+    HttpServletRequest caller;
+
     @POST
     public Response create(@NotNull @Valid GroupRequest request, @Context UriInfo uri) {
         request.requireStorable();
-        var group = groups.create(request.name(), request.prefixes(), request.members());
+        var group = groups.create(Callers.subscriber(caller), request.name(), request.prefixes(), request.members());
         return Response.created(uri.getAbsolutePathBuilder().path(group.id().toString()).build())
                 .entity(GroupView.of(group)).build();
     }
 
-    @RolesAllowed("viewer")
+    @RolesAllowed({"viewer", "subscriber"})
     @GET
     public List<GroupView> all() {
-        return groups.all().stream().map(GroupView::of).toList();
+        UUID subscriber = Callers.subscriber(caller);
+        return groups.all().stream().filter(g -> Callers.sees(subscriber, g.ownerId())).map(GroupView::of).toList();
     }
 
-    @RolesAllowed("viewer")
+    @RolesAllowed({"viewer", "subscriber"})
     @GET
     @Path("{id}")
     public GroupView one(@PathParam("id") UUID id) {
-        return GroupView.of(groups.find(id));
+        return GroupView.of(visible(id));
     }
 
     @PUT
     @Path("{id}")
     public GroupView update(@PathParam("id") UUID id, @NotNull @Valid GroupRequest request) {
         request.requireStorable();
+        visible(id);
         return GroupView.of(groups.update(id, request.name(), request.prefixes(), request.members()));
     }
 
     @DELETE
     @Path("{id}")
     public void delete(@PathParam("id") UUID id) {
+        visible(id);
         groups.delete(id);
+    }
+
+    /** The group, if the caller may see it: another subscriber's is not found, as one that does not exist. */
+    private ResourceGroup visible(UUID id) {
+        var group = groups.find(id);
+        if (!Callers.sees(Callers.subscriber(caller), group.ownerId())) {
+            throw TidingsException.notFound("resource group", id);
+        }
+        return group;
     }
 }

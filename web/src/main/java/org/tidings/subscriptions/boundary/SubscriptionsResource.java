@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,11 +24,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+import org.tidings.platform.security.Callers;
+import org.tidings.sinks.boundary.Sinks;
+import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.entity.Filter;
 import org.tidings.subscriptions.entity.FilterConverter;
+import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.subscriptions.entity.Subscription;
 
-@RolesAllowed("admin")
+/**
+ * Subscriptions. A subscription belongs to its sink's owner: a subscriber subscribes its own sinks, with only its own
+ * resource groups in the filter (LST-3), and sees only its own subscriptions; another's answer 404 as if they did not
+ * exist. Administrators see and manage all (docs/adr/0018).
+ */
+@RolesAllowed({"admin", "subscriber"})
 @Path("api/subscriptions")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -69,37 +81,93 @@ public class SubscriptionsResource {
     @EJB
     Subscriptions subscriptions;
 
+    @EJB
+    Sinks sinks;
+
+    @EJB
+    Groups groups;
+
+    @Context
+    HttpServletRequest caller;
+
     @POST
     public Response create(@NotNull @Valid SubscriptionRequest request, @Context UriInfo uri) {
+        UUID subscriber = Callers.subscriber(caller);
+        if (subscriber != null) {
+            Sink sink = sinks.byId(request.sinkId());
+            if (sink == null || !subscriber.equals(sink.ownerId())) {
+                throw new TidingsException(ErrorCode.UNKNOWN_SINK, "sink " + request.sinkId() + " does not exist");
+            }
+            requireOwnGroups(subscriber, request.filter());
+        }
         var subscription = subscriptions.create(request.sinkId(), request.filter().toFilter(),
                 request.expiresAt());
         return Response.created(uri.getAbsolutePathBuilder().path(subscription.id().toString()).build())
                 .entity(SubscriptionView.of(subscription)).build();
     }
 
-    @RolesAllowed("viewer")
+    @RolesAllowed({"viewer", "subscriber"})
     @GET
     public List<SubscriptionView> all(@QueryParam("sinkId") UUID sinkId) {
         var found = sinkId == null ? subscriptions.all() : subscriptions.ofSink(sinkId);
-        return found.stream().map(SubscriptionView::of).toList();
+        UUID subscriber = Callers.subscriber(caller);
+        if (subscriber == null) {
+            return found.stream().map(SubscriptionView::of).toList();
+        }
+        Set<UUID> own = sinks.all().stream().filter(sink -> subscriber.equals(sink.ownerId())).map(Sink::id)
+                .collect(java.util.stream.Collectors.toSet());
+        return found.stream().filter(s -> own.contains(s.sinkId())).map(SubscriptionView::of).toList();
     }
 
-    @RolesAllowed("viewer")
+    @RolesAllowed({"viewer", "subscriber"})
     @GET
     @Path("{id}")
     public SubscriptionView one(@PathParam("id") UUID id) {
-        return SubscriptionView.of(subscriptions.find(id));
+        return SubscriptionView.of(visible(id));
     }
 
     @PUT
     @Path("{id}")
     public SubscriptionView update(@PathParam("id") UUID id, @NotNull @Valid SubscriptionUpdate update) {
+        visible(id);
+        UUID subscriber = Callers.subscriber(caller);
+        if (subscriber != null) {
+            requireOwnGroups(subscriber, update.filter());
+        }
         return SubscriptionView.of(subscriptions.update(id, update.filter().toFilter(), update.expiresAt()));
     }
 
     @DELETE
     @Path("{id}")
     public void delete(@PathParam("id") UUID id) {
+        visible(id);
         subscriptions.delete(id);
+    }
+
+    /** The subscription, if the caller may see it (it owns its sink): else not found, as one that does not exist. */
+    private Subscription visible(UUID id) {
+        var subscription = subscriptions.find(id);
+        UUID subscriber = Callers.subscriber(caller);
+        if (subscriber != null) {
+            Sink sink = sinks.byId(subscription.sinkId());
+            if (sink == null || !subscriber.equals(sink.ownerId())) {
+                throw TidingsException.notFound("subscription", id);
+            }
+        }
+        return subscription;
+    }
+
+    /** A subscriber's filter names only resource groups it owns (LST-3): 403 not-authorized otherwise. */
+    private void requireOwnGroups(UUID subscriber, FilterBody filter) {
+        if (filter.groups() == null) {
+            return;
+        }
+        for (UUID group : filter.groups()) {
+            ResourceGroup found = groups.byId(group);
+            if (found == null || !subscriber.equals(found.ownerId())) {
+                throw new TidingsException(ErrorCode.NOT_AUTHORIZED, "resource group " + group
+                        + " is not one of yours: a subscription may name only its owner's groups");
+            }
+        }
     }
 }
