@@ -146,7 +146,10 @@ fi
 say "the operator runs artemis queue stat; the application's account may not"
 
 source_uri="https://mail.smoke.example.com/store"
-curl -fsS -H 'Content-Type: application/json' -d "{\"name\":\"smoke mail\",\"uri\":\"$source_uri\"}" "$base/api/sources" >/dev/null
+source=$(curl -fsS -H 'Content-Type: application/json' -d "{\"name\":\"smoke mail\",\"uri\":\"$source_uri\"}" "$base/api/sources" | json '["id"]')
+for kind in send route; do # default is deny (docs/adr/0022)
+  curl -fsS -H 'Content-Type: application/json' -d "{\"principalKind\":\"source\",\"principalId\":\"$source\",\"kind\":\"$kind\",\"all\":true}" "$base/api/grants" >/dev/null
+done
 sink=$(curl -fsS -H 'Content-Type: application/json' -d '{"name":"smoke sink","channel":"jms"}' "$base/api/sinks" | json '["id"]')
 curl -fsS -H 'Content-Type: application/json' -d "{\"sinkId\":\"$sink\",\"filter\":{\"types\":[\"org.example.mail.MessageNew\"]}}" "$base/api/subscriptions" >/dev/null
 event() { echo "{\"specversion\":\"1.0\",\"id\":\"$1\",\"source\":\"$source_uri\",\"type\":\"org.example.mail.MessageNew\",\"subject\":\"mailto:ann@example.com\"}"; }

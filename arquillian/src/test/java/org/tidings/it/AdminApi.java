@@ -111,7 +111,21 @@ public final class AdminApi {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 
+    /**
+     * A provisioned source that may send events of every type about every subject (send and route grants of all):
+     * what most tests need. {@link #createBareSource} makes one without grants.
+     */
     public String createSource(String name, String uri) {
+        String id = createBareSource(name, uri);
+        for (String kind : List.of("send", "route")) {
+            created(postJson("/api/grants", Map.of("principalKind", "source", "principalId", id, "kind", kind,
+                    "all", true)));
+        }
+        return id;
+    }
+
+    /** A provisioned source with no grant: every event it sends is refused until it gets some. */
+    public String createBareSource(String name, String uri) {
         return created(postJson("/api/sources", Map.of("name", name, "uri", uri)));
     }
 

@@ -202,8 +202,11 @@ class SecurityIT {
         String sink = created(ann.postJson("/api/sinks", Map.of("name", "ann's feed", "channel", "pull")));
         String group = created(ann.postJson("/api/groups", Map.of("name", "ann's pages",
                 "prefixes", List.of("https://ann.example/"), "members", List.of())));
+        String annId = ann.get("/api/caller").body().get("id").asText();
+        created(ADMIN.postJson("/api/grants", Map.of("principalKind", "subscriber", "principalId", annId,
+                "kind", "see", "subjectPrefixes", List.of("https://ann.example/"))));
         String subscription = created(ann.postJson("/api/subscriptions", Map.of("sinkId", sink,
-                "filter", Map.of("types", List.of(TYPE), "groups", List.of(group)))));
+                "filter", Map.of("subjectPrefixes", List.of("https://ann.example/"), "groups", List.of(group)))));
         String adminSink = ADMIN.createJmsSink("the administrators' sink");
 
         assertThat(ids(ann.get("/api/sinks"))).containsExactly(sink);

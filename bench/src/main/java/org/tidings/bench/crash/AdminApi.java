@@ -46,7 +46,12 @@ final class AdminApi {
      * (readable by its owner only) for the receiver, never to the output.
      */
     Sinks provision(int users, String webhookUrl, Path secretFile) throws IOException, InterruptedException {
-        post("/api/sources", "{\"name\":\"crash test store\",\"uri\":\"" + CrashEvents.SOURCE + "\"}");
+        String source = idOf(post("/api/sources", "{\"name\":\"crash test store\",\"uri\":\"" + CrashEvents.SOURCE
+                + "\"}"));
+        for (String kind : new String[] {"send", "route"}) { // default is deny (docs/adr/0022)
+            post("/api/grants", "{\"principalKind\":\"source\",\"principalId\":\"" + source + "\",\"kind\":\""
+                    + kind + "\",\"all\":true}");
+        }
         String sink = idOf(post("/api/sinks", "{\"name\":\"crash test sink\",\"channel\":\"jms\"}"));
         for (int user = 0; user < users; user++) {
             post("/api/subscriptions", "{\"sinkId\":\"" + sink + "\",\"filter\":{\"subjects\":[\""

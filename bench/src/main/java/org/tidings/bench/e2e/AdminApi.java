@@ -31,8 +31,13 @@ final class AdminApi {
         this.base = "http://127.0.0.1:" + httpPort;
     }
 
+    /** A source with send and route grants of all (default is deny, docs/adr/0022). */
     String createSource(String name, String uri) throws IOException, InterruptedException {
-        return post("/api/sources", Map.of("name", name, "uri", uri)).get("id").asText();
+        String id = post("/api/sources", Map.of("name", name, "uri", uri)).get("id").asText();
+        for (String kind : List.of("send", "route")) {
+            post("/api/grants", Map.of("principalKind", "source", "principalId", id, "kind", kind, "all", true));
+        }
+        return id;
     }
 
     String createSink(String name) throws IOException, InterruptedException {

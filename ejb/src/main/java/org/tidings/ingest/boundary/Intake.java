@@ -11,6 +11,8 @@ import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.SinkQueues;
@@ -20,11 +22,14 @@ import org.tidings.ingest.control.SourceQuotas;
 import org.tidings.ingest.entity.EventKey;
 import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
-import org.tidings.platform.ErrorCode;
 import org.tidings.platform.BrokerSessions;
+import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sources.boundary.SourceDirectory;
 import org.tidings.subscriptions.boundary.Matching;
+import org.tidings.subscriptions.control.UriReach;
+import org.tidings.subscriptions.entity.Match;
+import org.tidings.trust.boundary.GrantDirectory;
 
 /**
  * Where events enter the pipeline, with no JTA transaction on either side (docs/adr/0007). {@link #submit} is the
@@ -60,6 +65,9 @@ public class Intake {
     @Inject
     SourceQuotas quotas;
 
+    @EJB
+    GrantDirectory grants;
+
     @Inject
     @ConfigProperty(name = "tidings.queue.events", defaultValue = "tidings.events")
     String eventsQueue;
@@ -81,6 +89,7 @@ public class Intake {
             throw new TidingsException(ErrorCode.FORGED_SOURCE, "this token speaks for another source than "
                     + event.getSource() + "; nothing was accepted");
         }
+        requireGranted(source, event);
         requireWithinQuota(source);
         try {
             // The commit is blocking: it returns once the broker has the event in its journal. False means the
@@ -111,6 +120,7 @@ public class Intake {
             }
             event = reader.read(raw.body());
             String source = knownSource(event);
+            requireGranted(source, event);
             if (!countedOverHttp(raw.from())) {
                 requireWithinQuota(source);
             }
@@ -118,7 +128,8 @@ public class Intake {
             rejections.rejected(raw, rejected.code(), rejected.getMessage());
             return;
         }
-        sinkQueues.forward(raw, EventKey.of(event), event.getType(), orderingKey(event), matching.matches(event));
+        sinkQueues.forward(raw, EventKey.of(event), event.getType(), orderingKey(event), seen(event,
+                matching.matches(event)));
     }
 
     private static String orderingKey(CloudEvent event) {
@@ -133,6 +144,39 @@ public class Intake {
             throw new TidingsException(ErrorCode.UNKNOWN_SOURCE, "source " + source + " is not provisioned");
         }
         return resolved;
+    }
+
+    /** S2S-11 (b) and (c): the source the event names may send its type and route it about its URIs. */
+    private void requireGranted(String source, CloudEvent event) {
+        ErrorCode refusal = grants.refusal(sources.idsOf(source), event);
+        if (refusal != null) {
+            throw new TidingsException(refusal, refusal == ErrorCode.TYPE_NOT_GRANTED
+                    ? "source " + source + " holds no send grant for type " + event.getType()
+                    : "source " + source + " holds no route grant for every URI this event is about");
+        }
+    }
+
+    /**
+     * S2S-11 (a): the matches whose owner may see the event, that is every URI it is about; the administrators'
+     * subscriptions (no owner) see everything.
+     */
+    private List<Match> seen(CloudEvent event, List<Match> matches) {
+        List<Match> seen = null;
+        List<String> uris = null;
+        for (int i = 0; i < matches.size(); i++) {
+            Match match = matches.get(i);
+            boolean visible = true;
+            if (match.ownerId() != null) {
+                uris = uris == null ? UriReach.aboutUris(event) : uris;
+                visible = grants.seen(match.ownerId()).coversAll(uris);
+            }
+            if (!visible && seen == null) {
+                seen = new ArrayList<>(matches.subList(0, i));
+            } else if (visible && seen != null) {
+                seen.add(match);
+            }
+        }
+        return seen == null ? matches : seen;
     }
 
     private void requireWithinQuota(String source) {

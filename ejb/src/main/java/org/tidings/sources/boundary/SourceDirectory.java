@@ -102,6 +102,13 @@ public class SourceDirectory {
         return uris.keyOf(id);
     }
 
+    /** The ids of the sources holding this key (as {@link #resolved} gives it). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public java.util.Set<java.util.UUID> idsOf(String key) {
+        gate.awaitOpen();
+        return uris.idsOf(key);
+    }
+
     public void catchUp(@Observes CatchUp catchUp) {
         catchUp.reported(follower.caughtUp(changes, directory));
     }

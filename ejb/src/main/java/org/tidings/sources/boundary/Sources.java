@@ -14,6 +14,7 @@ import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.sources.entity.Source;
+import org.tidings.trust.boundary.Grants;
 import org.tidings.trust.boundary.Tokens;
 import org.tidings.trust.entity.PrincipalKind;
 
@@ -29,6 +30,9 @@ public class Sources {
 
     @EJB
     Tokens tokens;
+
+    @EJB
+    Grants grants;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -60,6 +64,7 @@ public class Sources {
     public void delete(UUID id) {
         em.remove(find(id));
         tokens.revokeAll(PrincipalKind.SOURCE, id);
+        grants.deleteAll(PrincipalKind.SOURCE, id);
         announce(id);
     }
 

@@ -29,6 +29,11 @@ public final class SourceUris {
         return idsByUri.containsKey(key) ? key : null;
     }
 
+    /** The ids of the sources holding this key (a normalized URI): empty if none does. */
+    public Set<UUID> idsOf(String key) {
+        return idsByUri.getOrDefault(key, Set.of());
+    }
+
     /** The key (normalized form) of source {@code id}'s URI, or null if there is no such source. */
     public String keyOf(UUID id) {
         return uriById.get(id);

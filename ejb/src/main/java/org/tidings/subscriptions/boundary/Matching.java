@@ -59,7 +59,7 @@ public class Matching {
         for (UUID id : current.index.match(event)) {
             Target target = current.targets.get(id);
             if (target != null && !target.expiredAt(now)) {
-                matches.add(new Match(id, target.sinkId()));
+                matches.add(new Match(id, target.sinkId(), target.ownerId()));
             }
         }
         return matches;
@@ -102,7 +102,7 @@ public class Matching {
         return table.expired(now);
     }
 
-    private record Target(UUID sinkId, Instant expiresAt) {
+    private record Target(UUID sinkId, Instant expiresAt, UUID ownerId) {
 
         boolean expiredAt(Instant now) {
             return expiresAt != null && !expiresAt.isAfter(now);
@@ -127,7 +127,7 @@ public class Matching {
         void put(Subscription subscription) {
             // the target first, the index second: a match can never name a subscription without its sink
             forgetExpiry(targets.put(subscription.id(),
-                    new Target(subscription.sinkId(), subscription.expiresAt())), subscription.id());
+                    new Target(subscription.sinkId(), subscription.expiresAt(), subscription.ownerId())), subscription.id());
             if (subscription.expiresAt() != null) {
                 expiries.add(new Expiry(subscription.expiresAt(), subscription.id()));
             }

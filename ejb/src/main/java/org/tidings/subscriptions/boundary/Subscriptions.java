@@ -31,12 +31,15 @@ public class Subscriptions {
 
     private final Clock clock = Clock.systemUTC();
 
+    /** A new subscription of the sink, owned by the sink's owner. */
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
-        if (em.find(Sink.class, sinkId) == null) {
+        Sink sink = em.find(Sink.class, sinkId);
+        if (sink == null) {
             throw new TidingsException(ErrorCode.UNKNOWN_SINK, "sink " + sinkId + " does not exist");
         }
         validate(filter);
         var subscription = new Subscription(sinkId, filter, expiresAt, clock.instant());
+        subscription.ownedBy(sink.ownerId());
         em.persist(subscription);
         announce(subscription.id());
         return subscription;

@@ -33,6 +33,10 @@ public class Subscription {
     @Column(name = "sink_id", nullable = false)
     private UUID sinkId;
 
+    /** Its sink's owner when it was created (a subscriber's id, or null: the administrators'); sinks keep theirs. */
+    @Column(name = "owner_id")
+    private UUID ownerId;
+
     @Convert(converter = FilterConverter.class)
     @Column(nullable = false, length = 65535)
     private Filter filter;
@@ -88,5 +92,13 @@ public class Subscription {
 
     public long version() {
         return version;
+    }
+
+    public UUID ownerId() {
+        return ownerId;
+    }
+
+    public void ownedBy(UUID owner) {
+        this.ownerId = owner;
     }
 }

@@ -23,6 +23,9 @@ public class Subscribers {
     @EJB
     Tokens tokens;
 
+    @EJB
+    Grants grants;
+
     private final Clock clock = Clock.systemUTC();
 
     public Subscriber create(String name, String description) {
@@ -47,6 +50,7 @@ public class Subscribers {
     public void delete(UUID id) {
         Subscriber subscriber = find(id);
         tokens.revokeAll(PrincipalKind.SUBSCRIBER, id);
+        grants.deleteAll(PrincipalKind.SUBSCRIBER, id);
         em.remove(subscriber);
     }
 }

@@ -33,6 +33,7 @@ import org.tidings.subscriptions.entity.Filter;
 import org.tidings.subscriptions.entity.FilterConverter;
 import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.subscriptions.entity.Subscription;
+import org.tidings.trust.boundary.GrantDirectory;
 
 /**
  * Subscriptions. A subscription belongs to its sink's owner: a subscriber subscribes its own sinks, with only its own
@@ -87,18 +88,24 @@ public class SubscriptionsResource {
     @EJB
     Groups groups;
 
+    @EJB
+    GrantDirectory grantDirectory;
+
     @Context
     HttpServletRequest caller;
 
     @POST
     public Response create(@NotNull @Valid SubscriptionRequest request, @Context UriInfo uri) {
         UUID subscriber = Callers.subscriber(caller);
+        Sink sink = sinks.byId(request.sinkId());
         if (subscriber != null) {
-            Sink sink = sinks.byId(request.sinkId());
             if (sink == null || !subscriber.equals(sink.ownerId())) {
                 throw new TidingsException(ErrorCode.UNKNOWN_SINK, "sink " + request.sinkId() + " does not exist");
             }
             requireOwnGroups(subscriber, request.filter());
+        }
+        if (sink != null) {
+            requireWithinGrants(sink.ownerId(), request.filter());
         }
         var subscription = subscriptions.create(request.sinkId(), request.filter().toFilter(),
                 request.expiresAt());
@@ -129,7 +136,7 @@ public class SubscriptionsResource {
     @PUT
     @Path("{id}")
     public SubscriptionView update(@PathParam("id") UUID id, @NotNull @Valid SubscriptionUpdate update) {
-        visible(id);
+        requireWithinGrants(visible(id).ownerId(), update.filter());
         UUID subscriber = Callers.subscriber(caller);
         if (subscriber != null) {
             requireOwnGroups(subscriber, update.filter());
@@ -155,6 +162,23 @@ public class SubscriptionsResource {
             }
         }
         return subscription;
+    }
+
+    /**
+     * A subscriber's subscription stays inside what its see grants allow (S2S-11 a): creating or widening one beyond
+     * them is 403 not-authorized. Matching checks every event against the grants as well; this refuses at once what
+     * could never deliver everything it asks for. The administrators' subscriptions have no owner and no limit.
+     */
+    private void requireWithinGrants(UUID owner, FilterBody filter) {
+        if (owner != null && !grantDirectory.seen(owner).contains(set(filter.subjects()),
+                set(filter.subjectDomains()), set(filter.subjectPrefixes()))) {
+            throw new TidingsException(ErrorCode.NOT_AUTHORIZED, "the subscription reaches subjects its owner holds "
+                    + "no see grant for: name subjects, subjectDomains or subjectPrefixes inside its grants");
+        }
+    }
+
+    private static Set<String> set(Set<String> values) {
+        return values == null ? Set.of() : values;
     }
 
     /** A subscriber's filter names only resource groups it owns (LST-3): 403 not-authorized otherwise. */

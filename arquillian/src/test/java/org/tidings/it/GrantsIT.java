@@ -1,0 +1,204 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import jakarta.jms.Message;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The three checks of S2S-11 on the real stack (docs/adr/0022): (b) what types a source may send and (c) what
+ * subjects it may route, refused before matching over HTTP (403) and on the broker (a rejection record with the same
+ * code); (a) what a subscriber may see, on every match; and revocation, at once on the instance that revokes and
+ * within a second on another.
+ */
+@ExtendWith(ArquillianExtension.class)
+class GrantsIT {
+
+    private static final String NEW_MAIL = "org.example.mail.MessageNew";
+    private static final String LOGIN = "org.example.presence.Login";
+    private static final String CE = "application/cloudevents+json";
+    private static final long WAIT = 30_000;
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    // covers S2S-11, S2S-9
+    @Test
+    void aSourceSendsOnlyGrantedTypesAboutGrantedSubjectsOverHttpAndOverTheBroker() throws Exception {
+        String uri = Events.uniqueSource();
+        String source = api.createBareSource("granted store", uri);
+        String sink = api.createJmsSink("granted sink");
+        api.subscribe(sink, Map.of("sources", List.of(uri)));
+
+        assertThat(post(uri, NEW_MAIL, "mailto:ann@example.com").code()).as("no grant at all")
+                .isEqualTo("type-not-granted");
+        grant("source", source, "send", Map.of("typePrefixes", List.of("org.example.mail")));
+        assertThat(post(uri, NEW_MAIL, "mailto:ann@example.com").code()).as("type granted, no route grant")
+                .isEqualTo("subject-not-granted");
+        grant("source", source, "route", Map.of("subjectDomains", List.of("example.com")));
+
+        AdminApi.Reply allowed = post(uri, NEW_MAIL, "mailto:ann@example.com");
+        assertThat(allowed.status()).as("%s", allowed).isEqualTo(202);
+        assertThat(post(uri, LOGIN, "mailto:ann@example.com").code()).isEqualTo("type-not-granted");
+        assertThat(post(uri, NEW_MAIL, "mailto:ann@example.org").code()).isEqualTo("subject-not-granted");
+        CloudEvent twoUris = CloudEventBuilder.v1(Events.event(uri, NEW_MAIL, "mailto:ann@example.com"))
+                .withExtension("tidingsuris", "mailto:bob@example.com mailto:eve@evil.example").build();
+        assertThat(api.post("/events", CE, Events.json(twoUris).getBytes(StandardCharsets.UTF_8)).code())
+                .as("every URI of the event must be granted").isEqualTo("subject-not-granted");
+
+        try (var amqp = Messaging.asAmqpSource(); var app = Messaging.asApp()) {
+            String run = UUID.randomUUID().toString();
+            CloudEvent refused = Events.event(uri, LOGIN, "mailto:ann@example.com");
+            amqp.send("tidings.events", jms -> {
+                Message message = jms.createTextMessage(Events.json(refused));
+                message.setJMSCorrelationID(run);
+                return message;
+            });
+            Message record = app.receive("tidings.rejected", "JMSCorrelationID = '" + run + "'", WAIT);
+            assertThat(record).as("rejection record").isNotNull();
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("type-not-granted");
+
+            Message delivered = app.receive("tidings.sink." + sink, null, WAIT);
+            assertThat(delivered).isNotNull();
+            assertThat(Messaging.property(delivered, "tidings_event_id")).isEqualTo(allowed.body().get("id").asText());
+            assertThat(app.receive("tidings.sink." + sink, null, 1000)).as("only the granted event").isNull();
+        }
+    }
+
+    // covers S2S-11
+    @Test
+    void aSubscriberSeesOnlyGrantedSubjectsAndCannotSubscribeBeyondThem() {
+        String uri = Events.uniqueSource();
+        api.createSource("store for ann", uri);
+        String ann = created(api.postJson("/api/subscribers", Map.of("name", "ann " + UUID.randomUUID())));
+        AdminApi asAnn = api.withToken(api.issueToken("subscribers", ann));
+        String sink = created(asAnn.postJson("/api/sinks", Map.of("name", "ann's pull", "channel", "pull")));
+
+        AdminApi.Reply beyond = asAnn.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                "filter", Map.of("types", List.of(NEW_MAIL))));
+        assertThat(beyond.status()).isEqualTo(403);
+        assertThat(beyond.code()).isEqualTo("not-authorized");
+        String see = grant("subscriber", ann, "see", Map.of("subjectPrefixes", List.of("https://ann.example/")));
+        String subscription = created(asAnn.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                "filter", Map.of("subjectPrefixes", List.of("https://ann.example/")))));
+        AdminApi.Reply widened = asAnn.putJson("/api/subscriptions/" + subscription, Map.of("filter",
+                Map.of("subjectPrefixes", List.of("https://ann.example/", "https://bob.example/"))));
+        assertThat(widened.code()).as("widening beyond the grant").isEqualTo("not-authorized");
+
+        // an administrator's subscription on ann's sink is hers, and so limited by her grants at matching time
+        String wide = created(api.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                "filter", Map.of("subjectPrefixes", List.of("https://ann.example/")))));
+        assertThat(wide).isNotBlank();
+        send(uri, "https://ann.example/inbox/1");
+        send(uri, "https://ann.example/private/2");
+        await().atMost(Duration.ofMillis(WAIT)).until(() -> feed(asAnn, subscription).size() == 1);
+        assertThat(feed(asAnn, subscription)).containsExactly("https://ann.example/inbox/1");
+
+        // revoked: the next event is not seen any more, on this instance, from the moment the DELETE answered
+        assertThat(api.delete("/api/grants/" + see).status()).isEqualTo(204);
+        send(uri, "https://ann.example/inbox/3");
+        grant("subscriber", ann, "see", Map.of("subjects", List.of("https://ann.example/inbox/4")));
+        send(uri, "https://ann.example/inbox/4"); // the marker: once it is in, the revoked one would be too
+        await().atMost(Duration.ofMillis(WAIT)).until(() -> feed(asAnn, subscription).size() == 2);
+        assertThat(feed(asAnn, subscription)).containsExactly("https://ann.example/inbox/1",
+                "https://ann.example/inbox/4");
+    }
+
+    @Test
+    void aRevokedGrantStopsEventsOnAnotherInstanceWithinOneSecond() throws Exception {
+        String uri = Events.uniqueSource();
+        String source = api.createBareSource("revoked store", uri);
+        String send = grant("source", source, "send", Map.of("all", true));
+        grant("source", source, "route", Map.of("all", true));
+        try (var instance = SecondInstance.start()) {
+            var second = new AdminApi(instance.baseUrl());
+            assertThat(post(second, uri, NEW_MAIL, "mailto:ann@example.com").status()).isEqualTo(202);
+
+            assertThat(api.delete("/api/grants/" + send).status()).isEqualTo(204);
+            long revoked = System.nanoTime();
+            assertThat(post(api, uri, NEW_MAIL, "mailto:ann@example.com").code()).as("this instance, at once")
+                    .isEqualTo("type-not-granted");
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> "type-not-granted".equals(post(second, uri, NEW_MAIL, "mailto:ann@example.com").code()));
+            System.out.printf("grant revocation reached the second instance in %d ms%n",
+                    (System.nanoTime() - revoked) / 1_000_000);
+        }
+    }
+
+    @Test
+    void grantsAreValidatedListedPerPrincipalAndGoWithIt() {
+        String uri = Events.uniqueSource();
+        String source = api.createBareSource("listed store", uri);
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("principalKind", "source", "principalId", source, "kind", "see", "all", true),
+                Map.of("principalKind", "source", "principalId", source, "kind", "send"),
+                Map.of("principalKind", "source", "principalId", source, "kind", "send", "subjects", List.of("x:y")),
+                Map.of("principalKind", "source", "principalId", source, "kind", "send", "all", true,
+                        "types", List.of(NEW_MAIL)),
+                Map.of("principalKind", "source", "principalId", UUID.randomUUID(), "kind", "send", "all", true))) {
+            AdminApi.Reply reply = api.postJson("/api/grants", bad);
+            assertThat(reply.status()).as("%s", bad).isIn(400, 404);
+        }
+        String grant = grant("source", source, "send", Map.of("types", List.of(NEW_MAIL)));
+        JsonNode listed = api.get("/api/grants?principalKind=source&principalId=" + source).body();
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("id").asText()).isEqualTo(grant);
+        assertThat(api.delete("/api/sources/" + source).status()).isEqualTo(204);
+        assertThat(api.get("/api/grants/" + grant).status()).as("deleting the source revokes its grants")
+                .isEqualTo(404);
+    }
+
+    private String grant(String principalKind, String principalId, String kind, Map<String, Object> what) {
+        var body = new java.util.HashMap<String, Object>(what);
+        body.put("principalKind", principalKind);
+        body.put("principalId", principalId);
+        body.put("kind", kind);
+        return created(api.postJson("/api/grants", body));
+    }
+
+    private AdminApi.Reply post(String source, String type, String subject) {
+        return post(api, source, type, subject);
+    }
+
+    private static AdminApi.Reply post(AdminApi to, String source, String type, String subject) {
+        return to.post("/events", CE, Events.json(Events.event(source, type, subject))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void send(String source, String subject) {
+        AdminApi.Reply reply = post(source, NEW_MAIL, subject);
+        assertThat(reply.status()).as("%s", reply).isEqualTo(202);
+    }
+
+    /** The subjects of the subscription's feed, in order. */
+    private static List<String> feed(AdminApi as, String subscription) {
+        AdminApi.Reply page = as.get("/api/subscriptions/" + subscription + "/notifications?after=0");
+        assertThat(page.status()).as("%s", page).isEqualTo(200);
+        List<String> subjects = new ArrayList<>();
+        page.body().path("notifications").forEach(n -> subjects.add(n.path("event").path("subject").asText()));
+        return subjects;
+    }
+
+    private static String created(AdminApi.Reply reply) {
+        assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+        return reply.body().get("id").asText();
+    }
+}

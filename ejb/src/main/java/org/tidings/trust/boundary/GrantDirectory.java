@@ -1,0 +1,151 @@
+package org.tidings.trust.boundary;
+
+import io.cloudevents.CloudEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tidings.platform.ErrorCode;
+import org.tidings.provisioning.control.ChangeStore;
+import org.tidings.provisioning.control.LoadGate;
+import org.tidings.provisioning.control.ViewFollower;
+import org.tidings.provisioning.entity.CatchUp;
+import org.tidings.provisioning.entity.Change;
+import org.tidings.provisioning.entity.ChangeKind;
+import org.tidings.provisioning.entity.Staleness;
+import org.tidings.subscriptions.control.UriReach;
+import org.tidings.trust.control.GrantRules;
+import org.tidings.trust.entity.Grant;
+import org.tidings.trust.entity.GrantKind;
+
+/**
+ * The grants in memory, as rules per principal and kind, so that the checks of S2S-11 cost no database query per
+ * event: (b) and (c) for the source an event names, before matching, and (a) for the owner of every subscription an
+ * event matches. Loaded at start and kept equal to the committed grants through the change log (docs/adr/0010,
+ * docs/adr/0022).
+ */
+@Startup
+@Singleton
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class GrantDirectory {
+
+    private record Key(UUID principalId, GrantKind kind) {
+    }
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    @Inject
+    ChangeStore changes;
+
+    private final Map<UUID, Grant> grants = new HashMap<>();
+    private volatile Map<Key, GrantRules> rules = Map.of();
+    private final LoadGate gate = new LoadGate("grant directory", LoadGate.DEFAULT_WAIT);
+    private final ViewFollower follower =
+            new ViewFollower("grant directory", EnumSet.of(ChangeKind.GRANT), Clock.systemUTC());
+    private final ViewFollower.View directory = new ViewFollower.View() {
+        @Override
+        public void reloaded() {
+            synchronized (grants) {
+                grants.clear();
+                em.createNamedQuery(Grant.ALL, Grant.class).getResultList().forEach(g -> grants.put(g.id(), g));
+                rebuilt();
+            }
+            gate.opened();
+        }
+
+        @Override
+        public void refreshed(Change change) {
+            Grant grant = em.find(Grant.class, change.entityId());
+            synchronized (grants) {
+                if (grant == null) {
+                    grants.remove(change.entityId());
+                } else {
+                    grants.put(grant.id(), grant);
+                }
+                rebuilt();
+            }
+        }
+    };
+
+    /** An instance must not judge events by grants it could not load: the deployment fails instead. */
+    @PostConstruct
+    void load() {
+        Staleness loaded = follower.caughtUp(changes, directory);
+        if (loaded.failure() != null) {
+            throw new IllegalStateException("grant directory cannot be loaded: " + loaded.failure());
+        }
+    }
+
+    /**
+     * Why the sources with these ids (those holding the event's source URI) may not send this event, or null if one
+     * of them may: (b) its type must be granted ({@code type-not-granted}), (c) every URI it is about must be granted
+     * to route ({@code subject-not-granted}).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public ErrorCode refusal(Collection<UUID> sourceIds, CloudEvent event) {
+        gate.awaitOpen();
+        Map<Key, GrantRules> current = rules;
+        boolean typeAllowed = false;
+        List<String> uris = null;
+        for (UUID source : sourceIds) {
+            if (current.getOrDefault(new Key(source, GrantKind.SEND), GrantRules.NONE).allowsType(event.getType())) {
+                typeAllowed = true;
+                GrantRules route = current.getOrDefault(new Key(source, GrantKind.ROUTE), GrantRules.NONE);
+                if (route.allowsEverything()) {
+                    return null;
+                }
+                uris = uris == null ? UriReach.aboutUris(event) : uris;
+                if (route.coversAll(uris)) {
+                    return null;
+                }
+            }
+        }
+        return typeAllowed ? ErrorCode.SUBJECT_NOT_GRANTED : ErrorCode.TYPE_NOT_GRANTED;
+    }
+
+    /** What the subscriber may see: its see grants together (nothing without any). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public GrantRules seen(UUID subscriber) {
+        gate.awaitOpen();
+        return rules.getOrDefault(new Key(subscriber, GrantKind.SEE), GrantRules.NONE);
+    }
+
+    public void catchUp(@Observes CatchUp catchUp) {
+        catchUp.reported(follower.caughtUp(changes, directory));
+    }
+
+    public Staleness staleness() {
+        return follower.staleness();
+    }
+
+    /** Recomputes every principal's rules from the grants held; called under the grants' lock. */
+    private void rebuilt() {
+        Map<Key, List<Grant>> byKey = new HashMap<>();
+        for (Grant grant : grants.values()) {
+            byKey.computeIfAbsent(new Key(grant.principalId(), grant.kind()), k -> new ArrayList<>()).add(grant);
+        }
+        Map<Key, GrantRules> fresh = new ConcurrentHashMap<>();
+        byKey.forEach((key, held) -> fresh.put(key, GrantRules.of(held)));
+        rules = fresh;
+    }
+}

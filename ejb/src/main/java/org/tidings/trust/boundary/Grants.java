@@ -1,0 +1,86 @@
+package org.tidings.trust.boundary;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+import org.tidings.provisioning.control.ChangeStore;
+import org.tidings.provisioning.entity.ChangeKind;
+import org.tidings.trust.entity.Grant;
+import org.tidings.trust.entity.GrantKind;
+import org.tidings.trust.entity.PrincipalKind;
+
+/**
+ * Grants, the trust relationships (S2S-11, docs/adr/0022). Every change is recorded in the change log, which every
+ * instance's grant directory follows: a revoked grant stops applying on this instance before the call returns, and
+ * on the others with the change notice.
+ */
+@Stateless
+public class Grants {
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    @Inject
+    ChangeStore changes;
+
+    private final Clock clock = Clock.systemUTC();
+
+    /** A new grant, for a principal the caller has checked exists. Sources send and route; subscribers see. */
+    public Grant create(PrincipalKind principal, UUID principalId, GrantKind kind, boolean all, Set<String> types,
+            Set<String> typePrefixes, Set<String> subjects, Set<String> subjectDomains, Set<String> subjectPrefixes) {
+        boolean forSource = kind == GrantKind.SEND || kind == GrantKind.ROUTE;
+        if (forSource != (principal == PrincipalKind.SOURCE) || principal == PrincipalKind.ADMINISTRATOR) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "sources get send and route grants, subscribers "
+                    + "see grants");
+        }
+        boolean typed = !types.isEmpty() || !typePrefixes.isEmpty();
+        boolean subjected = !subjects.isEmpty() || !subjectDomains.isEmpty() || !subjectPrefixes.isEmpty();
+        if (kind == GrantKind.SEND ? subjected : typed) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, kind == GrantKind.SEND
+                    ? "a send grant names types and typePrefixes only" : "a " + kind.label()
+                    + " grant names subjects, subjectDomains and subjectPrefixes only");
+        }
+        if (all == (typed || subjected)) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, all ? "a grant of all names nothing else"
+                    : "a grant names what it allows, or all: true");
+        }
+        var grant = new Grant(principal, principalId, kind, all, types, typePrefixes, subjects, subjectDomains,
+                subjectPrefixes, clock.instant());
+        em.persist(grant);
+        changes.recorded(ChangeKind.GRANT, grant.id());
+        return grant;
+    }
+
+    public List<Grant> all() {
+        return em.createNamedQuery(Grant.ALL, Grant.class).getResultList();
+    }
+
+    public List<Grant> of(PrincipalKind kind, UUID principalId) {
+        return em.createNamedQuery(Grant.OF_PRINCIPAL, Grant.class).setParameter("kind", kind)
+                .setParameter("id", principalId).getResultList();
+    }
+
+    public Grant find(UUID id) {
+        return Optional.ofNullable(em.find(Grant.class, id)).orElseThrow(() -> TidingsException.notFound("grant", id));
+    }
+
+    /** Revokes a grant: what it allowed stops at once on this instance, and with the notice on the others. */
+    public void delete(UUID id) {
+        em.remove(find(id));
+        changes.recorded(ChangeKind.GRANT, id);
+    }
+
+    /** Revokes every grant of a principal, in the caller's transaction: what deleting the principal does. */
+    public void deleteAll(PrincipalKind kind, UUID principalId) {
+        List<UUID> ids = of(kind, principalId).stream().peek(em::remove).map(Grant::id).toList();
+        changes.recorded(ChangeKind.GRANT, ids);
+    }
+}

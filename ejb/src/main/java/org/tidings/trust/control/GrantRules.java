@@ -1,0 +1,172 @@
+package org.tidings.trust.control;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.tidings.subscriptions.control.UriReach;
+import org.tidings.trust.entity.Grant;
+
+/**
+ * What the grants of one kind held by one principal allow, together: their union. Types compare exactly, a type
+ * namespace covers itself and what lies under it at a dot; subjects compare in their normal form, a domain as
+ * subscriptions' {@code subjectDomains} do ({@code *.example.com}: its subdomains), a URI prefix at a delimiter as
+ * their {@code subjectPrefixes} do (docs/adr/0022). Immutable.
+ */
+public final class GrantRules {
+
+    /** No grant: nothing is allowed. */
+    public static final GrantRules NONE = new GrantRules(false, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+
+    private final boolean all;
+    private final Set<String> types;
+    private final Set<String> typeNamespaces;
+    private final Set<String> subjects;
+    private final Set<String> domains;
+    private final Set<String> prefixes;
+
+    private GrantRules(boolean all, Set<String> types, Set<String> typeNamespaces, Set<String> subjects,
+            Set<String> domains, Set<String> prefixes) {
+        this.all = all;
+        this.types = types;
+        this.typeNamespaces = typeNamespaces;
+        this.subjects = subjects;
+        this.domains = domains;
+        this.prefixes = prefixes;
+    }
+
+    /** The union of these grants (all of one kind and one principal). */
+    public static GrantRules of(Collection<Grant> grants) {
+        if (grants.isEmpty()) {
+            return NONE;
+        }
+        boolean all = false;
+        Set<String> types = new HashSet<>();
+        Set<String> namespaces = new HashSet<>();
+        Set<String> subjects = new HashSet<>();
+        Set<String> domains = new HashSet<>();
+        Set<String> prefixes = new HashSet<>();
+        for (Grant grant : grants) {
+            all |= grant.allAllowed();
+            types.addAll(grant.types());
+            namespaces.addAll(grant.typePrefixes());
+            grant.subjects().forEach(s -> subjects.add(UriReach.normalize(s)));
+            grant.subjectDomains().forEach(d -> domains.add(UriReach.normalizeDomain(d)));
+            grant.subjectPrefixes().forEach(p -> prefixes.add(UriReach.normalize(p)));
+        }
+        return new GrantRules(all, Set.copyOf(types), Set.copyOf(namespaces), Set.copyOf(subjects),
+                Set.copyOf(domains), Set.copyOf(prefixes));
+    }
+
+    public boolean allowsEverything() {
+        return all;
+    }
+
+    /** Whether an event of this type may be sent. */
+    public boolean allowsType(String type) {
+        if (all) {
+            return true;
+        }
+        if (type == null) {
+            return false;
+        }
+        if (types.contains(type) || typeNamespaces.contains(type)) {
+            return true;
+        }
+        for (int dot = type.indexOf('.'); dot > 0; dot = type.indexOf('.', dot + 1)) {
+            if (typeNamespaces.contains(type.substring(0, dot))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether every one of an event's URIs (normalized) is covered. An event about no URI is covered only by a grant
+     * of everything: a grant of some subjects says nothing about events of none.
+     */
+    public boolean coversAll(List<String> uris) {
+        if (all) {
+            return true;
+        }
+        if (uris.isEmpty()) {
+            return false;
+        }
+        for (String uri : uris) {
+            if (!covers(uri)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether one normalized URI is covered. */
+    public boolean covers(String uri) {
+        if (all || subjects.contains(uri)) {
+            return true;
+        }
+        if (!domains.isEmpty() && domainCovered(UriReach.domainOf(uri))) {
+            return true;
+        }
+        for (String prefix : prefixes) {
+            if (UriReach.covers(prefix, uri)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a subscription filter's subject parts keep it inside these grants: everything is granted, or one part
+     * that the filter constrains (all parts must hold for a match) lies wholly inside them: every subject covered,
+     * every prefix under a granted prefix, every domain granted (a {@code *.} domain under a granted {@code *.}
+     * domain). A filter that constrains no subject reaches every subject, and is inside only a grant of everything.
+     */
+    public boolean contains(Set<String> filterSubjects, Set<String> filterDomains, Set<String> filterPrefixes) {
+        if (all) {
+            return true;
+        }
+        if (!filterSubjects.isEmpty()
+                && filterSubjects.stream().map(UriReach::normalize).allMatch(this::covers)) {
+            return true;
+        }
+        if (!filterPrefixes.isEmpty() && filterPrefixes.stream().map(UriReach::normalize)
+                .allMatch(p -> prefixes.stream().anyMatch(granted -> UriReach.covers(granted, p)))) {
+            return true;
+        }
+        return !filterDomains.isEmpty() && filterDomains.stream().map(UriReach::normalizeDomain)
+                .allMatch(this::domainGranted);
+    }
+
+    private boolean domainCovered(String domain) {
+        if (domain == null) {
+            return false;
+        }
+        if (domains.contains(domain)) {
+            return true;
+        }
+        for (int dot = domain.indexOf('.'); dot > 0; dot = domain.indexOf('.', dot + 1)) {
+            if (domains.contains("*." + domain.substring(dot + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A filter's domain is inside: granted as is, or (plain or {@code *.}) under a granted {@code *.} domain. */
+    private boolean domainGranted(String domain) {
+        if (domains.contains(domain)) {
+            return true;
+        }
+        String bare = domain.startsWith("*.") ? domain.substring(2) : domain;
+        if (domain.startsWith("*.") ? false : domainCovered(bare)) {
+            return true;
+        }
+        for (int dot = bare.indexOf('.'); dot > 0; dot = bare.indexOf('.', dot + 1)) {
+            if (domains.contains("*." + bare.substring(dot + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

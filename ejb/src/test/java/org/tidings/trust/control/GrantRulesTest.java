@@ -1,0 +1,95 @@
+package org.tidings.trust.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.tidings.trust.entity.Grant;
+import org.tidings.trust.entity.GrantKind;
+import org.tidings.trust.entity.PrincipalKind;
+
+class GrantRulesTest {
+
+    private static Grant send(Set<String> types, Set<String> namespaces) {
+        return new Grant(PrincipalKind.SOURCE, UUID.randomUUID(), GrantKind.SEND, false, types, namespaces, Set.of(),
+                Set.of(), Set.of(), Instant.EPOCH);
+    }
+
+    private static Grant see(Set<String> subjects, Set<String> domains, Set<String> prefixes) {
+        return new Grant(PrincipalKind.SUBSCRIBER, UUID.randomUUID(), GrantKind.SEE, false, Set.of(), Set.of(),
+                subjects, domains, prefixes, Instant.EPOCH);
+    }
+
+    private static Grant all() {
+        return new Grant(PrincipalKind.SUBSCRIBER, UUID.randomUUID(), GrantKind.SEE, true, Set.of(), Set.of(),
+                Set.of(), Set.of(), Set.of(), Instant.EPOCH);
+    }
+
+    @Test
+    void noGrantAllowsNothingAndAGrantOfAllEverything() {
+        assertThat(GrantRules.NONE.allowsType("a.b")).isFalse();
+        assertThat(GrantRules.NONE.coversAll(List.of("https://a.example/"))).isFalse();
+        assertThat(GrantRules.of(List.of()).allowsType("a")).isFalse();
+        GrantRules everything = GrantRules.of(List.of(all()));
+        assertThat(everything.allowsType(null)).isTrue();
+        assertThat(everything.coversAll(List.of())).isTrue();
+        assertThat(everything.contains(Set.of(), Set.of(), Set.of())).isTrue();
+    }
+
+    @Test
+    void aTypeNamespaceCoversItselfAndWhatIsUnderItAtADotOnly() {
+        GrantRules rules = GrantRules.of(List.of(send(Set.of("org.example.presence.Login"), Set.of("org.example.mail"))));
+        assertThat(rules.allowsType("org.example.mail")).isTrue();
+        assertThat(rules.allowsType("org.example.mail.MessageNew")).isTrue();
+        assertThat(rules.allowsType("org.example.mailbox.Full")).isFalse();
+        assertThat(rules.allowsType("org.example.presence.Login")).isTrue();
+        assertThat(rules.allowsType("org.example.presence.Logout")).isFalse();
+        assertThat(rules.allowsType(null)).isFalse();
+    }
+
+    @Test
+    void subjectsCompareInNormalFormDomainsAsFiltersDoAndPrefixesAtADelimiter() {
+        GrantRules rules = GrantRules.of(List.of(see(Set.of("HTTPS://Exact.Example:443/a"), Set.of("mail.example",
+                "*.corp.example"), Set.of("https://pages.example/img"))));
+        assertThat(rules.covers("https://exact.example/a")).isTrue();
+        assertThat(rules.covers("mailto:ann@mail.example")).isTrue();
+        assertThat(rules.covers("mailto:ann@sub.mail.example")).as("a plain domain is that domain only").isFalse();
+        assertThat(rules.covers("https://x.corp.example/")).isTrue();
+        assertThat(rules.covers("https://corp.example/")).as("*. is for subdomains only").isFalse();
+        assertThat(rules.covers("https://pages.example/img/1.png")).isTrue();
+        assertThat(rules.covers("https://pages.example/imgs")).as("not at a delimiter").isFalse();
+    }
+
+    @Test
+    void anEventIsCoveredOnlyIfEveryUriItIsAboutIsAndAnEventAboutNoneOnlyByAll() {
+        GrantRules rules = GrantRules.of(List.of(see(Set.of(), Set.of("example.com"), Set.of())));
+        assertThat(rules.coversAll(List.of("mailto:ann@example.com", "mailto:bob@example.com"))).isTrue();
+        assertThat(rules.coversAll(List.of("mailto:ann@example.com", "mailto:eve@evil.example"))).isFalse();
+        assertThat(rules.coversAll(List.of())).isFalse();
+    }
+
+    @Test
+    void grantsOfOnePrincipalAddUp() {
+        GrantRules rules = GrantRules.of(List.of(see(Set.of("https://a.example/1"), Set.of(), Set.of()),
+                see(Set.of(), Set.of(), Set.of("https://b.example/"))));
+        assertThat(rules.coversAll(List.of("https://a.example/1", "https://b.example/x"))).isTrue();
+    }
+
+    @Test
+    void aFilterIsInsideWhenOnePartItConstrainsIsWhollyGranted() {
+        GrantRules rules = GrantRules.of(List.of(see(Set.of("https://a.example/1"), Set.of("*.corp.example"),
+                Set.of("https://b.example/docs/"))));
+        assertThat(rules.contains(Set.of(), Set.of(), Set.of())).as("no subject part: everything").isFalse();
+        assertThat(rules.contains(Set.of("https://a.example/1"), Set.of(), Set.of())).isTrue();
+        assertThat(rules.contains(Set.of("https://a.example/1", "https://a.example/2"), Set.of(), Set.of())).isFalse();
+        assertThat(rules.contains(Set.of(), Set.of(), Set.of("https://b.example/docs/x/"))).isTrue();
+        assertThat(rules.contains(Set.of(), Set.of(), Set.of("https://b.example/"))).isFalse();
+        assertThat(rules.contains(Set.of(), Set.of("x.corp.example", "*.y.corp.example"), Set.of())).isTrue();
+        assertThat(rules.contains(Set.of(), Set.of("corp.example"), Set.of())).isFalse();
+        assertThat(rules.contains(Set.of("https://nope.example/"), Set.of("x.corp.example"), Set.of()))
+                .as("the domain part alone keeps it inside").isTrue();
+    }
+}
