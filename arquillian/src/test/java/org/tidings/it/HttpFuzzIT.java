@@ -38,7 +38,10 @@ class HttpFuzzIT {
             Map.entry("event-too-large", 413), Map.entry("unsupported-media-type", 415),
             Map.entry("unknown-source", 403), Map.entry("unknown-sink", 400), Map.entry("invalid-filter", 400),
             Map.entry("not-found", 404), Map.entry("method-not-allowed", 405), Map.entry("not-acceptable", 406),
-            Map.entry("conflict", 409), Map.entry("invalid-prefix", 400));
+            Map.entry("conflict", 409), Map.entry("invalid-prefix", 400), Map.entry("unauthenticated", 401),
+            Map.entry("invalid-token", 401), Map.entry("forbidden", 403), Map.entry("forged-source", 403),
+            Map.entry("type-not-granted", 403), Map.entry("subject-not-granted", 403),
+            Map.entry("not-authorized", 403));
 
     private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
 
@@ -109,6 +112,68 @@ class HttpFuzzIT {
      * the status at 200 (payara/Payara#8000). Tidings cannot answer these; the test holds each exact bare answer
      * (nothing of Tidings is served) so that a change in Payara is noticed.
      */
+    /**
+     * Mutated Authorization headers (flipped, cut, doubled, wrong scheme, odd spacing, bytes outside ASCII, very
+     * long) on endpoints of every role, as an administrator's and a source's token: never a 5xx, never a hang; a
+     * request is served (the header still carried a valid token: the scheme is case-insensitive, RFC 7235) or
+     * refused with a coded problem, and no mutation of a source's token reaches an administrator's endpoint.
+     */
+    // covers S2S-10
+    @Test
+    void mutatedAuthorizationHeadersAreServedOrRefusedWithACodedProblem() {
+        String source = Events.uniqueSource();
+        String sourceId = api.createSource("fuzzed sender", source);
+        String sourceToken = api.issueToken("sources", sourceId);
+        String event = Events.json(Events.event(source, "org.example.mail.MessageNew", "mailto:ann@example.com"));
+        List<String> requests = List.of("GET /api/sources HTTP/1.1", "GET /api/caller HTTP/1.1",
+                "DELETE /api/sinks/" + java.util.UUID.randomUUID() + " HTTP/1.1",
+                "POST /events HTTP/1.1\r\nContent-Type: " + CE + "\r\nContent-Length: "
+                        + event.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + event);
+        Random random = new Random(20261201);
+        List<String> failures = new ArrayList<>();
+        int served = 0;
+        for (int i = 0; i < 400; i++) {
+            boolean admin = random.nextBoolean();
+            String token = admin ? TestEnvironment.ADMIN_TOKEN : sourceToken;
+            String header = mutatedAuthorization(token, random);
+            String request = requests.get(random.nextInt(requests.size()));
+            AdminApi.Reply reply = raw(request, header);
+            boolean ok = reply.status() >= 200 && reply.status() < 300;
+            served += ok ? 1 : 0;
+            if (reply.status() >= 500 || !ok && !isProblem(reply)) {
+                failures.add(request.lines().findFirst().orElseThrow() + " with [" + header + "]: " + reply);
+            } else if (ok && !admin && request.startsWith("GET /api/sources")) {
+                failures.add("a source's token read the sources: [" + header + "]");
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(served).as("some mutations keep a valid token (the control)").isPositive();
+    }
+
+    /** One mutation of "Bearer <token>"; never CR or LF, which would end the header. */
+    private static String mutatedAuthorization(String token, Random random) {
+        String value = "Bearer " + token;
+        return switch (random.nextInt(12)) {
+            case 0 -> value.substring(0, random.nextInt(value.length()));
+            case 1 -> value + (char) ('!' + random.nextInt(90));
+            case 2 -> {
+                char[] chars = value.toCharArray();
+                int at = 7 + random.nextInt(chars.length - 7);
+                chars[at] = (char) ('!' + random.nextInt(90));
+                yield new String(chars);
+            }
+            case 3 -> "bearer " + token;
+            case 4 -> "Basic " + token;
+            case 5 -> "Bearer  " + token + " ";
+            case 6 -> "Bearer\t" + token;
+            case 7 -> "Bearer " + token + ", Bearer " + token;
+            case 8 -> "Bearer " + token.substring(0, 10) + (char) (0x80 + random.nextInt(0x7f)) + token.substring(10);
+            case 9 -> "Bearer " + "A".repeat(1000 + random.nextInt(3000)); // within the 8 KB of headers Grizzly takes
+            case 10 -> "Bearer";
+            default -> "";
+        };
+    }
+
     @Test
     void requestLinesPayaraRefusesBeforeTidingsGetNoBody() {
         Map<String, Integer> bareStatus = Map.of("/api/sources/%00", 400, "/api/sources/%C0%AF", 400,
@@ -123,8 +188,13 @@ class HttpFuzzIT {
 
     /** A request written byte for byte on a socket: paths and headers no HTTP client library would send. */
     private static AdminApi.Reply raw(String head) {
+        return raw(head, AdminApi.adminAuthorization());
+    }
+
+    /** The same with this Authorization header value, written as ISO-8859-1 bytes. */
+    private static AdminApi.Reply raw(String head, String authorization) {
         URI base = URI.create(TestEnvironment.baseUrl());
-        String headers = "Host: 127.0.0.1\r\nAuthorization: " + AdminApi.adminAuthorization() + "\r\nConnection: close\r\n";
+        String headers = "Host: 127.0.0.1\r\nAuthorization: " + authorization + "\r\nConnection: close\r\n";
         String request = head.contains("\r\n\r\n") ? head.replace("HTTP/1.1\r\n", "HTTP/1.1\r\n" + headers)
                 : head + "\r\n" + headers + "\r\n";
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {

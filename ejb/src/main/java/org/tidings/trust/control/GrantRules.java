@@ -18,6 +18,9 @@ public final class GrantRules {
     /** No grant: nothing is allowed. */
     public static final GrantRules NONE = new GrantRules(false, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
 
+    /** Everything: what checks see when security is off (tidings.security.enabled=false, measurement only). */
+    public static final GrantRules EVERYTHING = new GrantRules(true, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+
     private final boolean all;
     private final Set<String> types;
     private final Set<String> typeNamespaces;
