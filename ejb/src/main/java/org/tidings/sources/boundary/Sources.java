@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
@@ -26,6 +27,7 @@ public class Sources {
 
     private final Clock clock = Clock.systemUTC();
 
+    @Audited("source.create")
     public Source create(String name, String uri, String description) {
         if (byUri(uri).isPresent()) {
             throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " exists already");
@@ -50,6 +52,7 @@ public class Sources {
                 .getResultStream().findFirst();
     }
 
+    @Audited("source.delete")
     public void delete(UUID id) {
         em.remove(find(id));
         announce(id);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
@@ -31,6 +32,7 @@ public class Subscriptions {
 
     private final Clock clock = Clock.systemUTC();
 
+    @Audited("subscription.create")
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
         if (em.find(Sink.class, sinkId) == null) {
             throw new TidingsException(ErrorCode.UNKNOWN_SINK, "sink " + sinkId + " does not exist");
@@ -42,6 +44,7 @@ public class Subscriptions {
         return subscription;
     }
 
+    @Audited("subscription.update")
     public Subscription update(UUID id, Filter filter, Instant expiresAt) {
         validate(filter);
         var subscription = find(id);
@@ -64,6 +67,7 @@ public class Subscriptions {
                 .orElseThrow(() -> TidingsException.notFound("subscription", id));
     }
 
+    @Audited("subscription.delete")
     public void delete(UUID id) {
         em.remove(find(id));
         announce(id);
