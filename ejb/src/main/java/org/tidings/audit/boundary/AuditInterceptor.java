@@ -1,7 +1,6 @@
 package org.tidings.audit.boundary;
 
 import jakarta.annotation.Priority;
-import jakarta.annotation.Resource;
 import jakarta.ejb.EJBContext;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -10,6 +9,9 @@ import jakarta.interceptor.InvocationContext;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.security.Principal;
+import java.util.function.Supplier;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import org.tidings.audit.control.AuditStore;
 import org.tidings.audit.entity.AuditedChange;
 
@@ -23,8 +25,11 @@ import org.tidings.audit.entity.AuditedChange;
 @Priority(Interceptor.Priority.APPLICATION)
 public class AuditInterceptor {
 
-    @Resource
-    EJBContext context;
+    /**
+     * The context of the EJB whose call this is, looked up under the name the EJB specification gives it rather than
+     * injected: Payara has not always injected {@code @Resource} into CDI interceptors (payara/Payara#2314, #7627).
+     */
+    Supplier<EJBContext> context = AuditInterceptor::currentContext;
 
     @Inject
     AuditStore store;
@@ -43,8 +48,17 @@ public class AuditInterceptor {
     }
 
     private String caller() {
-        Principal principal = context.getCallerPrincipal();
+        Principal principal = context.get().getCallerPrincipal();
         return principal == null ? null : principal.getName();
+    }
+
+    /** @throws IllegalStateException outside an EJB call: a change whose author is unknown is not made */
+    private static EJBContext currentContext() {
+        try {
+            return InitialContext.doLookup("java:comp/EJBContext");
+        } catch (NamingException e) {
+            throw new IllegalStateException("an audited change outside an EJB call: who makes it is unknown", e);
+        }
     }
 
     static String[] details(Method method) {

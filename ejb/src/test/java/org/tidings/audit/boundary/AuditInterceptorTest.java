@@ -32,7 +32,8 @@ class AuditInterceptorTest {
                 recorded.add(actor + " " + change.action() + " " + change.targetId() + " " + change.summary());
             }
         };
-        interceptor.context = stub(EJBContext.class, "getCallerPrincipal", (Principal) () -> "ANONYMOUS");
+        var context = stub(EJBContext.class, "getCallerPrincipal", (Principal) () -> "ANONYMOUS");
+        interceptor.context = () -> context;
     }
 
     @Test
