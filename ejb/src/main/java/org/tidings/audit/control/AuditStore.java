@@ -41,11 +41,11 @@ public class AuditStore {
             }
         }
         Instant to = query.to() != null ? query.to() : FAR_FUTURE;
-        // one upper bound on the time, the index range's end (H2 ignores the tighter of two); the OR skips the ties
-        // of the previous page's last record
+        // one upper bound on the time, the end of the index range (given two, H2 took the looser one for it); the OR
+        // skips the previous page's last record and those of the same time before it
         boolean fromCursor = last != null && last.changedAt().isBefore(to);
         var jpql = new StringBuilder("SELECT r FROM AuditRecord r WHERE r.changedAt >= :from AND r.changedAt ")
-                .append(fromCursor ? "<= :to" : "< :to");
+                .append(fromCursor ? "<= :upTo" : "< :upTo");
         if (query.actor() != null) {
             jpql.append(" AND r.actor = :actor");
         }
@@ -61,7 +61,7 @@ public class AuditStore {
         jpql.append(" ORDER BY r.changedAt DESC, r.id DESC");
         var select = em.createQuery(jpql.toString(), AuditRecord.class)
                 .setParameter("from", query.from() != null ? query.from() : Instant.EPOCH)
-                .setParameter("to", fromCursor ? last.changedAt() : to);
+                .setParameter("upTo", fromCursor ? last.changedAt() : to);
         if (query.actor() != null) {
             select.setParameter("actor", query.actor());
         }

@@ -37,8 +37,9 @@ class AuditScanTest {
     void history() throws SQLException {
         try (Connection db = database.connection();
                 var insert = db.prepareStatement("INSERT INTO audit_log (changed_at, actor, action, target_type, "
-                        + "target_id, summary) SELECT DATEADD(MINUTE, X, CAST(? AS TIMESTAMP WITH TIME ZONE)), 'admin' || MOD(X, 7), "
-                        + "'sink.update', 'sink', 'sink-' || MOD(X, 50), 'name=n' FROM SYSTEM_RANGE(1, ?)")) {
+                        + "target_id, summary) SELECT DATEADD(MINUTE, X, CAST(? AS TIMESTAMP WITH TIME ZONE)), "
+                        + "'admin' || MOD(X, 7), 'sink.update', 'sink', 'sink-' || MOD(X, 50), 'name=n' "
+                        + "FROM SYSTEM_RANGE(1, ?)")) {
             insert.setObject(1, START.atOffset(ZoneOffset.UTC));
             insert.setInt(2, HISTORY);
             insert.executeUpdate();
