@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.DeliveryStatus;
@@ -197,7 +198,8 @@ public class DeliveryLedger {
     }
 
     /** Puts one dead letter back in line (see {@link #redrive}); false if the sink has no such dead letter. */
-    public boolean redriveOne(UUID sinkId, String notificationId) {
+    @Audited("sink.redrive-dead-letter")
+    public boolean redriveOne(UUID sinkId, @Audited.Detail("notification") String notificationId) {
         return deadLetter(sinkId, notificationId).map(d -> {
             d.redriven(Instant.now());
             return true;
@@ -205,7 +207,8 @@ public class DeliveryLedger {
     }
 
     /** Gives up one dead letter for good; its row stays, without the body, as the record. False if there is none. */
-    public boolean discard(UUID sinkId, String notificationId) {
+    @Audited("sink.discard-dead-letter")
+    public boolean discard(UUID sinkId, @Audited.Detail("notification") String notificationId) {
         return deadLetter(sinkId, notificationId).map(d -> {
             d.discarded(Instant.now());
             return true;
@@ -221,7 +224,9 @@ public class DeliveryLedger {
      * Puts a sink's dead letters back in line with a fresh schedule: all of them, or those that died between
      * {@code from} and {@code to} (either may be null). Each keeps its place among the notifications of its subject.
      */
-    public int redrive(UUID sinkId, Instant from, Instant to) {
+    @Audited("sink.redrive-dead-letters")
+    public int redrive(UUID sinkId, @Audited.Detail("from") Instant from,
+            @Audited.Detail("to") Instant to) {
         Instant now = Instant.now();
         List<Delivery> dead = em.createNamedQuery(Delivery.DEAD_BETWEEN, Delivery.class)
                 .setParameter("sinkId", sinkId)

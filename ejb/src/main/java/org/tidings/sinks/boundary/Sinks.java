@@ -18,6 +18,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.audit.boundary.Audited;
+import org.tidings.audit.entity.AuditSummary;
+import org.tidings.audit.entity.AuditTarget;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.webhook.RetrySchedule;
 import org.tidings.delivery.webhook.SecretSealer;
@@ -56,7 +59,18 @@ public class Sinks {
     Duration secretOverlap;
 
     /** A webhook sink just created, or a secret just rotated: the only moment the secret is ever shown. */
-    public record WithSecret(Sink sink, String secret) {
+    public record WithSecret(Sink sink, String secret) implements AuditTarget {
+        @Override
+        public UUID id() {
+            return sink.id();
+        }
+
+        /** The sink's summary: never the secret. */
+        @Override
+        public String auditSummary() {
+            return sink.auditSummary();
+        }
+
         @Override
         public String toString() {
             return "WithSecret[sink=" + sink.id() + ", secret=(hidden)]";
@@ -67,6 +81,7 @@ public class Sinks {
      * Creates the sink, owned by {@code owner} (a subscriber's id, or null for the administrators') and, for a JMS
      * sink, its queue; if the queue cannot be created, neither is the sink.
      */
+    @Audited("sink.create")
     public Sink create(UUID owner, String name, Channel channel) {
         var sink = new Sink(name, channel, clock.instant());
         sink.ownedBy(owner);
@@ -88,6 +103,7 @@ public class Sinks {
      * (ISO-8601 durations), or null for the global one. {@code auth}: credentials presented to the receiver on
      * every attempt, stored sealed and never shown again, or null for none.
      */
+    @Audited("sink.create")
     public WithSecret createWebhook(UUID owner, String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis,
             List<String> retrySchedule, ReceiverCredentials auth) {
         requireWebhookUrl(url);
@@ -110,6 +126,7 @@ public class Sinks {
      * the address policy when a request is sent, as webhook URLs are. {@code retrySchedule}: its own retry schedule
      * (ISO-8601 durations), or null for the global one.
      */
+    @Audited("sink.create")
     public Sink createPurge(UUID owner, String name, List<String> caches, String purgeMethod, String banMethod, String banHeader,
             String keyHeader, String keyMethod, Integer connectTimeoutMillis, Integer readTimeoutMillis,
             List<String> retrySchedule) {
@@ -137,6 +154,7 @@ public class Sinks {
      * Gives a webhook sink a new secret, returned here and never again; the one it replaces keeps signing too, for
      * {@code tidings.webhook.secret-overlap} (24 hours by default), so receivers can switch without losing any.
      */
+    @Audited("sink.rotate-secret")
     public WithSecret rotateSecret(UUID id) {
         var sink = webhook(id);
         String secret = WebhookSecrets.generate();
@@ -145,6 +163,7 @@ public class Sinks {
     }
 
     /** Lets deliveries to a disabled webhook sink resume; what waited for it is sent, in order. */
+    @Audited("sink.enable")
     public Sink enable(UUID id) {
         var sink = webhook(id);
         sink.enable();
@@ -156,7 +175,16 @@ public class Sinks {
      * its null value returning to the global schedule or removing the credentials.
      */
     public record Changes(boolean retryScheduleGiven, List<String> retrySchedule, boolean authGiven,
-            ReceiverCredentials auth) {
+            ReceiverCredentials auth) implements AuditSummary {
+
+        /** What changed: the schedule as given, of the credentials their type only. */
+        @Override
+        public String auditSummary() {
+            String credentials = auth == null ? "removed" : auth.type().name().toLowerCase(Locale.ROOT);
+            return "retrySchedule=" + (retryScheduleGiven ? (retrySchedule == null ? "global" : retrySchedule)
+                    : "(unchanged)") + ", auth=" + (authGiven ? credentials : "(unchanged)");
+        }
+
         @Override
         public String toString() {
             return "Changes[retrySchedule=" + (retryScheduleGiven ? retrySchedule : "(unchanged)") + ", auth="
@@ -172,7 +200,8 @@ public class Sinks {
      * null; they are stored sealed and presented from the next attempt on, retries and redrives of notifications
      * already waiting included.
      */
-    public Sink change(UUID id, Changes changes) {
+    @Audited("sink.update")
+    public Sink change(UUID id, @Audited.Detail("changes") Changes changes) {
         var sink = find(id);
         if (changes.retryScheduleGiven()) {
             if (sink.channel() == Channel.JMS || sink.channel() == Channel.PULL) {
@@ -270,7 +299,8 @@ public class Sinks {
      * webhook or purge sink with notifications waiting or dead goes only with {@code purge}; they are then discarded,
      * their records kept (status discarded).
      */
-    public void delete(UUID id, boolean purge) {
+    @Audited("sink.delete")
+    public void delete(UUID id, @Audited.Detail("purge") boolean purge) {
         var sink = find(id);
         boolean subscribed = !em.createNamedQuery(Subscription.BY_SINK, Subscription.class)
                 .setParameter("sinkId", id).setMaxResults(1).getResultList().isEmpty();

@@ -10,7 +10,9 @@ import jakarta.persistence.Table;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+import org.tidings.audit.entity.AuditTarget;
 import org.hibernate.annotations.DynamicUpdate;
 
 /** Where notifications go: a notification service, another server, a cache or another Tidings relay. */
@@ -20,7 +22,7 @@ import org.hibernate.annotations.DynamicUpdate;
 // made at the same time both stay.
 @DynamicUpdate
 @NamedQuery(name = Sink.ALL, query = "SELECT s FROM Sink s ORDER BY s.createdAt, s.id")
-public class Sink {
+public class Sink implements AuditTarget {
 
     public static final String ALL = "Sink.all";
     public static final String QUEUE_PREFIX = "tidings.sink.";
@@ -288,5 +290,26 @@ public class Sink {
 
     public void ownedBy(UUID owner) {
         this.ownerId = owner;
+    }
+
+    /** Name, channel, url without its query (which may carry a key), kind of credentials; never a secret or value. */
+    @Override
+    public String auditSummary() {
+        var summary = new StringBuilder("name=").append(name).append(", channel=")
+                .append(channel.name().toLowerCase(Locale.ROOT));
+        if (channel == Channel.WEBHOOK && endpoint != null) {
+            String url = endpoint.replaceFirst("[?#].*", "");
+            summary.append(", url=").append(url).append(url.length() < endpoint.length() ? "?(not shown)" : "");
+        }
+        if (channel == Channel.PURGE) {
+            summary.append(", caches=").append(storedPurge().caches().size());
+        }
+        if (authType != null) {
+            summary.append(", auth=").append(authType.name().toLowerCase(Locale.ROOT));
+        }
+        if (retrySchedule != null) {
+            summary.append(", retrySchedule=").append(retrySchedule);
+        }
+        return summary.toString();
     }
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
@@ -36,6 +37,7 @@ public class Sources {
 
     private final Clock clock = Clock.systemUTC();
 
+    @Audited("source.create")
     public Source create(String name, String uri, String description) {
         if (byUri(uri).isPresent()) {
             throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " exists already");
@@ -61,6 +63,7 @@ public class Sources {
     }
 
     /** Deletes the source and revokes its tokens. */
+    @Audited("source.delete")
     public void delete(UUID id) {
         em.remove(find(id));
         tokens.revokeAll(PrincipalKind.SOURCE, id);

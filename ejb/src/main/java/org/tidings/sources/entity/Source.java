@@ -7,13 +7,14 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.tidings.audit.entity.AuditTarget;
 
 /** A provisioned event source: a server whose events Tidings accepts. Its URI is the CloudEvents source. */
 @Entity
 @Table(name = "source")
 @NamedQuery(name = Source.ALL, query = "SELECT s FROM Source s ORDER BY s.createdAt, s.id")
 @NamedQuery(name = Source.BY_URI, query = "SELECT s FROM Source s WHERE s.uri = :uri")
-public class Source {
+public class Source implements AuditTarget {
 
     public static final String ALL = "Source.all";
     public static final String BY_URI = "Source.byUri";
@@ -62,5 +63,10 @@ public class Source {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    @Override
+    public String auditSummary() {
+        return "name=" + name + ", uri=" + uri;
     }
 }

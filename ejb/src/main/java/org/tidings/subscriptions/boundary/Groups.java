@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
@@ -28,6 +29,7 @@ public class Groups {
     private final Clock clock = Clock.systemUTC();
 
     /** A new group, owned by {@code owner} (a subscriber's id, or null for the administrators'). */
+    @Audited("group.create")
     public ResourceGroup create(UUID owner, String name, Set<String> prefixes, Set<String> members) {
         var group = new ResourceGroup(name, prefixes, members, clock.instant());
         group.ownedBy(owner);
@@ -36,6 +38,7 @@ public class Groups {
         return group;
     }
 
+    @Audited("group.update")
     public ResourceGroup update(UUID id, String name, Set<String> prefixes, Set<String> members) {
         var group = find(id);
         group.redefined(name, prefixes, members);
@@ -58,6 +61,7 @@ public class Groups {
     }
 
     /** A group that subscriptions name cannot go: they would silently stop matching. */
+    @Audited("group.delete")
     public void delete(UUID id) {
         var group = find(id);
         Number users = (Number) em.createNativeQuery("SELECT COUNT(*) FROM subscription WHERE filter LIKE ?1")

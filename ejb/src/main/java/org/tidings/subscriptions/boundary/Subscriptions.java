@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
@@ -32,6 +33,7 @@ public class Subscriptions {
     private final Clock clock = Clock.systemUTC();
 
     /** A new subscription of the sink, owned by the sink's owner. */
+    @Audited("subscription.create")
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
         Sink sink = em.find(Sink.class, sinkId);
         if (sink == null) {
@@ -45,6 +47,7 @@ public class Subscriptions {
         return subscription;
     }
 
+    @Audited("subscription.update")
     public Subscription update(UUID id, Filter filter, Instant expiresAt) {
         validate(filter);
         var subscription = find(id);
@@ -67,6 +70,7 @@ public class Subscriptions {
                 .orElseThrow(() -> TidingsException.notFound("subscription", id));
     }
 
+    @Audited("subscription.delete")
     public void delete(UUID id) {
         em.remove(find(id));
         announce(id);

@@ -10,6 +10,7 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import org.tidings.audit.entity.AuditTarget;
 
 /**
  * A synchronization group (RUP-6): URIs a cache subscribes to as one. A URI belongs to the group if it is one of
@@ -18,7 +19,7 @@ import java.util.UUID;
 @Entity
 @Table(name = "resource_group")
 @NamedQuery(name = ResourceGroup.ALL, query = "SELECT g FROM ResourceGroup g ORDER BY g.createdAt, g.id")
-public class ResourceGroup {
+public class ResourceGroup implements AuditTarget {
 
     public static final String ALL = "ResourceGroup.all";
 
@@ -93,5 +94,11 @@ public class ResourceGroup {
 
     public void ownedBy(UUID owner) {
         this.ownerId = owner;
+    }
+
+    /** Its name and how many prefixes and members it has (the lists can be long). */
+    @Override
+    public String auditSummary() {
+        return "name=" + name + ", prefixes=" + prefixes().size() + ", members=" + members().size();
     }
 }

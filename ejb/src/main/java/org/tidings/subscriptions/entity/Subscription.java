@@ -8,7 +8,9 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.UUID;
+import org.tidings.audit.entity.AuditTarget;
 
 /** A sink's standing request for events: which ones (the filter) and where they go (the sink). */
 @Entity
@@ -20,7 +22,7 @@ import java.util.UUID;
         query = "DELETE FROM Subscription s WHERE s.id IN :ids AND s.expiresAt IS NOT NULL AND s.expiresAt <= :now")
 @NamedQuery(name = Subscription.BY_SINK,
         query = "SELECT s FROM Subscription s WHERE s.sinkId = :sinkId ORDER BY s.createdAt, s.id")
-public class Subscription {
+public class Subscription implements AuditTarget {
 
     public static final String ALL = "Subscription.all";
     public static final String BY_SINK = "Subscription.bySink";
@@ -100,5 +102,32 @@ public class Subscription {
 
     public void ownedBy(UUID owner) {
         this.ownerId = owner;
+    }
+
+    /** Its sink, the parts of its filter that are set, and its expiry. */
+    @Override
+    public String auditSummary() {
+        var summary = new StringBuilder("sink=").append(sinkId);
+        var f = filter();
+        part(summary, "types", f.types());
+        part(summary, "typePrefixes", f.typePrefixes());
+        part(summary, "sources", f.sources());
+        part(summary, "subjects", f.subjects());
+        part(summary, "subjectDomains", f.subjectDomains());
+        part(summary, "subjectPrefixes", f.subjectPrefixes());
+        part(summary, "groups", f.groups());
+        if (f.expression() != null) {
+            summary.append(", expression=").append(f.expression());
+        }
+        if (expiresAt != null) {
+            summary.append(", expiresAt=").append(expiresAt);
+        }
+        return summary.toString();
+    }
+
+    private static void part(StringBuilder summary, String name, Collection<?> values) {
+        if (!values.isEmpty()) {
+            summary.append(", ").append(name).append('=').append(values);
+        }
     }
 }

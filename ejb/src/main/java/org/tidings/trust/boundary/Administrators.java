@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.trust.entity.AdminRole;
@@ -27,6 +28,7 @@ public class Administrators {
 
     private final Clock clock = Clock.systemUTC();
 
+    @Audited("administrator.create")
     public Administrator create(String name, AdminRole role) {
         if (byName(name).isPresent()) {
             throw new TidingsException(ErrorCode.CONFLICT, "an administrator named " + name + " exists already");
@@ -51,6 +53,7 @@ public class Administrators {
     }
 
     /** Deletes an administrator and revokes its tokens; the last one with the admin role stays (409). */
+    @Audited("administrator.delete")
     public void delete(UUID id) {
         Administrator administrator = em.find(Administrator.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (administrator == null) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
@@ -34,6 +35,7 @@ public class Grants {
     private final Clock clock = Clock.systemUTC();
 
     /** A new grant, for a principal the caller has checked exists. Sources send and route; subscribers see. */
+    @Audited("grant.create")
     public Grant create(PrincipalKind principal, UUID principalId, GrantKind kind, boolean all, Set<String> types,
             Set<String> typePrefixes, Set<String> subjects, Set<String> subjectDomains, Set<String> subjectPrefixes) {
         boolean forSource = kind == GrantKind.SEND || kind == GrantKind.ROUTE;
@@ -73,6 +75,7 @@ public class Grants {
     }
 
     /** Revokes a grant: what it allowed stops at once on this instance, and with the notice on the others. */
+    @Audited("grant.delete")
     public void delete(UUID id) {
         em.remove(find(id));
         changes.recorded(ChangeKind.GRANT, id);

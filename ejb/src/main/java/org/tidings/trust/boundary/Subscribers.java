@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.trust.entity.PrincipalKind;
@@ -28,6 +29,7 @@ public class Subscribers {
 
     private final Clock clock = Clock.systemUTC();
 
+    @Audited("subscriber.create")
     public Subscriber create(String name, String description) {
         if (all().stream().anyMatch(s -> s.name().equals(name))) {
             throw new TidingsException(ErrorCode.CONFLICT, "a subscriber named " + name + " exists already");
@@ -47,6 +49,7 @@ public class Subscribers {
     }
 
     /** Deletes a subscriber and revokes its tokens. */
+    @Audited("subscriber.delete")
     public void delete(UUID id) {
         Subscriber subscriber = find(id);
         tokens.revokeAll(PrincipalKind.SUBSCRIBER, id);

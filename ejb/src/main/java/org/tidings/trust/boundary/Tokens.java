@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.tidings.audit.boundary.Audited;
+import org.tidings.audit.entity.AuditTarget;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
@@ -25,7 +27,22 @@ import org.tidings.trust.entity.PrincipalKind;
 public class Tokens {
 
     /** A token just issued: the stored row, and its text, which nothing keeps. */
-    public record Issued(AccessToken token, String text) {
+    public record Issued(AccessToken token, String text) implements AuditTarget {
+        @Override
+        public UUID id() {
+            return token.id();
+        }
+
+        /** The token's summary: never its text. */
+        @Override
+        public String auditSummary() {
+            return token.auditSummary();
+        }
+
+        @Override
+        public String toString() {
+            return "Issued[token=" + token.id() + ", text=(hidden)]";
+        }
     }
 
     @PersistenceContext(unitName = "tidings")
@@ -37,11 +54,13 @@ public class Tokens {
     private final Clock clock = Clock.systemUTC();
 
     /** A new random token for this principal (which the caller has checked exists). */
+    @Audited("token.create")
     public Issued issue(PrincipalKind kind, UUID principalId, String label, Instant expiresAt) {
         return issueWithText(kind, principalId, label, expiresAt, TokenText.generate());
     }
 
     /** A token with a text of the caller's (one read from configuration, checked for length by the caller). */
+    @Audited("token.create")
     public Issued issueWithText(PrincipalKind kind, UUID principalId, String label, Instant expiresAt, String text) {
         var token = new AccessToken(TokenText.prefix(text), TokenText.hash(text), kind, principalId, label,
                 clock.instant(), expiresAt);
@@ -56,6 +75,7 @@ public class Tokens {
     }
 
     /** Revokes one token of this principal; revoking a revoked one again changes nothing. */
+    @Audited("token.revoke")
     public AccessToken revoke(PrincipalKind kind, UUID principalId, UUID tokenId) {
         AccessToken token = em.find(AccessToken.class, tokenId);
         if (token == null || token.principalKind() != kind || !token.principalId().equals(principalId)) {

@@ -9,6 +9,7 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.tidings.audit.entity.AuditTarget;
 
 /**
  * A bearer token of one principal, as stored: the SHA-256 of its text, never the text, and a short prefix of the
@@ -19,7 +20,7 @@ import java.util.UUID;
 @NamedQuery(name = AccessToken.ALL_VALID, query = "SELECT t FROM AccessToken t WHERE t.revokedAt IS NULL")
 @NamedQuery(name = AccessToken.OF_PRINCIPAL, query = "SELECT t FROM AccessToken t "
         + "WHERE t.principalKind = :kind AND t.principalId = :id ORDER BY t.createdAt, t.id")
-public class AccessToken {
+public class AccessToken implements AuditTarget {
 
     public static final String ALL_VALID = "AccessToken.allValid";
     public static final String OF_PRINCIPAL = "AccessToken.ofPrincipal";
@@ -124,5 +125,12 @@ public class AccessToken {
         if (lastUsedAt == null || at.isAfter(lastUsedAt)) {
             lastUsedAt = at;
         }
+    }
+
+    @Override
+    public String auditSummary() {
+        return "prefix=" + prefix + ", principal=" + principalKind.label() + ":" + principalId
+                + (label == null ? "" : ", label=" + label) + (expiresAt == null ? "" : ", expiresAt=" + expiresAt)
+                + (revokedAt == null ? "" : ", revoked");
     }
 }

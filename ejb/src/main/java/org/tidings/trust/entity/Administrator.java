@@ -9,13 +9,14 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.tidings.audit.entity.AuditTarget;
 
 /** A person or tool that administers Tidings, with one {@link AdminRole}. */
 @Entity
 @Table(name = "administrator")
 @NamedQuery(name = Administrator.ALL, query = "SELECT a FROM Administrator a ORDER BY a.createdAt, a.id")
 @NamedQuery(name = Administrator.COUNT_IN_ROLE, query = "SELECT COUNT(a) FROM Administrator a WHERE a.role = :role")
-public class Administrator {
+public class Administrator implements AuditTarget {
 
     public static final String ALL = "Administrator.all";
     public static final String COUNT_IN_ROLE = "Administrator.countInRole";
@@ -57,5 +58,10 @@ public class Administrator {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    @Override
+    public String auditSummary() {
+        return "name=" + name + ", role=" + role.label();
     }
 }

@@ -11,6 +11,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import org.tidings.audit.entity.AuditTarget;
 import org.tidings.subscriptions.entity.StringSetConverter;
 
 /**
@@ -22,7 +23,7 @@ import org.tidings.subscriptions.entity.StringSetConverter;
 @NamedQuery(name = Grant.ALL, query = "SELECT g FROM Grant g ORDER BY g.createdAt, g.id")
 @NamedQuery(name = Grant.OF_PRINCIPAL, query = "SELECT g FROM Grant g WHERE g.principalKind = :kind "
         + "AND g.principalId = :id ORDER BY g.createdAt, g.id")
-public class Grant {
+public class Grant implements AuditTarget {
 
     public static final String ALL = "Grant.all";
     public static final String OF_PRINCIPAL = "Grant.ofPrincipal";
@@ -128,5 +129,17 @@ public class Grant {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    @Override
+    public String auditSummary() {
+        return "principal=" + principalKind.label() + ":" + principalId + ", kind=" + kind.label()
+                + (allAllowed ? ", all" : "") + part("types", types) + part("typePrefixes", typePrefixes)
+                + part("subjects", subjects) + part("subjectDomains", subjectDomains)
+                + part("subjectPrefixes", subjectPrefixes);
+    }
+
+    private static String part(String name, Set<String> values) {
+        return values.isEmpty() ? "" : ", " + name + "=" + values;
     }
 }

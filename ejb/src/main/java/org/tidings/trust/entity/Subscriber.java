@@ -7,12 +7,13 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.tidings.audit.entity.AuditTarget;
 
 /** A party that owns subscriptions and sinks: a notification service, a cache operator, a client, a relay. */
 @Entity
 @Table(name = "subscriber")
 @NamedQuery(name = Subscriber.ALL, query = "SELECT s FROM Subscriber s ORDER BY s.createdAt, s.id")
-public class Subscriber {
+public class Subscriber implements AuditTarget {
 
     public static final String ALL = "Subscriber.all";
 
@@ -52,5 +53,10 @@ public class Subscriber {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    @Override
+    public String auditSummary() {
+        return "name=" + name;
     }
 }
