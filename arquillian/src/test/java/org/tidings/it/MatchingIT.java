@@ -209,7 +209,7 @@ class MatchingIT {
 
             // the source directory follows the same notices: a new source is accepted there, a deleted one refused
             String source = Events.uniqueSource();
-            String sourceId = created(api.postJson("/api/sources", Map.of("name", "late " + tag, "uri", source)));
+            String sourceId = api.createSource("late " + tag, source);
             await().atMost(FOLLOWED).pollInterval(Duration.ofMillis(50))
                     .until(() -> ingest(other, event(source, type, "mailto:" + tag + "@example.com")) == 202);
             assertThat(api.delete("/api/sources/" + sourceId).status()).isEqualTo(204);
