@@ -116,7 +116,8 @@ class HttpFuzzIT {
      * Mutated Authorization headers (flipped, cut, doubled, wrong scheme, odd spacing, bytes outside ASCII, very
      * long) on endpoints of every role, as an administrator's and a source's token: never a 5xx, never a hang; a
      * request is served (the header still carried a valid token: the scheme is case-insensitive, RFC 7235) or
-     * refused with a coded problem, and no mutation of a source's token reaches an administrator's endpoint.
+     * refused with a coded problem, and no mutation of a source's token reaches an administrator's endpoint. The one
+     * exception is Payara's: a header with a byte outside ASCII gets Grizzly's bare 400 before Tidings runs.
      */
     // covers S2S-10
     @Test
@@ -140,7 +141,13 @@ class HttpFuzzIT {
             AdminApi.Reply reply = raw(request, header);
             boolean ok = reply.status() >= 200 && reply.status() < 300;
             served += ok ? 1 : 0;
-            if (reply.status() >= 500 || !ok && !isProblem(reply)) {
+            if (header.chars().anyMatch(c -> c > 0x7e)) {
+                // Grizzly refuses a header with bytes outside ASCII with a bare 400 before any application code,
+                // as it does the request lines below: never served, and nothing of Tidings can answer it
+                if (reply.status() != 400 || !reply.contentType().isEmpty()) {
+                    failures.add(request.lines().findFirst().orElseThrow() + " with a non-ASCII header: " + reply);
+                }
+            } else if (reply.status() >= 500 || !ok && !isProblem(reply)) {
                 failures.add(request.lines().findFirst().orElseThrow() + " with [" + header + "]: " + reply);
             } else if (ok && !admin && request.startsWith("GET /api/sources")) {
                 failures.add("a source's token read the sources: [" + header + "]");
