@@ -58,7 +58,7 @@ public class EventsListener implements MessageListener {
         try {
             Provenance from = new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
                     message.getJMSMessageID(), message.getJMSCorrelationID(),
-                    message.propertyExists(Provenance.ADMITTED));
+                    message.propertyExists(Provenance.ADMITTED), message.getJMSRedelivered());
             if (message instanceof TextMessage text) {
                 onText(text.getText(), from);
             } else if (message instanceof BytesMessage bytes) {
