@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import jakarta.persistence.PersistenceException;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -76,6 +80,38 @@ class AcceptanceStoreTest {
         assertThat(claim(idless, null, false, NOW)).isEqualTo(Claim.CLAIMED);
         assertThat(released(idless, null)).isTrue();
         assertThat(claim(idless, null, false, NOW)).isEqualTo(Claim.CLAIMED);
+    }
+
+    /**
+     * Two transactions claiming one event at once: the second, if it comes before the first commits, waits for the
+     * first's row and then fails on the primary key, which its caller answers by trying again
+     * ({@code Acceptances.claim}); if it comes after, it finds the row. Either way the next try finds a duplicate,
+     * and there is never a second claim.
+     */
+    @Test
+    void aClaimRacingAnUncommittedOneIsNeverASecondClaim() throws Exception {
+        var executor = Executors.newSingleThreadExecutor();
+        try (Session first = sessions.openSession()) {
+            var store = new AcceptanceStore();
+            store.em = first;
+            first.beginTransaction();
+            assertThat(store.claimed(KEY, "ID:first", false, NOW, NOW.minus(WINDOW))).isEqualTo(Claim.CLAIMED);
+
+            Future<Claim> second = executor.submit(() -> {
+                try {
+                    return claim(KEY, "ID:second", false, NOW);
+                } catch (PersistenceException lostTheRace) {
+                    return null;
+                }
+            });
+            first.getTransaction().commit();
+
+            Claim raced = second.get(20, TimeUnit.SECONDS);
+            assertThat(raced).isIn(Claim.DUPLICATE, null);
+            assertThat(claim(KEY, "ID:second", false, NOW)).isEqualTo(Claim.DUPLICATE);
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     @Test
