@@ -34,8 +34,8 @@ import org.tidings.subscriptions.boundary.Matching;
  * only once the commit has it in the broker's journal; the event's duplicate id makes a retried POST harmless.
  * {@link #process} is the consuming side: it forwards one queued event to every matching subscription's sink, or
  * records why it cannot, before the listener's acknowledgement; an event whose (source, id) another message had
- * accepted within {@code tidings.dedup.window} is acknowledged without being matched again (docs/adr/0019). Both count the event against its source's quota
- * (docs/adr/0017), once: an event HTTP ingest counted carries a mark that the consuming side believes only from
+ * accepted within {@code tidings.dedup.window} is acknowledged without being matched again (docs/adr/0019). Both
+ * count the event against its source's quota (docs/adr/0017), once: an event HTTP ingest counted carries a mark that the consuming side believes only from
  * the application's own broker account.
  */
 @Stateless
@@ -129,7 +129,11 @@ public class Intake {
             sinkQueues.forward(raw, key, event.getType(), orderingKey(event), matching.matches(event));
         } catch (RuntimeException | Error e) {
             if (claim == Claim.CLAIMED) {
-                acceptances.release(accepted, raw.from());
+                try {
+                    acceptances.release(accepted, raw.from());
+                } catch (RuntimeException releaseFailed) {
+                    e.addSuppressed(releaseFailed); // the claim stays: the redelivery finds it as its own
+                }
             }
             throw e;
         }
