@@ -35,8 +35,8 @@ import org.tidings.subscriptions.boundary.Matching;
  * {@link #process} is the consuming side: it forwards one queued event to every matching subscription's sink, or
  * records why it cannot, before the listener's acknowledgement; an event whose (source, id) another message had
  * accepted within {@code tidings.dedup.window} is acknowledged without being matched again (docs/adr/0019). Both
- * count the event against its source's quota (docs/adr/0017), once: an event HTTP ingest counted carries a mark that the consuming side believes only from
- * the application's own broker account.
+ * count the event against its source's quota (docs/adr/0017), once: an event HTTP ingest counted carries a mark
+ * that the consuming side believes only from the application's own broker account.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
