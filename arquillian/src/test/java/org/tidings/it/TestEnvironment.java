@@ -172,6 +172,17 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     /**
+     * The broker remembers one duplicate id on this address instead of broker.xml's 100,000: a test can then show
+     * that a guarantee does not rest on the cache (a repeated notification is forgotten once another one came).
+     * Holds for the address's cache made after this call, until the broker restarts; the ids kept then are at most
+     * the one remembered (the persisted cache deletes what it evicts).
+     */
+    public static synchronized void oneDuplicateId(String address) {
+        var repository = broker.getActiveMQServer().getAddressSettingsRepository();
+        repository.addMatch(address, new AddressSettings(repository.getMatch(address)).setIDCacheSize(1));
+    }
+
+    /**
      * A second queue that sources and the application may use as they use tidings.events (the same roles): a
      * {@link SecondInstance} given it as {@code tidings.queue.events} has events no other instance consumes.
      */

@@ -22,7 +22,8 @@ import org.tidings.platform.Resources;
  * Consumes {@code tidings.events} through the Artemis resource adapter, outside any JTA transaction: the adapter
  * acknowledges the event after {@link #onMessage} returns, that is after its notifications were committed (docs/adr/0007).
  * Any failure propagates: the adapter rolls the delivery back and the broker's redelivery policy (broker.xml)
- * takes over; a redelivered event that was forwarded before is recognised by the broker's duplicate detection.
+ * takes over; a redelivered event that was forwarded before is recognised by the broker's duplicate detection, and
+ * an event another message had accepted within {@code tidings.dedup.window} is acknowledged unmatched (docs/adr/0019).
  * Input that cannot be an event is recorded on {@code tidings.rejected} with its code instead, never redelivered:
  * an oversized body (its size is checked before it is read; the record keeps an excerpt), or a message that is not
  * a text or bytes message.
@@ -58,7 +59,7 @@ public class EventsListener implements MessageListener {
         try {
             Provenance from = new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
                     message.getJMSMessageID(), message.getJMSCorrelationID(),
-                    message.propertyExists(Provenance.ADMITTED));
+                    message.propertyExists(Provenance.ADMITTED), message.getJMSRedelivered());
             if (message instanceof TextMessage text) {
                 onText(text.getText(), from);
             } else if (message instanceof BytesMessage bytes) {

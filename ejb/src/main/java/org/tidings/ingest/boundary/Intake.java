@@ -19,6 +19,9 @@ import org.tidings.delivery.control.SinkQueues;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
 import org.tidings.ingest.control.SourceQuotas;
+import org.tidings.ingest.control.SuppressedDuplicates;
+import org.tidings.ingest.entity.AcceptanceKey;
+import org.tidings.ingest.entity.Claim;
 import org.tidings.ingest.entity.EventKey;
 import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
@@ -36,9 +39,10 @@ import org.tidings.trust.boundary.GrantDirectory;
  * HTTP face: it checks an event and puts it on the durable events queue in a local broker transaction, returning
  * only once the commit has it in the broker's journal; the event's duplicate id makes a retried POST harmless.
  * {@link #process} is the consuming side: it forwards one queued event to every matching subscription's sink, or
- * records why it cannot, before the listener's acknowledgement. Both count the event against its source's quota
- * (docs/adr/0017), once: an event HTTP ingest counted carries a mark that the consuming side believes only from
- * the application's own broker account.
+ * records why it cannot, before the listener's acknowledgement; an event whose (source, id) another message had
+ * accepted within {@code tidings.dedup.window} is acknowledged without being matched again (docs/adr/0019). Both
+ * count the event against its source's quota (docs/adr/0017), once: an event HTTP ingest counted carries a mark
+ * that the consuming side believes only from the application's own broker account.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -58,6 +62,12 @@ public class Intake {
 
     @EJB
     Matching matching;
+
+    @EJB
+    Acceptances acceptances;
+
+    @Inject
+    SuppressedDuplicates duplicates;
 
     @Inject
     BrokerSessions sessions;
@@ -114,12 +124,13 @@ public class Intake {
 
     public void process(RawEvent raw) {
         CloudEvent event;
+        String source;
         try {
             if (!raw.encodable()) {
                 throw new TidingsException(ErrorCode.INVALID_ENCODING, "text body has unpaired surrogates");
             }
             event = reader.read(raw.body());
-            String source = knownSource(event);
+            source = knownSource(event);
             requireGranted(source, event);
             if (!countedOverHttp(raw.from())) {
                 requireWithinQuota(source);
@@ -128,8 +139,25 @@ public class Intake {
             rejections.rejected(raw, rejected.code(), rejected.getMessage());
             return;
         }
-        sinkQueues.forward(raw, EventKey.of(event), event.getType(), orderingKey(event), seen(event,
-                matching.matches(event)));
+        EventKey key = EventKey.of(event);
+        AcceptanceKey accepted = AcceptanceKey.of(source, event.getId());
+        Claim claim = acceptances.claim(accepted, raw.from());
+        if (!claim.forward()) {
+            duplicates.suppressed(key);
+            return;
+        }
+        try {
+            sinkQueues.forward(raw, key, event.getType(), orderingKey(event), seen(event, matching.matches(event)));
+        } catch (RuntimeException | Error e) {
+            if (claim == Claim.CLAIMED) {
+                try {
+                    acceptances.release(accepted, raw.from());
+                } catch (RuntimeException releaseFailed) {
+                    e.addSuppressed(releaseFailed); // the claim stays: the redelivery finds it as its own
+                }
+            }
+            throw e;
+        }
     }
 
     private static String orderingKey(CloudEvent event) {

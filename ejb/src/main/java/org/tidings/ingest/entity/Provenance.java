@@ -10,8 +10,12 @@ package org.tidings.ingest.entity;
  * @param correlationId the JMS correlation id the sender set, or null
  * @param admittedMark whether the message carries {@link #ADMITTED}: HTTP ingest counted it against its source's
  *                     quota already (believed only from the application's own broker account, docs/adr/0017)
+ * @param redelivered whether the broker says it delivered this message before ({@code JMSRedelivered}): the duplicate
+ *                    window tells by it whether a message without an id may have claimed its event itself
+ *                    (docs/adr/0019)
  */
-public record Provenance(String validatedUser, String messageId, String correlationId, boolean admittedMark) {
+public record Provenance(String validatedUser, String messageId, String correlationId, boolean admittedMark,
+        boolean redelivered) {
 
     /** The message property HTTP ingest sets on an event it counted against its source's quota. */
     public static final String ADMITTED = "tidings_admitted";
@@ -20,6 +24,6 @@ public record Provenance(String validatedUser, String messageId, String correlat
     public static final Provenance NONE = new Provenance(null, null, null);
 
     public Provenance(String validatedUser, String messageId, String correlationId) {
-        this(validatedUser, messageId, correlationId, false);
+        this(validatedUser, messageId, correlationId, false, false);
     }
 }

@@ -17,6 +17,7 @@ public class TaskLockStore {
     public static final String DELIVERY_PRUNE = "delivery-prune";
     public static final String PULL_PRUNE = "pull-prune";
     public static final String AUDIT_PRUNE = "audit-prune";
+    public static final String DEDUP_PRUNE = "dedup-prune";
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;

@@ -61,7 +61,7 @@ public class GrantDirectory {
     /** False only to measure what security costs (docs/adr/0018): then no grant is checked. */
     @Inject
     @ConfigProperty(name = "tidings.security.enabled", defaultValue = "true")
-    boolean enforced;
+    boolean enforced = true;
 
     private final Map<UUID, Grant> grants = new HashMap<>();
     private volatile Map<Key, GrantRules> rules = Map.of();
