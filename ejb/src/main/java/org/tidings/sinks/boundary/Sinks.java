@@ -282,6 +282,11 @@ public class Sinks {
         return em.createNamedQuery(Sink.ALL, Sink.class).getResultList();
     }
 
+    /** The sinks of one subscriber. */
+    public List<Sink> ownedBy(UUID owner) {
+        return em.createNamedQuery(Sink.OF_OWNER, Sink.class).setParameter("ownerId", owner).getResultList();
+    }
+
     /** The sink, or null if there is none. */
     public Sink byId(UUID id) {
         return em.find(Sink.class, id);

@@ -15,6 +15,7 @@ import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.sources.entity.Source;
+import org.tidings.subscriptions.control.UriNormalizer;
 import org.tidings.trust.boundary.Grants;
 import org.tidings.trust.boundary.Tokens;
 import org.tidings.trust.entity.PrincipalKind;
@@ -39,8 +40,11 @@ public class Sources {
 
     @Audited("source.create")
     public Source create(String name, String uri, String description) {
-        if (byUri(uri).isPresent()) {
-            throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " exists already");
+        // in its normal form: two sources holding one would each speak for the other and add up their grants
+        String key = UriNormalizer.normalize(uri);
+        if (byUri(uri).isPresent() || all().stream().anyMatch(s -> key.equals(UriNormalizer.normalize(s.uri())))) {
+            throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " (or one equivalent to it) "
+                    + "exists already");
         }
         var source = new Source(name, uri, description, clock.instant());
         em.persist(source);

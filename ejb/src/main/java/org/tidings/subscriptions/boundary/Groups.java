@@ -50,6 +50,12 @@ public class Groups {
         return em.createNamedQuery(ResourceGroup.ALL, ResourceGroup.class).getResultList();
     }
 
+    /** The groups of one subscriber. */
+    public List<ResourceGroup> ownedBy(UUID owner) {
+        return em.createNamedQuery(ResourceGroup.OF_OWNER, ResourceGroup.class).setParameter("ownerId", owner)
+                .getResultList();
+    }
+
     /** The group, or null if there is none. */
     public ResourceGroup byId(UUID id) {
         return em.find(ResourceGroup.class, id);

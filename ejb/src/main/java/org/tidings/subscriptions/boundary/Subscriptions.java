@@ -60,6 +60,12 @@ public class Subscriptions {
         return em.createNamedQuery(Subscription.ALL, Subscription.class).getResultList();
     }
 
+    /** The subscriptions of one subscriber (those of its sinks). */
+    public List<Subscription> ownedBy(UUID owner) {
+        return em.createNamedQuery(Subscription.OF_OWNER, Subscription.class).setParameter("ownerId", owner)
+                .getResultList();
+    }
+
     public List<Subscription> ofSink(UUID sinkId) {
         return em.createNamedQuery(Subscription.BY_SINK, Subscription.class).setParameter("sinkId", sinkId)
                 .getResultList();

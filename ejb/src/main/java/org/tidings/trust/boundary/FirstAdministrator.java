@@ -61,16 +61,25 @@ public class FirstAdministrator {
         }
         Path file = Path.of(tokenFile).toAbsolutePath();
         String generated = TokenText.generate();
+        Path prepared;
         try {
-            TokenFile.write(file, generated);
+            prepared = TokenFile.prepared(file, generated);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the first administrator's token to " + file, e);
+            throw new UncheckedIOException("cannot write the first administrator's token beside " + file, e);
         }
-        if (creation.created(generated)) {
-            LOG.info(() -> "first administrator created; its token is in " + file
-                    + " (mode 0600), and nowhere else: use it as Authorization: Bearer <token>");
-        } else {
-            TokenFile.deleteIfHolding(file, generated);
+        // Only the instance whose administrator was created puts its token in place: another instance starting at
+        // once with the same data directory prepares its own, loses, and leaves the file alone.
+        try {
+            if (creation.created(generated)) {
+                TokenFile.placed(prepared, file);
+                LOG.info(() -> "first administrator created; its token is in " + file
+                        + " (mode 0600), and nowhere else: use it as Authorization: Bearer <token>");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the first administrator was created, but its token could not be moved "
+                    + "to " + file + "; delete the administrator rows in the database and start again", e);
+        } finally {
+            TokenFile.discarded(prepared);
         }
     }
 }

@@ -11,7 +11,8 @@ import org.tidings.trust.entity.Grant;
  * What the grants of one kind held by one principal allow, together: their union. Types compare exactly, a type
  * namespace covers itself and what lies under it at a dot; subjects compare in their normal form, a domain as
  * subscriptions' {@code subjectDomains} do ({@code *.example.com}: its subdomains), a URI prefix at a delimiter as
- * their {@code subjectPrefixes} do (docs/adr/0022). Immutable.
+ * their {@code subjectPrefixes} do (docs/adr/0022); a mailbox list is inside a domain grant only if each of its
+ * addresses is. Immutable.
  */
 public final class GrantRules {
 
@@ -108,7 +109,7 @@ public final class GrantRules {
         if (all || subjects.contains(uri)) {
             return true;
         }
-        if (!domains.isEmpty() && domainCovered(UriReach.domainOf(uri))) {
+        if (!domains.isEmpty() && UriReach.domainsOf(uri).stream().allMatch(this::domainCovered)) {
             return true;
         }
         for (String prefix : prefixes) {

@@ -8,14 +8,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** A token written to a file only its owner can read (0600), whole or not at all. */
+/**
+ * A token written to a file only its owner can read (0600), whole or not at all, in two steps: prepared in a new
+ * file beside its place (which shows the directory is writable before the token counts), then moved into place once
+ * it does count. Another instance starting at once may prepare its own, but never replaces the file unless it won.
+ */
 public final class TokenFile {
 
     private TokenFile() {
     }
 
-    /** Writes the token and a newline: first to a new 0600 file beside it, then moved over it atomically. */
-    public static void write(Path file, String token) throws IOException {
+    /** Writes the token and a newline to a new 0600 file beside {@code file}; answers that file. */
+    public static Path prepared(Path file, String token) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         Path temporary = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
@@ -24,20 +28,24 @@ public final class TokenFile {
                 : Files.createTempFile(directory, ".token-", ".tmp");
         try {
             Files.writeString(temporary, token + "\n", StandardCharsets.US_ASCII);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
+            return temporary;
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temporary);
+            throw e;
         }
     }
 
-    /** Deletes the file if it holds this token (and not one another process wrote since). */
-    public static void deleteIfHolding(Path file, String token) {
+    /** Moves a prepared token file into place, atomically, over whatever was there. */
+    public static void placed(Path prepared, Path file) throws IOException {
+        Files.move(prepared, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Deletes a prepared token file that is not needed (this instance did not create the administrator). */
+    public static void discarded(Path prepared) {
         try {
-            if (Files.readString(file, StandardCharsets.US_ASCII).strip().equals(token)) {
-                Files.delete(file);
-            }
-        } catch (IOException gone) {
-            // nothing to delete
+            Files.deleteIfExists(prepared);
+        } catch (IOException ignored) {
+            // a hidden temporary file of 0600 is left behind; it holds a token that was never valid
         }
     }
 }

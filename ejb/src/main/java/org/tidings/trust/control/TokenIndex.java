@@ -36,11 +36,14 @@ public final class TokenIndex {
         }
     }
 
-    /** Exactly these tokens are valid. */
+    /**
+     * Exactly these tokens are valid. The new ones are put in before the others are taken out, so that a token valid
+     * before and after is never missing in between: lookups do not take the lock.
+     */
     public synchronized void replaced(Map<String, Identity> all) {
-        byHash.clear();
-        hashById.clear();
         all.forEach(this::present);
+        byHash.keySet().retainAll(all.keySet());
+        hashById.values().retainAll(all.keySet());
     }
 
     public int size() {

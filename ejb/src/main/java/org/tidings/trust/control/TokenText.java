@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * The text of a bearer token and what is stored of it. A new token is {@code tdg_}, eight characters that tell it
@@ -21,6 +22,8 @@ public final class TokenText {
     public static final int MAX_LENGTH = 200;
 
     private static final String MARK = "tdg_";
+    private static final String CONFIGURED_PREFIX = "(configured)";
+    private static final Pattern GENERATED = Pattern.compile("tdg_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}");
     private static final int PREFIX_CHARACTERS = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -37,9 +40,14 @@ public final class TokenText {
         return MARK + BASE64URL.encodeToString(id) + "_" + BASE64URL.encodeToString(secret);
     }
 
-    /** The part of a token shown in lists: the mark and the eight characters after it (or as much as there is). */
+    /**
+     * The part of a token shown in lists: the mark and the eight characters after it, which are not secret in a token
+     * made here. A token of another form (the first administrator's from configuration) is secret from its first
+     * character, so none of it is shown: its prefix is {@value #CONFIGURED_PREFIX}.
+     */
     public static String prefix(String token) {
-        return token.substring(0, Math.min(token.length(), MARK.length() + PREFIX_CHARACTERS));
+        return GENERATED.matcher(token).matches() ? token.substring(0, MARK.length() + PREFIX_CHARACTERS)
+                : CONFIGURED_PREFIX;
     }
 
     /** The SHA-256 of the token's UTF-8 text, in lower-case hex: what is stored and looked up. */

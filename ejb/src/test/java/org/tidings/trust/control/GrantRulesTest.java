@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.tidings.subscriptions.control.UriReach;
 import org.tidings.trust.entity.Grant;
 import org.tidings.trust.entity.GrantKind;
 import org.tidings.trust.entity.PrincipalKind;
@@ -91,5 +92,17 @@ class GrantRulesTest {
         assertThat(rules.contains(Set.of(), Set.of("corp.example"), Set.of())).isFalse();
         assertThat(rules.contains(Set.of("https://nope.example/"), Set.of("x.corp.example"), Set.of()))
                 .as("the domain part alone keeps it inside").isTrue();
+    }
+
+    /** mailto:a@x,b@y is about both mailboxes: a grant of domain x alone does not cover it (nor ?cc=b@y). */
+    @Test
+    void aMailboxListIsCoveredByDomainsOnlyIfEveryAddressIs() {
+        GrantRules rules = GrantRules.of(List.of(see(Set.of(), Set.of("granted.example"), Set.of())));
+        assertThat(rules.covers(UriReach.normalize("mailto:bob@granted.example,ceo@victim.example"))).isFalse();
+        assertThat(rules.covers(UriReach.normalize("mailto:ceo@victim.example,bob@granted.example"))).isFalse();
+        assertThat(rules.covers(UriReach.normalize("mailto:bob@granted.example?cc=ceo@victim.example"))).isFalse();
+        assertThat(rules.covers(UriReach.normalize("mailto:bob@granted.example,ann@Granted.Example"))).isTrue();
+        assertThat(rules.covers(UriReach.normalize("mailto:bob@granted.example?subject=hi"))).isTrue();
+        assertThat(rules.covers(UriReach.normalize("mailto:bob@granted.example"))).isTrue();
     }
 }

@@ -54,4 +54,29 @@ class TokenIndexTest {
         assertThat(Identity.principalOf(identity.name(), PrincipalKind.SOURCE)).isNull();
         assertThat(Identity.principalOf("source:not-a-uuid", PrincipalKind.SOURCE)).isNull();
     }
+
+    /** A reload (the change log no longer reaching back) must not refuse, even for a moment, a token valid throughout. */
+    @Test
+    void aTokenValidBeforeAndAfterAReloadIsFoundDuringIt() throws Exception {
+        UUID token = UUID.randomUUID();
+        Identity valid = identity(token);
+        index.present("valid", valid);
+        var done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reloads = new Thread(() -> {
+            for (int i = 0; i < 20_000; i++) {
+                index.replaced(Map.of("valid", valid, "other" + i, identity(UUID.randomUUID())));
+            }
+            done.set(true);
+        });
+        reloads.start();
+        long refused = 0;
+        while (!done.get()) {
+            if (index.identity("valid") == null) {
+                refused++;
+            }
+        }
+        reloads.join();
+        assertThat(refused).as("lookups that found no identity while reloads ran").isZero();
+        assertThat(index.size()).isEqualTo(2);
+    }
 }

@@ -24,7 +24,16 @@ class TokenTextTest {
         String token = TokenText.generate();
         assertThat(TokenText.prefix(token)).hasSize(12).isEqualTo(token.substring(0, 12));
         assertThat(token.substring(13)).doesNotContain(TokenText.prefix(token).substring(4));
-        assertThat(TokenText.prefix("short")).isEqualTo("short");
+    }
+
+    /** A configured token (TIDINGS_ADMIN_TOKEN) is secret from its first character: lists show none of it. */
+    @Test
+    void theListedPrefixOfATokenNotMadeHereHoldsNoneOfItsText() {
+        String configured = "0123456789abcdefghijklmnopqrstuvwxyz";
+        assertThat(TokenText.prefix(configured)).isEqualTo("(configured)");
+        assertThat(configured).doesNotContain(TokenText.prefix(configured));
+        assertThat(TokenText.prefix("tdg_" + configured)).as("our mark without our form").isEqualTo("(configured)");
+        assertThat(TokenText.prefix("short")).isEqualTo("(configured)");
     }
 
     @Test

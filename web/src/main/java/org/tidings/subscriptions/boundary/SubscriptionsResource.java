@@ -116,14 +116,17 @@ public class SubscriptionsResource {
     @RolesAllowed({"viewer", "subscriber"})
     @GET
     public List<SubscriptionView> all(@QueryParam("sinkId") UUID sinkId) {
-        var found = sinkId == null ? subscriptions.all() : subscriptions.ofSink(sinkId);
         UUID subscriber = Callers.subscriber(caller);
+        List<Subscription> found;
         if (subscriber == null) {
-            return found.stream().map(SubscriptionView::of).toList();
+            found = sinkId == null ? subscriptions.all() : subscriptions.ofSink(sinkId);
+        } else if (sinkId == null) {
+            found = subscriptions.ownedBy(subscriber); // not everybody's, read and then filtered: any subscriber asks
+        } else {
+            Sink sink = sinks.byId(sinkId);
+            found = sink != null && subscriber.equals(sink.ownerId()) ? subscriptions.ofSink(sinkId) : List.of();
         }
-        Set<UUID> own = sinks.all().stream().filter(sink -> subscriber.equals(sink.ownerId())).map(Sink::id)
-                .collect(java.util.stream.Collectors.toSet());
-        return found.stream().filter(s -> own.contains(s.sinkId())).map(SubscriptionView::of).toList();
+        return found.stream().map(SubscriptionView::of).toList();
     }
 
     @RolesAllowed({"viewer", "subscriber"})

@@ -1,0 +1,64 @@
+package org.tidings.sources.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+import org.tidings.sources.entity.Source;
+
+/**
+ * A source's URI, in its normal form, names one source: events are told apart by it, and a source's token and
+ * grants are found through it. Two sources holding one normal form would each speak for the other and add up
+ * their grants.
+ */
+class SourcesTest {
+
+    private final List<Source> stored = new ArrayList<>();
+    private final Sources sources = new Sources();
+
+    SourcesTest() {
+        sources.em = (EntityManager) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {EntityManager.class}, (proxy, called, args) -> switch (called.getName()) {
+                    case "createNamedQuery" -> query((String) args[0]);
+                    case "persist" -> {
+                        stored.add((Source) args[0]);
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(called.getName());
+                });
+    }
+
+    @SuppressWarnings("unchecked")
+    private TypedQuery<Source> query(String name) {
+        Object[] uri = new Object[1];
+        return (TypedQuery<Source>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {TypedQuery.class}, (proxy, called, args) -> switch (called.getName()) {
+                    case "setParameter" -> {
+                        uri[0] = args[1];
+                        yield proxy;
+                    }
+                    case "getResultList" -> name.equals(Source.BY_URI)
+                            ? stored.stream().filter(s -> s.uri().equals(uri[0])).toList() : List.copyOf(stored);
+                    case "getResultStream" -> name.equals(Source.BY_URI)
+                            ? stored.stream().filter(s -> s.uri().equals(uri[0])) : stored.stream();
+                    default -> throw new UnsupportedOperationException(called.getName());
+                });
+    }
+
+    @Test
+    void aUriEquivalentToAProvisionedOnesIsAConflict() {
+        stored.add(new Source("a", "https://a.example/events", null, Instant.EPOCH));
+        assertThatThrownBy(() -> sources.create("b", "HTTPS://A.Example:443/events", null))
+                .isInstanceOf(TidingsException.class)
+                .satisfies(e -> assertThat(((TidingsException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(stored).hasSize(1);
+    }
+}

@@ -1,0 +1,36 @@
+package org.tidings.sinks.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.tidings.sinks.entity.Channel;
+import org.tidings.sinks.entity.Sink;
+import org.tidings.subscriptions.boundary.GroupsResourceTest;
+
+/** A subscriber's list of sinks costs what it owns, not what everybody owns. */
+class SinksResourceTest {
+
+    @Test
+    void aSubscribersListReadsOnlyItsOwnSinks() {
+        UUID ann = UUID.randomUUID();
+        var annsSink = new Sink("ann's", Channel.PULL, Instant.EPOCH);
+        annsSink.ownedBy(ann);
+        var resource = new SinksResource();
+        resource.sinks = new Sinks() {
+            @Override
+            public List<Sink> all() {
+                throw new AssertionError("a subscriber's list read every sink");
+            }
+
+            @Override
+            public List<Sink> ownedBy(UUID owner) {
+                return owner.equals(ann) ? List.of(annsSink) : List.of();
+            }
+        };
+        resource.caller = GroupsResourceTest.subscriber(ann);
+        assertThat(resource.all()).extracting(SinksResource.SinkView::id).containsExactly(annsSink.id());
+    }
+}
