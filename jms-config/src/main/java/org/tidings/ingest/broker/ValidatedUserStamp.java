@@ -3,7 +3,7 @@ package org.tidings.ingest.broker;
 import java.util.Objects;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
 /**
@@ -16,8 +16,11 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
  * {@code setValidatedUserID}, so an AMQP event reached Tidings with no sender, or with the sender an AMQP client
  * wrote into an application property of that name, which the conversion for a JMS consumer turns into the very
  * property the broker would have set. Artemis' own JMSXUserIDPluginTest stamps AMQP messages the same way.
+ * <p>
+ * broker.xml's {@code <broker-plugin>} takes only an {@code ActiveMQServerPlugin} (the interface of every plugin
+ * hook, each a default no-op); only {@code beforeSend} is implemented.
  */
-public class ValidatedUserStamp implements ActiveMQServerMessagePlugin {
+public class ValidatedUserStamp implements ActiveMQServerPlugin {
 
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct,
