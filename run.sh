@@ -43,6 +43,7 @@ BROKER_URL="tcp://$TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT"
 
 WAR=web/target/tidings.war
 RAR=jms-config/target/tidings-artemis.rar
+BROKER_PLUGIN=jms-config/target/tidings-artemis-broker.jar
 MICRO=web/target/runtime/payara-micro.jar
 ARTEMIS_ZIP=jms-config/target/runtime/apache-artemis-bin.zip
 
@@ -82,7 +83,7 @@ for endpoint in "127.0.0.1 $HTTP_PORT" "127.0.0.1 $HTTPS_PORT" "$TIDINGS_BROKER_
 done
 
 stale() {
-  for artifact in "$WAR" "$RAR" "$MICRO" "$ARTEMIS_ZIP"; do
+  for artifact in "$WAR" "$RAR" "$BROKER_PLUGIN" "$MICRO" "$ARTEMIS_ZIP"; do
     [ -f "$artifact" ] || return 0
   done
   [ -n "$(find pom.xml ejb web jms-config -newer "$WAR" \( -name '*.java' -o -name '*.xml' -o -name '*.properties' -o -name '*.sql' \) -not -path '*/target/*' -print -quit)" ]
@@ -128,7 +129,9 @@ if ! grep -qxF "tidings-admin = $OPERATOR_USER" "$ROLES"; then
   append_line "$ROLES" "tidings-admin = $OPERATOR_USER"
 fi
 # The broker's addresses, queues, policies and security come from jms-config, refreshed on every run (below, once
-# the TLS acceptor's keystore is known).
+# the TLS acceptor's keystore is known), and so does the plugin broker.xml names, which stamps every message with the
+# user its sender authenticated as (docs/adr/0021): the instance's lib/ is on the broker's classpath.
+mkdir -p "$BROKER/lib" && cp "$BROKER_PLUGIN" "$BROKER/lib/tidings-artemis-broker.jar"
 
 # --- TLS: the key and certificate of Payara Micro's HTTPS listener ---------------------------------------------
 # Unless TIDINGS_TLS_KEYSTORE names one, a self-signed certificate for 127.0.0.1 and localhost, created once (EC

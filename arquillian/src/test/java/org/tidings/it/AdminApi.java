@@ -112,11 +112,17 @@ public final class AdminApi {
     }
 
     /**
-     * A provisioned source that may send events of every type about every subject (send and route grants of all):
-     * what most tests need. {@link #createBareSource} makes one without grants.
+     * A provisioned source that may send events of every type about every subject (send and route grants of all),
+     * spoken for on the broker by the test run's source account ({@link TestEnvironment#SOURCE_USER}): what most
+     * tests need. {@link #createBareSource} makes one without grants.
      */
     public String createSource(String name, String uri) {
-        String id = createBareSource(name, uri);
+        return createSource(name, uri, TestEnvironment.SOURCE_USER);
+    }
+
+    /** The same, spoken for on the broker by {@code brokerUser} (null: by none). */
+    public String createSource(String name, String uri, String brokerUser) {
+        String id = createBareSource(name, uri, brokerUser);
         for (String kind : List.of("send", "route")) {
             created(postJson("/api/grants", Map.of("principalKind", "source", "principalId", id, "kind", kind,
                     "all", true)));
@@ -124,9 +130,21 @@ public final class AdminApi {
         return id;
     }
 
-    /** A provisioned source with no grant: every event it sends is refused until it gets some. */
+    /**
+     * A provisioned source with no grant (every event it sends is refused until it gets some), spoken for on the
+     * broker by {@link TestEnvironment#SOURCE_USER}.
+     */
     public String createBareSource(String name, String uri) {
-        return created(postJson("/api/sources", Map.of("name", name, "uri", uri)));
+        return createBareSource(name, uri, TestEnvironment.SOURCE_USER);
+    }
+
+    /** A provisioned source with no grant, spoken for on the broker by {@code brokerUser} (null: by none). */
+    public String createBareSource(String name, String uri, String brokerUser) {
+        Map<String, Object> request = new java.util.HashMap<>(Map.of("name", name, "uri", uri));
+        if (brokerUser != null) {
+            request.put("brokerUser", brokerUser);
+        }
+        return created(postJson("/api/sources", request));
     }
 
     public String createJmsSink(String name) {

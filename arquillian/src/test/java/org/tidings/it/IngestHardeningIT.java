@@ -51,8 +51,9 @@ class IngestHardeningIT {
         try (var app = Messaging.asApp()) {
             Message record = rejected(app, "JMSCorrelationID = '" + nullBody + "'");
             assertThat(Messaging.property(record, "tidings_code")).isEqualTo("malformed-event");
-            // No tidings_sender here: Artemis 2.44 does not populate the validated user on AMQP messages
-            // (AMQPMessage keeps Message's no-op setValidatedUserID), so Tidings cannot tell who sent it.
+            // Artemis 2.44 does not populate the validated user on AMQP messages (AMQPMessage keeps Message's no-op
+            // setValidatedUserID); Tidings' broker plugin does (docs/adr/0021), so the record names the sender.
+            assertThat(Messaging.property(record, "tidings_sender")).isEqualTo(TestEnvironment.SOURCE_USER);
             record = rejected(app, "JMSCorrelationID = '" + jsonNull + "'");
             assertThat(Messaging.property(record, "tidings_code")).isEqualTo("malformed-event");
             assertThat(Messaging.text(record)).isEqualTo("null");

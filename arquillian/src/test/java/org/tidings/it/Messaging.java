@@ -28,7 +28,12 @@ public final class Messaging implements AutoCloseable {
 
     /** A source that speaks AMQP 1.0 (Qpid JMS), as a mail store written in another language would. */
     public static Messaging asAmqpSource() {
-        return new Messaging(new JmsConnectionFactory(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD,
+        return overAmqp(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD);
+    }
+
+    /** A client of this broker user that speaks AMQP 1.0 (Qpid JMS). */
+    public static Messaging overAmqp(String user, String password) {
+        return new Messaging(new JmsConnectionFactory(user, password,
                 TestEnvironment.brokerUrl().replace("tcp://", "amqp://")));
     }
 

@@ -22,6 +22,8 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The content type is not accepted here"),
     UNKNOWN_SOURCE("unknown-source", 403, "The event's source is not a provisioned source"),
     FORGED_SOURCE("forged-source", 403, "The event's source is not one the caller may send events for"),
+    UNAUTHENTICATED_SENDER("unauthenticated-sender", 401,
+            "The event came from the broker without the user its sender authenticated as (a broker without Tidings' plugin?)"),
     UNAUTHENTICATED("unauthenticated", 401, "The request carries no bearer token; send Authorization: Bearer <token>"),
     INVALID_TOKEN("invalid-token", 401, "The bearer token is malformed, unknown, expired or revoked"),
     FORBIDDEN("forbidden", 403, "The caller's role does not allow this request"),

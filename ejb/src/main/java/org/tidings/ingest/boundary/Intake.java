@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.SinkQueues;
+import org.tidings.ingest.control.BrokerSenders;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
 import org.tidings.ingest.control.SourceQuotas;
@@ -42,7 +43,8 @@ import org.tidings.trust.boundary.GrantDirectory;
  * records why it cannot, before the listener's acknowledgement; an event whose (source, id) another message had
  * accepted within {@code tidings.dedup.window} is acknowledged without being matched again (docs/adr/0019). Both
  * count the event against its source's quota (docs/adr/0017), once: an event HTTP ingest counted carries a mark
- * that the consuming side believes only from the application's own broker account.
+ * that the consuming side believes only from the application's own broker account. An event from the broker is
+ * accepted only from the broker user of the source it names, or from Tidings' own account (docs/adr/0021).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -86,6 +88,11 @@ public class Intake {
     @Inject
     @ConfigProperty(name = "tidings.broker.user", defaultValue = "tidings")
     String applicationUser;
+
+    /** False only to measure what security costs (docs/adr/0018): then any broker user may send for any source. */
+    @Inject
+    @ConfigProperty(name = "tidings.security.enabled", defaultValue = "true")
+    boolean securityEnabled;
 
     /**
      * Accepts an event sent over HTTP by a caller who speaks for the source {@code speaker} (its id), or for any
@@ -131,6 +138,9 @@ public class Intake {
             }
             event = reader.read(raw.body());
             source = knownSource(event);
+            if (securityEnabled) {
+                senders().requireSpeaksFor(raw.from().validatedUser(), source);
+            }
             requireGranted(source, event);
             if (!countedOverHttp(raw.from())) {
                 requireWithinQuota(source);
@@ -158,6 +168,10 @@ public class Intake {
             }
             throw e;
         }
+    }
+
+    private BrokerSenders senders() {
+        return new BrokerSenders(applicationUser, sources::spokenForBy);
     }
 
     private static String orderingKey(CloudEvent event) {

@@ -14,6 +14,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.control.LoadGate;
@@ -26,7 +27,8 @@ import org.tidings.sources.control.SourceUris;
 import org.tidings.sources.entity.Source;
 
 /**
- * The provisioned source URIs, in memory, so that checking an event's source costs no database query. Loaded at
+ * The provisioned source URIs and the broker users that speak for them, in memory, so that checking an event's
+ * source and sender costs no database query. Loaded at
  * start and kept equal to the committed sources like the matching index: it catches up with the change log when
  * asked ({@link CatchUp}), re-reading each changed row, or reloads everything (docs/adr/0010).
  */
@@ -50,8 +52,10 @@ public class SourceDirectory {
     private final ViewFollower.View directory = new ViewFollower.View() {
         @Override
         public void reloaded() {
-            uris.replaced(em.createNamedQuery(Source.ALL, Source.class).getResultStream()
-                    .collect(Collectors.toMap(Source::id, Source::uri)));
+            List<Source> all = em.createNamedQuery(Source.ALL, Source.class).getResultList();
+            uris.replaced(all.stream().collect(Collectors.toMap(Source::id, Source::uri)), all.stream()
+                    .filter(source -> source.brokerUser() != null)
+                    .collect(Collectors.toMap(Source::id, Source::brokerUser)));
             gate.opened();
         }
 
@@ -61,7 +65,7 @@ public class SourceDirectory {
             if (source == null) {
                 uris.absent(change.entityId());
             } else {
-                uris.present(source.id(), source.uri());
+                uris.present(source.id(), source.uri(), source.brokerUser());
             }
         }
     };
@@ -107,6 +111,16 @@ public class SourceDirectory {
     public java.util.Set<java.util.UUID> idsOf(String key) {
         gate.awaitOpen();
         return uris.idsOf(key);
+    }
+
+    /**
+     * Whether broker user {@code user} speaks for the source with this key (as {@link #resolved} gives it). Waits
+     * as {@link #resolved} does.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean spokenForBy(String key, String user) {
+        gate.awaitOpen();
+        return uris.spokenForBy(key, user);
     }
 
     public void catchUp(@Observes CatchUp catchUp) {

@@ -38,15 +38,17 @@ public class Sources {
 
     private final Clock clock = Clock.systemUTC();
 
+    /** A new source; {@code brokerUser}, if not null, is the broker user that may send its events (docs/adr/0021). */
     @Audited("source.create")
-    public Source create(String name, String uri, String description) {
+    public Source create(String name, String uri, String description,
+            @Audited.Detail("brokerUser") String brokerUser) {
         // in its normal form: two sources holding one would each speak for the other and add up their grants
         String key = UriNormalizer.normalize(uri);
         if (byUri(uri).isPresent() || all().stream().anyMatch(s -> key.equals(UriNormalizer.normalize(s.uri())))) {
             throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " (or one equivalent to it) "
                     + "exists already");
         }
-        var source = new Source(name, uri, description, clock.instant());
+        var source = new Source(name, uri, description, brokerUser, clock.instant());
         em.persist(source);
         announce(source.id());
         return source;
@@ -64,6 +66,15 @@ public class Sources {
     public Optional<Source> byUri(String uri) {
         return em.createNamedQuery(Source.BY_URI, Source.class).setParameter("uri", uri)
                 .getResultStream().findFirst();
+    }
+
+    /** Names the broker user that may send the source's events from now on (null: none may). */
+    @Audited("source.set-broker-user")
+    public Source spokenForBy(UUID id, @Audited.Detail("brokerUser") String brokerUser) {
+        Source source = find(id);
+        source.spokenForBy(brokerUser);
+        announce(id);
+        return source;
     }
 
     /** Deletes the source and revokes its tokens. */

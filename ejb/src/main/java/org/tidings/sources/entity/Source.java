@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.UUID;
 import org.tidings.audit.entity.AuditTarget;
 
-/** A provisioned event source: a server whose events Tidings accepts. Its URI is the CloudEvents source. */
+/**
+ * A provisioned event source: a server whose events Tidings accepts. Its URI is the CloudEvents source. Over the
+ * broker, its events are accepted only from its broker user (docs/adr/0021); over HTTP, from its tokens.
+ */
 @Entity
 @Table(name = "source")
 @NamedQuery(name = Source.ALL, query = "SELECT s FROM Source s ORDER BY s.createdAt, s.id")
@@ -34,15 +37,25 @@ public class Source implements AuditTarget {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** The broker user that speaks for this source on the broker protocols, or null if none does. */
+    @Column(name = "broker_user", length = 200)
+    private String brokerUser;
+
     protected Source() {
     }
 
-    public Source(String name, String uri, String description, Instant now) {
+    public Source(String name, String uri, String description, String brokerUser, Instant now) {
         this.id = UUID.randomUUID();
         this.name = name;
         this.uri = uri;
         this.description = description;
+        this.brokerUser = brokerUser;
         this.createdAt = now;
+    }
+
+    /** From now on, events of this source are accepted over the broker only from {@code user} (null: from nobody). */
+    public void spokenForBy(String user) {
+        this.brokerUser = user;
     }
 
     public UUID id() {
@@ -59,6 +72,10 @@ public class Source implements AuditTarget {
 
     public String description() {
         return description;
+    }
+
+    public String brokerUser() {
+        return brokerUser;
     }
 
     public Instant createdAt() {

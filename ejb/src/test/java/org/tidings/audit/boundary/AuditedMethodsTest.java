@@ -36,6 +36,7 @@ class AuditedMethodsTest {
         assertThat(audited()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("Sources.create", "source.create"),
                 Map.entry("Sources.delete", "source.delete"),
+                Map.entry("Sources.spokenForBy", "source.set-broker-user"),
                 Map.entry("Sinks.create", "sink.create"),
                 Map.entry("Sinks.createWebhook", "sink.create"),
                 Map.entry("Sinks.createPurge", "sink.create"),

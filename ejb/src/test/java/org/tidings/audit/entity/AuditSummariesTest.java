@@ -23,7 +23,7 @@ class AuditSummariesTest {
 
     @Test
     void aSourceByNameAndUri() {
-        assertThat(new Source("mail", "https://mail.example/", "the mail store", NOW).auditSummary())
+        assertThat(new Source("mail", "https://mail.example/", "the mail store", "mail-store", NOW).auditSummary())
                 .isEqualTo("name=mail, uri=https://mail.example/");
     }
 

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -33,21 +34,32 @@ public class SourcesResource {
             @NotBlank @Size(max = 200) String name,
             @NotBlank @Size(max = 2000) @Pattern(regexp = "[A-Za-z][A-Za-z0-9+.-]*:\\S+",
                     message = "must be an absolute URI") String uri,
-            @Size(max = 2000) String description) {
+            @Size(max = 2000) String description,
+            @Size(max = 200) @Pattern(regexp = BROKER_USER, message = BROKER_USER_MESSAGE) String brokerUser) {
     }
 
-    public record SourceView(UUID id, String name, String uri, String description, Instant createdAt) {
+    /** The broker user that speaks for a source from now on; null or absent: none does (docs/adr/0021). */
+    public record BrokerUserRequest(
+            @Size(max = 200) @Pattern(regexp = BROKER_USER, message = BROKER_USER_MESSAGE) String brokerUser) {
+    }
+
+    public record SourceView(UUID id, String name, String uri, String description, String brokerUser,
+                             Instant createdAt) {
         static SourceView of(Source s) {
-            return new SourceView(s.id(), s.name(), s.uri(), s.description(), s.createdAt());
+            return new SourceView(s.id(), s.name(), s.uri(), s.description(), s.brokerUser(), s.createdAt());
         }
     }
+
+    /** A broker user name as the broker's users file holds it: visible characters, no separators. */
+    static final String BROKER_USER = "[^\\s=:,#!]+";
+    static final String BROKER_USER_MESSAGE = "must be a broker user name: no spaces, '=', ':', ',', '#' or '!'";
 
     @EJB
     Sources sources;
 
     @POST
     public Response create(@NotNull @Valid SourceRequest request, @Context UriInfo uri) {
-        var source = sources.create(request.name(), request.uri(), request.description());
+        var source = sources.create(request.name(), request.uri(), request.description(), request.brokerUser());
         return Response.created(uri.getAbsolutePathBuilder().path(source.id().toString()).build())
                 .entity(SourceView.of(source)).build();
     }
@@ -63,6 +75,12 @@ public class SourcesResource {
     @Path("{id}")
     public SourceView one(@PathParam("id") UUID id) {
         return SourceView.of(sources.find(id));
+    }
+
+    @PUT
+    @Path("{id}/broker-user")
+    public SourceView spokenForBy(@PathParam("id") UUID id, @NotNull @Valid BrokerUserRequest request) {
+        return SourceView.of(sources.spokenForBy(id, request.brokerUser()));
     }
 
     @DELETE
