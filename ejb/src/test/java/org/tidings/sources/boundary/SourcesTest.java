@@ -55,8 +55,8 @@ class SourcesTest {
 
     @Test
     void aUriEquivalentToAProvisionedOnesIsAConflict() {
-        stored.add(new Source("a", "https://a.example/events", null, Instant.EPOCH));
-        assertThatThrownBy(() -> sources.create("b", "HTTPS://A.Example:443/events", null))
+        stored.add(new Source("a", "https://a.example/events", null, null, Instant.EPOCH));
+        assertThatThrownBy(() -> sources.create("b", "HTTPS://A.Example:443/events", null, null))
                 .isInstanceOf(TidingsException.class)
                 .satisfies(e -> assertThat(((TidingsException) e).code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(stored).hasSize(1);
