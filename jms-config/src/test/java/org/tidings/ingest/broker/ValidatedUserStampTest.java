@@ -60,6 +60,30 @@ class ValidatedUserStampTest {
     }
 
     @Test
+    void aDuplicateIdBecomesItsSendersOwnSoThatNoOtherSenderCanOccupyIt() {
+        String duplicate = Message.HDR_DUPLICATE_DETECTION_ID.toString();
+        Message forged = new CoreMessage(1, 100).putStringProperty(duplicate, "https://victim/ 42");
+        Message real = new CoreMessage(2, 100).putStringProperty(duplicate, "https://victim/ 42");
+        Message retried = new CoreMessage(3, 100).putStringProperty(duplicate, "https://victim/ 42");
+        Message bytes = new CoreMessage(4, 100).putBytesProperty(duplicate, "https://victim/ 42".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        Message amqp = amqp(Map.of(duplicate, "https://victim/ 42"));
+
+        stamp.beforeSend(sessionOf("mallory"), null, forged, false, false);
+        stamp.beforeSend(sessionOf("tidings"), null, real, false, false);
+        stamp.beforeSend(sessionOf("tidings"), null, retried, false, false);
+        stamp.beforeSend(sessionOf("tidings"), null, bytes, false, false);
+        stamp.beforeSend(sessionOf("a:1"), null, amqp, false, false);
+
+        assertThat(forged.getDuplicateProperty()).isNotEqualTo(real.getDuplicateProperty());
+        assertThat(String.valueOf(real.getDuplicateProperty())).isEqualTo("7:tidings:https://victim/ 42");
+        assertThat(String.valueOf(retried.getDuplicateProperty())).isEqualTo(String.valueOf(real.getDuplicateProperty()));
+        assertThat(String.valueOf(bytes.getDuplicateProperty())).isEqualTo(String.valueOf(real.getDuplicateProperty()));
+        assertThat(amqp.toCore().getStringProperty(duplicate)).isEqualTo("3:a:1:https://victim/ 42");
+        assertThat(ValidatedUserStamp.scoped("a", "b:c")).isNotEqualTo(ValidatedUserStamp.scoped("a:b", "c"));
+    }
+
+    @Test
     void aCoreMessageIsStampedAsTheBrokerItselfWould() {
         Message claimed = new CoreMessage(1, 100).putStringProperty(SENDER, "tidings");
         Message plain = new CoreMessage(2, 100);
