@@ -152,6 +152,45 @@ class GrantsIT {
         }
     }
 
+    // covers S2S-11
+    @Test
+    void theDryRunSaysForEachSubscriptionMatchedDeniedOrFilteredOutAndWhy() {
+        String uri = Events.uniqueSource();
+        api.createSource("explained store", uri);
+        String ann = created(api.postJson("/api/subscribers", Map.of("name", "ann " + UUID.randomUUID())));
+        AdminApi asAnn = api.withToken(api.issueToken("subscribers", ann));
+        grant("subscriber", ann, "see", Map.of("subjectPrefixes", List.of("https://ann.example/")));
+        String annSink = created(asAnn.postJson("/api/sinks", Map.of("name", "ann's pull", "channel", "pull")));
+        String annSubscription = created(asAnn.postJson("/api/subscriptions", Map.of("sinkId", annSink,
+                "filter", Map.of("subjectPrefixes", List.of("https://ann.example/")))));
+        String sink = api.createJmsSink("explained sink");
+        String bySource = api.subscribe(sink, Map.of("sources", List.of(uri)));
+        String byType = api.subscribe(sink, Map.of("sources", List.of(uri), "types", List.of(LOGIN)));
+
+        CloudEvent alsoAboutBob = CloudEventBuilder.v1(Events.event(uri, NEW_MAIL, "https://ann.example/inbox/1"))
+                .withExtension("tidingsuris", "https://bob.example/secret").build();
+        JsonNode dryRun = api.post("/api/matches?explain=true", CE,
+                Events.json(alsoAboutBob).getBytes(StandardCharsets.UTF_8)).body();
+        assertThat(dryRun.has("refused")).as("%s", dryRun).isFalse();
+        assertThat(dryRun.get("matches")).extracting(m -> m.get("subscriptionId").asText()).contains(bySource)
+                .doesNotContain(annSubscription, byType);
+        Map<String, JsonNode> verdicts = new java.util.HashMap<>();
+        dryRun.get("verdicts").forEach(v -> verdicts.put(v.get("subscriptionId").asText(), v));
+        assertThat(verdicts.get(bySource).get("outcome").asText()).isEqualTo("matched");
+        assertThat(verdicts.get(annSubscription).get("outcome").asText()).isEqualTo("denied");
+        assertThat(verdicts.get(annSubscription).get("reason").asText()).contains("https://bob.example/secret")
+                .doesNotContain("https://ann.example/inbox/1");
+        assertThat(verdicts.get(byType).get("outcome").asText()).isEqualTo("filtered-out");
+        assertThat(verdicts.get(byType).get("reason").asText()).isEqualTo("types");
+
+        String bare = Events.uniqueSource();
+        api.createBareSource("ungranted store", bare);
+        JsonNode refused = api.post("/api/matches", CE, Events.json(Events.event(bare, NEW_MAIL,
+                "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8)).body();
+        assertThat(refused.get("refused").asText()).isEqualTo("type-not-granted");
+        assertThat(refused.has("verdicts")).as("only when asked").isFalse();
+    }
+
     @Test
     void grantsAreValidatedListedPerPrincipalAndGoWithIt() {
         String uri = Events.uniqueSource();

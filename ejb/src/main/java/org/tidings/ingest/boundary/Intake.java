@@ -12,7 +12,9 @@ import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.SinkQueues;
@@ -34,6 +36,7 @@ import org.tidings.subscriptions.boundary.Matching;
 import org.tidings.subscriptions.control.UriReach;
 import org.tidings.subscriptions.entity.Match;
 import org.tidings.trust.boundary.GrantDirectory;
+import org.tidings.trust.control.GrantRules;
 
 /**
  * Where events enter the pipeline, with no JTA transaction on either side (docs/adr/0007). {@link #submit} is the
@@ -186,6 +189,46 @@ public class Intake {
             throw new TidingsException(ErrorCode.UNKNOWN_SOURCE, "source " + source + " is not provisioned");
         }
         return resolved;
+    }
+
+    /** One subscription's verdict in a dry run: matched, denied (which grant is missing) or filtered-out (which part). */
+    public record Verdict(UUID subscriptionId, UUID sinkId, String outcome, String reason) {
+    }
+
+    /**
+     * What ingest would do with the event, doing nothing (POST /api/matches): why the event itself would be refused,
+     * if it would ({@code unknown-source}, {@code type-not-granted}, {@code subject-not-granted}; then nothing is
+     * matched at all, and the rest says what would happen once it is allowed), the matches that would be delivered,
+     * and, up to {@code explain} of them, every subscription's verdict.
+     */
+    public record DryRun(String refused, List<Match> delivered, List<Verdict> verdicts) {
+    }
+
+    public DryRun dryRun(CloudEvent event, int explain) {
+        String source = sources.resolved(event.getSource().toString());
+        ErrorCode refusal = source == null ? ErrorCode.UNKNOWN_SOURCE : grants.refusal(sources.idsOf(source), event);
+        List<Match> matches = matching.matches(event);
+        List<String> uris = UriReach.aboutUris(event);
+        List<Match> delivered = new ArrayList<>();
+        List<Verdict> verdicts = new ArrayList<>();
+        for (Match match : matches) {
+            GrantRules seen = match.ownerId() == null ? null : grants.seen(match.ownerId());
+            if (seen != null && !seen.coversAll(uris)) {
+                List<String> unseen = uris.stream().filter(uri -> !seen.covers(uri)).toList();
+                verdicts.add(new Verdict(match.subscriptionId(), match.sinkId(), "denied", "no see grant of subscriber "
+                        + match.ownerId() + " covers " + (unseen.isEmpty() ? "an event about no URI" : unseen)));
+            } else {
+                delivered.add(match);
+                verdicts.add(new Verdict(match.subscriptionId(), match.sinkId(), "matched", null));
+            }
+        }
+        if (explain > verdicts.size()) {
+            Set<UUID> matched = new HashSet<>();
+            matches.forEach(match -> matched.add(match.subscriptionId()));
+            matching.unmatched(event, matched, explain - verdicts.size()).forEach((id, part) ->
+                    verdicts.add(new Verdict(id, null, "filtered-out", part)));
+        }
+        return new DryRun(refusal == null ? null : refusal.code(), delivered, explain > 0 ? verdicts : null);
     }
 
     /** S2S-11 (b) and (c): the source the event names may send its type and route it about its URIs. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -63,6 +64,12 @@ public class Matching {
             }
         }
         return matches;
+    }
+
+    /** For a dry run: why the subscriptions not in {@code matched} do not want the event (at most {@code limit}). */
+    public Map<UUID, String> unmatched(CloudEvent event, Set<UUID> matched, int limit) {
+        gate.awaitOpen();
+        return table.index.unmatched(event, matched, limit);
     }
 
     public int size() {

@@ -93,6 +93,36 @@ final class CompiledFilter {
         return expression == null || expression.holds(event.event());
     }
 
+    /**
+     * For a dry run's explanation: the first part of this filter (in the order of {@link Filter}'s parts) that the
+     * event does not satisfy, checked whole, without the index's anchors; null if it satisfies them all. Subject
+     * prefixes are checked against the subject, as matching checks them when they are not the anchor.
+     */
+    String failingPart(EventKeys event, List<ResourceGroups.Group> touchedGroups) {
+        if (!typeMatches(event.type())) {
+            return "types";
+        }
+        if (!typePrefixes.isEmpty() && !containsAny(typePrefixes, event.typeNamespaces())) {
+            return "typePrefixes";
+        }
+        if (!sources.isEmpty() && (event.source() == null || !sources.contains(event.source()))) {
+            return "sources";
+        }
+        if (!subjects.isEmpty() && (event.subject() == null || !subjects.contains(event.subject()))) {
+            return "subjects";
+        }
+        if (!domainMatches(event)) {
+            return "subjectDomains";
+        }
+        if (!subjectPrefixes.isEmpty() && !startsWithAny(event.subject())) {
+            return "subjectPrefixes";
+        }
+        if (!groups.isEmpty() && !touchesAny(touchedGroups)) {
+            return "groups";
+        }
+        return expressionHolds(event) ? null : "expression";
+    }
+
     private boolean typeMatches(String type) {
         if (onlyType != null) {
             return onlyType.equals(type);

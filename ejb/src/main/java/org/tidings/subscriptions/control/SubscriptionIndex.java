@@ -111,6 +111,29 @@ public final class SubscriptionIndex {
         return matched;
     }
 
+    /**
+     * For a dry run: why each subscription not in {@code matched} does not want the event, as the first filter part
+     * it fails ({@code CompiledFilter#failingPart}; {@code "index"} when every part holds when checked whole but
+     * the index's anchors found it not, which only URI-list events can cause), at most {@code limit} of them.
+     */
+    public Map<UUID, String> unmatched(CloudEvent event, Set<UUID> matched, int limit) {
+        EventKeys keys = EventKeys.of(event);
+        return under(lock.readLock(), () -> {
+            List<ResourceGroups.Group> touched = groups.touchedBy(keys);
+            Map<UUID, String> reasons = new java.util.LinkedHashMap<>();
+            for (CompiledFilter filter : filters.values()) {
+                if (reasons.size() >= limit) {
+                    break;
+                }
+                if (!matched.contains(filter.subscriptionId)) {
+                    String part = filter.failingPart(keys, touched);
+                    reasons.put(filter.subscriptionId, part == null ? "index" : part);
+                }
+            }
+            return reasons;
+        });
+    }
+
     /** The number of subscriptions. */
     public int size() {
         return under(lock.readLock(), filters::size);
