@@ -131,6 +131,38 @@ class GrantsIT {
                 "https://ann.example/inbox/2", "https://ann.example/inbox/4");
     }
 
+    // covers S2S-11
+    @Test
+    void aRevokedSeeGrantStopsWhatWasMatchedBeforeAndStillWaitsForItsSink() {
+        String uri = Events.uniqueSource();
+        api.createSource("late store", uri);
+        String ann = created(api.postJson("/api/subscribers", Map.of("name", "ann " + UUID.randomUUID())));
+        AdminApi asAnn = api.withToken(api.issueToken("subscribers", ann));
+        String see = grant("subscriber", ann, "see", Map.of("subjectPrefixes", List.of("https://ann.example/")));
+        try (var receiver = new WebhookReceiver(n -> 410)) {
+            String sink = created(asAnn.postJson("/api/sinks", Map.of("name", "ann's hook", "channel", "webhook",
+                    "url", receiver.url("/hook"))));
+            created(asAnn.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                    "filter", Map.of("subjectPrefixes", List.of("https://ann.example/")))));
+            send(uri, "https://ann.example/late/1"); // answered 410: the sink is disabled, the notification waits
+            await().atMost(Duration.ofMillis(WAIT)).until(() -> !asAnn.get("/api/sinks/" + sink).body()
+                    .get("enabled").asBoolean());
+            send(uri, "https://ann.example/late/1"); // waits behind it, matched while the grant held
+            await().atMost(Duration.ofMillis(WAIT)).until(() -> asAnn.get("/api/sinks/" + sink + "/status").body()
+                    .get("backlog").asInt() == 2);
+
+            assertThat(api.delete("/api/grants/" + see).status()).isEqualTo(204);
+            receiver.answer(n -> 200);
+            assertThat(asAnn.postJson("/api/sinks/" + sink + "/enable", Map.of()).status()).isEqualTo(200);
+            await().atMost(Duration.ofMillis(WAIT)).until(() -> asAnn.get("/api/sinks/" + sink + "/dead-letters")
+                    .body().size() == 2);
+            asAnn.get("/api/sinks/" + sink + "/dead-letters").body().forEach(letter ->
+                    assertThat(letter.get("lastAnswer").asText()).contains("no longer cover"));
+            assertThat(receiver.delivered()).as("nothing reached the receiver after the revocation").isEmpty();
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+
     @Test
     void aRevokedGrantStopsEventsOnAnotherInstanceWithinOneSecond() throws Exception {
         String uri = Events.uniqueSource();

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.SeenNow;
 import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Notification;
@@ -47,6 +48,9 @@ public class Dispatcher {
     @Inject
     SinkConcurrency concurrency;
 
+    @Inject
+    SeenNow seen;
+
     /**
      * How long a first attempt is the dispatcher's: longer than the longest attempt (a 30 s connect and twice a 60 s
      * read, docs/adr/0012). The message of a dispatcher that dies is redelivered and takes over at once; the lease only
@@ -70,7 +74,12 @@ public class Dispatcher {
             return;
         }
         if (sink.channel() == Channel.PULL) {
-            feeds.append(notification); // stored in the feed with its sequence number: nothing to attempt
+            String withheld = seen.withheld(sink, notification);
+            if (withheld != null) {
+                ledger.dead(notification, 0, null, withheld, now);
+            } else {
+                feeds.append(notification); // stored in the feed with its sequence number: nothing to attempt
+            }
             return;
         }
         if (!sink.enabled() || outlook.lineWaiting()) {

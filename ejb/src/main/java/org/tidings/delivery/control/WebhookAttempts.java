@@ -37,6 +37,9 @@ public class WebhookAttempts {
     @Inject
     CircuitBreakers breakers;
 
+    @Inject
+    SeenNow seen;
+
     private final Clock clock = Clock.systemUTC();
     private final Map<Channel, Transmitter> byChannel = new EnumMap<>(Channel.class);
 
@@ -75,6 +78,11 @@ public class WebhookAttempts {
 
     /** @param attemptsBefore the attempts made so far (0 for the first) */
     public Outcome attempt(Sink sink, Notification notification, int attemptsBefore) {
+        String withheld = seen.withheld(sink, notification);
+        if (withheld != null) { // nothing is sent, so nothing counts against the sink's circuit or its attempts
+            return new Outcome(new Attempt(Attempt.Result.REFUSED, 0, withheld, Optional.empty(), Duration.ZERO),
+                    new NextStep(NextStep.Kind.DEAD, null), attemptsBefore, clock.instant());
+        }
         Attempt attempt = send(sink, notification);
         Instant answered = clock.instant();
         breakers.record(sink.id(), attempt, answered);
