@@ -28,7 +28,13 @@ public class SeenNow {
         if (sink.ownerId() == null) {
             return null;
         }
-        var uris = UriReach.aboutUris(reader.read(notification.body()));
+        java.util.List<String> uris;
+        try {
+            uris = UriReach.aboutUris(reader.read(notification.body()));
+        } catch (RuntimeException unreadable) { // read once at ingest; a tighter limit since must not loop it
+            return "not sent: the event can no longer be read to check the see grants of subscriber "
+                    + sink.ownerId() + " (" + unreadable.getMessage() + ")";
+        }
         if (grants.seen(sink.ownerId()).coversAll(uris)) {
             return null;
         }
