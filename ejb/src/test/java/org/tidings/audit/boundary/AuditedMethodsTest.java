@@ -37,6 +37,8 @@ class AuditedMethodsTest {
                 Map.entry("Sources.create", "source.create"),
                 Map.entry("Sources.delete", "source.delete"),
                 Map.entry("Sources.spokenForBy", "source.set-broker-user"),
+                Map.entry("Sources.provisionBrokerUser", "source.provision-broker-user"),
+                Map.entry("Sources.removeBrokerUser", "source.remove-broker-user"),
                 Map.entry("Sinks.create", "sink.create"),
                 Map.entry("Sinks.createWebhook", "sink.create"),
                 Map.entry("Sinks.createPurge", "sink.create"),
