@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -136,6 +137,52 @@ class BrokerCredentialsIT {
                 .isEqualTo("forbidden");
         assertThat(asSource.delete("/api/sources/" + id + "/broker-credentials").code()).isEqualTo("forbidden");
         assertThat(api.get("/api/sources/" + id).body().hasNonNull("brokerUser")).as("a broker user named").isFalse();
+    }
+
+    // covers S2S-9 (issue 10: a subscriber only consumes its own sink queues)
+    @Test
+    void aSubscribersBrokerUserReadsItsOwnSinkQueuesAndNothingElse() {
+        AdminApi.Reply subscriber = api.postJson("/api/subscribers", Map.of("name", "reader " + UUID.randomUUID()));
+        assertThat(subscriber.status()).isEqualTo(201);
+        String subscriberId = subscriber.body().get("id").asText();
+        AdminApi asSubscriber = api.withToken(api.issueToken("subscribers", subscriberId));
+        AdminApi.Reply ownSink = asSubscriber.postJson("/api/sinks", Map.of("name", "own queue", "channel", "jms"));
+        assertThat(ownSink.status()).as(ownSink.body().toString()).isEqualTo(201);
+        String own = "tidings.sink." + ownSink.body().get("id").asText();
+        String others = "tidings.sink." + api.createJmsSink("someone else's queue");
+
+        AdminApi.Reply credentials = api.postJson("/api/subscribers/" + subscriberId + "/broker-credentials", Map.of());
+        assertThat(credentials.status()).as(credentials.body().toString()).isEqualTo(200);
+        assertThat(credentials.header("Cache-Control")).isEqualTo("no-store");
+        String user = credentials.body().get("brokerUser").asText();
+        String password = credentials.body().get("password").asText();
+        assertThat(user).isEqualTo("tidings-subscriber-" + subscriberId);
+
+        try (var app = Messaging.asApp()) {
+            app.sendText(own, "for the owner");
+            app.sendText(others, "for someone else");
+        }
+        try (var reader = Messaging.overAmqp(user, password)) {
+            Message mine = reader.receive(own, null, WAIT);
+            assertThat(mine).as("a message on its own sink's queue").isNotNull();
+            assertThat(Messaging.text(mine)).isEqualTo("for the owner");
+            assertThatThrownBy(() -> reader.receive(others, null, 1_000)).as("another sink's queue")
+                    .isInstanceOf(JMSRuntimeException.class);
+        }
+        try (var reader = Messaging.overAmqp(user, password)) {
+            assertThatThrownBy(() -> reader.sendText("tidings.events", Events.json(event(NOBODY))))
+                    .as("the events queue").isInstanceOf(JMSRuntimeException.class);
+        }
+        try (var app = Messaging.asApp()) {
+            assertThat(app.receive(others, null, WAIT)).as("another sink's message, still there").isNotNull();
+        }
+
+        assertThat(api.delete("/api/subscribers/" + subscriberId + "/broker-credentials").status()).isEqualTo(204);
+        await().atMost(SHUT_OUT).untilAsserted(() -> assertThatThrownBy(() -> {
+            try (var reader = Messaging.overAmqp(user, password)) {
+                reader.receive(own, null, 100);
+            }
+        }).isInstanceOf(JMSRuntimeException.class));
     }
 
     /** A send is what a source's user may do, so only a refused login can make it fail. */

@@ -77,6 +77,31 @@ public class BrokerManagement {
         request("broker", operation("clearAuthenticationCache"), Json.createArrayBuilder(), null);
     }
 
+    /**
+     * Roles (comma-separated, "" for none) per permission of one address match, in the order of the 11-argument
+     * {@code ActiveMQServerControl.addSecuritySettings}.
+     */
+    public record Permissions(String send, String consume, String createDurableQueue, String deleteDurableQueue,
+                              String createNonDurableQueue, String deleteNonDurableQueue, String manage, String browse,
+                              String createAddress, String deleteAddress) {
+    }
+
+    /**
+     * Gives the address match these permissions, in place of those of any broader match (Artemis applies the most
+     * specific match alone). The broker keeps them in its journal, across restarts.
+     */
+    public void addSecuritySettings(String match, Permissions roles) throws JMSException {
+        request("broker", operation("addSecuritySettings"), Json.createArrayBuilder().add(match).add(roles.send())
+                .add(roles.consume()).add(roles.createDurableQueue()).add(roles.deleteDurableQueue())
+                .add(roles.createNonDurableQueue()).add(roles.deleteNonDurableQueue()).add(roles.manage())
+                .add(roles.browse()).add(roles.createAddress()).add(roles.deleteAddress()), null);
+    }
+
+    /** Removes what {@link #addSecuritySettings} gave the match; broader matches apply again. */
+    public void removeSecuritySettings(String match) throws JMSException {
+        request("broker", operation("removeSecuritySettings"), Json.createArrayBuilder().add(match), null);
+    }
+
     private static Header operation(String name) {
         return message -> message.setStringProperty("_AMQ_OperationName", name);
     }

@@ -13,12 +13,12 @@ import java.util.Optional;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
 import org.tidings.audit.entity.AuditTarget;
+import org.tidings.platform.BrokerAccounts;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
-import org.tidings.sources.control.BrokerAccounts;
 import org.tidings.sources.entity.Source;
 import org.tidings.subscriptions.control.UriNormalizer;
 import org.tidings.trust.boundary.Grants;
@@ -113,10 +113,10 @@ public class Sources {
     @Audited("source.provision-broker-user")
     public BrokerCredentials provisionBrokerUser(UUID id) {
         Source source = find(id);
-        String user = BrokerAccounts.userFor(id);
+        String user = BrokerAccounts.sourceUser(id);
         String password;
         try {
-            password = brokerAccounts.provision(user);
+            password = brokerAccounts.provision(user, BrokerAccounts.SOURCE_ROLE);
         } catch (JMSException | JMSRuntimeException e) {
             throw brokerFailure("provisioned", e);
         }
@@ -134,7 +134,7 @@ public class Sources {
     @Audited("source.remove-broker-user")
     public Source removeBrokerUser(UUID id) {
         Source source = find(id);
-        String user = BrokerAccounts.userFor(id);
+        String user = BrokerAccounts.sourceUser(id);
         removeFromBroker(user);
         if (user.equals(source.brokerUser())) {
             source.spokenForBy(null);
@@ -167,7 +167,7 @@ public class Sources {
     @Audited("source.delete")
     public void delete(UUID id) {
         Source source = find(id);
-        if (BrokerAccounts.userFor(id).equals(source.brokerUser())) {
+        if (BrokerAccounts.sourceUser(id).equals(source.brokerUser())) {
             removeFromBroker(source.brokerUser());
         }
         em.remove(source);

@@ -59,6 +59,8 @@ class AuditedMethodsTest {
                 Map.entry("Administrators.delete", "administrator.delete"),
                 Map.entry("Subscribers.create", "subscriber.create"),
                 Map.entry("Subscribers.delete", "subscriber.delete"),
+                Map.entry("Subscribers.provisionBrokerUser", "subscriber.provision-broker-user"),
+                Map.entry("Subscribers.removeBrokerUser", "subscriber.remove-broker-user"),
                 Map.entry("Tokens.issue", "token.create"),
                 Map.entry("Tokens.issueWithText", "token.create"),
                 Map.entry("Tokens.revoke", "token.revoke"),

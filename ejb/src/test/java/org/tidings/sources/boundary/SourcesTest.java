@@ -13,7 +13,7 @@ import java.util.UUID;
 import jakarta.jms.JMSException;
 import org.junit.jupiter.api.Test;
 import org.tidings.platform.BrokerManagement;
-import org.tidings.sources.control.BrokerAccounts;
+import org.tidings.platform.BrokerAccounts;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sources.entity.Source;
@@ -75,7 +75,7 @@ class SourcesTest {
                 new BrokerManagement.Refused("AMQ229220: Failed to load user file"))) {
             sources.brokerAccounts = new BrokerAccounts() {
                 @Override
-                public String provision(String user) throws JMSException {
+                public String provision(String user, String role) throws JMSException {
                     throw failure;
                 }
 

@@ -1,4 +1,4 @@
-package org.tidings.sources.control;
+package org.tidings.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -6,19 +6,20 @@ import jakarta.jms.JMSException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.UUID;
-import org.tidings.platform.BrokerManagement;
 
 /**
- * The broker users Tidings provisions for sources (docs/adr/0021, "Provisioned by Tidings"): one per source, named
- * after it, role {@code tidings-source} only, created and changed through the broker's management API. A password
- * is made here, handed to the broker (which stores only its hash) and to the caller, and kept nowhere.
+ * The broker users Tidings provisions (docs/adr/0021, "Provisioned by Tidings"): one per source (role
+ * {@code tidings-source}) and one per subscriber (a role of its own, which its sinks' queues let consume), named after
+ * it, created and changed through the broker's management API. A password is made here, handed to the broker (which
+ * stores only its hash) and to the caller, and kept nowhere.
  */
 @ApplicationScoped
 public class BrokerAccounts {
 
-    /** The one role a provisioned user has: send to tidings.events, nothing else (broker.xml). */
-    public static final String ROLE = "tidings-source";
-    private static final String PREFIX = "tidings-source-";
+    /** The one role a source's user has: send to tidings.events, nothing else (broker.xml). */
+    public static final String SOURCE_ROLE = "tidings-source";
+    private static final String SOURCE_PREFIX = "tidings-source-";
+    private static final String SUBSCRIBER_PREFIX = "tidings-subscriber-";
     private static final int PASSWORD_BYTES = 32; // 256 random bits
 
     private final SecureRandom random = new SecureRandom();
@@ -27,19 +28,24 @@ public class BrokerAccounts {
     BrokerManagement management;
 
     /** The name of the broker user Tidings provisions for the source. */
-    public static String userFor(UUID source) {
-        return PREFIX + source;
+    public static String sourceUser(UUID source) {
+        return SOURCE_PREFIX + source;
+    }
+
+    /** The name of the broker user Tidings provisions for the subscriber, and of its one role. */
+    public static String subscriberUser(UUID subscriber) {
+        return SUBSCRIBER_PREFIX + subscriber;
     }
 
     /**
-     * Gives the user a new random password: adds the user, or if it exists already resets its password and role,
+     * Gives the user a new random password and only this role: adds the user, or if it exists already resets it,
      * closes its connections and makes the broker forget its remembered logins, so the old password opens nothing
      * from now on. Returns the password, which nothing keeps.
      */
-    public String provision(String user) throws JMSException {
+    public String provision(String user, String role) throws JMSException {
         String password = newPassword();
-        if (!management.addUser(user, password, ROLE)) {
-            management.resetUser(user, password, ROLE);
+        if (!management.addUser(user, password, role)) {
+            management.resetUser(user, password, role);
             shut(user);
         }
         return password;

@@ -1,4 +1,4 @@
-package org.tidings.sources.control;
+package org.tidings.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.tidings.platform.BrokerManagement;
 
 /** What Tidings asks the broker to do for a source's broker user, against a broker that keeps users in a map. */
 class BrokerAccountsTest {
@@ -53,11 +52,18 @@ class BrokerAccountsTest {
     @Test
     void aSourcesUserIsNamedAfterItAndHasTheSourceRoleOnly() throws JMSException {
         UUID source = UUID.fromString("5d0c1f7e-0000-4000-8000-000000000001");
-        String user = BrokerAccounts.userFor(source);
+        String user = BrokerAccounts.sourceUser(source);
         assertThat(user).isEqualTo("tidings-source-5d0c1f7e-0000-4000-8000-000000000001");
-        String password = accounts.provision(user);
+        String password = accounts.provision(user, BrokerAccounts.SOURCE_ROLE);
         assertThat(users).containsEntry(user, password);
         assertThat(calls).containsExactly("addUser " + user + " tidings-source");
+    }
+
+    @Test
+    void aSubscribersUserIsNamedAfterItAndSoIsItsRole() {
+        UUID subscriber = UUID.fromString("5d0c1f7e-0000-4000-8000-000000000002");
+        assertThat(BrokerAccounts.subscriberUser(subscriber))
+                .isEqualTo("tidings-subscriber-5d0c1f7e-0000-4000-8000-000000000002");
     }
 
     @Test
@@ -69,10 +75,10 @@ class BrokerAccountsTest {
 
     @Test
     void provisioningAnExistingUserResetsItsPasswordAndShutsTheOldOneOut() throws JMSException {
-        String user = BrokerAccounts.userFor(UUID.randomUUID());
-        String first = accounts.provision(user);
+        String user = BrokerAccounts.sourceUser(UUID.randomUUID());
+        String first = accounts.provision(user, BrokerAccounts.SOURCE_ROLE);
         calls.clear();
-        String second = accounts.provision(user);
+        String second = accounts.provision(user, BrokerAccounts.SOURCE_ROLE);
         assertThat(second).isNotEqualTo(first);
         assertThat(users).containsEntry(user, second);
         assertThat(calls).containsExactly("addUser " + user + " tidings-source", "resetUser " + user + " tidings-source",
@@ -81,8 +87,8 @@ class BrokerAccountsTest {
 
     @Test
     void removingAUserShutsItOutAndIsHarmlessWhenItIsNotThere() throws JMSException {
-        String user = BrokerAccounts.userFor(UUID.randomUUID());
-        accounts.provision(user);
+        String user = BrokerAccounts.sourceUser(UUID.randomUUID());
+        accounts.provision(user, BrokerAccounts.SOURCE_ROLE);
         calls.clear();
         assertThat(accounts.remove(user)).isTrue();
         assertThat(users).doesNotContainKey(user);
