@@ -100,6 +100,11 @@ public class TestEnvironment implements LauncherSessionListener {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    /** The embedded broker's etc directory: broker.xml, login.config and the users and roles files it reads. */
+    public static Path brokerEtc() {
+        return work.resolve("broker-etc");
+    }
+
     public static String brokerUrl() {
         return "tcp://127.0.0.1:" + brokerPort;
     }
@@ -215,7 +220,8 @@ public class TestEnvironment implements LauncherSessionListener {
         System.setProperty("tidings.broker.host", "127.0.0.1");
         System.setProperty("tidings.broker.port", Integer.toString(brokerPort));
         var embedded = new EmbeddedActiveMQ();
-        embedded.setConfigResourcePath(Path.of(System.getProperty("tidings.it.broker-xml")).toUri().toString());
+        // the copy beside the users and roles files: the broker's management API writes them there (addUser ...)
+        embedded.setConfigResourcePath(work.resolve("broker-etc").resolve("broker.xml").toUri().toString());
         embedded.setSecurityManager(new ActiveMQJAASSecurityManager("tidings"));
         embedded.start();
         broker = embedded;
@@ -238,6 +244,7 @@ public class TestEnvironment implements LauncherSessionListener {
         Path etc = Files.createDirectories(work.resolve("broker-etc"));
         Path loginConfig = etc.resolve("login.config");
         Files.copy(Path.of(System.getProperty("tidings.it.login-config")), loginConfig);
+        Files.copy(Path.of(System.getProperty("tidings.it.broker-xml")), etc.resolve("broker.xml"));
         Files.writeString(etc.resolve("users.properties"), String.join("\n",
                 APP_USER + "=" + APP_PASSWORD, ADMIN_USER + "=" + ADMIN_PASSWORD,
                 SOURCE_USER + "=" + SOURCE_PASSWORD, ""));

@@ -20,7 +20,8 @@ import java.util.UUID;
  * The broker's management API, spoken as Artemis' management messages over the resource adapter (request to
  * {@code activemq.management}, reply on {@code tidings.management.replies}, matched by correlation id). What the
  * application may do there is limited in broker.xml with management-message RBAC: it may read a sink queue's
- * message count and destroy queues, nothing else (docs/adr/0011).
+ * message count, destroy queues, and add, reset and remove broker users with their connections and the broker's
+ * cached logins (the sources' broker users, docs/adr/0021), nothing else (docs/adr/0011).
  */
 @ApplicationScoped
 public class BrokerManagement {
@@ -45,15 +46,93 @@ public class BrokerManagement {
                 Json.createArrayBuilder().add(queue).add(true).add(true), NO_SUCH_QUEUE) != null;
     }
 
-    /** Artemis' message ids for "Cannot find resource with name" and "Queue does not exist". */
+    /**
+     * Adds a broker user with this password (which the broker hashes before it stores it) and role; false if the user
+     * exists already (then nothing was changed). With the JAAS properties login module the broker writes its users
+     * and roles files (those beside broker.xml); with the basic security manager, its journal.
+     */
+    public boolean addUser(String user, String password, String role) throws JMSException {
+        return request("broker", operation("addUser"),
+                Json.createArrayBuilder().add(user).add(password).add(role).add(false), USER_EXISTS) != null;
+    }
+
+    /** Gives an existing broker user this password (hashed by the broker) and only this role; false if there is none. */
+    public boolean resetUser(String user, String password, String role) throws JMSException {
+        return request("broker", operation("resetUser"),
+                Json.createArrayBuilder().add(user).add(password).add(role).add(false), NO_SUCH_USER) != null;
+    }
+
+    /** Removes a broker user; false if there was none. */
+    public boolean removeUser(String user) throws JMSException {
+        return request("broker", operation("removeUser"), Json.createArrayBuilder().add(user), NO_SUCH_USER) != null;
+    }
+
+    /** Closes every connection that has a session of this broker user. */
+    public void closeConnectionsForUser(String user) throws JMSException {
+        request("broker", operation("closeConnectionsForUser"), Json.createArrayBuilder().add(user), null);
+    }
+
+    /** Forgets every login the broker remembers (security-invalidation-interval), so the next one is checked anew. */
+    public void clearAuthenticationCache() throws JMSException {
+        request("broker", operation("clearAuthenticationCache"), Json.createArrayBuilder(), null);
+    }
+
+    /**
+     * Roles (comma-separated, "" for none) per permission of one address match, in the order of the 11-argument
+     * {@code ActiveMQServerControl.addSecuritySettings}.
+     */
+    public record Permissions(String send, String consume, String createDurableQueue, String deleteDurableQueue,
+                              String createNonDurableQueue, String deleteNonDurableQueue, String manage, String browse,
+                              String createAddress, String deleteAddress) {
+    }
+
+    /**
+     * Gives the address match these permissions, in place of those of any broader match (Artemis applies the most
+     * specific match alone). The broker keeps them in its journal, across restarts.
+     */
+    public void addSecuritySettings(String match, Permissions roles) throws JMSException {
+        request("broker", operation("addSecuritySettings"), Json.createArrayBuilder().add(match).add(roles.send())
+                .add(roles.consume()).add(roles.createDurableQueue()).add(roles.deleteDurableQueue())
+                .add(roles.createNonDurableQueue()).add(roles.deleteNonDurableQueue()).add(roles.manage())
+                .add(roles.browse()).add(roles.createAddress()).add(roles.deleteAddress()), null);
+    }
+
+    /** Removes what {@link #addSecuritySettings} gave the match; broader matches apply again. */
+    public void removeSecuritySettings(String match) throws JMSException {
+        request("broker", operation("removeSecuritySettings"), Json.createArrayBuilder().add(match), null);
+    }
+
+    private static Header operation(String name) {
+        return message -> message.setStringProperty("_AMQ_OperationName", name);
+    }
+
+    /**
+     * Artemis' message ids for "Cannot find resource with name", "Queue does not exist", "User {} already exists"
+     * and "User {} does not exist".
+     */
     private static final String NO_SUCH_RESOURCE = "AMQ229067";
     private static final String NO_SUCH_QUEUE = "AMQ229017";
+    private static final String USER_EXISTS = "AMQ229223";
+    private static final String NO_SUCH_USER = "AMQ229224";
+
+    /** The broker answered, and refused the operation (not allowed, or its user store cannot be changed). */
+    public static final class Refused extends JMSException {
+        private static final long serialVersionUID = 1L;
+
+        public Refused(String reason) {
+            super(reason);
+        }
+    }
 
     private interface Header {
         void on(Message message) throws JMSException;
     }
 
-    /** The result, or null when the broker's refusal names the absence given; any other refusal is thrown. */
+    /**
+     * The result (JSON null for an operation without one), or null when the broker's refusal starts with
+     * {@code absent}; any other refusal is thrown as a {@link Refused}. The request's body (which may hold a password)
+     * is never part of what is thrown.
+     */
     private JsonValue request(String resource, Header header, JsonArrayBuilder parameters, String absent)
             throws JMSException {
         String correlation = UUID.randomUUID().toString();
@@ -79,10 +158,10 @@ public class BrokerManagement {
         JsonValue first = result.isEmpty() ? JsonValue.NULL : result.get(0);
         if (!reply[0].getBooleanProperty("_AMQ_OperationSucceeded")) {
             String error = first instanceof JsonString text ? text.getString() : String.valueOf(first);
-            if (error.startsWith(absent)) {
+            if (absent != null && error.startsWith(absent)) {
                 return null;
             }
-            throw new JMSException("the broker refused management request on " + resource + ": " + error);
+            throw new Refused("the broker refused management request on " + resource + ": " + error);
         }
         return first;
     }

@@ -40,6 +40,9 @@ public enum ErrorCode {
     RESYNC_REQUIRED("resync-required", 410,
             "The position asked for is no longer kept (or never was): updates may have been missed; resynchronize"),
     BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker cannot be reached; nothing was accepted"),
+    BROKER_REFUSED("broker-refused", 502,
+            "The message broker refused the management operation (not permitted, or its users cannot be changed at run "
+                    + "time); nothing was changed"),
     DATABASE_UNAVAILABLE("database-unavailable", 503, "The database cannot be reached"),
     RATE_LIMITED("rate-limited", 429,
             "Over a limit of this client or source (events per second, open waits); retry after Retry-After"),

@@ -25,8 +25,10 @@ import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.webhook.RetrySchedule;
 import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.delivery.webhook.WebhookSecrets;
+import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.sinks.control.SinkQueueAccess;
 import org.tidings.sinks.control.SinkQueueProvisioning;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.PurgeSettings;
@@ -47,6 +49,9 @@ public class Sinks {
 
     @Inject
     SinkQueueProvisioning queues;
+
+    @Inject
+    SinkQueueAccess access;
 
     @Inject
     Event<SinkQueueProvisioning.Deleted> deletedQueues;
@@ -89,6 +94,12 @@ public class Sinks {
         if (channel == Channel.JMS) {
             try {
                 queues.create(sink.endpoint());
+                if (owner != null) { // its owner's broker user may read it (docs/adr/0021)
+                    access.grant(sink.endpoint(), owner);
+                }
+            } catch (BrokerManagement.Refused e) {
+                throw new TidingsException(ErrorCode.BROKER_REFUSED, "the sink's queue cannot be made readable by its "
+                        + "owner: " + e.getMessage() + "; nothing was created", e);
             } catch (JMSException | JMSRuntimeException e) {
                 throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the sink's queue cannot be created: the "
                         + "message broker cannot be reached; nothing was created, retry later", e);

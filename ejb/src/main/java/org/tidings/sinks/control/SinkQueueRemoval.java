@@ -23,6 +23,9 @@ public class SinkQueueRemoval {
     @Inject
     SinkQueueProvisioning queues;
 
+    @Inject
+    SinkQueueAccess access;
+
     /**
      * With {@code purge}, removes the queue with whatever it holds; without, only if it is still empty (another
      * instance whose view had not yet seen the subscription go may have routed one more notification, which is then
@@ -41,6 +44,18 @@ public class SinkQueueRemoval {
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.WARNING, "sink queue {0} of a deleted sink is left: {1}", new Object[] {deleted.queue(),
                     e.toString()});
+        } finally {
+            withdrawAccess(deleted.queue());
+        }
+    }
+
+    /** The queue's own security setting, if it had one, goes with the sink: no subscriber reads what is left. */
+    private void withdrawAccess(String queue) {
+        try {
+            access.withdraw(queue);
+        } catch (JMSException | RuntimeException e) {
+            LOG.log(Level.WARNING, "the security setting of sink queue {0} of a deleted sink is left: {1}",
+                    new Object[] {queue, e.toString()});
         }
     }
 }

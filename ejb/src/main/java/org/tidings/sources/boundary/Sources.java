@@ -3,6 +3,8 @@ package org.tidings.sources.boundary;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
@@ -10,6 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
+import org.tidings.audit.entity.AuditTarget;
+import org.tidings.platform.BrokerAccounts;
+import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
@@ -35,6 +40,9 @@ public class Sources {
 
     @EJB
     Grants grants;
+
+    @Inject
+    BrokerAccounts brokerAccounts;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -77,10 +85,92 @@ public class Sources {
         return source;
     }
 
-    /** Deletes the source and revokes its tokens. */
+    /** A broker user just provisioned for a source, or its password just reset: the only moment it is shown. */
+    public record BrokerCredentials(Source source, String user, String password) implements AuditTarget {
+        @Override
+        public UUID id() {
+            return source.id();
+        }
+
+        /** The source and its broker user: never the password. */
+        @Override
+        public String auditSummary() {
+            return source.auditSummary() + ", brokerUser=" + user;
+        }
+
+        @Override
+        public String toString() {
+            return "BrokerCredentials[source=" + source.id() + ", user=" + user + ", password=(not shown)]";
+        }
+    }
+
+    /**
+     * Makes Tidings' broker user for the source (docs/adr/0021), or gives it a new password if it exists, and names it
+     * as the one that speaks for the source. The broker is changed first: if it cannot be, nothing is. If the broker
+     * was changed and this transaction then fails, the broker holds a user that no source names (it cannot speak for
+     * any); the next call resets it.
+     */
+    @Audited("source.provision-broker-user")
+    public BrokerCredentials provisionBrokerUser(UUID id) {
+        Source source = find(id);
+        String user = BrokerAccounts.sourceUser(id);
+        String password;
+        try {
+            password = brokerAccounts.provision(user, BrokerAccounts.SOURCE_ROLE);
+        } catch (JMSException | JMSRuntimeException e) {
+            throw brokerFailure("provisioned", e);
+        }
+        if (!user.equals(source.brokerUser())) {
+            source.spokenForBy(user);
+            announce(id);
+        }
+        return new BrokerCredentials(source, user, password);
+    }
+
+    /**
+     * Removes Tidings' broker user for the source from the broker (if it is there) and, if the source names it, names
+     * no broker user instead. The broker is changed first: if it cannot be, nothing is.
+     */
+    @Audited("source.remove-broker-user")
+    public Source removeBrokerUser(UUID id) {
+        Source source = find(id);
+        String user = BrokerAccounts.sourceUser(id);
+        removeFromBroker(user);
+        if (user.equals(source.brokerUser())) {
+            source.spokenForBy(null);
+            announce(id);
+        }
+        return source;
+    }
+
+    private void removeFromBroker(String user) {
+        try {
+            brokerAccounts.remove(user);
+        } catch (JMSException | JMSRuntimeException e) {
+            throw brokerFailure("removed", e);
+        }
+    }
+
+    private static TidingsException brokerFailure(String what, Exception e) {
+        if (e instanceof BrokerManagement.Refused) {
+            return new TidingsException(ErrorCode.BROKER_REFUSED, "the source's broker user cannot be " + what + ": "
+                    + e.getMessage() + "; nothing was changed", e);
+        }
+        return new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the source's broker user cannot be " + what
+                + ": the message broker cannot be reached or did not answer; nothing was changed, retry later", e);
+    }
+
+    /**
+     * Deletes the source and revokes its tokens. If it is spoken for by the broker user Tidings provisioned for it,
+     * that user is removed from the broker first; if that cannot be done, nothing is deleted.
+     */
     @Audited("source.delete")
     public void delete(UUID id) {
-        em.remove(find(id));
+        Source source = find(id);
+        if (BrokerAccounts.sourceUser(id).equals(source.brokerUser())) {
+            removeFromBroker(source.brokerUser());
+        }
+        em.remove(source);
         tokens.revokeAll(PrincipalKind.SOURCE, id);
         grants.deleteAll(PrincipalKind.SOURCE, id);
         announce(id);

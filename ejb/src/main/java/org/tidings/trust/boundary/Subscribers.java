@@ -2,13 +2,21 @@ package org.tidings.trust.boundary;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.tidings.audit.boundary.Audited;
+import org.tidings.audit.entity.AuditTarget;
+import org.tidings.platform.BrokerAccounts;
+import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.trust.entity.PrincipalKind;
@@ -27,7 +35,68 @@ public class Subscribers {
     @EJB
     Grants grants;
 
+    @Inject
+    BrokerAccounts brokerAccounts;
+
+    private static final Logger LOG = Logger.getLogger(Subscribers.class.getName());
+
     private final Clock clock = Clock.systemUTC();
+
+    /** A subscriber's broker user just provisioned, or its password just reset: the only moment it is shown. */
+    public record BrokerCredentials(Subscriber subscriber, String user, String password) implements AuditTarget {
+        @Override
+        public UUID id() {
+            return subscriber.id();
+        }
+
+        /** The subscriber and its broker user: never the password. */
+        @Override
+        public String auditSummary() {
+            return subscriber.auditSummary() + ", brokerUser=" + user;
+        }
+
+        @Override
+        public String toString() {
+            return "BrokerCredentials[subscriber=" + subscriber.id() + ", user=" + user + ", password=(not shown)]";
+        }
+    }
+
+    /**
+     * Makes the subscriber's broker user (docs/adr/0021), or gives it a new password if it exists: its one role, named
+     * like it, lets it consume and browse the queues of the subscriber's JMS sinks and nothing else. Nothing is
+     * stored in the database.
+     */
+    @Audited("subscriber.provision-broker-user")
+    public BrokerCredentials provisionBrokerUser(UUID id) {
+        Subscriber subscriber = find(id);
+        String user = BrokerAccounts.subscriberUser(id);
+        try {
+            return new BrokerCredentials(subscriber, user, brokerAccounts.provision(user, user));
+        } catch (JMSException | JMSRuntimeException e) {
+            throw brokerFailure("provisioned", e);
+        }
+    }
+
+    /** Removes the subscriber's broker user from the broker, if it is there. */
+    @Audited("subscriber.remove-broker-user")
+    public Subscriber removeBrokerUser(UUID id) {
+        Subscriber subscriber = find(id);
+        try {
+            brokerAccounts.remove(BrokerAccounts.subscriberUser(id));
+        } catch (JMSException | JMSRuntimeException e) {
+            throw brokerFailure("removed", e);
+        }
+        return subscriber;
+    }
+
+    private static TidingsException brokerFailure(String what, Exception e) {
+        if (e instanceof BrokerManagement.Refused) {
+            return new TidingsException(ErrorCode.BROKER_REFUSED, "the subscriber's broker user cannot be " + what
+                    + ": " + e.getMessage() + "; nothing was changed", e);
+        }
+        return new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the subscriber's broker user cannot be " + what
+                + ": the message broker cannot be reached or did not answer; nothing was changed, retry later", e);
+    }
 
     @Audited("subscriber.create")
     public Subscriber create(String name, String description) {
@@ -52,8 +121,25 @@ public class Subscribers {
     @Audited("subscriber.delete")
     public void delete(UUID id) {
         Subscriber subscriber = find(id);
+        removeBrokerUserIfAny(id);
         tokens.revokeAll(PrincipalKind.SUBSCRIBER, id);
         grants.deleteAll(PrincipalKind.SUBSCRIBER, id);
         em.remove(subscriber);
+    }
+
+    /**
+     * Whether the subscriber has a broker user is known only to the broker: it is asked to remove one. If it cannot
+     * be reached, nothing is deleted (503); a broker whose users Tidings may not change (a refusal) has none of
+     * Tidings' making, and the subscriber goes.
+     */
+    private void removeBrokerUserIfAny(UUID id) {
+        try {
+            brokerAccounts.remove(BrokerAccounts.subscriberUser(id));
+        } catch (BrokerManagement.Refused e) {
+            LOG.log(Level.INFO, "subscriber {0}: the broker refused to remove its broker user ({1})",
+                    new Object[] {id, e.getMessage()});
+        } catch (JMSException | JMSRuntimeException e) {
+            throw brokerFailure("removed", e);
+        }
     }
 }

@@ -9,7 +9,11 @@ import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import jakarta.jms.JMSException;
 import org.junit.jupiter.api.Test;
+import org.tidings.platform.BrokerManagement;
+import org.tidings.platform.BrokerAccounts;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sources.entity.Source;
@@ -28,6 +32,7 @@ class SourcesTest {
         sources.em = (EntityManager) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {EntityManager.class}, (proxy, called, args) -> switch (called.getName()) {
                     case "createNamedQuery" -> query((String) args[0]);
+                    case "find" -> stored.stream().filter(s -> s.id().equals(args[1])).findFirst().orElse(null);
                     case "persist" -> {
                         stored.add((Source) args[0]);
                         yield null;
@@ -60,5 +65,33 @@ class SourcesTest {
                 .isInstanceOf(TidingsException.class)
                 .satisfies(e -> assertThat(((TidingsException) e).code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(stored).hasSize(1);
+    }
+
+    @Test
+    void whenTheBrokerCannotMakeTheSourcesUserNothingChangesAndTheCodeSaysWhy() {
+        Source source = new Source("a", "https://a.example/events", null, "mail-store", Instant.EPOCH);
+        stored.add(source);
+        for (var failure : List.of(new JMSException("no connection"),
+                new BrokerManagement.Refused("AMQ229220: Failed to load user file"))) {
+            sources.brokerAccounts = new BrokerAccounts() {
+                @Override
+                public String provision(String user, String role) throws JMSException {
+                    throw failure;
+                }
+
+                @Override
+                public boolean remove(String user) throws JMSException {
+                    throw failure;
+                }
+            };
+            ErrorCode expected = failure instanceof BrokerManagement.Refused ? ErrorCode.BROKER_REFUSED
+                    : ErrorCode.BROKER_UNAVAILABLE;
+            UUID id = source.id();
+            assertThatThrownBy(() -> sources.provisionBrokerUser(id)).isInstanceOf(TidingsException.class)
+                    .satisfies(e -> assertThat(((TidingsException) e).code()).isEqualTo(expected));
+            assertThatThrownBy(() -> sources.removeBrokerUser(id)).isInstanceOf(TidingsException.class)
+                    .satisfies(e -> assertThat(((TidingsException) e).code()).isEqualTo(expected));
+            assertThat(source.brokerUser()).isEqualTo("mail-store");
+        }
     }
 }

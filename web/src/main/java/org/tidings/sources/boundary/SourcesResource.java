@@ -50,6 +50,17 @@ public class SourcesResource {
         }
     }
 
+    /**
+     * The broker user Tidings just provisioned for a source, with its password: shown in this answer only, stored
+     * nowhere in Tidings (the broker keeps its hash).
+     */
+    public record BrokerCredentialsView(UUID sourceId, String brokerUser, String password) {
+        @Override
+        public String toString() {
+            return "BrokerCredentialsView[sourceId=" + sourceId + ", brokerUser=" + brokerUser + ", password=(not shown)]";
+        }
+    }
+
     /** A broker user name as the broker's users file holds it: visible characters, no separators. */
     static final String BROKER_USER = "[^\\s=:,#!]+";
     static final String BROKER_USER_MESSAGE = "must be a broker user name: no spaces, '=', ':', ',', '#' or '!'";
@@ -81,6 +92,25 @@ public class SourcesResource {
     @Path("{id}/broker-user")
     public SourceView spokenForBy(@PathParam("id") UUID id, @NotNull @Valid BrokerUserRequest request) {
         return SourceView.of(sources.spokenForBy(id, request.brokerUser()));
+    }
+
+    /**
+     * Tidings makes the source's own broker user (role tidings-source), or gives it a new password, and names it on
+     * the source (docs/adr/0021). The password is in this answer only.
+     */
+    @POST
+    @Path("{id}/broker-credentials")
+    public Response provisionBrokerUser(@PathParam("id") UUID id) {
+        var credentials = sources.provisionBrokerUser(id);
+        return Response.ok(new BrokerCredentialsView(id, credentials.user(), credentials.password()))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    /** Removes the broker user Tidings made for the source, and takes it off the source if the source names it. */
+    @DELETE
+    @Path("{id}/broker-credentials")
+    public SourceView removeBrokerUser(@PathParam("id") UUID id) {
+        return SourceView.of(sources.removeBrokerUser(id));
     }
 
     @DELETE

@@ -61,6 +61,34 @@ public class SubscribersResource {
         return SubscriberView.of(subscribers.find(id));
     }
 
+    /** A subscriber's broker user with its password: shown in this answer only, stored nowhere in Tidings. */
+    public record BrokerCredentialsView(UUID subscriberId, String brokerUser, String password) {
+        @Override
+        public String toString() {
+            return "BrokerCredentialsView[subscriberId=" + subscriberId + ", brokerUser=" + brokerUser
+                    + ", password=(not shown)]";
+        }
+    }
+
+    /**
+     * Tidings makes the subscriber's own broker user, which may consume and browse its JMS sinks' queues and nothing
+     * else, or gives it a new password (docs/adr/0021). The password is in this answer only.
+     */
+    @POST
+    @Path("{id}/broker-credentials")
+    public Response provisionBrokerUser(@PathParam("id") UUID id) {
+        var credentials = subscribers.provisionBrokerUser(id);
+        return Response.ok(new BrokerCredentialsView(id, credentials.user(), credentials.password()))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    /** Removes the subscriber's broker user. */
+    @DELETE
+    @Path("{id}/broker-credentials")
+    public void removeBrokerUser(@PathParam("id") UUID id) {
+        subscribers.removeBrokerUser(id);
+    }
+
     /** Deletes the subscriber and revokes its tokens. */
     @DELETE
     @Path("{id}")

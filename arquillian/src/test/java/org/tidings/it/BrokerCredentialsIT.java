@@ -1,0 +1,206 @@
+package org.tidings.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.cloudevents.CloudEvent;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Message;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Tidings provisions a source's broker user through the broker's management API (docs/adr/0021, "Provisioned by
+ * Tidings"): with the credentials it answers once, a real AMQP 1.0 client (Qpid JMS) gets the source's events
+ * delivered and is refused as {@code forged-source} for another source; after a rotation the old password, and after
+ * removal (of the credentials, or of the source) any password, no longer opens a connection. The password is in the
+ * one answer only: not in later answers, not in the server's log, not in clear in the broker's users file.
+ */
+@ExtendWith(ArquillianExtension.class)
+class BrokerCredentialsIT {
+
+    private static final String TYPE = "org.example.mail.MessageNew";
+    private static final long WAIT = 30_000;
+    /** Artemis forgets remembered logins on Tidings' request; a bound in case a login is checked while it does. */
+    private static final Duration SHUT_OUT = Duration.ofSeconds(15);
+
+    /** A source nobody provisioned: what a connection's test send names (refused as unknown-source, if it gets in). */
+    private static final String NOBODY = "https://nobody.example/never-provisioned";
+
+    private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.tidings();
+    }
+
+    // covers S2S-9
+    @Test
+    void aProvisionedBrokerUserSpeaksForItsSourceOnlyAndOldPasswordsOpenNothing() throws Exception {
+        try (var server = ServerOutput.captured()) {
+            String own = Events.uniqueSource();
+            String other = Events.uniqueSource();
+            String ownId = api.createSource("mail store", own, null);
+            api.createSource("calendar", other, "calendar-store");
+            String sink = api.createJmsSink("provisioned inbox");
+            api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(own, other)));
+
+            AdminApi.Reply first = api.postJson("/api/sources/" + ownId + "/broker-credentials", Map.of());
+            assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
+            assertThat(first.header("Cache-Control")).isEqualTo("no-store");
+            String user = first.body().get("brokerUser").asText();
+            String password = first.body().get("password").asText();
+            assertThat(user).isEqualTo("tidings-source-" + ownId);
+            assertThat(password).hasSize(43);
+            assertThat(api.get("/api/sources/" + ownId).body().get("brokerUser").asText()).isEqualTo(user);
+
+            CloudEvent mine = event(own);
+            CloudEvent forged = event(other);
+            try (var amqp = Messaging.overAmqp(user, password)) {
+                amqp.sendText("tidings.events", Events.json(mine));
+                amqp.send("tidings.events", jms -> {
+                    Message message = jms.createTextMessage(Events.json(forged));
+                    message.setJMSCorrelationID(forged.getId());
+                    return message;
+                });
+            }
+            try (var app = Messaging.asApp()) {
+                assertDelivered(app, sink, mine);
+                Message record = app.receive("tidings.rejected", "JMSCorrelationID = '" + forged.getId() + "'", WAIT);
+                assertThat(record).as("rejection record of the forged event").isNotNull();
+                assertThat(Messaging.property(record, "tidings_code")).isEqualTo("forged-source");
+                assertThat(Messaging.property(record, "tidings_sender")).isEqualTo(user);
+            }
+
+            // rotation: a new password; the old one opens nothing from now on
+            AdminApi.Reply second = api.postJson("/api/sources/" + ownId + "/broker-credentials", Map.of());
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(second.body().get("brokerUser").asText()).isEqualTo(user);
+            String rotated = second.body().get("password").asText();
+            assertThat(rotated).isNotEqualTo(password);
+            await().atMost(SHUT_OUT).untilAsserted(() -> assertRefused(user, password));
+            CloudEvent afterRotation = event(own);
+            try (var amqp = Messaging.overAmqp(user, rotated)) {
+                amqp.sendText("tidings.events", Events.json(afterRotation));
+            }
+            try (var app = Messaging.asApp()) {
+                assertDelivered(app, sink, afterRotation);
+            }
+            String usersFile = Files.readString(TestEnvironment.brokerEtc().resolve("users.properties"));
+            assertThat(usersFile).contains(user + " = ENC(").doesNotContain(rotated).doesNotContain(password);
+
+            // removal: the user is gone from the broker and from the source
+            AdminApi.Reply removed = api.delete("/api/sources/" + ownId + "/broker-credentials");
+            assertThat(removed.status()).isEqualTo(200);
+            assertThat(removed.body().hasNonNull("brokerUser")).as("a broker user named").isFalse();
+            await().atMost(SHUT_OUT).untilAsserted(() -> assertRefused(user, rotated));
+            assertThat(Files.readString(TestEnvironment.brokerEtc().resolve("users.properties"))).doesNotContain(user);
+
+            for (String path : List.of("/api/sources", "/api/sources/" + ownId, "/api/audit")) {
+                String answer = api.get(path).body().toString();
+                assertThat(answer).as(path).doesNotContain(password).doesNotContain(rotated);
+            }
+            assertThat(server.text()).doesNotContain(password).doesNotContain(rotated);
+        }
+    }
+
+    // covers S2S-9
+    @Test
+    void deletingASourceRemovesTheBrokerUserTidingsMadeForIt() {
+        String id = api.createSource("short-lived", Events.uniqueSource(), null);
+        AdminApi.Reply credentials = api.postJson("/api/sources/" + id + "/broker-credentials", Map.of());
+        assertThat(credentials.status()).isEqualTo(200);
+        String user = credentials.body().get("brokerUser").asText();
+        String password = credentials.body().get("password").asText();
+        try (var amqp = Messaging.overAmqp(user, password)) {
+            amqp.sendText("tidings.events", Events.json(event(NOBODY))); // it connects and may send
+        }
+        assertThat(api.delete("/api/sources/" + id).status()).isEqualTo(204);
+        await().atMost(SHUT_OUT).untilAsserted(() -> assertRefused(user, password));
+    }
+
+    // covers S2S-9: only administrators provision
+    @Test
+    void onlyAdministratorsProvisionBrokerUsers() {
+        String id = api.createSource("guarded", Events.uniqueSource(), null);
+        AdminApi asSource = api.withToken(api.issueToken("sources", id));
+        assertThat(asSource.postJson("/api/sources/" + id + "/broker-credentials", Map.of()).code())
+                .isEqualTo("forbidden");
+        assertThat(asSource.delete("/api/sources/" + id + "/broker-credentials").code()).isEqualTo("forbidden");
+        assertThat(api.get("/api/sources/" + id).body().hasNonNull("brokerUser")).as("a broker user named").isFalse();
+    }
+
+    // covers S2S-9 (issue 10: a subscriber only consumes its own sink queues)
+    @Test
+    void aSubscribersBrokerUserReadsItsOwnSinkQueuesAndNothingElse() {
+        AdminApi.Reply subscriber = api.postJson("/api/subscribers", Map.of("name", "reader " + UUID.randomUUID()));
+        assertThat(subscriber.status()).isEqualTo(201);
+        String subscriberId = subscriber.body().get("id").asText();
+        AdminApi asSubscriber = api.withToken(api.issueToken("subscribers", subscriberId));
+        AdminApi.Reply ownSink = asSubscriber.postJson("/api/sinks", Map.of("name", "own queue", "channel", "jms"));
+        assertThat(ownSink.status()).as(ownSink.body().toString()).isEqualTo(201);
+        String own = "tidings.sink." + ownSink.body().get("id").asText();
+        String others = "tidings.sink." + api.createJmsSink("someone else's queue");
+
+        AdminApi.Reply credentials = api.postJson("/api/subscribers/" + subscriberId + "/broker-credentials", Map.of());
+        assertThat(credentials.status()).as(credentials.body().toString()).isEqualTo(200);
+        assertThat(credentials.header("Cache-Control")).isEqualTo("no-store");
+        String user = credentials.body().get("brokerUser").asText();
+        String password = credentials.body().get("password").asText();
+        assertThat(user).isEqualTo("tidings-subscriber-" + subscriberId);
+
+        try (var app = Messaging.asApp()) {
+            app.sendText(own, "for the owner");
+            app.sendText(others, "for someone else");
+        }
+        try (var reader = Messaging.overAmqp(user, password)) {
+            Message mine = reader.receive(own, null, WAIT);
+            assertThat(mine).as("a message on its own sink's queue").isNotNull();
+            assertThat(Messaging.text(mine)).isEqualTo("for the owner");
+            assertThatThrownBy(() -> reader.receive(others, null, 1_000)).as("another sink's queue")
+                    .isInstanceOf(JMSRuntimeException.class);
+        }
+        try (var reader = Messaging.overAmqp(user, password)) {
+            assertThatThrownBy(() -> reader.sendText("tidings.events", Events.json(event(NOBODY))))
+                    .as("the events queue").isInstanceOf(JMSRuntimeException.class);
+        }
+        try (var app = Messaging.asApp()) {
+            assertThat(app.receive(others, null, WAIT)).as("another sink's message, still there").isNotNull();
+        }
+
+        assertThat(api.delete("/api/subscribers/" + subscriberId + "/broker-credentials").status()).isEqualTo(204);
+        await().atMost(SHUT_OUT).untilAsserted(() -> assertThatThrownBy(() -> {
+            try (var reader = Messaging.overAmqp(user, password)) {
+                reader.receive(own, null, 100);
+            }
+        }).isInstanceOf(JMSRuntimeException.class));
+    }
+
+    /** A send is what a source's user may do, so only a refused login can make it fail. */
+    private static void assertRefused(String user, String password) {
+        assertThatThrownBy(() -> {
+            try (var amqp = Messaging.overAmqp(user, password)) {
+                amqp.sendText("tidings.events", Events.json(event(NOBODY)));
+            }
+        }).isInstanceOf(JMSRuntimeException.class);
+    }
+
+    private static CloudEvent event(String source) {
+        return Events.event(source, TYPE, "mailto:ann@example.com");
+    }
+
+    private static void assertDelivered(Messaging app, String sink, CloudEvent event) {
+        Message notification = app.receive("tidings.sink." + sink, "tidings_event_id = '" + event.getId() + "'", WAIT);
+        assertThat(notification).as("notification of %s", event.getId()).isNotNull();
+        assertThat(Messaging.text(notification)).isEqualTo(Events.json(event));
+    }
+}
