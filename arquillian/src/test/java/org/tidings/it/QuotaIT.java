@@ -109,6 +109,65 @@ class QuotaIT {
         }
     }
 
+    // covers RUP-17
+    @Test
+    void aSourcesOwnQuotaAppliesOnEveryInstanceAndCapsItsQueuedEvents() throws Exception {
+        String queue = "tidings.events.quota-own-it";
+        String limited = Events.uniqueSource();
+        String limitedId = api.createSource("its own rate", limited);
+        String limitedSink = api.createJmsSink("its sink");
+        api.subscribe(limitedSink, Map.of("types", List.of(TYPE), "sources", List.of(limited)));
+        String capped = Events.uniqueSource();
+        String cappedId = api.createSource("its own cap on queued events", capped);
+        String cappedSink = api.createJmsSink("its sink");
+        api.subscribe(cappedSink, Map.of("types", List.of(TYPE), "sources", List.of(capped)));
+
+        assertProblem(api.putJson("/api/sources/" + limitedId + "/quota", Map.of("burst", 0)), 400, "invalid-request");
+        assertProblem(api.putJson("/api/sources/" + limitedId + "/quota", Map.of("eventsPerSecond", -1)), 400,
+                "invalid-request");
+        var set = api.putJson("/api/sources/" + limitedId + "/quota", Map.of("eventsPerSecond", 0.01, "burst", 2));
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.body().at("/quota/burst").asLong()).isEqualTo(2);
+        assertThat(set.body().at("/quota/maxQueued").isNull()).as("the default").isTrue();
+        assertThat(api.putJson("/api/sources/" + cappedId + "/quota", Map.of("maxQueued", 2)).status()).isEqualTo(200);
+        assertThat(api.get("/api/sources/" + cappedId).body().at("/quota/maxQueued").asLong()).isEqualTo(2);
+        TestEnvironment.createEventsQueue(queue);
+        // the instance has the default quota (10,000 a second, a burst of 20,000) and loads the sources' own at start
+        try (var instance = SecondInstance.start(Map.of("tidings.queue.events", queue)); var app = Messaging.asApp()) {
+            var second = new AdminApi(instance.baseUrl());
+
+            for (int i = 0; i < 2; i++) {
+                assertThat(post(second, limited).status()).as("within its own burst").isEqualTo(202);
+            }
+            var refused = post(second, limited);
+            assertProblem(refused, 429, "rate-limited");
+            assertThat(Long.parseLong(refused.header("Retry-After"))).as("its own rate").isBetween(90L, 100L);
+
+            // changed through the first instance: the second applies it with the change notice
+            assertThat(api.putJson("/api/sources/" + limitedId + "/quota",
+                    Map.of("eventsPerSecond", 1000, "burst", 2)).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> post(second, limited).status() == 202);
+            assertThat(notifications(app, limitedSink, 3)).hasSize(3);
+
+            try (var held = TestEnvironment.paused(queue)) {
+                for (int i = 0; i < 2; i++) {
+                    assertThat(post(second, capped).status()).as("within its cap").isEqualTo(202);
+                }
+                long queued = TestEnvironment.messagesAdded(queue);
+                var full = post(second, capped);
+                assertProblem(full, 429, "rate-limited");
+                assertThat(full.header("Retry-After")).isEqualTo("1");
+                assertThat(TestEnvironment.messagesAdded(queue)).as("nothing queued").isEqualTo(queued);
+                assertThat(post(second, limited).status()).as("another source's events still queue").isEqualTo(202);
+            }
+            assertThat(notifications(app, cappedSink, 2)).as("what was accepted is delivered").hasSize(2);
+            assertThat(notifications(app, limitedSink, 1)).hasSize(1);
+            assertThat(post(second, capped).status()).as("room again once processed").isEqualTo(202);
+            assertThat(notifications(app, cappedSink, 1)).hasSize(1);
+        }
+    }
+
     private static AdminApi.Reply post(AdminApi instance, String source) {
         return instance.post("/events", "application/cloudevents+json",
                 Events.json(Events.event(source, TYPE, "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8));

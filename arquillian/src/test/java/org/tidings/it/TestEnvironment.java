@@ -195,6 +195,16 @@ public class TestEnvironment implements LauncherSessionListener {
         }
     }
 
+    /**
+     * Until closed, the broker delivers nothing from this queue (it keeps what is sent to it): a test can then hold
+     * events queued, not yet processed.
+     */
+    public static synchronized AutoCloseable paused(String queue) {
+        var located = broker.getActiveMQServer().locateQueue(queue);
+        located.pause();
+        return located::resume;
+    }
+
     /** The database every instance of this run uses, as a JDBC URL. */
     public static String databaseUrl() {
         return databaseUrl;

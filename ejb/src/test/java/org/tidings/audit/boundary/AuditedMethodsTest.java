@@ -37,6 +37,7 @@ class AuditedMethodsTest {
                 Map.entry("Sources.create", "source.create"),
                 Map.entry("Sources.delete", "source.delete"),
                 Map.entry("Sources.spokenForBy", "source.set-broker-user"),
+                Map.entry("Sources.limitedTo", "source.set-quota"),
                 Map.entry("Sinks.create", "sink.create"),
                 Map.entry("Sinks.createWebhook", "sink.create"),
                 Map.entry("Sinks.createPurge", "sink.create"),
