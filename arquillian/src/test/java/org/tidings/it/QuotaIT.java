@@ -1,6 +1,7 @@
 package org.tidings.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.tidings.it.PipelineIT.assertProblem;
 
@@ -161,11 +162,33 @@ class QuotaIT {
                 assertThat(TestEnvironment.messagesAdded(queue)).as("nothing queued").isEqualTo(queued);
                 assertThat(post(second, limited).status()).as("another source's events still queue").isEqualTo(202);
             }
-            assertThat(notifications(app, cappedSink, 2)).as("what was accepted is delivered").hasSize(2);
+            // a broker sender over its cap (lowered for every sender for a while) is refused on its send
+            try (var held = TestEnvironment.paused(queue); var lowered = TestEnvironment.queuedCap(2);
+                 var amqp = Messaging.asAmqpSource()) {
+                for (int i = 0; i < 2; i++) {
+                    amqp.send(queue, jms -> jms.createTextMessage(Events.json(Events.event(capped, TYPE,
+                            "mailto:ann@example.com"))));
+                }
+                long queued = TestEnvironment.messagesAdded(queue);
+                assertThatThrownBy(() -> amqp.send(queue, jms -> jms.createTextMessage(Events.json(Events.event(capped,
+                        TYPE, "mailto:ann@example.com"))))).as("refused, not dropped silently")
+                        .satisfies(refusal -> assertThat(messages(refusal)).contains("tidings-queued-cap"));
+                assertThat(TestEnvironment.messagesAdded(queue)).as("nothing queued").isEqualTo(queued);
+            }
+            assertThat(notifications(app, cappedSink, 4)).as("what was accepted is delivered").hasSize(4);
             assertThat(notifications(app, limitedSink, 1)).hasSize(1);
             assertThat(post(second, capped).status()).as("room again once processed").isEqualTo(202);
             assertThat(notifications(app, cappedSink, 1)).hasSize(1);
         }
+    }
+
+    /** The messages of a failure and its causes: a client library may wrap the broker's text. */
+    private static String messages(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return all.toString();
     }
 
     private static AdminApi.Reply post(AdminApi instance, String source) {

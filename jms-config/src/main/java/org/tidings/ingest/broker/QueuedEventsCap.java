@@ -45,21 +45,23 @@ public class QueuedEventsCap implements ActiveMQServerPlugin {
     public static final String REFUSAL = "tidings-queued-cap";
 
     private final Map<String, AtomicLong> queued = new ConcurrentHashMap<>();
-    private SimpleString address = SimpleString.of("tidings.events");
-    private SimpleString subAddresses = SimpleString.of("tidings.events.");
-    private long maxQueued = 1_000_000;
-    private String applicationUser = "tidings";
+    // volatile: init may be called again while the broker runs (the integration tests lower the cap for a while)
+    private volatile SimpleString address = SimpleString.of("tidings.events");
+    private volatile SimpleString subAddresses = SimpleString.of("tidings.events.");
+    private volatile long maxQueued = 1_000_000;
+    private volatile String applicationUser = "tidings";
 
     @Override
     public void init(Map<String, String> properties) {
-        String named = properties.getOrDefault("address", address.toString());
+        String named = properties.getOrDefault("address", "tidings.events");
         address = SimpleString.of(named);
         subAddresses = SimpleString.of(named + ".");
-        maxQueued = Long.parseLong(properties.getOrDefault("max-queued", Long.toString(maxQueued)));
-        applicationUser = properties.getOrDefault("application-user", applicationUser);
-        if (maxQueued < 1) {
-            throw new IllegalArgumentException("max-queued must be at least 1, not " + maxQueued);
+        long cap = Long.parseLong(properties.getOrDefault("max-queued", "1000000"));
+        if (cap < 1) {
+            throw new IllegalArgumentException("max-queued must be at least 1, not " + cap);
         }
+        maxQueued = cap;
+        applicationUser = properties.getOrDefault("application-user", "tidings");
     }
 
     @Override
