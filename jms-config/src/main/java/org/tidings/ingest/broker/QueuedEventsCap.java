@@ -8,13 +8,17 @@ import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.server.ActivateCallback;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.RoutingContext;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.core.transaction.TransactionOperationAbstract;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 
 /**
  * Runs inside the broker (broker.xml, {@code <broker-plugins>}, after {@link ValidatedUserStamp}): caps the events
@@ -30,8 +34,10 @@ import org.apache.activemq.artemis.core.transaction.TransactionOperationAbstract
  * {@link ActiveMQAddressFullException} whose text starts with {@value #REFUSAL}, and its transaction, if any, can
  * only roll back: nothing of it is queued.
  * <p>
- * The counts live in memory: after a broker restart they start at zero, and the events queued before it are not
- * counted against anyone (an undercount, until they are consumed). Properties: {@code address} (default
+ * The counts live in memory. When the broker starts, they are rebuilt from what the queues hold (journal, paging and
+ * scheduled redeliveries), after the journal is loaded and before the acceptors let clients in ({@code activated},
+ * ActiveMQServerImpl.initialisePart2). If that fails, they start at zero: an undercount, never a refusal too many.
+ * Properties: {@code address} (default
  * {@code tidings.events}; its sub-addresses {@code <address>.*} too), {@code max-queued} (default 1,000,000),
  * {@code application-user} (default {@code tidings}).
  */
@@ -62,6 +68,43 @@ public class QueuedEventsCap implements ActiveMQServerPlugin {
         }
         maxQueued = cap;
         applicationUser = properties.getOrDefault("application-user", "tidings");
+    }
+
+    @Override
+    public void registered(ActiveMQServer server) {
+        server.registerActivateCallback(new ActivateCallback() {
+            @Override
+            public void activated() {
+                rebuilt(server);
+            }
+        });
+    }
+
+    /** Counts again what the queues of the counted addresses hold now. */
+    void rebuilt(ActiveMQServer server) {
+        queued.clear();
+        try {
+            for (SimpleString name : server.getPostOffice().getAddresses()) {
+                if (counted(name)) {
+                    for (Queue queue : server.getPostOffice().listQueuesForAddress(name)) {
+                        try (LinkedListIterator<MessageReference> held = queue.browserIterator()) {
+                            while (held.hasNext()) {
+                                added(held.next().getMessage());
+                            }
+                        }
+                        queue.getScheduledMessages().forEach(scheduled -> added(scheduled.getMessage()));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            queued.clear();
+            System.getLogger(QueuedEventsCap.class.getName()).log(System.Logger.Level.WARNING, "the queued events "
+                    + "could not be counted at start; every sender's count starts at zero (an undercount)", e);
+        }
+    }
+
+    private void added(Message message) {
+        queued.computeIfAbsent(senderOf(message), key -> new AtomicLong()).incrementAndGet();
     }
 
     @Override

@@ -2,7 +2,10 @@ package org.tidings.ingest.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
@@ -19,6 +22,7 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -27,6 +31,7 @@ import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cap on a real (embedded, in-VM) broker with both Tidings plugins, a cap of 2, and senders that authenticate:
@@ -42,10 +47,17 @@ class QueuedEventsCapTest {
     private ServerLocator locator;
     private ClientSessionFactory factory;
 
+    @TempDir
+    Path journal;
+
     @BeforeEach
     void start() throws Exception {
-        cap.init(Map.of("max-queued", "2", "application-user", "tidings"));
-        var config = new ConfigurationImpl().setPersistenceEnabled(false).setSecurityEnabled(true)
+        start(cap);
+    }
+
+    private void start(QueuedEventsCap plugin) throws Exception {
+        plugin.init(Map.of("max-queued", "2", "application-user", "tidings"));
+        var config = new ConfigurationImpl().setPersistenceEnabled(true).setSecurityEnabled(true)
                 .setPopulateValidatedUser(true).setJMXManagementEnabled(false);
         config.addAcceptorConfiguration("in-vm", "vm://0");
         config.addAddressConfiguration(new CoreAddressConfiguration().setName(EVENTS).addRoutingType(RoutingType.ANYCAST)
@@ -57,7 +69,11 @@ class QueuedEventsCapTest {
         config.putSecurityRoles("#", Set.of(new Role("all", true, true, true, true, true, true, true, true, true, true,
                 false, false)));
         config.registerBrokerPlugin(new ValidatedUserStamp());
-        config.registerBrokerPlugin(cap);
+        config.registerBrokerPlugin(plugin);
+        config.setJournalDirectory(journal.resolve("journal").toString())
+                .setBindingsDirectory(journal.resolve("bindings").toString())
+                .setPagingDirectory(journal.resolve("paging").toString())
+                .setLargeMessagesDirectory(journal.resolve("large").toString()).setJournalType(JournalType.NIO);
         var users = new SecurityConfiguration();
         for (String user : new String[] {"mail-store", "calendar", "tidings"}) {
             users.addUser(user, PASSWORD);
@@ -65,7 +81,8 @@ class QueuedEventsCapTest {
         }
         broker = new ActiveMQServerImpl(config, new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
         broker.start();
-        locator = ActiveMQClient.createServerLocator("vm://0").setBlockOnDurableSend(true);
+        // no consumer buffer: a consumer is delivered only what it receives
+        locator = ActiveMQClient.createServerLocator("vm://0").setBlockOnDurableSend(true).setConsumerWindowSize(0);
         factory = locator.createSessionFactory();
     }
 
@@ -89,6 +106,7 @@ class QueuedEventsCapTest {
             assertThat(cap.queued("user mail-store")).isEqualTo(2);
 
             consumeOne(true);
+            awaitQueued("user mail-store", 1); // given back once the acknowledgement is in the journal
             send(mail, null);
             assertThat(cap.queued("user mail-store")).isEqualTo(2);
         }
@@ -104,7 +122,7 @@ class QueuedEventsCapTest {
             assertThatThrownBy(tidings::commit).isInstanceOf(ActiveMQAddressFullException.class)
                     .hasMessageContaining(QueuedEventsCap.REFUSAL);
             assertThat(events().getMessageCount()).isZero();
-            assertThat(cap.queued("source https://mail.example.com/")).as("given back at the rollback").isZero();
+            awaitQueued("source https://mail.example.com/", 0); // given back at the rollback
         }
     }
 
@@ -141,12 +159,32 @@ class QueuedEventsCapTest {
 
             consumeOne(false); // rolled back once: max-delivery-attempts 1 sends it to the DLQ
             assertThat(broker.locateQueue("DLQ").getMessageCount()).isEqualTo(1);
-            assertThat(cap.queued("user mail-store")).as("moved to the DLQ").isEqualTo(1);
+            awaitQueued("user mail-store", 1); // moved to the DLQ
 
             events().deleteAllReferences();
-            assertThat(cap.queued("user mail-store")).as("removed by an operator").isZero();
+            awaitQueued("user mail-store", 0); // removed by an operator
             send(mail, null);
             send(mail, null);
+        }
+    }
+
+    @Test
+    void theCountsAreRebuiltFromTheQueueWhenTheBrokerStarts() throws Exception {
+        try (ClientSession mail = session("mail-store", true); ClientSession tidings = session("tidings", true)) {
+            send(mail, null);
+            send(tidings, "https://mail.example.com/");
+            send(tidings, "https://mail.example.com/");
+        }
+        stop();
+        var restarted = new QueuedEventsCap();
+
+        start(restarted);
+
+        assertThat(restarted.queued("user mail-store")).isEqualTo(1);
+        assertThat(restarted.queued("source https://mail.example.com/")).isEqualTo(2);
+        try (ClientSession tidings = session("tidings", true)) {
+            assertThatThrownBy(() -> send(tidings, "https://mail.example.com/"))
+                    .hasMessageContaining(QueuedEventsCap.REFUSAL);
         }
     }
 
@@ -194,6 +232,10 @@ class QueuedEventsCapTest {
             }
             consumer.close();
         }
+    }
+
+    private void awaitQueued(String sender, long count) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cap.queued(sender)).isEqualTo(count));
     }
 
     private Queue events() {
