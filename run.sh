@@ -230,7 +230,8 @@ trap 'exit 0' INT TERM HUP # a requested stop: the EXIT trap stops both
 log "starting Artemis on $TIDINGS_BROKER_HOST:$TIDINGS_BROKER_PORT and, over TLS, :$BROKER_TLS_PORT (log: $DATA/broker.log)"
 # Through JDK_JAVA_OPTIONS, not the artemis script's JAVA_ARGS_APPEND, which splits a data path on its spaces.
 JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }\"-Dtidings.broker.data=$BROKER/data\" \
--Dtidings.broker.host=$TIDINGS_BROKER_HOST -Dtidings.broker.port=$TIDINGS_BROKER_PORT" \
+-Dtidings.broker.host=$TIDINGS_BROKER_HOST -Dtidings.broker.port=$TIDINGS_BROKER_PORT \
+-Dtidings.broker.app-user=$TIDINGS_BROKER_USER" \
   "$BROKER/bin/artemis" run >"$DATA/broker.log" 2>&1 &
 BROKER_PID=$!
 record broker "$BROKER_PID"

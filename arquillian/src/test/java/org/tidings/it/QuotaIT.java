@@ -1,6 +1,7 @@
 package org.tidings.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.tidings.it.PipelineIT.assertProblem;
 
@@ -107,6 +108,89 @@ class QuotaIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> TestEnvironment.messageCount(QUEUE) == 0);
             assertThat(TestEnvironment.messageCount("DLQ")).as("nothing redelivered to the DLQ").isEqualTo(dlq);
         }
+    }
+
+    // covers RUP-17
+    @Test
+    void aSourcesOwnQuotaAppliesOnEveryInstanceAndCapsItsQueuedEvents() throws Exception {
+        String queue = "tidings.events.quota-own-it";
+        String limited = Events.uniqueSource();
+        String limitedId = api.createSource("its own rate", limited);
+        String limitedSink = api.createJmsSink("its sink");
+        api.subscribe(limitedSink, Map.of("types", List.of(TYPE), "sources", List.of(limited)));
+        String capped = Events.uniqueSource();
+        String cappedId = api.createSource("its own cap on queued events", capped);
+        String cappedSink = api.createJmsSink("its sink");
+        api.subscribe(cappedSink, Map.of("types", List.of(TYPE), "sources", List.of(capped)));
+
+        assertProblem(api.putJson("/api/sources/" + limitedId + "/quota", Map.of("burst", 0)), 400, "invalid-request");
+        assertProblem(api.putJson("/api/sources/" + limitedId + "/quota", Map.of("eventsPerSecond", -1)), 400,
+                "invalid-request");
+        var set = api.putJson("/api/sources/" + limitedId + "/quota", Map.of("eventsPerSecond", 0.01, "burst", 2));
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.body().at("/quota/burst").asLong()).isEqualTo(2);
+        assertThat(set.body().at("/quota/maxQueued").isNumber()).as("not set: the default").isFalse();
+        assertThat(api.putJson("/api/sources/" + cappedId + "/quota", Map.of("maxQueued", 2)).status()).isEqualTo(200);
+        assertThat(api.get("/api/sources/" + cappedId).body().at("/quota/maxQueued").asLong()).isEqualTo(2);
+        TestEnvironment.createEventsQueue(queue);
+        // the instance has the default quota (10,000 a second, a burst of 20,000) and loads the sources' own at start
+        try (var instance = SecondInstance.start(Map.of("tidings.queue.events", queue)); var app = Messaging.asApp()) {
+            var second = new AdminApi(instance.baseUrl());
+
+            for (int i = 0; i < 2; i++) {
+                assertThat(post(second, limited).status()).as("within its own burst").isEqualTo(202);
+            }
+            var refused = post(second, limited);
+            assertProblem(refused, 429, "rate-limited");
+            assertThat(Long.parseLong(refused.header("Retry-After"))).as("its own rate").isBetween(90L, 100L);
+
+            // changed through the first instance: the second applies it with the change notice
+            assertThat(api.putJson("/api/sources/" + limitedId + "/quota",
+                    Map.of("eventsPerSecond", 1000, "burst", 2)).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> post(second, limited).status() == 202);
+            assertThat(notifications(app, limitedSink, 3)).hasSize(3);
+
+            try (var held = TestEnvironment.paused(queue)) {
+                for (int i = 0; i < 2; i++) {
+                    assertThat(post(second, capped).status()).as("within its cap").isEqualTo(202);
+                }
+                long queued = TestEnvironment.messagesAdded(queue);
+                var full = post(second, capped);
+                assertProblem(full, 429, "rate-limited");
+                assertThat(full.header("Retry-After")).isEqualTo("1");
+                assertThat(TestEnvironment.messagesAdded(queue)).as("nothing queued").isEqualTo(queued);
+                assertThat(post(second, limited).status()).as("another source's events still queue").isEqualTo(202);
+            }
+            // a broker sender over its cap (lowered for every sender for a while) is refused on its send
+            try (var held = TestEnvironment.paused(queue); var lowered = TestEnvironment.queuedCap(2);
+                 var amqp = Messaging.asAmqpSource()) {
+                for (int i = 0; i < 2; i++) {
+                    amqp.send(queue, jms -> jms.createTextMessage(Events.json(Events.event(capped, TYPE,
+                            "mailto:ann@example.com"))));
+                }
+                long queued = TestEnvironment.messagesAdded(queue);
+                assertThatThrownBy(() -> amqp.send(queue, jms -> jms.createTextMessage(Events.json(Events.event(capped,
+                        TYPE, "mailto:ann@example.com"))))).as("refused, not dropped silently")
+                        .satisfies(refusal -> assertThat(messages(refusal)).contains("tidings-queued-cap"));
+                assertThat(TestEnvironment.messagesAdded(queue)).as("nothing queued").isEqualTo(queued);
+            }
+            assertThat(notifications(app, cappedSink, 4)).as("what was accepted is delivered").hasSize(4);
+            assertThat(notifications(app, limitedSink, 1)).hasSize(1);
+            // room again once processed (the notifications may come just before the events' acknowledgement)
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> post(second, capped).status() == 202);
+            assertThat(notifications(app, cappedSink, 1)).hasSize(1);
+        }
+    }
+
+    /** The messages of a failure and its causes: a client library may wrap the broker's text. */
+    private static String messages(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return all.toString();
     }
 
     private static AdminApi.Reply post(AdminApi instance, String source) {

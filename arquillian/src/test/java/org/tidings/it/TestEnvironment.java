@@ -200,6 +200,28 @@ public class TestEnvironment implements LauncherSessionListener {
         }
     }
 
+    /**
+     * Until closed, the broker delivers nothing from this queue (it keeps what is sent to it): a test can then hold
+     * events queued, not yet processed.
+     */
+    public static synchronized AutoCloseable paused(String queue) {
+        var located = broker.getActiveMQServer().locateQueue(queue);
+        located.pause();
+        return located::resume;
+    }
+
+    /**
+     * Until closed, the broker's cap on each sender's queued events (the plugin QueuedEventsCap, broker.xml's
+     * {@code max-queued}) is this one, for every sender; closing restores broker.xml's default.
+     */
+    public static synchronized AutoCloseable queuedCap(long cap) {
+        var plugin = broker.getActiveMQServer().getBrokerPlugins().stream()
+                .filter(org.tidings.ingest.broker.QueuedEventsCap.class::isInstance)
+                .map(org.tidings.ingest.broker.QueuedEventsCap.class::cast).findFirst().orElseThrow();
+        plugin.init(Map.of("max-queued", Long.toString(cap)));
+        return () -> plugin.init(Map.of());
+    }
+
     /** The database every instance of this run uses, as a JDBC URL. */
     public static String databaseUrl() {
         return databaseUrl;

@@ -40,6 +40,17 @@ public class BrokerSessions {
         }
     }
 
+    /** The broker refused the transaction: a sender over its cap on queued events (docs/adr/0017). Nothing was sent. */
+    public static final class QueuedCapReached extends JMSException {
+        private static final long serialVersionUID = 1L;
+
+        QueuedCapReached(JMSException cause) {
+            super(cause.getMessage());
+            initCause(cause);
+            setLinkedException(cause);
+        }
+    }
+
     @Resource(lookup = Resources.CONNECTION_FACTORY)
     ConnectionFactory factory;
 
@@ -47,7 +58,8 @@ public class BrokerSessions {
      * Runs the work in one local broker transaction and commits it. Every message the work sends must carry a
      * duplicate id: returns false, having changed nothing, if the broker already had one of them (Artemis then
      * ignores the whole transaction, and as everything in it was sent together, all of it was accepted before).
-     * Throws {@link Unreachable} if no session could be had; any other failure leaves the outcome unknown.
+     * Throws {@link Unreachable} if no session could be had, {@link QueuedCapReached} if the broker refused a message
+     * over its sender's cap (nothing sent); any other failure leaves the outcome unknown.
      */
     public boolean commitOnce(Work work) throws JMSException {
         try (Connection connection = connect()) {
@@ -60,6 +72,9 @@ public class BrokerSessions {
                 rollBack(session);
                 if (BrokerOutcomes.isDuplicateRejected(e)) {
                     return false;
+                }
+                if (BrokerOutcomes.isQueuedCapReached(e)) {
+                    throw new QueuedCapReached(e);
                 }
                 throw e;
             } catch (RuntimeException | Error e) {

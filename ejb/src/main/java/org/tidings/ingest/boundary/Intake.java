@@ -32,6 +32,7 @@ import org.tidings.platform.BrokerSessions;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.sources.boundary.SourceDirectory;
+import org.tidings.sources.entity.SourceQuota;
 import org.tidings.subscriptions.boundary.Matching;
 import org.tidings.subscriptions.control.UriReach;
 import org.tidings.subscriptions.entity.Match;
@@ -52,6 +53,12 @@ import org.tidings.trust.control.GrantRules;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Intake {
+
+    /**
+     * Retry-After when a source's queued events are at their cap: they drain as fast as the pipeline processes
+     * (hundreds a second here), so room comes soon; no closer estimate is known.
+     */
+    private static final Duration QUEUED_RETRY = Duration.ofSeconds(1);
 
     @Inject
     CloudEventReader reader;
@@ -110,7 +117,8 @@ public class Intake {
                     + event.getSource() + "; nothing was accepted");
         }
         requireGranted(source, event);
-        requireWithinQuota(source);
+        SourceQuota quota = sources.quotaOf(source);
+        requireWithinQuota(source, quota);
         try {
             // The commit is blocking: it returns once the broker has the event in its journal. False means the
             // broker had this (source, id) already: accepted before, and so accepted now.
@@ -119,8 +127,15 @@ public class Intake {
                 message.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, EventKey.of(event).duplicateId());
                 message.setStringProperty(SinkQueues.GROUP_PROPERTY, orderingKey(event));
                 message.setBooleanProperty(Provenance.ADMITTED, true);
+                message.setStringProperty(Provenance.QUEUE_SOURCE, source);
+                if (quota.maxQueued() != null) {
+                    message.setLongProperty(Provenance.MAX_QUEUED, quota.maxQueued());
+                }
                 session.createProducer(session.createQueue(eventsQueue)).send(message);
             });
+        } catch (BrokerSessions.QueuedCapReached e) {
+            throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has as many events queued, "
+                    + "not yet processed, as its quota allows; this event was not accepted, retry later", QUEUED_RETRY);
         } catch (BrokerSessions.Unreachable e) {
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE,
                     "the message broker cannot be reached; nothing was accepted, retry later", e);
@@ -146,7 +161,7 @@ public class Intake {
             }
             requireGranted(source, event);
             if (!countedOverHttp(raw.from())) {
-                requireWithinQuota(source);
+                requireWithinQuota(source, sources.quotaOf(source));
             }
         } catch (TidingsException rejected) {
             rejections.rejected(raw, rejected.code(), rejected.getMessage());
@@ -264,8 +279,8 @@ public class Intake {
         return seen == null ? matches : seen;
     }
 
-    private void requireWithinQuota(String source) {
-        Duration wait = quotas.admitted(source);
+    private void requireWithinQuota(String source, SourceQuota quota) {
+        Duration wait = quotas.admitted(source, quota);
         if (!wait.isZero()) {
             throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has used its quota of events "
                     + "on this instance; this event was not accepted, retry later", wait);

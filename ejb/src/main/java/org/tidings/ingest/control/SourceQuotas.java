@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.sources.entity.SourceQuota;
 
 /**
  * The event rate each source may use on this instance (docs/adr/0017): a {@link TokenBucket} per source, in
  * memory, created on the source's first event. Counting an event takes no database query and no lock shared
  * between sources (a map lookup, then the source's own bucket). N instances each allow the rate, so together N times it.
  * A source is named by the key the source directory resolved its URI to, so spellings of one URI share a bucket.
+ * A source may have its own rate and burst (stored on the source, carried by the source directory).
  */
 @ApplicationScoped
 public class SourceQuotas {
@@ -49,11 +51,24 @@ public class SourceQuotas {
      * source has room for one again (nothing counted)
      */
     public Duration admitted(String sourceKey) {
+        return admitted(sourceKey, SourceQuota.DEFAULTS);
+    }
+
+    /**
+     * Counts one event of the source against its quota, {@code quota} where it sets a part and the configured
+     * default elsewhere. A changed quota changes the source's bucket at this event, without filling it
+     * ({@link TokenBucket#take(long, double, long)}).
+     *
+     * @return as {@link #admitted(String)}
+     */
+    public Duration admitted(String sourceKey, SourceQuota quota) {
+        double rate = quota.eventsPerSecond() == null ? perSecond : quota.eventsPerSecond();
+        long size = quota.burst() == null ? burst : quota.burst();
         long now = nanoClock.getAsLong();
         TokenBucket bucket = buckets.get(sourceKey);
         if (bucket == null) {
-            bucket = buckets.computeIfAbsent(sourceKey, key -> new TokenBucket(perSecond, burst, now));
+            bucket = buckets.computeIfAbsent(sourceKey, key -> new TokenBucket(rate, size, now));
         }
-        return Duration.ofNanos(bucket.take(now));
+        return Duration.ofNanos(bucket.take(now, rate, size));
     }
 }

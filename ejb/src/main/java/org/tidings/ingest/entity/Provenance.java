@@ -20,6 +20,14 @@ public record Provenance(String validatedUser, String messageId, String correlat
     /** The message property HTTP ingest sets on an event it counted against its source's quota. */
     public static final String ADMITTED = "tidings_admitted";
 
+    /**
+     * The message properties HTTP ingest sets for the broker's cap on queued events (docs/adr/0017): the source the
+     * event is counted for, and its own cap if it has one. The broker plugin believes them from the application's
+     * account only (jms-config, {@code QueuedEventsCap.SOURCE_KEY} and {@code MAX_QUEUED}).
+     */
+    public static final String QUEUE_SOURCE = "tidings_queue_source";
+    public static final String MAX_QUEUED = "tidings_max_queued";
+
     /** An event that did not come through the broker (HTTP, checked before it was queued). */
     public static final Provenance NONE = new Provenance(null, null, null);
 

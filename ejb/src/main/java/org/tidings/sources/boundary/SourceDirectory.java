@@ -23,11 +23,13 @@ import org.tidings.provisioning.entity.CatchUp;
 import org.tidings.provisioning.entity.Change;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.provisioning.entity.Staleness;
+import org.tidings.sources.control.QuotaOverrides;
 import org.tidings.sources.control.SourceUris;
 import org.tidings.sources.entity.Source;
+import org.tidings.sources.entity.SourceQuota;
 
 /**
- * The provisioned source URIs and the broker users that speak for them, in memory, so that checking an event's
+ * The provisioned source URIs, the broker users that speak for them and their own quotas, in memory, so that checking an event's
  * source and sender costs no database query. Loaded at
  * start and kept equal to the committed sources like the matching index: it catches up with the change log when
  * asked ({@link CatchUp}), re-reading each changed row, or reloads everything (docs/adr/0010).
@@ -46,6 +48,7 @@ public class SourceDirectory {
     ChangeStore changes;
 
     private final SourceUris uris = new SourceUris();
+    private final QuotaOverrides quotas = new QuotaOverrides();
     private final LoadGate gate = new LoadGate("source directory", LoadGate.DEFAULT_WAIT);
     private final ViewFollower follower =
             new ViewFollower("source directory", EnumSet.of(ChangeKind.SOURCE), Clock.systemUTC());
@@ -56,6 +59,7 @@ public class SourceDirectory {
             uris.replaced(all.stream().collect(Collectors.toMap(Source::id, Source::uri)), all.stream()
                     .filter(source -> source.brokerUser() != null)
                     .collect(Collectors.toMap(Source::id, Source::brokerUser)));
+            quotas.replaced(all.stream().collect(Collectors.toMap(Source::id, Source::quota)));
             gate.opened();
         }
 
@@ -67,6 +71,7 @@ public class SourceDirectory {
             } else {
                 uris.present(source.id(), source.uri(), source.brokerUser());
             }
+            quotas.present(change.entityId(), source == null ? null : source.quota());
         }
     };
 
@@ -121,6 +126,13 @@ public class SourceDirectory {
     public boolean spokenForBy(String key, String user) {
         gate.awaitOpen();
         return uris.spokenForBy(key, user);
+    }
+
+    /** The quota of the source with this key (as {@link #resolved} gives it): its own, or the defaults. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public SourceQuota quotaOf(String key) {
+        gate.awaitOpen();
+        return quotas.of(uris.idsOf(key));
     }
 
     public void catchUp(@Observes CatchUp catchUp) {

@@ -20,6 +20,7 @@ import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.sources.entity.Source;
+import org.tidings.sources.entity.SourceQuota;
 import org.tidings.subscriptions.control.UriNormalizer;
 import org.tidings.trust.boundary.Grants;
 import org.tidings.trust.boundary.Tokens;
@@ -84,6 +85,20 @@ public class Sources {
         announce(id);
         return source;
     }
+
+    /**
+     * Gives the source its own quota (docs/adr/0017); a null part takes the configured default again. Every
+     * instance applies it with the change notice, to the source's next event.
+     */
+    @Audited("source.set-quota")
+    public Source limitedTo(UUID id, @Audited.Detail("eventsPerSecond") Double eventsPerSecond,
+            @Audited.Detail("burst") Long burst, @Audited.Detail("maxQueued") Long maxQueued) {
+        Source source = find(id);
+        source.limitedTo(new SourceQuota(eventsPerSecond, burst, maxQueued));
+        announce(id);
+        return source;
+    }
+
 
     /** A broker user just provisioned for a source, or its password just reset: the only moment it is shown. */
     public record BrokerCredentials(Source source, String user, String password) implements AuditTarget {

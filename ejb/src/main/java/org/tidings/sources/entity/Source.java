@@ -1,6 +1,7 @@
 package org.tidings.sources.entity;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
@@ -41,6 +42,10 @@ public class Source implements AuditTarget {
     @Column(name = "broker_user", length = 200)
     private String brokerUser;
 
+    /** Its own quota (docs/adr/0017); Hibernate leaves it null when no part is set. */
+    @Embedded
+    private SourceQuota quota;
+
     protected Source() {
     }
 
@@ -56,6 +61,15 @@ public class Source implements AuditTarget {
     /** From now on, events of this source are accepted over the broker only from {@code user} (null: from nobody). */
     public void spokenForBy(String user) {
         this.brokerUser = user;
+    }
+
+    /** From now on, this source has this quota (parts that are null: the defaults). */
+    public void limitedTo(SourceQuota quota) {
+        this.quota = quota.defaults() ? null : quota;
+    }
+
+    public SourceQuota quota() {
+        return quota == null ? SourceQuota.DEFAULTS : quota;
     }
 
     public UUID id() {

@@ -39,6 +39,7 @@ class AuditedMethodsTest {
                 Map.entry("Sources.spokenForBy", "source.set-broker-user"),
                 Map.entry("Sources.provisionBrokerUser", "source.provision-broker-user"),
                 Map.entry("Sources.removeBrokerUser", "source.remove-broker-user"),
+                Map.entry("Sources.limitedTo", "source.set-quota"),
                 Map.entry("Sinks.create", "sink.create"),
                 Map.entry("Sinks.createWebhook", "sink.create"),
                 Map.entry("Sinks.createPurge", "sink.create"),

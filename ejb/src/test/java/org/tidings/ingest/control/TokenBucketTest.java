@@ -84,4 +84,28 @@ class TokenBucketTest {
         assertThatThrownBy(() -> new TokenBucket(Double.NaN, 1, START)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TokenBucket(1, 0, START)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void newLimitsApplyFromNowWithoutAFullNewBurst() {
+        var bucket = new TokenBucket(10, 3, START);
+        bucket.take(START);
+        bucket.take(START);
+
+        // one token left; a larger burst does not fill the bucket
+        assertThat(bucket.take(START, 10, 100)).isZero();
+        assertThat(bucket.take(START, 10, 100)).as("nothing left").isEqualTo(SECOND / 10);
+        // a tenth of a second at the old rate gave one token, then the rate is 1 a second
+        assertThat(bucket.take(START + SECOND / 10, 1, 100)).isZero();
+        assertThat(bucket.take(START + SECOND / 10, 1, 100)).isEqualTo(SECOND);
+    }
+
+    @Test
+    void aSmallerBurstCutsWhatTheBucketHolds() {
+        var bucket = new TokenBucket(1, 50, START);
+
+        assertThat(bucket.take(START, 1, 2)).isZero();
+        assertThat(bucket.take(START, 1, 2)).isZero();
+        assertThat(bucket.take(START, 1, 2)).isPositive();
+        assertThatThrownBy(() -> bucket.take(START, 0, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

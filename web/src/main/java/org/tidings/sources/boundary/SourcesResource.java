@@ -3,6 +3,10 @@ package org.tidings.sources.boundary;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -23,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.tidings.sources.entity.Source;
+import org.tidings.sources.entity.SourceQuota;
 
 @RolesAllowed("admin")
 @Path("api/sources")
@@ -43,10 +48,27 @@ public class SourcesResource {
             @Size(max = 200) @Pattern(regexp = BROKER_USER, message = BROKER_USER_MESSAGE) String brokerUser) {
     }
 
+    /**
+     * A source's own quota (docs/adr/0017); a null or absent part is the configured default. The maxima only keep
+     * the numbers sane: a source that needs more needs no quota.
+     */
+    public record QuotaRequest(
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000000000") Double eventsPerSecond,
+            @Min(1) @Max(1_000_000_000) Long burst,
+            @Min(1) @Max(1_000_000_000) Long maxQueued) {
+    }
+
+    public record QuotaView(Double eventsPerSecond, Long burst, Long maxQueued) {
+        static QuotaView of(SourceQuota q) {
+            return new QuotaView(q.eventsPerSecond(), q.burst(), q.maxQueued());
+        }
+    }
+
     public record SourceView(UUID id, String name, String uri, String description, String brokerUser,
-                             Instant createdAt) {
+                             Instant createdAt, QuotaView quota) {
         static SourceView of(Source s) {
-            return new SourceView(s.id(), s.name(), s.uri(), s.description(), s.brokerUser(), s.createdAt());
+            return new SourceView(s.id(), s.name(), s.uri(), s.description(), s.brokerUser(), s.createdAt(),
+                    QuotaView.of(s.quota()));
         }
     }
 
@@ -111,6 +133,12 @@ public class SourcesResource {
     @Path("{id}/broker-credentials")
     public SourceView removeBrokerUser(@PathParam("id") UUID id) {
         return SourceView.of(sources.removeBrokerUser(id));
+    }
+
+    @PUT
+    @Path("{id}/quota")
+    public SourceView limitedTo(@PathParam("id") UUID id, @NotNull @Valid QuotaRequest request) {
+        return SourceView.of(sources.limitedTo(id, request.eventsPerSecond(), request.burst(), request.maxQueued()));
     }
 
     @DELETE
