@@ -260,7 +260,9 @@ done
 PAYARA_CONF="$DATA/payara"
 # A fresh runtime directory each time: Micro would otherwise redeploy the previous run's copy of the app.
 rm -rf "$PAYARA_CONF/root" && mkdir -p "$PAYARA_CONF"
-cat >"$PAYARA_CONF/preboot.asadmin" <<ASADMIN
+# Payara's own endpoints Tidings does not use are switched off first (web/src/main/payara/preboot.asadmin).
+cp web/src/main/payara/preboot.asadmin "$PAYARA_CONF/preboot.asadmin"
+cat >>"$PAYARA_CONF/preboot.asadmin" <<ASADMIN
 set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1
 set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1
 ASADMIN

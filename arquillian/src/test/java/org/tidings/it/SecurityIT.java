@@ -85,6 +85,29 @@ class SecurityIT {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * What Payara Micro and Jersey would serve beside the API, to anyone: the MicroProfile OpenAPI document and
+     * metrics (off before boot, web/src/main/payara/preboot.asadmin) and Jersey's WADL (off in TidingsApplication),
+     * which described every resource, also under paths past the access rules. Only /health answers, with UP or DOWN.
+     */
+    // covers S2S-10
+    @Test
+    void payarasOwnEndpointsTellNobodyTheApiOrTheServersState() {
+        for (String path : List.of("/openapi", "/openapi/", "/metrics", "/metrics/base", "/metrics/vendor",
+                "/application.wadl", "/openapi/application.wadl", "/api/application.wadl",
+                "/api/sources/application.wadl")) {
+            for (AdminApi caller : List.of(ADMIN.withToken(null), ADMIN)) {
+                AdminApi.Reply reply = caller.get(path);
+                assertThat(reply.status()).as("%s: %s", path, reply).isIn(401, 403, 404);
+                assertThat(reply.body().toString()).as(path).doesNotContain("/api/sources").doesNotContain("jvm")
+                        .doesNotContain("Pool");
+            }
+        }
+        AdminApi.Reply health = ADMIN.withToken(null).get("/health");
+        assertThat(health.status()).as("%s", health).isEqualTo(200);
+        assertThat(health.body().path("status").asText()).isEqualTo("UP");
+    }
+
     // covers S2S-10
     @Test
     void everyEndpointRefusesEveryPrincipalWithoutOneOfItsRolesAndLetsTheOthersPast() {

@@ -309,7 +309,9 @@ public class TestEnvironment implements LauncherSessionListener {
     private static void writeMicroConfiguration() throws IOException {
         // Both listeners on loopback; the HTTPS one opens only where a test asks for it (--sslport, TlsIT).
         String listeners = "set configs.config.server-config.network-config.network-listeners.network-listener";
-        Files.writeString(work.resolve("preboot.asadmin"), listeners + ".http-listener.address=127.0.0.1\n"
+        // Payara's own endpoints Tidings does not use are switched off first, as run.sh does.
+        Files.writeString(work.resolve("preboot.asadmin"), Files.readString(Path.of(System.getProperty(
+                "tidings.it.preboot"))) + listeners + ".http-listener.address=127.0.0.1\n"
                 + listeners + ".https-listener.address=127.0.0.1\n");
         Files.writeString(work.resolve("postboot.asadmin"),
                 "deploy --type rar --name tidings-artemis " + System.getProperty("tidings.it.rar") + "\n");
