@@ -58,6 +58,14 @@ running() {
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; } # host port: something accepts connections there
 
 [ "$OPERATOR_USER" != "$TIDINGS_BROKER_USER" ] || fail "the operator account must not be the application's ($OPERATOR_USER)"
+# No default password beyond loopback (issue 10): the broker accounts' defaults above are accepted only while the
+# broker listens on a loopback address. Checked before anything is started or connected to.
+if ! [[ $TIDINGS_BROKER_HOST =~ ^(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|::1)$ ]]; then
+  [ "$TIDINGS_BROKER_PASSWORD" != tidings ] || fail "the broker would listen on $TIDINGS_BROKER_HOST, beyond loopback," \
+    "with the application account's default password: set TIDINGS_BROKER_PASSWORD; nothing was started."
+  [ "$OPERATOR_PASSWORD" != operator ] || fail "the broker would listen on $TIDINGS_BROKER_HOST, beyond loopback," \
+    "with the operator's default password: set TIDINGS_BROKER_OPERATOR_PASSWORD; nothing was started."
+fi
 
 # --- One run per data directory --------------------------------------------------------------------------------
 command -v flock >/dev/null || fail "run.sh needs flock (util-linux)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of README's run command on its embedded defaults (Artemis distribution, H2 file, Payara Micro), with a
 # data directory whose path holds a space. Loopback only. In order:
-#  1. a foreign listener on the broker port: the run refuses, never "ready";
+#  1. a foreign listener on the broker port, and a broker beyond loopback with a default password: the run refuses,
+#     never "ready";
 #  2. a run becomes ready; a second run on the same data refuses and changes nothing; the operator account runs
 #     `artemis queue stat`, the application's account cannot; an event sent over HTTP and one published over MQTT to
 #     tidings/events each reach the sink's queue, and MQTT's tidings.events is refused; an event over HTTPS is accepted
@@ -121,6 +122,9 @@ listener=$!
 for i in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$TIDINGS_BROKER_PORT") 2>/dev/null && break; sleep 0.2; done
 ((i < 50)) || die "the foreign listener did not start"
 refused "foreign listener on the broker port" "already answers on 127.0.0.1:$TIDINGS_BROKER_PORT"
+TIDINGS_BROKER_HOST=192.0.2.1 refused "a broker beyond loopback with the default passwords" "beyond loopback"
+TIDINGS_BROKER_HOST=192.0.2.1 TIDINGS_BROKER_PASSWORD=not-the-default refused \
+  "a broker beyond loopback with the operator's default password" "operator's default password"
 kill "$listener"; wait "$listener" 2>/dev/null || true; listener=""
 
 # 2. Ready; a second run refused; the operator; events over HTTP and MQTT; Ctrl-C.
