@@ -20,8 +20,8 @@ import org.tidings.sinks.entity.Channel;
  */
 class SinkQueueAccessRefusedTest {
 
-    private static final String REFUSAL = "AMQ229213: User: tidings-app-account does not have permission='EDIT' for "
-            + "queue mops.broker.addSecuritySettings";
+    private static final String REFUSAL = "AMQ229032: User: tidings-app-account does not have permission='EDIT' on "
+            + "address mops.broker.addSecuritySettings";
 
     @Test
     void theCallerGetsTheCodeAndNotTheBrokersWords() {
