@@ -154,10 +154,12 @@ public class Sources {
     private static TidingsException brokerFailure(String what, Exception e) {
         if (e instanceof BrokerManagement.Refused) {
             return new TidingsException(ErrorCode.BROKER_REFUSED, "the source's broker user cannot be " + what + ": "
-                    + e.getMessage() + "; nothing was changed", e);
+                    + e.getMessage() + "; Tidings changed nothing (the broker may have done the steps before "
+                    + "the refused one)", e);
         }
         return new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the source's broker user cannot be " + what
-                + ": the message broker cannot be reached or did not answer; nothing was changed, retry later", e);
+                + ": the message broker cannot be reached or did not answer (it may have acted on what it "
+                + "received); Tidings changed nothing, retry", e);
     }
 
     /**
