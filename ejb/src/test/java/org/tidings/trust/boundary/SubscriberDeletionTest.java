@@ -63,8 +63,9 @@ class SubscriberDeletionTest {
 
     @Test
     void aBrokerWhoseUsersTidingsMayNotChangeDoesNotStopTheDeletion() {
-        for (String reason : List.of("AMQ229032: User: tidings does not have permission='EDIT' on address "
-                + "mops.broker.removeUser", "AMQ229222: Failed to find login module entry tidings from JAAS configuration",
+        for (String reason : List.of(
+                "AMQ229032: User: tidings does not have permission='EDIT' on address mops.broker.removeUser",
+                "AMQ229222: Failed to find login module entry tidings from JAAS configuration",
                 "AMQ229220: Failed to load user file: /etc/users.properties")) {
             done.clear();
             brokerRefuses(reason);
