@@ -128,6 +128,23 @@ class BrokerCredentialsIT {
         await().atMost(SHUT_OUT).untilAsserted(() -> assertRefused(user, password));
     }
 
+    // covers S2S-9: the user Tidings made goes with the source, named or not (nothing else could remove it then)
+    @Test
+    void deletingASourceThatNamesAnotherUserNowStillRemovesTheOneTidingsMadeForIt() {
+        String id = api.createSource("renamed", Events.uniqueSource(), null);
+        AdminApi.Reply credentials = api.postJson("/api/sources/" + id + "/broker-credentials", Map.of());
+        assertThat(credentials.status()).isEqualTo(200);
+        String user = credentials.body().get("brokerUser").asText();
+        String password = credentials.body().get("password").asText();
+        assertThat(api.putJson("/api/sources/" + id + "/broker-user", Map.of("brokerUser", "mail-store")).status())
+                .isEqualTo(200);
+        try (var amqp = Messaging.overAmqp(user, password)) {
+            amqp.sendText("tidings.events", Events.json(event(NOBODY))); // still a broker user after the renaming
+        }
+        assertThat(api.delete("/api/sources/" + id).status()).isEqualTo(204);
+        await().atMost(SHUT_OUT).untilAsserted(() -> assertRefused(user, password));
+    }
+
     // covers S2S-9: only administrators provision
     @Test
     void onlyAdministratorsProvisionBrokerUsers() {

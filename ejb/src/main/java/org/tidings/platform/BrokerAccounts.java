@@ -21,6 +21,8 @@ public class BrokerAccounts {
     private static final String SOURCE_PREFIX = "tidings-source-";
     private static final String SUBSCRIBER_PREFIX = "tidings-subscriber-";
     private static final int PASSWORD_BYTES = 32; // 256 random bits
+    /** How often provision tries to add or reset a user that others keep removing and adding. */
+    private static final int ROUNDS = 3;
 
     private final SecureRandom random = new SecureRandom();
 
@@ -40,15 +42,22 @@ public class BrokerAccounts {
     /**
      * Gives the user a new random password and only this role: adds the user, or if it exists already resets it,
      * closes its connections and makes the broker forget its remembered logins, so the old password opens nothing
-     * from now on. Returns the password, which nothing keeps.
+     * from now on. A user removed between the two (a concurrent removal) is added again: the password returned is
+     * always one the broker holds. Returns the password, which nothing keeps.
      */
     public String provision(String user, String role) throws JMSException {
         String password = newPassword();
-        if (!management.addUser(user, password, role)) {
-            management.resetUser(user, password, role);
-            shut(user);
+        for (int round = 1; round <= ROUNDS; round++) {
+            if (management.addUser(user, password, role)) {
+                return password;
+            }
+            if (management.resetUser(user, password, role)) {
+                shut(user);
+                return password;
+            }
         }
-        return password;
+        throw new JMSException("broker user " + user + " was removed and added again by others while it was being "
+                + "provisioned, " + ROUNDS + " times: retry");
     }
 
     /** Removes the user, if it exists, and shuts it out at once; true if it existed. */

@@ -14,6 +14,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -115,12 +116,30 @@ public class BrokerManagement {
     private static final String USER_EXISTS = "AMQ229223";
     private static final String NO_SUCH_USER = "AMQ229224";
 
+    /**
+     * Artemis' message ids for "User {} does not have permission='{}' on address {}" (management RBAC), and for a
+     * broker without properties files it can edit: no configuration URL, no JAAS configuration, no users or roles
+     * file, no PropertiesLoginModule in its JAAS domain.
+     */
+    private static final List<String> NO_USERS_TO_CHANGE = List.of("AMQ229032", "AMQ229218", "AMQ229219",
+            "AMQ229220", "AMQ229221", "AMQ229222");
+
     /** The broker answered, and refused the operation (not allowed, or its user store cannot be changed). */
     public static final class Refused extends JMSException {
         private static final long serialVersionUID = 1L;
 
         public Refused(String reason) {
             super(reason);
+        }
+
+        /**
+         * True if the refusal says that Tidings may not change this broker's users at all (management RBAC forbids
+         * it, or its users are not in properties files it can edit: LDAP, say), so none are of Tidings' making; false
+         * for any other refusal (its users file could not be written, say), after which a user may still be there.
+         */
+        public boolean noUsersToChange() {
+            String reason = String.valueOf(getMessage());
+            return NO_USERS_TO_CHANGE.stream().anyMatch(id -> reason.contains(id + ":"));
         }
     }
 

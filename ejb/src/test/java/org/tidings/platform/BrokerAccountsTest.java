@@ -16,13 +16,19 @@ class BrokerAccountsTest {
     private final Map<String, String> users = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
     private final BrokerAccounts accounts = new BrokerAccounts();
+    /** Users someone else removes right after Tidings found they exist (a concurrent DELETE), once each. */
+    private final List<String> removedConcurrently = new ArrayList<>();
 
     BrokerAccountsTest() {
         accounts.management = new BrokerManagement() {
             @Override
             public boolean addUser(String user, String password, String role) {
                 calls.add("addUser " + user + " " + role);
-                return users.putIfAbsent(user, password) == null;
+                boolean added = users.putIfAbsent(user, password) == null;
+                if (!added && removedConcurrently.remove(user)) {
+                    users.remove(user);
+                }
+                return added;
             }
 
             @Override
@@ -95,5 +101,17 @@ class BrokerAccountsTest {
         assertThat(calls).containsExactly("removeUser " + user, "clearAuthenticationCache",
                 "closeConnectionsForUser " + user);
         assertThat(accounts.remove(user)).isFalse();
+    }
+
+    @Test
+    void aUserRemovedWhileItIsBeingResetIsAddedAgainSoThePasswordAnsweredOpensIt() throws JMSException {
+        String user = BrokerAccounts.sourceUser(UUID.randomUUID());
+        accounts.provision(user, BrokerAccounts.SOURCE_ROLE);
+        calls.clear();
+        removedConcurrently.add(user);
+        String password = accounts.provision(user, BrokerAccounts.SOURCE_ROLE);
+        assertThat(users).containsEntry(user, password);
+        assertThat(calls).containsExactly("addUser " + user + " tidings-source", "resetUser " + user + " tidings-source",
+                "addUser " + user + " tidings-source");
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.audit.boundary.Audited;
@@ -98,8 +99,12 @@ public class Sinks {
                     access.grant(sink.endpoint(), owner);
                 }
             } catch (BrokerManagement.Refused e) {
+                // the broker's words name Tidings' own broker account and operations: for the log, not for the
+                // caller, who may be a subscriber
+                LOG.log(Level.WARNING, "sink {0}: the broker refused to make its queue readable by its owner: {1}",
+                        new Object[] {sink.id(), e.getMessage()});
                 throw new TidingsException(ErrorCode.BROKER_REFUSED, "the sink's queue cannot be made readable by its "
-                        + "owner: " + e.getMessage() + "; nothing was created", e);
+                        + "owner: the message broker refused (Tidings' log says why); nothing was created", e);
             } catch (JMSException | JMSRuntimeException e) {
                 throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the sink's queue cannot be created: the "
                         + "message broker cannot be reached; nothing was created, retry later", e);

@@ -166,25 +166,45 @@ public class Sources {
         }
     }
 
+    /**
+     * Tidings' broker user for the source goes with it, whether or not the source still names it (after
+     * {@code PUT .../broker-user} it may not): once the source is gone nothing in Tidings could remove it, and it could
+     * still log in and send. Whether there is one is known only to the broker, which is asked to remove it. If it
+     * cannot be reached, nothing is deleted (503); if it refuses, nothing is deleted (502), unless the refusal says
+     * Tidings may change no users there at all and the source does not name the user.
+     */
+    private void removeProvisionedUser(Source source) {
+        String user = BrokerAccounts.sourceUser(source.id());
+        try {
+            brokerAccounts.remove(user);
+        } catch (BrokerManagement.Refused e) {
+            if (user.equals(source.brokerUser()) || !e.noUsersToChange()) {
+                throw brokerFailure("removed", e);
+            }
+        } catch (JMSException | JMSRuntimeException e) {
+            throw brokerFailure("removed", e);
+        }
+    }
+
     private static TidingsException brokerFailure(String what, Exception e) {
         if (e instanceof BrokerManagement.Refused) {
             return new TidingsException(ErrorCode.BROKER_REFUSED, "the source's broker user cannot be " + what + ": "
-                    + e.getMessage() + "; nothing was changed", e);
+                    + e.getMessage() + "; Tidings changed nothing (the broker may have done the steps before "
+                    + "the refused one)", e);
         }
         return new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the source's broker user cannot be " + what
-                + ": the message broker cannot be reached or did not answer; nothing was changed, retry later", e);
+                + ": the message broker cannot be reached or did not answer (it may have acted on what it "
+                + "received); Tidings changed nothing, retry", e);
     }
 
     /**
-     * Deletes the source and revokes its tokens. If it is spoken for by the broker user Tidings provisioned for it,
-     * that user is removed from the broker first; if that cannot be done, nothing is deleted.
+     * Deletes the source and revokes its tokens, after removing the broker user Tidings provisioned for it (see
+     * {@link #removeProvisionedUser}); if that cannot be done, nothing is deleted.
      */
     @Audited("source.delete")
     public void delete(UUID id) {
         Source source = find(id);
-        if (BrokerAccounts.sourceUser(id).equals(source.brokerUser())) {
-            removeFromBroker(source.brokerUser());
-        }
+        removeProvisionedUser(source);
         em.remove(source);
         tokens.revokeAll(PrincipalKind.SOURCE, id);
         grants.deleteAll(PrincipalKind.SOURCE, id);

@@ -92,10 +92,12 @@ public class Subscribers {
     private static TidingsException brokerFailure(String what, Exception e) {
         if (e instanceof BrokerManagement.Refused) {
             return new TidingsException(ErrorCode.BROKER_REFUSED, "the subscriber's broker user cannot be " + what
-                    + ": " + e.getMessage() + "; nothing was changed", e);
+                    + ": " + e.getMessage() + "; Tidings changed nothing (the broker may have done the steps before "
+                    + "the refused one)", e);
         }
         return new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the subscriber's broker user cannot be " + what
-                + ": the message broker cannot be reached or did not answer; nothing was changed, retry later", e);
+                + ": the message broker cannot be reached or did not answer (it may have acted on what it "
+                + "received); Tidings changed nothing, retry", e);
     }
 
     @Audited("subscriber.create")
@@ -129,14 +131,19 @@ public class Subscribers {
 
     /**
      * Whether the subscriber has a broker user is known only to the broker: it is asked to remove one. If it cannot
-     * be reached, nothing is deleted (503); a broker whose users Tidings may not change (a refusal) has none of
-     * Tidings' making, and the subscriber goes.
+     * be reached, nothing is deleted (503); a broker whose users Tidings may not change at all (the refusal says so:
+     * not permitted, no users file) has none of Tidings' making, and the subscriber goes. Any other refusal (the users
+     * file cannot be written, say) may leave the user able to read the subscriber's sink queues: nothing is deleted
+     * (502).
      */
     private void removeBrokerUserIfAny(UUID id) {
         try {
             brokerAccounts.remove(BrokerAccounts.subscriberUser(id));
         } catch (BrokerManagement.Refused e) {
-            LOG.log(Level.INFO, "subscriber {0}: the broker refused to remove its broker user ({1})",
+            if (!e.noUsersToChange()) {
+                throw brokerFailure("removed", e);
+            }
+            LOG.log(Level.INFO, "subscriber {0}: the broker keeps no users Tidings may change ({1})",
                     new Object[] {id, e.getMessage()});
         } catch (JMSException | JMSRuntimeException e) {
             throw brokerFailure("removed", e);

@@ -16,7 +16,12 @@ import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.BrokerAccounts;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.provisioning.control.ChangeStore;
+import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.sources.entity.Source;
+import org.tidings.trust.boundary.Grants;
+import org.tidings.trust.boundary.Tokens;
+import org.tidings.trust.entity.PrincipalKind;
 
 /**
  * A source's URI, in its normal form, names one source: events are told apart by it, and a source's token and
@@ -35,6 +40,10 @@ class SourcesTest {
                     case "find" -> stored.stream().filter(s -> s.id().equals(args[1])).findFirst().orElse(null);
                     case "persist" -> {
                         stored.add((Source) args[0]);
+                        yield null;
+                    }
+                    case "remove" -> {
+                        stored.remove(args[0]);
                         yield null;
                     }
                     default -> throw new UnsupportedOperationException(called.getName());
@@ -93,5 +102,56 @@ class SourcesTest {
                     .satisfies(e -> assertThat(((TidingsException) e).code()).isEqualTo(expected));
             assertThat(source.brokerUser()).isEqualTo("mail-store");
         }
+    }
+
+    @Test
+    void deletingASourceRemovesTheUserTidingsMadeForItEvenIfItNamesAnotherNow() {
+        Source source = new Source("a", "https://a.example/events", null, "mail-store", Instant.EPOCH);
+        stored.add(source);
+        List<String> brokerUsers = new ArrayList<>(List.of(BrokerAccounts.sourceUser(source.id()), "mail-store"));
+        sources.brokerAccounts = new BrokerAccounts() {
+            @Override
+            public boolean remove(String user) {
+                return brokerUsers.remove(user);
+            }
+        };
+        nothingElseToDoOnDeletion();
+        sources.delete(source.id());
+        assertThat(stored).isEmpty();
+        assertThat(brokerUsers).containsExactly("mail-store");
+    }
+
+    @Test
+    void aBrokerThatKeepsNoUsersOfTidingsDoesNotStopDeletingASourceThatNamesAnother() {
+        Source source = new Source("a", "https://a.example/events", null, "mail-store", Instant.EPOCH);
+        stored.add(source);
+        sources.brokerAccounts = new BrokerAccounts() {
+            @Override
+            public boolean remove(String user) throws BrokerManagement.Refused {
+                throw new BrokerManagement.Refused("AMQ229222: Failed to find login module entry tidings");
+            }
+        };
+        nothingElseToDoOnDeletion();
+        sources.delete(source.id());
+        assertThat(stored).isEmpty();
+    }
+
+    /** Tokens, grants and change notices: what deleting a source does besides, not under test here. */
+    private void nothingElseToDoOnDeletion() {
+        sources.tokens = new Tokens() {
+            @Override
+            public void revokeAll(PrincipalKind kind, UUID principalId) {
+            }
+        };
+        sources.grants = new Grants() {
+            @Override
+            public void deleteAll(PrincipalKind kind, UUID principalId) {
+            }
+        };
+        sources.changes = new ChangeStore() {
+            @Override
+            public void recorded(ChangeKind kind, UUID id) {
+            }
+        };
     }
 }
