@@ -9,9 +9,8 @@ import java.util.Map;
 public class TidingsApplication extends Application {
 
     /**
-     * Jersey would otherwise describe every resource at /application.wadl and /{any path}/application.wadl, the
-     * latter past the access rules: the API's shape is told to callers who prove who they are (GET /api/endpoints),
-     * not to anyone (docs/adr/0018).
+     * No WADL from Jersey: the API's shape is told at GET /api/endpoints, to callers with a role (docs/adr/0018).
+     * Jersey's /application.wadl was behind the access rules already; this takes it away altogether.
      */
     @Override
     public Map<String, Object> getProperties() {
