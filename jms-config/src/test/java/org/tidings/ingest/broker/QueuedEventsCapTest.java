@@ -201,6 +201,25 @@ class QueuedEventsCapTest {
         }
     }
 
+    @Test
+    void aRefusedEventsDuplicateIdDoesNotMakeItsResendADuplicate() throws Exception {
+        try (ClientSession mail = session("mail-store", true)) {
+            send(mail, null);
+            send(mail, null);
+            assertThatThrownBy(() -> mail.createProducer(EVENTS).send(message(mail, null)
+                    .putStringProperty("_AMQ_DUPL_ID", "three"))).hasMessageContaining(QueuedEventsCap.REFUSAL);
+
+            consumeOne(true);
+            awaitQueued("user mail-store", 1);
+            // the sender was told to retry: the same event, with the same duplicate id, must now be queued
+            mail.createProducer(EVENTS).send(message(mail, null).putStringProperty("_AMQ_DUPL_ID", "three"));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events().getMessagesAdded())
+                    .as("the resend was queued, not dropped as a duplicate of the refused one").isEqualTo(3));
+            assertThat(cap.queued("user mail-store")).isEqualTo(2);
+        }
+    }
+
     private ClientSession session(String user, boolean autoCommit) throws ActiveMQException {
         ClientSession session = factory.createSession(user, PASSWORD, false, autoCommit, autoCommit, false, 0);
         session.start();
