@@ -220,6 +220,19 @@ class QueuedEventsCapTest {
         }
     }
 
+    @Test
+    void aSenderNamingTheQueueFullyQualifiedIsCountedAsWell() throws Exception {
+        String fullyQualified = EVENTS + "::" + EVENTS; // the security check and the routing both take it
+        try (ClientSession mail = session("mail-store", true)) {
+            mail.createProducer(fullyQualified).send(message(mail, null));
+            mail.createProducer(fullyQualified).send(message(mail, null));
+
+            assertThatThrownBy(() -> mail.createProducer(fullyQualified).send(message(mail, null)))
+                    .hasMessageContaining(QueuedEventsCap.REFUSAL);
+            assertThat(cap.queued("user mail-store")).isEqualTo(2);
+        }
+    }
+
     private ClientSession session(String user, boolean autoCommit) throws ActiveMQException {
         ClientSession session = factory.createSession(user, PASSWORD, false, autoCommit, autoCommit, false, 0);
         session.start();
