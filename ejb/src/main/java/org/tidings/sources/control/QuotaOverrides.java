@@ -32,7 +32,9 @@ public final class QuotaOverrides {
     /**
      * The quota of the sources holding one URI (the ids {@link SourceUris#idsOf} gives). Normally one source; several
      * only for spellings of one URI provisioned before that was refused: they share one bucket, and each part is the
-     * most generous one any of them sets, so that no event one of them allows is refused.
+     * largest one any of them sets. A part one of them leaves at the default does not count: if the default is
+     * larger than another's own part, the shared bucket is smaller than that source's default (these overrides do
+     * not know the defaults).
      */
     public SourceQuota of(Collection<UUID> ids) {
         if (byId.isEmpty() || ids.isEmpty()) {
