@@ -99,7 +99,6 @@ public class Sources {
         return source;
     }
 
-
     /** A broker user just provisioned for a source, or its password just reset: the only moment it is shown. */
     public record BrokerCredentials(Source source, String user, String password) implements AuditTarget {
         @Override
