@@ -200,7 +200,7 @@ class HttpFuzzIT {
         Random random = new Random(20261202);
         List<String> failures = new ArrayList<>();
         int served = 0;
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < 300; i++) {
             String[] write = writes.get(random.nextInt(writes.size()));
             byte[] seed = write[2].getBytes(StandardCharsets.UTF_8);
             byte[] body = i < writes.size() * 2 ? seed : mutate(seed, random);
