@@ -118,13 +118,13 @@ class WebhookHostileIT {
     }
 
     /**
-     * "A dead sink does not slow a live one" (issue 9): a receiver that never answers could hold every consumer of
-     * tidings.deliver for its read timeout (the first attempt is made on the consumer's thread; and with a prefetch
-     * window the consumers would hold the live sink's notification in their buffers). The live sink's notification
-     * must not wait for the dead sink's timeouts: at most 4 consumers call one sink at once, and none prefetches.
-     * No attempt at the silent receiver can time out before {@code readTimeout} after the first dead event was
-     * sent, so a live delivery before then did not wait for one; the longest read timeout a sink may have leaves
-     * the whole pipeline most of that minute on a busy machine.
+     * "A dead sink does not slow a live one" (issue 9): a receiver that never answers must not hold back another
+     * sink's first attempt for its read timeout. The broker pins each message group (hashed into 4096 buckets) to one
+     * consumer of tidings.deliver, so a consumer held in a silent receiver's call would hold every line pinned to it,
+     * the live sink's too if its bucket is one of them (this test failed so once in CI: 60.2 s). The consumer now
+     * waits for an attempt for two seconds at most (FirstAttempts), at most 4 calls to one sink are in flight, and
+     * none prefetches; so the live notification, sent once four calls hang, arrives long before the first of them
+     * times out, whatever consumer its line is pinned to.
      */
     @Test
     void aReceiverThatNeverAnswersDoesNotHoldBackAnotherSinksFirstAttempt() throws Exception {
@@ -132,18 +132,53 @@ class WebhookHostileIT {
         try (var silent = new SilentReceiver(); var live = new WebhookReceiver(n -> 200)) {
             String deadSource = source();
             webhookSink(deadSource, silent.url(), (int) readTimeout.toMillis());
-            long firstDeadSent = System.nanoTime();
             for (int i = 0; i < 16; i++) {
                 send(deadSource, "mailto:user" + i + "@dead.example");
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> silent.connections() >= 4);
             String liveSource = source();
             webhookSink(liveSource, live.url("/hooks"), null);
+            long liveSent = System.nanoTime();
             send(liveSource, "mailto:ann@live.example");
             await().atMost(readTimeout.plusSeconds(30)).until(() -> live.delivered().size() == 1);
-            Duration took = Duration.ofNanos(System.nanoTime() - firstDeadSent);
-            assertThat(took).as("the live sink's notification waited for the silent receiver's read timeout")
-                    .isLessThan(readTimeout);
+            Duration took = Duration.ofNanos(System.nanoTime() - liveSent);
+            assertThat(took).as("the live sink's notification waited for the silent receiver's calls")
+                    .isLessThan(readTimeout.dividedBy(2));
+        }
+    }
+
+    /**
+     * A receiver slower than the consumer's hold: its call goes on after the consumer returned (and its message was
+     * acknowledged). The row committed SENDING before the call keeps its line: the next notification of the same
+     * subject parks behind it instead of overtaking it, each is POSTed once, in order, and both end delivered.
+     */
+    @Test
+    void aCallThatOutlastsTheConsumersHoldIsAnsweredOnceAndKeepsItsLineInOrder() {
+        try (var slow = new WebhookReceiver(n -> 200)) {
+            String source = source();
+            String sink = webhookSink(source, slow.url("/hooks"), 60_000);
+            slow.holdAnswers();
+            String first = send(source, "mailto:ann@slow.example");
+            await().atMost(Duration.ofSeconds(30)).until(() -> slow.received().size() == 1);
+            String second = send(source, "mailto:ann@slow.example");
+            await("the second is parked behind the first while the first call still runs")
+                    .atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                            api.get("/api/sinks/" + sink + "/status").body().get("backlog").asInt()).isEqualTo(2));
+            assertThat(slow.received()).as("nothing overtook the call held").hasSize(1);
+
+            slow.answerHeld();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    api.get("/api/sinks/" + sink + "/status").body().get("backlog").asInt()).isZero());
+            assertThat(slow.received()).as("each POSTed once, in order").extracting(r -> eventId(r.body()))
+                    .containsExactly(first, second);
+        }
+    }
+
+    private static String eventId(byte[] body) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get("id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -40,6 +40,8 @@ final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> requestsById = new java.util.HashMap<>();
     private volatile Answers answers;
+    /** Open unless {@link #holdAnswers}: a request is recorded at once and answered when the gate opens. */
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     WebhookReceiver(IntUnaryOperator answers) {
         this((number, numberOfItsId) -> answers.applyAsInt(number));
@@ -62,6 +64,13 @@ final class WebhookReceiver implements AutoCloseable {
                 status = this.answers.status(received.size() + 1, ofId);
                 received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body, status));
             }
+            try {
+                if (!gate.await(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                    status = 599; // never: the tests open the gate
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
@@ -71,6 +80,16 @@ final class WebhookReceiver implements AutoCloseable {
     /** Answers from now on as {@code answers} says (by request number, counting all requests so far). */
     void answer(IntUnaryOperator answers) {
         this.answers = (number, numberOfItsId) -> answers.applyAsInt(number);
+    }
+
+    /** From now on, requests are recorded when they come and answered only after {@link #answerHeld}. */
+    void holdAnswers() {
+        gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Answers the requests held and those to come at once. */
+    void answerHeld() {
+        gate.countDown();
     }
 
     String url(String path) {
@@ -87,6 +106,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        gate.countDown();
         server.stop(0);
         threads.shutdownNow();
     }

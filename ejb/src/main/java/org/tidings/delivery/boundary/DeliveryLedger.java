@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.tidings.audit.boundary.Audited;
@@ -86,6 +87,15 @@ public class DeliveryLedger {
             return Optional.empty();
         }
         return Optional.of(notification.numbered(delivery.seq()));
+    }
+
+    /**
+     * Extends to {@code lease} the hold of this instance's first senders on the rows they are still sending (rows no
+     * longer {@code SENDING}, taken over or finished, are left as they are).
+     */
+    public void extendLeases(Set<String> notificationIds, Instant lease) {
+        em.createNamedQuery(Delivery.EXTEND_LEASES).setParameter("lease", lease).setParameter("ids", notificationIds)
+                .executeUpdate();
     }
 
     /**

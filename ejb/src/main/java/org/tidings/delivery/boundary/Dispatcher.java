@@ -7,7 +7,6 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -27,7 +26,9 @@ import org.tidings.sinks.entity.Sink;
  * for a pull sink to its subscription's feed (docs/adr/0015). A notification that
  * cannot go now (its sink is disabled, an earlier notification of its sink and subject waits, or this attempt
  * failed, the sink's circuit is open, or the sink already has its limit of attempts in flight) is parked in the {@link DeliveryLedger}, and {@link DeliveryRetries} takes it from there: the queue never
- * holds a failing notification back, so other sinks and other subjects keep flowing.
+ * holds a failing notification back, so other sinks and other subjects keep flowing. The attempt itself runs on a
+ * thread of {@link FirstAttempts}, which holds the consumer for a short while only: a receiver that does not answer
+ * cannot hold a consumer, nor the other sinks' lines the broker pinned to it.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -51,12 +52,8 @@ public class Dispatcher {
     @Inject
     SeenNow seen;
 
-    /**
-     * How long a first attempt is the dispatcher's: longer than the longest attempt (a 30 s connect and twice a 60 s
-     * read, docs/adr/0012). The message of a dispatcher that dies is redelivered and takes over at once; the lease only
-     * matters if the record outlives its message, and then the retry worker takes over when it runs out.
-     */
-    static final Duration SENDING_LEASE = Duration.ofMinutes(5);
+    @Inject
+    FirstAttempts firstAttempts;
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
@@ -94,15 +91,21 @@ public class Dispatcher {
             park(notification, now, now); // the sink is slow: the retry worker takes it from here
             return;
         }
+        Optional<Notification> numbered;
         try {
-            Optional<Notification> numbered = numbering(notification,
-                    () -> ledger.sending(notification, now.plus(SENDING_LEASE), now));
-            if (numbered.isPresent()) { // else the sender this redelivery took over from recorded the outcome
-                ledger.attempted(notification, attempts.attempt(sink, numbered.get(), 0));
-            }
-        } finally {
+            numbered = numbering(notification,
+                    () -> ledger.sending(notification, now.plus(FirstAttempts.LEASE), now));
+        } catch (RuntimeException e) {
             concurrency.release(sink.id());
+            throw e;
         }
+        if (numbered.isEmpty()) { // the sender this redelivery took over from recorded the outcome
+            concurrency.release(sink.id());
+            return;
+        }
+        firstAttempts.make(notification.id(),
+                () -> ledger.attempted(notification, attempts.attempt(sink, numbered.get(), 0)),
+                () -> concurrency.release(sink.id()));
     }
 
     private void park(Notification notification, Instant next, Instant now) {

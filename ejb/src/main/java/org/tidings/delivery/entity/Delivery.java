@@ -29,6 +29,9 @@ import java.util.UUID;
 @NamedQuery(name = Delivery.LEASE_RAN_OUT, query = "UPDATE Delivery d SET d.status = "
         + "org.tidings.delivery.entity.DeliveryStatus.WAITING, d.updatedAt = :now WHERE d.status = "
         + "org.tidings.delivery.entity.DeliveryStatus.SENDING AND d.nextAttemptAt <= :now")
+// a first attempt still running on a live instance keeps its row (FirstAttempts renews the lease)
+@NamedQuery(name = Delivery.EXTEND_LEASES, query = "UPDATE Delivery d SET d.nextAttemptAt = :lease "
+        + "WHERE d.notificationId IN :ids AND d.status = org.tidings.delivery.entity.DeliveryStatus.SENDING")
 @NamedQuery(name = Delivery.DUE_HEADS, query = "SELECT d FROM Delivery d WHERE d.status = "
         + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt <= :now AND NOT EXISTS ("
         + "SELECT e.position FROM Delivery e WHERE e.sinkId = d.sinkId AND e.orderingKey = d.orderingKey "
@@ -95,6 +98,7 @@ public class Delivery {
     public static final String WAITING_IN_LINE = "Delivery.waitingInLine";
     public static final String DUE_HEADS = "Delivery.dueHeads";
     public static final String LEASE_RAN_OUT = "Delivery.leaseRanOut";
+    public static final String EXTEND_LEASES = "Delivery.extendLeases";
     public static final String NEXT_IN_LINE = "Delivery.nextInLine";
     public static final String OF_EVENT = "Delivery.ofEvent";
     public static final String COUNT_BY_STATUS = "Delivery.countByStatus";

@@ -108,7 +108,7 @@ class DeliveryLedgerTest {
     void aRedeliveryWhoseFirstSenderFinishedMeanwhileSendsNothingAndLeavesTheOutcome() {
         Notification notification = notification("e1");
         Instant now = Instant.now();
-        inTransaction(ledger -> ledger.sending(notification, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> ledger.sending(notification, now.plus(FirstAttempts.LEASE), now));
         // the message comes again while its first sender is still in its POST: the row is SENDING, so it is taken over
         assertThat(inTransaction(ledger -> ledger.outlook(notification)).handled()).isFalse();
         // the first sender's receiver answers 2xx, and the outcome is recorded
@@ -119,7 +119,7 @@ class DeliveryLedgerTest {
 
         // the redelivery goes on: there is nothing left for it to send
         Optional<Notification> toSend = inTransaction(ledger -> ledger.sending(notification,
-                now.plus(Dispatcher.SENDING_LEASE), now));
+                now.plus(FirstAttempts.LEASE), now));
 
         assertThat(toSend).as("a delivered notification is not sent again").isEmpty();
         Delivery row = record(notification);
@@ -131,7 +131,7 @@ class DeliveryLedgerTest {
     void aRedeliveryThatMustParkDoesNotReopenANotificationItsFirstSenderDelivered() {
         Notification notification = notification("e1");
         Instant now = Instant.now();
-        inTransaction(ledger -> ledger.sending(notification, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> ledger.sending(notification, now.plus(FirstAttempts.LEASE), now));
         assertThat(inTransaction(ledger -> ledger.outlook(notification)).handled()).isFalse();
         inTransaction(ledger -> {
             ledger.attempted(notification, delivered());
@@ -154,11 +154,11 @@ class DeliveryLedgerTest {
         Notification first = notification("e1");
         Notification second = notification("e2");
         Instant now = Instant.now();
-        inTransaction(ledger -> ledger.sending(first, now.plus(Dispatcher.SENDING_LEASE), now));
-        inTransaction(ledger -> ledger.sending(second, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> ledger.sending(first, now.plus(FirstAttempts.LEASE), now));
+        inTransaction(ledger -> ledger.sending(second, now.plus(FirstAttempts.LEASE), now));
 
         Optional<Notification> again = inTransaction(ledger -> ledger.sending(first,
-                now.plus(Dispatcher.SENDING_LEASE), now));
+                now.plus(FirstAttempts.LEASE), now));
 
         assertThat(again).isPresent();
         assertThat(new String(again.get().body(), StandardCharsets.UTF_8)).contains("\"tidingsseq\":1");
@@ -172,14 +172,14 @@ class DeliveryLedgerTest {
         Notification lapsed = notification("e1");
         Notification held = notification("e2");
         Notification behind = notification("e3");
-        Instant then = Instant.now().minus(Dispatcher.SENDING_LEASE).minusSeconds(1);
-        inTransaction(ledger -> ledger.sending(lapsed, then.plus(Dispatcher.SENDING_LEASE), then));
+        Instant then = Instant.now().minus(FirstAttempts.LEASE).minusSeconds(1);
+        inTransaction(ledger -> ledger.sending(lapsed, then.plus(FirstAttempts.LEASE), then));
         inTransaction(ledger -> {
             ledger.waiting(behind, then, then);
             return null;
         });
         Instant now = Instant.now();
-        inTransaction(ledger -> ledger.sending(held, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> ledger.sending(held, now.plus(FirstAttempts.LEASE), now));
 
         // what the retry worker does first in each batch, and then the heads it looks for
         List<Delivery> heads = inTransaction(ledger -> {
@@ -196,12 +196,44 @@ class DeliveryLedgerTest {
     }
 
     @Test
+    void aRenewedLeaseKeepsItsRowFromTheRetryWorkerAndALapsedOneDoesNot() {
+        Notification renewed = notification("e1");
+        Notification lapsed = notification("e2");
+        Notification finished = notification("e3");
+        Instant then = Instant.now().minus(FirstAttempts.LEASE).minusSeconds(1);
+        inTransaction(ledger -> ledger.sending(renewed, then.plus(FirstAttempts.LEASE), then));
+        inTransaction(ledger -> ledger.sending(lapsed, then.plus(FirstAttempts.LEASE), then));
+        inTransaction(ledger -> ledger.sending(finished, then.plus(FirstAttempts.LEASE), then));
+        inTransaction(ledger -> {
+            ledger.attempted(finished, new WebhookAttempts.Outcome(new Attempt(Attempt.Result.DELIVERED, 200, "ok",
+                    Optional.empty(), Duration.ZERO), new NextStep(NextStep.Kind.DELIVERED, null), 1, then));
+            return null;
+        });
+        Instant now = Instant.now();
+
+        // what FirstAttempts does every 10 s for the attempts still running on its instance
+        inTransaction(ledger -> {
+            ledger.extendLeases(Set.of(renewed.id(), finished.id()), now.plus(FirstAttempts.LEASE));
+            return null;
+        });
+        inTransaction(ledger -> ledger.em.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", now)
+                .executeUpdate());
+
+        assertThat(record(renewed).status()).as("renewed: still its sender's").isEqualTo(DeliveryStatus.SENDING);
+        assertThat(record(lapsed).status()).as("no renewal: parked for the retry worker")
+                .isEqualTo(DeliveryStatus.WAITING);
+        assertThat(record(finished).status()).as("a renewal does not revive a finished row")
+                .isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(record(finished).nextAttemptAt()).isNull();
+    }
+
+    @Test
     void theLineDoesNotGoOnPastANotificationStillBeingSent() {
         Notification redriven = notification("e1");
         Notification inFlight = notification("e2");
         Notification later = notification("e3");
         Instant now = Instant.now();
-        inTransaction(ledger -> ledger.sending(redriven, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> ledger.sending(redriven, now.plus(FirstAttempts.LEASE), now));
         inTransaction(ledger -> {
             ledger.attempted(redriven, dead());
             return null;
@@ -209,7 +241,7 @@ class DeliveryLedgerTest {
         // nothing waits in its line, so the next one goes at once; it is in its POST when the operator redrives
         // the dead letter and a third notification of the subject arrives, which parks behind both
         assertThat(inTransaction(ledger -> ledger.outlook(inFlight)).lineWaiting()).isFalse();
-        inTransaction(ledger -> ledger.sending(inFlight, now.plus(Dispatcher.SENDING_LEASE), now));
+        inTransaction(ledger -> ledger.sending(inFlight, now.plus(FirstAttempts.LEASE), now));
         boolean redrove = inTransaction(ledger -> ledger.redriveOne(sink.id(), redriven.id()));
         assertThat(redrove).isTrue();
         assertThat(inTransaction(ledger -> ledger.outlook(later)).lineWaiting()).isTrue();

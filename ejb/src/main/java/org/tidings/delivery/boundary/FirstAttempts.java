@@ -1,0 +1,211 @@
+package org.tidings.delivery.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Makes the first attempts of the dispatcher on threads of their own, so that a receiver that does not answer holds
+ * no consumer of tidings.deliver for longer than {@code tidings.webhook.first-attempt-hold} (docs/adr/0012). The
+ * broker pins each message group (bucket) to one consumer: a consumer held for a minute by a silent receiver would
+ * hold every other sink's line pinned to it for that minute. The consumer waits for the attempt up to the hold (a
+ * receiver that answers at once is answered on the consumer's watch, as before); past it, the consumer returns and
+ * its message is acknowledged while the attempt goes on here. That is safe because the notification's row was
+ * committed {@code SENDING} before the call: while the call runs this bean renews its lease every
+ * {@link #RENEWAL}; if this instance dies, the lease runs out within {@link #LEASE} and the retry worker sends the
+ * notification again, with the same {@code webhook-id}. Later notifications of its line park behind the row.
+ */
+@ApplicationScoped
+public class FirstAttempts {
+
+    /** How long a row being sent is this instance's without a renewal. */
+    public static final Duration LEASE = Duration.ofSeconds(30);
+    static final Duration RENEWAL = Duration.ofSeconds(10);
+
+    private static final Logger LOG = Logger.getLogger(FirstAttempts.class.getName());
+
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threadFactory;
+
+    @EJB
+    DeliveryLedger ledger;
+
+    @Inject
+    @ConfigProperty(name = "tidings.webhook.first-attempt-hold", defaultValue = "PT2S")
+    Duration hold;
+
+    @Inject
+    @ConfigProperty(name = "tidings.webhook.attempt-threads", defaultValue = "64")
+    int threads;
+
+    private final Clock clock = Clock.systemUTC();
+    /** The notifications whose first attempt runs on this instance: their leases are renewed. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private ExecutorService pool;
+    private ScheduledExecutorService renewals;
+
+    public FirstAttempts() {
+    }
+
+    /** For tests: attempts on {@code pool}, leases not renewed. */
+    FirstAttempts(ExecutorService pool, Duration hold) {
+        this.pool = pool;
+        this.hold = hold;
+    }
+
+    @PostConstruct
+    void start() {
+        if (hold.isNegative() || threads < 1) {
+            throw new IllegalStateException("tidings.webhook.first-attempt-hold must not be negative and "
+                    + "tidings.webhook.attempt-threads must be at least 1");
+        }
+        var attempts = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named(threadFactory, "tidings-first-attempt"));
+        attempts.allowCoreThreadTimeOut(true);
+        pool = attempts;
+        var renewing = new ScheduledThreadPoolExecutor(1, named(threadFactory, "tidings-lease-renewal"));
+        renewing.scheduleWithFixedDelay(this::renew, RENEWAL.toMillis(), RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
+        renewals = renewing;
+    }
+
+    @PreDestroy
+    void stop() {
+        renewals.shutdownNow();
+        pool.shutdownNow(); // interrupted calls leave their rows SENDING: their leases run out, and they are sent again
+    }
+
+    /**
+     * Runs {@code attempt} (the call and the record of its outcome) on a thread of this bean, and waits for it up to the
+     * hold: its failure within the hold is the caller's, as if it had run on the caller's thread; after it, the
+     * attempt is the bean's and a failure is logged. {@code done} runs exactly once when the attempt ends (or at once
+     * if it cannot start).
+     *
+     * @param notificationId the notification whose {@code SENDING} row the attempt holds
+     */
+    public void make(String notificationId, Runnable attempt, Runnable done) {
+        var handover = new Handover(notificationId);
+        running.add(notificationId);
+        Future<?> call;
+        try {
+            call = pool.submit(() -> handover.run(attempt, done));
+        } catch (RejectedExecutionException e) {
+            running.remove(notificationId);
+            done.run();
+            throw e;
+        }
+        try {
+            call.get(hold.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (handover.abandon()) {
+                LOG.fine(() -> "the first attempt of " + notificationId + " goes on after " + hold);
+                return;
+            }
+            waitFor(call); // it ended while the hold ran out: its outcome is the caller's after all
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            handover.abandon();
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    /** The notification ids whose attempts run here now. */
+    Set<String> running() {
+        return Set.copyOf(running);
+    }
+
+    private void renew() {
+        Set<String> held = running();
+        if (held.isEmpty()) {
+            return;
+        }
+        try {
+            ledger.extendLeases(held, clock.instant().plus(LEASE));
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "the leases of " + held.size() + " first attempt(s) were not renewed: " + e);
+        }
+    }
+
+    private static void waitFor(Future<?> call) {
+        try {
+            call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    private static RuntimeException rethrown(ExecutionException e) {
+        return e.getCause() instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException(e.getCause() == null ? e : e.getCause());
+    }
+
+    private static ThreadFactory named(ThreadFactory factory, String name) {
+        return runnable -> {
+            Thread thread = factory.newThread(runnable);
+            thread.setName(name + "-" + thread.getId());
+            return thread;
+        };
+    }
+
+    /** One attempt and who answers for its failure: the waiting consumer, or, once it stopped waiting, the log. */
+    private final class Handover {
+        private final String notificationId;
+        private boolean ended;
+        private boolean abandoned;
+
+        Handover(String notificationId) {
+            this.notificationId = notificationId;
+        }
+
+        void run(Runnable attempt, Runnable done) {
+            try {
+                attempt.run();
+                ended();
+            } catch (RuntimeException | Error e) {
+                if (ended()) {
+                    LOG.warning(() -> "the first attempt of " + notificationId + " failed after its consumer went on; "
+                            + "its lease runs out and the retry worker sends it: " + e);
+                }
+                throw e;
+            } finally {
+                running.remove(notificationId);
+                done.run();
+            }
+        }
+
+        /** Marks the attempt ended; true if its consumer had stopped waiting for it. */
+        private synchronized boolean ended() {
+            ended = true;
+            return abandoned;
+        }
+
+        /** True if the consumer stops waiting now; false if the attempt had ended meanwhile. */
+        synchronized boolean abandon() {
+            abandoned = !ended;
+            return abandoned;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.tidings.delivery.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hand-over of a first attempt from the consumer that took its notification to a thread of its own: a consumer
+ * waits for a quick attempt and answers for its failure, and goes on past the hold while a slow one runs.
+ */
+class FirstAttemptsTest {
+
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final AtomicInteger done = new AtomicInteger();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void aQuickAttemptIsWaitedForAndItsFailureIsTheConsumers() {
+        var attempts = new FirstAttempts(pool, Duration.ofMinutes(1));
+        AtomicInteger made = new AtomicInteger();
+
+        attempts.make("n1", made::incrementAndGet, done::incrementAndGet);
+        assertThat(made).hasValue(1);
+        assertThat(done).as("the slot is released before the consumer goes on").hasValue(1);
+
+        assertThatThrownBy(() -> attempts.make("n2", () -> {
+            throw new IllegalStateException("the database is down");
+        }, done::incrementAndGet)).isInstanceOf(IllegalStateException.class).hasMessage("the database is down");
+        assertThat(done).hasValue(2);
+        assertThat(attempts.running()).isEmpty();
+    }
+
+    @Test
+    void anAttemptThatOutlastsTheHoldGoesOnWhileTheConsumerReturns() throws InterruptedException {
+        var attempts = new FirstAttempts(pool, Duration.ofMillis(100));
+        var answer = new CountDownLatch(1);
+        AtomicInteger made = new AtomicInteger();
+
+        attempts.make("slow", () -> {
+            awaitQuietly(answer);
+            made.incrementAndGet();
+        }, done::incrementAndGet);
+
+        assertThat(made).as("the consumer went on before the receiver answered").hasValue(0);
+        assertThat(done).as("the sink's slot stays taken while the call runs").hasValue(0);
+        assertThat(attempts.running()).as("its lease is renewed").containsExactly("slow");
+        answer.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+        assertThat(made).hasValue(1);
+        assertThat(attempts.running()).isEmpty();
+    }
+
+    @Test
+    void aFailureAfterTheConsumerWentOnIsNotThrownAtAnyone() {
+        var attempts = new FirstAttempts(pool, Duration.ofMillis(100));
+        var answer = new CountDownLatch(1);
+
+        attempts.make("slow", () -> {
+            awaitQuietly(answer);
+            throw new IllegalStateException("the outcome could not be recorded");
+        }, done::incrementAndGet);
+
+        answer.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+        assertThat(attempts.running()).isEmpty();
+    }
+
+    @Test
+    void anAttemptThatCannotStartReleasesItsSlotAtOnce() {
+        pool.shutdown();
+        var attempts = new FirstAttempts(pool, Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> attempts.make("n1", () -> {
+        }, done::incrementAndGet)).isInstanceOf(RejectedExecutionException.class);
+        assertThat(done).hasValue(1);
+        assertThat(attempts.running()).isEmpty();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(1, TimeUnit.MINUTES)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
