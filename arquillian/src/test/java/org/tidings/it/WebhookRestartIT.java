@@ -41,7 +41,9 @@ class WebhookRestartIT {
      * Webhook notifications waiting for their retries when Payara Micro stops, and events sent while it is stopped, all
      * reach the receiver after it starts again: in order per subject, each webhook-id answered 2xx (a repeated one
      * would be a duplicate the receiver drops; they are counted), none dead. The receiver fails the first attempt of
-     * each notification; the sink's own schedule retries after 2 s, then every 500 ms.
+     * each notification; the sink's own schedule retries after 2 s, then every 500 ms. A call still in flight when
+     * Payara Micro stops (a receiver slower than the consumer's hold: its message was acknowledged, its row is
+     * SENDING) is sent again once its lease runs out, with its webhook-id, and before the next of its line.
      */
     // covers LEM-9, S2S-3
     @Test
@@ -52,9 +54,12 @@ class WebhookRestartIT {
         List<String> schedule = new ArrayList<>(List.of("PT0S", "PT2S"));
         schedule.addAll(Collections.nCopies(10, "PT0.5S"));
         deployer.deploy(APP);
-        try (var receiver = new WebhookReceiver((number, ofItsId) -> ofItsId == 1 ? 503 : 200)) {
+        try (var receiver = new WebhookReceiver((number, ofItsId) -> ofItsId == 1 ? 503 : 200);
+                var held = new WebhookReceiver(n -> 200)) {
             String source = Events.uniqueSource();
             api.createSource("mail store", source);
+            String heldSource = Events.uniqueSource();
+            api.createSource("mail store", heldSource);
             var created = api.postJson("/api/sinks", Map.of("name", "restarted", "channel", "webhook",
                     "url", receiver.url("/hooks"), "retrySchedule", schedule));
             assertThat(created.status()).as(created.toString()).isEqualTo(201);
@@ -81,8 +86,20 @@ class WebhookRestartIT {
             await("the first notification of each subject waits for its retry").atMost(Duration.ofSeconds(30))
                     .until(() -> heads.stream().allMatch(id -> parkedForRetry(api, source, id)));
 
+            // a call in flight when Payara Micro stops: its consumer went on (the next of its line parked behind it),
+            // and its answer comes only after the stop
+            held.holdAnswers();
+            String heldSink = webhookSink(api, "held", held.url("/hooks"), heldSource);
+            String heldFirst = sendTo(api, heldSource, "mailto:eve@example.com");
+            await().atMost(Duration.ofSeconds(30)).until(() -> held.received().size() == 1);
+            String heldSecond = sendTo(api, heldSource, "mailto:eve@example.com");
+            await("the second is parked behind the call in flight").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(api.get("/api/sinks/" + heldSink + "/status").body()
+                            .get("backlog").asInt()).isEqualTo(2));
+
             deployer.undeploy(APP);
             TestEnvironment.awaitPayaraStopped();
+            held.answerHeld();
             try (var messaging = Messaging.asSource()) {
                 for (int round = 0; round < 2; round++) {
                     for (String subject : subjects) {
@@ -113,6 +130,21 @@ class WebhookRestartIT {
             int duplicates = receiver.delivered().size() - eventOfWebhookId.size();
             System.out.println("RestartIT: " + events + " webhook notifications, duplicate_webhook_ids=" + duplicates);
             assertThat(delivered).as("each once, in the order sent, per subject").isEqualTo(sent);
+
+            // the call in flight at the stop: its row's lease ran out after the restart and the retry worker sent it
+            // again, with its webhook-id, before the one behind it
+            await("the call in flight at the stop is sent again").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                var status = api.get("/api/sinks/" + heldSink + "/status").body();
+                assertThat(status.get("delivered").asInt()).isEqualTo(2);
+                assertThat(status.get("backlog").asInt()).isZero();
+            });
+            List<String> heldIds = held.received().stream().map(r -> Events.parse(new String(r.body(),
+                    StandardCharsets.UTF_8)).getId()).toList();
+            assertThat(heldIds).as("the first again before the second, nothing else").startsWith(heldFirst, heldFirst)
+                    .containsOnly(heldFirst, heldSecond);
+            assertThat(held.received().stream().filter(r -> Events.parse(new String(r.body(),
+                    StandardCharsets.UTF_8)).getId().equals(heldFirst)).map(r -> r.header("webhook-id")).distinct())
+                    .as("sent again under its webhook-id").hasSize(1);
             // the receiver counts a request before it answers; the ledger records it after the answer, so the last
             // one's record may still be on its way
             await("the ledger records every delivery").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -124,6 +156,24 @@ class WebhookRestartIT {
         } finally {
             deployer.undeploy(APP);
         }
+    }
+
+    /** A webhook sink with a read timeout longer than the test, subscribed to the source's events of TYPE. */
+    private static String webhookSink(AdminApi api, String name, String url, String source) {
+        var created = api.postJson("/api/sinks", Map.of("name", name, "channel", "webhook", "url", url,
+                "readTimeoutMs", 60_000));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String sink = created.body().get("id").asText();
+        api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
+        return sink;
+    }
+
+    private static String sendTo(AdminApi api, String source, String subject) {
+        CloudEvent event = Events.event(source, TYPE, subject);
+        var accepted = api.post("/events", "application/cloudevents+json",
+                Events.json(event).getBytes(StandardCharsets.UTF_8));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        return event.getId();
     }
 
     /** Its first attempt failed and was recorded: waiting for its retry, or already delivered by one. */
