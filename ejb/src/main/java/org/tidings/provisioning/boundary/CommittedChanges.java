@@ -7,6 +7,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.tidings.provisioning.entity.ChangeNotice;
 
@@ -29,8 +30,29 @@ public class CommittedChanges {
     @EJB
     Views views;
 
+    /** Set on a thread whose changes must not wait for this instance's views (see {@link #atStartup}). */
+    private static final ThreadLocal<Boolean> STARTING = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs start-up work (a {@code @Startup} bean's, on the deploying thread) whose changes are published but not
+     * waited for here: the views catch up on other threads, and during deployment those wait for the deploying
+     * thread, which would wait for them until the timeout (30 s on a first start, with a warning). The caller brings
+     * the views it needs up to date itself.
+     */
+    public <T> T atStartup(Supplier<T> work) {
+        STARTING.set(true);
+        try {
+            return work.get();
+        } finally {
+            STARTING.remove();
+        }
+    }
+
     void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) ChangeNotice notice) {
         publisher.publish(notice);
+        if (STARTING.get()) {
+            return;
+        }
         try {
             var catchUp = views.caughtUpAsynchronously().get(LOCAL_CATCH_UP_SECONDS, TimeUnit.SECONDS);
             if (!catchUp.converged()) {

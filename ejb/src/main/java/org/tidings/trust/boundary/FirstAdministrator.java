@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.provisioning.boundary.CommittedChanges;
+import org.tidings.provisioning.entity.CatchUp;
 import org.tidings.trust.control.TokenFile;
 import org.tidings.trust.control.TokenText;
 
@@ -35,6 +37,12 @@ public class FirstAdministrator {
     @EJB
     FirstAdministratorCreation creation;
 
+    @EJB
+    TokenDirectory tokens;
+
+    @Inject
+    CommittedChanges changes;
+
     @Inject
     @ConfigProperty(name = "tidings.admin.token")
     Optional<String> configured;
@@ -54,7 +62,7 @@ public class FirstAdministrator {
                 throw new IllegalStateException("tidings.admin.token (TIDINGS_ADMIN_TOKEN) must be at least "
                         + TokenText.MIN_CONFIGURED_LENGTH + " printable characters without spaces; nothing was created");
             }
-            if (creation.created(text)) {
+            if (createdNow(text)) {
                 LOG.info("first administrator created with the token from tidings.admin.token (TIDINGS_ADMIN_TOKEN)");
             }
             return;
@@ -70,7 +78,7 @@ public class FirstAdministrator {
         // Only the instance whose administrator was created puts its token in place: another instance starting at
         // once with the same data directory prepares its own, loses, and leaves the file alone.
         try {
-            if (creation.created(generated)) {
+            if (createdNow(generated)) {
                 TokenFile.placed(prepared, file);
                 LOG.info(() -> "first administrator created; its token is in " + file
                         + " (mode 0600), and nowhere else: use it as Authorization: Bearer <token>");
@@ -81,5 +89,15 @@ public class FirstAdministrator {
         } finally {
             TokenFile.discarded(prepared);
         }
+    }
+
+    /**
+     * Whether this call created the first administrator; either way this instance's token directory (loaded before,
+     * as this bean depends on it) knows the administrator's token when this returns, before the first request.
+     */
+    private boolean createdNow(String text) {
+        boolean created = changes.atStartup(() -> creation.created(text));
+        tokens.catchUp(new CatchUp());
+        return created;
     }
 }

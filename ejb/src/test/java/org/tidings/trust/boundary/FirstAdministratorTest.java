@@ -36,9 +36,19 @@ class FirstAdministratorTest {
         }
     }
 
-    private static FirstAdministrator starting(Creation creation, Path file) {
+    /** How often a starting instance brought its token directory up to date. */
+    private final java.util.concurrent.atomic.AtomicInteger catchUps = new java.util.concurrent.atomic.AtomicInteger();
+
+    private FirstAdministrator starting(Creation creation, Path file) {
         var start = new FirstAdministrator();
         start.creation = creation;
+        start.changes = new org.tidings.provisioning.boundary.CommittedChanges();
+        start.tokens = new TokenDirectory() {
+            @Override
+            public void catchUp(org.tidings.provisioning.entity.CatchUp catchUp) {
+                catchUps.incrementAndGet();
+            }
+        };
         start.configured = Optional.empty();
         start.tokenFile = file.toString();
         return start;
@@ -57,6 +67,8 @@ class FirstAdministratorTest {
         starting(winning, file).ensure();
         assertThat(file).exists();
         assertThat(Files.readString(file).strip()).isEqualTo(winning.created);
+        assertThat(catchUps).as("each instance's token directory knows the token before its first request")
+                .hasValue(2);
     }
 
     @Test
