@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,9 +95,37 @@ class PayaraServerEarIT {
         }
     }
 
-    // covers S2S-12, S2S-14
+    /**
+     * A webhook sink on the EAR: its first attempt runs on a thread of the container's default managed thread factory
+     * (docs/adr/0012), looked up from the EJB module here, from the WAR on Payara Micro.
+     */
+    // covers S2S-3
     @Test
     @Order(3)
+    void httpEventReachesAWebhookSink() {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            String source = Events.uniqueSource();
+            api.createSource("mail store", source);
+            var created = api.postJson("/api/sinks", Map.of("name", "hook", "channel", "webhook",
+                    "url", receiver.url("/hooks")));
+            assertThat(created.status()).as("reply %s", created).isEqualTo(201);
+            api.subscribe(created.body().get("id").asText(),
+                    Map.of("types", List.of(NEW_MAIL), "sources", List.of(source)));
+            CloudEvent event = Events.event(source, NEW_MAIL, "mailto:bob@example.com");
+
+            var reply = api.post("/events", "application/cloudevents+json",
+                    Events.json(event).getBytes(StandardCharsets.UTF_8));
+
+            assertThat(reply.status()).as("reply %s", reply).isEqualTo(202);
+            await().atMost(Duration.ofMillis(WAIT)).until(() -> receiver.delivered().size() == 1);
+            assertThat(Events.parse(new String(receiver.delivered().get(0).body(), StandardCharsets.UTF_8)).getId())
+                    .isEqualTo(event.getId());
+        }
+    }
+
+    // covers S2S-12, S2S-14
+    @Test
+    @Order(4)
     void malformedJmsMessageGoesToRejectedWithItsCodeAndBodyIntact() {
         String notJson = "this is not a CloudEvent {";
         try (var messaging = Messaging.asSource(); var app = Messaging.asApp()) {
@@ -112,7 +141,7 @@ class PayaraServerEarIT {
 
     // covers CARD-5, S2S-14
     @Test
-    @Order(4)
+    @Order(5)
     void invalidAdminRequestGetsProblemJsonWithItsCode() {
         var reply = api.postJson("/api/sources", Map.of("name", "", "uri", "not a uri"));
 
@@ -122,7 +151,7 @@ class PayaraServerEarIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void afterAllThatTrafficTheServerStillListensAndTalksOnLoopbackOnly() {
         assertEverySocketOnLoopback("after the slice");
     }
