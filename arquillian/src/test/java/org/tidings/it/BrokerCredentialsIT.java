@@ -113,6 +113,49 @@ class BrokerCredentialsIT {
         }
     }
 
+    /**
+     * The same user over STOMP, as a messaging system without a JMS client sends (the acceptor takes STOMP too): its
+     * own source's event is delivered, another source's is refused as forged-source and recorded with the user (also
+     * when the frame names the other source's broker user in {@code _AMQ_VALIDATED_USER}), and a wrong passcode gets
+     * no session.
+     */
+    // covers S2S-9, S2S-10
+    @Test
+    void aProvisionedBrokerUserSpeaksForItsSourceOnlyOverStompToo() {
+        String own = Events.uniqueSource();
+        String other = Events.uniqueSource();
+        String ownId = api.createSource("voicemail store", own, null);
+        api.createSource("calendar", other, "calendar-store");
+        String sink = api.createJmsSink("stomp inbox");
+        api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(own, other)));
+        AdminApi.Reply credentials = api.postJson("/api/sources/" + ownId + "/broker-credentials", Map.of());
+        assertThat(credentials.status()).isEqualTo(200);
+        String user = credentials.body().get("brokerUser").asText();
+        String password = credentials.body().get("password").asText();
+
+        CloudEvent mine = event(own);
+        CloudEvent forged = event(other);
+        try (var stomp = StompClient.open()) {
+            assertThat(stomp.connect(user, password).command()).isEqualTo("CONNECTED");
+            assertThat(stomp.send("tidings.events", Map.of(), Events.json(mine)).command()).isEqualTo("RECEIPT");
+            // claiming the other source's broker user in the header the broker stamps does not help
+            assertThat(stomp.send("tidings.events", Map.of("_AMQ_VALIDATED_USER", "calendar-store"),
+                    Events.json(forged)).command()).isEqualTo("RECEIPT");
+        }
+        try (var app = Messaging.asApp()) {
+            assertDelivered(app, sink, mine);
+            Message record = app.receive("tidings.rejected", "tidings_sender = '" + user + "'", WAIT);
+            assertThat(record).as("rejection record of the forged event").isNotNull();
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("forged-source");
+            assertThat(Messaging.text(record)).isEqualTo(Events.json(forged));
+            assertThat(app.receive("tidings.sink." + sink, "tidings_event_id = '" + forged.getId() + "'", 1_000))
+                    .as("the forged event reached no sink").isNull();
+        }
+        try (var stomp = StompClient.open()) {
+            assertThat(stomp.connect(user, password + "x").command()).as("a wrong passcode").isEqualTo("ERROR");
+        }
+    }
+
     // covers S2S-9
     @Test
     void deletingASourceRemovesTheBrokerUserTidingsMadeForIt() {

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -60,8 +61,11 @@ public class FirstAttempts {
     int threads;
 
     private final Clock clock = Clock.systemUTC();
-    /** The notifications whose first attempt runs on this instance: their leases are renewed. */
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /**
+     * The first attempts running on this instance: their rows' leases are renewed. One entry per attempt, not per
+     * notification: a redelivery that took a notification over while its first sender still runs has its own.
+     */
+    private final Set<Handover> running = ConcurrentHashMap.newKeySet();
     private ExecutorService pool;
     private ScheduledExecutorService renewals;
 
@@ -105,12 +109,12 @@ public class FirstAttempts {
      */
     public void make(String notificationId, Runnable attempt, Runnable done) {
         var handover = new Handover(notificationId);
-        running.add(notificationId);
+        running.add(handover);
         Future<?> call;
         try {
             call = pool.submit(() -> handover.run(attempt, done));
         } catch (RejectedExecutionException e) {
-            running.remove(notificationId);
+            running.remove(handover);
             done.run();
             throw e;
         }
@@ -132,7 +136,7 @@ public class FirstAttempts {
 
     /** The notification ids whose attempts run here now. */
     Set<String> running() {
-        return Set.copyOf(running);
+        return running.stream().map(handover -> handover.notificationId).collect(Collectors.toUnmodifiableSet());
     }
 
     private void renew() {
@@ -191,7 +195,7 @@ public class FirstAttempts {
                 }
                 throw e;
             } finally {
-                running.remove(notificationId);
+                running.remove(this);
                 done.run();
             }
         }

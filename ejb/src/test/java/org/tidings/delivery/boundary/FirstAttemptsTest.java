@@ -65,6 +65,23 @@ class FirstAttemptsTest {
     }
 
     @Test
+    void aTakeOverWhileTheFirstSenderStillRunsKeepsItsOwnLeaseRenewed() {
+        var attempts = new FirstAttempts(pool, Duration.ofMillis(100));
+        var first = new CountDownLatch(1);
+        var second = new CountDownLatch(1);
+
+        attempts.make("n1", () -> awaitQuietly(first), done::incrementAndGet);
+        attempts.make("n1", () -> awaitQuietly(second), done::incrementAndGet);
+        first.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+
+        assertThat(attempts.running()).as("the redelivery's attempt still runs").containsExactly("n1");
+        second.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 2);
+        assertThat(attempts.running()).isEmpty();
+    }
+
+    @Test
     void aFailureAfterTheConsumerWentOnIsNotThrownAtAnyone() {
         var attempts = new FirstAttempts(pool, Duration.ofMillis(100));
         var answer = new CountDownLatch(1);
