@@ -5,6 +5,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -75,7 +76,7 @@ public class DeliveryLedger {
      * @throws CounterMissing if its subscription has no counter yet
      */
     public Optional<Notification> sending(Notification notification, Instant lease, Instant now) {
-        Delivery delivery = recorded(notification);
+        Delivery delivery = recordedForUpdate(notification);
         if (delivery == null) {
             delivery = new Delivery(notification, now);
             delivery.sending(store.nextSeq(notification.subscriptionId()), lease, now);
@@ -103,7 +104,7 @@ public class DeliveryLedger {
      * notification is no longer the sender's: discarded with its sink, or taken over after the lease ran out.
      */
     public void attempted(Notification notification, WebhookAttempts.Outcome outcome) {
-        Delivery delivery = recorded(notification);
+        Delivery delivery = recordedForUpdate(notification);
         if (delivery == null || delivery.status() != DeliveryStatus.SENDING) {
             LOG.fine(() -> "the outcome of " + notification.id() + " is not recorded: it was no longer being sent");
             return;
@@ -124,7 +125,7 @@ public class DeliveryLedger {
      * @throws CounterMissing if its subscription has no counter yet
      */
     public void waiting(Notification notification, Instant next, Instant now) {
-        Delivery delivery = recorded(notification);
+        Delivery delivery = recordedForUpdate(notification);
         if (delivery == null) {
             delivery = new Delivery(notification, now);
             delivery.parked(store.nextSeq(notification.subscriptionId()), next, now);
@@ -139,7 +140,7 @@ public class DeliveryLedger {
      * notification taken over dies only if it is still being sent.
      */
     public void dead(Notification notification, int attemptsMade, Integer httpStatus, String answer, Instant now) {
-        Delivery delivery = recorded(notification);
+        Delivery delivery = recordedForUpdate(notification);
         if (delivery == null) {
             delivery = new Delivery(notification, now);
             em.persist(delivery);
@@ -163,6 +164,17 @@ public class DeliveryLedger {
     private Delivery recorded(Notification notification) {
         return em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class).setParameter("id", notification.id())
                 .setMaxResults(1).getResultStream().findFirst().orElse(null);
+    }
+
+    /**
+     * The notification's row, locked until this transaction ends, for a change that depends on its status: a
+     * concurrent writer of the row (the retry worker's batch that parked it when its lease ran out, or the first
+     * sender recording its outcome while a redelivery takes it over) is waited for, and its status is then read as
+     * it committed it. Without the lock both read {@code SENDING} and the later commit overwrote the other's outcome.
+     */
+    private Delivery recordedForUpdate(Notification notification) {
+        return em.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class).setParameter("id", notification.id())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultStream().findFirst().orElse(null);
     }
 
     public List<Delivery> ofEvent(String source, String id) {

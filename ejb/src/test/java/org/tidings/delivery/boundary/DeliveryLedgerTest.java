@@ -1,6 +1,7 @@
 package org.tidings.delivery.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -225,6 +228,75 @@ class DeliveryLedgerTest {
         assertThat(record(finished).status()).as("a renewal does not revive a finished row")
                 .isEqualTo(DeliveryStatus.DELIVERED);
         assertThat(record(finished).nextAttemptAt()).isNull();
+    }
+
+    /**
+     * A first sender whose lease ran out while its call went on (renewals failed for 30 s): the retry worker parked
+     * its row and sent it in a batch that has not committed yet when the first sender's answer comes. The first
+     * sender must not record its outcome over the retry worker's: its row is no longer SENDING once that batch commits.
+     */
+    @Test
+    void aFirstSenderWhoseLeaseRanOutDoesNotOverwriteTheRetryWorkersOutcome() throws Exception {
+        Notification lapsed = notification("e1");
+        Instant then = Instant.now().minus(FirstAttempts.LEASE).minusSeconds(1);
+        inTransaction(ledger -> ledger.sending(lapsed, then.plus(FirstAttempts.LEASE), then));
+
+        try (Session batch = sessions.openSession()) {
+            batch.beginTransaction();
+            batch.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", Instant.now()).executeUpdate();
+            Delivery row = batch.createNamedQuery(Delivery.BY_NOTIFICATION, Delivery.class)
+                    .setParameter("id", lapsed.id()).getSingleResult();
+            delivered().applyTo(row, batch.find(Sink.class, sink.id()));
+            batch.flush();
+
+            var firstSender = new FutureTask<>(() -> inTransaction(ledger -> {
+                ledger.attempted(lapsed, dead());
+                return null;
+            }));
+            Thread thread = new Thread(firstSender, "first-sender");
+            thread.start();
+            await("the first sender waits for the batch's row").atMost(Duration.ofSeconds(5))
+                    .until(() -> thread.getState() == Thread.State.TIMED_WAITING
+                            || thread.getState() == Thread.State.WAITING);
+            batch.getTransaction().commit();
+            firstSender.get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(record(lapsed).status()).as("the retry worker's delivery stands")
+                .isEqualTo(DeliveryStatus.DELIVERED);
+    }
+
+    /**
+     * A redelivery takes over while the first sender's outcome is being committed: it must wait for that commit and
+     * find nothing left to send, not write its {@code SENDING} back over the recorded delivery.
+     */
+    @Test
+    void aTakeoverDuringTheFirstSendersCommitLeavesItsOutcome() throws Exception {
+        Notification notification = notification("e1");
+        Instant now = Instant.now();
+        inTransaction(ledger -> ledger.sending(notification, now.plus(FirstAttempts.LEASE), now));
+
+        Optional<Notification> toSend;
+        try (Session firstSender = sessions.openSession()) {
+            firstSender.beginTransaction();
+            var ledger = new DeliveryLedger();
+            ledger.em = firstSender;
+            ledger.attempted(notification, delivered());
+            firstSender.flush();
+
+            var takeover = new FutureTask<>(() -> inTransaction(redelivery -> redelivery.sending(notification,
+                    Instant.now().plus(FirstAttempts.LEASE), Instant.now())));
+            Thread thread = new Thread(takeover, "redelivery");
+            thread.start();
+            await("the redelivery waits for the first sender's row").atMost(Duration.ofSeconds(5))
+                    .until(() -> thread.getState() == Thread.State.TIMED_WAITING
+                            || thread.getState() == Thread.State.WAITING);
+            firstSender.getTransaction().commit();
+            toSend = takeover.get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(toSend).as("nothing left to send").isEmpty();
+        assertThat(record(notification).status()).isEqualTo(DeliveryStatus.DELIVERED);
     }
 
     @Test
