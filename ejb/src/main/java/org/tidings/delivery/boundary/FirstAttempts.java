@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -43,6 +44,11 @@ public class FirstAttempts {
     /** How long a row being sent is this instance's without a renewal. */
     public static final Duration LEASE = Duration.ofSeconds(30);
     static final Duration RENEWAL = Duration.ofSeconds(10);
+    /**
+     * How long a consumer waits for its attempt to start: longer only if every thread is busy, and then it does not
+     * wait for the queue (the attempt starts when a thread frees, its row's lease renewed meanwhile).
+     */
+    static final Duration START = Duration.ofMillis(100);
 
     private static final Logger LOG = Logger.getLogger(FirstAttempts.class.getName());
 
@@ -102,7 +108,8 @@ public class FirstAttempts {
     /**
      * Runs {@code attempt} (the call and the record of its outcome) on a thread of this bean, and waits for it up to the
      * hold: its failure within the hold is the caller's, as if it had run on the caller's thread; after it, the
-     * attempt is the bean's and a failure is logged. {@code done} runs exactly once when the attempt ends (or at once
+     * attempt is the bean's and a failure is logged. If every thread is busy, the caller does not wait at all: the
+     * attempt waits for a thread as the bean's (see {@link #START}). {@code done} runs exactly once when the attempt ends (or at once
      * if it cannot start).
      *
      * @param notificationId the notification whose {@code SENDING} row the attempt holds
@@ -119,6 +126,14 @@ public class FirstAttempts {
             throw e;
         }
         try {
+            if (!handover.started(START)) {
+                if (handover.abandon()) {
+                    LOG.fine(() -> "the first attempt of " + notificationId + " waits for a thread; its consumer goes on");
+                    return;
+                }
+                waitFor(call); // it ran and ended meanwhile: its outcome is the caller's after all
+                return;
+            }
             call.get(hold.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             if (handover.abandon()) {
@@ -177,6 +192,7 @@ public class FirstAttempts {
     /** One attempt and who answers for its failure: the waiting consumer, or, once it stopped waiting, the log. */
     private final class Handover {
         private final String notificationId;
+        private final CountDownLatch start = new CountDownLatch(1);
         private boolean ended;
         private boolean abandoned;
 
@@ -185,6 +201,7 @@ public class FirstAttempts {
         }
 
         void run(Runnable attempt, Runnable done) {
+            start.countDown();
             try {
                 attempt.run();
                 ended();
@@ -198,6 +215,11 @@ public class FirstAttempts {
                 running.remove(this);
                 done.run();
             }
+        }
+
+        /** True if the attempt started within {@code wait}. */
+        boolean started(Duration wait) throws InterruptedException {
+            return start.await(wait.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         /** Marks the attempt ended; true if its consumer had stopped waiting for it. */

@@ -2,6 +2,7 @@ package org.tidings.delivery.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -79,6 +80,35 @@ class FirstAttemptsTest {
         second.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 2);
         assertThat(attempts.running()).isEmpty();
+    }
+
+    /**
+     * Every thread taken by receivers that do not answer: a consumer must not wait the hold for an attempt that only
+     * waits for a thread (it would move one notification per hold); the attempt runs when a thread frees.
+     */
+    @Test
+    void aConsumerDoesNotWaitForAnAttemptThatWaitsForAThread() {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            var answer = new CountDownLatch(1);
+            new FirstAttempts(one, Duration.ofMillis(100)).make("hanging", () -> awaitQuietly(answer),
+                    done::incrementAndGet);
+            var patient = new FirstAttempts(one, Duration.ofMinutes(10));
+            AtomicInteger made = new AtomicInteger();
+
+            assertTimeoutPreemptively(Duration.ofMinutes(1),
+                    () -> patient.make("queued", made::incrementAndGet, done::incrementAndGet),
+                    "the consumer waited for an attempt that had no thread");
+            assertThat(made).hasValue(0);
+            assertThat(patient.running()).as("its lease is renewed while it waits").containsExactly("queued");
+
+            answer.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 2);
+            assertThat(made).hasValue(1);
+            assertThat(patient.running()).isEmpty();
+        } finally {
+            one.shutdownNow();
+        }
     }
 
     @Test
