@@ -47,12 +47,11 @@ class BrokerCredentialsIT {
     @Test
     void aProvisionedBrokerUserSpeaksForItsSourceOnlyAndOldPasswordsOpenNothing() throws Exception {
         try (var server = ServerOutput.captured()) {
-            String own = Events.uniqueSource();
-            String other = Events.uniqueSource();
-            String ownId = api.createSource("mail store", own, null);
-            api.createSource("calendar", other, "calendar-store");
-            String sink = api.createJmsSink("provisioned inbox");
-            api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(own, other)));
+            var route = twoSourcesToOneSink("provisioned inbox");
+            String own = route.own();
+            String other = route.other();
+            String ownId = route.ownId();
+            String sink = route.sink();
 
             AdminApi.Reply first = api.postJson("/api/sources/" + ownId + "/broker-credentials", Map.of());
             assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
@@ -122,12 +121,11 @@ class BrokerCredentialsIT {
     // covers S2S-9, S2S-10
     @Test
     void aProvisionedBrokerUserSpeaksForItsSourceOnlyOverStompToo() {
-        String own = Events.uniqueSource();
-        String other = Events.uniqueSource();
-        String ownId = api.createSource("voicemail store", own, null);
-        api.createSource("calendar", other, "calendar-store");
-        String sink = api.createJmsSink("stomp inbox");
-        api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(own, other)));
+        var route = twoSourcesToOneSink("stomp inbox");
+        String own = route.own();
+        String other = route.other();
+        String ownId = route.ownId();
+        String sink = route.sink();
         AdminApi.Reply credentials = api.postJson("/api/sources/" + ownId + "/broker-credentials", Map.of());
         assertThat(credentials.status()).isEqualTo(200);
         String user = credentials.body().get("brokerUser").asText();
@@ -243,6 +241,20 @@ class BrokerCredentialsIT {
                 reader.receive(own, null, 100);
             }
         }).isInstanceOf(JMSRuntimeException.class));
+    }
+
+    /** A source to provision, another whose events name the broker user calendar-store, and a sink for both. */
+    private record Route(String own, String other, String ownId, String sink) {
+    }
+
+    private Route twoSourcesToOneSink(String sinkName) {
+        String own = Events.uniqueSource();
+        String other = Events.uniqueSource();
+        String ownId = api.createSource("mail store", own, null);
+        api.createSource("calendar", other, "calendar-store");
+        String sink = api.createJmsSink(sinkName);
+        api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(own, other)));
+        return new Route(own, other, ownId, sink);
     }
 
     /** A send is what a source's user may do, so only a refused login can make it fail. */
