@@ -119,30 +119,42 @@ class WebhookHostileIT {
 
     /**
      * "A dead sink does not slow a live one" (issue 9): a receiver that never answers must not hold back another
-     * sink's first attempt for its read timeout. The broker pins each message group (hashed into 4096 buckets) to one
-     * consumer of tidings.deliver, so a consumer held in a silent receiver's call would hold every line pinned to it,
-     * the live sink's too if its bucket is one of them (this test failed so once in CI: 60.2 s). The consumer now
-     * waits for an attempt for two seconds at most (FirstAttempts), at most 4 calls to one sink are in flight, and
-     * none prefetches; so the live notification, sent once four calls hang, arrives long before the first of them
-     * times out, whatever consumer its line is pinned to.
+     * sink's first attempts for its read timeout. The broker pins each message group (hashed into 4096 buckets) to one
+     * consumer of tidings.deliver, so a consumer held in a silent receiver's call would hold every line pinned to it.
+     * The live sink's 32 subjects are pinned first, spread over the 8 consumers; then four calls to the silent
+     * receiver hang on four consumers; then each live subject gets its next notification. When the attempt ran on the
+     * consumer's thread, the lines pinned to those four waited for the 60 s timeout (this test failed so once in CI,
+     * by chance, with one live subject). Now a consumer waits for an attempt two seconds at most (FirstAttempts), at
+     * most 4 calls to one sink are in flight, and none prefetches: every live notification arrives long before the
+     * first silent call times out.
      */
     @Test
     void aReceiverThatNeverAnswersDoesNotHoldBackAnotherSinksFirstAttempt() throws Exception {
         Duration readTimeout = Duration.ofSeconds(60);
+        int subjects = 32;
         try (var silent = new SilentReceiver(); var live = new WebhookReceiver(n -> 200)) {
+            String liveSource = source();
+            webhookSink(liveSource, live.url("/hooks"), null);
+            for (int i = 0; i < subjects; i++) {
+                send(liveSource, "mailto:user" + i + "@live.example");
+            }
+            await("each live line pinned to a consumer").atMost(Duration.ofSeconds(60))
+                    .until(() -> live.delivered().size() == subjects);
+
             String deadSource = source();
             webhookSink(deadSource, silent.url(), (int) readTimeout.toMillis());
             for (int i = 0; i < 16; i++) {
                 send(deadSource, "mailto:user" + i + "@dead.example");
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> silent.connections() >= 4);
-            String liveSource = source();
-            webhookSink(liveSource, live.url("/hooks"), null);
+
             long liveSent = System.nanoTime();
-            send(liveSource, "mailto:ann@live.example");
-            await().atMost(readTimeout.plusSeconds(30)).until(() -> live.delivered().size() == 1);
+            for (int i = 0; i < subjects; i++) {
+                send(liveSource, "mailto:user" + i + "@live.example");
+            }
+            await().atMost(readTimeout.plusSeconds(30)).until(() -> live.delivered().size() == 2 * subjects);
             Duration took = Duration.ofNanos(System.nanoTime() - liveSent);
-            assertThat(took).as("the live sink's notification waited for the silent receiver's calls")
+            assertThat(took).as("the live sink's notifications waited for the silent receiver's calls")
                     .isLessThan(readTimeout.dividedBy(2));
         }
     }
