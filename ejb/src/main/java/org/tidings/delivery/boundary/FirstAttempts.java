@@ -127,20 +127,12 @@ public class FirstAttempts {
         }
         try {
             if (!handover.started(START)) {
-                if (handover.abandon()) {
-                    LOG.fine(() -> "the first attempt of " + notificationId + " waits for a thread; its consumer goes on");
-                    return;
-                }
-                waitFor(call); // it ran and ended meanwhile: its outcome is the caller's after all
+                letGo(handover, call, "waits for a thread");
                 return;
             }
             call.get(hold.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            if (handover.abandon()) {
-                LOG.fine(() -> "the first attempt of " + notificationId + " goes on after " + hold);
-                return;
-            }
-            waitFor(call); // it ended while the hold ran out: its outcome is the caller's after all
+            letGo(handover, call, "goes on after " + hold);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handover.abandon();
@@ -154,16 +146,31 @@ public class FirstAttempts {
         return running.stream().map(handover -> handover.notificationId).collect(Collectors.toUnmodifiableSet());
     }
 
-    private void renew() {
+    /** Renews the leases of the attempts running here; what goes wrong is logged, so the next renewal still runs. */
+    void renew() {
         Set<String> held = running();
         if (held.isEmpty()) {
             return;
         }
         try {
             ledger.extendLeases(held, clock.instant().plus(LEASE));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // caught whatever it is: a scheduled task that throws is never run again, and every later call would
+            // lose its lease and be sent a second time by the retry worker while it still runs
             LOG.warning(() -> "the leases of " + held.size() + " first attempt(s) were not renewed: " + e);
         }
+    }
+
+    /**
+     * The consumer stops waiting and goes on, unless the attempt ended meanwhile: then its outcome is the consumer's
+     * after all, and is waited for (it has ended, so that is at once).
+     */
+    private static void letGo(Handover handover, Future<?> call, String why) {
+        if (handover.abandon()) {
+            LOG.fine(() -> "the first attempt of " + handover.notificationId + " " + why + "; its consumer goes on");
+            return;
+        }
+        waitFor(call);
     }
 
     private static void waitFor(Future<?> call) {

@@ -144,4 +144,31 @@ class FirstAttemptsTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aRenewalThatFailsWithAnErrorLeavesTheNextRenewalToRun() throws InterruptedException {
+        var renewed = new java.util.concurrent.CopyOnWriteArrayList<java.util.Set<String>>();
+        var attempts = new FirstAttempts(pool, Duration.ofMillis(50));
+        attempts.ledger = new DeliveryLedger() {
+            @Override
+            public void extendLeases(java.util.Set<String> notificationIds, java.time.Instant lease) {
+                if (renewed.isEmpty()) {
+                    renewed.add(java.util.Set.of());
+                    throw new NoClassDefFoundError("what a broken deployment throws");
+                }
+                renewed.add(notificationIds);
+            }
+        };
+        var answer = new CountDownLatch(1);
+        attempts.make("long", () -> awaitQuietly(answer), done::incrementAndGet);
+
+        // the scheduled executor would cancel the renewal task for good if it threw: it must not
+        attempts.renew();
+        attempts.renew();
+        assertThat(renewed).as("the second renewal ran after the first failed").hasSize(2);
+        assertThat(renewed.get(1)).containsExactly("long");
+        answer.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+    }
+
 }
