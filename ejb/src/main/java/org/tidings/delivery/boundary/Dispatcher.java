@@ -92,9 +92,10 @@ public class Dispatcher {
             return;
         }
         Optional<Notification> numbered;
+        Instant sending = clock.instant(); // after the wait for a slot: the lease is a whole LEASE from the call on
         try {
             numbered = numbering(notification,
-                    () -> ledger.sending(notification, now.plus(FirstAttempts.LEASE), now));
+                    () -> ledger.sending(notification, sending.plus(FirstAttempts.LEASE), sending));
         } catch (RuntimeException e) {
             concurrency.release(sink.id());
             throw e;
