@@ -195,6 +195,38 @@ class WebhookHostileIT {
     }
 
     /**
+     * "A dead sink does not slow a live one", for retries (issue 9): the retry worker hands each attempt to a thread of
+     * its own and waits for no receiver, so a retry held for a minute delays no other sink's retry. When the worker
+     * made its attempts one after another on its own thread, the other sink's retry (due 5 s after its first attempt)
+     * waited for the held call's 60 s read timeout.
+     */
+    @Test
+    void aRetryThatHangsDoesNotHoldBackAnotherSinksRetry() {
+        try (var hanging = new WebhookReceiver(n -> n == 1 ? 503 : 200);
+                var flaky = new WebhookReceiver(n -> n == 1 ? 503 : 200)) {
+            String hangingSource = source();
+            String hangingSink = webhookSink(hangingSource, hanging.url("/hooks"), 60_000);
+            send(hangingSource, "mailto:ann@hanging.example");
+            await("the first attempt's failure is recorded").atMost(Duration.ofSeconds(30)).until(() -> !api
+                    .get("/api/sinks/" + hangingSink + "/status").body().get("lastFailure").isNull());
+            hanging.holdAnswers();
+            await("its retry is held").atMost(Duration.ofSeconds(30)).until(() -> hanging.received().size() == 2);
+
+            String flakySource = source();
+            webhookSink(flakySource, flaky.url("/hooks"), null);
+            send(flakySource, "mailto:bob@flaky.example");
+            await("the other sink's retry is made while the held call runs").atMost(Duration.ofSeconds(30))
+                    .until(() -> flaky.delivered().size() == 1);
+            assertThat(hanging.received()).as("nothing else went to the held sink meanwhile").hasSize(2);
+
+            hanging.answerHeld();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    api.get("/api/sinks/" + hangingSink + "/status").body().get("backlog").asInt()).isZero());
+            assertThat(hanging.delivered()).as("the held retry delivered it, once").hasSize(1);
+        }
+    }
+
+    /**
      * A sink disabled by 410 keeps its notifications waiting, one line per subject, all due. The retry worker takes
      * the 50 earliest due heads (Delivery.DUE_HEADS) and leaves a disabled sink's heads alone; if that is all it
      * finds, nothing else is ever retried. Another sink's parked notification must still be retried.

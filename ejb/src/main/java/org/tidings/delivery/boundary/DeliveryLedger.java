@@ -63,7 +63,7 @@ public class DeliveryLedger {
                     ? new Outlook(em.find(Sink.class, notification.sinkId()), false, false)
                     : new Outlook(null, true, false);
         }
-        boolean waiting = inLine(notification, DeliveryStatus.WAITING) || inLine(notification, DeliveryStatus.SENDING);
+        boolean waiting = lineHeld(notification.sinkId(), notification.orderingKey(), Long.MAX_VALUE);
         return new Outlook(em.find(Sink.class, notification.sinkId()), false, waiting);
     }
 
@@ -100,7 +100,55 @@ public class DeliveryLedger {
     }
 
     /**
-     * Records the outcome of a first attempt (with the sink disabled on 410, in the same transaction), unless the
+     * A parked notification taken by the retry worker for its next attempt: as it is to be sent (with its number), the
+     * attempts made so far, and its sink as it is now.
+     */
+    public record Claim(Notification notification, int attemptsBefore, Sink sink) {
+    }
+
+    /**
+     * Takes the parked notification at {@code position} for an attempt (docs/adr/0012): if it is still waiting, due
+     * at {@code now}, first of its line (nothing ahead of it waits or is being sent) and its sink is enabled, its row
+     * becomes {@code SENDING}, held by the caller until {@code lease}. The row is locked first, so that of two takers
+     * (the retry worker's run and a line drained after a delivery, or two instances) one finds it taken. A row whose
+     * sink is gone dies ("the sink no longer exists"). Nothing if it cannot be taken now.
+     */
+    public Optional<Claim> claimed(long position, Instant lease, Instant now) {
+        Delivery delivery = em.find(Delivery.class, position);
+        if (delivery == null) {
+            return Optional.empty();
+        }
+        // read again under the lock: a row read before it (by nextClaimed's query) may have been taken meanwhile
+        em.refresh(delivery, LockModeType.PESSIMISTIC_WRITE);
+        if (delivery.status() != DeliveryStatus.WAITING || delivery.nextAttemptAt() == null
+                || delivery.nextAttemptAt().isAfter(now)
+                || lineHeld(delivery.sinkId(), delivery.orderingKey(), delivery.position())) {
+            return Optional.empty();
+        }
+        Sink sink = em.find(Sink.class, delivery.sinkId());
+        if (sink == null) {
+            delivery.dead(delivery.attempts(), null, "the sink no longer exists", now);
+            return Optional.empty();
+        }
+        if (!sink.enabled()) {
+            return Optional.empty();
+        }
+        delivery.retrying(lease, now);
+        return Optional.of(new Claim(delivery.notification(), delivery.attempts(), sink));
+    }
+
+    /**
+     * Takes the next parked notification of the sink and ordering key for an attempt, as {@link #claimed} does, if
+     * one is due at {@code now}.
+     */
+    public Optional<Claim> nextClaimed(UUID sinkId, String orderingKey, Instant lease, Instant now) {
+        List<Delivery> next = em.createNamedQuery(Delivery.NEXT_IN_LINE, Delivery.class).setParameter("sinkId", sinkId)
+                .setParameter("key", orderingKey).setMaxResults(1).getResultList();
+        return next.isEmpty() ? Optional.empty() : claimed(next.get(0).position(), lease, now);
+    }
+
+    /**
+     * Records the outcome of an attempt, first or retry (with the sink disabled on 410, in the same transaction), unless the
      * notification is no longer the sender's: discarded with its sink, or taken over after the lease ran out.
      */
     public void attempted(Notification notification, WebhookAttempts.Outcome outcome) {
@@ -155,10 +203,21 @@ public class DeliveryLedger {
         store.counterCreated(subscriptionId);
     }
 
-    private boolean inLine(Notification notification, DeliveryStatus status) {
-        return !em.createNamedQuery(Delivery.WAITING_IN_LINE, Long.class)
-                .setParameter("sinkId", notification.sinkId()).setParameter("key", notification.orderingKey())
-                .setParameter("status", status).setMaxResults(1).getResultList().isEmpty();
+    /** One status's rows of a line ahead of a position: an equality on status, so H2 reads no finished row. */
+    private static final String HELD_AS = "SELECT position FROM delivery WHERE sink_id=?1 AND ordering_key=?2 "
+            + "AND status='%s' AND position<?3";
+    /**
+     * The rows of a line that wait or are being sent, in one statement, so in one snapshot: two queries, one per
+     * status, could each miss a row that changes between them (SENDING to WAITING when a first attempt fails,
+     * WAITING to SENDING when the retry worker takes it), and a notification would overtake it.
+     */
+    private static final String LINE_HELD = HELD_AS.formatted(DeliveryStatus.WAITING.name()) + " UNION ALL "
+            + HELD_AS.formatted(DeliveryStatus.SENDING.name());
+
+    /** True if a row of the sink and ordering key ahead of {@code before} waits or is being sent. */
+    private boolean lineHeld(UUID sinkId, String orderingKey, long before) {
+        return !em.createNativeQuery(LINE_HELD).setParameter(1, sinkId).setParameter(2, orderingKey)
+                .setParameter(3, before).setMaxResults(1).getResultList().isEmpty();
     }
 
     private Delivery recorded(Notification notification) {

@@ -4,6 +4,7 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
@@ -15,30 +16,31 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.provisioning.control.TaskLockStore;
-import org.tidings.sinks.entity.Sink;
 
 /**
- * Sends the parked notifications of webhook sinks when they are due, one instance at a time (the others skip the
- * run), every second (docs/adr/0012); first attempts whose sender's lease ran out are parked first, and sent with them
- * (docs/adr/0015). Only the first waiting notification of a sink and subject is ever tried; when
- * it is delivered (or dead) the next one of that line follows at once, so a line drains in order. A sink that is
- * disabled or whose circuit is open is left alone for the rest of the run, and one whose attempt fails for the rest
- * of the batch, so it burns no attempts of its other lines meanwhile (while half-open, its first due notification is
- * the probe). Each batch is one transaction: the outcome of an
- * attempt is committed with its batch, and an attempt whose batch did not commit (a crash) is made again, with the
- * same {@code webhook-id}.
+ * Sends the parked notifications of webhook and purge sinks when they are due, every second, one instance at a time
+ * (the others skip the run) (docs/adr/0012); first attempts whose sender's lease ran out are parked first, and sent
+ * with them (docs/adr/0015). Only the first waiting notification of a sink and subject (a head) is ever taken.
+ * Taking one makes its row {@code SENDING} under a lease, committed before the call, and hands the attempt to a thread
+ * of {@link FirstAttempts}, which renews the lease while it runs: the worker waits for no receiver, so one that does
+ * not answer delays no other sink's retries. When a notification is delivered (or dead) the next of its line follows
+ * at once on the same thread, for up to {@link #LINE_TIME}, so a line drains in order. A sink is taken no further in
+ * a run once it is disabled, its circuit is open (while half-open, its first taken head is the probe), or its calls in
+ * flight on this instance reach {@code tidings.webhook.max-in-flight-per-sink}: a receiver that hangs holds at most
+ * that many threads. If this instance dies during an attempt, the lease runs out and the attempt is made again, with
+ * the same {@code webhook-id}.
  */
 @Singleton
 @DependsOn("SchemaMigration")
@@ -48,7 +50,8 @@ public class DeliveryRetries {
     static final int HEADS = 50;
     /** Stands in the set of sinks left alone, so that the query's NOT IN never gets an empty list. */
     private static final UUID NO_SINK = new UUID(0, 0);
-    static final Duration BATCH_TIME = Duration.ofSeconds(5);
+    /** How long one run goes on taking heads, and one thread on draining one line, before the next run. */
+    static final Duration LINE_TIME = Duration.ofSeconds(5);
 
     private static final Logger LOG = Logger.getLogger(DeliveryRetries.class.getName());
 
@@ -64,11 +67,24 @@ public class DeliveryRetries {
     @Inject
     CircuitBreakers breakers;
 
+    @Inject
+    SinkConcurrency concurrency;
+
+    @Inject
+    FirstAttempts threads;
+
+    @EJB
+    DeliveryLedger ledger;
+
     @Resource
     SessionContext context;
 
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean running = new AtomicBoolean();
+
+    /** A due head as the run found it. */
+    public record Head(long position, UUID sinkId) {
+    }
 
     @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -79,8 +95,11 @@ public class DeliveryRetries {
         try {
             var self = context.getBusinessObject(DeliveryRetries.class);
             Set<UUID> leftAlone = new HashSet<>(Set.of(NO_SINK));
-            while (self.retriedBatch(leftAlone) > 0) {
-                // more may be due
+            Instant deadline = clock.instant().plus(LINE_TIME);
+            List<Head> heads = self.dueHeads(leftAlone);
+            while (!heads.isEmpty() && clock.instant().isBefore(deadline)) {
+                heads.forEach(head -> take(head, leftAlone));
+                heads = self.dueHeads(leftAlone);
             }
         } catch (RuntimeException e) {
             LOG.warning(() -> "parked notifications not retried this time: " + e);
@@ -90,64 +109,79 @@ public class DeliveryRetries {
     }
 
     /**
-     * Tries due notifications for at most {@link #BATCH_TIME}, holding the retry lock, except those of the sinks in
-     * {@code leftAlone}, to which it adds the sinks that are disabled or whose circuit is open: their heads are not
-     * fetched again in this run, so they cannot crowd out other sinks' heads. A sink whose attempt fails is left alone
-     * for the rest of this batch only (its failed head is no longer due; its other lines may be tried in the next
-     * batch, and its circuit opens if the failures go on). The number of heads it looked at (0: nothing more is due
-     * in this run).
+     * Parks the rows whose sender's lease ran out, and reads the due heads, at most {@link #HEADS}, except those of the
+     * sinks in {@code leftAlone}: a sink left alone cannot crowd out the others' heads. Nothing while another instance
+     * holds the retry lock.
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public int retriedBatch(Set<UUID> leftAlone) {
+    public List<Head> dueHeads(Set<UUID> leftAlone) {
         if (!locks.acquired(TaskLockStore.DELIVERY_RETRY)) {
-            return 0;
+            return List.of();
         }
-        Instant deadline = clock.instant().plus(BATCH_TIME);
-        // first attempts whose sender died with its message (the lease ran out): parked, due, in their place
-        em.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", clock.instant()).executeUpdate();
-        List<Delivery> heads = em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class)
-                .setParameter("now", clock.instant()).setParameter("leftAlone", leftAlone).setMaxResults(HEADS)
-                .getResultList();
-        Map<UUID, Sink> sinks = new HashMap<>();
-        Set<UUID> failed = new HashSet<>();
-        for (Delivery head : heads) {
-            if (leftAlone.contains(head.sinkId()) || failed.contains(head.sinkId())
-                    || !clock.instant().isBefore(deadline)) {
-                continue;
-            }
-            Sink sink = sinks.computeIfAbsent(head.sinkId(), id -> em.find(Sink.class, id));
-            Delivery delivery = head;
-            while (delivery != null) {
-                if (sink == null) {
-                    delivery.dead(delivery.attempts(), null, "the sink no longer exists", clock.instant());
-                } else if (!sink.enabled() || !breakers.allows(sink.id(), clock.instant())) {
-                    leftAlone.add(sink.id());
-                    break;
-                } else {
-                    if (!attempted(sink, delivery)) {
-                        failed.add(sink.id());
-                        break;
-                    }
-                }
-                em.flush();
-                delivery = clock.instant().isBefore(deadline) ? nextInLine(delivery) : null;
-            }
-        }
-        return heads.size();
+        Instant now = clock.instant();
+        // first attempts and retries whose sender died (the lease ran out): parked, due, in their place
+        em.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", now).executeUpdate();
+        return em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class).setParameter("now", now)
+                .setParameter("leftAlone", leftAlone).setMaxResults(HEADS).getResultStream()
+                .map(d -> new Head(d.position(), d.sinkId())).toList();
     }
 
-    /** One attempt, its outcome recorded on the delivery; false if the sink failed or is gone. */
-    private boolean attempted(Sink sink, Delivery delivery) {
-        var outcome = attempts.attempt(sink, delivery.notification(), delivery.attempts());
-        outcome.applyTo(delivery, sink);
-        return outcome.lineGoesOn();
+    /**
+     * Takes one head and hands its attempt off, unless its sink is left alone for this run: it is already, it has no
+     * slot left on this instance, or its circuit is open. Its slot is released when its line's attempts end.
+     */
+    private void take(Head head, Set<UUID> leftAlone) {
+        UUID sink = head.sinkId();
+        if (leftAlone.contains(sink)) {
+            return;
+        }
+        if (!concurrency.tryAcquire(sink, Duration.ZERO)) {
+            leftAlone.add(sink);
+            return;
+        }
+        Optional<DeliveryLedger.Claim> claim = Optional.empty();
+        try {
+            Instant now = clock.instant();
+            if (!breakers.allows(sink, now)) {
+                leftAlone.add(sink);
+                return;
+            }
+            claim = ledger.claimed(head.position(), now.plus(FirstAttempts.LEASE), now);
+            if (claim.isEmpty()) {
+                leftAlone.add(sink); // disabled, gone, or taken meanwhile: the next run looks again
+                return;
+            }
+            var taken = claim.get();
+            threads.handOff(taken.notification().id(), holder -> attemptLine(taken, holder),
+                    () -> concurrency.release(sink));
+        } finally {
+            if (claim.isEmpty()) {
+                concurrency.release(sink);
+            }
+        }
     }
 
-    /** The next waiting notification of the same sink and subject, if it is due. */
-    private Delivery nextInLine(Delivery previous) {
-        List<Delivery> next = em.createNamedQuery(Delivery.NEXT_IN_LINE, Delivery.class)
-                .setParameter("sinkId", previous.sinkId()).setParameter("key", previous.orderingKey())
-                .setMaxResults(1).getResultList();
-        return next.isEmpty() || next.get(0).nextAttemptAt().isAfter(clock.instant()) ? null : next.get(0);
+    /**
+     * Makes the taken notification's attempt and records its outcome; while they are delivered (or dead) and the sink
+     * is fine, takes the next of the line and goes on, for up to {@link #LINE_TIME}.
+     */
+    private void attemptLine(DeliveryLedger.Claim first, FirstAttempts.Holder holder) {
+        Instant until = clock.instant().plus(LINE_TIME);
+        var claim = first;
+        while (true) {
+            var outcome = attempts.attempt(claim.sink(), claim.notification(), claim.attemptsBefore());
+            ledger.attempted(claim.notification(), outcome);
+            Instant now = clock.instant();
+            if (!outcome.lineGoesOn() || !now.isBefore(until) || !breakers.allows(claim.sink().id(), now)) {
+                return;
+            }
+            var next = ledger.nextClaimed(claim.sink().id(), claim.notification().orderingKey(),
+                    now.plus(FirstAttempts.LEASE), now);
+            if (next.isEmpty()) {
+                return;
+            }
+            claim = next.get();
+            holder.holding(claim.notification().id());
+        }
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -141,6 +142,31 @@ public class FirstAttempts {
         }
     }
 
+    /** What a run of attempts handed off tells about the row it holds, so that its lease is the one renewed. */
+    public interface Holder {
+        /** From now on the run holds {@code notificationId}'s row (the one before is finished). */
+        void holding(String notificationId);
+    }
+
+    /**
+     * Runs {@code attempts} on a thread of this bean and returns at once (the retry worker's attempts, docs/adr/0012):
+     * nobody waits for them, so a failure is logged. While they run, the lease of the row they hold (first
+     * {@code notificationId}'s, then whatever they tell their {@link Holder}) is renewed. {@code done} runs exactly once
+     * when they end (or at once if they cannot start).
+     */
+    public void handOff(String notificationId, Consumer<Holder> attempts, Runnable done) {
+        var handover = new Handover(notificationId);
+        handover.abandon(); // nobody waits: its failure is the log's
+        running.add(handover);
+        try {
+            pool.submit(() -> handover.run(() -> attempts.accept(handover), done));
+        } catch (RejectedExecutionException e) {
+            running.remove(handover);
+            done.run();
+            throw e;
+        }
+    }
+
     /** The notification ids whose attempts run here now. */
     Set<String> running() {
         return running.stream().map(handover -> handover.notificationId).collect(Collectors.toUnmodifiableSet());
@@ -197,8 +223,8 @@ public class FirstAttempts {
     }
 
     /** One attempt and who answers for its failure: the waiting consumer, or, once it stopped waiting, the log. */
-    private final class Handover {
-        private final String notificationId;
+    private final class Handover implements Holder {
+        private volatile String notificationId;
         private final CountDownLatch start = new CountDownLatch(1);
         private boolean ended;
         private boolean abandoned;
@@ -214,14 +240,19 @@ public class FirstAttempts {
                 ended();
             } catch (RuntimeException | Error e) {
                 if (ended()) {
-                    LOG.warning(() -> "the first attempt of " + notificationId + " failed after its consumer went on; "
-                            + "its lease runs out and the retry worker sends it: " + e);
+                    LOG.warning(() -> "the attempt of " + notificationId + " failed after its consumer went on (or "
+                            + "with nobody waiting); its lease runs out and the retry worker sends it: " + e);
                 }
                 throw e;
             } finally {
                 running.remove(this);
                 done.run();
             }
+        }
+
+        @Override
+        public void holding(String notificationId) {
+            this.notificationId = notificationId;
         }
 
         /** True if the attempt started within {@code wait}. */

@@ -21,11 +21,10 @@ import java.util.UUID;
 @Table(name = "delivery")
 @NamedQuery(name = Delivery.BY_NOTIFICATION, query = "SELECT d FROM Delivery d WHERE d.notificationId = :id")
 // A notification being sent holds its line like a waiting one; one whose sender's lease ran out is parked
-// (LEASE_RAN_OUT). Each status is looked up with an equality: H2 2.2 bounds a scan of delivery_queue or delivery_due
+// (LEASE_RAN_OUT); whether a line is held so is read in one statement (DeliveryLedger.LINE_HELD). Each status is
+// looked up with an equality: H2 2.2 bounds a scan of delivery_queue or delivery_due
 // by the columns after status only under an equality on it (with IN it reads the line's whole history, or every
 // waiting row).
-@NamedQuery(name = Delivery.WAITING_IN_LINE, query = "SELECT d.position FROM Delivery d WHERE d.sinkId = :sinkId "
-        + "AND d.orderingKey = :key AND d.status = :status")
 @NamedQuery(name = Delivery.LEASE_RAN_OUT, query = "UPDATE Delivery d SET d.status = "
         + "org.tidings.delivery.entity.DeliveryStatus.WAITING, d.updatedAt = :now WHERE d.status = "
         + "org.tidings.delivery.entity.DeliveryStatus.SENDING AND d.nextAttemptAt <= :now")
@@ -95,7 +94,6 @@ import java.util.UUID;
 public class Delivery {
 
     public static final String BY_NOTIFICATION = "Delivery.byNotification";
-    public static final String WAITING_IN_LINE = "Delivery.waitingInLine";
     public static final String DUE_HEADS = "Delivery.dueHeads";
     public static final String LEASE_RAN_OUT = "Delivery.leaseRanOut";
     public static final String EXTEND_LEASES = "Delivery.extendLeases";
@@ -219,6 +217,13 @@ public class Delivery {
     /** Numbered {@code seq} and being sent for the first time, by a sender that holds it until {@code lease}. */
     public void sending(long seq, Instant lease, Instant now) {
         this.seq = seq;
+        this.status = DeliveryStatus.SENDING;
+        this.nextAttemptAt = lease;
+        this.updatedAt = now;
+    }
+
+    /** Taken from the waiting by the retry worker for its next attempt, by a sender that holds it until {@code lease}. */
+    public void retrying(Instant lease, Instant now) {
         this.status = DeliveryStatus.SENDING;
         this.nextAttemptAt = lease;
         this.updatedAt = now;

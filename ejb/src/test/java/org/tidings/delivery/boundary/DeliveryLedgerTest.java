@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -334,6 +335,127 @@ class DeliveryLedgerTest {
         });
 
         assertThat(next).as("the third waits until the second, still being sent, is done").isEmpty();
+    }
+
+    /** The row of a parked notification's position. */
+    private long positionOf(Notification notification) {
+        return record(notification).position();
+    }
+
+    /** The retry worker's taking of a row, in a transaction of its own. */
+    private Optional<DeliveryLedger.Claim> claimed(Notification notification, Instant lease, Instant now) {
+        long position = positionOf(notification);
+        return inTransaction(ledger -> ledger.claimed(position, lease, now));
+    }
+
+    private Optional<DeliveryLedger.Claim> nextClaimed(Notification notification, Instant lease, Instant now) {
+        return inTransaction(ledger -> ledger.nextClaimed(sink.id(), notification.orderingKey(), lease, now));
+    }
+
+    @Test
+    void theRetryWorkerTakesADueHeadOnceAndHoldsItUnderItsLease() {
+        Notification parked = notification("e1");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
+        inTransaction(ledger -> {
+            ledger.waiting(parked, now, now);
+            return null;
+        });
+        Instant lease = now.plus(FirstAttempts.LEASE);
+
+        var taken = claimed(parked, lease, now);
+        var again = claimed(parked, lease, now);
+
+        assertThat(taken).as("taken").isPresent();
+        assertThat(new String(taken.get().notification().body(), StandardCharsets.UTF_8)).as("with its number")
+                .contains("tidingsseq");
+        assertThat(taken.get().sink().id()).isEqualTo(sink.id());
+        assertThat(again).as("a row being sent is not taken twice").isEmpty();
+        Delivery row = record(parked);
+        assertThat(row.status()).isEqualTo(DeliveryStatus.SENDING);
+        assertThat(row.nextAttemptAt()).as("held until the lease ends").isEqualTo(lease);
+    }
+
+    @Test
+    void aParkedNotificationIsNotTakenBeforeItIsDueNorBehindAnotherOfItsLine() {
+        Notification first = notification("e1");
+        Notification second = notification("e2");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
+        inTransaction(ledger -> {
+            ledger.waiting(first, now.plusSeconds(60), now);
+            ledger.waiting(second, now, now);
+            return null;
+        });
+        Instant lease = now.plus(FirstAttempts.LEASE);
+
+        assertThat(claimed(first, lease, now)).as("not yet due").isEmpty();
+        assertThat(claimed(second, lease, now))
+                .as("behind a waiting one").isEmpty();
+        Instant later = now.plusSeconds(61);
+        assertThat(claimed(first, lease, later)).isPresent();
+        assertThat(nextClaimed(first, lease, later))
+                .as("behind one being sent").isEmpty();
+        inTransaction(ledger -> {
+            ledger.attempted(first, delivered());
+            return null;
+        });
+        var next = nextClaimed(first, lease, later);
+        assertThat(next).as("the next of the line, once the first is delivered").isPresent();
+        assertThat(next.get().notification().id()).isEqualTo(second.id());
+        assertThat(record(second).status()).isEqualTo(DeliveryStatus.SENDING);
+    }
+
+    /**
+     * A line drained after a delivery reads its next row, and the retry worker's run takes that same row meanwhile:
+     * the drain must wait for the run's commit and then find the row taken, not send it a second time on a status it
+     * read before the lock.
+     */
+    @Test
+    void twoTakersOfOneRowTakeItOnce() throws Exception {
+        Notification parked = notification("e1");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
+        inTransaction(ledger -> {
+            ledger.waiting(parked, now, now);
+            return null;
+        });
+        Instant lease = now.plus(FirstAttempts.LEASE);
+
+        Optional<DeliveryLedger.Claim> drained;
+        try (Session run = sessions.openSession()) {
+            run.beginTransaction();
+            var ledger = new DeliveryLedger();
+            ledger.em = run;
+            assertThat(ledger.claimed(positionOf(parked), lease, now)).isPresent();
+            run.flush();
+
+            var drain = new FutureTask<>(() -> inTransaction(other -> other.nextClaimed(sink.id(),
+                    parked.orderingKey(), lease, now)));
+            Thread thread = new Thread(drain, "drain");
+            thread.start();
+            await("the drain waits for the run's row").atMost(Duration.ofSeconds(5))
+                    .until(() -> thread.getState() == Thread.State.TIMED_WAITING
+                            || thread.getState() == Thread.State.WAITING);
+            run.getTransaction().commit();
+            drained = drain.get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(drained).as("taken once").isEmpty();
+        assertThat(record(parked).status()).isEqualTo(DeliveryStatus.SENDING);
+    }
+
+    @Test
+    void aParkedNotificationOfASinkThatIsGoneDiesWhenTaken() {
+        Notification parked = notification("e1");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
+        inTransaction(ledger -> {
+            ledger.waiting(parked, now, now);
+            ledger.em.remove(ledger.em.find(Sink.class, sink.id()));
+            return null;
+        });
+
+        assertThat(claimed(parked, now.plus(FirstAttempts.LEASE), now))
+                .isEmpty();
+        assertThat(record(parked).status()).isEqualTo(DeliveryStatus.DEAD);
+        assertThat(record(parked).lastAnswer()).isEqualTo("the sink no longer exists");
     }
 
     private static WebhookAttempts.Outcome dead() {

@@ -65,6 +65,35 @@ class FirstAttemptsTest {
         assertThat(attempts.running()).isEmpty();
     }
 
+    /**
+     * The retry worker hands a line off and goes on at once; the lease renewed is that of the row the line holds now,
+     * the next one once the first is delivered, and none when it ends; a failure with nobody waiting is the log's.
+     */
+    @Test
+    void aHandedOffLineIsNotWaitedForAndTheRowItHoldsNowIsTheOneRenewed() {
+        var attempts = new FirstAttempts(pool, Duration.ofMinutes(1));
+        var firstAnswered = new CountDownLatch(1);
+        var secondTaken = new CountDownLatch(1);
+        var secondAnswered = new CountDownLatch(1);
+
+        attempts.handOff("n1", holder -> {
+            awaitQuietly(firstAnswered);
+            holder.holding("n2");
+            secondTaken.countDown();
+            awaitQuietly(secondAnswered);
+            throw new IllegalStateException("the outcome could not be recorded");
+        }, done::incrementAndGet);
+
+        assertThat(attempts.running()).as("the worker did not wait for the receiver").containsExactly("n1");
+        firstAnswered.countDown();
+        awaitQuietly(secondTaken);
+        assertThat(attempts.running()).as("the next of the line is held now").containsExactly("n2");
+        assertThat(done).as("the sink's slot stays taken while the line runs").hasValue(0);
+        secondAnswered.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+        assertThat(attempts.running()).isEmpty();
+    }
+
     @Test
     void aTakeOverWhileTheFirstSenderStillRunsKeepsItsOwnLeaseRenewed() {
         var attempts = new FirstAttempts(pool, Duration.ofMillis(100));
