@@ -203,6 +203,25 @@ public class DeliveryLedger {
         store.counterCreated(subscriptionId);
     }
 
+    /**
+     * Takes another due head of the sink for an attempt, as {@link #claimed} does: the earliest due of those that can
+     * be taken now (a few are looked at, as another taker may have one), if any.
+     */
+    public Optional<Claim> headOfSinkClaimed(UUID sinkId, Instant lease, Instant now) {
+        List<Long> heads = em.createNamedQuery(Delivery.DUE_HEADS_OF_SINK, Delivery.class).setParameter("now", now)
+                .setParameter("sinkId", sinkId).setMaxResults(HEADS_LOOKED_AT).getResultStream()
+                .map(Delivery::position).toList();
+        for (long head : heads) {
+            Optional<Claim> claim = claimed(head, lease, now);
+            if (claim.isPresent()) {
+                return claim;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final int HEADS_LOOKED_AT = 8;
+
     /** One status's rows of a line ahead of a position: an equality on status, so H2 reads no finished row. */
     private static final String HELD_AS = "SELECT position FROM delivery WHERE sink_id=?1 AND ordering_key=?2 "
             + "AND status='%s' AND position<?3";

@@ -36,7 +36,8 @@ import org.tidings.provisioning.control.TaskLockStore;
  * Taking one makes its row {@code SENDING} under a lease, committed before the call, and hands the attempt to a thread
  * of {@link FirstAttempts}, which renews the lease while it runs: the worker waits for no receiver, so one that does
  * not answer delays no other sink's retries. When a notification is delivered (or dead) the next of its line follows
- * at once on the same thread, for up to {@link #LINE_TIME}, so a line drains in order. A sink is taken no further in
+ * at once on the same thread (or, if none is due, another due head of the sink), for up to {@link #LINE_TIME}, so a
+ * line drains in order. A sink is taken no further in
  * a run once it is disabled, its circuit is open (while half-open, its first taken head is the probe), or its calls in
  * flight on this instance reach {@code tidings.webhook.max-in-flight-per-sink}: a receiver that hangs holds at most
  * that many threads. If this instance dies during an attempt, the lease runs out and the attempt is made again, with
@@ -163,20 +164,24 @@ public class DeliveryRetries {
 
     /**
      * Makes the taken notification's attempt and records its outcome; while they are delivered (or dead) and the sink
-     * is fine, takes the next of the line and goes on, for up to {@link #LINE_TIME}.
+     * is fine, takes the next of the line, or when the line has none due, another due head of the sink, and goes on,
+     * for up to {@link #LINE_TIME}: so a sink's slots stay busy while it has due notifications, and a sink with many
+     * parked lines drains at the pace of its receiver, not one line per slot per run.
      */
     private void attemptLine(DeliveryLedger.Claim first, FirstAttempts.Holder holder) {
         Instant until = clock.instant().plus(LINE_TIME);
+        UUID sink = first.sink().id();
         var claim = first;
         while (true) {
             var outcome = attempts.attempt(claim.sink(), claim.notification(), claim.attemptsBefore());
             ledger.attempted(claim.notification(), outcome);
             Instant now = clock.instant();
-            if (!outcome.lineGoesOn() || !now.isBefore(until) || !breakers.allows(claim.sink().id(), now)) {
+            if (!outcome.lineGoesOn() || !now.isBefore(until) || !breakers.allows(sink, now)) {
                 return;
             }
-            var next = ledger.nextClaimed(claim.sink().id(), claim.notification().orderingKey(),
-                    now.plus(FirstAttempts.LEASE), now);
+            Instant lease = now.plus(FirstAttempts.LEASE);
+            var next = ledger.nextClaimed(sink, claim.notification().orderingKey(), lease, now)
+                    .or(() -> ledger.headOfSinkClaimed(sink, lease, now));
             if (next.isEmpty()) {
                 return;
             }
