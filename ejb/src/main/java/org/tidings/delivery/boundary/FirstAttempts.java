@@ -37,7 +37,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * its message is acknowledged while the attempt goes on here. That is safe because the notification's row was
  * committed {@code SENDING} before the call: while the call runs this bean renews its lease every
  * {@link #RENEWAL}; if this instance dies, the lease runs out within {@link #LEASE} and the retry worker sends the
- * notification again, with the same {@code webhook-id}. Later notifications of its line park behind the row.
+ * notification again, with the same {@code webhook-id}. Later notifications of its line park behind the row. The retry
+ * worker's attempts run on the same threads ({@link #handOff}), nobody waiting for them, their rows' leases renewed
+ * the same way.
  */
 @ApplicationScoped
 public class FirstAttempts {
