@@ -59,7 +59,7 @@ public class DeliveryLedger {
     public Outlook outlook(Notification notification) {
         Delivery recorded = recorded(notification);
         if (recorded != null) {
-            return recorded.status() == DeliveryStatus.SENDING
+            return firstSenders(recorded)
                     ? new Outlook(em.find(Sink.class, notification.sinkId()), false, false)
                     : new Outlook(null, true, false);
         }
@@ -82,7 +82,7 @@ public class DeliveryLedger {
             delivery.sending(store.nextSeq(notification.subscriptionId()), lease, now);
             em.persist(delivery);
             em.flush(); // a second record of the notification fails here, and its number is rolled back with it
-        } else if (delivery.status() == DeliveryStatus.SENDING) {
+        } else if (firstSenders(delivery)) {
             delivery.sending(delivery.seq(), lease, now);
         } else {
             return Optional.empty();
@@ -178,7 +178,7 @@ public class DeliveryLedger {
             delivery = new Delivery(notification, now);
             delivery.parked(store.nextSeq(notification.subscriptionId()), next, now);
             em.persist(delivery);
-        } else if (delivery.status() == DeliveryStatus.SENDING) {
+        } else if (firstSenders(delivery)) {
             delivery.waitUntil(next, delivery.attempts(), null, null, now);
         }
     }
@@ -192,7 +192,7 @@ public class DeliveryLedger {
         if (delivery == null) {
             delivery = new Delivery(notification, now);
             em.persist(delivery);
-        } else if (delivery.status() != DeliveryStatus.SENDING) {
+        } else if (!firstSenders(delivery)) {
             return;
         }
         delivery.dead(attemptsMade, httpStatus, answer, now);
@@ -221,6 +221,15 @@ public class DeliveryLedger {
     }
 
     private static final int HEADS_LOOKED_AT = 8;
+
+    /**
+     * True if the row is being sent by a first sender, which may have died with its message: a redelivery of the
+     * message takes it over. A row the retry worker sends is not: its message was handled when the row was parked, and
+     * a takeover would be a second sender while the first still runs.
+     */
+    private static boolean firstSenders(Delivery delivery) {
+        return delivery.status() == DeliveryStatus.SENDING && !delivery.retrying();
+    }
 
     /** One status's rows of a line ahead of a position: an equality on status, so H2 reads no finished row. */
     private static final String HELD_AS = "SELECT position FROM delivery WHERE sink_id=?1 AND ordering_key=?2 "

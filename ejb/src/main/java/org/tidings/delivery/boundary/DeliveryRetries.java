@@ -131,7 +131,7 @@ public class DeliveryRetries {
      * Takes one head and hands its attempt off, unless its sink is left alone for this run: it is already, it has no
      * slot left on this instance, or its circuit is open. Its slot is released when its line's attempts end.
      */
-    private void take(Head head, Set<UUID> leftAlone) {
+    void take(Head head, Set<UUID> leftAlone) {
         UUID sink = head.sinkId();
         if (leftAlone.contains(sink)) {
             return;
@@ -149,6 +149,7 @@ public class DeliveryRetries {
             }
             claim = ledger.claimed(head.position(), now.plus(FirstAttempts.LEASE), now);
             if (claim.isEmpty()) {
+                breakers.unused(sink, now); // no attempt: a half-open circuit's probe is still to be made
                 leftAlone.add(sink); // disabled, gone, or taken meanwhile: the next run looks again
                 return;
             }
@@ -183,6 +184,7 @@ public class DeliveryRetries {
             var next = ledger.nextClaimed(sink, claim.notification().orderingKey(), lease, now)
                     .or(() -> ledger.headOfSinkClaimed(sink, lease, now));
             if (next.isEmpty()) {
+                breakers.unused(sink, now);
                 return;
             }
             claim = next.get();

@@ -88,6 +88,7 @@ public class Dispatcher {
             return;
         }
         if (!concurrency.tryAcquire(sink.id(), SinkConcurrency.WAIT)) {
+            breakers.unused(sink.id(), now); // no attempt: a half-open circuit's probe is still to be made
             park(notification, now, now); // the sink is slow: the retry worker takes it from here
             return;
         }
@@ -102,6 +103,7 @@ public class Dispatcher {
         }
         if (numbered.isEmpty()) { // the sender this redelivery took over from recorded the outcome
             concurrency.release(sink.id());
+            breakers.unused(sink.id(), now);
             return;
         }
         firstAttempts.make(notification.id(),

@@ -66,6 +66,23 @@ public class CircuitBreakers {
         }
     }
 
+    /**
+     * Gives back the probe that {@link #allows} granted at {@code grantedAt} when no attempt followed it (the row could
+     * not be taken, or no slot was free): the next caller may probe at once instead of after another open period. A
+     * probe granted later, or a circuit that changed meanwhile, is left as it is.
+     */
+    public void unused(UUID sink, Instant grantedAt) {
+        Breaker breaker = breakers.get(sink);
+        if (breaker == null) {
+            return;
+        }
+        synchronized (breaker) {
+            if (grantedAt.equals(breaker.probing)) {
+                breaker.probing = null;
+            }
+        }
+    }
+
     /** When an attempt may be made again: now if closed, else when the circuit half-opens. */
     public Instant nextChance(UUID sink, Instant now) {
         Breaker breaker = breakers.get(sink);

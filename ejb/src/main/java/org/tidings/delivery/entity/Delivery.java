@@ -26,7 +26,8 @@ import java.util.UUID;
 // by the columns after status only under an equality on it (with IN it reads the line's whole history, or every
 // waiting row).
 @NamedQuery(name = Delivery.LEASE_RAN_OUT, query = "UPDATE Delivery d SET d.status = "
-        + "org.tidings.delivery.entity.DeliveryStatus.WAITING, d.updatedAt = :now WHERE d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING, d.retrying = false, d.updatedAt = :now "
+        + "WHERE d.status = "
         + "org.tidings.delivery.entity.DeliveryStatus.SENDING AND d.nextAttemptAt <= :now")
 // a first attempt still running on a live instance keeps its row (FirstAttempts renews the lease)
 @NamedQuery(name = Delivery.EXTEND_LEASES, query = "UPDATE Delivery d SET d.nextAttemptAt = :lease "
@@ -67,7 +68,7 @@ import java.util.UUID;
         + "AND d.status IN (org.tidings.delivery.entity.DeliveryStatus.WAITING, "
         + "org.tidings.delivery.entity.DeliveryStatus.SENDING, org.tidings.delivery.entity.DeliveryStatus.DEAD)")
 @NamedQuery(name = Delivery.DISCARD_UNDELIVERED, query = "UPDATE Delivery d SET d.status = "
-        + "org.tidings.delivery.entity.DeliveryStatus.DISCARDED, d.body = NULL, d.nextAttemptAt = NULL, "
+        + "org.tidings.delivery.entity.DeliveryStatus.DISCARDED, d.retrying = false, d.body = NULL, d.nextAttemptAt = NULL, "
         + "d.updatedAt = :now WHERE d.sinkId = :sinkId AND d.status IN ("
         + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.SENDING, "
         + "org.tidings.delivery.entity.DeliveryStatus.DEAD)")
@@ -165,6 +166,10 @@ public class Delivery {
     @Column(nullable = false)
     private int attempts;
 
+    /** True while the retry worker holds the row SENDING: not a first sender's, so no redelivery takes it over. */
+    @Column(nullable = false)
+    private boolean retrying;
+
     @Column(name = "next_attempt_at")
     private Instant nextAttemptAt;
 
@@ -234,6 +239,7 @@ public class Delivery {
 
     /** Taken from the waiting by the retry worker for its next attempt, by a sender that holds it until {@code lease}. */
     public void retrying(Instant lease, Instant now) {
+        this.retrying = true;
         this.status = DeliveryStatus.SENDING;
         this.nextAttemptAt = lease;
         this.updatedAt = now;
@@ -260,6 +266,7 @@ public class Delivery {
 
     /** Back in line after a redrive, with a fresh schedule, behind what waits for its sink and subject now. */
     public void redriven(Instant now) {
+        this.retrying = false;
         this.status = DeliveryStatus.WAITING;
         this.attempts = 0;
         this.nextAttemptAt = now;
@@ -268,6 +275,7 @@ public class Delivery {
 
     /** Given up by the operator: the row stays as the record of it, without the body. */
     public void discarded(Instant now) {
+        this.retrying = false;
         this.status = DeliveryStatus.DISCARDED;
         this.nextAttemptAt = null;
         this.body = null;
@@ -275,6 +283,7 @@ public class Delivery {
     }
 
     private void answered(int attemptsMade, Integer httpStatus, String answer, Instant now) {
+        this.retrying = false;
         this.attempts = attemptsMade;
         if (httpStatus != null || answer != null) {
             this.lastStatus = httpStatus;
@@ -332,6 +341,11 @@ public class Delivery {
 
     public int attempts() {
         return attempts;
+    }
+
+    /** True if the row is being sent by the retry worker, not by a first sender. */
+    public boolean retrying() {
+        return retrying;
     }
 
     public Instant nextAttemptAt() {

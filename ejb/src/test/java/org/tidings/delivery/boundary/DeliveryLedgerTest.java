@@ -342,6 +342,15 @@ class DeliveryLedgerTest {
         return record(notification).position();
     }
 
+    /** True if H2 has a session waiting for another's lock. */
+    private boolean aSessionIsBlocked() throws SQLException {
+        try (Connection db = database.connection(); var blocked = db.createStatement().executeQuery(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")) {
+            blocked.next();
+            return blocked.getLong(1) > 0;
+        }
+    }
+
     /** The retry worker's taking of a row, in a transaction of its own. */
     private Optional<DeliveryLedger.Claim> claimed(Notification notification, Instant lease, Instant now) {
         long position = positionOf(notification);
@@ -431,9 +440,8 @@ class DeliveryLedgerTest {
                     parked.orderingKey(), lease, now)));
             Thread thread = new Thread(drain, "drain");
             thread.start();
-            await("the drain waits for the run's row").atMost(Duration.ofSeconds(5))
-                    .until(() -> thread.getState() == Thread.State.TIMED_WAITING
-                            || thread.getState() == Thread.State.WAITING);
+            // blocked on the run's row lock, so after its query read the row WAITING
+            await("the drain waits for the run's row").atMost(Duration.ofSeconds(5)).until(this::aSessionIsBlocked);
             run.getTransaction().commit();
             drained = drain.get(10, TimeUnit.SECONDS);
         }
@@ -464,6 +472,50 @@ class DeliveryLedgerTest {
         assertThat(other).as("bob's line, not the one behind ann's").isPresent();
         assertThat(other.get().notification().id()).isEqualTo(bob.id());
         assertThat(none).as("ann's second waits behind her first").isEmpty();
+    }
+
+    /**
+     * A parked notification's message comes again (its acknowledgement was lost in a broker restart) while the retry
+     * worker sends it: the row is SENDING, but not a first sender's that may have died, so the redelivery must find
+     * it handled; a takeover would be a second sender while the first still runs.
+     */
+    @Test
+    void aRedeliveredMessageDoesNotTakeOverARowTheRetryWorkerIsSending() {
+        Notification parked = notification("e1");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        inTransaction(ledger -> {
+            ledger.waiting(parked, now, now);
+            return null;
+        });
+        assertThat(claimed(parked, now.plus(FirstAttempts.LEASE), now)).as("the retry worker sends it").isPresent();
+
+        var outlook = inTransaction(ledger -> ledger.outlook(parked));
+        var takeover = inTransaction(ledger -> ledger.sending(parked, now.plus(FirstAttempts.LEASE), now));
+
+        assertThat(outlook.handled()).as("handled when it was parked").isTrue();
+        assertThat(takeover).as("no second sender").isEmpty();
+        assertThat(record(parked).retrying()).isTrue();
+    }
+
+    @Test
+    void aRetryWhoseLeaseRanOutIsParkedAndCanBeTakenAgain() {
+        Notification parked = notification("e1");
+        Instant then = Instant.now().minus(FirstAttempts.LEASE).minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        inTransaction(ledger -> {
+            ledger.waiting(parked, then, then);
+            return null;
+        });
+        assertThat(claimed(parked, then.plus(FirstAttempts.LEASE), then)).isPresent();
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        int parkedAgain = inTransaction(ledger -> ledger.em.createNamedQuery(Delivery.LEASE_RAN_OUT)
+                .setParameter("now", now).executeUpdate());
+
+        assertThat(parkedAgain).isEqualTo(1);
+        Delivery row = record(parked);
+        assertThat(row.status()).isEqualTo(DeliveryStatus.WAITING);
+        assertThat(row.retrying()).isFalse();
+        assertThat(claimed(parked, now.plus(FirstAttempts.LEASE), now)).as("sent again").isPresent();
     }
 
     @Test

@@ -76,13 +76,13 @@ class FirstAttemptsTest {
         var secondTaken = new CountDownLatch(1);
         var secondAnswered = new CountDownLatch(1);
 
-        attempts.handOff("n1", holder -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> attempts.handOff("n1", holder -> {
             awaitQuietly(firstAnswered);
             holder.holding("n2");
             secondTaken.countDown();
             awaitQuietly(secondAnswered);
             throw new IllegalStateException("the outcome could not be recorded");
-        }, done::incrementAndGet);
+        }, done::incrementAndGet), "the worker does not wait for the line");
 
         assertThat(attempts.running()).as("the worker did not wait for the receiver").containsExactly("n1");
         firstAnswered.countDown();

@@ -64,4 +64,19 @@ class CircuitBreakersTest {
         assertThat(breakers.allows(sink, later.plusSeconds(29))).isFalse();
         assertThat(breakers.allows(sink, later.plusSeconds(31))).isTrue();
     }
+
+    @Test
+    void aProbeGivenBackUnusedMayBeMadeAtOnceButAnotherCallersProbeStays() {
+        for (int i = 0; i < 3; i++) {
+            breakers.failed(sink, NOW);
+        }
+        Instant later = NOW.plusSeconds(31);
+        assertThat(breakers.allows(sink, later)).as("the probe").isTrue();
+        breakers.unused(sink, later); // the row could not be taken: no attempt was made
+
+        Instant next = later.plusSeconds(1);
+        assertThat(breakers.allows(sink, next)).as("the probe is still to be made").isTrue();
+        breakers.unused(sink, later); // a stale give-back: the probe granted at 'next' is not its to give
+        assertThat(breakers.allows(sink, next.plusSeconds(1))).as("only one probe").isFalse();
+    }
 }
