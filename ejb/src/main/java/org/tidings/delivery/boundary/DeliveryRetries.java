@@ -31,8 +31,8 @@ import org.tidings.provisioning.control.TaskLockStore;
 
 /**
  * Sends the parked notifications of webhook and purge sinks when they are due, every second (docs/adr/0012); the due
- * heads are read by one instance at a time (the retry lock), and of two takers of a row, one wins (its row lock); first attempts whose sender's lease ran out are parked first, and sent
- * with them (docs/adr/0015). Only the first waiting notification of a sink and subject (a head) is ever taken.
+ * heads are read by one instance at a time (the retry lock), and of two takers of a row, one wins (its row lock);
+ * first attempts whose sender's lease ran out are parked first, and sent with them (docs/adr/0015). Only the first waiting notification of a sink and subject (a head) is ever taken.
  * Taking one makes its row {@code SENDING} under a lease, committed before the call, and hands the attempt to a thread
  * of {@link FirstAttempts}, which renews the lease while it runs: the worker waits for no receiver, so one that does
  * not answer delays no other sink's retries. When a notification is delivered (or dead) the next of its line follows
