@@ -148,8 +148,9 @@ public class DeliveryLedger {
     }
 
     /**
-     * Records the outcome of an attempt, first or retry (with the sink disabled on 410, in the same transaction), unless the
-     * notification is no longer the sender's: discarded with its sink, or taken over after the lease ran out.
+     * Records the outcome of an attempt, first or retry (with the sink disabled on 410, in the same transaction),
+     * unless the notification is no longer the sender's: discarded with its sink, or taken over after the lease ran
+     * out.
      */
     public void attempted(Notification notification, WebhookAttempts.Outcome outcome) {
         Delivery delivery = recordedForUpdate(notification);

@@ -30,18 +30,19 @@ import org.tidings.delivery.entity.Delivery;
 import org.tidings.provisioning.control.TaskLockStore;
 
 /**
- * Sends the parked notifications of webhook and purge sinks when they are due, every second (docs/adr/0012); the due
- * heads are read by one instance at a time (the retry lock), and of two takers of a row, one wins (its row lock);
- * first attempts whose sender's lease ran out are parked first, and sent with them (docs/adr/0015). Only the first waiting notification of a sink and subject (a head) is ever taken.
- * Taking one makes its row {@code SENDING} under a lease, committed before the call, and hands the attempt to a thread
- * of {@link FirstAttempts}, which renews the lease while it runs: the worker waits for no receiver, so one that does
- * not answer delays no other sink's retries. When a notification is delivered (or dead) the next of its line follows
- * at once on the same thread (or, if none is due, another due head of the sink), for up to {@link #LINE_TIME}, so a
- * line drains in order. A sink is taken no further in
- * a run once it is disabled, its circuit is open (while half-open, its first taken head is the probe), or its calls in
- * flight on this instance reach {@code tidings.webhook.max-in-flight-per-sink}: a receiver that hangs holds at most
- * that many threads. If this instance dies during an attempt, the lease runs out and the attempt is made again, with
- * the same {@code webhook-id}.
+ * Sends the parked notifications of webhook and purge sinks when they are due, every second (docs/adr/0012). The due
+ * heads (the first waiting notification of a sink and subject) are read by one instance at a time (the retry lock),
+ * after the rows whose sender's lease ran out are parked again (docs/adr/0015). Taking a head makes its row
+ * {@code SENDING} under a lease, marked as the retry worker's and committed before the call (of two takers of a row,
+ * one wins: its row lock), and hands the attempt to a thread of {@link FirstAttempts}, which renews the lease while it
+ * runs: the worker waits for no receiver, so one that does not answer delays no other sink's retries. When a
+ * notification is delivered (or dead) the next of its line follows at once on the same thread (or, if none is due,
+ * another due head of the sink), for up to {@link #LINE_TIME}, so a line drains in order. A sink is taken no further
+ * in a run once it is disabled, its circuit is open (while half-open, the first head tried is the probe, given back if
+ * the row cannot be taken), or its retries in flight on this instance reach
+ * {@code tidings.webhook.max-retries-in-flight-per-sink}: a receiver that hangs holds at most that many threads for
+ * retries. If this instance dies during an attempt, the lease runs out and the attempt is made again, with the same
+ * {@code webhook-id}.
  */
 @Singleton
 @DependsOn("SchemaMigration")
@@ -136,7 +137,7 @@ public class DeliveryRetries {
         if (leftAlone.contains(sink)) {
             return;
         }
-        if (!concurrency.tryAcquire(sink, Duration.ZERO)) {
+        if (!concurrency.tryAcquireRetry(sink)) {
             leftAlone.add(sink);
             return;
         }
@@ -155,10 +156,10 @@ public class DeliveryRetries {
             }
             var taken = claim.get();
             threads.handOff(taken.notification().id(), holder -> attemptLine(taken, holder),
-                    () -> concurrency.release(sink));
+                    () -> concurrency.releaseRetry(sink));
         } finally {
             if (claim.isEmpty()) {
-                concurrency.release(sink);
+                concurrency.releaseRetry(sink);
             }
         }
     }

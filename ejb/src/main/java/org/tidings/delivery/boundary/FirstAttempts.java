@@ -153,8 +153,8 @@ public class FirstAttempts {
     /**
      * Runs {@code attempts} on a thread of this bean and returns at once (the retry worker's attempts, docs/adr/0012):
      * nobody waits for them, so a failure is logged. While they run, the lease of the row they hold (first
-     * {@code notificationId}'s, then whatever they tell their {@link Holder}) is renewed. {@code done} runs exactly once
-     * when they end (or at once if they cannot start).
+     * {@code notificationId}'s, then whatever they tell their {@link Holder}) is renewed. {@code done} runs exactly
+     * once when they end (or at once if they cannot start).
      */
     public void handOff(String notificationId, Consumer<Holder> attempts, Runnable done) {
         var handover = new Handover(notificationId);

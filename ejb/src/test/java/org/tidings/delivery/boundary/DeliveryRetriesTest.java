@@ -28,6 +28,7 @@ class DeliveryRetriesTest {
         breakers.failed(sink, Instant.now().minusSeconds(31)); // opened 31 s ago: half-open now
         var concurrency = new SinkConcurrency();
         set(concurrency, "limit", 1);
+        set(concurrency, "retryLimit", 1);
         var retries = new DeliveryRetries();
         retries.breakers = breakers;
         retries.concurrency = concurrency;
@@ -42,7 +43,7 @@ class DeliveryRetriesTest {
         retries.take(new DeliveryRetries.Head(1, sink), leftAlone);
 
         assertThat(leftAlone).as("left alone for the rest of the run").containsExactly(sink);
-        assertThat(concurrency.tryAcquire(sink, Duration.ZERO)).as("its slot given back").isTrue();
+        assertThat(concurrency.tryAcquireRetry(sink)).as("its retry slot given back").isTrue();
         assertThat(breakers.allows(sink, Instant.now())).as("no attempt was made: the probe is still to be made")
                 .isTrue();
     }

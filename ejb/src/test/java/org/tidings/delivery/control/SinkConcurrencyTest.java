@@ -30,4 +30,15 @@ class SinkConcurrencyTest {
         assertThat(concurrency.tryAcquire(sink, Duration.ofSeconds(30))).isTrue();
         releaser.join();
     }
+
+    @Test
+    void retriesHaveSlotsOfTheirOwnSoThatADrainingRetryNeverMakesAFirstAttemptWait() {
+        var concurrency = new SinkConcurrency(1, 1);
+        UUID sink = UUID.randomUUID();
+        assertThat(concurrency.tryAcquireRetry(sink)).isTrue();
+        assertThat(concurrency.tryAcquireRetry(sink)).as("its retries at their limit").isFalse();
+        assertThat(concurrency.tryAcquire(sink, Duration.ZERO)).as("a first attempt still goes").isTrue();
+        concurrency.releaseRetry(sink);
+        assertThat(concurrency.tryAcquireRetry(sink)).isTrue();
+    }
 }
