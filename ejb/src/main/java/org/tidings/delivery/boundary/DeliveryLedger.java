@@ -205,25 +205,6 @@ public class DeliveryLedger {
     }
 
     /**
-     * Takes another due head of the sink for an attempt, as {@link #claimed} does: the earliest due of those that can
-     * be taken now (a few are looked at, as another taker may have one), if any.
-     */
-    public Optional<Claim> headOfSinkClaimed(UUID sinkId, Instant lease, Instant now) {
-        List<Long> heads = em.createNamedQuery(Delivery.DUE_HEADS_OF_SINK, Delivery.class).setParameter("now", now)
-                .setParameter("sinkId", sinkId).setMaxResults(HEADS_LOOKED_AT).getResultStream()
-                .map(Delivery::position).toList();
-        for (long head : heads) {
-            Optional<Claim> claim = claimed(head, lease, now);
-            if (claim.isPresent()) {
-                return claim;
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static final int HEADS_LOOKED_AT = 8;
-
-    /**
      * True if the row is being sent by a first sender, which may have died with its message: a redelivery of the
      * message takes it over. A row the retry worker sends is not: its message was handled when the row was parked, and
      * a takeover would be a second sender while the first still runs.

@@ -16,11 +16,16 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
@@ -28,6 +33,7 @@ import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.provisioning.control.TaskLockStore;
+import org.tidings.sinks.entity.Sink;
 
 /**
  * Sends the parked notifications of webhook and purge sinks when they are due, every second (docs/adr/0012). The due
@@ -37,7 +43,7 @@ import org.tidings.provisioning.control.TaskLockStore;
  * one wins: its row lock), and hands the attempt to a thread of {@link FirstAttempts}, which renews the lease while it
  * runs: the worker waits for no receiver, so one that does not answer delays no other sink's retries. When a
  * notification is delivered (or dead) the next of its line follows at once on the same thread (or, if none is due,
- * another due head of the sink), for up to {@link #LINE_TIME}, so a line drains in order. A sink is taken no further
+ * another of the run's due heads of the sink), for up to {@link #LINE_TIME}, so a line drains in order. A sink is taken no further
  * in a run once it is disabled, its circuit is open (while half-open, the first head tried is the probe, given back if
  * the row cannot be taken), or its retries in flight on this instance reach
  * {@code tidings.webhook.max-retries-in-flight-per-sink}: a receiver that hangs holds at most that many threads for
@@ -84,8 +90,8 @@ public class DeliveryRetries {
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean running = new AtomicBoolean();
 
-    /** A due head as the run found it. */
-    public record Head(long position, UUID sinkId) {
+    /** A due head as the run found it, and whether its sink was enabled then. */
+    public record Head(long position, UUID sinkId, boolean sinkEnabled) {
     }
 
     @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
@@ -100,7 +106,14 @@ public class DeliveryRetries {
             Instant deadline = clock.instant().plus(LINE_TIME);
             List<Head> heads = self.dueHeads(leftAlone);
             while (!heads.isEmpty() && clock.instant().isBefore(deadline)) {
-                heads.forEach(head -> take(head, leftAlone));
+                Map<UUID, Queue<Long>> bySink = new LinkedHashMap<>();
+                for (Head head : heads) {
+                    if (!head.sinkEnabled()) {
+                        leftAlone.add(head.sinkId());
+                    }
+                    bySink.computeIfAbsent(head.sinkId(), id -> new ConcurrentLinkedQueue<>()).add(head.position());
+                }
+                bySink.forEach((sink, candidates) -> takeAll(sink, candidates, leftAlone));
                 heads = self.dueHeads(leftAlone);
             }
         } catch (RuntimeException e) {
@@ -123,20 +136,37 @@ public class DeliveryRetries {
         Instant now = clock.instant();
         // first attempts and retries whose sender died (the lease ran out): parked, due, in their place
         em.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", now).executeUpdate();
+        Map<UUID, Boolean> enabled = new HashMap<>();
         return em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class).setParameter("now", now)
                 .setParameter("leftAlone", leftAlone).setMaxResults(HEADS).getResultStream()
-                .map(d -> new Head(d.position(), d.sinkId())).toList();
+                .map(d -> new Head(d.position(), d.sinkId(), enabled.computeIfAbsent(d.sinkId(), id -> {
+                    Sink sink = em.find(Sink.class, id);
+                    return sink == null || sink.enabled(); // a head of a sink that is gone dies when taken
+                }))).toList();
     }
 
     /**
-     * Takes one head and hands its attempt off, unless its sink is left alone for this run: it is already, it has no
-     * slot left on this instance, or its circuit is open. Its slot is released when its line's attempts end.
+     * Hands off the attempts of one sink's due heads: a thread for each retry slot the sink has free, each with a head
+     * it took, going on with the others ({@code candidates}, shared by them) when its line has nothing more due. One
+     * head that fails to be taken (an exception) costs that sink the rest of the run, not the other sinks.
      */
-    void take(Head head, Set<UUID> leftAlone) {
-        UUID sink = head.sinkId();
-        if (leftAlone.contains(sink)) {
-            return;
+    void takeAll(UUID sink, Queue<Long> candidates, Set<UUID> leftAlone) {
+        try {
+            while (!leftAlone.contains(sink) && !candidates.isEmpty()) {
+                take(sink, candidates, leftAlone);
+            }
+        } catch (RuntimeException e) {
+            leftAlone.add(sink);
+            LOG.warning(() -> "the parked notifications of sink " + sink + " not retried this time: " + e);
         }
+    }
+
+    /**
+     * Takes one of the sink's candidate heads and hands its attempt off, unless the sink is to be left alone for the
+     * rest of the run: it has no retry slot left on this instance, its circuit is open, or none of its candidates
+     * could be taken. The slot is released when the thread's attempts end.
+     */
+    void take(UUID sink, Queue<Long> candidates, Set<UUID> leftAlone) {
         if (!concurrency.tryAcquireRetry(sink)) {
             leftAlone.add(sink);
             return;
@@ -148,14 +178,14 @@ public class DeliveryRetries {
                 leftAlone.add(sink);
                 return;
             }
-            claim = ledger.claimed(head.position(), now.plus(FirstAttempts.LEASE), now);
+            claim = claimOne(candidates, now);
             if (claim.isEmpty()) {
                 breakers.unused(sink, now); // no attempt: a half-open circuit's probe is still to be made
                 leftAlone.add(sink); // disabled, gone, or taken meanwhile: the next run looks again
                 return;
             }
             var taken = claim.get();
-            threads.handOff(taken.notification().id(), holder -> attemptLine(taken, holder),
+            threads.handOff(taken.notification().id(), holder -> attemptLine(taken, candidates, holder),
                     () -> concurrency.releaseRetry(sink));
         } finally {
             if (claim.isEmpty()) {
@@ -164,13 +194,24 @@ public class DeliveryRetries {
         }
     }
 
+    /** The first of the candidates that can be taken now, each candidate tried once (by whichever thread polls it). */
+    private Optional<DeliveryLedger.Claim> claimOne(Queue<Long> candidates, Instant now) {
+        for (Long position = candidates.poll(); position != null; position = candidates.poll()) {
+            var claim = ledger.claimed(position, now.plus(FirstAttempts.LEASE), now);
+            if (claim.isPresent()) {
+                return claim;
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Makes the taken notification's attempt and records its outcome; while they are delivered (or dead) and the sink
-     * is fine, takes the next of the line, or when the line has none due, another due head of the sink, and goes on,
-     * for up to {@link #LINE_TIME}: so a sink's slots stay busy while it has due notifications, and a sink with many
-     * parked lines drains at the pace of its receiver, not one line per slot per run.
+     * is fine, takes the next of the line, or when the line has none due, another of the run's heads of the sink, and
+     * goes on, for up to {@link #LINE_TIME}: so a sink with many parked lines drains at the pace of its receiver, not
+     * one line per slot per run.
      */
-    private void attemptLine(DeliveryLedger.Claim first, FirstAttempts.Holder holder) {
+    private void attemptLine(DeliveryLedger.Claim first, Queue<Long> candidates, FirstAttempts.Holder holder) {
         Instant until = clock.instant().plus(LINE_TIME);
         UUID sink = first.sink().id();
         var claim = first;
@@ -181,9 +222,8 @@ public class DeliveryRetries {
             if (!outcome.lineGoesOn() || !now.isBefore(until) || !breakers.allows(sink, now)) {
                 return;
             }
-            Instant lease = now.plus(FirstAttempts.LEASE);
-            var next = ledger.nextClaimed(sink, claim.notification().orderingKey(), lease, now)
-                    .or(() -> ledger.headOfSinkClaimed(sink, lease, now));
+            var next = ledger.nextClaimed(sink, claim.notification().orderingKey(), now.plus(FirstAttempts.LEASE), now)
+                    .or(() -> claimOne(candidates, now));
             if (next.isEmpty()) {
                 breakers.unused(sink, now);
                 return;

@@ -94,13 +94,23 @@ public class CircuitBreakers {
         }
     }
 
-    /** Counts an attempt's outcome: a 2xx closes, a failure counts; a refused target or a 410 says nothing. */
+    /**
+     * Counts an attempt's outcome: a 2xx closes, a failure counts; a refused target or a 410 says nothing about the
+     * receiver's health, and a probe that ended so is given back (a refused target is not even called).
+     */
     public void record(UUID sink, Attempt attempt, Instant now) {
         switch (attempt.result()) {
             case DELIVERED -> succeeded(sink);
             case RETRY -> failed(sink, now);
-            default -> {
-                // not about the receiver's health
+            default -> probeEnded(sink);
+        }
+    }
+
+    private void probeEnded(UUID sink) {
+        Breaker breaker = breakers.get(sink);
+        if (breaker != null) {
+            synchronized (breaker) {
+                breaker.probing = null;
             }
         }
     }

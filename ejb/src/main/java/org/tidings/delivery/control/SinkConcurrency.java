@@ -1,5 +1,6 @@
 package org.tidings.delivery.control;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -11,12 +12,14 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * How many first attempts to one webhook sink may be in flight at once on this instance's consumers of
- * tidings.deliver ({@code tidings.webhook.max-in-flight-per-sink}, 4 of the 8 consumers): a receiver that hangs holds
- * at most that many, and the other consumers keep delivering to other sinks. A consumer that finds its sink at the
- * limit waits for a slot up to {@link #WAIT} (a fast receiver frees one within milliseconds); if none frees, the sink
- * is slow and the notification is parked, due at once, for the retry worker (docs/adr/0012). The retry worker's calls
- * have slots of their own ({@code tidings.webhook.max-retries-in-flight-per-sink}, 4).
+ * How many calls to one webhook sink may be in flight at once on this instance
+ * ({@code tidings.webhook.max-in-flight-per-sink}, 4; first attempts and retries together): a receiver that hangs
+ * holds at most that many threads, and the others keep delivering to other sinks. A consumer of tidings.deliver that
+ * finds its sink at the limit waits for a slot up to {@link #WAIT} (a fast receiver frees one within milliseconds); if
+ * none frees, the sink is slow and the notification is parked, due at once, for the retry worker (docs/adr/0012).
+ * Retries take at most {@code tidings.webhook.max-retries-in-flight-per-sink} (2) of a sink's slots: a retry thread
+ * keeps its slot while it drains the sink's due notifications (up to 5 s), and with every slot so held each first
+ * attempt to the sink would wait the whole {@link #WAIT}, holding its consumer, and park.
  */
 @ApplicationScoped
 public class SinkConcurrency {
@@ -26,15 +29,10 @@ public class SinkConcurrency {
     int limit;
 
     @Inject
-    @ConfigProperty(name = "tidings.webhook.max-retries-in-flight-per-sink", defaultValue = "4")
+    @ConfigProperty(name = "tidings.webhook.max-retries-in-flight-per-sink", defaultValue = "2")
     int retryLimit;
 
     private final Map<UUID, Semaphore> inFlight = new ConcurrentHashMap<>();
-    /**
-     * The retry worker's calls, counted apart: a retry thread keeps its slot while it drains its sink's due
-     * notifications (up to 5 s), and in first attempts' slots it would make every first attempt to that sink wait the
-     * whole {@link #WAIT}, holding its consumer of tidings.deliver, and park.
-     */
     private final Map<UUID, Semaphore> retrying = new ConcurrentHashMap<>();
 
     public SinkConcurrency() {
@@ -47,6 +45,14 @@ public class SinkConcurrency {
     SinkConcurrency(int limit, int retryLimit) {
         this.limit = limit;
         this.retryLimit = retryLimit;
+    }
+
+    @PostConstruct
+    void check() {
+        if (limit < 1 || retryLimit < 1) {
+            throw new IllegalStateException("tidings.webhook.max-in-flight-per-sink and "
+                    + "tidings.webhook.max-retries-in-flight-per-sink must be at least 1: with 0 nothing is sent");
+        }
     }
 
     public static final Duration WAIT = Duration.ofSeconds(1);
@@ -67,14 +73,23 @@ public class SinkConcurrency {
     }
 
     /**
-     * True if a retry of the sink may start now ({@code tidings.webhook.max-retries-in-flight-per-sink}); the caller
-     * must then {@link #releaseRetry}.
+     * True if a retry of the sink may start now: one of its retry permits and one of its slots are free (no wait); the
+     * caller must then {@link #releaseRetry}.
      */
     public boolean tryAcquireRetry(UUID sink) {
-        return retrying.computeIfAbsent(sink, id -> new Semaphore(retryLimit)).tryAcquire();
+        Semaphore permits = retrying.computeIfAbsent(sink, id -> new Semaphore(retryLimit));
+        if (!permits.tryAcquire()) {
+            return false;
+        }
+        if (!inFlight.computeIfAbsent(sink, id -> new Semaphore(limit)).tryAcquire()) {
+            permits.release();
+            return false;
+        }
+        return true;
     }
 
     public void releaseRetry(UUID sink) {
+        inFlight.get(sink).release();
         retrying.get(sink).release();
     }
 }

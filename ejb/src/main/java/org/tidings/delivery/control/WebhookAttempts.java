@@ -80,8 +80,10 @@ public class WebhookAttempts {
     public Outcome attempt(Sink sink, Notification notification, int attemptsBefore) {
         String withheld = seen.withheld(sink, notification);
         if (withheld != null) { // nothing is sent, so nothing counts against the sink's circuit or its attempts
-            return new Outcome(new Attempt(Attempt.Result.REFUSED, 0, withheld, Optional.empty(), Duration.ZERO),
-                    new NextStep(NextStep.Kind.DEAD, null), attemptsBefore, clock.instant());
+            var refused = new Attempt(Attempt.Result.REFUSED, 0, withheld, Optional.empty(), Duration.ZERO);
+            Instant now = clock.instant();
+            breakers.record(sink.id(), refused, now); // a half-open circuit's probe, if this was it, is still to come
+            return new Outcome(refused, new NextStep(NextStep.Kind.DEAD, null), attemptsBefore, now);
         }
         Attempt attempt = send(sink, notification);
         Instant answered = clock.instant();

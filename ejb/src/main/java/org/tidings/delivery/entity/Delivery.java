@@ -40,15 +40,6 @@ import java.util.UUID;
         + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
         + "AND f.position < d.position) "
         + "AND d.sinkId NOT IN :leftAlone ORDER BY d.nextAttemptAt, d.position")
-// the same, of one sink (a retry thread that finished a line goes on with another of its sink)
-@NamedQuery(name = Delivery.DUE_HEADS_OF_SINK, query = "SELECT d FROM Delivery d WHERE d.status = "
-        + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt <= :now AND d.sinkId = :sinkId "
-        + "AND NOT EXISTS (SELECT e.position FROM Delivery e WHERE e.sinkId = d.sinkId "
-        + "AND e.orderingKey = d.orderingKey AND e.status = org.tidings.delivery.entity.DeliveryStatus.WAITING "
-        + "AND e.position < d.position) "
-        + "AND NOT EXISTS (SELECT f.position FROM Delivery f WHERE f.sinkId = d.sinkId "
-        + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
-        + "AND f.position < d.position) ORDER BY d.nextAttemptAt, d.position")
 // the first waiting row of a line, unless a row ahead of it is being sent
 @NamedQuery(name = Delivery.NEXT_IN_LINE, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING "
@@ -105,7 +96,6 @@ public class Delivery {
 
     public static final String BY_NOTIFICATION = "Delivery.byNotification";
     public static final String DUE_HEADS = "Delivery.dueHeads";
-    public static final String DUE_HEADS_OF_SINK = "Delivery.dueHeadsOfSink";
     public static final String LEASE_RAN_OUT = "Delivery.leaseRanOut";
     public static final String EXTEND_LEASES = "Delivery.extendLeases";
     public static final String NEXT_IN_LINE = "Delivery.nextInLine";
@@ -231,6 +221,7 @@ public class Delivery {
 
     /** Numbered {@code seq} and being sent for the first time, by a sender that holds it until {@code lease}. */
     public void sending(long seq, Instant lease, Instant now) {
+        this.retrying = false;
         this.seq = seq;
         this.status = DeliveryStatus.SENDING;
         this.nextAttemptAt = lease;

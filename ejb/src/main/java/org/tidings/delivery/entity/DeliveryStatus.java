@@ -7,10 +7,11 @@ public enum DeliveryStatus {
     /** Not delivered yet: waiting for its next attempt, for an earlier notification of its subject, or for the sink. */
     WAITING,
     /**
-     * Its first attempt is under way: numbered and recorded before it was sent, so the attempt carries its sequence
-     * number. The dispatcher that sends it records the outcome; if it dies first, the redelivered message takes the
-     * record over, and once {@code next_attempt_at} (the holder's lease) has passed the retry worker parks it
-     * ({@link Delivery#LEASE_RAN_OUT}) and sends it in its place.
+     * An attempt is under way, held until {@code next_attempt_at} (the holder's lease). A first attempt: numbered and
+     * recorded before it was sent, so the attempt carries its sequence number; the dispatcher that sends it records
+     * the outcome, and if it dies first, the redelivered message takes the record over. Or a retry
+     * ({@link Delivery#retrying()}), which no redelivery takes over. Once the lease has passed the retry worker parks
+     * it ({@link Delivery#LEASE_RAN_OUT}) and sends it in its place.
      */
     SENDING,
     /**

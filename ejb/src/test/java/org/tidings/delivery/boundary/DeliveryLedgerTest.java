@@ -450,30 +450,6 @@ class DeliveryLedgerTest {
         assertThat(record(parked).status()).isEqualTo(DeliveryStatus.SENDING);
     }
 
-    @Test
-    void aRetryThreadThatFinishedItsLineTakesAnotherLineOfItsSinkNeverOneBehindAnother() {
-        Notification ann = notification("e1");
-        Notification annLater = notification("e2");
-        Notification bob = new Notification(Notification.idOf("urn:shop", "e3", subscription), sink.id(), subscription,
-                "mailto:bob@example.com", "urn:shop", "e3", "{\"id\":\"e3\"}".getBytes(StandardCharsets.UTF_8));
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        inTransaction(ledger -> {
-            ledger.waiting(ann, now, now);
-            ledger.waiting(annLater, now, now);
-            ledger.waiting(bob, now, now);
-            return null;
-        });
-        Instant lease = now.plus(FirstAttempts.LEASE);
-        assertThat(claimed(ann, lease, now)).isPresent();
-
-        var other = inTransaction(ledger -> ledger.headOfSinkClaimed(sink.id(), lease, now));
-        var none = inTransaction(ledger -> ledger.headOfSinkClaimed(sink.id(), lease, now));
-
-        assertThat(other).as("bob's line, not the one behind ann's").isPresent();
-        assertThat(other.get().notification().id()).isEqualTo(bob.id());
-        assertThat(none).as("ann's second waits behind her first").isEmpty();
-    }
-
     /**
      * A parked notification's message comes again (its acknowledgement was lost in a broker restart) while the retry
      * worker sends it: the row is SENDING, but not a first sender's that may have died, so the redelivery must find

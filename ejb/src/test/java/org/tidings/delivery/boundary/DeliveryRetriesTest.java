@@ -11,6 +11,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.SinkConcurrency;
+import org.tidings.delivery.control.WebhookAttempts;
+import org.tidings.delivery.entity.Notification;
+import org.tidings.sinks.entity.Channel;
+import org.tidings.sinks.entity.Sink;
 
 /**
  * The retry worker's taking of a head when no attempt can follow: whatever it was granted for the attempt (a slot of
@@ -40,12 +44,106 @@ class DeliveryRetriesTest {
         };
         Set<UUID> leftAlone = new HashSet<>();
 
-        retries.take(new DeliveryRetries.Head(1, sink), leftAlone);
+        retries.take(sink, new java.util.concurrent.ConcurrentLinkedQueue<>(java.util.List.of(1L)), leftAlone);
 
         assertThat(leftAlone).as("left alone for the rest of the run").containsExactly(sink);
         assertThat(concurrency.tryAcquireRetry(sink)).as("its retry slot given back").isTrue();
         assertThat(breakers.allows(sink, Instant.now())).as("no attempt was made: the probe is still to be made")
                 .isTrue();
+    }
+
+    @Test
+    void aHeadWhoseTakingFailsCostsItsSinkTheRunAndNotTheOtherSinks() throws Exception {
+        var concurrency = new SinkConcurrency();
+        set(concurrency, "limit", 4);
+        set(concurrency, "retryLimit", 2);
+        var retries = new DeliveryRetries();
+        retries.breakers = new CircuitBreakers();
+        retries.concurrency = concurrency;
+        retries.ledger = new DeliveryLedger() {
+            @Override
+            public Optional<Claim> claimed(long position, Instant lease, Instant now) {
+                throw new IllegalStateException("its body cannot be numbered");
+            }
+        };
+        Set<UUID> leftAlone = new HashSet<>();
+
+        retries.takeAll(sink, new java.util.concurrent.ConcurrentLinkedQueue<>(java.util.List.of(1L, 2L)), leftAlone);
+
+        assertThat(leftAlone).as("its sink left alone for the rest of the run, the run goes on").containsExactly(sink);
+        assertThat(concurrency.tryAcquireRetry(sink)).as("its retry slot given back").isTrue();
+    }
+
+    /**
+     * A sink whose receiver hangs holds at most its 4 slots of the attempt threads, first attempts and retries
+     * together (found by the second review: with retry slots of their own, tried first, two hanging sinks took 16 of
+     * 12 threads here, as 8 took all 64 in the container, and a live sink's first attempt did not start).
+     */
+    @Test
+    void twoHangingSinksLeaveAThreadForALiveSinksFirstAttempt() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        var hang = new java.util.concurrent.CountDownLatch(1);
+        try {
+            var threads = new FirstAttempts(pool, Duration.ofMillis(100));
+            var concurrency = new SinkConcurrency();
+            set(concurrency, "limit", 4);
+            set(concurrency, "retryLimit", 2);
+            Sink a = new Sink("a", Channel.WEBHOOK, Instant.now());
+            Sink b = new Sink("b", Channel.WEBHOOK, Instant.now());
+            var rows = new java.util.concurrent.ConcurrentHashMap<Long, Sink>();
+            var retries = new DeliveryRetries();
+            retries.breakers = new CircuitBreakers();
+            retries.concurrency = concurrency;
+            retries.threads = threads;
+            retries.attempts = new WebhookAttempts() {
+                @Override
+                public Outcome attempt(Sink sink, Notification notification, int attemptsBefore) {
+                    awaitQuietly(hang);
+                    throw new IllegalStateException("read timeout");
+                }
+            };
+            retries.ledger = new DeliveryLedger() {
+                @Override
+                public Optional<Claim> claimed(long position, Instant lease, Instant now) {
+                    Sink sink = rows.get(position);
+                    return Optional.of(new Claim(new Notification("n" + position, sink.id(), UUID.randomUUID(),
+                            "s" + position, "src", "e" + position, new byte[0]), 1, sink));
+                }
+            };
+            long position = 0;
+            for (Sink sink : new Sink[] {a, b}) {
+                var heads = new java.util.concurrent.ConcurrentLinkedQueue<Long>();
+                for (int i = 0; i < 5; i++) { // the retry worker's run first: heads of the sink's parked lines
+                    rows.put(++position, sink);
+                    heads.add(position);
+                }
+                retries.takeAll(sink.id(), heads, new HashSet<>());
+                for (int i = 0; i < 4; i++) { // then the dispatcher's first attempts, as the sink's slots allow
+                    if (concurrency.tryAcquire(sink.id(), Duration.ZERO)) {
+                        threads.make("f" + sink.id() + i, () -> awaitQuietly(hang), () -> concurrency.release(sink.id()));
+                    }
+                }
+            }
+
+            var live = new java.util.concurrent.CountDownLatch(1);
+            threads.make("live", live::countDown, () -> { });
+
+            assertThat(live.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the live sink's first attempt started")
+                    .isTrue();
+            assertThat(concurrency.tryAcquire(a.id(), Duration.ZERO)).as("all 4 of a hanging sink's slots taken")
+                    .isFalse();
+        } finally {
+            hang.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void set(Object target, String field, Object value) throws ReflectiveOperationException {

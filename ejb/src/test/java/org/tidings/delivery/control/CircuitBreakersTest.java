@@ -79,4 +79,18 @@ class CircuitBreakersTest {
         breakers.unused(sink, later); // a stale give-back: the probe granted at 'next' is not its to give
         assertThat(breakers.allows(sink, next.plusSeconds(1))).as("only one probe").isFalse();
     }
+
+    @Test
+    void aProbeThatMadeNoCallIsGivenBack() {
+        for (int i = 0; i < 3; i++) {
+            breakers.failed(sink, NOW);
+        }
+        Instant later = NOW.plusSeconds(31);
+        assertThat(breakers.allows(sink, later)).as("the probe").isTrue();
+        breakers.record(sink, new org.tidings.delivery.webhook.Attempt(org.tidings.delivery.webhook.Attempt.Result.REFUSED,
+                0, "withheld", java.util.Optional.empty(), Duration.ZERO), later);
+
+        assertThat(breakers.allows(sink, later.plusSeconds(1))).as("the probe is still to be made").isTrue();
+        assertThat(breakers.state(sink, later.plusSeconds(1))).isEqualTo(CircuitBreakers.State.HALF_OPEN);
+    }
 }

@@ -32,13 +32,18 @@ class SinkConcurrencyTest {
     }
 
     @Test
-    void retriesHaveSlotsOfTheirOwnSoThatADrainingRetryNeverMakesAFirstAttemptWait() {
-        var concurrency = new SinkConcurrency(1, 1);
+    void retriesTakeAtMostTheirShareOfASinksSlotsSoThatFirstAttemptsKeepTheRest() {
+        var concurrency = new SinkConcurrency(3, 2);
         UUID sink = UUID.randomUUID();
         assertThat(concurrency.tryAcquireRetry(sink)).isTrue();
-        assertThat(concurrency.tryAcquireRetry(sink)).as("its retries at their limit").isFalse();
+        assertThat(concurrency.tryAcquireRetry(sink)).isTrue();
+        assertThat(concurrency.tryAcquireRetry(sink)).as("retries at their share").isFalse();
         assertThat(concurrency.tryAcquire(sink, Duration.ZERO)).as("a first attempt still goes").isTrue();
+        assertThat(concurrency.tryAcquire(sink, Duration.ZERO)).as("all 3 calls in flight").isFalse();
         concurrency.releaseRetry(sink);
+        assertThat(concurrency.tryAcquire(sink, Duration.ZERO)).as("a retry's end frees a slot").isTrue();
+        assertThat(concurrency.tryAcquireRetry(sink)).as("no slot left, though a retry permit is").isFalse();
+        concurrency.release(sink);
         assertThat(concurrency.tryAcquireRetry(sink)).isTrue();
     }
 }
