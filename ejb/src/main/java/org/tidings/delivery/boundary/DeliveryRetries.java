@@ -43,11 +43,11 @@ import org.tidings.sinks.entity.Sink;
  * one wins: its row lock), and hands the attempt to a thread of {@link FirstAttempts}, which renews the lease while it
  * runs: the worker waits for no receiver, so one that does not answer delays no other sink's retries. When a
  * notification is delivered (or dead) the next of its line follows at once on the same thread (or, if none is due,
- * another of the run's due heads of the sink), for up to {@link #LINE_TIME}, so a line drains in order. A sink is taken no further
- * in a run once it is disabled, its circuit is open (while half-open, the first head tried is the probe, given back if
- * the row cannot be taken), or its retries in flight on this instance reach
- * {@code tidings.webhook.max-retries-in-flight-per-sink}: a receiver that hangs holds at most that many threads for
- * retries. If this instance dies during an attempt, the lease runs out and the attempt is made again, with the same
+ * another of the heads the run read for the sink), for up to {@link #LINE_TIME}, so a line drains in order. A sink is
+ * taken no further in a run once it is disabled, its circuit is open (while half-open, the first head tried is the
+ * probe, given back if the row cannot be taken), or it has no slot or retry permit left on this instance
+ * ({@link SinkConcurrency}: a receiver that hangs holds at most 4 threads, first attempts and retries together). If
+ * this instance dies during an attempt, the lease runs out and the attempt is made again, with the same
  * {@code webhook-id}.
  */
 @Singleton

@@ -120,7 +120,8 @@ class DeliveryRetriesTest {
                 retries.takeAll(sink.id(), heads, new HashSet<>());
                 for (int i = 0; i < 4; i++) { // then the dispatcher's first attempts, as the sink's slots allow
                     if (concurrency.tryAcquire(sink.id(), Duration.ZERO)) {
-                        threads.make("f" + sink.id() + i, () -> awaitQuietly(hang), () -> concurrency.release(sink.id()));
+                        threads.make("f" + sink.id() + i, () -> awaitQuietly(hang),
+                                () -> concurrency.release(sink.id()));
                     }
                 }
             }

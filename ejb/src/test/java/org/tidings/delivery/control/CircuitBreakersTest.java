@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.tidings.delivery.webhook.Attempt;
 
 class CircuitBreakersTest {
 
@@ -87,8 +89,8 @@ class CircuitBreakersTest {
         }
         Instant later = NOW.plusSeconds(31);
         assertThat(breakers.allows(sink, later)).as("the probe").isTrue();
-        breakers.record(sink, new org.tidings.delivery.webhook.Attempt(org.tidings.delivery.webhook.Attempt.Result.REFUSED,
-                0, "withheld", java.util.Optional.empty(), Duration.ZERO), later);
+        breakers.record(sink, new Attempt(Attempt.Result.REFUSED, 0, "withheld", Optional.empty(), Duration.ZERO),
+                later);
 
         assertThat(breakers.allows(sink, later.plusSeconds(1))).as("the probe is still to be made").isTrue();
         assertThat(breakers.state(sink, later.plusSeconds(1))).isEqualTo(CircuitBreakers.State.HALF_OPEN);
