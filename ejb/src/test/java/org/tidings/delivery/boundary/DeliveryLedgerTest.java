@@ -277,24 +277,9 @@ class DeliveryLedgerTest {
         Instant now = Instant.now();
         inTransaction(ledger -> ledger.sending(notification, now.plus(FirstAttempts.LEASE), now));
 
-        Optional<Notification> toSend;
-        try (Session firstSender = sessions.openSession()) {
-            firstSender.beginTransaction();
-            var ledger = new DeliveryLedger();
-            ledger.em = firstSender;
-            ledger.attempted(notification, delivered());
-            firstSender.flush();
-
-            var takeover = new FutureTask<>(() -> inTransaction(redelivery -> redelivery.sending(notification,
-                    Instant.now().plus(FirstAttempts.LEASE), Instant.now())));
-            Thread thread = new Thread(takeover, "redelivery");
-            thread.start();
-            await("the redelivery waits for the first sender's row").atMost(Duration.ofSeconds(5))
-                    .until(() -> thread.getState() == Thread.State.TIMED_WAITING
-                            || thread.getState() == Thread.State.WAITING);
-            firstSender.getTransaction().commit();
-            toSend = takeover.get(10, TimeUnit.SECONDS);
-        }
+        Optional<Notification> toSend = afterTheOthersCommit(ledger -> ledger.attempted(notification, delivered()),
+                redelivery -> redelivery.sending(notification, Instant.now().plus(FirstAttempts.LEASE),
+                        Instant.now()));
 
         assertThat(toSend).as("nothing left to send").isEmpty();
         assertThat(record(notification).status()).isEqualTo(DeliveryStatus.DELIVERED);
@@ -342,6 +327,27 @@ class DeliveryLedgerTest {
         return record(notification).position();
     }
 
+    /**
+     * Runs {@code first} in a transaction left open until {@code second}, in a transaction of its own on another
+     * thread, waits for one of its row locks; then commits it, and answers what {@code second} returned.
+     */
+    private <T> T afterTheOthersCommit(java.util.function.Consumer<DeliveryLedger> first,
+            Function<DeliveryLedger, T> second) throws Exception {
+        try (Session session = sessions.openSession()) {
+            session.beginTransaction();
+            var ledger = new DeliveryLedger();
+            ledger.em = session;
+            first.accept(ledger);
+            session.flush();
+
+            var other = new FutureTask<>(() -> inTransaction(second));
+            new Thread(other, "second").start();
+            await("the second waits for the first's row").atMost(Duration.ofSeconds(5)).until(this::aSessionIsBlocked);
+            session.getTransaction().commit();
+            return other.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** True if H2 has a session waiting for another's lock. */
     private boolean aSessionIsBlocked() throws SQLException {
         try (Connection db = database.connection(); var blocked = db.createStatement().executeQuery(
@@ -349,6 +355,16 @@ class DeliveryLedgerTest {
             blocked.next();
             return blocked.getLong(1) > 0;
         }
+    }
+
+    /** A notification parked, due at {@code at}. */
+    private Notification parked(String event, Instant at) {
+        Notification notification = notification(event);
+        inTransaction(ledger -> {
+            ledger.waiting(notification, at, at);
+            return null;
+        });
+        return notification;
     }
 
     /** The retry worker's taking of a row, in a transaction of its own. */
@@ -363,12 +379,8 @@ class DeliveryLedgerTest {
 
     @Test
     void theRetryWorkerTakesADueHeadOnceAndHoldsItUnderItsLease() {
-        Notification parked = notification("e1");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
-        inTransaction(ledger -> {
-            ledger.waiting(parked, now, now);
-            return null;
-        });
+        Notification parked = parked("e1", now);
         Instant lease = now.plus(FirstAttempts.LEASE);
 
         var taken = claimed(parked, lease, now);
@@ -420,31 +432,14 @@ class DeliveryLedgerTest {
      */
     @Test
     void twoTakersOfOneRowTakeItOnce() throws Exception {
-        Notification parked = notification("e1");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
-        inTransaction(ledger -> {
-            ledger.waiting(parked, now, now);
-            return null;
-        });
+        Notification parked = parked("e1", now);
         Instant lease = now.plus(FirstAttempts.LEASE);
 
-        Optional<DeliveryLedger.Claim> drained;
-        try (Session run = sessions.openSession()) {
-            run.beginTransaction();
-            var ledger = new DeliveryLedger();
-            ledger.em = run;
-            assertThat(ledger.claimed(positionOf(parked), lease, now)).isPresent();
-            run.flush();
-
-            var drain = new FutureTask<>(() -> inTransaction(other -> other.nextClaimed(sink.id(),
-                    parked.orderingKey(), lease, now)));
-            Thread thread = new Thread(drain, "drain");
-            thread.start();
-            // blocked on the run's row lock, so after its query read the row WAITING
-            await("the drain waits for the run's row").atMost(Duration.ofSeconds(5)).until(this::aSessionIsBlocked);
-            run.getTransaction().commit();
-            drained = drain.get(10, TimeUnit.SECONDS);
-        }
+        // the drain's query reads the row WAITING, then it waits for the run's row lock
+        Optional<DeliveryLedger.Claim> drained = afterTheOthersCommit(
+                run -> assertThat(run.claimed(positionOf(parked), lease, now)).isPresent(),
+                drain -> drain.nextClaimed(sink.id(), parked.orderingKey(), lease, now));
 
         assertThat(drained).as("taken once").isEmpty();
         assertThat(record(parked).status()).isEqualTo(DeliveryStatus.SENDING);
@@ -457,12 +452,8 @@ class DeliveryLedgerTest {
      */
     @Test
     void aRedeliveredMessageDoesNotTakeOverARowTheRetryWorkerIsSending() {
-        Notification parked = notification("e1");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        inTransaction(ledger -> {
-            ledger.waiting(parked, now, now);
-            return null;
-        });
+        Notification parked = parked("e1", now);
         assertThat(claimed(parked, now.plus(FirstAttempts.LEASE), now)).as("the retry worker sends it").isPresent();
 
         var outlook = inTransaction(ledger -> ledger.outlook(parked));
@@ -475,12 +466,8 @@ class DeliveryLedgerTest {
 
     @Test
     void aRetryWhoseLeaseRanOutIsParkedAndCanBeTakenAgain() {
-        Notification parked = notification("e1");
         Instant then = Instant.now().minus(FirstAttempts.LEASE).minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
-        inTransaction(ledger -> {
-            ledger.waiting(parked, then, then);
-            return null;
-        });
+        Notification parked = parked("e1", then);
         assertThat(claimed(parked, then.plus(FirstAttempts.LEASE), then)).isPresent();
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
