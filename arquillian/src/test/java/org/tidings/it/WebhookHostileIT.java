@@ -84,9 +84,17 @@ class WebhookHostileIT {
     }
 
     private String webhookSink(String source, String url, Integer readTimeoutMs) {
+        return webhookSink(source, url, readTimeoutMs, null);
+    }
+
+    /** The same, with its own retry schedule if {@code schedule} is given. */
+    private String webhookSink(String source, String url, Integer readTimeoutMs, List<String> schedule) {
         var body = new java.util.HashMap<String, Object>(Map.of("name", "hostile", "channel", "webhook", "url", url));
         if (readTimeoutMs != null) {
             body.put("readTimeoutMs", readTimeoutMs);
+        }
+        if (schedule != null) {
+            body.put("retrySchedule", schedule);
         }
         var created = api.postJson("/api/sinks", body);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
@@ -197,15 +205,18 @@ class WebhookHostileIT {
     /**
      * "A dead sink does not slow a live one", for retries (issue 9): the retry worker hands each attempt to a thread of
      * its own and waits for no receiver, so a retry held for a minute delays no other sink's retry. When the worker
-     * made its attempts one after another on its own thread, the other sink's retry (due 5 s after its first attempt)
-     * waited for the held call's 60 s read timeout.
+     * made its attempts one after another on its own thread, the other sink's retry (due 400 ms after its first
+     * attempt, the tests' schedule) waited for the held call's 60 s read timeout.
      */
     @Test
     void aRetryThatHangsDoesNotHoldBackAnotherSinksRetry() {
         try (var hanging = new WebhookReceiver(n -> n == 1 ? 503 : 200);
                 var flaky = new WebhookReceiver(n -> n == 1 ? 503 : 200)) {
             String hangingSource = source();
-            String hangingSink = webhookSink(hangingSource, hanging.url("/hooks"), 60_000);
+            // its retry 3 s after the first attempt (the tests' global schedule retries after 400 ms), so that the
+            // receiver holds its answers before the retry comes
+            String hangingSink = webhookSink(hangingSource, hanging.url("/hooks"), 60_000,
+                    List.of("PT0S", "PT3S", "PT0.5S"));
             send(hangingSource, "mailto:ann@hanging.example");
             await("the first attempt's failure is recorded").atMost(Duration.ofSeconds(30)).until(() -> api
                     .get("/api/sinks/" + hangingSink + "/status").body().hasNonNull("lastFailure"));

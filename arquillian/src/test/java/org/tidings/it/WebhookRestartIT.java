@@ -43,7 +43,8 @@ class WebhookRestartIT {
      * would be a duplicate the receiver drops; they are counted), none dead. The receiver fails the first attempt of
      * each notification; the sink's own schedule retries after 2 s, then every 500 ms. A call still in flight when
      * Payara Micro stops (a receiver slower than the consumer's hold: its message was acknowledged, its row is
-     * SENDING) is sent again once its lease runs out, with its webhook-id, and before the next of its line.
+     * SENDING) is sent again once its lease runs out, with its webhook-id, and before the next of its line; so is a
+     * retry in flight (the retry worker's call, on a thread of its own, its row SENDING under a lease).
      */
     // covers LEM-9, S2S-3
     @Test
@@ -55,7 +56,8 @@ class WebhookRestartIT {
         schedule.addAll(Collections.nCopies(10, "PT0.5S"));
         deployer.deploy(APP);
         try (var receiver = new WebhookReceiver((number, ofItsId) -> ofItsId == 1 ? 503 : 200);
-                var held = new WebhookReceiver(n -> 200)) {
+                var held = new WebhookReceiver(n -> 200);
+                var heldRetry = new WebhookReceiver(n -> n == 1 ? 503 : 200)) {
             String source = Events.uniqueSource();
             api.createSource("mail store", source);
             String heldSource = Events.uniqueSource();
@@ -97,9 +99,28 @@ class WebhookRestartIT {
                     .untilAsserted(() -> assertThat(api.get("/api/sinks/" + heldSink + "/status").body()
                             .get("backlog").asInt()).isEqualTo(2));
 
+            // a retry in flight when Payara Micro stops: the first attempt failed, the retry worker's call is held
+            String retrySource = Events.uniqueSource();
+            api.createSource("mail store", retrySource);
+            // its retry 3 s after the first attempt (the tests' global schedule retries after 400 ms), so that the
+            // receiver holds its answers before the retry comes
+            String retrySink = webhookSink(api, "held retry", heldRetry.url("/hooks"), retrySource,
+                    List.of("PT0S", "PT3S", "PT0.5S"));
+            String retryFirst = sendTo(api, retrySource, "mailto:flo@example.com");
+            await("the first attempt's failure is recorded").atMost(Duration.ofSeconds(30)).until(() -> api
+                    .get("/api/sinks/" + retrySink + "/status").body().hasNonNull("lastFailure"));
+            heldRetry.holdAnswers();
+            await("its retry is in flight").atMost(Duration.ofSeconds(30))
+                    .until(() -> heldRetry.received().size() == 2);
+            String retrySecond = sendTo(api, retrySource, "mailto:flo@example.com");
+            await("the second is parked behind the retry in flight").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(api.get("/api/sinks/" + retrySink + "/status").body()
+                            .get("backlog").asInt()).isEqualTo(2));
+
             deployer.undeploy(APP);
             TestEnvironment.awaitPayaraStopped();
             held.answerHeld();
+            heldRetry.answerHeld();
             try (var messaging = Messaging.asSource()) {
                 for (int round = 0; round < 2; round++) {
                     for (String subject : subjects) {
@@ -131,20 +152,11 @@ class WebhookRestartIT {
             System.out.println("RestartIT: " + events + " webhook notifications, duplicate_webhook_ids=" + duplicates);
             assertThat(delivered).as("each once, in the order sent, per subject").isEqualTo(sent);
 
-            // the call in flight at the stop: its row's lease ran out after the restart and the retry worker sent it
-            // again, with its webhook-id, before the one behind it
-            await("the call in flight at the stop is sent again").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                var status = api.get("/api/sinks/" + heldSink + "/status").body();
-                assertThat(status.get("delivered").asInt()).isEqualTo(2);
-                assertThat(status.get("backlog").asInt()).isZero();
-            });
-            List<String> heldIds = held.received().stream().map(r -> Events.parse(new String(r.body(),
-                    StandardCharsets.UTF_8)).getId()).toList();
-            assertThat(heldIds).as("the first again before the second, nothing else").startsWith(heldFirst, heldFirst)
-                    .containsOnly(heldFirst, heldSecond);
-            assertThat(held.received().stream().filter(r -> Events.parse(new String(r.body(),
-                    StandardCharsets.UTF_8)).getId().equals(heldFirst)).map(r -> r.header("webhook-id")).distinct())
-                    .as("sent again under its webhook-id").hasSize(1);
+            // the calls in flight at the stop, a first attempt and a retry: sent again after the restart (once the
+            // row's lease ran out, or at once if the stop recorded the interrupted call as a failed attempt), with
+            // the webhook-id, before the one behind it
+            assertSentAgainBeforeTheNext(api, heldSink, held, heldFirst, heldSecond, 1);
+            assertSentAgainBeforeTheNext(api, retrySink, heldRetry, retryFirst, retrySecond, 2);
             // the receiver counts a request before it answers; the ledger records it after the answer, so the last
             // one's record may still be on its way
             await("the ledger records every delivery").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -158,10 +170,40 @@ class WebhookRestartIT {
         }
     }
 
+    /**
+     * The sink's first notification, whose call {@code before} earlier requests preceded and was in flight at the stop,
+     * is sent again under its webhook-id and delivered before the second, and both are delivered.
+     */
+    private static void assertSentAgainBeforeTheNext(AdminApi api, String sink, WebhookReceiver receiver, String first,
+            String second, int before) {
+        await("the call in flight at the stop is sent again").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            var status = api.get("/api/sinks/" + sink + "/status").body();
+            assertThat(status.get("delivered").asInt()).isEqualTo(2);
+            assertThat(status.get("backlog").asInt()).isZero();
+        });
+        List<String> ids = receiver.received().stream().map(r -> Events.parse(new String(r.body(),
+                StandardCharsets.UTF_8)).getId()).toList();
+        assertThat(ids).as("the first again before the second, nothing else")
+                .startsWith(Collections.nCopies(before + 1, first).toArray(String[]::new))
+                .containsOnly(first, second);
+        assertThat(receiver.received().stream().filter(r -> Events.parse(new String(r.body(),
+                StandardCharsets.UTF_8)).getId().equals(first)).map(r -> r.header("webhook-id")).distinct())
+                .as("sent again under its webhook-id").hasSize(1);
+    }
+
     /** A webhook sink with a read timeout longer than the test, subscribed to the source's events of TYPE. */
     private static String webhookSink(AdminApi api, String name, String url, String source) {
-        var created = api.postJson("/api/sinks", Map.of("name", name, "channel", "webhook", "url", url,
+        return webhookSink(api, name, url, source, null);
+    }
+
+    /** The same, with its own retry schedule if {@code schedule} is given. */
+    private static String webhookSink(AdminApi api, String name, String url, String source, List<String> schedule) {
+        var body = new LinkedHashMap<String, Object>(Map.of("name", name, "channel", "webhook", "url", url,
                 "readTimeoutMs", 60_000));
+        if (schedule != null) {
+            body.put("retrySchedule", schedule);
+        }
+        var created = api.postJson("/api/sinks", body);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String sink = created.body().get("id").asText();
         api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
