@@ -15,11 +15,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * How many calls to one webhook sink may be in flight at once on this instance
  * ({@code tidings.webhook.max-in-flight-per-sink}, 4; first attempts and retries together): a receiver that hangs
  * holds at most that many threads, and the others keep delivering to other sinks. A consumer of tidings.deliver that
- * finds its sink at the limit waits for a slot up to {@link #WAIT} (a fast receiver frees one within milliseconds); if
- * none frees, the sink is slow and the notification is parked, due at once, for the retry worker (docs/adr/0012).
- * Retries take at most {@code tidings.webhook.max-retries-in-flight-per-sink} (2) of a sink's slots: a retry thread
- * keeps its slot while it drains the sink's due notifications (up to 5 s), and with every slot so held each first
- * attempt to the sink would wait the whole {@link #WAIT}, holding its consumer, and park.
+ * finds its sink at the limit waits for a slot up to {@link #WAIT} (a fast receiver frees one within milliseconds),
+ * unless retries of the sink are in flight: then it does not wait at all. If no slot is free, the notification is
+ * parked, due at once, for the retry worker (docs/adr/0012). A retry thread keeps its slot while it drains the sink's
+ * due notifications (up to 5 s), so a consumer that waited for one would wait the whole second and park anyway,
+ * holding its consumer meanwhile. Retries may take up to {@code tidings.webhook.max-retries-in-flight-per-sink} (4) of
+ * the sink's slots.
  */
 @ApplicationScoped
 public class SinkConcurrency {
@@ -29,7 +30,7 @@ public class SinkConcurrency {
     int limit;
 
     @Inject
-    @ConfigProperty(name = "tidings.webhook.max-retries-in-flight-per-sink", defaultValue = "2")
+    @ConfigProperty(name = "tidings.webhook.max-retries-in-flight-per-sink", defaultValue = "4")
     int retryLimit;
 
     private final Map<UUID, Semaphore> inFlight = new ConcurrentHashMap<>();
@@ -57,11 +58,16 @@ public class SinkConcurrency {
 
     public static final Duration WAIT = Duration.ofSeconds(1);
 
-    /** True if a call to the sink may start now, after at most {@code wait}; the caller must then {@link #release}. */
+    /**
+     * True if a call to the sink may start now, after at most {@code wait} (no wait while retries of the sink are in
+     * flight); the caller must then {@link #release}.
+     */
     public boolean tryAcquire(UUID sink, Duration wait) {
+        Semaphore retries = retrying.get(sink);
+        long waitMillis = retries != null && retries.availablePermits() < retryLimit ? 0 : wait.toMillis();
         try {
             return inFlight.computeIfAbsent(sink, id -> new Semaphore(limit))
-                    .tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+                    .tryAcquire(waitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

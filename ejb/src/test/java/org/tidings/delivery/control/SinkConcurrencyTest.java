@@ -46,4 +46,16 @@ class SinkConcurrencyTest {
         concurrency.release(sink);
         assertThat(concurrency.tryAcquireRetry(sink)).isTrue();
     }
+
+    @Test
+    void aFirstAttemptDoesNotWaitForASlotWhileRetriesOfItsSinkAreInFlight() {
+        var concurrency = new SinkConcurrency(1, 1);
+        UUID sink = UUID.randomUUID();
+        assertThat(concurrency.tryAcquireRetry(sink)).isTrue();
+
+        boolean acquired = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> concurrency.tryAcquire(sink, Duration.ofMinutes(1)), "parks at once instead of waiting");
+
+        assertThat(acquired).isFalse();
+    }
 }
