@@ -77,6 +77,15 @@ public final class TestDatabase implements AutoCloseable {
         return DriverManager.getConnection(url, "sa", "");
     }
 
+    /** True if a session of this database waits for another's lock (H2's INFORMATION_SCHEMA.SESSIONS.BLOCKER_ID). */
+    public boolean aSessionIsBlocked() throws SQLException {
+        try (Connection db = connection(); var blocked = db.createStatement().executeQuery(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")) {
+            blocked.next();
+            return blocked.getLong(1) > 0;
+        }
+    }
+
     /** Closes the sessions, if any, and drops the database. */
     @Override
     public void close() throws SQLException {

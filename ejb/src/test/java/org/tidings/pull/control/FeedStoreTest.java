@@ -317,7 +317,7 @@ class FeedStoreTest {
 
             Future<Integer> pruned = pruner.submit(() -> inTransaction(other -> other.pruned(cutoff, 100,
                     Instant.now())));
-            await().atMost(Duration.ofSeconds(5)).until(this::aTransactionWaitsForALock);
+            await().atMost(Duration.ofSeconds(5)).until(database::aSessionIsBlocked);
             acking.getTransaction().commit();
 
             assertThat(pruned.get(5, TimeUnit.SECONDS)).as("the entry is deleted all the same").isEqualTo(1);
@@ -327,14 +327,6 @@ class FeedStoreTest {
         Delivery acked = recordOf(subscription, "w1");
         assertThat(acked.status()).isEqualTo(DeliveryStatus.DELIVERED);
         assertThat(acked.lastAnswer()).isNull();
-    }
-
-    private boolean aTransactionWaitsForALock() throws SQLException {
-        try (Connection db = database.connection(); var blocked = db.createStatement().executeQuery(
-                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")) {
-            blocked.next();
-            return blocked.getInt(1) > 0;
-        }
     }
 
     private DeliveryStatus statusOf(UUID subscription, String event) {
