@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
@@ -143,7 +144,7 @@ public class TestEnvironment implements LauncherSessionListener {
      * redelivery alike (a browser sees only the first kind).
      */
     public static synchronized long messageCount(String queue) {
-        var located = broker.getActiveMQServer().locateQueue(queue);
+        var located = flushed(queue);
         return located == null ? 0 : located.getMessageCount();
     }
 
@@ -152,10 +153,28 @@ public class TestEnvironment implements LauncherSessionListener {
         return broker.getActiveMQServer().locateQueue(queue) != null;
     }
 
-    /** How many messages the broker has ever put on a queue since it started: sends that reached it, counted. */
+    /**
+     * How many messages the broker has ever put on a queue since it started: sends that reached it, counted. The broker
+     * counts a message when its queue's executor moves it from the queue's intake to the queue proper (QueueImpl
+     * .doInternalPoll), which may run after the sender was told the message is stored, so this first waits for what
+     * that executor has been given (QuotaIT once read 7 where a send acknowledged just before made 8).
+     */
     public static synchronized long messagesAdded(String queue) {
-        var located = broker.getActiveMQServer().locateQueue(queue);
+        var located = flushed(queue);
         return located == null ? 0 : located.getMessagesAdded();
+    }
+
+    /**
+     * The queue, once its executor has run what it was given: a message the broker has stored and acknowledged to
+     * its sender waits in the queue's intake until then, counted neither as added nor as held (QueueImpl.addTail,
+     * doInternalPoll).
+     */
+    private static Queue flushed(String queue) {
+        var located = broker.getActiveMQServer().locateQueue(queue);
+        if (located != null && !located.flushExecutor()) {
+            throw new IllegalStateException("the queue " + queue + "'s executor did not finish within 10 s");
+        }
+        return located;
     }
 
     /**
