@@ -7,12 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import jakarta.jms.Message;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -127,8 +132,9 @@ class GrantsIT {
         grant("subscriber", ann, "see", Map.of("subjects", List.of("https://ann.example/inbox/4")));
         send(uri, "https://ann.example/inbox/4");
         await().atMost(Duration.ofMillis(WAIT)).until(() -> feed(asAnn, subscription).size() >= 3);
-        assertThat(feed(asAnn, subscription)).containsExactlyInAnyOrder("https://ann.example/inbox/1",
-                "https://ann.example/inbox/2", "https://ann.example/inbox/4");
+        // what her feed held before is withheld now: no grant of hers covers inbox/1 or inbox/2 any more
+        assertThat(feed(asAnn, subscription)).containsExactly("withheld: not-authorized", "withheld: not-authorized",
+                "https://ann.example/inbox/4");
     }
 
     // covers S2S-11
@@ -161,6 +167,93 @@ class GrantsIT {
             assertThat(receiver.delivered()).as("nothing reached the receiver after the revocation").isEmpty();
             assertThat(receiver.received()).hasSize(1);
         }
+    }
+
+    // covers S2S-11, LEM-8
+    @Test
+    void aRevokedSeeGrantTakesBackWhatWaitsOnItsJmsSinkQueueAndWithholdsItsFeedEntries() throws Exception {
+        String uri = Events.uniqueSource();
+        api.createSource("store for cy", uri);
+        String cy = created(api.postJson("/api/subscribers", Map.of("name", "cy " + UUID.randomUUID())));
+        String token = api.issueToken("subscribers", cy);
+        AdminApi asCy = api.withToken(token);
+        String wide = grant("subscriber", cy, "see", Map.of("subjectPrefixes", List.of("https://cy.example/")));
+        grant("subscriber", cy, "see", Map.of("subjects", List.of("https://cy.example/kept")));
+        String queued = created(asCy.postJson("/api/sinks", Map.of("name", "cy's queue", "channel", "jms")));
+        String pulled = created(asCy.postJson("/api/sinks", Map.of("name", "cy's feed", "channel", "pull")));
+        Map<String, Object> filter = Map.of("subjectPrefixes", List.of("https://cy.example/"));
+        created(asCy.postJson("/api/subscriptions", Map.of("sinkId", queued, "filter", filter)));
+        String feed = created(asCy.postJson("/api/subscriptions", Map.of("sinkId", pulled, "filter", filter)));
+        send(uri, "https://cy.example/gone/1");
+        send(uri, "https://cy.example/kept");
+        send(uri, "https://cy.example/gone/2");
+        String queue = "tidings.sink." + queued;
+        await().atMost(Duration.ofMillis(WAIT)).until(() -> TestEnvironment.messageCount(queue) == 3
+                && feed(asCy, feed).size() == 3);
+
+        assertThat(api.delete("/api/grants/" + wide).status()).isEqualTo(204);
+        // nobody consumed them: what the queue holds that cy may no longer see is taken back, the rest stays
+        await().atMost(Duration.ofMillis(WAIT)).until(() -> TestEnvironment.messageCount(queue) == 1);
+        try (var app = Messaging.asApp()) {
+            Message left = app.receive(queue, null, WAIT);
+            assertThat(left).isNotNull();
+            assertThat(Events.parse(Messaging.text(left)).getSubject()).isEqualTo("https://cy.example/kept");
+        }
+        // the feed keeps every place, so its sequence shows no gap; what cy may no longer see is withheld, with a code
+        // (three subjects, three lines: their order in the feed is the order they were appended in)
+        assertThat(feed(asCy, feed)).containsExactlyInAnyOrder("withheld: not-authorized", "https://cy.example/kept",
+                "withheld: not-authorized");
+        List<String> expected = new ArrayList<>();
+        long seq = 0;
+        for (JsonNode n : asCy.get("/api/subscriptions/" + feed + "/notifications?after=0").body().path("notifications")) {
+            assertThat(n.get("seq").asLong()).as("gap-free").isEqualTo(++seq);
+            assertThat(n.get("id").asText()).startsWith("msg_");
+            if (n.has("withheld")) {
+                assertThat(n.has("event")).as("no part of the event").isFalse();
+                expected.add(seq + " withheld {\"seq\":" + seq + ",\"id\":\"" + n.get("id").asText()
+                        + "\",\"withheld\":\"not-authorized\"}");
+            } else {
+                expected.add(seq + " notification " + n.path("event").path("subject").asText());
+            }
+        }
+        // the same as server-sent events: every id, the withheld ones under their own event name
+        assertThat(streamed(token, feed, 3)).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * The first {@code count} server-sent events of the feed from its start, each as "id name data" (a notification's
+     * data as its subject).
+     */
+    private static List<String> streamed(String token, String subscription, int count) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + "/api/subscriptions/"
+                + subscription + "/notifications")).header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream").header("Last-Event-ID", "0").build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    List<String> events = new ArrayList<>();
+                    String id = null;
+                    String name = null;
+                    StringBuilder data = new StringBuilder();
+                    try (var lines = response.body()) {
+                        for (var line = lines.iterator(); events.size() < count && line.hasNext(); ) {
+                            String text = line.next();
+                            if (text.isEmpty() && data.length() > 0) {
+                                String shown = "notification".equals(name)
+                                        ? Events.parse(data.toString()).getSubject() : data.toString();
+                                events.add(id + " " + name + " " + shown);
+                                data.setLength(0);
+                            } else if (text.startsWith("id:")) {
+                                id = text.substring(3).strip();
+                            } else if (text.startsWith("event:")) {
+                                name = text.substring(6).strip();
+                            } else if (text.startsWith("data:")) {
+                                data.append(text.substring(5).strip());
+                            }
+                        }
+                    }
+                    return events;
+                }).get(WAIT, TimeUnit.MILLISECONDS);
     }
 
     @Test
@@ -268,12 +361,13 @@ class GrantsIT {
         assertThat(reply.status()).as("%s", reply).isEqualTo(202);
     }
 
-    /** The subjects of the subscription's feed, in order. */
+    /** The subjects of the subscription's feed, in order ("withheld: <code>" for a withheld notification). */
     private static List<String> feed(AdminApi as, String subscription) {
         AdminApi.Reply page = as.get("/api/subscriptions/" + subscription + "/notifications?after=0");
         assertThat(page.status()).as("%s", page).isEqualTo(200);
         List<String> subjects = new ArrayList<>();
-        page.body().path("notifications").forEach(n -> subjects.add(n.path("event").path("subject").asText()));
+        page.body().path("notifications").forEach(n -> subjects.add(n.has("withheld")
+                ? "withheld: " + n.get("withheld").asText() : n.path("event").path("subject").asText()));
         return subjects;
     }
 

@@ -3,16 +3,19 @@ package org.tidings.delivery.control;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.control.UriReach;
 import org.tidings.trust.boundary.GrantDirectory;
+import org.tidings.trust.control.GrantRules;
 
 /**
  * The see check of S2S-11 (a) once more, when a notification is about to leave: a subscriber whose see grant was
  * revoked after the event was matched gets nothing more of it, whether it waited for a retry, was redriven from the
- * dead letters, or had not yet reached its pull feed (docs/adr/0022). The administrators' sinks are not checked.
+ * dead letters, or had not yet reached its pull feed; and when a pull client reads its feed, or a JMS sink's queue is
+ * swept after a revocation (docs/adr/0022). The administrators' sinks are not checked.
  */
 @ApplicationScoped
 public class SeenNow {
@@ -25,17 +28,29 @@ public class SeenNow {
 
     /** Why the notification must not go to its sink now, or null if it may (or the sink has no subscriber). */
     public String withheld(Sink sink, Notification notification) {
+        return withheld(sink, notification.body());
+    }
+
+    /**
+     * Why an event with this body must not reach the sink's subscriber now, or null if it may (or the sink has no
+     * subscriber). Reads the body only if the subscriber's see grants are not a grant of all.
+     */
+    public String withheld(Sink sink, byte[] body) {
         if (sink.ownerId() == null) {
             return null;
         }
-        java.util.List<String> uris;
+        GrantRules seen = grants.seen(sink.ownerId());
+        if (seen.allowsEverything()) {
+            return null;
+        }
+        List<String> uris;
         try {
-            uris = UriReach.aboutUris(reader.read(notification.body()));
-        } catch (RuntimeException unreadable) { // read once at ingest; a tighter limit since must not loop it
+            uris = UriReach.aboutUris(reader.read(body));
+        } catch (RuntimeException unreadable) { // it was read at ingest; a limit lowered since may refuse it now
             return "not sent: the event can no longer be read to check the see grants of subscriber "
                     + sink.ownerId() + " (" + unreadable.getMessage() + ")";
         }
-        if (grants.seen(sink.ownerId()).coversAll(uris)) {
+        if (seen.coversAll(uris)) {
             return null;
         }
         return "not sent: the see grants of subscriber " + sink.ownerId() + " no longer cover every URI this event is "

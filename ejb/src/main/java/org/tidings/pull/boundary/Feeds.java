@@ -12,10 +12,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
+import org.tidings.delivery.control.SeenNow;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
@@ -46,6 +49,9 @@ public class Feeds {
     @Inject
     Event<FeedAppended> appended;
 
+    @Inject
+    SeenNow seen;
+
     @Resource
     SessionContext context;
 
@@ -53,8 +59,20 @@ public class Feeds {
 
     private final Clock clock = Clock.systemUTC();
 
-    /** A page of a feed: its entries after the position asked for, and the feed's positions when it was read. */
-    public record Page(List<FeedEntry> entries, FeedPositions positions) {
+    /**
+     * A page of a feed: its entries after the position asked for, the feed's positions when it was read, and the
+     * sequence numbers of the entries withheld from the reader: its subscriber's see grants no longer cover them.
+     */
+    public record Page(List<FeedEntry> entries, FeedPositions positions, Set<Long> withheld) {
+
+        public Page(List<FeedEntry> entries, FeedPositions positions) {
+            this(entries, positions, Set.of());
+        }
+
+        /** Whether the entry is withheld: only its place in the feed may be shown, not the event. */
+        public boolean isWithheld(FeedEntry entry) {
+            return withheld.contains(entry.seq());
+        }
     }
 
     /**
@@ -90,21 +108,36 @@ public class Feeds {
     }
 
     /**
-     * Up to {@code limit} entries after {@code after}.
+     * Up to {@code limit} entries after {@code after}. An entry whose event its subscriber may no longer see (a see
+     * grant revoked after it was appended, docs/adr/0022) keeps its place, so the sequence stays gap-free, and is
+     * marked withheld.
      *
      * @throws ResyncRequired if the feed cannot continue from {@code after}
      * @throws TidingsException not-found if there is no such subscription, conflict if its sink is not a pull sink
      */
     public Page read(UUID subscriptionId, long after, int limit) {
-        FeedPositions positions = positions(subscriptionId);
+        Sink sink = pullSinkOf(subscriptionId);
+        FeedPositions positions = store.positions(subscriptionId);
         if (!positions.continuableFrom(after)) {
             throw new ResyncRequired(after, positions);
         }
-        return new Page(store.after(subscriptionId, after, limit), positions);
+        List<FeedEntry> entries = store.after(subscriptionId, after, limit);
+        Set<Long> withheld = new HashSet<>();
+        for (FeedEntry entry : entries) {
+            if (seen.withheld(sink, entry.body()) != null) {
+                withheld.add(entry.seq());
+            }
+        }
+        return new Page(entries, positions, withheld);
     }
 
     /** The feed's positions, after checking that the subscription exists and belongs to a pull sink. */
     public FeedPositions positions(UUID subscriptionId) {
+        pullSinkOf(subscriptionId);
+        return store.positions(subscriptionId);
+    }
+
+    private Sink pullSinkOf(UUID subscriptionId) {
         Subscription subscription = em.find(Subscription.class, subscriptionId);
         if (subscription == null) {
             throw TidingsException.notFound("subscription", subscriptionId);
@@ -114,7 +147,7 @@ public class Feeds {
             throw new TidingsException(ErrorCode.CONFLICT, "subscription " + subscriptionId + " is not of a pull "
                     + "sink: its notifications are not kept in a feed");
         }
-        return store.positions(subscriptionId);
+        return sink;
     }
 
     /** Records the receiver's ack of everything up to {@code upTo} (RUP-3); pending deliveries up to it are done. */

@@ -1,6 +1,7 @@
 package org.tidings.trust.boundary;
 
 import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -17,6 +18,7 @@ import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.trust.entity.Grant;
 import org.tidings.trust.entity.GrantKind;
 import org.tidings.trust.entity.PrincipalKind;
+import org.tidings.trust.entity.SeeRevoked;
 
 /**
  * Grants, the trust relationships (S2S-11, docs/adr/0022). Every change is recorded in the change log, which every
@@ -31,6 +33,9 @@ public class Grants {
 
     @Inject
     ChangeStore changes;
+
+    @Inject
+    Event<SeeRevoked> seeRevoked;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -74,11 +79,19 @@ public class Grants {
         return Optional.ofNullable(em.find(Grant.class, id)).orElseThrow(() -> TidingsException.notFound("grant", id));
     }
 
-    /** Revokes a grant: what it allowed stops at once on this instance, and with the notice on the others. */
+    /**
+     * Revokes a grant: what it allowed stops at once on this instance, and with the notice on the others. A see grant's
+     * revocation also takes back, once committed, what its subscriber's JMS sink queues hold that it may no longer see
+     * ({@link SeeRevoked}).
+     */
     @Audited("grant.delete")
     public void delete(UUID id) {
-        em.remove(find(id));
+        Grant grant = find(id);
+        em.remove(grant);
         changes.recorded(ChangeKind.GRANT, id);
+        if (grant.kind() == GrantKind.SEE) {
+            seeRevoked.fire(new SeeRevoked(grant.principalId()));
+        }
     }
 
     /** Revokes every grant of a principal, in the caller's transaction: what deleting the principal does. */

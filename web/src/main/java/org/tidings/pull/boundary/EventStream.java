@@ -12,7 +12,8 @@ import org.tidings.pull.entity.FeedEntry;
 /**
  * A feed as server-sent events: each notification is an event named {@value #EVENT} whose id is its sequence number
  * and whose data is the event as accepted (with {@code tidingsseq}), so a client that reconnects with
- * {@code Last-Event-ID} continues where it was. A send that fails closes the stream. Sends are not buffered: on
+ * {@code Last-Event-ID} continues where it was. A notification its subscriber may no longer see is an event named
+ * {@value #WITHHELD} with the same id, whose data holds only its {@code seq}, {@code id} and the code of why. A send that fails closes the stream. Sends are not buffered: on
  * Payara Micro (Jersey 3.1) {@code SseEventSink.send} writes and flushes on the calling thread and returns a completed
  * future, so a client that does not read blocks the sender; {@link FeedWatch} sends on a writer thread of the
  * client's own and interrupts a send that makes no progress for {@code tidings.pull.send-timeout}, which Grizzly
@@ -21,6 +22,8 @@ import org.tidings.pull.entity.FeedEntry;
 final class EventStream implements Watcher {
 
     static final String EVENT = "notification";
+    /** The name of the event in place of a notification its subscriber may no longer see (docs/adr/0022). */
+    static final String WITHHELD = "withheld";
     private static final int LIMIT = 100;
     private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
 
@@ -62,8 +65,10 @@ final class EventStream implements Watcher {
     public boolean caughtUp(Page page, Runnable tookOne) {
         for (FeedEntry entry : page.entries()) {
             assert entry.seq() == position + 1 : "a feed has no gaps";
-            boolean sent = sent(sse.newEventBuilder().id(Long.toString(entry.seq())).name(EVENT)
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(PageView.eventOf(entry).toString()).build());
+            boolean withheld = page.isWithheld(entry);
+            boolean sent = sent(sse.newEventBuilder().id(Long.toString(entry.seq())).name(withheld ? WITHHELD : EVENT)
+                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data((withheld ? PageView.withheldOf(entry)
+                            : PageView.eventOf(entry)).toString()).build());
             if (!sent) {
                 return true;
             }

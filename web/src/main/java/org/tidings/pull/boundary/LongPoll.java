@@ -23,7 +23,7 @@ final class LongPoll implements Watcher {
 
     /** The answer when the wait ends with nothing new: an empty page. */
     PageView nothingNew() {
-        return PageView.of(java.util.List.of(), after);
+        return PageView.empty(after);
     }
 
     @Override
@@ -51,7 +51,7 @@ final class LongPoll implements Watcher {
         if (page.entries().isEmpty()) {
             return !response.isSuspended();
         }
-        response.resume(PageView.of(page.entries(), after));
+        response.resume(PageView.of(page, after));
         return true;
     }
 

@@ -79,7 +79,7 @@ public class NotificationsResource {
             long position = startOf(id, PullParameters.position("after", after));
             Page page = feeds.read(id, position, size);
             if (!page.entries().isEmpty() || waiting.isZero()) {
-                response.resume(PageView.of(page.entries(), position));
+                response.resume(PageView.of(page, position));
                 return;
             }
             var poll = new LongPoll(id, request.getRemoteAddr(), position, size, response);

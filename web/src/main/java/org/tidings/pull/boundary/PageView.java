@@ -6,6 +6,8 @@ import jakarta.json.JsonReader;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.List;
+import org.tidings.platform.ErrorCode;
+import org.tidings.pull.boundary.Feeds.Page;
 import org.tidings.pull.entity.FeedEntry;
 
 /**
@@ -17,24 +19,41 @@ public record PageView(List<NotificationView> notifications, long next) {
     /** The CloudEvents extension attribute that carries the notification's sequence number (LEM-8). */
     public static final String SEQ_EXTENSION = "tidingsseq";
 
+    /** What a withheld notification carries in place of its event: the code of why (docs/adr/0022). */
+    public static final String WITHHELD = ErrorCode.NOT_AUTHORIZED.code();
+
     /**
      * One notification: its sequence number, its id (the same as a webhook's {@code webhook-id} would be), when it was
-     * stored, and the event as it was accepted, with {@value #SEQ_EXTENSION} added.
+     * stored, and the event as it was accepted, with {@value #SEQ_EXTENSION} added. Or, if its subscriber may no
+     * longer see it (a see grant revoked after it was stored), no event and {@code withheld}: {@link #WITHHELD}. It
+     * keeps its place, so that the sequence shows no gap.
      */
-    public record NotificationView(long seq, String id, Instant storedAt, JsonObject event) {
-        static NotificationView of(FeedEntry entry) {
-            return new NotificationView(entry.seq(), entry.notificationId(), entry.createdAt(), eventOf(entry));
+    public record NotificationView(long seq, String id, Instant storedAt, JsonObject event, String withheld) {
+        static NotificationView of(FeedEntry entry, boolean withheld) {
+            return withheld ? new NotificationView(entry.seq(), entry.notificationId(), entry.createdAt(), null, WITHHELD)
+                    : new NotificationView(entry.seq(), entry.notificationId(), entry.createdAt(), eventOf(entry), null);
         }
     }
 
-    static PageView of(List<FeedEntry> entries, long after) {
-        return new PageView(entries.stream().map(NotificationView::of).toList(),
+    static PageView of(Page page, long after) {
+        List<FeedEntry> entries = page.entries();
+        return new PageView(entries.stream().map(entry -> NotificationView.of(entry, page.isWithheld(entry))).toList(),
                 entries.isEmpty() ? after : entries.get(entries.size() - 1).seq());
+    }
+
+    static PageView empty(long after) {
+        return new PageView(List.of(), after);
     }
 
     static JsonObject eventOf(FeedEntry entry) {
         try (JsonReader reader = Json.createReader(new ByteArrayInputStream(entry.body()))) {
             return Json.createObjectBuilder(reader.readObject()).add(SEQ_EXTENSION, entry.seq()).build();
         }
+    }
+
+    /** A withheld notification as a server-sent event's data: its place in the feed and the code of why. */
+    static JsonObject withheldOf(FeedEntry entry) {
+        return Json.createObjectBuilder().add("seq", entry.seq()).add("id", entry.notificationId())
+                .add("withheld", WITHHELD).build();
     }
 }

@@ -1,0 +1,163 @@
+package org.tidings.delivery.control;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.Asynchronous;
+import jakarta.ejb.EJB;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.TextMessage;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.tidings.platform.BrokerSessions;
+import org.tidings.provisioning.boundary.Views;
+import org.tidings.sinks.entity.Channel;
+import org.tidings.sinks.entity.Sink;
+
+/**
+ * Takes back from a subscriber's JMS sink queues the notifications it may no longer see, after one of its see grants
+ * was revoked (docs/adr/0022). Its consumers read those queues on the broker directly, so what waits there is the
+ * last place Tidings can still stop such a notification. Runs on a thread of its own, outside any transaction: it is
+ * started from the revocation's {@code AFTER_SUCCESS} phase, where the resource adapter refuses to open a session.
+ * <p>
+ * A sweep browses each queue, checks every waiting notification against the subscriber's see grants as they are now,
+ * and consumes the ones they no longer cover, by message id, in one local broker transaction per batch. It runs twice:
+ * once the revocation has committed, and again {@value #AGAIN_SECONDS} s later, for what was matched under the old
+ * grants and forwarded meanwhile (an event in the middle of matching on this instance, or on another instance that
+ * had not yet heard of the revocation: the views catch up every two seconds, docs/adr/0010). What a consumer of the
+ * queue has already received, acknowledged or not, is not browsable and not taken back.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class SinkQueueSweep {
+
+    private static final Logger LOG = Logger.getLogger(SinkQueueSweep.class.getName());
+    /** When the second sweep follows the first. */
+    static final long AGAIN_SECONDS = 10;
+    /** How many notifications one consuming transaction takes back at most. */
+    static final int BATCH = 100;
+    /** How long a consumer of the sweep waits for a notification it saw while browsing. */
+    private static final long RECEIVE_MILLIS = 1000;
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    @Inject
+    BrokerSessions sessions;
+
+    @Inject
+    SeenNow seen;
+
+    @EJB
+    Views views;
+
+    @Resource
+    SessionContext context;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    /** Sweeps the subscriber's JMS sink queues now, and once more {@value #AGAIN_SECONDS} s later. */
+    @Asynchronous
+    public void revoked(UUID subscriber) {
+        swept(subscriber);
+        var self = context.getBusinessObject(SinkQueueSweep.class);
+        scheduler.schedule(() -> self.swept(subscriber), AGAIN_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Takes back what the subscriber's JMS sink queues hold that it may no longer see; the number taken back. A queue
+     * that cannot be swept is said in the log and left.
+     */
+    public int swept(UUID subscriber) {
+        views.caughtUp(); // this instance's grant directory must hold the revocation
+        int taken = 0;
+        List<Sink> sinks = em.createNamedQuery(Sink.OF_OWNER, Sink.class).setParameter("ownerId", subscriber)
+                .getResultList();
+        for (Sink sink : sinks) {
+            if (sink.channel() != Channel.JMS) {
+                continue;
+            }
+            try {
+                int fromThis = swept(sink);
+                if (fromThis > 0) {
+                    LOG.log(Level.INFO, "took back {0} notification(s) from sink queue {1}: subscriber {2} may no "
+                            + "longer see them", new Object[] {fromThis, Sink.queueOf(sink.id()), subscriber});
+                }
+                taken += fromThis;
+            } catch (JMSException | RuntimeException e) {
+                LOG.log(Level.WARNING, "sink queue {0} could not be swept after a see grant of subscriber {1} was "
+                        + "revoked; what it holds stays: {2}", new Object[] {Sink.queueOf(sink.id()), subscriber,
+                        e.toString()});
+            }
+        }
+        return taken;
+    }
+
+    private int swept(Sink sink) throws JMSException {
+        String queue = Sink.queueOf(sink.id());
+        List<String> unseen = new ArrayList<>();
+        sessions.transacted(session -> {
+            try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+                Enumeration<?> waiting = browser.getEnumeration();
+                while (waiting.hasMoreElements()) {
+                    Message notification = (Message) waiting.nextElement();
+                    if (seen.withheld(sink, bodyOf(notification)) != null) {
+                        unseen.add(notification.getJMSMessageID());
+                    }
+                }
+            }
+        });
+        int taken = 0;
+        for (int from = 0; from < unseen.size(); from += BATCH) {
+            List<String> batch = unseen.subList(from, Math.min(unseen.size(), from + BATCH));
+            int[] got = {0};
+            sessions.transacted(session -> {
+                MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selecting(batch));
+                while (got[0] < batch.size() && consumer.receive(RECEIVE_MILLIS) != null) {
+                    got[0]++;
+                }
+                consumer.close();
+            });
+            taken += got[0];
+        }
+        return taken;
+    }
+
+    /** A selector for exactly these message ids. */
+    static String selecting(List<String> messageIds) {
+        return messageIds.stream().map(id -> "'" + id.replace("'", "''") + "'")
+                .collect(Collectors.joining(",", "JMSMessageID IN (", ")"));
+    }
+
+    /** A notification's body as it was accepted: the event's text or bytes (EventMessages.copyOf). */
+    static byte[] bodyOf(Message notification) throws JMSException {
+        if (notification instanceof TextMessage text) {
+            String body = text.getText();
+            return body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        }
+        if (notification instanceof BytesMessage bytes) {
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            return body;
+        }
+        return new byte[0];
+    }
+}

@@ -1,0 +1,17 @@
+package org.tidings.delivery.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The selector the sweep consumes with; GrantsIT shows a real broker taking exactly those messages by it. */
+class SinkQueueSweepTest {
+
+    @Test
+    void theSelectorNamesExactlyTheMessageIdsAndQuotesThem() {
+        String selector = SinkQueueSweep.selecting(List.of("ID:1f2e", "ID:o'brien"));
+
+        assertThat(selector).isEqualTo("JMSMessageID IN ('ID:1f2e','ID:o''brien')");
+    }
+}
