@@ -99,6 +99,20 @@ public final class Messaging implements AutoCloseable {
         }
     }
 
+    /**
+     * Up to {@code count} messages taken by one consumer, in the order it received them; fewer if none comes within
+     * the timeout.
+     */
+    public List<Message> receive(String queue, int count, long timeoutMillis) {
+        try (var consumer = jms.createConsumer(jms.createQueue(queue))) {
+            List<Message> messages = new ArrayList<>();
+            for (Message next; messages.size() < count && (next = consumer.receive(timeoutMillis)) != null; ) {
+                messages.add(next);
+            }
+            return messages;
+        }
+    }
+
     /** Every message currently on the queue, without consuming them. */
     public List<Message> browse(String queue) {
         Queue destination = jms.createQueue(queue);

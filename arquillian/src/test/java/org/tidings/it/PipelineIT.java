@@ -7,6 +7,8 @@ import io.cloudevents.CloudEvent;
 import jakarta.jms.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,6 +58,38 @@ class PipelineIT {
             assertThat(sink.browse("tidings.sink." + inbox)).isEmpty();
             assertThat(sink.browse("tidings.sink." + other)).isEmpty();
         }
+    }
+
+    // covers LEM-8
+    @Test
+    void jmsNotificationsOfOneSubjectArriveInTheOrderTheirEventsWereSent() {
+        var route = api.route("mailbox store", "ordered inbox", NEW_MAIL);
+        List<String> subjects = List.of("mailto:ann@example.com", "mailto:bob@example.com", "mailto:cy@example.com",
+                "mailto:dee@example.com");
+        Map<String, List<String>> sent = new HashMap<>();
+        try (var source = Messaging.asSource()) {
+            // interleaved, in groups as the README asks of a source (JMSXGroupID = the subject)
+            for (int round = 0; round < 25; round++) {
+                for (String subject : subjects) {
+                    CloudEvent event = Events.event(route.source(), NEW_MAIL, subject);
+                    source.sendText("tidings.events", Events.json(event), subject);
+                    sent.computeIfAbsent(subject, s -> new ArrayList<>()).add(event.getId());
+                }
+            }
+        }
+
+        Map<String, List<String>> received = new HashMap<>();
+        try (var sink = Messaging.asApp()) {
+            List<Message> notifications = sink.receive("tidings.sink." + route.sink(), 100, WAIT);
+            assertThat(notifications).hasSize(100);
+            for (Message notification : notifications) {
+                CloudEvent event = Events.parse(Messaging.text(notification));
+                assertThat(Messaging.property(notification, "JMSXGroupID")).isEqualTo(event.getSubject());
+                received.computeIfAbsent(event.getSubject(), s -> new ArrayList<>()).add(event.getId());
+            }
+            assertThat(sink.receive("tidings.sink." + route.sink(), null, 1000)).as("nothing more").isNull();
+        }
+        assertThat(received).as("per subject, in the order sent, each once").isEqualTo(sent);
     }
 
     // covers CARD-3, S2S-3
