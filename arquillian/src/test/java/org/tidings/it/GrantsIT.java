@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import jakarta.jms.Connection;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -218,6 +222,49 @@ class GrantsIT {
         }
         // the same as server-sent events: every id, the withheld ones under their own event name
         assertThat(streamed(token, feed, 3)).containsExactlyElementsOf(expected);
+    }
+
+    // covers S2S-11, LEM-8
+    @Test
+    void aRevokedSeeGrantTakesBackWhatWaitsInAMessageGroupItsConsumerHolds() throws Exception {
+        String uri = Events.uniqueSource();
+        api.createSource("store for dee", uri);
+        String dee = created(api.postJson("/api/subscribers", Map.of("name", "dee " + UUID.randomUUID())));
+        AdminApi asDee = api.withToken(api.issueToken("subscribers", dee));
+        String wide = grant("subscriber", dee, "see", Map.of("subjectPrefixes", List.of("https://dee.example/")));
+        grant("subscriber", dee, "see", Map.of("subjects", List.of("https://dee.example/kept")));
+        String queued = created(asDee.postJson("/api/sinks", Map.of("name", "dee's queue", "channel", "jms")));
+        created(asDee.postJson("/api/subscriptions", Map.of("sinkId", queued,
+                "filter", Map.of("subjectPrefixes", List.of("https://dee.example/")))));
+        String queue = "tidings.sink." + queued;
+        // dee's consumer takes one message at a time (no prefetch): what it has not asked for yet waits on the queue,
+        // browsable; but the broker has bound the subject's message group (JMSXGroupID) to it
+        var factory = new ActiveMQConnectionFactory(TestEnvironment.brokerUrl() + "?consumerWindowSize=0",
+                TestEnvironment.APP_USER, TestEnvironment.APP_PASSWORD);
+        try (Connection connection = factory.createConnection()) {
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            connection.start();
+            send(uri, "https://dee.example/gone");
+            Message first = consumer.receive(WAIT);
+            assertThat(first).isNotNull();
+            first.acknowledge();
+            send(uri, "https://dee.example/gone");
+            send(uri, "https://dee.example/gone");
+            send(uri, "https://dee.example/kept");
+            await().atMost(Duration.ofMillis(WAIT)).until(() -> waiting(queue).size() == 3);
+
+            assertThat(api.delete("/api/grants/" + wide).status()).isEqualTo(204);
+            // both waiting notifications of subject gone are taken back, though their group is bound to dee's consumer
+            await().atMost(Duration.ofMillis(WAIT)).until(() -> waiting(queue).equals(List.of("https://dee.example/kept")));
+        }
+    }
+
+    /** The subjects of the notifications waiting on the queue (not in delivery), browsed. */
+    private static List<String> waiting(String queue) {
+        try (var app = Messaging.asApp()) {
+            return app.browse(queue).stream().map(m -> Events.parse(Messaging.text(m)).getSubject()).toList();
+        }
     }
 
     /**
