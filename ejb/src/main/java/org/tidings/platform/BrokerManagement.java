@@ -21,8 +21,9 @@ import java.util.UUID;
  * The broker's management API, spoken as Artemis' management messages over the resource adapter (request to
  * {@code activemq.management}, reply on {@code tidings.management.replies}, matched by correlation id). What the
  * application may do there is limited in broker.xml with management-message RBAC: it may read a sink queue's
- * message count, destroy queues, and add, reset and remove broker users with their connections and the broker's
- * cached logins (the sources' broker users, docs/adr/0021), nothing else (docs/adr/0011).
+ * message count and remove its messages by a filter, destroy queues, and add, reset and remove broker users with
+ * their connections and the broker's cached logins (the sources' broker users, docs/adr/0021), nothing else
+ * (docs/adr/0011).
  */
 @ApplicationScoped
 public class BrokerManagement {
@@ -39,6 +40,16 @@ public class BrokerManagement {
         JsonValue result = request("queue." + queue, message -> message.setStringProperty("_AMQ_Attribute",
                 "messageCount"), null, NO_SUCH_RESOURCE);
         return result == null ? -1 : ((JsonNumber) result).longValue();
+    }
+
+    /**
+     * Removes the queue's messages that match the broker (core) filter and are not in delivery to a consumer, whatever
+     * message group they are in; how many, 0 if the queue does not exist.
+     */
+    public int removeMessages(String queue, String filter) throws JMSException {
+        JsonValue result = request("queue." + queue, operation("removeMessages"), Json.createArrayBuilder()
+                .add(filter), NO_SUCH_RESOURCE);
+        return result == null ? 0 : ((JsonNumber) result).intValue();
     }
 
     /** Removes a queue, its messages and its consumers, and its address; true if it existed. */

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
 import jakarta.persistence.EntityManager;
@@ -26,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.BrokerSessions;
 import org.tidings.provisioning.boundary.Views;
 import org.tidings.sinks.entity.Channel;
@@ -38,7 +38,11 @@ import org.tidings.sinks.entity.Sink;
  * started from the revocation's {@code AFTER_SUCCESS} phase, where the resource adapter refuses to open a session.
  * <p>
  * A sweep browses each queue, checks every waiting notification against the subscriber's see grants as they are now,
- * and consumes the ones they no longer cover, by message id, in one local broker transaction per batch. It runs twice:
+ * and has the broker remove the ones they no longer cover, by message id, a batch per management request
+ * ({@code QueueControl.removeMessages}). Not with a consumer of its own: Tidings sends a JMS sink's notifications in
+ * message groups (one per subject, LEM-8), and the broker hands a group's messages only to the consumer the group is
+ * bound to, which is the subscriber's own while it is connected; a sweeping consumer would get none of them.
+ * It runs twice:
  * once the revocation has committed, and again {@value #AGAIN_SECONDS} s later, for what was matched under the old
  * grants and forwarded meanwhile (an event in the middle of matching on this instance, or on another instance that
  * had not yet heard of the revocation: the views catch up every two seconds, docs/adr/0010). What a consumer of the
@@ -51,16 +55,17 @@ public class SinkQueueSweep {
     private static final Logger LOG = Logger.getLogger(SinkQueueSweep.class.getName());
     /** When the second sweep follows the first. */
     static final long AGAIN_SECONDS = 10;
-    /** How many notifications one consuming transaction takes back at most. */
+    /** How many notifications one removal takes back at most. */
     static final int BATCH = 100;
-    /** How long a consumer of the sweep waits for a notification it saw while browsing. */
-    private static final long RECEIVE_MILLIS = 1000;
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
 
     @Inject
     BrokerSessions sessions;
+
+    @Inject
+    BrokerManagement management;
 
     @Inject
     SeenNow seen;
@@ -77,9 +82,12 @@ public class SinkQueueSweep {
     /** Sweeps the subscriber's JMS sink queues now, and once more {@value #AGAIN_SECONDS} s later. */
     @Asynchronous
     public void revoked(UUID subscriber) {
-        swept(subscriber);
-        var self = context.getBusinessObject(SinkQueueSweep.class);
-        scheduler.schedule(() -> self.swept(subscriber), AGAIN_SECONDS, TimeUnit.SECONDS);
+        try {
+            swept(subscriber);
+        } finally { // a first sweep that failed (no database, say) still has a second one
+            var self = context.getBusinessObject(SinkQueueSweep.class);
+            scheduler.schedule(() -> self.swept(subscriber), AGAIN_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -127,24 +135,21 @@ public class SinkQueueSweep {
         });
         int taken = 0;
         for (int from = 0; from < unseen.size(); from += BATCH) {
-            List<String> batch = unseen.subList(from, Math.min(unseen.size(), from + BATCH));
-            int[] got = {0};
-            sessions.transacted(session -> {
-                MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selecting(batch));
-                while (got[0] < batch.size() && consumer.receive(RECEIVE_MILLIS) != null) {
-                    got[0]++;
-                }
-                consumer.close();
-            });
-            taken += got[0];
+            // what a consumer received meanwhile is in delivery: the broker leaves it, and it is not counted
+            taken += management.removeMessages(queue, selecting(unseen.subList(from, Math.min(unseen.size(),
+                    from + BATCH))));
         }
         return taken;
     }
 
-    /** A selector for exactly these message ids. */
+    /**
+     * A broker filter for exactly these JMS message ids. A core filter, as the management API reads it: the JMS
+     * selector's {@code JMSMessageID} is {@code AMQUserID} there (Artemis' SelectorTranslator), whose value is
+     * {@code ID:} and the message's user id, as {@code getJMSMessageID} gives it.
+     */
     static String selecting(List<String> messageIds) {
         return messageIds.stream().map(id -> "'" + id.replace("'", "''") + "'")
-                .collect(Collectors.joining(",", "JMSMessageID IN (", ")"));
+                .collect(Collectors.joining(",", "AMQUserID IN (", ")"));
     }
 
     /** A notification's body as it was accepted: the event's text or bytes (EventMessages.copyOf). */
