@@ -32,6 +32,25 @@ public class SeenNow {
     }
 
     /**
+     * True only if the event reads and the sink's subscriber's see grants do not cover it now: what a sweep may take
+     * away for good. An event that no longer reads is not judged here (it is kept, not thrown away).
+     */
+    public boolean deniedNow(Sink sink, byte[] body) {
+        if (sink.ownerId() == null) {
+            return false;
+        }
+        GrantRules seen = grants.seen(sink.ownerId());
+        if (seen.allowsEverything()) {
+            return false;
+        }
+        try {
+            return !seen.coversAll(UriReach.aboutUris(reader.read(body)));
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    /**
      * Why an event with this body must not reach the sink's subscriber now, or null if it may (or the sink has no
      * subscriber). Reads the body only if the subscriber's see grants are not a grant of all.
      */

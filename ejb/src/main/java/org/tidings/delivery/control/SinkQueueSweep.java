@@ -127,7 +127,7 @@ public class SinkQueueSweep {
                 Enumeration<?> waiting = browser.getEnumeration();
                 while (waiting.hasMoreElements()) {
                     Message notification = (Message) waiting.nextElement();
-                    if (seen.withheld(sink, bodyOf(notification)) != null) {
+                    if (seen.deniedNow(sink, bodyOf(notification))) { // one that no longer reads is kept
                         unseen.add(notification.getJMSMessageID());
                     }
                 }
