@@ -125,6 +125,59 @@ class WebhookIT {
         }
     }
 
+    // covers LEM-6, LEM-7, S2S-8d
+    @Test
+    void aBinaryModeSinkGetsTheEventsDataAsTheBodyByteForByteAndItsAttributesAsHeaders() throws Exception {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            String source = Events.uniqueSource();
+            api.createSource("mail store", source);
+            var created = api.postJson("/api/sinks", Map.of("name", "binary notifier", "channel", "webhook",
+                    "url", receiver.url("/binary"), "contentMode", "binary"));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(created.body().get("contentMode").asText()).isEqualTo("binary");
+            String sink = created.body().get("id").asText();
+            api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
+            String json = "{\"specversion\":\"1.0\",\"id\":\"bin-1\",\"source\":\"" + source + "\",\"type\":\"" + TYPE
+                    + "\",\"subject\":\"mailto:ann@example.com\",\"data\": {\"size\":1.10,\"big\":1e400,"
+                    + "\"name\":\"\\u00e9t\\u00e9\"} }";
+            String text = "{\"specversion\":\"1.0\",\"id\":\"bin-2\",\"source\":\"" + source + "\",\"type\":\"" + TYPE
+                    + "\",\"subject\":\"mailto:ann@example.com\",\"datacontenttype\":\"text/plain\","
+                    + "\"data\":\"hello, ann\"}";
+            for (String event : List.of(json, text)) {
+                var accepted = api.post("/events", "application/cloudevents+json", event.getBytes(StandardCharsets.UTF_8));
+                assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+            }
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 2);
+
+            var first = receiver.received().get(0);
+            assertThat(new String(first.body(), StandardCharsets.UTF_8)).as("the data member's own text")
+                    .isEqualTo("{\"size\":1.10,\"big\":1e400,\"name\":\"\\u00e9t\\u00e9\"}");
+            assertThat(first.header("content-type")).isEqualTo("application/json");
+            assertThat(first.header("ce-specversion")).isEqualTo("1.0");
+            assertThat(first.header("ce-id")).isEqualTo("bin-1");
+            assertThat(first.header("ce-source")).isEqualTo(source);
+            assertThat(first.header("ce-type")).isEqualTo(TYPE);
+            assertThat(first.header("ce-subject")).isEqualTo("mailto:ann@example.com");
+            assertThat(first.header("ce-tidingsseq")).isEqualTo("1");
+            assertThat(first.header("ce-data")).isNull();
+            // signed over the body as sent, as every webhook
+            var verifier = new Webhook(created.body().get("secret").asText());
+            assertThatCode(() -> verifier.verify(new String(first.body(), StandardCharsets.UTF_8), headersOf(first)))
+                    .doesNotThrowAnyException();
+
+            var second = receiver.received().get(1);
+            assertThat(new String(second.body(), StandardCharsets.UTF_8)).isEqualTo("hello, ann");
+            assertThat(second.header("content-type")).isEqualTo("text/plain");
+            assertThat(second.header("ce-datacontenttype")).isNull();
+            assertThat(second.header("ce-id")).isEqualTo("bin-2");
+            assertThat(second.header("ce-tidingsseq")).isEqualTo("2");
+        }
+        assertProblem(api.postJson("/api/sinks", Map.of("name", "q", "channel", "jms", "contentMode", "binary")),
+                400, "invalid-request");
+        assertProblem(api.postJson("/api/sinks", Map.of("name", "h", "channel", "webhook",
+                "url", "http://127.0.0.1:9/h", "contentMode", "batched")), 400, "invalid-request");
+    }
+
     /** The notification's sequence number in its subscription, as the receiver reads it from the event. */
     private static long seqOf(WebhookReceiver.Received received) {
         JsonNode seq;

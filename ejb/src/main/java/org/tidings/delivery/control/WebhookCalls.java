@@ -5,17 +5,21 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Notification;
+import org.tidings.delivery.webhook.BinaryMode;
 import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.delivery.webhook.WebhookCall;
+import org.tidings.sinks.entity.ContentMode;
 import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
 
 /**
- * The HTTP call that delivers a notification to a webhook sink: the event's structured JSON CloudEvent as the body,
+ * The HTTP call that delivers a notification to a webhook sink: the event's structured JSON CloudEvent as the body, or
+ * for a sink in binary mode its data as the body and its attributes as {@code ce-} headers ({@link BinaryMode}),
  * signed with every secret of the sink that signs at that moment (two during a rotation's overlap), with the
  * credentials the sink presents to its receiver, if any, as one more header.
  */
@@ -43,8 +47,19 @@ public class WebhookCalls {
      *         key; the message holds nothing of them
      */
     public WebhookCall of(Sink sink, Notification notification, Instant now) {
-        return new WebhookCall(URI.create(sink.endpoint()), notification.id(), notification.body(), CONTENT_TYPE,
-                credentials(sink), sink.sealedSecretsAt(now).stream().map(this::open).toList(),
+        byte[] body = notification.body();
+        String contentType = CONTENT_TYPE;
+        Map<String, String> headers = credentials(sink);
+        if (sink.contentMode() == ContentMode.BINARY) {
+            var binary = BinaryMode.of(body);
+            body = binary.body();
+            contentType = binary.contentType();
+            var all = new LinkedHashMap<>(binary.headers());
+            all.putAll(headers);
+            headers = all;
+        }
+        return new WebhookCall(URI.create(sink.endpoint()), notification.id(), body, contentType,
+                headers, sink.sealedSecretsAt(now).stream().map(this::open).toList(),
                 sink.connectTimeoutMillis() != null ? Duration.ofMillis(sink.connectTimeoutMillis()) : connectTimeout,
                 sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout);
     }

@@ -13,6 +13,7 @@ import java.util.Objects;
  * it while a send is under way. {@link #toString()} names neither the secrets nor the headers' values.
  *
  * @param messageId the {@code webhook-id}, the same for every attempt of one notification; no '.'
+ * @param contentType the body's media type, or null for none (a binary-mode event without data)
  * @param secrets one secret, or two during a rotation's overlap, each {@code whsec_} + base64
  * @param readTimeout how long the answer may take, once for its headers and once more for its body
  */
@@ -23,7 +24,6 @@ public record WebhookCall(URI url, String messageId, byte[] body, String content
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(body, "body");
-        Objects.requireNonNull(contentType, "contentType");
         headers = Map.copyOf(headers);
         secrets = List.copyOf(secrets);
         requirePositive(connectTimeout, "connectTimeout");

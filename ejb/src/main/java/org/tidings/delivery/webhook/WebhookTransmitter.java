@@ -180,7 +180,11 @@ public class WebhookTransmitter {
             request.addHeader(header.getKey(), header.getValue());
         }
         long timestamp = clock.instant().getEpochSecond();
-        set(request, "content-type", call.contentType());
+        if (call.contentType() != null) {
+            set(request, "content-type", call.contentType());
+        } else {
+            request.removeHeaders("content-type");
+        }
         set(request, "webhook-id", call.messageId());
         set(request, "webhook-timestamp", Long.toString(timestamp));
         set(request, "webhook-signature",

@@ -32,6 +32,7 @@ import org.tidings.platform.TidingsException;
 import org.tidings.sinks.control.SinkQueueAccess;
 import org.tidings.sinks.control.SinkQueueProvisioning;
 import org.tidings.sinks.entity.Channel;
+import org.tidings.sinks.entity.ContentMode;
 import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
@@ -117,11 +118,12 @@ public class Sinks {
      * Creates a webhook sink posting to {@code url} (absolute http or https with a host) and its signing secret,
      * stored sealed; the secret is returned here and never again. {@code retrySchedule}: its own retry schedule
      * (ISO-8601 durations), or null for the global one. {@code auth}: credentials presented to the receiver on
-     * every attempt, stored sealed and never shown again, or null for none.
+     * every attempt, stored sealed and never shown again, or null for none. {@code mode}: how notifications are sent
+     * (null: structured).
      */
     @Audited("sink.create")
     public WithSecret createWebhook(UUID owner, String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis,
-            List<String> retrySchedule, ReceiverCredentials auth) {
+            List<String> retrySchedule, ReceiverCredentials auth, ContentMode mode) {
         requireWebhookUrl(url);
         String schedule = canonical(retrySchedule);
         String secret = WebhookSecrets.generate();
@@ -129,6 +131,7 @@ public class Sinks {
                 clock.instant());
         sink.retryBy(schedule);
         sink.ownedBy(owner);
+        sink.sendsIn(mode);
         if (auth != null) {
             authenticate(sink, auth);
         }

@@ -106,6 +106,11 @@ public class Sink implements AuditTarget {
     @Column(name = "auth", length = SEALED_AUTH_CHARS)
     private String sealedAuth;
 
+    /** How a webhook sink's notifications are sent; the other channels keep the default. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "content_mode", nullable = false, length = 20)
+    private ContentMode contentMode = ContentMode.STRUCTURED;
+
     protected Sink() {
     }
 
@@ -214,6 +219,15 @@ public class Sink implements AuditTarget {
 
     public Integer readTimeoutMillis() {
         return readTimeoutMillis;
+    }
+
+    public ContentMode contentMode() {
+        return contentMode;
+    }
+
+    /** Sends this webhook sink's notifications in {@code mode} (null: structured). */
+    public void sendsIn(ContentMode mode) {
+        this.contentMode = mode == null ? ContentMode.STRUCTURED : mode;
     }
 
     /**

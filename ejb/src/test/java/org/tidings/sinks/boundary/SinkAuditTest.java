@@ -61,7 +61,7 @@ class SinkAuditTest {
     void creatingAWebhookSinkWithSecretAndCredentialsRecordsNoneOfThem() throws Exception {
         String url = "https://receiver.example/hook?key=" + QUERY_KEY;
         var credentials = ReceiverCredentials.basic(USER, PASSWORD);
-        var created = sinks.createWebhook(null, "hooks", url, null, null, List.of("PT1S", "PT1M"), credentials);
+        var created = sinks.createWebhook(null, "hooks", url, null, null, List.of("PT1S", "PT1M"), credentials, null);
 
         var change = audited("createWebhook", new Object[] {null, "hooks", url, null, null, List.of("PT1S", "PT1M"),
                 credentials}, created);
@@ -77,7 +77,7 @@ class SinkAuditTest {
 
     @Test
     void rotatingTheSecretRecordsTheSinkNotTheSecret() throws Exception {
-        var sink = sinks.createWebhook(null, "hooks", "https://receiver.example/hook", null, null, null, null).sink();
+        var sink = sinks.createWebhook(null, "hooks", "https://receiver.example/hook", null, null, null, null, null).sink();
 
         var rotated = sinks.rotateSecret(sink.id());
         var change = audited("rotateSecret", new Object[] {sink.id()}, rotated);
@@ -89,7 +89,7 @@ class SinkAuditTest {
 
     @Test
     void changingTheCredentialsRecordsTheirTypeOnly() throws Exception {
-        var sink = sinks.createWebhook(null, "hooks", "https://receiver.example/hook", null, null, null, null).sink();
+        var sink = sinks.createWebhook(null, "hooks", "https://receiver.example/hook", null, null, null, null, null).sink();
         var changes = new Sinks.Changes(false, null, true, ReceiverCredentials.bearer(TOKEN));
 
         var change = audited("change", new Object[] {sink.id(), changes}, sinks.change(sink.id(), changes));

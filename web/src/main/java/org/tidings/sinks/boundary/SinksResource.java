@@ -44,6 +44,7 @@ import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
 import org.tidings.sinks.entity.Channel;
+import org.tidings.sinks.entity.ContentMode;
 import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.Sink;
 
@@ -61,8 +62,9 @@ public class SinksResource {
      * A webhook sink needs {@code url}, a purge sink {@code caches} (its methods and ban header are optional, and so
      * is {@code keyHeader}, which turns on purges by surrogate keys, with {@code keyMethod}); the timeouts and
      * {@code retrySchedule} (a list of ISO-8601 durations) are optional for both (the configured defaults apply). A
-     * webhook sink may present credentials to its receiver ({@code auth}, {@link ReceiverAuth}). A JMS or pull sink
-     * needs only its name.
+     * webhook sink may present credentials to its receiver ({@code auth}, {@link ReceiverAuth}), and send each
+     * notification in the CloudEvents HTTP binding's {@code binary} mode instead of {@code structured} (the default,
+     * {@code contentMode}). A JMS or pull sink needs only its name.
      */
     public record SinkRequest(
             @NotBlank @Size(max = 200) String name,
@@ -74,7 +76,9 @@ public class SinksResource {
             @Size(max = PurgeSettings.MAX_CACHES) List<@NotNull @Size(max = PurgeSettings.MAX_CACHE_URL_CHARS) String>
             caches,
             String purgeMethod, String banMethod, String banHeader, String keyHeader, String keyMethod,
-            JsonValue retrySchedule, JsonValue auth) {
+            JsonValue retrySchedule, JsonValue auth,
+            @Pattern(regexp = "(?i)structured|binary", message = "must be one of: structured, binary")
+            String contentMode) {
 
         boolean purgeSettingsGiven() {
             return caches != null || purgeMethod != null || banMethod != null || banHeader != null
@@ -90,7 +94,7 @@ public class SinksResource {
             String disabledReason, Instant disabledAt, Integer connectTimeoutMs, Integer readTimeoutMs,
             Instant createdAt, String secret, List<String> caches, String purgeMethod, String banMethod,
             String banHeader, String keyHeader, String keyMethod, List<String> retrySchedule,
-            ReceiverAuth.View auth) {
+            ReceiverAuth.View auth, String contentMode) {
         static SinkView of(Sink s) {
             return of(s, null);
         }
@@ -112,7 +116,8 @@ public class SinksResource {
                     purge == null ? null : purge.banHeader(), purge == null ? null : purge.keyHeader(),
                     purge == null ? null : purge.keyMethod(),
                     s.retrySchedule() == null ? null : List.of(s.retrySchedule().split(",")),
-                    ReceiverAuth.View.of(s.authType()));
+                    ReceiverAuth.View.of(s.authType()),
+                    webhook ? s.contentMode().name().toLowerCase(Locale.ROOT) : null);
         }
     }
 
@@ -156,6 +161,9 @@ public class SinksResource {
         if (channel != Channel.WEBHOOK && auth != null) {
             throw new TidingsException(ErrorCode.INVALID_AUTH, "auth is for webhook sinks only");
         }
+        if (channel != Channel.WEBHOOK && request.contentMode() != null) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "contentMode is for webhook sinks only");
+        }
         if (channel != Channel.PURGE && request.purgeSettingsGiven()) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, "caches, methods, ban and key headers are "
                     + "for purge sinks only");
@@ -173,7 +181,9 @@ public class SinksResource {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST, "a webhook sink needs a url");
             }
             var created = sinks.createWebhook(owner, request.name(), request.url(), request.connectTimeoutMs(),
-                    request.readTimeoutMs(), retrySchedule(request.retrySchedule()), auth);
+                    request.readTimeoutMs(), retrySchedule(request.retrySchedule()), auth,
+                    request.contentMode() == null ? null
+                            : ContentMode.valueOf(request.contentMode().toUpperCase(Locale.ROOT)));
             view = SinkView.of(created.sink(), created.secret());
         } else {
             if (request.url() != null || request.connectTimeoutMs() != null || request.readTimeoutMs() != null
