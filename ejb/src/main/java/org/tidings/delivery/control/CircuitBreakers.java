@@ -1,20 +1,27 @@
 package org.tidings.delivery.control;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.webhook.Attempt;
 
 /**
- * One circuit breaker per webhook sink, in this instance's memory (docs/adr/0012). After
- * {@code tidings.webhook.breaker.failures} failed attempts in a row (5) the circuit opens for
- * {@code tidings.webhook.breaker.open} (30 s): no attempt is made, notifications wait durably and burn none of their
- * schedule. Then one probe may go (half-open): its success closes the circuit, its failure opens it again.
+ * One circuit breaker per webhook sink, in this instance's memory (docs/adr/0012). The circuit opens for
+ * {@code tidings.webhook.breaker.open} (30 s) after {@code tidings.webhook.breaker.failures} failed attempts in a row
+ * (5), or when at least {@code tidings.webhook.breaker.failure-rate} per cent (50) of the last
+ * {@code tidings.webhook.breaker.window} attempts (20) since the sink's last clean record failed: a receiver that
+ * fails every other call never fails five times in a row. While open no attempt is made, notifications wait durably
+ * and burn none of their schedule. Then one probe may go (half-open): its success closes the circuit and clears the
+ * record, its failure opens it again. A sink is tracked from its first failure until its window holds no failure.
  */
 @ApplicationScoped
 public class CircuitBreakers {
@@ -22,8 +29,17 @@ public class CircuitBreakers {
     /** What a breaker lets through. */
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
+    private static final Logger LOG = Logger.getLogger(CircuitBreakers.class.getName());
+
+    /** The longest window of outcomes a breaker keeps (one bit each in a long). */
+    static final int MAX_WINDOW = 64;
+
     private static final class Breaker {
+        /** Failures in a row. */
         int failures;
+        /** The last {@code recorded} outcomes (at most the window), newest in bit 0; a set bit is a failure. */
+        long outcomes;
+        int recorded;
         Instant openUntil;
         /** When the probe went; a probe whose outcome never came (an exception) is replaced after openFor. */
         Instant probing;
@@ -37,6 +53,16 @@ public class CircuitBreakers {
     @ConfigProperty(name = "tidings.webhook.breaker.open", defaultValue = "PT30S")
     Duration openFor;
 
+    /** Per cent of failures in a full window that open the circuit; above 100, only failures in a row do. */
+    @Inject
+    @ConfigProperty(name = "tidings.webhook.breaker.failure-rate", defaultValue = "50")
+    int failureRate = 50;
+
+    /** How many of a sink's latest attempts the failure rate is taken over (2 to {@value #MAX_WINDOW}). */
+    @Inject
+    @ConfigProperty(name = "tidings.webhook.breaker.window", defaultValue = "20")
+    int window = 20;
+
     private final Map<UUID, Breaker> breakers = new ConcurrentHashMap<>();
 
     public CircuitBreakers() {
@@ -45,6 +71,32 @@ public class CircuitBreakers {
     CircuitBreakers(int threshold, Duration openFor) {
         this.threshold = threshold;
         this.openFor = openFor;
+    }
+
+    CircuitBreakers(int threshold, Duration openFor, int failureRate, int window) {
+        this(threshold, openFor);
+        this.failureRate = failureRate;
+        this.window = window;
+        checked();
+    }
+
+    /** Creates the bean when the application starts, so that {@link #checked} refuses bad settings then. */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        LOG.fine(() -> "circuit breakers: " + threshold + " failures in a row, or " + failureRate + " % of " + window
+                + " attempts, open a circuit for " + openFor);
+    }
+
+    /** Settings that cannot work are refused at start, not discovered under load. */
+    @PostConstruct
+    void checked() {
+        if (window < 2 || window > MAX_WINDOW) {
+            throw new IllegalArgumentException("tidings.webhook.breaker.window must be 2 to " + MAX_WINDOW + ", not "
+                    + window);
+        }
+        if (failureRate < 1) {
+            throw new IllegalArgumentException("tidings.webhook.breaker.failure-rate must be at least 1 (per cent), "
+                    + "not " + failureRate);
+        }
     }
 
     /** True if an attempt to the sink may be made now; a true while half-open is the one probe. */
@@ -115,19 +167,57 @@ public class CircuitBreakers {
         }
     }
 
+    /**
+     * A 2xx: ends a run of failures; closes an open or half-open circuit and clears its record; otherwise counts in
+     * the window, and a window left without failures stops the tracking.
+     */
     public void succeeded(UUID sink) {
-        breakers.remove(sink);
+        Breaker breaker = breakers.get(sink);
+        if (breaker == null) {
+            return;
+        }
+        synchronized (breaker) {
+            breaker.failures = 0;
+            if (breaker.openUntil != null) {
+                breakers.remove(sink, breaker);
+                return;
+            }
+            recorded(breaker, false);
+            if (breaker.outcomes == 0) {
+                breakers.remove(sink, breaker);
+            }
+        }
     }
 
     public void failed(UUID sink, Instant now) {
-        Breaker breaker = breakers.computeIfAbsent(sink, id -> new Breaker());
-        synchronized (breaker) {
-            breaker.failures++;
-            if (breaker.probing != null || breaker.failures >= threshold) {
-                breaker.openUntil = now.plus(openFor);
-                breaker.probing = null;
+        while (true) {
+            Breaker breaker = breakers.computeIfAbsent(sink, id -> new Breaker());
+            synchronized (breaker) {
+                if (breakers.get(sink) != breaker) {
+                    continue; // a success removed it meanwhile: count on the one that stands
+                }
+                breaker.failures++;
+                recorded(breaker, true);
+                if (breaker.probing != null || breaker.failures >= threshold || rateReached(breaker)) {
+                    breaker.openUntil = now.plus(openFor);
+                    breaker.probing = null;
+                    breaker.outcomes = 0;
+                    breaker.recorded = 0;
+                }
+                return;
             }
         }
+    }
+
+    private void recorded(Breaker breaker, boolean failure) {
+        long kept = window == MAX_WINDOW ? -1L : (1L << window) - 1;
+        breaker.outcomes = ((breaker.outcomes << 1) | (failure ? 1 : 0)) & kept;
+        breaker.recorded = Math.min(window, breaker.recorded + 1);
+    }
+
+    /** A full window whose failures reach the rate. */
+    private boolean rateReached(Breaker breaker) {
+        return breaker.recorded >= window && Long.bitCount(breaker.outcomes) * 100L >= (long) failureRate * window;
     }
 
     public State state(UUID sink, Instant now) {

@@ -1,6 +1,7 @@
 package org.tidings.delivery.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,45 @@ class CircuitBreakersTest {
         assertThat(breakers.state(sink, NOW)).isEqualTo(CircuitBreakers.State.OPEN);
         assertThat(breakers.nextChance(sink, NOW)).isEqualTo(NOW.plusSeconds(30));
         assertThat(breakers.allows(UUID.randomUUID(), NOW)).isTrue();
+    }
+
+    @Test
+    void aReceiverThatFailsEveryOtherCallOpensTheCircuitByItsFailureRate() {
+        var rated = new CircuitBreakers(5, Duration.ofSeconds(30), 50, 10);
+        for (int i = 0; i < 4; i++) {
+            rated.failed(sink, NOW);
+            rated.succeeded(sink);
+        }
+        rated.failed(sink, NOW);
+        assertThat(rated.allows(sink, NOW)).as("9 attempts: the window is not full").isTrue();
+        rated.succeeded(sink);
+        assertThat(rated.allows(sink, NOW)).as("a success never opens").isTrue();
+        rated.failed(sink, NOW);
+        assertThat(rated.state(sink, NOW)).as("5 of the last 10 failed, never 5 in a row")
+                .isEqualTo(CircuitBreakers.State.OPEN);
+        assertThat(rated.allows(sink, NOW.plusSeconds(30))).as("the probe").isTrue();
+        rated.succeeded(sink);
+        assertThat(rated.state(sink, NOW.plusSeconds(30))).as("the probe's success clears the record")
+                .isEqualTo(CircuitBreakers.State.CLOSED);
+        rated.failed(sink, NOW.plusSeconds(31));
+        assertThat(rated.allows(sink, NOW.plusSeconds(31))).isTrue();
+    }
+
+    @Test
+    void belowTheRateOrWithACleanWindowTheCircuitStaysClosed() {
+        var rated = new CircuitBreakers(5, Duration.ofSeconds(30), 50, 10);
+        for (int i = 0; i < 30; i++) { // 4 of every 10 fail
+            if (i % 10 < 4) {
+                rated.failed(sink, NOW);
+            } else {
+                rated.succeeded(sink);
+            }
+            assertThat(rated.allows(sink, NOW)).as("attempt %d", i).isTrue();
+        }
+        assertThatThrownBy(() -> new CircuitBreakers(5, Duration.ofSeconds(30), 50, 65))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CircuitBreakers(5, Duration.ofSeconds(30), 0, 20))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
