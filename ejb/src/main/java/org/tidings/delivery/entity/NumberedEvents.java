@@ -1,19 +1,20 @@
 package org.tidings.delivery.entity;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A structured-mode JSON CloudEvent with its notification's sequence number added as the extension attribute
- * {@value #SEQ_EXTENSION} (LEM-8, docs/adr/0015). Every other member is copied as it was accepted, numbers as their
- * text (no rounding through double); a {@value #SEQ_EXTENSION} the source set itself is replaced, so a receiver can
- * trust the number it reads.
+ * {@value #SEQ_EXTENSION} (LEM-8, docs/adr/0015). Every other member is copied byte for byte as it was accepted,
+ * name and value, found by the parser's byte offsets: numbers keep their text, strings their escapes, {@code data}
+ * its exact bytes; only the whitespace between members is dropped. A {@value #SEQ_EXTENSION} the source set itself is
+ * left out, so a receiver can trust the number it reads.
  */
 public final class NumberedEvents {
 
@@ -38,53 +39,54 @@ public final class NumberedEvents {
      */
     public static byte[] numbered(byte[] event, long seq) {
         var out = new ByteArrayOutputStream(event.length + 32);
-        try (JsonParser in = JSON.createParser(event); JsonGenerator copy = JSON.createGenerator(out)) {
+        out.write('{');
+        try (JsonParser in = JSON.createParser(event)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("an event in structured mode is a JSON object");
             }
-            copy.writeStartObject();
-            while (in.nextToken() == JsonToken.FIELD_NAME) {
-                String name = in.currentName();
+            JsonToken token = in.nextToken();
+            while (token == JsonToken.FIELD_NAME) {
+                int memberStart = (int) in.currentTokenLocation().getByteOffset();
+                boolean kept = !in.currentName().equals(SEQ_EXTENSION);
                 in.nextToken();
-                if (name.equals(SEQ_EXTENSION)) {
-                    in.skipChildren();
-                } else {
-                    copy.writeFieldName(name);
-                    copyValue(in, copy);
+                in.skipChildren();
+                token = in.nextToken();
+                if (kept) {
+                    int memberEnd = valueEnd(event, (int) in.currentTokenLocation().getByteOffset());
+                    out.write(event, memberStart, memberEnd - memberStart);
+                    out.write(',');
                 }
             }
-            copy.writeNumberField(SEQ_EXTENSION, seq);
-            copy.writeEndObject();
+            if (token != JsonToken.END_OBJECT) {
+                throw new IllegalArgumentException("an event in structured mode is a JSON object");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("an accepted event no longer reads as JSON", e);
         }
+        byte[] number = ("\"" + SEQ_EXTENSION + "\":" + seq + "}").getBytes(StandardCharsets.US_ASCII);
+        out.write(number, 0, number.length);
         return out.toByteArray();
     }
 
-    /** Copies the value the parser is at, with its children. */
-    private static void copyValue(JsonParser in, JsonGenerator copy) throws IOException {
-        switch (in.currentToken()) {
-            case START_OBJECT -> {
-                copy.writeStartObject();
-                while (in.nextToken() == JsonToken.FIELD_NAME) {
-                    copy.writeFieldName(in.currentName());
-                    in.nextToken();
-                    copyValue(in, copy);
-                }
-                copy.writeEndObject();
-            }
-            case START_ARRAY -> {
-                copy.writeStartArray();
-                while (in.nextToken() != JsonToken.END_ARRAY) {
-                    copyValue(in, copy);
-                }
-                copy.writeEndArray();
-            }
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> copy.writeNumber(in.getText());
-            case VALUE_STRING -> copy.writeString(in.getText());
-            case VALUE_TRUE, VALUE_FALSE -> copy.writeBoolean(in.getBooleanValue());
-            case VALUE_NULL -> copy.writeNull();
-            default -> throw new IllegalArgumentException("unexpected " + in.currentToken() + " in an event");
+    /**
+     * Where a member's value ends, given where the next token (a member name or the object's end) starts: before the
+     * whitespace and the one comma between them.
+     */
+    public static int valueEnd(byte[] json, int next) {
+        int end = next;
+        while (end > 0 && isSpace(json[end - 1])) {
+            end--;
         }
+        if (end > 0 && json[end - 1] == ',') {
+            end--;
+            while (end > 0 && isSpace(json[end - 1])) {
+                end--;
+            }
+        }
+        return end;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 }

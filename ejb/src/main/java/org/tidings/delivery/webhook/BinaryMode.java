@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.tidings.delivery.entity.NumberedEvents;
 
 /**
  * A structured-mode JSON CloudEvent as the CloudEvents HTTP binding's binary mode sends it (docs/adr/0012): the
@@ -63,7 +64,7 @@ public final class BinaryMode {
                     dataString = value == JsonToken.VALUE_STRING ? in.getText() : null;
                     in.skipChildren();
                     token = in.nextToken();
-                    dataEnd = endBefore(event, (int) in.currentTokenLocation().getByteOffset());
+                    dataEnd = NumberedEvents.valueEnd(event, (int) in.currentTokenLocation().getByteOffset());
                     continue;
                 }
                 if (name.equals(DATA_BASE64) && value == JsonToken.VALUE_STRING) {
@@ -91,28 +92,6 @@ public final class BinaryMode {
         }
         return new Request(headers, contentType != null ? contentType : "application/json",
                 Arrays.copyOfRange(event, dataStart, dataEnd));
-    }
-
-    /**
-     * Where a member's value ends, given where the next token (a member name or the object's end) starts: before the
-     * whitespace and the one comma between them.
-     */
-    private static int endBefore(byte[] event, int next) {
-        int end = next;
-        while (end > 0 && isSpace(event[end - 1])) {
-            end--;
-        }
-        if (end > 0 && event[end - 1] == ',') {
-            end--;
-            while (end > 0 && isSpace(event[end - 1])) {
-                end--;
-            }
-        }
-        return end;
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     /** Whether data of this media type is JSON (absent means JSON, as in the JSON event format). */

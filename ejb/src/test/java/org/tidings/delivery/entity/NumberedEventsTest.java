@@ -37,6 +37,17 @@ class NumberedEventsTest {
     }
 
     @Test
+    void everyMembersTextIsCopiedByteForByteEscapesIncluded() {
+        String event = "{ \"id\" : \"e-1\",\n  \"data\": {\"name\":\"\\u00e9t\\u00e9\", \"n\": 1.10 } ,"
+                + "\"tidingsseq\":5, \"source\":\"urn:s\"\n}";
+
+        assertThat(numbered(event, 6)).isEqualTo("{\"id\" : \"e-1\",\"data\": {\"name\":\"\\u00e9t\\u00e9\", "
+                + "\"n\": 1.10 },\"source\":\"urn:s\",\"tidingsseq\":6}");
+        assertThat(numbered("{}", 1)).isEqualTo("{\"tidingsseq\":1}");
+        assertThat(numbered("{\"tidingsseq\":1}", 2)).isEqualTo("{\"tidingsseq\":2}");
+    }
+
+    @Test
     void aNumberTheSourceSetItselfIsReplaced() throws Exception {
         String after = numbered("{\"id\":\"e\",\"tidingsseq\":{\"forged\":[1,2]},\"source\":\"urn:s\"}", 7);
 
