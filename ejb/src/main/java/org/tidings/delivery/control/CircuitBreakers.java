@@ -168,8 +168,10 @@ public class CircuitBreakers {
     }
 
     /**
-     * A 2xx: ends a run of failures; closes an open or half-open circuit and clears its record; otherwise counts in
-     * the window, and a window left without failures stops the tracking.
+     * A 2xx: ends a run of failures; the probe's closes the circuit and clears its record; otherwise counts in the
+     * window, and a window left without failures stops the tracking. While the circuit is open and no probe is out, a
+     * success is that of a call made before it opened (several calls per sink are in flight): it closes nothing, or a
+     * receiver failing every other call would have its circuit closed again at once by the next one to come back.
      */
     public void succeeded(UUID sink) {
         Breaker breaker = breakers.get(sink);
@@ -177,11 +179,13 @@ public class CircuitBreakers {
             return;
         }
         synchronized (breaker) {
-            breaker.failures = 0;
             if (breaker.openUntil != null) {
-                breakers.remove(sink, breaker);
+                if (breaker.probing != null) {
+                    breakers.remove(sink, breaker);
+                }
                 return;
             }
+            breaker.failures = 0;
             recorded(breaker, false);
             if (breaker.outcomes == 0) {
                 breakers.remove(sink, breaker);

@@ -51,6 +51,29 @@ class CircuitBreakersTest {
     }
 
     @Test
+    void aSuccessOfACallMadeBeforeTheCircuitOpenedDoesNotCloseIt() {
+        // several calls per sink are in flight (tidings.webhook.max-in-flight-per-sink): when the failure that opens
+        // the circuit comes back, the others are still out, and against a receiver failing every other call about
+        // half of them succeed
+        var rated = new CircuitBreakers(5, Duration.ofSeconds(30), 50, 10);
+        for (int i = 0; i < 5; i++) {
+            rated.failed(sink, NOW);
+            rated.succeeded(sink);
+        }
+        rated.failed(sink, NOW);
+        assertThat(rated.state(sink, NOW)).isEqualTo(CircuitBreakers.State.OPEN);
+
+        rated.succeeded(sink); // a call made before it opened
+        assertThat(rated.state(sink, NOW.plusSeconds(1))).as("still open: no probe has gone")
+                .isEqualTo(CircuitBreakers.State.OPEN);
+        assertThat(rated.allows(sink, NOW.plusSeconds(1))).isFalse();
+
+        assertThat(rated.allows(sink, NOW.plusSeconds(30))).as("the probe").isTrue();
+        rated.succeeded(sink);
+        assertThat(rated.state(sink, NOW.plusSeconds(30))).isEqualTo(CircuitBreakers.State.CLOSED);
+    }
+
+    @Test
     void belowTheRateOrWithACleanWindowTheCircuitStaysClosed() {
         var rated = new CircuitBreakers(5, Duration.ofSeconds(30), 50, 10);
         for (int i = 0; i < 30; i++) { // 4 of every 10 fail
