@@ -48,6 +48,15 @@ class NumberedEventsTest {
     }
 
     @Test
+    void theDataIsCopiedAsItsOwnBytesWhitespaceAndEscapesIncluded() {
+        String data = "{ \"name\" : \"caf\\u00e9\", \"path\":\"a\\/b\" ,\n \"n\": 1.10 }";
+
+        String after = numbered("{\"id\":\"e\", \"data\" :\t" + data + "\n, \"source\":\"urn:s\"}", 5);
+
+        assertThat(after).isEqualTo("{\"id\":\"e\",\"data\" :\t" + data + ",\"source\":\"urn:s\",\"tidingsseq\":5}");
+    }
+
+    @Test
     void aNumberTheSourceSetItselfIsReplaced() throws Exception {
         String after = numbered("{\"id\":\"e\",\"tidingsseq\":{\"forged\":[1,2]},\"source\":\"urn:s\"}", 7);
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tidings.delivery.entity.NumberedEvents;
 
 class BinaryModeTest {
 
@@ -31,6 +32,20 @@ class BinaryModeTest {
                 Map.entry("ce-source", "https://mail.example/store"),
                 Map.entry("ce-type", "org.example.mail.MessageNew"),
                 Map.entry("ce-subject", "mailto:ann@example.com"), Map.entry("ce-tidingsseq", "7"));
+    }
+
+    @Test
+    void theDataOfAnEventAsItIsSentNumberedIsStillTheTextItWasAcceptedWith() {
+        // WebhookCalls gets the notification numbered (NumberedEvents), not as accepted: the data must survive that
+        // (test from the hostile review of 2026-12-02)
+        String data = "{ \"name\" : \"\\u00e9t\\u00e9\", \"path\":\"a\\/b\",\n  \"size\": 1.10 }";
+        byte[] accepted = ("{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"urn:s\",\"type\":\"t\",\"data\" : "
+                + data + " ,\"subject\":\"s\"}").getBytes(StandardCharsets.UTF_8);
+
+        var request = BinaryMode.of(NumberedEvents.numbered(accepted, 3));
+
+        assertThat(body(request)).isEqualTo(data);
+        assertThat(request.headers()).containsEntry("ce-subject", "s").containsEntry("ce-tidingsseq", "3");
     }
 
     @Test
