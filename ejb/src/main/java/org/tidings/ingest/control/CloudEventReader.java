@@ -118,7 +118,7 @@ public class CloudEventReader {
                 case "source" -> event.withSource(URI.create(text(parser, name, MAX_URI_CHARS)));
                 case "type" -> event.withType(text(parser, name, MAX_NAME_CHARS));
                 case "subject" -> event.withSubject(text(parser, name, MAX_URI_CHARS));
-                case "datacontenttype" -> event.withDataContentType(text(parser, name, MAX_NAME_CHARS));
+                case "datacontenttype" -> event.withDataContentType(mediaType(text(parser, name, MAX_NAME_CHARS)));
                 case "dataschema" -> event.withDataSchema(URI.create(text(parser, name, MAX_URI_CHARS)));
                 case "time" -> event.withTime(OffsetDateTime.parse(text(parser, name, MAX_NAME_CHARS)));
                 case "data" -> {
@@ -149,6 +149,28 @@ public class CloudEventReader {
             throw new IllegalArgumentException("data and data_base64 exclude each other");
         }
         return event.build();
+    }
+
+    /** RFC 2046 / RFC 9110: type "/" subtype, then parameters, tokens and quoted strings of printable ASCII. */
+    private static final Pattern MEDIA_TYPE;
+
+    static {
+        String token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+        String quoted = "\"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t \\x21-\\x7e])*\"";
+        MEDIA_TYPE = Pattern.compile(token + "/" + token + "(?:[ \\t]*;[ \\t]*" + token + "=(?:" + token + "|" + quoted
+                + "))*[ \\t]*");
+    }
+
+    /**
+     * The {@code datacontenttype} if it is a media type (the CloudEvents spec asks for RFC 2046): it becomes a
+     * {@code Content-Type} header when a sink gets the event in binary mode, where anything else cannot be sent.
+     */
+    static String mediaType(String value) {
+        if (!MEDIA_TYPE.matcher(value).matches()) {
+            throw new IllegalArgumentException("datacontenttype is not a media type (type/subtype; parameters, in "
+                    + "printable ASCII)");
+        }
+        return value;
     }
 
     private static void extension(CloudEventBuilder event, JsonParser parser, String name) throws IOException {

@@ -44,6 +44,29 @@ class CloudEventReaderTest {
         assertThat(event.getData()).as("data is checked, not decoded").isNull();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a type and subtype          | text/plain                                | true",
+        "parameters                  | text/plain; charset=utf-8;format=flowed   | true",
+        "a quoted parameter          | multipart/mixed; boundary=\"a b;\\\"c\"   | true",
+        "a structured suffix         | application/vnd.example+json              | true",
+        "no subtype                  | text                                      | false",
+        "a line break                | 'text/plain\n'                            | false",
+        "outside ASCII               | text/pl\u00e4in                            | false",
+        "a space in the type         | text /plain                               | false",
+    })
+    void theDataContentTypeMustBeAMediaTypeAsItBecomesAHeaderInBinaryMode(String what, String type, boolean accepted) {
+        String value = type.replace("\\n", "\n");
+        if (accepted) {
+            assertThat(CloudEventReader.mediaType(value)).isEqualTo(value);
+        } else {
+            assertThatThrownBy(() -> CloudEventReader.mediaType(value)).isInstanceOf(IllegalArgumentException.class);
+            String json = HEAD + ",\"datacontenttype\":\"" + value.replace("\n", "\\n") + "\"}";
+            assertThatThrownBy(() -> reader.read(utf8(json))).isInstanceOfSatisfying(TidingsException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_EVENT));
+        }
+    }
+
     @Test
     void acceptsBase64DataAndNoDataAtAll() {
         assertThat(reader.read(utf8(HEAD + ",\"data_base64\":\"AAECA/7/\"}")).getId()).isEqualTo("e-1");
@@ -94,7 +117,8 @@ class CloudEventReaderTest {
         "id, 1025", "type, 1025", "datacontenttype, 1025", "subject, 8193", "source, 8193", "dataschema, 8193",
         "tidingsprefix, 8193", "someextension, 8193"})
     void refusesAnAttributeLongerThanItsLimit(String attribute, int length) {
-        String value = "https://example.com/" + "a".repeat(length - 20);
+        String value = attribute.equals("datacontenttype") ? "application/" + "a".repeat(length - 12)
+                : "https://example.com/" + "a".repeat(length - 20);
         var attributes = new LinkedHashMap<>(Map.of("specversion", "1.0", "id", "x", "source", "https://s/", "type", "t"));
         attributes.put(attribute, value);
         String body = attributes.entrySet().stream().map(a -> "\"" + a.getKey() + "\":\"" + a.getValue() + "\"")
