@@ -2,7 +2,6 @@ package org.tidings.delivery.control;
 
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.List;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.ingest.control.CloudEventReader;
@@ -23,8 +22,12 @@ public class SeenNow {
     @EJB
     GrantDirectory grants;
 
-    @Inject
-    CloudEventReader reader;
+    /**
+     * Reads events that were accepted, as they are sent: numbered ({@code tidingsseq} added), so possibly a few bytes
+     * over {@code tidings.ingest.max-event-bytes}, and perhaps accepted under a higher limit than today's. No size
+     * limit here; the envelope's other rules are intake's.
+     */
+    private static final CloudEventReader ACCEPTED = new CloudEventReader(Integer.MAX_VALUE);
 
     /** Why the notification must not go to its sink now, or null if it may (or the sink has no subscriber). */
     public String withheld(Sink sink, Notification notification) {
@@ -44,7 +47,7 @@ public class SeenNow {
             return false;
         }
         try {
-            return !seen.coversAll(UriReach.aboutUris(reader.read(body)));
+            return !seen.coversAll(UriReach.aboutUris(ACCEPTED.read(body)));
         } catch (RuntimeException unreadable) {
             return false;
         }
@@ -64,8 +67,8 @@ public class SeenNow {
         }
         List<String> uris;
         try {
-            uris = UriReach.aboutUris(reader.read(body));
-        } catch (RuntimeException unreadable) { // it was read at ingest; a limit lowered since may refuse it now
+            uris = UriReach.aboutUris(ACCEPTED.read(body));
+        } catch (RuntimeException unreadable) { // it was read at ingest; a rule tightened since may refuse it now
             return "not sent: the event can no longer be read to check the see grants of subscriber "
                     + sink.ownerId() + " (" + unreadable.getMessage() + ")";
         }
