@@ -102,7 +102,7 @@ public final class BinaryMode {
         int parameters = contentType.indexOf(';');
         String type = (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip()
                 .toLowerCase(Locale.ROOT);
-        return type.equals("application/json") || type.equals("text/json") || type.endsWith("+json");
+        return type.endsWith("/json") || type.endsWith("+json"); // */json and */*+json, as the binding says
     }
 
     /** The value as a header of the binding: percent-encoded outside printable ASCII, and space, '"' and '%'. */

@@ -77,6 +77,16 @@ class BinaryModeTest {
     }
 
     @Test
+    void everyJsonMediaTypeKeepsTheJsonText() {
+        for (String type : new String[] {"application/json", "text/json; charset=utf-8", "application/geo+json",
+                "Application/JSON"}) {
+            assertThat(BinaryMode.isJson(type)).as(type).isTrue();
+        }
+        assertThat(BinaryMode.isJson("text/plain")).isFalse();
+        assertThat(BinaryMode.isJson("application/jsonl")).isFalse();
+    }
+
+    @Test
     void base64DataIsDecoded() {
         var request = of("{\"id\":\"1\",\"datacontenttype\":\"image/png\",\"data_base64\":\"AAEC/w==\"}");
 
