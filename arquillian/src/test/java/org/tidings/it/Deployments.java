@@ -11,8 +11,6 @@ public final class Deployments {
     }
 
     public static WebArchive tidings() {
-        // One Payara Micro at a time: the H2 database file admits one process.
-        TestEnvironment.awaitPayaraStopped();
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("tidings.it.war")));
     }
 }

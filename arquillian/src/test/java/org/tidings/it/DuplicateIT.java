@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * by a marker sent after the duplicates in the same message group (the subject), hence processed after them.
  */
 @ExtendWith(ArquillianExtension.class)
+@org.tidings.it.micro.OwnPayaraMicro
 class DuplicateIT {
 
     private static final String TYPE = "org.example.mail.MessageNew";

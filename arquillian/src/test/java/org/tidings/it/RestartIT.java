@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Provisioning lives in the database and events in durable queues: stopping Tidings loses neither. */
 @ExtendWith(ArquillianExtension.class)
+@org.tidings.it.micro.OwnPayaraMicro
 class RestartIT {
 
     private static final String TYPE = "org.example.calendar.EventChanged";

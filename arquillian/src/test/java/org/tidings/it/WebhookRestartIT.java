@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * kills Payara Micro with webhook retries in flight on both databases.
  */
 @ExtendWith(ArquillianExtension.class)
+@org.tidings.it.micro.OwnPayaraMicro
 class WebhookRestartIT {
 
     private static final String TYPE = "org.example.calendar.EventChanged";

@@ -1,0 +1,15 @@
+package org.tidings.it.micro;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A test class that stops and starts Payara Micro itself (a {@code Deployer} with {@code managed = false}): it gets
+ * instances of its own, and the shared one is stopped before its first deployment.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface OwnPayaraMicro {
+}
