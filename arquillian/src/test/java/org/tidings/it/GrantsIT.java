@@ -279,24 +279,12 @@ class GrantsIT {
                 .sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
                     assertThat(response.statusCode()).isEqualTo(200);
                     List<String> events = new ArrayList<>();
-                    String id = null;
-                    String name = null;
-                    StringBuilder data = new StringBuilder();
+                    var parser = new SseParser();
                     try (var lines = response.body()) {
                         for (var line = lines.iterator(); events.size() < count && line.hasNext(); ) {
-                            String text = line.next();
-                            if (text.isEmpty() && data.length() > 0) {
-                                String shown = "notification".equals(name)
-                                        ? Events.parse(data.toString()).getSubject() : data.toString();
-                                events.add(id + " " + name + " " + shown);
-                                data.setLength(0);
-                            } else if (text.startsWith("id:")) {
-                                id = text.substring(3).strip();
-                            } else if (text.startsWith("event:")) {
-                                name = text.substring(6).strip();
-                            } else if (text.startsWith("data:")) {
-                                data.append(text.substring(5).strip());
-                            }
+                            parser.line(line.next()).ifPresent(event -> events.add(event.id() + " " + event.name()
+                                    + " " + ("notification".equals(event.name())
+                                    ? Events.parse(event.data()).getSubject() : event.data())));
                         }
                     }
                     return events;

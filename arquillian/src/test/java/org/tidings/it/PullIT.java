@@ -176,13 +176,9 @@ class PullIT {
         assertThat(page.get("next").asLong()).isEqualTo(1);
     }
 
-    /** One server-sent event as the client parsed it. */
-    private record SseEvent(String id, String name, String data) {
-    }
-
     /** An open event stream; its events arrive on a queue as they are parsed. */
     private final class EventStreamClient implements AutoCloseable {
-        final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+        final BlockingQueue<SseParser.Event> events = new LinkedBlockingQueue<>();
         final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
 
         EventStreamClient(Feed feed, String lastEventId) {
@@ -194,30 +190,15 @@ class PullIT {
             }
             response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
             response.thenAcceptAsync(r -> {
-                String id = null;
-                String name = null;
-                StringBuilder data = new StringBuilder();
+                var parser = new SseParser();
                 for (String line : (Iterable<String>) r.body()::iterator) {
-                    if (line.isEmpty()) {
-                        if (data.length() > 0) {
-                            events.add(new SseEvent(id, name, data.toString()));
-                        }
-                        id = null;
-                        name = null;
-                        data.setLength(0);
-                    } else if (line.startsWith("id:")) {
-                        id = line.substring(3).strip();
-                    } else if (line.startsWith("event:")) {
-                        name = line.substring(6).strip();
-                    } else if (line.startsWith("data:")) {
-                        data.append(line.substring(5).strip());
-                    }
+                    parser.line(line).ifPresent(events::add);
                 }
             });
         }
 
-        SseEvent next() throws InterruptedException {
-            SseEvent event = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        SseParser.Event next() throws InterruptedException {
+            SseParser.Event event = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(event).as("an event within %s", WAIT).isNotNull();
             return event;
         }
@@ -248,7 +229,7 @@ class PullIT {
             for (int i = 0; i < 2; i++) {
                 sent.add(send(feed, "mailto:bob@example.com").getId()); // while the stream is open
             }
-            SseEvent event = null;
+            SseParser.Event event = null;
             for (int i = 1; i <= 5; i++) {
                 event = stream.next();
                 assertThat(event.id()).isEqualTo(Integer.toString(i));
@@ -264,7 +245,7 @@ class PullIT {
         }
         try (var resumed = new EventStreamClient(feed, last)) {
             for (int i = 6; i <= 8; i++) {
-                SseEvent event = resumed.next();
+                SseParser.Event event = resumed.next();
                 assertThat(event.id()).isEqualTo(Integer.toString(i));
                 received.add(AdminApi.JSON.readTree(event.data()).get("id").asText());
             }

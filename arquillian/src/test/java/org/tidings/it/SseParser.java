@@ -1,0 +1,38 @@
+package org.tidings.it;
+
+import java.util.Optional;
+
+/**
+ * Reads a server-sent event stream line by line, as an EventSource client does for the fields the pull API uses
+ * ({@code id}, {@code event}, {@code data}): an empty line ends an event that has data.
+ */
+final class SseParser {
+
+    /** One server-sent event as the client parsed it. */
+    record Event(String id, String name, String data) {
+    }
+
+    private String id;
+    private String name;
+    private final StringBuilder data = new StringBuilder();
+
+    /** The event this line completes, if it does. */
+    Optional<Event> line(String line) {
+        if (line.isEmpty()) {
+            Optional<Event> done = data.length() > 0 ? Optional.of(new Event(id, name, data.toString()))
+                    : Optional.empty();
+            id = null;
+            name = null;
+            data.setLength(0);
+            return done;
+        }
+        if (line.startsWith("id:")) {
+            id = line.substring(3).strip();
+        } else if (line.startsWith("event:")) {
+            name = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+            data.append(line.substring(5).strip());
+        }
+        return Optional.empty();
+    }
+}
