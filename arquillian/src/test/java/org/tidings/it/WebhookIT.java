@@ -171,9 +171,24 @@ class WebhookIT {
             assertThat(second.header("ce-datacontenttype")).isNull();
             assertThat(second.header("ce-id")).isEqualTo("bin-2");
             assertThat(second.header("ce-tidingsseq")).isEqualTo("2");
+
+            // changed back: the next notification is a structured CloudEvent again
+            assertProblem(patch(sink, "{\"contentMode\":\"batched\"}"), 400, "invalid-request");
+            var changed = patch(sink, "{\"contentMode\":\"structured\"}");
+            assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+            assertThat(changed.body().get("contentMode").asText()).isEqualTo("structured");
+            var accepted = api.post("/events", "application/cloudevents+json", text.replace("bin-2", "bin-3")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 3);
+            var third = receiver.received().get(2);
+            assertThat(third.header("content-type")).startsWith("application/cloudevents+json");
+            assertThat(Events.parse(new String(third.body(), StandardCharsets.UTF_8)).getId()).isEqualTo("bin-3");
+            assertThat(third.header("ce-id")).isNull();
         }
         assertProblem(api.postJson("/api/sinks", Map.of("name", "q", "channel", "jms", "contentMode", "binary")),
                 400, "invalid-request");
+        assertProblem(patch(api.createJmsSink("q"), "{\"contentMode\":\"binary\"}"), 409, "conflict");
         assertProblem(api.postJson("/api/sinks", Map.of("name", "h", "channel", "webhook",
                 "url", "http://127.0.0.1:9/h", "contentMode", "batched")), 400, "invalid-request");
     }

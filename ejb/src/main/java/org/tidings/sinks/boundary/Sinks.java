@@ -194,20 +194,28 @@ public class Sinks {
      * its null value returning to the global schedule or removing the credentials.
      */
     public record Changes(boolean retryScheduleGiven, List<String> retrySchedule, boolean authGiven,
-            ReceiverCredentials auth) implements AuditSummary {
+            ReceiverCredentials auth, ContentMode contentMode) implements AuditSummary {
 
-        /** What changed: the schedule as given, of the credentials their type only. */
+        /** Changes that leave the content mode as it is. */
+        public Changes(boolean retryScheduleGiven, List<String> retrySchedule, boolean authGiven,
+                ReceiverCredentials auth) {
+            this(retryScheduleGiven, retrySchedule, authGiven, auth, null);
+        }
+
+        /** What changed: the schedule as given, of the credentials their type only, the content mode if given. */
         @Override
         public String auditSummary() {
             String credentials = auth == null ? "removed" : auth.type().name().toLowerCase(Locale.ROOT);
             return "retrySchedule=" + (retryScheduleGiven ? (retrySchedule == null ? "global" : retrySchedule)
-                    : "(unchanged)") + ", auth=" + (authGiven ? credentials : "(unchanged)");
+                    : "(unchanged)") + ", auth=" + (authGiven ? credentials : "(unchanged)")
+                    + (contentMode == null ? "" : ", contentMode=" + contentMode.name().toLowerCase(Locale.ROOT));
         }
 
         @Override
         public String toString() {
             return "Changes[retrySchedule=" + (retryScheduleGiven ? retrySchedule : "(unchanged)") + ", auth="
-                    + (authGiven ? auth : "(unchanged)") + "]";
+                    + (authGiven ? auth : "(unchanged)") + ", contentMode="
+                    + (contentMode == null ? "(unchanged)" : contentMode) + "]";
         }
     }
 
@@ -217,7 +225,7 @@ public class Sinks {
      * time of its next attempt; the waits after it, and whether there is one, follow the new schedule (attempts
      * already made count against it). A webhook sink's credentials toward its receiver are replaced, or removed with
      * null; they are stored sealed and presented from the next attempt on, retries and redrives of notifications
-     * already waiting included.
+     * already waiting included. So is a webhook sink's content mode, when given.
      */
     @Audited("sink.update")
     public Sink change(UUID id, @Audited.Detail("changes") Changes changes) {
@@ -236,6 +244,13 @@ public class Sinks {
                         + "no credentials");
             }
             authenticate(sink, changes.auth());
+        }
+        if (changes.contentMode() != null) {
+            if (sink.channel() != Channel.WEBHOOK) {
+                throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is not a webhook sink: it has no "
+                        + "content mode");
+            }
+            sink.sendsIn(changes.contentMode()); // from the next attempt on, retries of waiting notifications too
         }
         return sink;
     }

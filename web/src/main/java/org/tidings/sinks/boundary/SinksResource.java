@@ -138,7 +138,8 @@ public class SinksResource {
 
     private static final String RETRY_SCHEDULE = "retrySchedule";
     private static final String AUTH = "auth";
-    private static final Set<String> CHANGEABLE = Set.of(RETRY_SCHEDULE, AUTH);
+    private static final String CONTENT_MODE = "contentMode";
+    private static final Set<String> CHANGEABLE = Set.of(RETRY_SCHEDULE, AUTH, CONTENT_MODE);
 
     @EJB
     Sinks sinks;
@@ -213,8 +214,8 @@ public class SinksResource {
     /**
      * Changes a sink as a JSON merge patch: a member that is absent stays as it is. Only {@code retrySchedule} (a list
      * of ISO-8601 durations; null returns to the global schedule; waiting notifications keep the time of their next
-     * attempt, and the waits after it follow the new schedule) and a webhook sink's {@code auth} (replaced whole;
-     * null removes it) can be changed, in one transaction.
+     * attempt, and the waits after it follow the new schedule), a webhook sink's {@code auth} (replaced whole;
+     * null removes it) and its {@code contentMode} can be changed, in one transaction.
      */
     @PATCH
     @Path("{id}")
@@ -223,14 +224,26 @@ public class SinksResource {
         visible(id);
         JsonObject changes = jsonObject(body);
         if (!CHANGEABLE.containsAll(changes.keySet())) {
-            throw new TidingsException(ErrorCode.INVALID_REQUEST, "only retrySchedule and auth can be changed");
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "only retrySchedule, auth and contentMode can be "
+                    + "changed");
         }
         if (changes.isEmpty()) {
             return SinkView.of(sinks.find(id));
         }
         return SinkView.of(sinks.change(id, new Sinks.Changes(changes.containsKey(RETRY_SCHEDULE),
                 retrySchedule(changes.get(RETRY_SCHEDULE)), changes.containsKey(AUTH),
-                ReceiverAuth.of(changes.get(AUTH)))));
+                ReceiverAuth.of(changes.get(AUTH)), contentMode(changes.get(CONTENT_MODE)))));
+    }
+
+    /** contentMode as given: absent is null (unchanged); otherwise "structured" or "binary". */
+    private static ContentMode contentMode(JsonValue value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof JsonString text && text.getString().toLowerCase(Locale.ROOT).matches("structured|binary")) {
+            return ContentMode.valueOf(text.getString().toUpperCase(Locale.ROOT));
+        }
+        throw new TidingsException(ErrorCode.INVALID_REQUEST, "contentMode must be one of: structured, binary");
     }
 
     /**
