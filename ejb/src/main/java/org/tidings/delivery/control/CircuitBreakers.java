@@ -2,15 +2,12 @@ package org.tidings.delivery.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.webhook.Attempt;
 
@@ -28,8 +25,6 @@ public class CircuitBreakers {
 
     /** What a breaker lets through. */
     public enum State { CLOSED, OPEN, HALF_OPEN }
-
-    private static final Logger LOG = Logger.getLogger(CircuitBreakers.class.getName());
 
     /** The longest window of outcomes a breaker keeps (one bit each in a long). */
     static final int MAX_WINDOW = 64;
@@ -80,10 +75,10 @@ public class CircuitBreakers {
         checked();
     }
 
-    /** Creates the bean when the application starts, so that {@link #checked} refuses bad settings then. */
-    void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
-        LOG.fine(() -> "circuit breakers: " + threshold + " failures in a row, or " + failureRate + " % of " + window
-                + " attempts, open a circuit for " + openFor);
+    /** The settings, as the start-up check logs them (DeliverySettingsCheck, which so creates this bean then). */
+    public String settings() {
+        return threshold + " failures in a row, or " + failureRate + " % of " + window + " attempts, open a circuit "
+                + "for " + openFor;
     }
 
     /** Settings that cannot work are refused at start, not discovered under load. */

@@ -56,6 +56,11 @@ public class SinkConcurrency {
         }
     }
 
+    /** The settings, as the start-up check logs them (DeliverySettingsCheck). */
+    public String settings() {
+        return limit + " calls in flight per sink, up to " + retryLimit + " of them retries";
+    }
+
     public static final Duration WAIT = Duration.ofSeconds(1);
 
     /**

@@ -1,0 +1,31 @@
+package org.tidings.delivery.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.SinkConcurrency;
+
+/**
+ * At start-up, creates the delivery beans whose settings can be wrong, and logs their settings: a value they refuse
+ * (their {@code @PostConstruct}) stops the application as it starts, not at the first notification to a sink.
+ */
+@Startup
+@Singleton
+public class DeliverySettingsCheck {
+
+    private static final Logger LOG = Logger.getLogger(DeliverySettingsCheck.class.getName());
+
+    @Inject
+    CircuitBreakers breakers;
+
+    @Inject
+    SinkConcurrency concurrency;
+
+    @PostConstruct
+    void check() {
+        LOG.info(() -> "webhook and purge delivery: " + concurrency.settings() + "; " + breakers.settings());
+    }
+}
