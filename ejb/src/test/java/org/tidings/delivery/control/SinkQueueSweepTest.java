@@ -1,11 +1,19 @@
 package org.tidings.delivery.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import jakarta.ejb.SessionContext;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The filter the sweep removes by; GrantsIT shows a real broker removing exactly those messages by it. */
+/** The filter the sweep removes by, and when it sweeps; GrantsIT shows a real broker removing exactly those messages. */
 class SinkQueueSweepTest {
 
     @Test
@@ -13,5 +21,69 @@ class SinkQueueSweepTest {
         String selector = SinkQueueSweep.selecting(List.of("ID:1f2e", "ID:o'brien"));
 
         assertThat(selector).isEqualTo("AMQUserID IN ('ID:1f2e','ID:o''brien')");
+    }
+
+    /** A sweep whose sweeping is counted, not done, and whose scheduler keeps what it is given. */
+    private static final class Counted extends SinkQueueSweep {
+        final List<UUID> swept = new ArrayList<>();
+        final List<Callable<?>> later = new ArrayList<>();
+        final List<Long> delays = new ArrayList<>();
+        boolean fails;
+
+        Counted() {
+            context = proxy(SessionContext.class, (method, args) -> method.getName().equals("getBusinessObject")
+                    ? this : null);
+            scheduler = proxy(ManagedScheduledExecutorService.class, (method, args) -> {
+                assertThat(method.getName()).isEqualTo("schedule");
+                later.add((Callable<?>) args[0]); // the sweep returns what it took back
+                delays.add(((TimeUnit) args[2]).toSeconds((Long) args[1]));
+                return null;
+            });
+        }
+
+        @Override
+        public int swept(UUID subscriber) {
+            swept.add(subscriber);
+            if (fails) {
+                throw new IllegalStateException("no database");
+            }
+            return 0;
+        }
+    }
+
+    private interface Handler {
+        Object handle(java.lang.reflect.Method method, Object[] args);
+    }
+
+    private static <T> T proxy(Class<T> type, Handler handler) {
+        return type.cast(Proxy.newProxyInstance(SinkQueueSweepTest.class.getClassLoader(), new Class<?>[] {type},
+                (self, method, args) -> handler.handle(method, args)));
+    }
+
+    @Test
+    void aRevocationIsSweptAtOnceAndAgainTenSecondsLater() throws Exception {
+        var sweep = new Counted();
+        UUID subscriber = UUID.randomUUID();
+
+        sweep.revoked(subscriber);
+
+        assertThat(sweep.swept).containsExactly(subscriber);
+        assertThat(sweep.delays).containsExactly(SinkQueueSweep.AGAIN_SECONDS);
+        sweep.later.get(0).call();
+        assertThat(sweep.swept).containsExactly(subscriber, subscriber);
+    }
+
+    @Test
+    void aFirstSweepThatFailsStillHasItsSecond() throws Exception {
+        var sweep = new Counted();
+        sweep.fails = true;
+        UUID subscriber = UUID.randomUUID();
+
+        assertThatThrownBy(() -> sweep.revoked(subscriber)).hasMessage("no database");
+
+        assertThat(sweep.later).as("the second sweep is scheduled anyway").hasSize(1);
+        sweep.fails = false;
+        sweep.later.get(0).call();
+        assertThat(sweep.swept).containsExactly(subscriber, subscriber);
     }
 }

@@ -13,7 +13,8 @@ import org.tidings.pull.entity.FeedEntry;
  * A feed as server-sent events: each notification is an event named {@value #EVENT} whose id is its sequence number
  * and whose data is the event as accepted (with {@code tidingsseq}), so a client that reconnects with
  * {@code Last-Event-ID} continues where it was. A notification its subscriber may no longer see is an event named
- * {@value #WITHHELD} with the same id, whose data holds only its {@code seq}, {@code id} and the code of why. A send that fails closes the stream. Sends are not buffered: on
+ * {@value #WITHHELD} with the same id, whose data holds only its {@code seq}, {@code id} and the code of why. A send
+ * that fails closes the stream. Sends are not buffered: on
  * Payara Micro (Jersey 3.1) {@code SseEventSink.send} writes and flushes on the calling thread and returns a completed
  * future, so a client that does not read blocks the sender; {@link FeedWatch} sends on a writer thread of the
  * client's own and interrupts a send that makes no progress for {@code tidings.pull.send-timeout}, which Grizzly
