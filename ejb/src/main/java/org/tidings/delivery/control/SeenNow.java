@@ -39,18 +39,8 @@ public class SeenNow {
      * away for good. An event that no longer reads is not judged here (it is kept, not thrown away).
      */
     public boolean deniedNow(Sink sink, byte[] body) {
-        if (sink.ownerId() == null) {
-            return false;
-        }
-        GrantRules seen = grants.seen(sink.ownerId());
-        if (seen.allowsEverything()) {
-            return false;
-        }
-        try {
-            return !seen.coversAll(UriReach.aboutUris(ACCEPTED.read(body)));
-        } catch (RuntimeException unreadable) {
-            return false;
-        }
+        Judged judged = judged(sink, body);
+        return judged != null && judged.read();
     }
 
     /**
@@ -58,6 +48,16 @@ public class SeenNow {
      * subscriber). Reads the body only if the subscriber's see grants are not a grant of all.
      */
     public String withheld(Sink sink, byte[] body) {
+        Judged judged = judged(sink, body);
+        return judged == null ? null : judged.why();
+    }
+
+    /** Why the event may not reach the sink's subscriber, and whether it was read to say so. */
+    private record Judged(boolean read, String why) {
+    }
+
+    /** The see check itself, or null if the event may go. */
+    private Judged judged(Sink sink, byte[] body) {
         if (sink.ownerId() == null) {
             return null;
         }
@@ -69,13 +69,13 @@ public class SeenNow {
         try {
             uris = UriReach.aboutUris(ACCEPTED.read(body));
         } catch (RuntimeException unreadable) { // it was read at ingest; a rule tightened since may refuse it now
-            return "not sent: the event can no longer be read to check the see grants of subscriber "
-                    + sink.ownerId() + " (" + unreadable.getMessage() + ")";
+            return new Judged(false, "not sent: the event can no longer be read to check the see grants of "
+                    + "subscriber " + sink.ownerId() + " (" + unreadable.getMessage() + ")");
         }
         if (seen.coversAll(uris)) {
             return null;
         }
-        return "not sent: the see grants of subscriber " + sink.ownerId() + " no longer cover every URI this event is "
-                + "about (a grant was revoked after it matched)";
+        return new Judged(true, "not sent: the see grants of subscriber " + sink.ownerId() + " no longer cover every "
+                + "URI this event is about (a grant was revoked after it matched)");
     }
 }
