@@ -81,6 +81,21 @@ public final class Messaging implements AutoCloseable {
         return id(message);
     }
 
+    /**
+     * Sends these text messages in one message group and one transaction as this broker user: they are on the queue
+     * together, in this order, before any of them can be consumed.
+     */
+    public static void sendTogether(String user, String password, String queue, List<String> bodies, String group) {
+        try (var factory = new ActiveMQConnectionFactory(TestEnvironment.brokerUrl(), user, password);
+                JMSContext transacted = factory.createContext(JMSContext.SESSION_TRANSACTED)) {
+            var producer = transacted.createProducer().setProperty("JMSXGroupID", group);
+            for (String body : bodies) {
+                producer.send(transacted.createQueue(queue), body);
+            }
+            transacted.commit();
+        }
+    }
+
     public String sendBytes(String queue, byte[] body) {
         BytesMessage message = jms.createBytesMessage();
         try {

@@ -92,6 +92,48 @@ class PipelineIT {
         assertThat(received).as("per subject, in the order sent, each once").isEqualTo(sent);
     }
 
+    /**
+     * Per subject, order holds through failures too (issue 9). The first of three events of one subject, queued
+     * together, fails twice: its claim in the duplicate window hits a database hiccup on each of its three tries, on
+     * two deliveries, so the listener pauses and gives it back each time. The broker puts it back at the head of
+     * tidings.events at once (no redelivery delay there). With the delay it had before, the broker scheduled the
+     * rolled-back events by their delivery counts: the failed one's grows with each attempt, while the two behind it,
+     * handed to the listener's session but never to the listener, go back to 0. From the second failure on they came
+     * back 500 ms before it and overtook it.
+     */
+    // covers LEM-8
+    @Test
+    void anEventThatFailsTwiceIsNotOvertakenByTheNextEventsOfItsSubject() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestEnvironment.databaseUrl().startsWith("jdbc:h2:"),
+                "the injected failure is an H2 trigger");
+        var route = api.route("mailbox store", "hiccup inbox", NEW_MAIL);
+        String subject = "mailto:eve@example.com";
+        List<CloudEvent> events = List.of(Events.event(route.source(), NEW_MAIL, subject),
+                Events.event(route.source(), NEW_MAIL, subject), Events.event(route.source(), NEW_MAIL, subject));
+        try (var db = TestEnvironment.openDatabase(); var statement = db.createStatement()) {
+            FailingClaim.arm(6); // 2 x Acceptances.TRIES: the claim fails, on two deliveries
+            statement.execute("CREATE TRIGGER IF NOT EXISTS pipeline_failing_claim BEFORE INSERT ON accepted_event "
+                    + "FOR EACH ROW CALL \"" + FailingClaim.class.getName() + "\"");
+        }
+        try {
+            Messaging.sendTogether(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD, "tidings.events",
+                    events.stream().map(Events::json).toList(), subject);
+            try (var sink = Messaging.asApp()) {
+                List<Message> notifications = sink.receive("tidings.sink." + route.sink(), 3, WAIT);
+                assertThat(FailingClaim.failed()).as("the hiccups happened").isEqualTo(6);
+                assertThat(notifications.stream().map(n -> Events.parse(Messaging.text(n)).getId()).toList())
+                        .as("in the order sent, each once")
+                        .containsExactlyElementsOf(events.stream().map(CloudEvent::getId).toList());
+                assertThat(sink.receive("tidings.sink." + route.sink(), null, 1000)).as("nothing more").isNull();
+            }
+        } finally {
+            FailingClaim.disarm();
+            try (var db = TestEnvironment.openDatabase(); var statement = db.createStatement()) {
+                statement.execute("DROP TRIGGER IF EXISTS pipeline_failing_claim");
+            }
+        }
+    }
+
     // covers CARD-3, S2S-3
     @Test
     void httpEventIsAcceptedOnceQueuedAndRouted() {

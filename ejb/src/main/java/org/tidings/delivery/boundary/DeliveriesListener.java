@@ -19,6 +19,7 @@ import org.tidings.delivery.control.SinkQueues;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.ingest.control.Rejections;
 import org.tidings.ingest.entity.Provenance;
+import org.tidings.platform.ListenerPause;
 import org.tidings.platform.Resources;
 
 /**
@@ -54,6 +55,7 @@ public class DeliveriesListener implements MessageListener {
     Rejections rejections;
 
     private static final Logger LOG = Logger.getLogger(DeliveriesListener.class.getName());
+    /** Before a failed notification goes back (ListenerPause): the attempts are a second apart. */
     private static final Duration PAUSE = Duration.ofSeconds(1);
 
     @Override
@@ -88,24 +90,11 @@ public class DeliveriesListener implements MessageListener {
                 dispatcher.dispatch(notification);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "notification " + notification.id() + " not handled, it comes again: " + e);
-                pause();
+                ListenerPause.pause(PAUSE);
                 throw e;
             }
         } catch (JMSException e) {
             throw new IllegalStateException("unreadable notification " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Before a failed notification goes back: tidings.deliver redelivers at once (no redelivery delay, which would
-     * let the next notification of its subject overtake it), so this pause is what spaces the attempts while the
-     * database is down.
-     */
-    private static void pause() {
-        try {
-            Thread.sleep(PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -12,18 +12,23 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.logging.Logger;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
 import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
+import org.tidings.platform.ListenerPause;
 import org.tidings.platform.Resources;
 
 /**
  * Consumes {@code tidings.events} through the Artemis resource adapter, outside any JTA transaction: the adapter
  * acknowledges the event after {@link #onMessage} returns, that is after its notifications were committed (docs/adr/0007).
- * Any failure propagates: the adapter rolls the delivery back and the broker's redelivery policy (broker.xml)
- * takes over; a redelivered event that was forwarded before is recognised by the broker's duplicate detection, and
- * an event another message had accepted within {@code tidings.dedup.window} is acknowledged unmatched (docs/adr/0019).
+ * Any failure propagates after a pause that grows with each attempt ({@link #pauseBefore}): the adapter rolls the
+ * delivery back and the broker puts the event back at the head of the queue at once (tidings.events has no
+ * redelivery delay, which would let the next event of its subject overtake it), up to its tenth attempt and then on
+ * DLQ. A redelivered event that was forwarded before is recognised by the broker's duplicate detection, and an event
+ * another message had accepted within {@code tidings.dedup.window} is acknowledged unmatched (docs/adr/0019).
  * Input that cannot be an event is recorded on {@code tidings.rejected} with its code instead, never redelivered:
  * an oversized body (its size is checked before it is read; the record keeps an excerpt), or a message that is not
  * a text or bytes message.
@@ -45,6 +50,12 @@ import org.tidings.platform.Resources;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EventsListener implements MessageListener {
 
+    private static final Logger LOG = Logger.getLogger(EventsListener.class.getName());
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(60);
+    /** broker.xml's max-delivery-attempts: a delivery with this number that fails goes to DLQ. */
+    static final int LAST_ATTEMPT = 10;
+
     @EJB
     Intake intake;
 
@@ -56,6 +67,44 @@ public class EventsListener implements MessageListener {
 
     @Override
     public void onMessage(Message message) {
+        try {
+            handle(message);
+        } catch (RuntimeException | Error e) {
+            // an Error too (an OutOfMemoryError while a body is read): without the pause it would be redelivered
+            // at once, ten times in a row, and dead-lettered within milliseconds (tidings.events has no delay)
+            int attempt = deliveryCount(message);
+            Duration pause = pauseBefore(attempt);
+            LOG.warning(() -> attempt >= LAST_ATTEMPT ? "event not handled on its last attempt, it goes to DLQ: " + e
+                    : "event not handled, it comes again after " + pause.toMillis() + " ms: " + e);
+            ListenerPause.pause(pause);
+            throw e;
+        }
+    }
+
+    /**
+     * The pause before a failed delivery goes back, by the delivery's number (1 for the first): 500 ms doubling up to
+     * 60 s, the schedule the broker's redelivery delay had; none after the last attempt ({@value #LAST_ATTEMPT},
+     * broker.xml's {@code max-delivery-attempts}), which goes to DLQ whatever the wait. The ten attempts span about
+     * three minutes, as they did with the broker's delay.
+     */
+    static Duration pauseBefore(int deliveryCount) {
+        if (deliveryCount >= LAST_ATTEMPT) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(Math.max(deliveryCount, 1) - 1, 16);
+        Duration pause = FIRST_PAUSE.multipliedBy(1L << doublings);
+        return pause.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause;
+    }
+
+    private static int deliveryCount(Message message) {
+        try {
+            return message.getIntProperty("JMSXDeliveryCount");
+        } catch (JMSException | RuntimeException e) {
+            return 1;
+        }
+    }
+
+    private void handle(Message message) {
         try {
             Provenance from = new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
                     message.getJMSMessageID(), message.getJMSCorrelationID(),
