@@ -143,12 +143,15 @@ final class CrashChecks {
             }
             WebhookLog webhooks = WebhookLog.read(Path.of(o.get("webhooks")), accepted);
             boolean webhooksPassed = webhooksPassed(webhooks, accepted);
+            System.out.printf("[crash] order per subject: %d JMS notification(s) and %d webhook(s) arrived after a"
+                    + " later event of their subject%n", tally.outOfOrder(), webhooks.outOfOrder());
             String line = String.format("crash accepted=%d delivered=%d lost=%d duplicates=%d"
-                    + " duplicate_webhook_ids=%d", accepted.size(), delivered, lost.size(), duplicates,
-                    webhooks.duplicateWebhookIds());
+                    + " duplicate_webhook_ids=%d out_of_order=%d", accepted.size(), delivered, lost.size(), duplicates,
+                    webhooks.duplicateWebhookIds(), tally.outOfOrder() + webhooks.outOfOrder());
             Files.writeString(Path.of(o.get("result")), line + System.lineSeparator());
             boolean passed = !accepted.isEmpty() && lost.isEmpty() && duplicates == 0 && tally.withoutId() == 0
-                    && undrained == 0 && eventsLeft == 0 && prepared.isEmpty() && webhooksPassed;
+                    && undrained == 0 && eventsLeft == 0 && prepared.isEmpty() && webhooksPassed
+                    && tally.outOfOrder() == 0 && webhooks.outOfOrder() == 0;
             return passed ? 0 : 1;
         }
     }

@@ -22,6 +22,7 @@ final class SinkTally {
     private static final long QUIET_MILLIS = 3_000;
 
     private final Map<String, Integer> copies = new HashMap<>();
+    private final SubjectOrder order = new SubjectOrder();
     private int notifications;
     private int withoutId;
 
@@ -34,20 +35,25 @@ final class SinkTally {
                 if (message == null) {
                     break;
                 }
-                tally.counted(eventId(message));
+                tally.counted(eventId(message), subject(message));
                 message.acknowledge();
             }
         }
         return tally;
     }
 
-    private void counted(String eventId) {
+    private void counted(String eventId, String subject) {
         notifications++;
         if (eventId == null) {
             withoutId++;
-        } else {
-            copies.merge(eventId, 1, Integer::sum);
+        } else if (copies.merge(eventId, 1, Integer::sum) == 1) {
+            order.arrived(subject, eventId);
         }
+    }
+
+    /** Notifications that arrived after one of a later event of the same subject (first copies only). */
+    int outOfOrder() {
+        return order.outOfOrder();
     }
 
     Map<String, Integer> copies() {
@@ -70,6 +76,12 @@ final class SinkTally {
         String body = body(message);
         Matcher id = EVENT_ID.matcher(body);
         return id.find() ? id.group(1) : null;
+    }
+
+    /** The event's subject: the notification's message group (JMSXGroupID), which Tidings sets to it. */
+    private static String subject(ClientMessage message) {
+        Object group = message.getGroupID();
+        return group == null ? "" : group.toString();
     }
 
     private static String body(ClientMessage message) {

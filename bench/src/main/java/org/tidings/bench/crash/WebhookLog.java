@@ -20,16 +20,17 @@ import java.util.Set;
  */
 final class WebhookLog {
 
-    /** One POST as the receiver answered it. */
-    record Entry(String webhookId, String eventId, int status, boolean signed) {
+    /** One POST as the receiver answered it, in the order it answered. */
+    record Entry(String webhookId, String eventId, String subject, int status, boolean signed) {
 
         String line() {
-            return webhookId + "\t" + eventId + "\t" + status + "\t" + (signed ? "signed" : "BAD-SIGNATURE");
+            return webhookId + "\t" + eventId + "\t" + status + "\t" + (signed ? "signed" : "BAD-SIGNATURE") + "\t"
+                    + subject;
         }
 
         static Entry parse(String line) {
             String[] fields = line.split("\t", -1);
-            return new Entry(fields[0], fields[1], Integer.parseInt(fields[2]), "signed".equals(fields[3]));
+            return new Entry(fields[0], fields[1], fields[4], Integer.parseInt(fields[2]), "signed".equals(fields[3]));
         }
 
         boolean delivered() {
@@ -39,6 +40,7 @@ final class WebhookLog {
 
     private final Map<String, Integer> deliveriesPerWebhookId = new HashMap<>();
     private final Map<String, Set<String>> webhookIdsPerEvent = new HashMap<>();
+    private final SubjectOrder order = new SubjectOrder();
     private int posts;
     private int badSignatures;
     private int withoutEvent;
@@ -75,8 +77,16 @@ final class WebhookLog {
         }
         if (entry.delivered()) {
             deliveriesPerWebhookId.merge(entry.webhookId(), 1, Integer::sum);
+            if (!webhookIdsPerEvent.containsKey(entry.eventId())) {
+                order.arrived(entry.subject(), entry.eventId());
+            }
             webhookIdsPerEvent.computeIfAbsent(entry.eventId(), id -> new HashSet<>()).add(entry.webhookId());
         }
+    }
+
+    /** Events whose first 2xx came after that of a later event of the same subject. */
+    int outOfOrder() {
+        return order.outOfOrder();
     }
 
     /** The events of {@code events} never answered 2xx. */

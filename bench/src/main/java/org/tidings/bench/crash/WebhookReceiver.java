@@ -75,7 +75,8 @@ final class WebhookReceiver {
             boolean first = seen.add(webhookId);
             int status = signed && first && Math.floorMod(webhookId.hashCode(), REFUSE_ONE_IN) == 0 ? 503
                     : signed ? 200 : 401;
-            recorded(new WebhookLog.Entry(webhookId, eventId(payload), status, signed));
+            JsonNode event = event(payload);
+            recorded(new WebhookLog.Entry(webhookId, text(event, "id"), text(event, "subject"), status, signed));
             exchange.sendResponseHeaders(status, -1);
         }
     }
@@ -106,14 +107,19 @@ final class WebhookReceiver {
         return verifier;
     }
 
-    /** The CloudEvent's id, or "-" if the body is not a JSON object with one. */
-    private String eventId(String payload) {
+    /** The body as JSON, or a missing node if it is none. */
+    private JsonNode event(String payload) {
         try {
-            JsonNode id = json.readTree(payload).path("id");
-            return id.isTextual() ? id.asText() : "-";
+            return json.readTree(payload);
         } catch (IOException e) {
-            return "-";
+            return json.missingNode();
         }
+    }
+
+    /** A text attribute of the CloudEvent, or "-" if it has none (or one with a tab, which would split the line). */
+    private static String text(JsonNode event, String attribute) {
+        JsonNode value = event.path(attribute);
+        return value.isTextual() && !value.asText().contains("\t") ? value.asText() : "-";
     }
 
     private synchronized void recorded(WebhookLog.Entry entry) throws IOException {
