@@ -101,6 +101,7 @@ public class DeliveryRetries {
             return; // the previous run is still at work
         }
         try {
+            breakers.forgetIdle(clock.instant()); // this instance's breakers, whether or not it holds the retry lock
             var self = context.getBusinessObject(DeliveryRetries.class);
             Set<UUID> leftAlone = new HashSet<>(Set.of(NO_SINK));
             Instant deadline = clock.instant().plus(LINE_TIME);

@@ -18,7 +18,9 @@ import org.tidings.delivery.webhook.Attempt;
  * {@code tidings.webhook.breaker.window} attempts (20) since the sink's last clean record failed: a receiver that
  * fails every other call never fails five times in a row. While open no attempt is made, notifications wait durably
  * and burn none of their schedule. Then one probe may go (half-open): its success closes the circuit and clears the
- * record, its failure opens it again. A sink is tracked from its first failure until its window holds no failure.
+ * record, its failure opens it again. A sink is tracked from its first failure until its window holds no failure,
+ * or until nothing happened to its breaker for {@link #IDLE} ({@link #forgetIdle}): a deleted sink's breaker, or that
+ * of a sink no longer sent anything, does not stay in memory, and failures that old no longer count.
  */
 @ApplicationScoped
 public class CircuitBreakers {
@@ -29,6 +31,9 @@ public class CircuitBreakers {
     /** The longest window of outcomes a breaker keeps (one bit each in a long). */
     static final int MAX_WINDOW = 64;
 
+    /** How long a breaker is kept after its last failure, its circuit's open period or its probe, whichever is last. */
+    static final Duration IDLE = Duration.ofHours(1);
+
     private static final class Breaker {
         /** Failures in a row. */
         int failures;
@@ -38,6 +43,18 @@ public class CircuitBreakers {
         Instant openUntil;
         /** When the probe went; a probe whose outcome never came (an exception) is replaced after openFor. */
         Instant probing;
+        Instant lastFailure;
+
+        /** When something last happened to this breaker. */
+        Instant lastActive() {
+            Instant last = lastFailure;
+            for (Instant other : new Instant[] {openUntil, probing}) {
+                if (other != null && (last == null || other.isAfter(last))) {
+                    last = other;
+                }
+            }
+            return last;
+        }
     }
 
     @Inject
@@ -196,6 +213,7 @@ public class CircuitBreakers {
                     continue; // a success removed it meanwhile: count on the one that stands
                 }
                 breaker.failures++;
+                breaker.lastFailure = now;
                 recorded(breaker, true);
                 if (breaker.probing != null || breaker.failures >= threshold || rateReached(breaker)) {
                     breaker.openUntil = now.plus(openFor);
@@ -217,6 +235,30 @@ public class CircuitBreakers {
     /** A full window whose failures reach the rate. */
     private boolean rateReached(Breaker breaker) {
         return breaker.recorded >= window && Long.bitCount(breaker.outcomes) * 100L >= (long) failureRate * window;
+    }
+
+    /**
+     * Drops the breakers nothing happened to for {@link #IDLE} (their sinks were deleted, or sent nothing since), so
+     * that they do not stay in memory for ever; a sink whose breaker was dropped starts afresh, closed, with an empty
+     * window. Called by the retry worker's run on every instance. Returns how many were dropped.
+     */
+    public int forgetIdle(Instant now) {
+        int forgotten = 0;
+        for (var entry : breakers.entrySet()) {
+            Breaker breaker = entry.getValue();
+            synchronized (breaker) {
+                Instant last = breaker.lastActive();
+                if ((last == null || !last.plus(IDLE).isAfter(now)) && breakers.remove(entry.getKey(), breaker)) {
+                    forgotten++;
+                }
+            }
+        }
+        return forgotten;
+    }
+
+    /** How many sinks this instance tracks (for tests). */
+    int tracked() {
+        return breakers.size();
     }
 
     public State state(UUID sink, Instant now) {

@@ -158,4 +158,39 @@ class CircuitBreakersTest {
         assertThat(breakers.allows(sink, later.plusSeconds(1))).as("the probe is still to be made").isTrue();
         assertThat(breakers.state(sink, later.plusSeconds(1))).isEqualTo(CircuitBreakers.State.HALF_OPEN);
     }
+
+    /** A deleted sink's breaker, or that of a sink sent nothing since, does not stay in memory for ever. */
+    @Test
+    void aBreakerNothingHappenedToForAnHourIsForgottenAndItsSinkStartsAfresh() {
+        breakers.failed(sink, NOW);
+        breakers.failed(sink, NOW.plusSeconds(10));
+        UUID other = UUID.randomUUID();
+        breakers.failed(other, NOW.plus(CircuitBreakers.IDLE));
+        assertThat(breakers.forgetIdle(NOW.plus(CircuitBreakers.IDLE))).as("the last failure is not an hour old yet")
+                .isZero();
+        assertThat(breakers.forgetIdle(NOW.plus(CircuitBreakers.IDLE).plusSeconds(10))).isEqualTo(1);
+        assertThat(breakers.tracked()).as("the other sink failed since").isEqualTo(1);
+        breakers.failed(sink, NOW.plus(CircuitBreakers.IDLE).plusSeconds(20));
+        assertThat(breakers.state(sink, NOW.plus(CircuitBreakers.IDLE).plusSeconds(20)))
+                .as("the two old failures no longer count: 1 of 3 in a row").isEqualTo(CircuitBreakers.State.CLOSED);
+    }
+
+    /** An open circuit is kept while open and for an hour after; a probe in flight keeps it too. */
+    @Test
+    void anOpenCircuitIsForgottenOnlyAnHourAfterItsOpenPeriodAndItsLastProbe() {
+        for (int i = 0; i < 3; i++) {
+            breakers.failed(sink, NOW);
+        }
+        Instant halfOpen = NOW.plusSeconds(30);
+        assertThat(breakers.forgetIdle(halfOpen.plus(CircuitBreakers.IDLE).minusSeconds(1))).isZero();
+        assertThat(breakers.allows(sink, halfOpen.plus(CircuitBreakers.IDLE).minusSeconds(1))).as("the probe").isTrue();
+        assertThat(breakers.forgetIdle(halfOpen.plus(CircuitBreakers.IDLE).plusSeconds(1)))
+                .as("the probe went a second ago").isZero();
+        assertThat(breakers.state(sink, halfOpen.plus(CircuitBreakers.IDLE).plusSeconds(1)))
+                .isEqualTo(CircuitBreakers.State.HALF_OPEN);
+        Instant later = halfOpen.plus(CircuitBreakers.IDLE.multipliedBy(2));
+        assertThat(breakers.forgetIdle(later)).as("nothing came of the probe for an hour").isEqualTo(1);
+        assertThat(breakers.state(sink, later)).isEqualTo(CircuitBreakers.State.CLOSED);
+        assertThat(breakers.allows(sink, later)).isTrue();
+    }
 }
