@@ -17,6 +17,8 @@ import jakarta.jms.TextMessage;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -47,6 +49,10 @@ import org.tidings.sinks.entity.Sink;
  * grants and forwarded meanwhile (an event in the middle of matching on this instance, or on another instance that
  * had not yet heard of the revocation: the views catch up every two seconds, docs/adr/0010). What a consumer of the
  * queue has already received, acknowledged or not, is not browsable and not taken back.
+ * <p>
+ * The revocation recorded the sweep it owes ({@link SweepsOwed}); the second sweep, once it has swept every queue,
+ * settles it. If this instance stops before that, or a queue could not be swept, the record stays and
+ * {@code SweepRecovery} has any instance sweep again once it is {@value #OVERDUE_SECONDS} s overdue.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -57,6 +63,12 @@ public class SinkQueueSweep {
     static final long AGAIN_SECONDS = 10;
     /** How many notifications one removal takes back at most. */
     static final int BATCH = 100;
+    /** How long after its due time an owed sweep is made by the recovery run. */
+    public static final long OVERDUE_SECONDS = 60;
+
+    /** What a sweep took back, and whether it swept every queue (if not, what it owes stays owed). */
+    public record Swept(int taken, boolean complete) {
+    }
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
@@ -79,24 +91,52 @@ public class SinkQueueSweep {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    /** Sweeps the subscriber's JMS sink queues now, and once more {@value #AGAIN_SECONDS} s later. */
+    @Inject
+    SweepsOwed owed;
+
+    private final Clock clock = Clock.systemUTC();
+
+    /**
+     * Sweeps the subscriber's JMS sink queues now, and once more {@value #AGAIN_SECONDS} s later; the second sweep
+     * settles what the revocation owes.
+     */
     @Asynchronous
     public void revoked(UUID subscriber) {
         try {
             swept(subscriber);
         } finally { // a first sweep that failed (no database, say) still has a second one
             var self = context.getBusinessObject(SinkQueueSweep.class);
-            scheduler.schedule(() -> self.swept(subscriber), AGAIN_SECONDS, TimeUnit.SECONDS);
+            scheduler.schedule(() -> self.sweptAndSettled(subscriber), AGAIN_SECONDS, TimeUnit.SECONDS);
         }
     }
 
     /**
-     * Takes back what the subscriber's JMS sink queues hold that it may no longer see; the number taken back. A queue
-     * that cannot be swept is said in the log and left.
+     * Sweeps the subscriber's JMS sink queues; if it swept them all, the sweeps owed to them that were due when it
+     * started are made, and settled.
      */
-    public int swept(UUID subscriber) {
+    public Swept sweptAndSettled(UUID subscriber) {
+        Instant started = clock.instant();
+        Swept swept = swept(subscriber);
+        if (swept.complete()) {
+            context.getBusinessObject(SinkQueueSweep.class).settled(subscriber, started);
+        }
+        return swept;
+    }
+
+    /** Settles the subscriber's sweeps owed up to {@code upTo}, in a transaction of its own. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void settled(UUID subscriber, Instant upTo) {
+        owed.settled(subscriber, upTo);
+    }
+
+    /**
+     * Takes back what the subscriber's JMS sink queues hold that it may no longer see. A queue that cannot be swept
+     * is said in the log and left, and the sweep is not complete.
+     */
+    public Swept swept(UUID subscriber) {
         views.caughtUp(); // this instance's grant directory must hold the revocation
         int taken = 0;
+        boolean complete = true;
         List<Sink> sinks = em.createNamedQuery(Sink.OF_OWNER, Sink.class).setParameter("ownerId", subscriber)
                 .getResultList();
         for (Sink sink : sinks) {
@@ -111,12 +151,13 @@ public class SinkQueueSweep {
                 }
                 taken += fromThis;
             } catch (JMSException | RuntimeException e) {
+                complete = false;
                 LOG.log(Level.WARNING, "sink queue {0} could not be swept after a see grant of subscriber {1} was "
                         + "revoked; what it holds stays: {2}", new Object[] {Sink.queueOf(sink.id()), subscriber,
                         e.toString()});
             }
         }
-        return taken;
+        return new Swept(taken, complete);
     }
 
     private int swept(Sink sink) throws JMSException {

@@ -26,9 +26,11 @@ class SinkQueueSweepTest {
     /** A sweep whose sweeping is counted, not done, and whose scheduler keeps what it is given. */
     private static final class Counted extends SinkQueueSweep {
         final List<UUID> swept = new ArrayList<>();
+        final List<UUID> settled = new ArrayList<>();
         final List<Callable<?>> later = new ArrayList<>();
         final List<Long> delays = new ArrayList<>();
         boolean fails;
+        boolean incomplete;
 
         Counted() {
             context = proxy(SessionContext.class, (method, args) -> method.getName().equals("getBusinessObject")
@@ -42,12 +44,17 @@ class SinkQueueSweepTest {
         }
 
         @Override
-        public int swept(UUID subscriber) {
+        public Swept swept(UUID subscriber) {
             swept.add(subscriber);
             if (fails) {
                 throw new IllegalStateException("no database");
             }
-            return 0;
+            return new Swept(0, !incomplete);
+        }
+
+        @Override
+        public void settled(UUID subscriber, java.time.Instant upTo) {
+            settled.add(subscriber);
         }
     }
 
@@ -69,8 +76,24 @@ class SinkQueueSweepTest {
 
         assertThat(sweep.swept).containsExactly(subscriber);
         assertThat(sweep.delays).containsExactly(SinkQueueSweep.AGAIN_SECONDS);
+        assertThat(sweep.settled).as("not by the first sweep").isEmpty();
         sweep.later.get(0).call();
         assertThat(sweep.swept).containsExactly(subscriber, subscriber);
+        assertThat(sweep.settled).as("the second sweep settles what the revocation owes").containsExactly(subscriber);
+    }
+
+    /** A queue that could not be swept leaves the sweep owed, for the recovery run (SweepRecovery) to make. */
+    @Test
+    void aSecondSweepThatMissedAQueueSettlesNothing() throws Exception {
+        var sweep = new Counted();
+        sweep.incomplete = true;
+        UUID subscriber = UUID.randomUUID();
+
+        sweep.revoked(subscriber);
+        sweep.later.get(0).call();
+
+        assertThat(sweep.swept).containsExactly(subscriber, subscriber);
+        assertThat(sweep.settled).isEmpty();
     }
 
     @Test

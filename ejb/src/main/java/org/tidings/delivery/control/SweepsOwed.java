@@ -1,0 +1,40 @@
+package org.tidings.delivery.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The sweeps that revoked see grants owe (docs/adr/0022, table sweep_owed): recorded in the revocation's transaction,
+ * settled by the sweep that comes after their due time, so that a sweep its instance never made (it stopped between
+ * the commit and the sweep) is found and made by another. Joins the caller's transaction.
+ */
+@ApplicationScoped
+public class SweepsOwed {
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    /** Records that the subscriber's JMS sink queues are owed a sweep at {@code dueAt}. */
+    public void owed(UUID subscriber, Instant dueAt) {
+        em.createNativeQuery("INSERT INTO sweep_owed (subscriber_id, due_at) VALUES (?1, ?2)")
+                .setParameter(1, subscriber).setParameter(2, dueAt.atOffset(ZoneOffset.UTC)).executeUpdate();
+    }
+
+    /** Settles the subscriber's sweeps due up to {@code upTo}: a sweep that started then has made them. */
+    public int settled(UUID subscriber, Instant upTo) {
+        return em.createNativeQuery("DELETE FROM sweep_owed WHERE subscriber_id = ?1 AND due_at <= ?2")
+                .setParameter(1, subscriber).setParameter(2, upTo.atOffset(ZoneOffset.UTC)).executeUpdate();
+    }
+
+    /** Subscribers owed a sweep that was due before {@code before}, at most {@code max} of them. */
+    public List<UUID> overdue(Instant before, int max) {
+        return em.createNativeQuery("SELECT DISTINCT subscriber_id FROM sweep_owed WHERE due_at < ?1", UUID.class)
+                .setParameter(1, before.atOffset(ZoneOffset.UTC)).setMaxResults(max).getResultList().stream()
+                .map(UUID.class::cast).toList();
+    }
+}
