@@ -238,42 +238,57 @@ class GrantsIT {
     // covers S2S-11
     @Test
     void whatIsForwardedAfterTheFirstSweepIsTakenBackByTheSecondOrByTheRecoveryOfAnOwedSweep() throws Exception {
-        String uri = Events.uniqueSource();
-        api.createSource("store for eve", uri);
-        String eve = created(api.postJson("/api/subscribers", Map.of("name", "eve " + UUID.randomUUID())));
-        AdminApi asEve = api.withToken(api.issueToken("subscribers", eve));
-        String wide = grant("subscriber", eve, "see", Map.of("subjectPrefixes", List.of("https://eve.example/")));
-        grant("subscriber", eve, "see", Map.of("subjects", List.of("https://eve.example/kept")));
-        String queued = created(asEve.postJson("/api/sinks", Map.of("name", "eve's queue", "channel", "jms")));
-        created(asEve.postJson("/api/subscriptions", Map.of("sinkId", queued,
-                "filter", Map.of("subjectPrefixes", List.of("https://eve.example/")))));
-        String queue = "tidings.sink." + queued;
-        send(uri, "https://eve.example/gone");
-        send(uri, "https://eve.example/kept");
+        var eve = revocable("eve");
+        String queue = eve.queue();
+        send(eve.source(), "https://eve.example/gone");
+        send(eve.source(), "https://eve.example/kept");
         await().atMost(Duration.ofMillis(WAIT)).until(() -> TestEnvironment.messageCount(queue) == 2);
 
-        assertThat(api.delete("/api/grants/" + wide).status()).isEqualTo(204);
-        assertThat(sweepsOwed(eve)).as("recorded with the revocation").isEqualTo(1);
+        assertThat(api.delete("/api/grants/" + eve.wideGrant()).status()).isEqualTo(204);
+        assertThat(sweepsOwed(eve.subscriber())).as("recorded with the revocation").isEqualTo(1);
         await("the first sweep").atMost(Duration.ofMillis(WAIT)).until(() -> TestEnvironment.messageCount(queue) == 1);
-        forwardedLate(uri, queue, "https://eve.example/gone/late");
+        forwardedLate(eve.source(), queue, "https://eve.example/gone/late");
         await("the second sweep").atMost(Duration.ofMillis(WAIT))
-                .until(() -> TestEnvironment.messageCount(queue) == 1 && sweepsOwed(eve) == 0);
+                .until(() -> TestEnvironment.messageCount(queue) == 1 && sweepsOwed(eve.subscriber()) == 0);
 
         // an instance that revoked and stopped before it swept left this record, due two minutes ago
-        forwardedLate(uri, queue, "https://eve.example/gone/later");
+        forwardedLate(eve.source(), queue, "https://eve.example/gone/later");
         try (var db = TestEnvironment.openDatabase();
                 var owe = db.prepareStatement("INSERT INTO sweep_owed (subscriber_id, due_at) VALUES (?, ?)")) {
-            owe.setObject(1, UUID.fromString(eve));
+            owe.setObject(1, UUID.fromString(eve.subscriber()));
             owe.setObject(2, OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(2));
             owe.executeUpdate();
         }
         await("the recovery run").atMost(Duration.ofMillis(WAIT))
-                .until(() -> TestEnvironment.messageCount(queue) == 1 && sweepsOwed(eve) == 0);
+                .until(() -> TestEnvironment.messageCount(queue) == 1 && sweepsOwed(eve.subscriber()) == 0);
         try (var app = Messaging.asApp()) {
             Message left = app.receive(queue, null, WAIT);
             assertThat(left).isNotNull();
             assertThat(Events.parse(Messaging.text(left)).getSubject()).isEqualTo("https://eve.example/kept");
         }
+    }
+
+    /**
+     * A subscriber who may see everything under https://&lt;name&gt;.example/ (the wide grant, to be revoked) and
+     * https://&lt;name&gt;.example/kept, with a JMS sink whose subscription takes everything under the former, and a
+     * source provisioned for it.
+     */
+    private record Revocable(String source, String subscriber, String wideGrant, String queue) {
+    }
+
+    private Revocable revocable(String name) {
+        String uri = Events.uniqueSource();
+        api.createSource("store for " + name, uri);
+        String subscriber = created(api.postJson("/api/subscribers", Map.of("name", name + " " + UUID.randomUUID())));
+        AdminApi asSubscriber = api.withToken(api.issueToken("subscribers", subscriber));
+        String prefix = "https://" + name + ".example/";
+        String wide = grant("subscriber", subscriber, "see", Map.of("subjectPrefixes", List.of(prefix)));
+        grant("subscriber", subscriber, "see", Map.of("subjects", List.of(prefix + "kept")));
+        String queued = created(asSubscriber.postJson("/api/sinks", Map.of("name", name + "'s queue",
+                "channel", "jms")));
+        created(asSubscriber.postJson("/api/subscriptions", Map.of("sinkId", queued,
+                "filter", Map.of("subjectPrefixes", List.of(prefix)))));
+        return new Revocable(uri, subscriber, wide, "tidings.sink." + queued);
     }
 
     /** Puts a notification about this subject on the queue as Tidings' account would. */
@@ -300,16 +315,10 @@ class GrantsIT {
     // covers S2S-11, LEM-8
     @Test
     void aRevokedSeeGrantTakesBackWhatWaitsInAMessageGroupItsConsumerHolds() throws Exception {
-        String uri = Events.uniqueSource();
-        api.createSource("store for dee", uri);
-        String dee = created(api.postJson("/api/subscribers", Map.of("name", "dee " + UUID.randomUUID())));
-        AdminApi asDee = api.withToken(api.issueToken("subscribers", dee));
-        String wide = grant("subscriber", dee, "see", Map.of("subjectPrefixes", List.of("https://dee.example/")));
-        grant("subscriber", dee, "see", Map.of("subjects", List.of("https://dee.example/kept")));
-        String queued = created(asDee.postJson("/api/sinks", Map.of("name", "dee's queue", "channel", "jms")));
-        created(asDee.postJson("/api/subscriptions", Map.of("sinkId", queued,
-                "filter", Map.of("subjectPrefixes", List.of("https://dee.example/")))));
-        String queue = "tidings.sink." + queued;
+        var dee = revocable("dee");
+        String uri = dee.source();
+        String wide = dee.wideGrant();
+        String queue = dee.queue();
         // dee's consumer takes one message at a time (no prefetch): what it has not asked for yet waits on the queue,
         // browsable; but the broker has bound the subject's message group (JMSXGroupID) to it
         var factory = new ActiveMQConnectionFactory(TestEnvironment.brokerUrl() + "?consumerWindowSize=0",
