@@ -11,6 +11,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -23,7 +24,9 @@ import org.tidings.delivery.control.SweepsOwed;
  * Makes the sweeps that revoked see grants still owe {@value SinkQueueSweep#OVERDUE_SECONDS} s after they were due
  * (docs/adr/0022): the instance that revoked stopped before it swept, or a queue could not be swept then. Every 15 s,
  * on every instance; two instances sweeping the same queues take back the same notifications once (the broker
- * removes a message once), so no lock is needed.
+ * removes a message once), so no lock is needed. A subscriber whose sweep fails again (a queue that cannot be swept,
+ * an exception) is put off for {@link #AFTER_FAILURE}, so that it is not swept and logged at every run on every
+ * instance, and cannot keep the {@value #SUBSCRIBERS} places of a run from the others.
  */
 @Singleton
 @Startup // its timer starts once the schema is there, not before
@@ -33,6 +36,9 @@ public class SweepRecovery {
 
     /** Subscribers swept per run at most. */
     static final int SUBSCRIBERS = 100;
+
+    /** How long a subscriber whose owed sweep failed again waits before the next try (and the overdue time). */
+    static final Duration AFTER_FAILURE = Duration.ofMinutes(5);
 
     private static final Logger LOG = Logger.getLogger(SweepRecovery.class.getName());
 
@@ -55,19 +61,31 @@ public class SweepRecovery {
             Instant before = clock.instant().minusSeconds(SinkQueueSweep.OVERDUE_SECONDS);
             List<UUID> overdue = owed.overdue(before, SUBSCRIBERS);
             for (UUID subscriber : overdue) {
-                LOG.info(() -> "sweeping the JMS sink queues of subscriber " + subscriber + ": a see grant's "
-                        + "revocation owes them a sweep that is overdue (its instance stopped, or a queue could not "
-                        + "be swept)");
-                var swept = sweep.sweptAndSettled(subscriber);
-                if (!swept.complete()) {
-                    LOG.warning(() -> "the sweep owed to subscriber " + subscriber + " is still owed: a queue could "
-                            + "not be swept; the next run tries again");
-                }
+                recovered(subscriber, before);
             }
         } catch (RuntimeException e) {
             LOG.warning(() -> "owed sweeps not made this time: " + e);
         } finally {
             running.set(false);
+        }
+    }
+
+    /** Sweeps one subscriber owed a sweep due before {@code before}; one that fails is put off, the others go on. */
+    private void recovered(UUID subscriber, Instant before) {
+        LOG.info(() -> "sweeping the JMS sink queues of subscriber " + subscriber + ": a see grant's revocation owes "
+                + "them a sweep that is overdue (its instance stopped, or a queue could not be swept)");
+        String failure;
+        try {
+            failure = sweep.sweptAndSettled(subscriber).complete() ? null : "a queue could not be swept";
+        } catch (RuntimeException e) {
+            failure = e.toString();
+        }
+        if (failure != null) {
+            Instant until = clock.instant().plus(AFTER_FAILURE);
+            sweep.postponed(subscriber, before, until); // a failure here ends the run, as one of overdue() would
+            String why = failure;
+            LOG.warning(() -> "the sweep owed to subscriber " + subscriber + " is still owed (" + why + "); it is "
+                    + "tried again after " + until.plusSeconds(SinkQueueSweep.OVERDUE_SECONDS));
         }
     }
 }

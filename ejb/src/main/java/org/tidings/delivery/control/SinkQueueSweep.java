@@ -129,6 +129,12 @@ public class SinkQueueSweep {
         owed.settled(subscriber, upTo);
     }
 
+    /** Puts off to {@code until} the subscriber's sweeps owed up to {@code upTo}, in a transaction of its own. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void postponed(UUID subscriber, Instant upTo, Instant until) {
+        owed.postponed(subscriber, upTo, until);
+    }
+
     /**
      * Takes back what the subscriber's JMS sink queues hold that it may no longer see. A queue that cannot be swept
      * is said in the log and left, and the sweep is not complete.

@@ -31,10 +31,24 @@ public class SweepsOwed {
                 .setParameter(1, subscriber).setParameter(2, upTo.atOffset(ZoneOffset.UTC)).executeUpdate();
     }
 
-    /** Subscribers owed a sweep that was due before {@code before}, at most {@code max} of them. */
+    /**
+     * Subscribers owed a sweep that was due before {@code before}, at most {@code max} of them, longest owed first: a
+     * subscriber whose sweep keeps failing is put off ({@link #postponed}), so it cannot hold the places of the others.
+     */
     public List<UUID> overdue(Instant before, int max) {
-        return em.createNativeQuery("SELECT DISTINCT subscriber_id FROM sweep_owed WHERE due_at < ?1", UUID.class)
+        return em.createNativeQuery("SELECT subscriber_id FROM sweep_owed WHERE due_at < ?1 GROUP BY subscriber_id "
+                + "ORDER BY MIN(due_at), subscriber_id", UUID.class)
                 .setParameter(1, before.atOffset(ZoneOffset.UTC)).setMaxResults(max).getResultList().stream()
                 .map(UUID.class::cast).toList();
+    }
+
+    /**
+     * Puts off to {@code until} the subscriber's sweeps owed that were due up to {@code upTo}: a recovery that could
+     * not make them tries again later, not at every run.
+     */
+    public int postponed(UUID subscriber, Instant upTo, Instant until) {
+        return em.createNativeQuery("UPDATE sweep_owed SET due_at = ?3 WHERE subscriber_id = ?1 AND due_at <= ?2")
+                .setParameter(1, subscriber).setParameter(2, upTo.atOffset(ZoneOffset.UTC))
+                .setParameter(3, until.atOffset(ZoneOffset.UTC)).executeUpdate();
     }
 }
