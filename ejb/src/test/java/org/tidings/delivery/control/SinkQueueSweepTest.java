@@ -2,10 +2,13 @@ package org.tidings.delivery.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.ejb.SessionContext;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +30,10 @@ class SinkQueueSweepTest {
     private static final class Counted extends SinkQueueSweep {
         final List<UUID> swept = new ArrayList<>();
         final List<UUID> settled = new ArrayList<>();
+        final List<Instant> settledUpTo = new ArrayList<>();
+        final List<Instant> sweptAt = new ArrayList<>();
+        /** A sweep that takes time: it returns only once the clock has moved on from when it began. */
+        boolean slow;
         final List<Callable<?>> later = new ArrayList<>();
         final List<Long> delays = new ArrayList<>();
         boolean fails;
@@ -46,6 +53,12 @@ class SinkQueueSweepTest {
         @Override
         public Swept swept(UUID subscriber) {
             swept.add(subscriber);
+            Instant began = Instant.now();
+            sweptAt.add(began);
+            if (slow) {
+                await().pollDelay(Duration.ZERO)
+                        .until(() -> Instant.now().isAfter(began));
+            }
             if (fails) {
                 throw new IllegalStateException("no database");
             }
@@ -53,8 +66,9 @@ class SinkQueueSweepTest {
         }
 
         @Override
-        public void settled(UUID subscriber, java.time.Instant upTo) {
+        public void settled(UUID subscriber, Instant upTo) {
             settled.add(subscriber);
+            settledUpTo.add(upTo);
         }
     }
 
@@ -93,6 +107,35 @@ class SinkQueueSweepTest {
         sweep.later.get(0).call();
 
         assertThat(sweep.swept).containsExactly(subscriber, subscriber);
+        assertThat(sweep.settled).isEmpty();
+    }
+
+    /**
+     * The second sweep settles what was due when it began, not when it ended: a revocation made while it swept (its
+     * row due later) may have been committed after this sweep read the grants, and stays owed.
+     */
+    @Test
+    void theSecondSweepSettlesUpToWhenItBeganNotWhenItEnded() throws Exception {
+        var sweep = new Counted();
+        UUID subscriber = UUID.randomUUID();
+        sweep.revoked(subscriber);
+        sweep.slow = true;
+
+        sweep.later.get(0).call();
+
+        assertThat(sweep.settledUpTo).hasSize(1);
+        assertThat(sweep.settledUpTo.get(0)).isBeforeOrEqualTo(sweep.sweptAt.get(1));
+    }
+
+    /** A second sweep that fails (no database, say) settles nothing: the recovery run makes it. */
+    @Test
+    void aSecondSweepThatFailsSettlesNothing() {
+        var sweep = new Counted();
+        UUID subscriber = UUID.randomUUID();
+        sweep.revoked(subscriber);
+        sweep.fails = true;
+
+        assertThatThrownBy(() -> sweep.later.get(0).call()).hasMessage("no database");
         assertThat(sweep.settled).isEmpty();
     }
 
