@@ -112,21 +112,28 @@ public class SinkQueueSweep {
 
     /**
      * Sweeps the subscriber's JMS sink queues; if it swept them all, the sweeps owed to them that were due when it
-     * started are made, and settled.
+     * started are made, and settled. Which ones is read before the sweep catches up with the grants (review of
+     * 2026-12-02): a revocation recorded later, even one due earlier by another instance's clock, stays owed.
      */
     public Swept sweptAndSettled(UUID subscriber) {
-        Instant started = clock.instant();
+        var self = context.getBusinessObject(SinkQueueSweep.class);
+        List<Long> due = self.owedBy(subscriber, clock.instant());
         Swept swept = swept(subscriber);
-        if (swept.complete()) {
-            context.getBusinessObject(SinkQueueSweep.class).settled(subscriber, started);
+        if (swept.complete() && !due.isEmpty()) {
+            self.settled(due);
         }
         return swept;
     }
 
-    /** Settles the subscriber's sweeps owed up to {@code upTo}, in a transaction of its own. */
+    /** The rows of the subscriber's sweeps owed that are due by {@code upTo} ({@link SweepsOwed#due}). */
+    public List<Long> owedBy(UUID subscriber, Instant upTo) {
+        return owed.due(subscriber, upTo);
+    }
+
+    /** Settles these owed sweeps, in a transaction of its own. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public void settled(UUID subscriber, Instant upTo) {
-        owed.settled(subscriber, upTo);
+    public void settled(List<Long> owedSweeps) {
+        owed.settled(owedSweeps);
     }
 
     /** Puts off to {@code until} the subscriber's sweeps owed up to {@code upTo}, in a transaction of its own. */

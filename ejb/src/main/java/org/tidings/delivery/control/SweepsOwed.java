@@ -25,10 +25,20 @@ public class SweepsOwed {
                 .setParameter(1, subscriber).setParameter(2, dueAt.atOffset(ZoneOffset.UTC)).executeUpdate();
     }
 
-    /** Settles the subscriber's sweeps due up to {@code upTo}: a sweep that started then has made them. */
-    public int settled(UUID subscriber, Instant upTo) {
-        return em.createNativeQuery("DELETE FROM sweep_owed WHERE subscriber_id = ?1 AND due_at <= ?2")
-                .setParameter(1, subscriber).setParameter(2, upTo.atOffset(ZoneOffset.UTC)).executeUpdate();
+    /**
+     * The subscriber's sweeps owed that are due by {@code upTo}, as the ids of their rows: read before a sweep catches
+     * up with the grants, they are the revocations it covers, whatever the clocks of the instances that recorded them.
+     */
+    public List<Long> due(UUID subscriber, Instant upTo) {
+        return em.createNativeQuery("SELECT id FROM sweep_owed WHERE subscriber_id = ?1 AND due_at <= ?2", Long.class)
+                .setParameter(1, subscriber).setParameter(2, upTo.atOffset(ZoneOffset.UTC)).getResultList().stream()
+                .map(id -> ((Number) id).longValue()).toList();
+    }
+
+    /** Settles these owed sweeps (rows of {@link #due}): a sweep that read them before it swept has made them. */
+    public int settled(List<Long> ids) {
+        return ids.isEmpty() ? 0 : em.createNativeQuery("DELETE FROM sweep_owed WHERE id IN (:ids)")
+                .setParameter("ids", ids).executeUpdate();
     }
 
     /**

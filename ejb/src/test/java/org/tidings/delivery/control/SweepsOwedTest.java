@@ -41,10 +41,15 @@ class SweepsOwedTest {
         assertThat(read().overdue(T0.plusSeconds(61), 100)).containsExactlyInAnyOrder(eve, mallory);
         assertThat(read().overdue(T0, 100)).as("due at, not before").isEmpty();
 
-        inTransaction(owed -> assertThat(owed.settled(eve, T0.plusSeconds(5))).isEqualTo(2));
+        List<Long> due = read().due(eve, T0.plusSeconds(5));
+        assertThat(due).as("a sweep that began then covers these two").hasSize(2);
+        inTransaction(owed -> assertThat(owed.settled(due)).isEqualTo(2));
         assertThat(read().overdue(T0.plusSeconds(29), 100)).as("the later one stays owed").isEmpty();
         assertThat(read().overdue(T0.plusSeconds(31), 100)).containsExactly(eve);
-        inTransaction(owed -> assertThat(owed.settled(mallory, T0.plusSeconds(60))).isEqualTo(1));
+        List<Long> mallorys = read().due(mallory, T0.plusSeconds(60));
+        inTransaction(owed -> assertThat(owed.settled(mallorys)).isEqualTo(1));
+        inTransaction(owed -> assertThat(owed.settled(mallorys)).as("settled once").isZero());
+        inTransaction(owed -> assertThat(owed.settled(List.of())).isZero());
         assertThat(read().overdue(T0.plusSeconds(3600), 100)).containsExactly(eve);
     }
 
@@ -88,6 +93,13 @@ class SweepsOwedTest {
             public List<UUID> overdue(Instant before, int max) {
                 try (Session session = sessions.openSession()) {
                     return on(session).overdue(before, max);
+                }
+            }
+
+            @Override
+            public List<Long> due(UUID subscriber, Instant upTo) {
+                try (Session session = sessions.openSession()) {
+                    return on(session).due(subscriber, upTo);
                 }
             }
         };
