@@ -3,6 +3,10 @@ package org.tidings.ingest.control;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -10,10 +14,12 @@ import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
 
 /**
- * The record of accepted events ({@code accepted_event}, docs/adr/0019), within the caller's transaction. Plain SQL
- * that H2 and PostgreSQL both run; the insert does not fail when the row exists (it inserts only where none is), so
- * a duplicate never marks the transaction for rollback. Two transactions inserting the same key at the same time can
- * still both find none: the second then fails on the primary key and its caller tries again.
+ * The record of accepted events ({@code accepted_event}, docs/adr/0019). Claims and releases are plain JDBC on the
+ * caller's connection, in whatever transaction state the caller holds it: on the event path that is autocommit, one
+ * commit per statement and nothing else around it (no JPA session, no JTA transaction: {@code Acceptances}). Pruning
+ * goes through the caller's JPA transaction. Plain SQL that H2 and PostgreSQL both run; the insert does not fail
+ * when the row exists (it inserts only where none is). Two claims inserting the same key at the same time can still
+ * both find none: the second then fails on the primary key, and its caller tries again.
  */
 @ApplicationScoped
 public class AcceptanceStore {
@@ -21,16 +27,21 @@ public class AcceptanceStore {
     /** Rows deleted per pruning statement at most. */
     public static final int PRUNE_BATCH = 1000;
 
+    /** Parameters: key, time, claimant (may be null), key. */
     static final String INSERT = "INSERT INTO accepted_event (event_key, accepted_at, claimant) "
-            + "SELECT ?1, CAST(?2 AS TIMESTAMP WITH TIME ZONE), CAST(?3 AS VARCHAR(200)) "
-            + "WHERE NOT EXISTS (SELECT 1 FROM accepted_event WHERE event_key = ?1)";
-    /** Takes over a record that is older than the window, or that the same message made (a redelivery). */
-    static final String RECLAIM = "UPDATE accepted_event SET accepted_at = ?2, claimant = ?3 "
-            + "WHERE event_key = ?1 AND (accepted_at < ?4 OR claimant = ?3)";
-    /** The same two for a message without an id: no null is bound (PostgreSQL cannot type a bare null). */
-    static final String INSERT_NO_ID = INSERT.replace("?3", "NULL");
-    static final String RECLAIM_NO_ID = "UPDATE accepted_event SET accepted_at = ?2, claimant = NULL "
-            + "WHERE event_key = ?1 AND accepted_at < ?3";
+            + "SELECT ?, CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(200)) "
+            + "WHERE NOT EXISTS (SELECT 1 FROM accepted_event WHERE event_key = ?)";
+    /**
+     * Takes over a record that is older than the window, or that the same message made (a redelivery). Parameters:
+     * time, claimant, key, window start, claimant.
+     */
+    static final String RECLAIM = "UPDATE accepted_event SET accepted_at = ?, claimant = ? "
+            + "WHERE event_key = ? AND (accepted_at < ? OR claimant = ?)";
+    /** The same for a message without an id, which never takes a record as its own. Parameters: time, key, start. */
+    static final String RECLAIM_NO_ID = "UPDATE accepted_event SET accepted_at = ?, claimant = NULL "
+            + "WHERE event_key = ? AND accepted_at < ?";
+    static final String RELEASE = "DELETE FROM accepted_event WHERE event_key = ? AND claimant = ?";
+    static final String RELEASE_NO_ID = "DELETE FROM accepted_event WHERE event_key = ? AND claimant IS NULL";
     static final String PRUNE = "DELETE FROM accepted_event WHERE event_key IN (SELECT event_key FROM accepted_event "
             + "WHERE accepted_at < ?1 ORDER BY accepted_at FETCH FIRST " + PRUNE_BATCH + " ROWS ONLY)";
 
@@ -38,33 +49,50 @@ public class AcceptanceStore {
     EntityManager em;
 
     /**
-     * Claims the event for the message {@code claimant} (its id, or null if it has none) at {@code now}; a record from
-     * before {@code windowStart} is out of the window and taken over.
+     * Claims the event for the message {@code claimant} (its id, or null if it has none) at {@code now}, on
+     * {@code db}; a record from before {@code windowStart} is out of the window and taken over.
      */
-    public Claim claimed(AcceptanceKey key, String claimant, boolean redelivered, Instant now, Instant windowStart) {
+    public Claim claimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+            Instant windowStart) throws SQLException {
         byte[] bytes = key.bytes();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        if (inserted(bytes, claimant, at)) {
+        if (inserted(db, bytes, claimant, at)) {
             return Claim.CLAIMED;
         }
         OffsetDateTime start = windowStart.atOffset(ZoneOffset.UTC);
-        var reclaim = claimant == null
-                ? em.createNativeQuery(RECLAIM_NO_ID).setParameter(3, start)
-                : em.createNativeQuery(RECLAIM).setParameter(3, claimant).setParameter(4, start);
-        int reclaimed = reclaim.setParameter(1, bytes).setParameter(2, at).executeUpdate();
-        if (reclaimed == 1 || inserted(bytes, claimant, at)) { // not there any more: pruned in between
+        int reclaimed;
+        if (claimant == null) {
+            try (PreparedStatement reclaim = db.prepareStatement(RECLAIM_NO_ID)) {
+                reclaim.setObject(1, at);
+                reclaim.setBytes(2, bytes);
+                reclaim.setObject(3, start);
+                reclaimed = reclaim.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement reclaim = db.prepareStatement(RECLAIM)) {
+                reclaim.setObject(1, at);
+                reclaim.setString(2, claimant);
+                reclaim.setBytes(3, bytes);
+                reclaim.setObject(4, start);
+                reclaim.setString(5, claimant);
+                reclaimed = reclaim.executeUpdate();
+            }
+        }
+        if (reclaimed == 1 || inserted(db, bytes, claimant, at)) { // not there any more: pruned in between
             return Claim.CLAIMED;
         }
         return claimant == null && redelivered ? Claim.REDELIVERED : Claim.DUPLICATE;
     }
 
-    /** Deletes the claimant's record, so that the event can be claimed afresh; whether there was one. */
-    public boolean released(AcceptanceKey key, String claimant) {
-        var delete = claimant == null
-                ? em.createNativeQuery("DELETE FROM accepted_event WHERE event_key = ?1 AND claimant IS NULL")
-                : em.createNativeQuery("DELETE FROM accepted_event WHERE event_key = ?1 AND claimant = ?2")
-                        .setParameter(2, claimant);
-        return delete.setParameter(1, key.bytes()).executeUpdate() == 1;
+    /** Deletes the claimant's record on {@code db}, so that the event can be claimed afresh; whether there was one. */
+    public boolean released(Connection db, AcceptanceKey key, String claimant) throws SQLException {
+        try (PreparedStatement delete = db.prepareStatement(claimant == null ? RELEASE_NO_ID : RELEASE)) {
+            delete.setBytes(1, key.bytes());
+            if (claimant != null) {
+                delete.setString(2, claimant);
+            }
+            return delete.executeUpdate() == 1;
+        }
     }
 
     /** Deletes up to {@value #PRUNE_BATCH} records older than {@code before}, oldest first; how many. */
@@ -72,12 +100,18 @@ public class AcceptanceStore {
         return em.createNativeQuery(PRUNE).setParameter(1, before.atOffset(ZoneOffset.UTC)).executeUpdate();
     }
 
-    private boolean inserted(byte[] key, String claimant, OffsetDateTime at) {
-        var insert = em.createNativeQuery(claimant == null ? INSERT_NO_ID : INSERT).setParameter(1, key)
-                .setParameter(2, at);
-        if (claimant != null) {
-            insert.setParameter(3, claimant);
+    private static boolean inserted(Connection db, byte[] key, String claimant, OffsetDateTime at)
+            throws SQLException {
+        try (PreparedStatement insert = db.prepareStatement(INSERT)) {
+            insert.setBytes(1, key);
+            insert.setObject(2, at);
+            if (claimant == null) {
+                insert.setNull(3, Types.VARCHAR);
+            } else {
+                insert.setString(3, claimant);
+            }
+            insert.setBytes(4, key);
+            return insert.executeUpdate() == 1;
         }
-        return insert.executeUpdate() == 1;
     }
 }

@@ -3,8 +3,7 @@ package org.tidings.ingest.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import jakarta.ejb.SessionContext;
-import java.lang.reflect.Proxy;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,31 +38,76 @@ class AcceptancesTest {
         var acceptances = answering(null, null, null, Claim.CLAIMED);
 
         assertThatThrownBy(() -> acceptances.claim(KEY, new Provenance("src", "ID:m1", null)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("3 tries");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("try 3 of 3");
         assertThat(claimants).hasSize(Acceptances.TRIES);
     }
 
-    /** An Acceptances whose own business object answers the tries with these claims (null: the try failed). */
-    private Acceptances answering(Claim... answers) {
-        var left = new LinkedList<>(Arrays.asList(answers)); // holds nulls, unlike ArrayDeque
-        var self = new Acceptances() {
+    /**
+     * A message without an id cannot tell its own claim from another's: a try whose failure leaves open whether its
+     * statement committed (a connection lost) is not tried again, so that the broker redelivers the message marked
+     * redelivered, instead of a second try taking the first one's row for another message's and dropping the event.
+     */
+    @Test
+    void anIdlessClaimWhoseCommitMayHaveHappenedIsNotTriedAgainButRedelivered() {
+        var acceptances = failingWith("08006", Claim.DUPLICATE);
+
+        assertThatThrownBy(() -> acceptances.claim(KEY, new Provenance("src", null, null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("try 1 of 3");
+        assertThat(claimants).hasSize(1);
+    }
+
+    @Test
+    void anIdlessClaimThatLostARaceIsTriedAgainAndFindsTheDuplicate() {
+        var acceptances = failingWith("23505", Claim.DUPLICATE);
+
+        assertThat(acceptances.claim(KEY, new Provenance("src", null, null))).isEqualTo(Claim.DUPLICATE);
+        assertThat(claimants).containsExactly(null, null);
+    }
+
+    @Test
+    void aClaimWithAnIdIsTriedAgainWhateverTheFailureForItFindsItsOwnRow() {
+        var acceptances = failingWith("08006", Claim.CLAIMED);
+
+        assertThat(acceptances.claim(KEY, new Provenance("src", "ID:m1", null))).isEqualTo(Claim.CLAIMED);
+        assertThat(claimants).containsExactly("ID:m1", "ID:m1");
+    }
+
+    /** An Acceptances whose first try fails with this SQL state and whose next tries answer {@code then}. */
+    private Acceptances failingWith(String sqlState, Claim then) {
+        var failed = new boolean[1];
+        var acceptances = new Acceptances() {
             @Override
-            public Claim claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
-                    Instant windowStart) {
+            Claim claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+                    Instant windowStart) throws SQLException {
                 claimants.add(claimant);
-                windows.add(Duration.between(windowStart, now));
-                return left.isEmpty() ? null : left.poll();
+                if (!failed[0]) {
+                    failed[0] = true;
+                    throw new SQLException("the first try fails", sqlState);
+                }
+                return then;
             }
         };
-        var acceptances = new Acceptances();
         acceptances.window = Duration.ofHours(24);
-        acceptances.context = (SessionContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {SessionContext.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getBusinessObject")) {
-                        return self;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        return acceptances;
+    }
+
+    /** An Acceptances whose tries are answered with these claims (null: the try failed, as on a lost race). */
+    private Acceptances answering(Claim... answers) {
+        var left = new LinkedList<>(Arrays.asList(answers)); // holds nulls, unlike ArrayDeque
+        var acceptances = new Acceptances() {
+            @Override
+            Claim claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+                    Instant windowStart) throws SQLException {
+                claimants.add(claimant);
+                windows.add(Duration.between(windowStart, now));
+                Claim claim = left.poll();
+                if (claim == null) {
+                    throw new SQLException("Unique index or primary key violation", "23505");
+                }
+                return claim;
+            }
+        };
+        acceptances.window = Duration.ofHours(24);
         return acceptances;
     }
 }

@@ -2,6 +2,7 @@ package org.tidings.ingest.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import jakarta.persistence.PersistenceException;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +35,7 @@ class AcceptanceStoreTest {
     }
 
     @Test
-    void theFirstMessageClaimsAnotherWithinTheWindowIsADuplicate() {
+    void theFirstMessageClaimsAnotherWithinTheWindowIsADuplicate() throws SQLException {
         assertThat(claim(KEY, "ID:first", false, NOW)).isEqualTo(Claim.CLAIMED);
         assertThat(claim(KEY, "ID:second", false, NOW.plusSeconds(60))).isEqualTo(Claim.DUPLICATE);
         assertThat(claim(KEY, "ID:third", true, NOW.plus(WINDOW).minusSeconds(1))).isEqualTo(Claim.DUPLICATE);
@@ -45,14 +44,14 @@ class AcceptanceStoreTest {
     }
 
     @Test
-    void theClaimingMessageRedeliveredClaimsAgain() {
+    void theClaimingMessageRedeliveredClaimsAgain() throws SQLException {
         assertThat(claim(KEY, "ID:first", false, NOW)).isEqualTo(Claim.CLAIMED);
         assertThat(claim(KEY, "ID:first", true, NOW.plusSeconds(5))).isEqualTo(Claim.CLAIMED);
         assertThat(claim(KEY, "ID:second", false, NOW.plusSeconds(6))).isEqualTo(Claim.DUPLICATE);
     }
 
     @Test
-    void aRecordOlderThanTheWindowIsTakenOver() {
+    void aRecordOlderThanTheWindowIsTakenOver() throws SQLException {
         assertThat(claim(KEY, "ID:first", false, NOW)).isEqualTo(Claim.CLAIMED);
         Instant later = NOW.plus(WINDOW).plusSeconds(1);
         assertThat(claim(KEY, "ID:second", false, later)).isEqualTo(Claim.CLAIMED);
@@ -61,7 +60,7 @@ class AcceptanceStoreTest {
     }
 
     @Test
-    void aMessageWithoutAnIdIsTakenForItsOwnClaimOnlyIfRedelivered() {
+    void aMessageWithoutAnIdIsTakenForItsOwnClaimOnlyIfRedelivered() throws SQLException {
         assertThat(claim(KEY, null, false, NOW)).isEqualTo(Claim.CLAIMED);
         assertThat(claim(KEY, null, false, NOW.plusSeconds(1))).isEqualTo(Claim.DUPLICATE);
         assertThat(claim(KEY, null, true, NOW.plusSeconds(2))).isEqualTo(Claim.REDELIVERED);
@@ -70,7 +69,7 @@ class AcceptanceStoreTest {
     }
 
     @Test
-    void aReleasedClaimLetsAnotherMessageClaim() {
+    void aReleasedClaimLetsAnotherMessageClaim() throws SQLException {
         assertThat(claim(KEY, "ID:first", false, NOW)).isEqualTo(Claim.CLAIMED);
         assertThat(released(KEY, "ID:other")).isFalse();
         assertThat(released(KEY, "ID:first")).isTrue();
@@ -91,20 +90,19 @@ class AcceptanceStoreTest {
     @Test
     void aClaimRacingAnUncommittedOneIsNeverASecondClaim() throws Exception {
         var executor = Executors.newSingleThreadExecutor();
-        try (Session first = sessions.openSession()) {
-            var store = new AcceptanceStore();
-            store.em = first;
-            first.beginTransaction();
-            assertThat(store.claimed(KEY, "ID:first", false, NOW, NOW.minus(WINDOW))).isEqualTo(Claim.CLAIMED);
+        try (Connection first = database.connection()) {
+            first.setAutoCommit(false);
+            assertThat(new AcceptanceStore().claimed(first, KEY, "ID:first", false, NOW, NOW.minus(WINDOW)))
+                    .isEqualTo(Claim.CLAIMED);
 
             Future<Claim> second = executor.submit(() -> {
                 try {
                     return claim(KEY, "ID:second", false, NOW);
-                } catch (PersistenceException lostTheRace) {
+                } catch (SQLException lostTheRace) {
                     return null;
                 }
             });
-            first.getTransaction().commit();
+            first.commit();
 
             Claim raced = second.get(20, TimeUnit.SECONDS);
             assertThat(raced).isIn(Claim.DUPLICATE, null);
@@ -139,28 +137,27 @@ class AcceptanceStoreTest {
         assertThat(count()).isEqualTo(10_000); // EXPLAIN ANALYZE ran the delete
     }
 
-    private Claim claim(AcceptanceKey key, String claimant, boolean redelivered, Instant now) {
-        return inTransaction(store -> store.claimed(key, claimant, redelivered, now, now.minus(WINDOW)));
+    /** A claim as the event path makes it: each statement in autocommit. */
+    private Claim claim(AcceptanceKey key, String claimant, boolean redelivered, Instant now) throws SQLException {
+        try (Connection db = database.connection()) {
+            return new AcceptanceStore().claimed(db, key, claimant, redelivered, now, now.minus(WINDOW));
+        }
     }
 
-    private boolean released(AcceptanceKey key, String claimant) {
-        Boolean released = inTransaction(store -> store.released(key, claimant));
-        return released;
+    private boolean released(AcceptanceKey key, String claimant) throws SQLException {
+        try (Connection db = database.connection()) {
+            return new AcceptanceStore().released(db, key, claimant);
+        }
     }
 
     private int pruned(Instant before) {
-        Integer deleted = inTransaction(store -> store.pruned(before));
-        return deleted;
-    }
-
-    private <T> T inTransaction(Function<AcceptanceStore, T> work) {
         try (Session session = sessions.openSession()) {
             var store = new AcceptanceStore();
             store.em = session;
             session.beginTransaction();
-            T result = work.apply(store);
+            int deleted = store.pruned(before);
             session.getTransaction().commit();
-            return result;
+            return deleted;
         }
     }
 
