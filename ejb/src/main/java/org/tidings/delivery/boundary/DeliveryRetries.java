@@ -32,6 +32,7 @@ import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
+import org.tidings.delivery.entity.Notification;
 import org.tidings.provisioning.control.TaskLockStore;
 import org.tidings.sinks.entity.Sink;
 
@@ -46,7 +47,7 @@ import org.tidings.sinks.entity.Sink;
  * another of the heads the run read for the sink), for up to {@link #LINE_TIME}, so a line drains in order. A sink is
  * taken no further in a run once it is disabled, its circuit is open (while half-open, the first head tried is the
  * probe, given back if the row cannot be taken), or it has no slot or retry permit left on this instance
- * ({@link SinkConcurrency}: a receiver that hangs holds at most 4 threads, first attempts and retries together). If
+ * ({@link SinkConcurrency}: a receiver that hangs holds at most 16 threads, first attempts and retries together). If
  * this instance dies during an attempt, the lease runs out and the attempt is made again, with the same
  * {@code webhook-id}.
  */
@@ -207,6 +208,24 @@ public class DeliveryRetries {
     }
 
     /**
+     * Records the outcome and takes the next of its line in one transaction ({@link DeliveryLedger#attemptedThenNext});
+     * if that fails, its transaction rolled the outcome back too, so the outcome is recorded alone, as if the line had
+     * nothing due.
+     */
+    private Optional<DeliveryLedger.Claim> recordedThenNext(Notification notification,
+            WebhookAttempts.Outcome outcome) {
+        Instant now = clock.instant();
+        try {
+            return ledger.attemptedThenNext(notification, outcome, now.plus(FirstAttempts.LEASE), now);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "the next of the line of " + notification.id() + " not taken, its outcome recorded alone: "
+                    + e);
+            ledger.attempted(notification, outcome);
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Makes the taken notification's attempt and records its outcome; while they are delivered (or dead) and the sink
      * is fine, takes the next of the line, or when the line has none due, another of the run's heads of the sink, and
      * goes on, for up to {@link #LINE_TIME}: so a sink with many parked lines drains at the pace of its receiver, not
@@ -218,13 +237,18 @@ public class DeliveryRetries {
         var claim = first;
         while (true) {
             var outcome = attempts.attempt(claim.sink(), claim.notification(), claim.attemptsBefore());
-            ledger.attempted(claim.notification(), outcome);
             Instant now = clock.instant();
             if (!outcome.lineGoesOn() || !now.isBefore(until) || !breakers.allows(sink, now)) {
+                ledger.attempted(claim.notification(), outcome);
                 return;
             }
-            var next = ledger.nextClaimed(sink, claim.notification().orderingKey(), now.plus(FirstAttempts.LEASE), now)
-                    .or(() -> claimOne(candidates, now));
+            Optional<DeliveryLedger.Claim> next;
+            try {
+                next = recordedThenNext(claim.notification(), outcome).or(() -> claimOne(candidates, clock.instant()));
+            } catch (RuntimeException | Error e) {
+                breakers.unused(sink, now); // a half-open circuit's probe, if allows() gave it, is still to be made
+                throw e;
+            }
             if (next.isEmpty()) {
                 breakers.unused(sink, now);
                 return;

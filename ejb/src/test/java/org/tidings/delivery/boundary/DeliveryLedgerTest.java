@@ -417,6 +417,56 @@ class DeliveryLedgerTest {
         assertThat(record(second).status()).isEqualTo(DeliveryStatus.SENDING);
     }
 
+    @Test
+    void aDrainedLineRecordsTheOutcomeAndTakesItsNextInOneTransaction() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
+        Notification first = parked("e1", now);
+        Notification second = parked("e2", now);
+        Instant lease = now.plus(FirstAttempts.LEASE);
+        assertThat(claimed(first, lease, now)).isPresent();
+
+        var next = inTransaction(ledger -> ledger.attemptedThenNext(first, delivered(), lease, now));
+
+        assertThat(record(first).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(next).as("the next of the line").isPresent();
+        assertThat(next.get().notification().id()).isEqualTo(second.id());
+        assertThat(record(second).status()).isEqualTo(DeliveryStatus.SENDING);
+        assertThat(record(second).nextAttemptAt()).as("held until the lease ends").isEqualTo(lease);
+    }
+
+    /**
+     * Another taker holds the next row of a line being drained (a run working from a stale list of heads, say another
+     * instance's): the drain, holding its own row, does not wait for it. Its outcome is recorded and it takes nothing
+     * next; the row stays parked for whoever holds it or the next run.
+     */
+    @Test
+    void aDrainDoesNotWaitForANextRowAnotherTakerHolds() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
+        Notification first = parked("e1", now);
+        Notification second = parked("e2", now);
+        Instant lease = now.plus(FirstAttempts.LEASE);
+        assertThat(claimed(first, lease, now)).isPresent();
+        long secondAt = positionOf(second);
+
+        Optional<DeliveryLedger.Claim> drained;
+        try (Session other = sessions.openSession()) {
+            other.beginTransaction();
+            other.createNativeQuery("SELECT position FROM delivery WHERE position = ?1 FOR UPDATE", Long.class)
+                    .setParameter(1, secondAt).getResultList();
+            var drain = new FutureTask<>(() -> inTransaction(
+                    ledger -> ledger.attemptedThenNext(first, delivered(), lease, now)));
+            new Thread(drain, "drain").start();
+            // a drain that waited for the lock would fail: the lock is released only after it returns, and the test
+            // database gives up on a lock after 10 s (LOCK_TIMEOUT), with an exception
+            drained = drain.get(30, TimeUnit.SECONDS);
+            other.getTransaction().commit();
+        }
+
+        assertThat(drained).as("nothing next").isEmpty();
+        assertThat(record(first).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(record(second).status()).as("left parked").isEqualTo(DeliveryStatus.WAITING);
+    }
+
     /**
      * A line drained after a delivery reads its next row, and the retry worker's run takes that same row meanwhile:
      * the drain must wait for the run's commit and then find the row taken, not send it a second time on a status it

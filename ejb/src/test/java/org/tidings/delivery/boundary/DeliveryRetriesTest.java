@@ -1,6 +1,7 @@
 package org.tidings.delivery.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,9 +11,11 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.NextStep;
 import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Notification;
+import org.tidings.delivery.webhook.Attempt;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
 
@@ -135,6 +138,60 @@ class DeliveryRetriesTest {
                     .isFalse();
         } finally {
             hang.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Recording an outcome together with the taking of the next of its line fails (the next row's lock was held too
+     * long): that transaction rolled the outcome back too, so it is recorded alone, and the thread's slot is given back.
+     */
+    @Test
+    void anOutcomeWhoseNextCouldNotBeTakenIsRecordedAlone() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var concurrency = new SinkConcurrency();
+            set(concurrency, "limit", 1);
+            set(concurrency, "retryLimit", 1);
+            Sink target = new Sink("a", Channel.WEBHOOK, Instant.now());
+            var taken = new Notification("n1", target.id(), UUID.randomUUID(), "s1", "src", "e1", new byte[0]);
+            var recorded = new java.util.concurrent.CopyOnWriteArrayList<String>();
+            var retries = new DeliveryRetries();
+            retries.breakers = new CircuitBreakers();
+            retries.concurrency = concurrency;
+            retries.threads = new FirstAttempts(pool, Duration.ofMillis(100));
+            retries.attempts = new WebhookAttempts() {
+                @Override
+                public Outcome attempt(Sink sink, Notification notification, int attemptsBefore) {
+                    return new Outcome(new Attempt(Attempt.Result.DELIVERED, 200, "HTTP 200", Optional.empty(),
+                            Duration.ZERO), new NextStep(NextStep.Kind.DELIVERED, null), attemptsBefore + 1,
+                            Instant.now());
+                }
+            };
+            retries.ledger = new DeliveryLedger() {
+                @Override
+                public Optional<Claim> claimed(long position, Instant lease, Instant now) {
+                    return Optional.of(new Claim(taken, 0, target));
+                }
+
+                @Override
+                public Optional<Claim> attemptedThenNext(Notification notification, WebhookAttempts.Outcome outcome,
+                        Instant lease, Instant now) {
+                    throw new IllegalStateException("timeout trying to lock the next row");
+                }
+
+                @Override
+                public void attempted(Notification notification, WebhookAttempts.Outcome outcome) {
+                    recorded.add(notification.id() + " " + outcome.step().kind());
+                }
+            };
+
+            retries.take(target.id(), new java.util.concurrent.ConcurrentLinkedQueue<>(java.util.List.of(1L)),
+                    new HashSet<>());
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> concurrency.tryAcquireRetry(target.id()));
+            assertThat(recorded).as("the outcome, recorded alone").containsExactly("n1 DELIVERED");
+        } finally {
             pool.shutdownNow();
         }
     }
