@@ -133,8 +133,8 @@ class WebhookHostileIT {
      * receiver hang on four consumers; then each live subject gets its next notification. When the attempt ran on the
      * consumer's thread, the lines pinned to those four waited for the 60 s timeout (this test failed so once in CI,
      * by chance, with one live subject). Now a consumer waits for an attempt two seconds at most (FirstAttempts), at
-     * most 4 calls to one sink are in flight, and none prefetches: every live notification arrives long before the
-     * first silent call times out.
+     * most 16 calls to one sink are in flight (tidings.webhook.max-in-flight-per-sink), and none prefetches: every
+     * live notification arrives long before the first silent call times out.
      */
     @Test
     void aReceiverThatNeverAnswersDoesNotHoldBackAnotherSinksFirstAttempt() throws Exception {

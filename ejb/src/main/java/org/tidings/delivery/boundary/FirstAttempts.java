@@ -66,7 +66,7 @@ public class FirstAttempts {
     Duration hold;
 
     @Inject
-    @ConfigProperty(name = "tidings.webhook.attempt-threads", defaultValue = "64")
+    @ConfigProperty(name = "tidings.webhook.attempt-threads", defaultValue = "256")
     int threads;
 
     private final Clock clock = Clock.systemUTC();

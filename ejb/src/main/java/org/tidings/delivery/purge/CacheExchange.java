@@ -43,7 +43,7 @@ final class CacheExchange implements AutoCloseable {
 
     static final String USER_AGENT = "Tidings";
     private static final int BODY_KEPT = 64 * 1024;
-    private static final int CONNECTIONS_PER_CACHE = 8;
+    private static final int CONNECTIONS_PER_CACHE = 64;
 
     private final CheckedExchanges exchanges;
 

@@ -55,8 +55,8 @@ public class WebhookTransmitter {
     private static final int ANSWER_BODY_SHOWN = 2 * Attempt.ANSWER_LIMIT;
     static final Duration LONGEST_RETRY_AFTER = Duration.ofHours(24);
     /**
-     * Connections to one receiver (scheme, host, port): more than the delivery threads of an
-     * instance, so the pool never makes a delivery wait (java.net.http, before, had no limit).
+     * Connections to one receiver (scheme, host, port): as many as the delivery threads of an
+     * instance ({@code tidings.webhook.attempt-threads}, 256), so the pool never makes a delivery wait (java.net.http, before, had no limit).
      */
     static final int CONNECTIONS_PER_ROUTE = 256;
     private static final int CONNECTIONS = 4 * CONNECTIONS_PER_ROUTE;
