@@ -104,32 +104,29 @@ class PipelineIT {
     // covers LEM-8
     @Test
     void anEventThatFailsTwiceIsNotOvertakenByTheNextEventsOfItsSubject() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(TestEnvironment.databaseUrl().startsWith("jdbc:h2:"),
-                "the injected failure is an H2 trigger");
         var route = api.route("mailbox store", "hiccup inbox", NEW_MAIL);
         String subject = "mailto:eve@example.com";
         List<CloudEvent> events = List.of(Events.event(route.source(), NEW_MAIL, subject),
                 Events.event(route.source(), NEW_MAIL, subject), Events.event(route.source(), NEW_MAIL, subject));
         try (var db = TestEnvironment.openDatabase(); var statement = db.createStatement()) {
-            FailingClaim.arm(6); // 2 x Acceptances.TRIES: the claim fails, on two deliveries
-            statement.execute("CREATE TRIGGER IF NOT EXISTS pipeline_failing_claim BEFORE INSERT ON accepted_event "
-                    + "FOR EACH ROW CALL \"" + FailingClaim.class.getName() + "\"");
+            FailingClaim.armOn(statement, 6); // 2 x Acceptances.TRIES: the claim fails, on two deliveries
         }
         try {
             Messaging.sendTogether(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD, "tidings.events",
                     events.stream().map(Events::json).toList(), subject);
             try (var sink = Messaging.asApp()) {
                 List<Message> notifications = sink.receive("tidings.sink." + route.sink(), 3, WAIT);
-                assertThat(FailingClaim.failed()).as("the hiccups happened").isEqualTo(6);
+                try (var db = TestEnvironment.openDatabase(); var statement = db.createStatement()) {
+                    assertThat(FailingClaim.failedOn(statement)).as("the hiccups happened").isEqualTo(6);
+                }
                 assertThat(notifications.stream().map(n -> Events.parse(Messaging.text(n)).getId()).toList())
                         .as("in the order sent, each once")
                         .containsExactlyElementsOf(events.stream().map(CloudEvent::getId).toList());
                 assertThat(sink.receive("tidings.sink." + route.sink(), null, 1000)).as("nothing more").isNull();
             }
         } finally {
-            FailingClaim.disarm();
             try (var db = TestEnvironment.openDatabase(); var statement = db.createStatement()) {
-                statement.execute("DROP TRIGGER IF EXISTS pipeline_failing_claim");
+                FailingClaim.disarmOn(statement);
             }
         }
     }
