@@ -131,6 +131,9 @@ final class Waiting {
             }
             if (interrupted) {
                 goesOn = false;
+                // dropped before it is told: a client that reconnects at once must not find its stale entry still
+                // counted against its subscription's and address's limits (FeedWatchTest saw it still counted)
+                watch.remove(this);
                 watcher.stalled();
             }
             Thread.interrupted(); // an interrupt that came as the write ended must not reach the next task
