@@ -1,0 +1,244 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The database's share of a webhook delivery (docs/adr/0012): the statements the delivery ledger runs for one
+ * notification whose first attempt succeeds, as plain JDBC on the project's own schema (its Flyway migrations), with
+ * no application server, JPA, JTA, HTTP or broker around them. Two transactions per notification, as on main: the
+ * SENDING record (the row locked by notification id, the subscription's counter taken under its lock, the row
+ * inserted) and the outcome (the row locked again, the sink read, the row updated to DELIVERED without its body).
+ * Variants, each on a fresh database, alternating over the rounds:
+ * <ul>
+ * <li>{@code ledger}: as above;</li>
+ * <li>{@code no-secondary-indexes}: the same after dropping the delivery table's secondary indexes (its primary
+ * key and the unique notification id stay): what the indexes cost;</li>
+ * <li>{@code one-commit}: one transaction per notification (counter and DELIVERED row), what a design that records
+ * only the outcome of a successful first attempt would pay.</li>
+ * </ul>
+ * Prints, per run, deliveries per second and the machine's CPU (all processes, from /proc/stat: the database
+ * server's too when it is PostgreSQL) per delivery. Usage: bench/ledger-floor/run.
+ */
+public class LedgerFloorProbe {
+
+    static final List<String> SECONDARY_INDEXES = List.of("delivery_queue", "delivery_due", "delivery_sink_status",
+            "delivery_event", "delivery_finished", "delivery_subscription_seq");
+
+    record Target(String url, String user, String password) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING); // Flyway's progress
+        Path migrations = Path.of(args[0]);
+        int rounds = Integer.parseInt(args[1]);
+        int threads = Integer.parseInt(args[2]);
+        int warmup = Integer.parseInt(args[3]);
+        int measured = Integer.parseInt(args[4]);
+        String pgUrl = System.getenv("LEDGER_PG_URL");
+        List<String> variants = List.of("ledger", "no-secondary-indexes", "one-commit");
+        System.out.printf(Locale.ROOT, "database=%s threads=%d warmup=%d measured=%d body_bytes=1000 sinks=100"
+                + " subscriptions=100 subjects=5000%n", pgUrl == null ? "h2-file-write-delay-0" : "postgresql",
+                threads, warmup, measured);
+        for (int round = 1; round <= rounds; round++) {
+            for (String variant : variants) {
+                Target target = pgUrl == null ? h2() : new Target(pgUrl, System.getenv("LEDGER_PG_USER"),
+                        System.getenv("LEDGER_PG_PASSWORD"));
+                prepare(target, migrations, variant);
+                run(target, round, variant, threads, warmup, measured);
+            }
+        }
+    }
+
+    static Target h2() throws Exception {
+        Path dir = Files.createTempDirectory("ledger-floor");
+        // as run.sh opens the embedded database: a commit is written to the file before it returns (docs/adr/0013)
+        return new Target("jdbc:h2:file:" + dir.resolve("tidings") + ";WRITE_DELAY=0", "tidings", "tidings");
+    }
+
+    static void prepare(Target target, Path migrations, String variant) throws SQLException {
+        var flyway = Flyway.configure().dataSource(target.url(), target.user(), target.password())
+                .locations("filesystem:" + migrations).cleanDisabled(false).load();
+        if (!target.url().startsWith("jdbc:h2:")) {
+            flyway.clean();
+        }
+        flyway.migrate();
+        try (Connection c = connect(target); Statement s = c.createStatement()) {
+            if (variant.equals("no-secondary-indexes")) {
+                for (String index : SECONDARY_INDEXES) {
+                    s.execute("DROP INDEX " + index);
+                }
+            }
+        }
+    }
+
+    static Connection connect(Target target) throws SQLException {
+        return DriverManager.getConnection(target.url(), target.user(), target.password());
+    }
+
+    static void run(Target target, int round, String variant, int threads, int warmup, int measured)
+            throws Exception {
+        UUID[] sinks = new UUID[100];
+        UUID[] subscriptions = new UUID[100];
+        try (Connection c = connect(target)) {
+            var counter = c.prepareStatement("INSERT INTO subscription_sequence (subscription_id, last_seq, pruned_seq,"
+                    + " acked_seq) VALUES (?, 0, 0, 0)");
+            for (int i = 0; i < sinks.length; i++) {
+                sinks[i] = UUID.randomUUID();
+                subscriptions[i] = UUID.randomUUID();
+                counter.setObject(1, subscriptions[i]);
+                counter.executeUpdate();
+            }
+        }
+        byte[] body = new byte[1000];
+        Arrays.fill(body, (byte) 'x');
+        int total = warmup + measured;
+        var next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(pool.submit(() -> {
+                try (Connection c = connect(target)) {
+                    c.setAutoCommit(false);
+                    var notifications = new Notifications(c, variant.equals("one-commit"));
+                    for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                        notifications.deliver(i, sinks[i % sinks.length], subscriptions[i % sinks.length], body);
+                    }
+                }
+                return null;
+            }));
+        }
+        while (next.get() < warmup) {
+            Thread.onSpinWait();
+            Thread.sleep(1);
+        }
+        long[] cpuBefore = machineCpu();
+        long start = System.nanoTime();
+        int first = next.get();
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] cpuAfter = machineCpu();
+        pool.shutdown();
+        int done = total - first;
+        double cpuMs = (cpuAfter[0] - cpuBefore[0]) * 1000.0 / cpuAfter[1];
+        System.out.printf(Locale.ROOT, "round=%d variant=%s deliveries=%d per_s=%.0f machine_cpu_ms_per_delivery=%.3f%n",
+                round, variant, done, done / seconds, cpuMs / done);
+    }
+
+    /** The statements of one notification, on one connection. */
+    static final class Notifications {
+        final Connection c;
+        final boolean oneCommit;
+        final PreparedStatement lockById;
+        final PreparedStatement counter;
+        final PreparedStatement counterNext;
+        final PreparedStatement insert;
+        final PreparedStatement lockByPosition;
+        final PreparedStatement sink;
+        final PreparedStatement delivered;
+
+        Notifications(Connection c, boolean oneCommit) throws SQLException {
+            this.c = c;
+            this.oneCommit = oneCommit;
+            lockById = c.prepareStatement("SELECT position, status FROM delivery WHERE notification_id = ? FOR UPDATE");
+            counter = c.prepareStatement("SELECT last_seq FROM subscription_sequence WHERE subscription_id = ?"
+                    + " FOR UPDATE");
+            counterNext = c.prepareStatement("UPDATE subscription_sequence SET last_seq = ? WHERE subscription_id = ?");
+            insert = c.prepareStatement("INSERT INTO delivery (notification_id, sink_id, subscription_id, ordering_key,"
+                    + " subject, event_key, event_source, event_id, body, status, attempts, next_attempt_at,"
+                    + " last_status, last_answer, created_at, updated_at, seq, retrying)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)", new String[] {"position"});
+            lockByPosition = c.prepareStatement("SELECT status FROM delivery WHERE position = ? FOR UPDATE");
+            sink = c.prepareStatement("SELECT id FROM sink WHERE id = ?");
+            delivered = c.prepareStatement("UPDATE delivery SET status = 'DELIVERED', body = NULL, attempts = 1,"
+                    + " next_attempt_at = NULL, last_status = 200, last_answer = '200', updated_at = ? WHERE position = ?");
+        }
+
+        void deliver(int i, UUID sinkId, UUID subscriptionId, byte[] body) throws SQLException {
+            String id = "msg_" + UUID.randomUUID();
+            var now = java.time.OffsetDateTime.now();
+            lockById.setString(1, id);
+            try (ResultSet rs = lockById.executeQuery()) {
+                if (rs.next()) {
+                    throw new IllegalStateException("a fresh notification id was found: " + id);
+                }
+            }
+            counter.setObject(1, subscriptionId);
+            long seq;
+            try (ResultSet rs = counter.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1) + 1;
+            }
+            counterNext.setLong(1, seq);
+            counterNext.setObject(2, subscriptionId);
+            counterNext.executeUpdate();
+            insert.setString(1, id);
+            insert.setObject(2, sinkId);
+            insert.setObject(3, subscriptionId);
+            insert.setString(4, String.format(Locale.ROOT, "%064x", i % 5000));
+            insert.setString(5, "mailbox/user" + (i % 5000));
+            insert.setString(6, String.format(Locale.ROOT, "%064x", (long) i * 7919));
+            insert.setString(7, "https://mail.example/store");
+            insert.setString(8, "event-" + i);
+            insert.setBytes(9, oneCommit ? null : body);
+            insert.setString(10, oneCommit ? "DELIVERED" : "SENDING");
+            insert.setInt(11, oneCommit ? 1 : 0);
+            insert.setObject(12, oneCommit ? null : now.plusSeconds(30));
+            insert.setObject(13, oneCommit ? 200 : null);
+            insert.setString(14, oneCommit ? "200" : null);
+            insert.setObject(15, now);
+            insert.setObject(16, now);
+            insert.setLong(17, seq);
+            insert.executeUpdate();
+            long position;
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                position = keys.getLong(1);
+            }
+            c.commit();
+            if (oneCommit) {
+                return;
+            }
+            lockByPosition.setLong(1, position);
+            try (ResultSet rs = lockByPosition.executeQuery()) {
+                rs.next();
+            }
+            sink.setObject(1, sinkId);
+            try (ResultSet rs = sink.executeQuery()) {
+                rs.next();
+            }
+            delivered.setObject(1, java.time.OffsetDateTime.now());
+            delivered.setLong(2, position);
+            delivered.executeUpdate();
+            c.commit();
+        }
+    }
+
+    /** The machine's busy CPU time in clock ticks, and ticks per second. */
+    static long[] machineCpu() throws Exception {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < f.length; i++) {
+            if (i != 4 && i != 5) { // idle and iowait are not busy
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return new long[] {busy, 100};
+    }
+}
