@@ -168,6 +168,71 @@ class WebhookHostileIT {
     }
 
     /**
+     * "A dead sink does not slow a live one", for a receiver that answers, but slowly: 1.5 s a call, within the
+     * consumer's 2 s hold, so it never fails and its circuit never opens. A consumer that waited for each of its calls
+     * was held 1.5 s per notification, with every line the broker pinned to it: 160 notifications to it held the 8
+     * consumers for about 30 s, and the live sink's next notifications waited for them. Now no consumer waits for a
+     * sink whose calls are slow (ReceiverPace, tidings.webhook.slow-call, 200 ms): once its first calls took 1.5 s, its
+     * notifications are handed off, or parked for the retry worker. The slow sink's 40 subjects get 4 notifications
+     * each, so its lines go through the hand-off, the parking behind a call in flight and the drain: each is POSTed
+     * once, in order per subject, and the sink ends with no backlog.
+     */
+    @Test
+    void aReceiverThatAnswersSlowlyDoesNotHoldBackAnotherSinksFirstAttempts() {
+        int subjects = 32;
+        int slowSubjects = 40;
+        int perSlowSubject = 4;
+        try (var slow = new WebhookReceiver(n -> 200, Duration.ofMillis(1500), 32);
+                var live = new WebhookReceiver(n -> 200)) {
+            String liveSource = source();
+            webhookSink(liveSource, live.url("/hooks"), null);
+            for (int i = 0; i < subjects; i++) {
+                send(liveSource, "mailto:user" + i + "@live.example");
+            }
+            await("each live line pinned to a consumer").atMost(Duration.ofSeconds(60))
+                    .until(() -> live.delivered().size() == subjects);
+
+            String slowSource = source();
+            String slowSink = webhookSink(slowSource, slow.url("/hooks"), null);
+            var sent = new java.util.ArrayList<String>();
+            for (int round = 0; round < perSlowSubject; round++) {
+                for (int i = 0; i < slowSubjects; i++) {
+                    sent.add(send(slowSource, "mailto:user" + i + "@slow.example"));
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> slow.received().size() >= 8);
+
+            long liveSent = System.nanoTime();
+            for (int i = 0; i < subjects; i++) {
+                send(liveSource, "mailto:user" + i + "@live.example");
+            }
+            await().atMost(Duration.ofSeconds(120)).until(() -> live.delivered().size() == 2 * subjects);
+            Duration took = Duration.ofNanos(System.nanoTime() - liveSent);
+            assertThat(took).as("the live sink's notifications waited for the slow receiver's calls")
+                    .isLessThan(Duration.ofSeconds(10));
+
+            await("every slow notification answered and recorded").atMost(Duration.ofSeconds(180))
+                    .untilAsserted(() -> {
+                        var status = api.get("/api/sinks/" + slowSink + "/status").body();
+                        assertThat(status.get("delivered").asInt()).isEqualTo(sent.size());
+                        assertThat(status.get("backlog").asInt()).isZero();
+                    });
+            var received = slow.received();
+            assertThat(received).as("each POSTed once").hasSize(sent.size())
+                    .extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates();
+            List<String> arrived = received.stream().map(r -> eventId(r.body())).toList();
+            for (int i = 0; i < slowSubjects; i++) {
+                int subject = i;
+                List<String> ofSubject = java.util.stream.IntStream.range(0, perSlowSubject)
+                        .mapToObj(round -> sent.get(round * slowSubjects + subject)).toList();
+                assertThat(arrived.stream().filter(ofSubject::contains).toList())
+                        .as("in order for subject " + subject).containsExactlyElementsOf(ofSubject);
+            }
+            assertThat(live.received()).hasSize(2 * subjects);
+        }
+    }
+
+    /**
      * A receiver slower than the consumer's hold: its call goes on after the consumer returned (and its message was
      * acknowledged). The row committed SENDING before the call keeps its line: the next notification of the same
      * subject parks behind it instead of overtaking it, each is POSTed once, in order, and both end delivered.

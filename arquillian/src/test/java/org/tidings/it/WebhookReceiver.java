@@ -36,7 +36,9 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final java.util.concurrent.ExecutorService threads = Executors.newFixedThreadPool(4);
+    private final java.util.concurrent.ExecutorService threads;
+    /** How long each request takes the receiver before it answers (a slow receiver's work). */
+    private final java.time.Duration delay;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> requestsById = new java.util.HashMap<>();
     private volatile Answers answers;
@@ -48,7 +50,18 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     WebhookReceiver(Answers answers) {
+        this((number, numberOfItsId) -> answers.status(number, numberOfItsId), java.time.Duration.ZERO, 4);
+    }
+
+    /** A receiver that takes {@code delay} over each request, {@code concurrency} requests at a time. */
+    WebhookReceiver(IntUnaryOperator answers, java.time.Duration delay, int concurrency) {
+        this((number, numberOfItsId) -> answers.applyAsInt(number), delay, concurrency);
+    }
+
+    private WebhookReceiver(Answers answers, java.time.Duration delay, int concurrency) {
         this.answers = answers;
+        this.delay = delay;
+        this.threads = Executors.newFixedThreadPool(concurrency);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         } catch (IOException e) {
@@ -65,6 +78,9 @@ final class WebhookReceiver implements AutoCloseable {
                 received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body, status));
             }
             try {
+                if (!delay.isZero()) {
+                    Thread.sleep(delay.toMillis()); // the receiver's own work: the point of a slow receiver
+                }
                 if (!gate.await(2, java.util.concurrent.TimeUnit.MINUTES)) {
                     status = 599; // never: the tests open the gate
                 }

@@ -25,7 +25,8 @@ import org.tidings.platform.Resources;
 /**
  * Consumes {@code tidings.deliver}, the notifications for webhook sinks, outside any JTA transaction like the events
  * listener (docs/adr/0007): the adapter acknowledges a notification after {@link #onMessage} returns, that is after
- * its outcome was committed to the delivery ledger (docs/adr/0012). A failure (the database is down) propagates
+ * its outcome was committed to the delivery ledger, or, for an attempt that outlasts the consumer's hold or goes to a
+ * slow sink, after its row was committed {@code SENDING} (docs/adr/0012). A failure (the database is down) propagates
  * after a pause, and the broker redelivers the notification at once, ahead of the later ones of its subject.
  */
 @MessageDriven(activationConfig = {

@@ -6,6 +6,7 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.ReceiverPace;
 import org.tidings.delivery.control.SinkConcurrency;
 
 /**
@@ -24,8 +25,12 @@ public class DeliverySettingsCheck {
     @Inject
     SinkConcurrency concurrency;
 
+    @Inject
+    ReceiverPace pace;
+
     @PostConstruct
     void check() {
-        LOG.info(() -> "webhook and purge delivery: " + concurrency.settings() + "; " + breakers.settings());
+        LOG.info(() -> "webhook and purge delivery: " + concurrency.settings() + "; " + breakers.settings() + "; "
+                + pace.settings());
     }
 }

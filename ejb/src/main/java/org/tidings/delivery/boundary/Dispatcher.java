@@ -7,11 +7,13 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.ReceiverPace;
 import org.tidings.delivery.control.SeenNow;
 import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
@@ -28,7 +30,8 @@ import org.tidings.sinks.entity.Sink;
  * failed, the sink's circuit is open, or the sink already has its limit of attempts in flight) is parked in the {@link DeliveryLedger}, and {@link DeliveryRetries} takes it from there: the queue never
  * holds a failing notification back, so other sinks and other subjects keep flowing. The attempt itself runs on a
  * thread of {@link FirstAttempts}, which holds the consumer for a short while only: a receiver that does not answer
- * cannot hold a consumer, nor the other sinks' lines the broker pinned to it.
+ * cannot hold a consumer, nor the other sinks' lines the broker pinned to it; and for a sink whose calls are slow
+ * ({@link ReceiverPace}) the consumer does not wait at all.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -51,6 +54,9 @@ public class Dispatcher {
 
     @Inject
     SeenNow seen;
+
+    @Inject
+    ReceiverPace pace;
 
     @Inject
     FirstAttempts firstAttempts;
@@ -87,7 +93,9 @@ public class Dispatcher {
             park(notification, breakers.nextChance(sink.id(), now), now);
             return;
         }
-        if (!concurrency.tryAcquire(sink.id(), SinkConcurrency.WAIT)) {
+        // no consumer waits for a slow sink (docs/adr/0012): neither for a slot nor for its attempt
+        boolean slow = pace.slow(sink.id());
+        if (!concurrency.tryAcquire(sink.id(), slow ? Duration.ZERO : SinkConcurrency.WAIT)) {
             breakers.unused(sink.id(), now); // no attempt: a half-open circuit's probe is still to be made
             park(notification, now, now); // the sink is slow: the retry worker takes it from here
             return;
@@ -106,9 +114,16 @@ public class Dispatcher {
             breakers.unused(sink.id(), now);
             return;
         }
-        firstAttempts.make(notification.id(),
-                () -> ledger.attempted(notification, attempts.attempt(sink, numbered.get(), 0)),
-                () -> concurrency.release(sink.id()));
+        var call = new ReceiverPace.Call();
+        boolean outlasted = firstAttempts.make(notification.id(), () -> {
+            call.starts();
+            var outcome = attempts.attempt(sink, numbered.get(), 0);
+            call.uncounted().ifPresent(took -> pace.took(sink.id(), took));
+            ledger.attempted(notification, outcome);
+        }, () -> concurrency.release(sink.id()), !slow);
+        if (outlasted) { // a call still running after the hold has taken that long already: counted now, not twice
+            call.uncounted().ifPresent(took -> pace.took(sink.id(), took));
+        }
     }
 
     private void park(Notification notification, Instant next, Instant now) {

@@ -33,7 +33,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * no consumer of tidings.deliver for longer than {@code tidings.webhook.first-attempt-hold} (docs/adr/0012). The
  * broker pins each message group (bucket) to one consumer: a consumer held for a minute by a silent receiver would
  * hold every other sink's line pinned to it for that minute. The consumer waits for the attempt up to the hold (a
- * receiver that answers at once is answered on the consumer's watch, as before); past it, the consumer returns and
+ * receiver that answers at once is answered on the consumer's watch, as before), unless its sink is slow (then not at
+ * all, see {@code ReceiverPace}); past it, the consumer returns and
  * its message is acknowledged while the attempt goes on here. That is safe because the notification's row was
  * committed {@code SENDING} before the call: while the call runs this bean renews its lease every
  * {@link #RENEWAL}; if this instance dies, the lease runs out within {@link #LEASE} and the retry worker sends the
@@ -108,16 +109,23 @@ public class FirstAttempts {
         pool.shutdownNow(); // interrupted calls leave their rows SENDING: their leases run out, and they are sent again
     }
 
+    /** {@link #make(String, Runnable, Runnable, boolean)}, the caller waiting. */
+    public boolean make(String notificationId, Runnable attempt, Runnable done) {
+        return make(notificationId, attempt, done, true);
+    }
+
     /**
      * Runs {@code attempt} (the call and the record of its outcome) on a thread of this bean, and waits for it up to the
      * hold: its failure within the hold is the caller's, as if it had run on the caller's thread; after it, the
      * attempt is the bean's and a failure is logged. If every thread is busy, the caller does not wait at all: the
-     * attempt waits for a thread as the bean's (see {@link #START}). {@code done} runs exactly once when the attempt ends (or at once
-     * if it cannot start).
+     * attempt waits for a thread as the bean's (see {@link #START}). With {@code wait} false (its sink's calls are
+     * slow, docs/adr/0012) the caller does not wait either. {@code done} runs exactly once when the attempt ends (or
+     * at once if it cannot start).
      *
      * @param notificationId the notification whose {@code SENDING} row the attempt holds
+     * @return true if the caller stopped waiting because the attempt outlasted the hold
      */
-    public void make(String notificationId, Runnable attempt, Runnable done) {
+    public boolean make(String notificationId, Runnable attempt, Runnable done, boolean wait) {
         var handover = new Handover(notificationId);
         running.add(handover);
         Future<?> call;
@@ -129,16 +137,23 @@ public class FirstAttempts {
             throw e;
         }
         try {
+            if (!wait) {
+                letGo(handover, call, "is not waited for: its sink is slow");
+                return false;
+            }
             if (!handover.started(START)) {
                 letGo(handover, call, "waits for a thread");
-                return;
+                return false;
             }
             call.get(hold.toMillis(), TimeUnit.MILLISECONDS);
+            return false;
         } catch (TimeoutException e) {
             letGo(handover, call, "goes on after " + hold);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handover.abandon();
+            return false;
         } catch (ExecutionException e) {
             throw rethrown(e);
         }

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ({@code tidings.webhook.max-in-flight-per-sink}, 16; first attempts and retries together): a receiver that hangs
  * holds at most that many threads, and the others keep delivering to other sinks. A consumer of tidings.deliver that
  * finds its sink at the limit waits for a slot up to {@link #WAIT} (a fast receiver frees one within milliseconds),
- * unless retries of the sink are in flight: then it does not wait at all. If no slot is free, the notification is
+ * unless retries of the sink are in flight or the sink is slow ({@link ReceiverPace}): then it does not wait at all. If no slot is free, the notification is
  * parked, due at once, for the retry worker (docs/adr/0012). A retry thread keeps its slot while it drains the sink's
  * due notifications (up to 5 s), so a consumer that waited for one would wait the whole second and park anyway,
  * holding its consumer meanwhile. Retries may take up to {@code tidings.webhook.max-retries-in-flight-per-sink} (16) of

@@ -51,13 +51,38 @@ class FirstAttemptsTest {
         var answer = new CountDownLatch(1);
         AtomicInteger made = new AtomicInteger();
 
-        attempts.make("slow", () -> {
+        boolean outlasted = attempts.make("slow", () -> {
             awaitQuietly(answer);
             made.incrementAndGet();
         }, done::incrementAndGet);
 
+        assertThat(outlasted).as("the consumer says it stopped waiting at the hold").isTrue();
         assertThat(made).as("the consumer went on before the receiver answered").hasValue(0);
         assertThat(done).as("the sink's slot stays taken while the call runs").hasValue(0);
+        assertThat(attempts.running()).as("its lease is renewed").containsExactly("slow");
+        answer.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
+        assertThat(made).hasValue(1);
+        assertThat(attempts.running()).isEmpty();
+    }
+
+    /**
+     * A consumer told not to wait (its sink's calls are slow, docs/adr/0012) goes on at once, whatever the hold, while
+     * the attempt runs with its lease renewed; the attempt's end releases the slot once.
+     */
+    @Test
+    void aConsumerThatIsNotToWaitGoesOnAtOnceWhileTheAttemptRuns() {
+        var attempts = new FirstAttempts(pool, Duration.ofMinutes(10));
+        var answer = new CountDownLatch(1);
+        AtomicInteger made = new AtomicInteger();
+
+        boolean outlasted = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> attempts.make("slow", () -> {
+            awaitQuietly(answer);
+            made.incrementAndGet();
+        }, done::incrementAndGet, false), "the consumer did not wait for the receiver");
+
+        assertThat(outlasted).as("it did not wait for the hold").isFalse();
+        assertThat(made).hasValue(0);
         assertThat(attempts.running()).as("its lease is renewed").containsExactly("slow");
         answer.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 1);
