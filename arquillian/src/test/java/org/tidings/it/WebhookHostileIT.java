@@ -126,6 +126,32 @@ class WebhookHostileIT {
     }
 
     /**
+     * A live sink with one notification delivered to each of its {@code subjects}, so that each of its lines is pinned
+     * to a consumer of tidings.deliver before a hostile receiver comes; returns its source.
+     */
+    private String liveLinesPinned(WebhookReceiver live, int subjects) {
+        String liveSource = source();
+        webhookSink(liveSource, live.url("/hooks"), null);
+        for (int i = 0; i < subjects; i++) {
+            send(liveSource, "mailto:user" + i + "@live.example");
+        }
+        await("each live line pinned to a consumer").atMost(Duration.ofSeconds(60))
+                .until(() -> live.delivered().size() == subjects);
+        return liveSource;
+    }
+
+    /** How long the next notification of each live subject takes to be delivered, all of them. */
+    private Duration nextLiveNotificationsTake(WebhookReceiver live, String liveSource, int subjects,
+            Duration atMost) {
+        long liveSent = System.nanoTime();
+        for (int i = 0; i < subjects; i++) {
+            send(liveSource, "mailto:user" + i + "@live.example");
+        }
+        await().atMost(atMost).until(() -> live.delivered().size() == 2 * subjects);
+        return Duration.ofNanos(System.nanoTime() - liveSent);
+    }
+
+    /**
      * "A dead sink does not slow a live one" (issue 9): a receiver that never answers must not hold back another
      * sink's first attempts for its read timeout. The broker pins each message group (hashed into 4096 buckets) to one
      * consumer of tidings.deliver, so a consumer held in a silent receiver's call would hold every line pinned to it.
@@ -141,13 +167,7 @@ class WebhookHostileIT {
         Duration readTimeout = Duration.ofSeconds(60);
         int subjects = 32;
         try (var silent = new SilentReceiver(); var live = new WebhookReceiver(n -> 200)) {
-            String liveSource = source();
-            webhookSink(liveSource, live.url("/hooks"), null);
-            for (int i = 0; i < subjects; i++) {
-                send(liveSource, "mailto:user" + i + "@live.example");
-            }
-            await("each live line pinned to a consumer").atMost(Duration.ofSeconds(60))
-                    .until(() -> live.delivered().size() == subjects);
+            String liveSource = liveLinesPinned(live, subjects);
 
             String deadSource = source();
             webhookSink(deadSource, silent.url(), (int) readTimeout.toMillis());
@@ -156,12 +176,7 @@ class WebhookHostileIT {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> silent.connections() >= 4);
 
-            long liveSent = System.nanoTime();
-            for (int i = 0; i < subjects; i++) {
-                send(liveSource, "mailto:user" + i + "@live.example");
-            }
-            await().atMost(readTimeout.plusSeconds(30)).until(() -> live.delivered().size() == 2 * subjects);
-            Duration took = Duration.ofNanos(System.nanoTime() - liveSent);
+            Duration took = nextLiveNotificationsTake(live, liveSource, subjects, readTimeout.plusSeconds(30));
             assertThat(took).as("the live sink's notifications waited for the silent receiver's calls")
                     .isLessThan(readTimeout.dividedBy(2));
         }
@@ -184,13 +199,7 @@ class WebhookHostileIT {
         int perSlowSubject = 4;
         try (var slow = new WebhookReceiver(n -> 200, Duration.ofMillis(1500), 32);
                 var live = new WebhookReceiver(n -> 200)) {
-            String liveSource = source();
-            webhookSink(liveSource, live.url("/hooks"), null);
-            for (int i = 0; i < subjects; i++) {
-                send(liveSource, "mailto:user" + i + "@live.example");
-            }
-            await("each live line pinned to a consumer").atMost(Duration.ofSeconds(60))
-                    .until(() -> live.delivered().size() == subjects);
+            String liveSource = liveLinesPinned(live, subjects);
 
             String slowSource = source();
             String slowSink = webhookSink(slowSource, slow.url("/hooks"), null);
@@ -202,12 +211,7 @@ class WebhookHostileIT {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> slow.received().size() >= 8);
 
-            long liveSent = System.nanoTime();
-            for (int i = 0; i < subjects; i++) {
-                send(liveSource, "mailto:user" + i + "@live.example");
-            }
-            await().atMost(Duration.ofSeconds(120)).until(() -> live.delivered().size() == 2 * subjects);
-            Duration took = Duration.ofNanos(System.nanoTime() - liveSent);
+            Duration took = nextLiveNotificationsTake(live, liveSource, subjects, Duration.ofSeconds(120));
             assertThat(took).as("the live sink's notifications waited for the slow receiver's calls")
                     .isLessThan(Duration.ofSeconds(10));
 
