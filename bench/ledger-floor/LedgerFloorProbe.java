@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -114,6 +115,7 @@ public class LedgerFloorProbe {
         Arrays.fill(body, (byte) 'x');
         int total = warmup + measured;
         var next = new AtomicInteger();
+        var warmedUp = new CountDownLatch(1); // counted down by the worker that takes the first measured notification
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -122,16 +124,16 @@ public class LedgerFloorProbe {
                     c.setAutoCommit(false);
                     var notifications = new Notifications(c, variant.equals("one-commit"));
                     for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                        if (i == warmup) {
+                            warmedUp.countDown();
+                        }
                         notifications.deliver(i, sinks[i % sinks.length], subscriptions[i % sinks.length], body);
                     }
                 }
                 return null;
             }));
         }
-        while (next.get() < warmup) {
-            Thread.onSpinWait();
-            Thread.sleep(1);
-        }
+        warmedUp.await();
         long[] cpuBefore = machineCpu();
         long start = System.nanoTime();
         int first = next.get();
