@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.LongStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -79,6 +80,7 @@ class PipelineIT {
         }
 
         Map<String, List<String>> received = new HashMap<>();
+        Map<String, List<Long>> numbers = new HashMap<>();
         try (var sink = Messaging.asApp()) {
             List<Message> notifications = sink.receive("tidings.sink." + route.sink(), 100, WAIT);
             assertThat(notifications).hasSize(100);
@@ -86,10 +88,16 @@ class PipelineIT {
                 CloudEvent event = Events.parse(Messaging.text(notification));
                 assertThat(Messaging.property(notification, "JMSXGroupID")).isEqualTo(event.getSubject());
                 received.computeIfAbsent(event.getSubject(), s -> new ArrayList<>()).add(event.getId());
+                numbers.computeIfAbsent(event.getSubject(), s -> new ArrayList<>())
+                        .add(Long.valueOf(Messaging.property(notification, "tidings_seq")));
             }
             assertThat(sink.receive("tidings.sink." + route.sink(), null, 1000)).as("nothing more").isNull();
         }
         assertThat(received).as("per subject, in the order sent, each once").isEqualTo(sent);
+        // LEM-8: one number per notification, 1..100 for the subscription, increasing along each subject
+        assertThat(numbers.values().stream().flatMap(List::stream).toList()).as("gap-free, each once")
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+        numbers.forEach((subject, ofSubject) -> assertThat(ofSubject).as(subject).isSorted());
     }
 
     /**
@@ -122,6 +130,8 @@ class PipelineIT {
                 assertThat(notifications.stream().map(n -> Events.parse(Messaging.text(n)).getId()).toList())
                         .as("in the order sent, each once")
                         .containsExactlyElementsOf(events.stream().map(CloudEvent::getId).toList());
+                assertThat(notifications.stream().map(n -> Messaging.property(n, "tidings_seq")).toList())
+                        .as("numbered in that order; the failed claims took no number").containsExactly("1", "2", "3");
                 assertThat(sink.receive("tidings.sink." + route.sink(), null, 1000)).as("nothing more").isNull();
             }
         } finally {

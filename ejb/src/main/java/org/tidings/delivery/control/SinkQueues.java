@@ -5,7 +5,11 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.logging.Logger;
 import org.tidings.ingest.control.EventMessages;
 import org.tidings.ingest.entity.EventKey;
@@ -37,6 +41,11 @@ public class SinkQueues {
     public static final String EVENT_ID_PROPERTY = "tidings_event_id";
     public static final String EVENT_SOURCE_PROPERTY = "tidings_event_source";
     public static final String GROUP_PROPERTY = "JMSXGroupID";
+    /**
+     * A JMS notification's sequence number (LEM-8): gap-free and increasing per subscription, the extension
+     * {@code tidingsseq} of the other channels, carried as a property so that the body stays the event's own bytes.
+     */
+    public static final String SEQUENCE_PROPERTY = "tidings_seq";
 
     private static final Logger LOG = Logger.getLogger(SinkQueues.class.getName());
 
@@ -58,7 +67,23 @@ public class SinkQueues {
     @ConfigProperty(name = "tidings.queue.deliver", defaultValue = "tidings.deliver")
     String deliverQueue;
 
-    public Outcome forward(RawEvent raw, EventKey key, String type, String orderingKey, List<Match> matches) {
+    /** The subscriptions among {@code matches} whose notifications this forward numbers: those of JMS sinks. */
+    public Set<UUID> numbered(List<Match> matches) {
+        Set<UUID> numbered = new HashSet<>();
+        for (Match match : matches) {
+            if (channels.of(match.sinkId()) == Channel.JMS) {
+                numbered.add(match.subscriptionId());
+            }
+        }
+        return numbered;
+    }
+
+    /**
+     * Sends the notifications of one event; a JMS sink's carry their number from {@code numbers} (per subscription,
+     * {@link #numbered}).
+     */
+    public Outcome forward(RawEvent raw, EventKey key, String type, String orderingKey, List<Match> matches,
+            Map<UUID, Long> numbers) {
         if (matches.isEmpty()) {
             return Outcome.NOTHING_TO_FORWARD;
         }
@@ -91,6 +116,10 @@ public class SinkQueues {
                     } else {
                         // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.
                         notification.setStringProperty(GROUP_PROPERTY, orderingKey);
+                        Long number = numbers.get(match.subscriptionId());
+                        if (number != null) {
+                            notification.setLongProperty(SEQUENCE_PROPERTY, number);
+                        }
                         producer.send(session.createQueue(Sink.queueOf(match.sinkId())), notification);
                     }
                 }

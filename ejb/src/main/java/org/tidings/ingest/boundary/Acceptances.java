@@ -10,22 +10,30 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.ingest.control.AcceptanceStore;
+import org.tidings.ingest.entity.Acceptance;
 import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
 import org.tidings.ingest.entity.Provenance;
 import org.tidings.platform.Resources;
 
 /**
- * The duplicate window on the consuming side (docs/adr/0019): before an event is matched, its (source, id) is claimed
- * in the database, committed before the forward. Committing first is what makes a crash harmless: the broker
+ * The duplicate window on the consuming side (docs/adr/0019): before an event is forwarded, its (source, id) is
+ * claimed in the database, committed before the forward. Committing first is what makes a crash harmless: the broker
  * redelivers the message, and the same message finds its own claim. A claim left by a failed forward is released, so
  * that the event can be claimed again. The event path has no JTA transaction (docs/adr/0007), and a claim needs none:
- * each of its statements is a conditional insert, update or delete that stands alone, so it runs them in autocommit on
- * a pooled connection, without a JPA session (which cost as much CPU as half the claim, bench/README.md).
+ * each of its statements is a conditional insert or update that stands alone, so it runs them in autocommit on a
+ * pooled connection, without a JPA session (which cost as much CPU as half the claim, bench/README.md). An event
+ * with JMS notifications is claimed in one local transaction on that connection that also gives them their sequence
+ * numbers and records them with the claim (docs/adr/0015), still one commit.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -53,22 +61,59 @@ public class Acceptances {
 
     private final Clock clock = Clock.systemUTC();
 
-    /** Claims the event for the message it came in; throws if the database cannot say (the message is redelivered). */
-    public Claim claim(AcceptanceKey key, Provenance from) {
+    /**
+     * Claims the event for the message it came in, and gives its notifications to {@code numbered} (subscription ids)
+     * their sequence numbers in the same transaction (docs/adr/0015); throws if the database cannot say (the message
+     * is redelivered).
+     */
+    public Acceptance claim(AcceptanceKey key, Provenance from, Collection<UUID> numbered) {
         if (!enforced) {
-            return Claim.CLAIMED;
+            return new Acceptance(Claim.CLAIMED, unrecorded(key, numbered));
         }
         String claimant = AcceptanceKey.claimant(from.messageId());
         for (int i = 1; ; i++) {
             Instant now = clock.instant();
             try {
-                return claimedOnce(key, claimant, from.redelivered(), now, now.minus(window));
+                return claimedOnce(key, claimant, from.redelivered(), now, now.minus(window), numbered);
             } catch (SQLException e) {
                 if (i == TRIES || !retryable(claimant, e)) {
                     throw new IllegalStateException("event " + key + " could not be claimed (try " + i + " of "
                             + TRIES + "): " + e.getMessage(), e);
                 }
                 LOG.fine(() -> "claim of event " + key + " failed, tried again: " + e);
+            }
+        }
+    }
+
+    /**
+     * Numbers without a record, when the duplicate window is off (only to measure what security costs): a message
+     * redelivered after a crash gets new numbers, so a subscription's numbers may have gaps.
+     */
+    private Map<UUID, Long> unrecorded(AcceptanceKey key, Collection<UUID> numbered) {
+        if (numbered.isEmpty()) {
+            return Map.of();
+        }
+        for (int i = 1; ; i++) {
+            try (Connection db = database.getConnection()) {
+                Map<UUID, Long> numbers = new HashMap<>();
+                boolean autocommit = db.getAutoCommit();
+                db.setAutoCommit(false);
+                try {
+                    for (UUID subscription : new TreeSet<>(numbered)) {
+                        numbers.put(subscription, AcceptanceStore.next(db, subscription));
+                    }
+                    db.commit();
+                    return numbers;
+                } catch (SQLException | RuntimeException e) {
+                    db.rollback();
+                    throw e;
+                } finally {
+                    db.setAutoCommit(autocommit);
+                }
+            } catch (SQLException e) {
+                if (i == TRIES) {
+                    throw new IllegalStateException("event " + key + " could not be numbered: " + e.getMessage(), e);
+                }
             }
         }
     }
@@ -89,17 +134,40 @@ public class Acceptances {
         return state != null && (state.startsWith("23") || state.startsWith("40"));
     }
 
-    /** One try; each statement commits on its own. Throws if it failed (a race on the key, or the database). */
-    Claim claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now, Instant windowStart)
-            throws SQLException {
+    /**
+     * One try. Without anything to number each statement commits on its own; with, the claim and the numbers commit
+     * together. Throws if it failed (a race on the key, or the database), having rolled back what it did.
+     */
+    Acceptance claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now, Instant windowStart,
+            Collection<UUID> numbered) throws SQLException {
         try (Connection db = autocommitting()) {
-            return store.claimed(db, key, claimant, redelivered, now, windowStart);
+            if (numbered.isEmpty()) {
+                return Acceptance.of(store.claimed(db, key, claimant, redelivered, now, windowStart));
+            }
+            db.setAutoCommit(false);
+            try {
+                Claim claim = store.claimed(db, key, claimant, redelivered, now, windowStart);
+                Acceptance acceptance = claim.forward()
+                        ? new Acceptance(claim, store.numbered(db, key, numbered)) : Acceptance.of(claim);
+                db.commit();
+                return acceptance;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    db.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
         }
     }
 
     /**
-     * Lets the event be claimed afresh after this message failed to forward it. Best effort: if the release fails
-     * too, the claim stays and the message's redelivery finds it as its own.
+     * Lets the event be claimed afresh after this message failed to forward it, by any message, with the numbers it
+     * was given. Best effort: if the release fails too, the claim stays and the message's redelivery finds it as its
+     * own.
      */
     public void release(AcceptanceKey key, Provenance from) {
         try (Connection db = autocommitting()) {

@@ -23,6 +23,7 @@ import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
 import org.tidings.ingest.control.SourceQuotas;
 import org.tidings.ingest.control.SuppressedDuplicates;
+import org.tidings.ingest.entity.Acceptance;
 import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
 import org.tidings.ingest.entity.EventKey;
@@ -169,13 +170,15 @@ public class Intake {
         }
         EventKey key = EventKey.of(event);
         AcceptanceKey accepted = AcceptanceKey.of(source, event.getId());
-        Claim claim = acceptances.claim(accepted, raw.from());
+        List<Match> matches = seen(event, matching.matches(event));
+        Acceptance acceptance = acceptances.claim(accepted, raw.from(), sinkQueues.numbered(matches));
+        Claim claim = acceptance.claim();
         if (!claim.forward()) {
             duplicates.suppressed(key);
             return;
         }
         try {
-            sinkQueues.forward(raw, key, event.getType(), orderingKey(event), seen(event, matching.matches(event)));
+            sinkQueues.forward(raw, key, event.getType(), orderingKey(event), matches, acceptance.numbers());
         } catch (RuntimeException | Error e) {
             if (claim == Claim.CLAIMED) {
                 try {

@@ -3,13 +3,20 @@ package org.tidings.ingest.control;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
 
@@ -19,7 +26,8 @@ import org.tidings.ingest.entity.Claim;
  * commit per statement and nothing else around it (no JPA session, no JTA transaction: {@code Acceptances}). Pruning
  * goes through the caller's JPA transaction. Plain SQL that H2 and PostgreSQL both run; the insert does not fail
  * when the row exists (it inserts only where none is). Two claims inserting the same key at the same time can still
- * both find none: the second then fails on the primary key, and its caller tries again.
+ * both find none: the second then fails on the primary key, and its caller tries again. An event with JMS
+ * notifications is claimed in a transaction that also gives them their sequence numbers ({@link #numbered}).
  */
 @ApplicationScoped
 public class AcceptanceStore {
@@ -32,16 +40,37 @@ public class AcceptanceStore {
             + "SELECT ?, CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(200)) "
             + "WHERE NOT EXISTS (SELECT 1 FROM accepted_event WHERE event_key = ?)";
     /**
-     * Takes over a record that is older than the window, or that the same message made (a redelivery). Parameters:
-     * time, claimant, key, window start, claimant.
+     * Takes over a record that is older than the window, or that the same message made (a redelivery), or that was
+     * released. The numbers its notifications were given stay with a record the same message made or one released
+     * (they were never sent, or are sent again); a record of another message's acceptance older than the window
+     * loses them: this is a new acceptance, whose notifications get new numbers. Parameters: claimant, time,
+     * claimant, key, window start, claimant.
      */
-    static final String RECLAIM = "UPDATE accepted_event SET accepted_at = ?, claimant = ? "
-            + "WHERE event_key = ? AND (accepted_at < ? OR claimant = ?)";
-    /** The same for a message without an id, which never takes a record as its own. Parameters: time, key, start. */
-    static final String RECLAIM_NO_ID = "UPDATE accepted_event SET accepted_at = ?, claimant = NULL "
-            + "WHERE event_key = ? AND accepted_at < ?";
-    static final String RELEASE = "DELETE FROM accepted_event WHERE event_key = ? AND claimant = ?";
-    static final String RELEASE_NO_ID = "DELETE FROM accepted_event WHERE event_key = ? AND claimant IS NULL";
+    static final String RECLAIM = "UPDATE accepted_event SET numbers = CASE WHEN released OR claimant = ? "
+            + "THEN numbers END, accepted_at = ?, claimant = ?, released = FALSE "
+            + "WHERE event_key = ? AND (accepted_at < ? OR claimant = ? OR released)";
+    /**
+     * The same for a message without an id, which never takes a record as its own (but keeps a released record's
+     * numbers). Parameters: time, key, start.
+     */
+    static final String RECLAIM_NO_ID = "UPDATE accepted_event SET numbers = CASE WHEN released THEN numbers END, "
+            + "accepted_at = ?, claimant = NULL, released = FALSE WHERE event_key = ? AND (accepted_at < ? OR released)";
+    /**
+     * Gives the claim up, so that any message may claim the event again, but keeps the record and the numbers: a
+     * later claim sends the same ones, and no number is skipped.
+     */
+    static final String RELEASE = "UPDATE accepted_event SET released = TRUE "
+            + "WHERE event_key = ? AND claimant = ? AND NOT released";
+    static final String RELEASE_NO_ID = "UPDATE accepted_event SET released = TRUE "
+            + "WHERE event_key = ? AND claimant IS NULL AND NOT released";
+    static final String NUMBERS = "SELECT numbers FROM accepted_event WHERE event_key = ?";
+    static final String NUMBERED = "UPDATE accepted_event SET numbers = ? WHERE event_key = ?";
+    static final String NEXT = "UPDATE subscription_sequence SET last_seq = last_seq + 1 WHERE subscription_id = ?";
+    static final String LAST = "SELECT last_seq FROM subscription_sequence WHERE subscription_id = ?";
+    static final String FIRST = "INSERT INTO subscription_sequence (subscription_id, last_seq, pruned_seq, acked_seq) "
+            + "VALUES (?, 1, 0, 0)";
+    /** Bytes per number in {@code accepted_event.numbers}: the subscription's id, then the number. */
+    private static final int ENTRY = 24;
     static final String PRUNE = "DELETE FROM accepted_event WHERE event_key IN (SELECT event_key FROM accepted_event "
             + "WHERE accepted_at < ?1 ORDER BY accepted_at FETCH FIRST " + PRUNE_BATCH + " ROWS ONLY)";
 
@@ -70,11 +99,12 @@ public class AcceptanceStore {
             }
         } else {
             try (PreparedStatement reclaim = db.prepareStatement(RECLAIM)) {
-                reclaim.setObject(1, at);
-                reclaim.setString(2, claimant);
-                reclaim.setBytes(3, bytes);
-                reclaim.setObject(4, start);
-                reclaim.setString(5, claimant);
+                reclaim.setString(1, claimant);
+                reclaim.setObject(2, at);
+                reclaim.setString(3, claimant);
+                reclaim.setBytes(4, bytes);
+                reclaim.setObject(5, start);
+                reclaim.setString(6, claimant);
                 reclaimed = reclaim.executeUpdate();
             }
         }
@@ -84,7 +114,88 @@ public class AcceptanceStore {
         return claimant == null && redelivered ? Claim.REDELIVERED : Claim.DUPLICATE;
     }
 
-    /** Deletes the claimant's record on {@code db}, so that the event can be claimed afresh; whether there was one. */
+    /**
+     * The sequence numbers of the event's notifications to {@code subscriptions}, on {@code db} in the transaction
+     * that just claimed the event (which holds its record's lock, or, for a message without an id taken as
+     * redelivered, found it): the numbers its record holds, and for each subscription that has none yet the
+     * subscription's next number, recorded with the event. Numbers of subscriptions no longer matched stay recorded.
+     * Counters are taken in the order of the subscriptions' ids, so that two such transactions never wait for each
+     * other in a circle. The caller commits; if it rolls back instead, no number was used.
+     */
+    public Map<UUID, Long> numbered(Connection db, AcceptanceKey key, Collection<UUID> subscriptions)
+            throws SQLException {
+        byte[] bytes = key.bytes();
+        Map<UUID, Long> numbers;
+        try (PreparedStatement read = db.prepareStatement(NUMBERS)) {
+            read.setBytes(1, bytes);
+            try (ResultSet row = read.executeQuery()) {
+                numbers = decoded(row.next() ? row.getBytes(1) : null);
+            }
+        }
+        boolean added = false;
+        for (UUID subscription : new TreeSet<>(subscriptions)) {
+            if (!numbers.containsKey(subscription)) {
+                numbers.put(subscription, next(db, subscription));
+                added = true;
+            }
+        }
+        if (added) {
+            try (PreparedStatement write = db.prepareStatement(NUMBERED)) {
+                write.setBytes(1, encoded(numbers));
+                write.setBytes(2, bytes);
+                write.executeUpdate();
+            }
+        }
+        return numbers;
+    }
+
+    /**
+     * The subscription's next sequence number, on {@code db}, whose transaction holds the counter's row lock until it
+     * ends: the number is used only if it commits. A subscription that never had a number gets its counter here;
+     * if another transaction creates it at the same time, one of them fails on the primary key and is tried again.
+     */
+    public static long next(Connection db, UUID subscription) throws SQLException {
+        try (PreparedStatement next = db.prepareStatement(NEXT)) {
+            next.setObject(1, subscription);
+            if (next.executeUpdate() == 0) {
+                try (PreparedStatement first = db.prepareStatement(FIRST)) {
+                    first.setObject(1, subscription);
+                    first.executeUpdate();
+                    return 1;
+                }
+            }
+        }
+        try (PreparedStatement last = db.prepareStatement(LAST)) {
+            last.setObject(1, subscription);
+            try (ResultSet row = last.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    static Map<UUID, Long> decoded(byte[] bytes) {
+        Map<UUID, Long> numbers = new HashMap<>();
+        if (bytes != null) {
+            ByteBuffer entries = ByteBuffer.wrap(bytes);
+            while (entries.remaining() >= ENTRY) {
+                numbers.put(new UUID(entries.getLong(), entries.getLong()), entries.getLong());
+            }
+        }
+        return numbers;
+    }
+
+    static byte[] encoded(Map<UUID, Long> numbers) {
+        ByteBuffer entries = ByteBuffer.allocate(numbers.size() * ENTRY);
+        numbers.forEach((subscription, number) -> entries.putLong(subscription.getMostSignificantBits())
+                .putLong(subscription.getLeastSignificantBits()).putLong(number));
+        return entries.array();
+    }
+
+    /**
+     * Releases the claimant's claim on {@code db}, so that the event can be claimed afresh (keeping its numbers);
+     * whether there was one.
+     */
     public boolean released(Connection db, AcceptanceKey key, String claimant) throws SQLException {
         try (PreparedStatement delete = db.prepareStatement(claimant == null ? RELEASE_NO_ID : RELEASE)) {
             delete.setBytes(1, key.bytes());

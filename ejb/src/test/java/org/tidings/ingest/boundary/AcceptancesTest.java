@@ -9,8 +9,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.tidings.ingest.entity.Acceptance;
 import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
 import org.tidings.ingest.entity.Provenance;
@@ -27,7 +31,7 @@ class AcceptancesTest {
     void aTryThatLostTheRaceIsTriedAgainAndFindsTheDuplicate() {
         var acceptances = answering(null, null, Claim.DUPLICATE);
 
-        assertThat(acceptances.claim(KEY, new Provenance("src", "ID:m1", null, false, true)))
+        assertThat(acceptances.claim(KEY, new Provenance("src", "ID:m1", null, false, true), Set.of()).claim())
                 .isEqualTo(Claim.DUPLICATE);
         assertThat(claimants).containsExactly("ID:m1", "ID:m1", "ID:m1");
         assertThat(windows).containsOnly(Duration.ofHours(24));
@@ -37,7 +41,7 @@ class AcceptancesTest {
     void threeFailedTriesFailTheDeliverySoThatTheBrokerRedeliversIt() {
         var acceptances = answering(null, null, null, Claim.CLAIMED);
 
-        assertThatThrownBy(() -> acceptances.claim(KEY, new Provenance("src", "ID:m1", null)))
+        assertThatThrownBy(() -> acceptances.claim(KEY, new Provenance("src", "ID:m1", null), Set.of()).claim())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("try 3 of 3");
         assertThat(claimants).hasSize(Acceptances.TRIES);
     }
@@ -51,7 +55,7 @@ class AcceptancesTest {
     void anIdlessClaimWhoseCommitMayHaveHappenedIsNotTriedAgainButRedelivered() {
         var acceptances = failingWith("08006", Claim.DUPLICATE);
 
-        assertThatThrownBy(() -> acceptances.claim(KEY, new Provenance("src", null, null)))
+        assertThatThrownBy(() -> acceptances.claim(KEY, new Provenance("src", null, null), Set.of()).claim())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("try 1 of 3");
         assertThat(claimants).hasSize(1);
     }
@@ -60,7 +64,7 @@ class AcceptancesTest {
     void anIdlessClaimThatLostARaceIsTriedAgainAndFindsTheDuplicate() {
         var acceptances = failingWith("23505", Claim.DUPLICATE);
 
-        assertThat(acceptances.claim(KEY, new Provenance("src", null, null))).isEqualTo(Claim.DUPLICATE);
+        assertThat(acceptances.claim(KEY, new Provenance("src", null, null), Set.of()).claim()).isEqualTo(Claim.DUPLICATE);
         assertThat(claimants).containsExactly(null, null);
     }
 
@@ -68,7 +72,7 @@ class AcceptancesTest {
     void aClaimWithAnIdIsTriedAgainWhateverTheFailureForItFindsItsOwnRow() {
         var acceptances = failingWith("08006", Claim.CLAIMED);
 
-        assertThat(acceptances.claim(KEY, new Provenance("src", "ID:m1", null))).isEqualTo(Claim.CLAIMED);
+        assertThat(acceptances.claim(KEY, new Provenance("src", "ID:m1", null), Set.of()).claim()).isEqualTo(Claim.CLAIMED);
         assertThat(claimants).containsExactly("ID:m1", "ID:m1");
     }
 
@@ -77,14 +81,14 @@ class AcceptancesTest {
         var failed = new boolean[1];
         var acceptances = new Acceptances() {
             @Override
-            Claim claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
-                    Instant windowStart) throws SQLException {
+            Acceptance claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+                    Instant windowStart, Collection<UUID> numbered) throws SQLException {
                 claimants.add(claimant);
                 if (!failed[0]) {
                     failed[0] = true;
                     throw new SQLException("the first try fails", sqlState);
                 }
-                return then;
+                return Acceptance.of(then);
             }
         };
         acceptances.window = Duration.ofHours(24);
@@ -96,15 +100,15 @@ class AcceptancesTest {
         var left = new LinkedList<>(Arrays.asList(answers)); // holds nulls, unlike ArrayDeque
         var acceptances = new Acceptances() {
             @Override
-            Claim claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
-                    Instant windowStart) throws SQLException {
+            Acceptance claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+                    Instant windowStart, Collection<UUID> numbered) throws SQLException {
                 claimants.add(claimant);
                 windows.add(Duration.between(windowStart, now));
                 Claim claim = left.poll();
                 if (claim == null) {
                     throw new SQLException("Unique index or primary key violation", "23505");
                 }
-                return claim;
+                return Acceptance.of(claim);
             }
         };
         acceptances.window = Duration.ofHours(24);

@@ -1,0 +1,194 @@
+package org.tidings.ingest.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.tidings.ingest.control.AcceptanceStore;
+import org.tidings.ingest.entity.Acceptance;
+import org.tidings.ingest.entity.AcceptanceKey;
+import org.tidings.ingest.entity.Claim;
+import org.tidings.ingest.entity.Provenance;
+import org.tidings.platform.TestDatabase;
+
+/**
+ * Sequence numbers of JMS notifications (LEM-8, docs/adr/0015), taken with the duplicate window's claim in one
+ * transaction on H2 with the real schema: gap-free and increasing per subscription, the same for the same event
+ * whoever claims it again, none used by a claim that did not commit.
+ */
+class JmsNumbersTest {
+
+    private static final UUID MAIL = UUID.fromString("00000000-0000-0000-0000-00000000000a");
+    private static final UUID CALENDAR = UUID.fromString("00000000-0000-0000-0000-00000000000b");
+
+    private final TestDatabase database = TestDatabase.migrated("numbers");
+    private final Acceptances acceptances = acceptances(true);
+
+    @AfterEach
+    void close() throws SQLException {
+        database.close();
+    }
+
+    @Test
+    void eachSubscriptionNumbersItsEventsFromOneWithoutGaps() {
+        assertThat(claim("e1", "ID:1", MAIL, CALENDAR).numbers()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(MAIL, 1L, CALENDAR, 1L));
+        assertThat(claim("e2", "ID:2", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 2L));
+        assertThat(claim("e3", "ID:3", CALENDAR, MAIL).numbers()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(MAIL, 3L, CALENDAR, 2L));
+        assertThat(claim("e4", "ID:4").numbers()).isEmpty();
+    }
+
+    @Test
+    void theSameMessageRedeliveredSendsTheSameNumbersAndADuplicateNone() {
+        assertThat(claim("e1", "ID:1", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+
+        Acceptance again = acceptances.claim(key("e1"), new Provenance("src", "ID:1", null, false, true), Set.of(MAIL));
+        assertThat(again).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 1L)));
+
+        Acceptance duplicate = claim("e1", "ID:other", MAIL);
+        assertThat(duplicate).isEqualTo(Acceptance.of(Claim.DUPLICATE));
+        assertThat(claim("e2", "ID:2", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 2L));
+    }
+
+    /**
+     * A forward that failed releases the claim; the message that claims the event next (another, here) sends the
+     * numbers it was given, and a subscription it matches now that it did not then gets the next number.
+     */
+    @Test
+    void aReleasedClaimKeepsItsNumbersForWhoeverClaimsTheEventNext() {
+        assertThat(claim("e1", "ID:1", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        acceptances.release(key("e1"), new Provenance("src", "ID:1", null));
+        assertThat(claim("e2", "ID:2", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 2L));
+
+        Acceptance retried = claim("e1", "ID:retry", MAIL, CALENDAR);
+        assertThat(retried).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 1L, CALENDAR, 1L)));
+        assertThat(claim("e1", "ID:third", MAIL)).isEqualTo(Acceptance.of(Claim.DUPLICATE));
+    }
+
+    @Test
+    void aMessageWithoutAnIdRedeliveredSendsTheNumbersOfTheRecord() {
+        Provenance idless = new Provenance("src", null, null);
+        assertThat(acceptances.claim(key("e1"), idless, Set.of(MAIL)).numbers())
+                .containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        Provenance redelivered = new Provenance("src", null, null, false, true);
+        assertThat(acceptances.claim(key("e1"), redelivered, Set.of(MAIL)))
+                .isEqualTo(new Acceptance(Claim.REDELIVERED, Map.of(MAIL, 1L)));
+        assertThat(acceptances.claim(key("e1"), idless, Set.of(MAIL))).isEqualTo(Acceptance.of(Claim.DUPLICATE));
+    }
+
+    /** An event accepted again after the window is a new acceptance: its notifications get new numbers. */
+    @Test
+    void anEventAcceptedAgainAfterTheWindowGetsNewNumbers() throws SQLException {
+        assertThat(claim("e1", "ID:1", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        try (Connection db = database.connection()) {
+            db.createStatement().executeUpdate("UPDATE accepted_event SET accepted_at = accepted_at - INTERVAL '2' DAY");
+        }
+        assertThat(claim("e1", "ID:2", MAIL)).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 2L)));
+    }
+
+    /** A claim whose transaction fails after it took a number rolls the number back with it: the next takes it. */
+    @Test
+    void aClaimThatFailsUsesNoNumber() throws SQLException {
+        assertThat(claim("e1", "ID:1", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        try (Connection db = database.connection()) {
+            // The claim's insert passes; recording the number it took fails.
+            db.createStatement().execute("ALTER TABLE accepted_event ADD CONSTRAINT no_numbers CHECK (numbers IS NULL "
+                    + "OR claimant <> 'ID:2')");
+        }
+        assertThatThrownBy(() -> claim("e2", "ID:2", MAIL)).isInstanceOf(IllegalStateException.class);
+        try (Connection db = database.connection()) {
+            db.createStatement().execute("ALTER TABLE accepted_event DROP CONSTRAINT no_numbers");
+        }
+        assertThat(claim("e2", "ID:2", MAIL)).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 2L)));
+    }
+
+    /**
+     * Eight consumers claiming 50 events each, every event for both subscriptions, half of them listing the
+     * subscriptions the other way round: each subscription hands out exactly 1..400, one number per event, and no
+     * two claims wait for each other in a circle.
+     */
+    @Test
+    void concurrentClaimsHandOutEveryNumberOnce() throws Exception {
+        var executor = Executors.newFixedThreadPool(8);
+        var mail = new ConcurrentLinkedQueue<Long>();
+        var calendar = new ConcurrentLinkedQueue<Long>();
+        try {
+            List<Future<?>> consumers = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                int consumer = c;
+                consumers.add(executor.submit((Callable<Void>) () -> {
+                    for (int e = 0; e < 50; e++) {
+                        Collection<UUID> subscriptions = (consumer + e) % 2 == 0
+                                ? List.of(MAIL, CALENDAR) : List.of(CALENDAR, MAIL);
+                        Acceptance acceptance = acceptances.claim(key("e" + consumer + "-" + e),
+                                new Provenance("src", "ID:" + consumer + "-" + e, null), subscriptions);
+                        assertThat(acceptance.claim()).isEqualTo(Claim.CLAIMED);
+                        mail.add(acceptance.numbers().get(MAIL));
+                        calendar.add(acceptance.numbers().get(CALENDAR));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> consumer : consumers) {
+                consumer.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        List<Long> all = LongStream.rangeClosed(1, 400).boxed().toList();
+        assertThat(mail).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(calendar).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    /** With the duplicate window off (only to measure security's cost), events are numbered without a record. */
+    @Test
+    void withoutTheWindowEventsAreStillNumbered() {
+        Acceptances open = acceptances(false);
+        Provenance from = new Provenance("src", "ID:1", null);
+        assertThat(open.claim(key("e1"), from, Set.of(MAIL)).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        assertThat(open.claim(key("e1"), from, Set.of(MAIL)).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 2L));
+        assertThat(open.claim(key("e2"), from, Set.of()).numbers()).isEmpty();
+    }
+
+    private Acceptance claim(String id, String messageId, UUID... subscriptions) {
+        return acceptances.claim(key(id), new Provenance("src", messageId, null), List.of(subscriptions));
+    }
+
+    private static AcceptanceKey key(String id) {
+        return AcceptanceKey.of("https://mail.example.com/store", id);
+    }
+
+    private Acceptances acceptances(boolean enforced) {
+        var bean = new Acceptances();
+        bean.store = new AcceptanceStore();
+        bean.window = Duration.ofHours(24);
+        bean.enforced = enforced;
+        bean.database = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return database.connection();
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return bean;
+    }
+}
