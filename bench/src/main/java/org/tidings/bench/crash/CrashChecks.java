@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
@@ -145,15 +146,57 @@ final class CrashChecks {
             boolean webhooksPassed = webhooksPassed(webhooks, accepted);
             System.out.printf("[crash] order per subject: %d JMS notification(s) and %d webhook(s) arrived after a"
                     + " later event of their subject%n", tally.outOfOrder(), webhooks.outOfOrder());
+            long seqGaps = sequenceGaps(tally, o.get("seq-state") == null ? null : Path.of(o.get("seq-state")));
             String line = String.format("crash accepted=%d delivered=%d lost=%d duplicates=%d"
-                    + " duplicate_webhook_ids=%d out_of_order=%d", accepted.size(), delivered, lost.size(), duplicates,
-                    webhooks.duplicateWebhookIds(), tally.outOfOrder() + webhooks.outOfOrder());
+                    + " duplicate_webhook_ids=%d out_of_order=%d seq_gaps=%d", accepted.size(), delivered, lost.size(),
+                    duplicates, webhooks.duplicateWebhookIds(), tally.outOfOrder() + webhooks.outOfOrder(), seqGaps);
             Files.writeString(Path.of(o.get("result")), line + System.lineSeparator());
             boolean passed = !accepted.isEmpty() && lost.isEmpty() && duplicates == 0 && tally.withoutId() == 0
                     && undrained == 0 && eventsLeft == 0 && prepared.isEmpty() && webhooksPassed
-                    && tally.outOfOrder() == 0 && webhooks.outOfOrder() == 0;
+                    && tally.outOfOrder() == 0 && webhooks.outOfOrder() == 0 && seqGaps == 0
+                    && tally.withoutNumber() == 0 && tally.renumbered() == 0 && tally.sharedNumbers() == 0;
             return passed ? 0 : 1;
         }
+    }
+
+    /**
+     * The JMS sink's sequence numbers (LEM-8), per subscription: every event one number, every copy of it the same,
+     * no two events the same, and no number missing, within this scenario nor since the last number the previous
+     * scenario saw (kept in {@code state}); how many numbers are missing. Writes each subscription's last number to
+     * {@code state}.
+     */
+    private static long sequenceGaps(SinkTally tally, Path state) throws Exception {
+        Map<String, long[]> ranges = tally.numberRanges();
+        Map<String, Long> previous = new TreeMap<>();
+        if (state != null && Files.exists(state)) {
+            for (String line : Files.readAllLines(state, StandardCharsets.UTF_8)) {
+                String[] fields = line.trim().split(" ");
+                if (fields.length == 2) {
+                    previous.put(fields[0], Long.parseLong(fields[1]));
+                }
+            }
+        }
+        long before = 0;
+        long lowest = Long.MAX_VALUE;
+        long highest = 0;
+        for (var entry : ranges.entrySet()) {
+            before += Math.max(0, entry.getValue()[0] - previous.getOrDefault(entry.getKey(), 0L) - 1);
+            lowest = Math.min(lowest, entry.getValue()[0]);
+            highest = Math.max(highest, entry.getValue()[1]);
+            previous.put(entry.getKey(), entry.getValue()[1]);
+        }
+        long within = tally.gapsWithin();
+        System.out.printf("[crash] sequence numbers on the JMS sink: %d subscription(s), numbers %s, %d missing within,"
+                + " %d missing before (since the previous scenario's last, or 1); %d notification(s) without one, %d"
+                + " copy(ies) under another number than their event's first, %d event(s) sharing a number%n",
+                ranges.size(), ranges.isEmpty() ? "none" : lowest + ".." + highest, within, before,
+                tally.withoutNumber(), tally.renumbered(), tally.sharedNumbers());
+        if (state != null) {
+            StringBuilder lines = new StringBuilder();
+            previous.forEach((subscription, last) -> lines.append(subscription).append(' ').append(last).append('\n'));
+            Files.writeString(state, lines);
+        }
+        return within + before;
     }
 
     /**
