@@ -100,8 +100,9 @@ final class SinkTally {
     /** Numbers missing between each subscription's lowest and highest, summed. */
     long gapsWithin() {
         long gaps = 0;
+        Map<String, long[]> ranges = numberRanges();
         for (var entry : numbers.entrySet()) {
-            long[] range = numberRanges().get(entry.getKey());
+            long[] range = ranges.get(entry.getKey());
             gaps += range[1] - range[0] + 1 - entry.getValue().values().stream().distinct().count();
         }
         return gaps;

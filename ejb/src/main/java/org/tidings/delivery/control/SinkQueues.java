@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.tidings.ingest.control.EventMessages;
+import org.tidings.ingest.entity.Acceptance;
 import org.tidings.ingest.entity.EventKey;
 import org.tidings.ingest.entity.RawEvent;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -79,11 +80,15 @@ public class SinkQueues {
     }
 
     /**
-     * Sends the notifications of one event; a JMS sink's carry their number from {@code numbers} (per subscription,
-     * {@link #numbered}).
+     * Sends the notifications of one event. A JMS sink's carry their number from {@code acceptance} (per
+     * subscription, {@link #numbered}); a JMS match the acceptance gives no number (one its record did not number,
+     * docs/adr/0019) is not sent. Where the numbers are recorded with the event, a JMS notification's duplicate id
+     * ends with its number: a forward of the same acceptance repeats it and is dropped, a new acceptance of the event
+     * after the window (new numbers) is not.
      */
     public Outcome forward(RawEvent raw, EventKey key, String type, String orderingKey, List<Match> matches,
-            Map<UUID, Long> numbers) {
+            Acceptance acceptance) {
+        Map<UUID, Long> numbers = acceptance.numbers();
         if (matches.isEmpty()) {
             return Outcome.NOTHING_TO_FORWARD;
         }
@@ -91,14 +96,19 @@ public class SinkQueues {
             boolean now = sessions.commitOnce(session -> {
                 var producer = session.createProducer(null);
                 for (Match match : matches) {
+                    Channel channel = channels.of(match.sinkId());
+                    Long number = numbers.get(match.subscriptionId());
+                    if (channel == Channel.JMS && number == null) {
+                        continue;
+                    }
                     Message notification = EventMessages.copyOf(session, raw);
-                    notification.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY,
-                            key.notificationDuplicateId(match.subscriptionId()));
+                    notification.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, number != null
+                            && acceptance.recorded() ? key.notificationDuplicateId(match.subscriptionId(), number)
+                            : key.notificationDuplicateId(match.subscriptionId()));
                     notification.setStringProperty(SUBSCRIPTION_PROPERTY, match.subscriptionId().toString());
                     notification.setStringProperty(EVENT_SOURCE_PROPERTY, key.source());
                     notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
                     notification.setStringProperty(TYPE_PROPERTY, type);
-                    Channel channel = channels.of(match.sinkId());
                     if (channel == Channel.WEBHOOK || channel == Channel.PURGE || channel == Channel.PULL) {
                         // Delivered by Tidings itself (DeliveriesListener).
                         notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());
@@ -116,7 +126,6 @@ public class SinkQueues {
                     } else {
                         // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.
                         notification.setStringProperty(GROUP_PROPERTY, orderingKey);
-                        Long number = numbers.get(match.subscriptionId());
                         if (number != null) {
                             notification.setLongProperty(SEQUENCE_PROPERTY, number);
                         }

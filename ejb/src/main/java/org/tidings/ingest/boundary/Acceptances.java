@@ -68,7 +68,7 @@ public class Acceptances {
      */
     public Acceptance claim(AcceptanceKey key, Provenance from, Collection<UUID> numbered) {
         if (!enforced) {
-            return new Acceptance(Claim.CLAIMED, unrecorded(key, numbered));
+            return new Acceptance(Claim.CLAIMED, unrecorded(key, numbered), false);
         }
         String claimant = AcceptanceKey.claimant(from.messageId());
         for (int i = 1; ; i++) {
@@ -105,7 +105,7 @@ public class Acceptances {
                     db.commit();
                     return numbers;
                 } catch (SQLException | RuntimeException e) {
-                    db.rollback();
+                    rolledBack(db, e);
                     throw e;
                 } finally {
                     db.setAutoCommit(autocommit);
@@ -124,10 +124,11 @@ public class Acceptances {
      * so only a failure that shows nothing was committed (an integrity violation such as a lost race on the key, or a
      * transaction rolled back) is tried again; any other (a connection lost during a statement, whose autocommit may
      * have happened) fails the delivery, and the broker redelivers the message marked redelivered, which an id-less
-     * claim takes as its own (docs/adr/0019).
+     * claim takes as its own (docs/adr/0019). A claim that numbers in one transaction committed nothing if it failed
+     * before its commit ({@link NothingCommitted}, e.g. a lock wait that timed out): tried again whatever the message.
      */
     static boolean retryable(String claimant, SQLException failure) {
-        if (claimant != null) {
+        if (claimant != null || failure instanceof NothingCommitted) {
             return true;
         }
         String state = failure.getSQLState();
@@ -146,21 +147,46 @@ public class Acceptances {
             }
             db.setAutoCommit(false);
             try {
-                Claim claim = store.claimed(db, key, claimant, redelivered, now, windowStart);
-                Acceptance acceptance = claim.forward()
-                        ? new Acceptance(claim, store.numbered(db, key, numbered)) : Acceptance.of(claim);
-                db.commit();
-                return acceptance;
-            } catch (SQLException | RuntimeException e) {
+                Acceptance acceptance;
                 try {
-                    db.rollback();
-                } catch (SQLException rollbackFailed) {
-                    e.addSuppressed(rollbackFailed);
+                    Claim claim = store.claimed(db, key, claimant, redelivered, now, windowStart, true);
+                    acceptance = claim.forward()
+                            ? new Acceptance(claim, store.numbered(db, key, numbered), true) : Acceptance.of(claim);
+                } catch (SQLException | RuntimeException e) {
+                    rolledBack(db, e);
+                    throw new NothingCommitted(e);
                 }
-                throw e;
+                try {
+                    db.commit();
+                } catch (SQLException e) {
+                    rolledBack(db, e);
+                    throw e; // the commit's outcome is not known
+                }
+                return acceptance;
             } finally {
-                db.setAutoCommit(true);
+                try {
+                    db.setAutoCommit(true);
+                } catch (SQLException e) {
+                    LOG.fine(() -> "autocommit not set back on a claim's connection: " + e);
+                }
             }
+        }
+    }
+
+    private static void rolledBack(Connection db, Exception failure) {
+        try {
+            db.rollback();
+        } catch (SQLException rollbackFailed) {
+            failure.addSuppressed(rollbackFailed);
+        }
+    }
+
+    /** A failure before a transaction's commit, rolled back: nothing of it was committed, so it may be tried again. */
+    static final class NothingCommitted extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        NothingCommitted(Exception cause) {
+            super(cause.getMessage(), cause instanceof SQLException sql ? sql.getSQLState() : null, cause);
         }
     }
 

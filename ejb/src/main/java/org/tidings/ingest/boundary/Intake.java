@@ -178,7 +178,7 @@ public class Intake {
             return;
         }
         try {
-            sinkQueues.forward(raw, key, event.getType(), orderingKey(event), matches, acceptance.numbers());
+            sinkQueues.forward(raw, key, event.getType(), orderingKey(event), matches, acceptance);
         } catch (RuntimeException | Error e) {
             if (claim == Claim.CLAIMED) {
                 try {

@@ -35,25 +35,29 @@ public class AcceptanceStore {
     /** Rows deleted per pruning statement at most. */
     public static final int PRUNE_BATCH = 1000;
 
-    /** Parameters: key, time, claimant (may be null), key. */
-    static final String INSERT = "INSERT INTO accepted_event (event_key, accepted_at, claimant) "
-            + "SELECT ?, CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(200)) "
+    /**
+     * Parameters: key, time, claimant (may be null), numbers, key. Numbers: empty for an event whose claim numbers
+     * nothing (it had no JMS matches), null for one that {@link #numbered} numbers in the same transaction.
+     */
+    static final String INSERT = "INSERT INTO accepted_event (event_key, accepted_at, claimant, numbers) "
+            + "SELECT ?, CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(200)), CAST(? AS BYTEA) "
             + "WHERE NOT EXISTS (SELECT 1 FROM accepted_event WHERE event_key = ?)";
     /**
      * Takes over a record that is older than the window, or that the same message made (a redelivery), or that was
      * released. The numbers its notifications were given stay with a record the same message made or one released
      * (they were never sent, or are sent again); a record of another message's acceptance older than the window
-     * loses them: this is a new acceptance, whose notifications get new numbers. Parameters: claimant, time,
-     * claimant, key, window start, claimant.
+     * loses them: this is a new acceptance, whose notifications get new numbers (its numbers are set as a new
+     * record's). Parameters: claimant, numbers, time, claimant, key, window start, claimant.
      */
     static final String RECLAIM = "UPDATE accepted_event SET numbers = CASE WHEN released OR claimant = ? "
-            + "THEN numbers END, accepted_at = ?, claimant = ?, released = FALSE "
+            + "THEN numbers ELSE CAST(? AS BYTEA) END, accepted_at = ?, claimant = ?, released = FALSE "
             + "WHERE event_key = ? AND (accepted_at < ? OR claimant = ? OR released)";
     /**
      * The same for a message without an id, which never takes a record as its own (but keeps a released record's
-     * numbers). Parameters: time, key, start.
+     * numbers). Parameters: numbers, time, key, start.
      */
-    static final String RECLAIM_NO_ID = "UPDATE accepted_event SET numbers = CASE WHEN released THEN numbers END, "
+    static final String RECLAIM_NO_ID = "UPDATE accepted_event SET numbers = CASE WHEN released THEN numbers "
+            + "ELSE CAST(? AS BYTEA) END, "
             + "accepted_at = ?, claimant = NULL, released = FALSE WHERE event_key = ? AND (accepted_at < ? OR released)";
     /**
      * Gives the claim up, so that any message may claim the event again, but keeps the record and the numbers: a
@@ -63,7 +67,7 @@ public class AcceptanceStore {
             + "WHERE event_key = ? AND claimant = ? AND NOT released";
     static final String RELEASE_NO_ID = "UPDATE accepted_event SET released = TRUE "
             + "WHERE event_key = ? AND claimant IS NULL AND NOT released";
-    static final String NUMBERS = "SELECT numbers FROM accepted_event WHERE event_key = ?";
+    static final String NUMBERS = "SELECT numbers FROM accepted_event WHERE event_key = ? FOR UPDATE";
     static final String NUMBERED = "UPDATE accepted_event SET numbers = ? WHERE event_key = ?";
     static final String NEXT = "UPDATE subscription_sequence SET last_seq = last_seq + 1 WHERE subscription_id = ?";
     static final String LAST = "SELECT last_seq FROM subscription_sequence WHERE subscription_id = ?";
@@ -71,8 +75,13 @@ public class AcceptanceStore {
             + "VALUES (?, 1, 0, 0)";
     /** Bytes per number in {@code accepted_event.numbers}: the subscription's id, then the number. */
     private static final int ENTRY = 24;
+    /**
+     * The outer condition on the age is checked again on the row as it is when the delete reaches it, so a record a
+     * claim took over after the inner select chose it (PostgreSQL re-reads a row it waited for) is not deleted.
+     */
     static final String PRUNE = "DELETE FROM accepted_event WHERE event_key IN (SELECT event_key FROM accepted_event "
-            + "WHERE accepted_at < ?1 ORDER BY accepted_at FETCH FIRST " + PRUNE_BATCH + " ROWS ONLY)";
+            + "WHERE accepted_at < ?1 ORDER BY accepted_at FETCH FIRST " + PRUNE_BATCH + " ROWS ONLY) "
+            + "AND accepted_at < ?1";
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
@@ -83,67 +92,86 @@ public class AcceptanceStore {
      */
     public Claim claimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
             Instant windowStart) throws SQLException {
+        return claimed(db, key, claimant, redelivered, now, windowStart, false);
+    }
+
+    /**
+     * {@link #claimed(Connection, AcceptanceKey, String, boolean, Instant, Instant)}, for a claim that
+     * {@link #numbered} follows in the same transaction if {@code numbering}: a new record is then left unnumbered
+     * (null) for it; otherwise it is recorded as numbering nothing.
+     */
+    public Claim claimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+            Instant windowStart, boolean numbering) throws SQLException {
         byte[] bytes = key.bytes();
+        byte[] numbers = numbering ? null : new byte[0];
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        if (inserted(db, bytes, claimant, at)) {
+        if (inserted(db, bytes, claimant, at, numbers)) {
             return Claim.CLAIMED;
         }
         OffsetDateTime start = windowStart.atOffset(ZoneOffset.UTC);
         int reclaimed;
         if (claimant == null) {
             try (PreparedStatement reclaim = db.prepareStatement(RECLAIM_NO_ID)) {
-                reclaim.setObject(1, at);
-                reclaim.setBytes(2, bytes);
-                reclaim.setObject(3, start);
+                setNumbers(reclaim, 1, numbers);
+                reclaim.setObject(2, at);
+                reclaim.setBytes(3, bytes);
+                reclaim.setObject(4, start);
                 reclaimed = reclaim.executeUpdate();
             }
         } else {
             try (PreparedStatement reclaim = db.prepareStatement(RECLAIM)) {
                 reclaim.setString(1, claimant);
-                reclaim.setObject(2, at);
-                reclaim.setString(3, claimant);
-                reclaim.setBytes(4, bytes);
-                reclaim.setObject(5, start);
-                reclaim.setString(6, claimant);
+                setNumbers(reclaim, 2, numbers);
+                reclaim.setObject(3, at);
+                reclaim.setString(4, claimant);
+                reclaim.setBytes(5, bytes);
+                reclaim.setObject(6, start);
+                reclaim.setString(7, claimant);
                 reclaimed = reclaim.executeUpdate();
             }
         }
-        if (reclaimed == 1 || inserted(db, bytes, claimant, at)) { // not there any more: pruned in between
+        if (reclaimed == 1 || inserted(db, bytes, claimant, at, numbers)) { // not there any more: pruned in between
             return Claim.CLAIMED;
         }
         return claimant == null && redelivered ? Claim.REDELIVERED : Claim.DUPLICATE;
     }
 
     /**
-     * The sequence numbers of the event's notifications to {@code subscriptions}, on {@code db} in the transaction
-     * that just claimed the event (which holds its record's lock, or, for a message without an id taken as
-     * redelivered, found it): the numbers its record holds, and for each subscription that has none yet the
-     * subscription's next number, recorded with the event. Numbers of subscriptions no longer matched stay recorded.
-     * Counters are taken in the order of the subscriptions' ids, so that two such transactions never wait for each
-     * other in a circle. The caller commits; if it rolls back instead, no number was used.
+     * The sequence numbers of the event's JMS notifications, on {@code db} in the transaction that just claimed the
+     * event with {@code numbering} (and so holds its record, or, for a message without an id taken as redelivered,
+     * found it; the record is read with a write lock either way). A record numbered before (by this message before a
+     * crash, by a message whose claim was released, or by one that numbered nothing) keeps its numbers, and only
+     * those: a subscription matched now but not then gets none (its notification is not sent), since that first
+     * forward may have reached the broker, whose duplicate ids would drop this one and with it any new number. A
+     * record not numbered yet (new, taken over as older than the window, or written before numbers existed) gets
+     * each subscription of {@code subscriptions} its next number, taken in the order of the subscriptions' ids, so
+     * that two such transactions never wait for each other in a circle. The caller commits; if it rolls back
+     * instead, no number was used.
      */
     public Map<UUID, Long> numbered(Connection db, AcceptanceKey key, Collection<UUID> subscriptions)
             throws SQLException {
         byte[] bytes = key.bytes();
-        Map<UUID, Long> numbers;
         try (PreparedStatement read = db.prepareStatement(NUMBERS)) {
             read.setBytes(1, bytes);
             try (ResultSet row = read.executeQuery()) {
-                numbers = decoded(row.next() ? row.getBytes(1) : null);
+                if (!row.next()) {
+                    throw new SQLException("the record of event " + key + " is gone (pruned since the claim)");
+                }
+                byte[] recorded = row.getBytes(1);
+                if (recorded != null) {
+                    return decoded(recorded);
+                }
             }
         }
-        boolean added = false;
+        Map<UUID, Long> numbers = new HashMap<>();
         for (UUID subscription : new TreeSet<>(subscriptions)) {
-            if (!numbers.containsKey(subscription)) {
-                numbers.put(subscription, next(db, subscription));
-                added = true;
-            }
+            numbers.put(subscription, next(db, subscription));
         }
-        if (added) {
-            try (PreparedStatement write = db.prepareStatement(NUMBERED)) {
-                write.setBytes(1, encoded(numbers));
-                write.setBytes(2, bytes);
-                write.executeUpdate();
+        try (PreparedStatement write = db.prepareStatement(NUMBERED)) {
+            write.setBytes(1, encoded(numbers));
+            write.setBytes(2, bytes);
+            if (write.executeUpdate() != 1) {
+                throw new SQLException("the record of event " + key + " is gone (pruned since the claim)");
             }
         }
         return numbers;
@@ -171,6 +199,14 @@ public class AcceptanceStore {
                 row.next();
                 return row.getLong(1);
             }
+        }
+    }
+
+    private static void setNumbers(PreparedStatement statement, int index, byte[] numbers) throws SQLException {
+        if (numbers == null) {
+            statement.setNull(index, Types.VARBINARY);
+        } else {
+            statement.setBytes(index, numbers);
         }
     }
 
@@ -211,7 +247,7 @@ public class AcceptanceStore {
         return em.createNativeQuery(PRUNE).setParameter(1, before.atOffset(ZoneOffset.UTC)).executeUpdate();
     }
 
-    private static boolean inserted(Connection db, byte[] key, String claimant, OffsetDateTime at)
+    private static boolean inserted(Connection db, byte[] key, String claimant, OffsetDateTime at, byte[] numbers)
             throws SQLException {
         try (PreparedStatement insert = db.prepareStatement(INSERT)) {
             insert.setBytes(1, key);
@@ -221,7 +257,8 @@ public class AcceptanceStore {
             } else {
                 insert.setString(3, claimant);
             }
-            insert.setBytes(4, key);
+            setNumbers(insert, 4, numbers);
+            insert.setBytes(5, key);
             return insert.executeUpdate() == 1;
         }
     }

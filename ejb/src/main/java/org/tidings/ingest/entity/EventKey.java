@@ -27,4 +27,12 @@ public record EventKey(String source, String id) {
     public String notificationDuplicateId(UUID subscriptionId) {
         return source + ' ' + id + ' ' + subscriptionId;
     }
+
+    /**
+     * The duplicate id of a notification that carries a sequence number recorded with the event's acceptance
+     * (docs/adr/0019): forwarded at most once per acceptance.
+     */
+    public String notificationDuplicateId(UUID subscriptionId, long sequenceNumber) {
+        return notificationDuplicateId(subscriptionId) + ' ' + sequenceNumber;
+    }
 }
