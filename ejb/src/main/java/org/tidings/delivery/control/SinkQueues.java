@@ -5,9 +5,10 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -26,10 +27,11 @@ import org.tidings.subscriptions.entity.Match;
  * Forwards one event to the queues of the sinks whose subscriptions matched it (a JMS sink's own queue; the
  * deliveries queue for a webhook, purge or pull sink, docs/adr/0012, 0014 and 0015), exactly once in effect
  * (docs/adr/0007): all notifications of the event are sent in one local broker transaction, each with a
- * duplicate id made of the event's key and the subscription's id. The caller acknowledges the event only after
- * this returns; if the event comes back after a crash that came between the commit and the acknowledgement, the
- * broker recognises the notifications as duplicates, ignores the repeated transaction, and this method reports
- * the event as forwarded before.
+ * duplicate id made of the event's key and the subscription's id (and, on a JMS sink's, its sequence number,
+ * docs/adr/0019). The caller acknowledges the event only after this returns; if the event comes back after a crash
+ * that came between the commit and the acknowledgement, the broker recognises the notifications as duplicates and
+ * rejects the repeated transaction; each notification is then sent on its own, the broker dropping those it has,
+ * and this method reports the event as forwarded before if it had them all.
  *
  * <p>A notification is the event's own body, byte for byte (text stays text, bytes stay bytes); what Tidings adds
  * travels as message properties, so nothing inside the event, its {@code data} included, is ever re-encoded.
@@ -81,14 +83,15 @@ public class SinkQueues {
 
     /**
      * Sends the notifications of one event. A JMS sink's carry their number from {@code acceptance} (per
-     * subscription, {@link #numbered}); a JMS match the acceptance gives no number (one its record did not number,
-     * docs/adr/0019) is not sent. Where the numbers are recorded with the event, a JMS notification's duplicate id
-     * ends with its number: a forward of the same acceptance repeats it and is dropped, a new acceptance of the event
-     * after the window (new numbers) is not.
+     * subscription, {@link #numbered}). Where the numbers are recorded with the event, a JMS notification's duplicate
+     * id ends with its number: a forward of the same acceptance repeats it and is dropped, a new acceptance of the
+     * event after the window (new numbers) is not. If the broker rejects the forward as a duplicate (some of its
+     * notifications reached it before), each notification is sent again in a transaction of its own, so that the
+     * broker drops exactly the ones it has and the others (a subscription matched only now, given its number only
+     * now, docs/adr/0019) still go.
      */
     public Outcome forward(RawEvent raw, EventKey key, String type, String orderingKey, List<Match> matches,
             Acceptance acceptance) {
-        Map<UUID, Long> numbers = acceptance.numbers();
         if (matches.isEmpty()) {
             return Outcome.NOTHING_TO_FORWARD;
         }
@@ -96,49 +99,63 @@ public class SinkQueues {
             boolean now = sessions.commitOnce(session -> {
                 var producer = session.createProducer(null);
                 for (Match match : matches) {
-                    Channel channel = channels.of(match.sinkId());
-                    Long number = numbers.get(match.subscriptionId());
-                    if (channel == Channel.JMS && number == null) {
-                        continue;
-                    }
-                    Message notification = EventMessages.copyOf(session, raw);
-                    notification.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, number != null
-                            && acceptance.recorded() ? key.notificationDuplicateId(match.subscriptionId(), number)
-                            : key.notificationDuplicateId(match.subscriptionId()));
-                    notification.setStringProperty(SUBSCRIPTION_PROPERTY, match.subscriptionId().toString());
-                    notification.setStringProperty(EVENT_SOURCE_PROPERTY, key.source());
-                    notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
-                    notification.setStringProperty(TYPE_PROPERTY, type);
-                    if (channel == Channel.WEBHOOK || channel == Channel.PURGE || channel == Channel.PULL) {
-                        // Delivered by Tidings itself (DeliveriesListener).
-                        notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());
-                        notification.setStringProperty(SUBJECT_PROPERTY, orderingKey);
-                        if (channel != Channel.PURGE) {
-                            // One group per sink and subject keeps their notifications in order on one consumer,
-                            // and a slow sink's groups away from others'.
-                            notification.setStringProperty(GROUP_PROPERTY, match.sinkId() + " " + orderingKey);
-                        } else {
-                            // Invalidations commute: no group, no line, so a storm of one subject reaches the
-                            // consumers side by side and the coalescer merges it (docs/adr/0014).
-                            notification.setBooleanProperty(UNORDERED_PROPERTY, true);
-                        }
-                        producer.send(session.createQueue(deliverQueue), notification);
-                    } else {
-                        // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.
-                        notification.setStringProperty(GROUP_PROPERTY, orderingKey);
-                        if (number != null) {
-                            notification.setLongProperty(SEQUENCE_PROPERTY, number);
-                        }
-                        producer.send(session.createQueue(Sink.queueOf(match.sinkId())), notification);
-                    }
+                    send(session, producer, raw, key, type, orderingKey, match, acceptance);
                 }
             });
-            if (!now) {
-                LOG.fine(() -> "event " + key + " was forwarded before; acknowledged without a second forward");
+            if (now) {
+                return Outcome.FORWARDED;
             }
-            return now ? Outcome.FORWARDED : Outcome.FORWARDED_BEFORE;
+            int sent = 0;
+            if (matches.size() > 1) {
+                for (Match match : matches) {
+                    if (sessions.commitOnce(session -> send(session, session.createProducer(null), raw, key, type,
+                            orderingKey, match, acceptance))) {
+                        sent++;
+                    }
+                }
+            }
+            int late = sent;
+            LOG.fine(() -> "event " + key + " was forwarded before; " + (late == 0 ? "acknowledged without a second "
+                    + "forward" : late + " notification(s) of it the broker did not have were sent one by one"));
+            return late == 0 ? Outcome.FORWARDED_BEFORE : Outcome.FORWARDED;
         } catch (JMSException e) {
             throw new JMSRuntimeException("cannot forward event " + key + ": " + e.getMessage(), e.getErrorCode(), e);
+        }
+    }
+
+    private void send(Session session, MessageProducer producer, RawEvent raw, EventKey key, String type,
+            String orderingKey, Match match, Acceptance acceptance) throws JMSException {
+        Channel channel = channels.of(match.sinkId());
+        Long number = acceptance.numbers().get(match.subscriptionId());
+        Message notification = EventMessages.copyOf(session, raw);
+        notification.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, number != null && acceptance.recorded()
+                ? key.notificationDuplicateId(match.subscriptionId(), number)
+                : key.notificationDuplicateId(match.subscriptionId()));
+        notification.setStringProperty(SUBSCRIPTION_PROPERTY, match.subscriptionId().toString());
+        notification.setStringProperty(EVENT_SOURCE_PROPERTY, key.source());
+        notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
+        notification.setStringProperty(TYPE_PROPERTY, type);
+        if (channel == Channel.WEBHOOK || channel == Channel.PURGE || channel == Channel.PULL) {
+            // Delivered by Tidings itself (DeliveriesListener).
+            notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());
+            notification.setStringProperty(SUBJECT_PROPERTY, orderingKey);
+            if (channel != Channel.PURGE) {
+                // One group per sink and subject keeps their notifications in order on one consumer, and a slow
+                // sink's groups away from others'.
+                notification.setStringProperty(GROUP_PROPERTY, match.sinkId() + " " + orderingKey);
+            } else {
+                // Invalidations commute: no group, no line, so a storm of one subject reaches the consumers side
+                // by side and the coalescer merges it (docs/adr/0014).
+                notification.setBooleanProperty(UNORDERED_PROPERTY, true);
+            }
+            producer.send(session.createQueue(deliverQueue), notification);
+        } else {
+            // Per-subject order (LEM-8): one group per subject keeps its notifications on one consumer.
+            notification.setStringProperty(GROUP_PROPERTY, orderingKey);
+            if (number != null) {
+                notification.setLongProperty(SEQUENCE_PROPERTY, number);
+            }
+            producer.send(session.createQueue(Sink.queueOf(match.sinkId())), notification);
         }
     }
 }

@@ -146,6 +146,7 @@ public class Acceptances {
                 return Acceptance.of(store.claimed(db, key, claimant, redelivered, now, windowStart));
             }
             db.setAutoCommit(false);
+            boolean open = true; // a transaction that may hold uncommitted work
             try {
                 Acceptance acceptance;
                 try {
@@ -153,31 +154,42 @@ public class Acceptances {
                     acceptance = claim.forward()
                             ? new Acceptance(claim, store.numbered(db, key, numbered), true) : Acceptance.of(claim);
                 } catch (SQLException | RuntimeException e) {
-                    rolledBack(db, e);
+                    open = !rolledBack(db, e);
+                    if (open) {
+                        throw e; // not known to be rolled back: retried only as any failure is
+                    }
                     throw new NothingCommitted(e);
                 }
                 try {
                     db.commit();
+                    open = false;
                 } catch (SQLException e) {
-                    rolledBack(db, e);
+                    open = !rolledBack(db, e);
                     throw e; // the commit's outcome is not known
                 }
                 return acceptance;
             } finally {
-                try {
-                    db.setAutoCommit(true);
-                } catch (SQLException e) {
-                    LOG.fine(() -> "autocommit not set back on a claim's connection: " + e);
+                if (!open) {
+                    // Setting autocommit back on commits an open transaction, so only once none is open; a
+                    // connection whose rollback failed is left as it is (broken, as far as is known).
+                    try {
+                        db.setAutoCommit(true);
+                    } catch (SQLException e) {
+                        LOG.fine(() -> "autocommit not set back on a claim's connection: " + e);
+                    }
                 }
             }
         }
     }
 
-    private static void rolledBack(Connection db, Exception failure) {
+    /** Rolls back; whether that worked (if not, the failure is added to {@code failure}). */
+    private static boolean rolledBack(Connection db, Exception failure) {
         try {
             db.rollback();
+            return true;
         } catch (SQLException rollbackFailed) {
             failure.addSuppressed(rollbackFailed);
+            return false;
         }
     }
 

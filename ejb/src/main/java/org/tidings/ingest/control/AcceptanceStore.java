@@ -45,19 +45,20 @@ public class AcceptanceStore {
     /**
      * Takes over a record that is older than the window, or that the same message made (a redelivery), or that was
      * released. The numbers its notifications were given stay with a record the same message made or one released
-     * (they were never sent, or are sent again); a record of another message's acceptance older than the window
-     * loses them: this is a new acceptance, whose notifications get new numbers (its numbers are set as a new
-     * record's). Parameters: claimant, numbers, time, claimant, key, window start, claimant.
+     * within the window (they were never sent, or are sent again); a record of another message's acceptance older
+     * than the window loses them: this is a new acceptance, whose notifications get new numbers (its numbers are set
+     * as a new record's). Parameters: claimant, window start, numbers, time, claimant, key, window start, claimant.
      */
-    static final String RECLAIM = "UPDATE accepted_event SET numbers = CASE WHEN released OR claimant = ? "
-            + "THEN numbers ELSE CAST(? AS BYTEA) END, accepted_at = ?, claimant = ?, released = FALSE "
+    static final String RECLAIM = "UPDATE accepted_event SET numbers = CASE WHEN claimant = ? OR (released AND "
+            + "accepted_at >= ?) THEN numbers ELSE CAST(? AS BYTEA) END, accepted_at = ?, claimant = ?, "
+            + "released = FALSE "
             + "WHERE event_key = ? AND (accepted_at < ? OR claimant = ? OR released)";
     /**
      * The same for a message without an id, which never takes a record as its own (but keeps a released record's
-     * numbers). Parameters: numbers, time, key, start.
+     * numbers within the window). Parameters: start, numbers, time, key, start.
      */
-    static final String RECLAIM_NO_ID = "UPDATE accepted_event SET numbers = CASE WHEN released THEN numbers "
-            + "ELSE CAST(? AS BYTEA) END, "
+    static final String RECLAIM_NO_ID = "UPDATE accepted_event SET numbers = CASE WHEN released AND accepted_at >= ? "
+            + "THEN numbers ELSE CAST(? AS BYTEA) END, "
             + "accepted_at = ?, claimant = NULL, released = FALSE WHERE event_key = ? AND (accepted_at < ? OR released)";
     /**
      * Gives the claim up, so that any message may claim the event again, but keeps the record and the numbers: a
@@ -112,21 +113,23 @@ public class AcceptanceStore {
         int reclaimed;
         if (claimant == null) {
             try (PreparedStatement reclaim = db.prepareStatement(RECLAIM_NO_ID)) {
-                setNumbers(reclaim, 1, numbers);
-                reclaim.setObject(2, at);
-                reclaim.setBytes(3, bytes);
-                reclaim.setObject(4, start);
+                reclaim.setObject(1, start);
+                setNumbers(reclaim, 2, numbers);
+                reclaim.setObject(3, at);
+                reclaim.setBytes(4, bytes);
+                reclaim.setObject(5, start);
                 reclaimed = reclaim.executeUpdate();
             }
         } else {
             try (PreparedStatement reclaim = db.prepareStatement(RECLAIM)) {
                 reclaim.setString(1, claimant);
-                setNumbers(reclaim, 2, numbers);
-                reclaim.setObject(3, at);
-                reclaim.setString(4, claimant);
-                reclaim.setBytes(5, bytes);
-                reclaim.setObject(6, start);
-                reclaim.setString(7, claimant);
+                reclaim.setObject(2, start);
+                setNumbers(reclaim, 3, numbers);
+                reclaim.setObject(4, at);
+                reclaim.setString(5, claimant);
+                reclaim.setBytes(6, bytes);
+                reclaim.setObject(7, start);
+                reclaim.setString(8, claimant);
                 reclaimed = reclaim.executeUpdate();
             }
         }
@@ -138,40 +141,40 @@ public class AcceptanceStore {
 
     /**
      * The sequence numbers of the event's JMS notifications, on {@code db} in the transaction that just claimed the
-     * event with {@code numbering} (and so holds its record, or, for a message without an id taken as redelivered,
-     * found it; the record is read with a write lock either way). A record numbered before (by this message before a
-     * crash, by a message whose claim was released, or by one that numbered nothing) keeps its numbers, and only
-     * those: a subscription matched now but not then gets none (its notification is not sent), since that first
-     * forward may have reached the broker, whose duplicate ids would drop this one and with it any new number. A
-     * record not numbered yet (new, taken over as older than the window, or written before numbers existed) gets
-     * each subscription of {@code subscriptions} its next number, taken in the order of the subscriptions' ids, so
-     * that two such transactions never wait for each other in a circle. The caller commits; if it rolls back
-     * instead, no number was used.
+     * event (and so holds its record, or, for a message without an id taken as redelivered, found it; the record is
+     * read with a write lock either way): the numbers its record holds (from this message before a crash, or from a
+     * message whose claim was released), and for each subscription of {@code subscriptions} without one, its next
+     * number, taken in the order of the subscriptions' ids, so that two such transactions never wait for each other
+     * in a circle, and added to the record. Numbers of subscriptions no longer matched stay recorded. The caller
+     * commits; if it rolls back instead, no number was used.
      */
     public Map<UUID, Long> numbered(Connection db, AcceptanceKey key, Collection<UUID> subscriptions)
             throws SQLException {
         byte[] bytes = key.bytes();
+        Map<UUID, Long> numbers;
         try (PreparedStatement read = db.prepareStatement(NUMBERS)) {
             read.setBytes(1, bytes);
             try (ResultSet row = read.executeQuery()) {
                 if (!row.next()) {
                     throw new SQLException("the record of event " + key + " is gone (pruned since the claim)");
                 }
-                byte[] recorded = row.getBytes(1);
-                if (recorded != null) {
-                    return decoded(recorded);
-                }
+                numbers = decoded(row.getBytes(1));
             }
         }
-        Map<UUID, Long> numbers = new HashMap<>();
+        boolean added = false;
         for (UUID subscription : new TreeSet<>(subscriptions)) {
-            numbers.put(subscription, next(db, subscription));
+            if (!numbers.containsKey(subscription)) {
+                numbers.put(subscription, next(db, subscription));
+                added = true;
+            }
         }
-        try (PreparedStatement write = db.prepareStatement(NUMBERED)) {
-            write.setBytes(1, encoded(numbers));
-            write.setBytes(2, bytes);
-            if (write.executeUpdate() != 1) {
-                throw new SQLException("the record of event " + key + " is gone (pruned since the claim)");
+        if (added) {
+            try (PreparedStatement write = db.prepareStatement(NUMBERED)) {
+                write.setBytes(1, encoded(numbers));
+                write.setBytes(2, bytes);
+                if (write.executeUpdate() != 1) {
+                    throw new SQLException("the record of event " + key + " is gone (pruned since the claim)");
+                }
             }
         }
         return numbers;
