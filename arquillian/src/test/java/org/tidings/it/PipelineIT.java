@@ -336,6 +336,42 @@ class PipelineIT {
         }
     }
 
+    // covers LEM-8, S2S-8c: an event whose first forward reached the broker for one sink only (a subscription to
+    // the other added before its redelivery, docs/adr/0019) is not lost for the other: the broker rejects the
+    // repeated transaction, and each notification is sent again on its own, the one it has dropped
+    @Test
+    void aNotificationTheBrokerHasIsDroppedAndTheOthersOfTheEventStillGo() {
+        var route = api.route("mail store", "forwarded in part", NEW_MAIL);
+        String second = api.createJmsSink("matched later");
+        api.subscribe(second, Map.of("types", List.of(NEW_MAIL), "sources", List.of(route.source())));
+        String subject = "mailto:part@example.com";
+        CloudEvent event = Events.event(route.source(), NEW_MAIL, subject);
+        String sink = "tidings.sink." + route.sink();
+
+        try (var app = Messaging.asApp()) {
+            // What the first forward left on the first sink's queue: its notification, numbered 1.
+            app.send(sink, jms -> {
+                Message first = jms.createTextMessage(Events.json(event));
+                first.setStringProperty("_AMQ_DUPL_ID", route.source() + ' ' + event.getId() + ' '
+                        + route.subscription() + " 1");
+                first.setStringProperty("tidings_event_id", event.getId());
+                return first;
+            });
+        }
+        try (var source = Messaging.asSource()) {
+            source.sendText("tidings.events", Events.json(event), subject);
+        }
+
+        try (var app = Messaging.asApp()) {
+            Message late = app.receive("tidings.sink." + second, null, WAIT);
+            assertThat(late).as("the other sink's notification").isNotNull();
+            assertThat(Messaging.property(late, "tidings_event_id")).isEqualTo(event.getId());
+            assertThat(Messaging.property(late, "tidings_seq")).isEqualTo("1");
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestEnvironment.messageCount("tidings.events") == 0);
+            assertThat(app.browse(sink)).as("the first sink's notification, once").hasSize(1);
+        }
+    }
+
     private static String idOf(String eventJson) {
         return Events.parse(eventJson).getId();
     }

@@ -71,8 +71,8 @@ class JmsNumbersTest {
 
     /**
      * A forward that failed releases the claim; the message that claims the event next (another, here) sends the
-     * numbers it was given, and only those: a subscription it matches now that it did not then gets none (the first
-     * forward may have reached the broker, which would drop this one and with it a new number).
+     * numbers it was given, and a subscription it matches now that it did not then gets its next number, added to
+     * the record (the forward sends that one on its own if the broker has the others, SinkQueues).
      */
     @Test
     void aReleasedClaimKeepsItsNumbersForWhoeverClaimsTheEventNext() {
@@ -81,20 +81,38 @@ class JmsNumbersTest {
         assertThat(claim("e2", "ID:2", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 2L));
 
         Acceptance retried = claim("e1", "ID:retry", MAIL, CALENDAR);
-        assertThat(retried).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 1L), true));
+        assertThat(retried).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 1L, CALENDAR, 1L), true));
         assertThat(claim("e1", "ID:third", MAIL)).isEqualTo(Acceptance.of(Claim.DUPLICATE));
-        assertThat(claim("e3", "ID:3", CALENDAR, MAIL).numbers()).as("no number was taken for the first")
-                .containsExactlyInAnyOrderEntriesOf(Map.of(MAIL, 3L, CALENDAR, 1L));
+        Acceptance redelivered = acceptances.claim(key("e1"), new Provenance("src", "ID:retry", null, false, true),
+                List.of(MAIL, CALENDAR));
+        assertThat(redelivered).as("the numbers added are recorded")
+                .isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 1L, CALENDAR, 1L), true));
+        assertThat(claim("e3", "ID:3", CALENDAR, MAIL).numbers()).as("no number was taken twice")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(MAIL, 3L, CALENDAR, 2L));
     }
 
-    /** An event first claimed with no JMS match records that it numbered nothing; its redelivery numbers nothing. */
+    /** A released record older than the window is a new acceptance when claimed: its notifications get new numbers. */
     @Test
-    void aClaimThatNumberedNothingStaysSo() {
+    void aReleasedRecordTakenOverAfterTheWindowGetsNewNumbers() throws SQLException {
+        assertThat(claim("e1", "ID:1", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        acceptances.release(key("e1"), new Provenance("src", "ID:1", null));
+        try (Connection db = database.connection()) {
+            db.createStatement().executeUpdate("UPDATE accepted_event SET accepted_at = accepted_at - INTERVAL '2' DAY");
+        }
+        assertThat(claim("e1", "ID:2", MAIL)).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 2L), true));
+    }
+
+    /**
+     * An event first claimed with no JMS match numbered nothing; a subscription that matches it when its message
+     * comes back (added in between) gets its next number then.
+     */
+    @Test
+    void aSubscriptionMatchedOnlyOnRedeliveryIsNumberedThen() {
         assertThat(claim("e1", "ID:1").numbers()).isEmpty();
         Acceptance again = acceptances.claim(key("e1"), new Provenance("src", "ID:1", null, false, true),
                 Set.of(MAIL));
-        assertThat(again).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(), true));
-        assertThat(claim("e2", "ID:2", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        assertThat(again).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 1L), true));
+        assertThat(claim("e2", "ID:2", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 2L));
     }
 
     /** A record written before numbers existed (V25) is numbered by the claim that finds it. */
@@ -144,6 +162,17 @@ class JmsNumbersTest {
             db.createStatement().execute("ALTER TABLE accepted_event DROP CONSTRAINT no_numbers");
         }
         assertThat(claim("e2", "ID:2", MAIL)).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 2L), true));
+    }
+
+    /**
+     * A failure inside a numbering claim's transaction, rolled back, committed nothing: even a message without an id
+     * tries again at once; a failure whose outcome is unknown (a lost connection) does not.
+     */
+    @Test
+    void aRolledBackNumberingClaimIsTriedAgainEvenWithoutAnId() {
+        assertThat(Acceptances.retryable(null, new Acceptances.NothingCommitted(new SQLException("lock timeout",
+                "HYT00")))).isTrue();
+        assertThat(Acceptances.retryable(null, new SQLException("connection lost", "08006"))).isFalse();
     }
 
     /**
