@@ -30,8 +30,8 @@ import org.tidings.subscriptions.entity.Match;
  * duplicate id made of the event's key and the subscription's id (and, on a JMS sink's, its sequence number,
  * docs/adr/0019). The caller acknowledges the event only after this returns; if the event comes back after a crash
  * that came between the commit and the acknowledgement, the broker recognises the notifications as duplicates and
- * rejects the repeated transaction; each notification is then sent on its own, the broker dropping those it has,
- * and this method reports the event as forwarded before if it had them all.
+ * rejects the repeated transaction; each numbered JMS notification is then sent on its own, the broker dropping
+ * those it has, and this method reports the event as forwarded before if it had them all.
  *
  * <p>A notification is the event's own body, byte for byte (text stays text, bytes stay bytes); what Tidings adds
  * travels as message properties, so nothing inside the event, its {@code data} included, is ever re-encoded.
@@ -86,9 +86,9 @@ public class SinkQueues {
      * subscription, {@link #numbered}). Where the numbers are recorded with the event, a JMS notification's duplicate
      * id ends with its number: a forward of the same acceptance repeats it and is dropped, a new acceptance of the
      * event after the window (new numbers) is not. If the broker rejects the forward as a duplicate (some of its
-     * notifications reached it before), each notification is sent again in a transaction of its own, so that the
-     * broker drops exactly the ones it has and the others (a subscription matched only now, given its number only
-     * now, docs/adr/0019) still go.
+     * notifications reached it before), each numbered JMS notification is sent again in a transaction of its own,
+     * so that the broker drops the ones it has and the others (a subscription matched only now, given its number
+     * only now, docs/adr/0019) still go.
      */
     public Outcome forward(RawEvent raw, EventKey key, String type, String orderingKey, List<Match> matches,
             Acceptance acceptance) {
@@ -108,8 +108,14 @@ public class SinkQueues {
             int sent = 0;
             if (matches.size() > 1) {
                 for (Match match : matches) {
-                    if (sessions.commitOnce(session -> send(session, session.createProducer(null), raw, key, type,
-                            orderingKey, match, acceptance))) {
+                    // Only a JMS sink's numbered notifications: its duplicate id is remembered by its own queue's
+                    // address, and a copy the address forgot carries the same number, which its receiver can see.
+                    // Those for tidings.deliver, whose cache all webhook, purge and pull sinks share and so forgets
+                    // soonest, are not sent again (as before numbers existed).
+                    if (channels.of(match.sinkId()) == Channel.JMS
+                            && acceptance.numbers().containsKey(match.subscriptionId())
+                            && sessions.commitOnce(session -> send(session, session.createProducer(null), raw, key,
+                                    type, orderingKey, match, acceptance))) {
                         sent++;
                     }
                 }
