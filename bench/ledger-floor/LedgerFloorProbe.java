@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
+import org.tidings.ingest.control.AcceptanceStore;
+import org.tidings.ingest.entity.AcceptanceKey;
 
 /**
  * The database's share of a webhook delivery (docs/adr/0012): the statements the delivery ledger runs for one
@@ -33,8 +35,16 @@ import org.flywaydb.core.Flyway;
  * <li>{@code one-commit}: the outlook, then one transaction (counter and DELIVERED row, no body), what a design that
  * records only the outcome of a successful first attempt would pay.</li>
  * </ul>
- * Prints, per run, deliveries per second and the machine's CPU (all processes, from /proc/stat: the database
- * server's too when it is PostgreSQL) per delivery. Usage: bench/ledger-floor/run.
+ * And the event path's share (docs/adr/0007, 0019), with the project's own {@link AcceptanceStore} on the same
+ * schema: an event's claim in the duplicate window and the sequence number of its one JMS notification, of
+ * 10,000 subscriptions, as the events consumers take them.
+ * <ul>
+ * <li>{@code claim}: one transaction per event, as on main, each worker one consumer;</li>
+ * <li>{@code claim-grouped}: one worker, 8 events' claims per transaction: what a group commit of the consumers'
+ * claims would pay per event at its best.</li>
+ * </ul>
+ * Prints, per run, deliveries (or claims) per second and the machine's CPU (all processes, from /proc/stat: the
+ * database server's too when it is PostgreSQL) per delivery. Usage: bench/ledger-floor/run.
  */
 public class LedgerFloorProbe {
 
@@ -53,7 +63,8 @@ public class LedgerFloorProbe {
         int warmup = Integer.parseInt(args[3]);
         int measured = Integer.parseInt(args[4]);
         String pgUrl = System.getenv("LEDGER_PG_URL");
-        List<String> variants = List.of("ledger", "line-index-only", "one-commit");
+        List<String> variants = List.of(args.length > 5 ? args[5].split(",")
+                : new String[] {"ledger", "line-index-only", "one-commit"});
         System.out.printf(Locale.ROOT, "database=%s threads=%d warmup=%d measured=%d body_bytes=1000 sinks=100"
                 + " subscriptions=100 subjects=5000%n", pgUrl == null ? "h2-file-write-delay-0" : "postgresql",
                 threads, warmup, measured);
@@ -113,22 +124,39 @@ public class LedgerFloorProbe {
         }
         byte[] body = new byte[1000];
         Arrays.fill(body, (byte) 'x');
+        boolean claims = variant.startsWith("claim");
+        UUID[] counters = claims ? counters(target, 10_000) : subscriptions;
+        int workerCount = variant.equals("claim-grouped") ? 1 : threads;
+        int perCommit = variant.equals("claim-grouped") ? 8 : 1;
         int total = warmup + measured;
         var next = new AtomicInteger();
         var warmedUp = new CountDownLatch(1); // counted down by the worker that takes the first measured notification
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        for (int t = 0; t < workerCount; t++) {
             workers.add(pool.submit(() -> {
                 try (Connection c = connect(target)) {
                     c.setAutoCommit(false);
                     var notifications = new Notifications(c, variant.equals("one-commit"));
+                    var store = new AcceptanceStore();
                     for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
                         if (i == warmup) {
                             warmedUp.countDown();
                         }
-                        notifications.deliver(i, sinks[i % sinks.length], subscriptions[i % sinks.length], body);
+                        if (!claims) {
+                            notifications.deliver(i, sinks[i % sinks.length], subscriptions[i % sinks.length], body);
+                            continue;
+                        }
+                        // as Acceptances.claimedOnce: the claim, then the number, in one transaction
+                        var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
+                        var now = java.time.Instant.now();
+                        store.claimed(c, key, "ID:" + UUID.randomUUID(), false, now, now.minusSeconds(86_400), true);
+                        store.numbered(c, key, List.of(counters[(int) ((i * 7919L) % counters.length)]));
+                        if ((i + 1) % perCommit == 0 || i + 1 == total) {
+                            c.commit();
+                        }
                     }
+                    c.commit();
                 }
                 return null;
             }));
@@ -145,8 +173,27 @@ public class LedgerFloorProbe {
         pool.shutdown();
         int done = total - first;
         double cpuMs = (cpuAfter[0] - cpuBefore[0]) * 1000.0 / cpuAfter[1];
-        System.out.printf(Locale.ROOT, "round=%d variant=%s deliveries=%d per_s=%.0f machine_cpu_ms_per_delivery=%.3f%n",
-                round, variant, done, done / seconds, cpuMs / done);
+        System.out.printf(Locale.ROOT, "round=%d variant=%s %s=%d per_s=%.0f machine_cpu_ms_per_%s=%.3f%n",
+                round, variant, claims ? "claims" : "deliveries", done, done / seconds, claims ? "claim" : "delivery",
+                cpuMs / done);
+    }
+
+    /** Sequence counters of {@code count} subscriptions, at 0, as a claim finds them. */
+    static UUID[] counters(Target target, int count) throws SQLException {
+        UUID[] ids = new UUID[count];
+        try (Connection c = connect(target)) {
+            c.setAutoCommit(false);
+            var counter = c.prepareStatement("INSERT INTO subscription_sequence (subscription_id, last_seq, pruned_seq,"
+                    + " acked_seq) VALUES (?, 0, 0, 0)");
+            for (int i = 0; i < count; i++) {
+                ids[i] = UUID.randomUUID();
+                counter.setObject(1, ids[i]);
+                counter.addBatch();
+            }
+            counter.executeBatch();
+            c.commit();
+        }
+        return ids;
     }
 
     /** The statements of one notification, on one connection. */

@@ -2,7 +2,10 @@ package org.tidings.bench.e2e;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +18,9 @@ import jdk.jfr.consumer.RecordingFile;
  * Where a JVM spent its CPU during a Flight Recording: the share of execution samples whose stack passes through
  * each part of the stack (inclusive, so one sample can count for several parts), and the hottest leaf methods.
  * bench/e2e runs it on the recordings of Payara Micro and of the broker when E2E_PROFILE=1; the figures in
- * docs/adr/0007 come from it. Usage: {@code CpuBreakdown <recording.jfr> [top N]}.
+ * docs/adr/0007 come from it. Usage: {@code CpuBreakdown <recording.jfr> [top N [from to]]}, where from and to
+ * (HH:MM:SS, local time, as bench/e2e's log lines) keep only the samples of that window of the recording's day, for
+ * example the throughput phase without the provisioning before it.
  */
 public final class CpuBreakdown {
 
@@ -55,11 +60,18 @@ public final class CpuBreakdown {
 
     public static void main(String[] args) throws IOException {
         int topN = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        LocalTime from = args.length > 3 ? LocalTime.parse(args[2]) : LocalTime.MIN;
+        LocalTime to = args.length > 3 ? LocalTime.parse(args[3]) : LocalTime.MAX;
         Map<String, Integer> inclusive = new LinkedHashMap<>();
         Map<String, Integer> leaves = new TreeMap<>();
+        Map<String, Integer> methods = new TreeMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                continue;
+            }
+            LocalTime at = LocalTime.ofInstant(event.getStartTime(), ZoneId.systemDefault());
+            if (at.isBefore(from) || at.isAfter(to)) {
                 continue;
             }
             List<String> frames = new ArrayList<>();
@@ -71,6 +83,7 @@ public final class CpuBreakdown {
             }
             samples++;
             leaves.merge(frames.get(0), 1, Integer::sum);
+            new HashSet<>(frames).forEach(f -> methods.merge(f, 1, Integer::sum));
             PARTS.forEach((part, prefixes) -> {
                 if (frames.stream().anyMatch(f -> prefixes.stream().anyMatch(f::startsWith))) {
                     inclusive.merge(part, 1, Integer::sum);
@@ -83,6 +96,10 @@ public final class CpuBreakdown {
                 .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
         System.out.println("hottest leaf methods:");
         leaves.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(topN)
+                .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+        System.out.println("methods the most samples pass through (inclusive, outside the JDK and thread plumbing):");
+        methods.entrySet().stream().filter(e -> !e.getKey().startsWith("java.") && !e.getKey().startsWith("jdk."))
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3L * topN)
                 .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
     }
 }

@@ -2,6 +2,7 @@ package org.tidings.bench.e2e;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Events through Tidings, from the events queue to a JMS sink's queue, on a Tidings that bench/e2e started.
@@ -85,6 +86,7 @@ public final class PipelineRun {
 
     private Throughput throughput(int from, int to) throws Exception {
         Report.progress("throughput: %d events, %d in flight", to - from, producer.window());
+        List<Map<Long, Double>> jitBefore = jitThreads();
         double[] cpuBefore = cpuSeconds();
         long start = System.nanoTime();
         producer.sendAll(from, to);
@@ -94,11 +96,16 @@ public final class PipelineRun {
         int delivered = recorder.awaitArrivals("throughput", from, to, stallSeconds, 1800);
         long eventsPerSecond = Report.perSecond(delivered, start, recorder.lastArrivalIn(from, to));
         double[] cpuAfter = cpuSeconds();
+        List<Map<Long, Double>> jitAfter = jitThreads();
         Report.progress("throughput: %d events/s end to end (%d of %d delivered)", eventsPerSecond, delivered,
                 to - from);
         for (int i = 0; i < processes.size(); i++) {
-            Report.progress("throughput: %s used %.2f ms CPU per event", processes.get(i).name(),
-                    (cpuAfter[i] - cpuBefore[i]) * 1000 / Math.max(1, delivered));
+            double cpu = cpuAfter[i] - cpuBefore[i];
+            double jit = ProcessCpu.jitSecondsBetween(jitBefore.get(i), jitAfter.get(i));
+            Report.progress("throughput: %s used %.2f ms CPU per event, of which its JIT compiler threads %.2f ms "
+                    + "(%.0f%%; large while it is not yet warm)", processes.get(i).name(),
+                    cpu * 1000 / Math.max(1, delivered), jit * 1000 / Math.max(1, delivered),
+                    100 * jit / Math.max(0.001, cpu));
         }
         return new Throughput(eventsPerSecond, producerRate, delivered);
     }
@@ -114,6 +121,10 @@ public final class PipelineRun {
                 p50, percentileMillis(latencies, 0.90), p99, percentileMillis(latencies, 1.0), delivered, to - from,
                 delivered < to - from ? "; undelivered counted as waited-for time, a lower bound" : "");
         return new Latency(p50, p99, delivered);
+    }
+
+    private List<Map<Long, Double>> jitThreads() {
+        return processes.stream().map(ProcessCpu::jitThreads).toList();
     }
 
     private double[] cpuSeconds() {

@@ -1,16 +1,19 @@
 package org.tidings.bench.e2e;
 
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 
 /** Progress lines on stderr (bench/e2e shows them as they come); results on stdout, one line each. */
 final class Report {
+
+    /** Always with the seconds (LocalTime's own form drops ":00"): bench/e2e reads phases' times from these lines. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private Report() {
     }
 
     static void progress(String format, Object... args) {
-        System.err.printf("[e2e %s] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
+        System.err.printf("[e2e %s] %s%n", TIME.format(LocalTime.now()),
                 String.format(format, args));
     }
 
