@@ -9,7 +9,7 @@ import java.util.Map;
  * Provisions one source, one JMS sink and {@code subscriptions} subscriptions, one per subject, so each event
  * matches exactly one; then three phases, each waiting until every event reached the sink:
  * <ol>
- * <li>warm-up, not counted;</li>
+ * <li>warm-up, not counted, until the JVMs are warm ({@link #warmUp});</li>
  * <li>throughput: {@code events} sent as fast as 100 in flight allow; {@code jms_eps} = events delivered /
  * (first send .. last delivery);</li>
  * <li>latency: a steady {@code latency-rate} events/s for {@code latency-seconds}; latency = arrival at the sink
@@ -19,6 +19,8 @@ import java.util.Map;
 public final class PipelineRun {
 
     private static final String EVENTS_QUEUE = "tidings.events";
+    private static final int WARMUP_ROUND = 5000;
+    private static final double WARM_JIT_SHARE = 0.10;
     private static final String SOURCE = "https://bench.example.com/mail-store";
 
     private final Broker broker;
@@ -41,6 +43,7 @@ public final class PipelineRun {
         var broker = Broker.from(options);
         int subscriptions = options.number("subscriptions", 10_000);
         int warmup = options.number("warmup");
+        int warmupMax = Math.max(warmup, options.number("warmup-max", warmup));
         int measured = options.number("events");
         int rate = options.number("latency-rate", 1000);
         int latencyEvents = rate * options.number("latency-seconds");
@@ -51,21 +54,21 @@ public final class PipelineRun {
 
         String sinkId = new Provisioning(new AdminApi(options.number("http-port")), events)
                 .provision(subscriptions, options.number("parallel", 8));
-        int total = warmup + measured + latencyEvents;
+        int total = warmupMax + measured + latencyEvents; // the most events the run may send
         try (var recorder = new DeliveryRecorder(broker, "tidings.sink." + sinkId, events, total);
              var producer = new WindowedProducer(broker, EVENTS_QUEUE, events, options.number("in-flight", 100),
                      total)) {
             recorder.listen();
             var run = new PipelineRun(broker, producer, recorder, options.number("stall-seconds", 60), processes);
-            run.warmUp(0, warmup);
-            var throughput = run.throughput(warmup, warmup + measured);
-            var latency = run.latency(warmup + measured, total, rate);
+            int warmed = run.warmUp(warmup, warmupMax);
+            var throughput = run.throughput(warmed, warmed + measured);
+            var latency = run.latency(warmed + measured, warmed + measured + latencyEvents, rate);
             Report.progress("sink: %d duplicate and %d foreign notifications in the whole run",
                     recorder.duplicates(), recorder.foreign());
             Report.result("tidings jms_eps=%d producer_eps=%d p50_jms_ms=%.1f p99_jms_ms=%.1f delivered=%d/%d "
-                            + "duplicates=%d", throughput.eventsPerSecond(), throughput.producerPerSecond(),
+                            + "duplicates=%d warmup=%d", throughput.eventsPerSecond(), throughput.producerPerSecond(),
                     latency.p50(), latency.p99(), throughput.delivered() + latency.delivered(),
-                    measured + latencyEvents, recorder.duplicates());
+                    measured + latencyEvents, recorder.duplicates(), warmed);
         }
     }
 
@@ -75,13 +78,40 @@ public final class PipelineRun {
     record Latency(double p50, double p99, int delivered) {
     }
 
-    private void warmUp(int from, int to) throws Exception {
-        Report.progress("warm-up: %d events", to - from);
-        producer.sendAll(from, to);
-        if (recorder.awaitArrivals("warm-up", from, to, stallSeconds, 1800) < to - from) {
-            // Nothing to measure: say why, rather than timing out phase after phase.
-            throw new IllegalStateException("the warm-up did not reach the sink; " + RejectedEvents.describe(broker));
+    /**
+     * Events not counted, in rounds of {@value #WARMUP_ROUND}, until Payara Micro and the broker are warm: at least
+     * {@code min}, then until the JIT compiler threads of neither used more than a tenth of its CPU
+     * in the last round, or {@code max} were sent. A JVM still compiling the code the phases run spends a large part
+     * of its CPU on that (bench/README.md, "A JVM still compiling"). Returns how many were sent.
+     */
+    private int warmUp(int min, int max) throws Exception {
+        int sent = 0;
+        while (true) {
+            int to = Math.min(sent + WARMUP_ROUND, max);
+            List<Map<Long, Double>> jitBefore = jitThreads();
+            double[] cpuBefore = cpuSeconds();
+            producer.sendAll(sent, to);
+            if (recorder.awaitArrivals("warm-up", sent, to, stallSeconds, 1800) < to - sent) {
+                // Nothing to measure: say why, rather than timing out phase after phase.
+                throw new IllegalStateException("the warm-up did not reach the sink; " + RejectedEvents.describe(broker));
+            }
+            List<Map<Long, Double>> jitAfter = jitThreads();
+            double[] cpuAfter = cpuSeconds();
+            sent = to;
+            double payara = jitShare(0, jitBefore, jitAfter, cpuBefore, cpuAfter);
+            double broker = jitShare(1, jitBefore, jitAfter, cpuBefore, cpuAfter);
+            Report.progress("warm-up: %d events so far; in the last %d, the JIT compiler threads used %.0f%% of "
+                    + "Payara Micro's CPU and %.0f%% of the broker's", sent, WARMUP_ROUND, 100 * payara, 100 * broker);
+            if (sent >= max || sent >= min && payara < WARM_JIT_SHARE && broker < WARM_JIT_SHARE) {
+                return sent;
+            }
         }
+    }
+
+    private double jitShare(int process, List<Map<Long, Double>> jitBefore, List<Map<Long, Double>> jitAfter,
+                            double[] cpuBefore, double[] cpuAfter) {
+        double cpu = cpuAfter[process] - cpuBefore[process];
+        return cpu <= 0 ? 0 : ProcessCpu.jitSecondsBetween(jitBefore.get(process), jitAfter.get(process)) / cpu;
     }
 
     private Throughput throughput(int from, int to) throws Exception {
