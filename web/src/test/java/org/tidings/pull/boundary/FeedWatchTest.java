@@ -2,6 +2,7 @@ package org.tidings.pull.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -114,6 +115,10 @@ class FeedWatchTest {
         // generous bounds, not speed goals: without the fix the other client is never served
         assertThat(served.await(10, TimeUnit.SECONDS)).as("another client is served").isTrue();
         assertThat(allWriting.await(10, TimeUnit.SECONDS)).as("every stuck client is in a write").isTrue();
+        // the served client's write has ended only when its writer thread is idle again: with a send timeout of
+        // zero, a write still between its last step and its end counts as stalled (CI saw it dropped too)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(watch.writers().getActiveCount())
+                .as("writer threads busy: the stuck clients' only").isEqualTo(stuck.size()));
 
         watch.stalledWritesInterrupted(); // what a tick does once the send timeout has passed
         for (FakeWatcher watcher : stuck) {
