@@ -20,7 +20,6 @@ public final class PipelineRun {
 
     private static final String EVENTS_QUEUE = "tidings.events";
     private static final int WARMUP_ROUND = 5000;
-    private static final double WARM_JIT_SHARE = 0.10;
     private static final String SOURCE = "https://bench.example.com/mail-store";
 
     private final Broker broker;
@@ -78,46 +77,21 @@ public final class PipelineRun {
     record Latency(double p50, double p99, int delivered) {
     }
 
-    /**
-     * Events not counted, in rounds of {@value #WARMUP_ROUND}, until Payara Micro and the broker are warm: at least
-     * {@code min}, then until the JIT compiler threads of neither used more than a tenth of its CPU
-     * in the last round, or {@code max} were sent. A JVM still compiling the code the phases run spends a large part
-     * of its CPU on that (bench/README.md, "A JVM still compiling"). Returns how many were sent.
-     */
+    /** Events not counted, in rounds of {@value #WARMUP_ROUND}, until the JVMs are warm ({@link WarmUp}). */
     private int warmUp(int min, int max) throws Exception {
-        int sent = 0;
-        while (true) {
-            int to = Math.min(sent + WARMUP_ROUND, max);
-            List<Map<Long, Double>> jitBefore = jitThreads();
-            double[] cpuBefore = cpuSeconds();
-            producer.sendAll(sent, to);
-            if (recorder.awaitArrivals("warm-up", sent, to, stallSeconds, 1800) < to - sent) {
+        return WarmUp.untilWarm("warm-up", processes, min, max, WARMUP_ROUND, (from, to) -> {
+            producer.sendAll(from, to);
+            if (recorder.awaitArrivals("warm-up", from, to, stallSeconds, 1800) < to - from) {
                 // Nothing to measure: say why, rather than timing out phase after phase.
                 throw new IllegalStateException("the warm-up did not reach the sink; " + RejectedEvents.describe(broker));
             }
-            List<Map<Long, Double>> jitAfter = jitThreads();
-            double[] cpuAfter = cpuSeconds();
-            sent = to;
-            double payara = jitShare(0, jitBefore, jitAfter, cpuBefore, cpuAfter);
-            double broker = jitShare(1, jitBefore, jitAfter, cpuBefore, cpuAfter);
-            Report.progress("warm-up: %d events so far; in the last %d, the JIT compiler threads used %.0f%% of "
-                    + "Payara Micro's CPU and %.0f%% of the broker's", sent, WARMUP_ROUND, 100 * payara, 100 * broker);
-            if (sent >= max || sent >= min && payara < WARM_JIT_SHARE && broker < WARM_JIT_SHARE) {
-                return sent;
-            }
-        }
-    }
-
-    private double jitShare(int process, List<Map<Long, Double>> jitBefore, List<Map<Long, Double>> jitAfter,
-                            double[] cpuBefore, double[] cpuAfter) {
-        double cpu = cpuAfter[process] - cpuBefore[process];
-        return cpu <= 0 ? 0 : ProcessCpu.jitSecondsBetween(jitBefore.get(process), jitAfter.get(process)) / cpu;
+        });
     }
 
     private Throughput throughput(int from, int to) throws Exception {
         Report.progress("throughput: %d events, %d in flight", to - from, producer.window());
-        List<Map<Long, Double>> jitBefore = jitThreads();
-        double[] cpuBefore = cpuSeconds();
+        List<Map<Long, Double>> jitBefore = WarmUp.jitThreads(processes);
+        double[] cpuBefore = WarmUp.cpuSeconds(processes);
         long start = System.nanoTime();
         producer.sendAll(from, to);
         long producerRate = Report.perSecond(to - from, start, producer.lastConfirmedAt());
@@ -125,8 +99,8 @@ public final class PipelineRun {
                 + "consumed)", to - from, producerRate);
         int delivered = recorder.awaitArrivals("throughput", from, to, stallSeconds, 1800);
         long eventsPerSecond = Report.perSecond(delivered, start, recorder.lastArrivalIn(from, to));
-        double[] cpuAfter = cpuSeconds();
-        List<Map<Long, Double>> jitAfter = jitThreads();
+        double[] cpuAfter = WarmUp.cpuSeconds(processes);
+        List<Map<Long, Double>> jitAfter = WarmUp.jitThreads(processes);
         Report.progress("throughput: %d events/s end to end (%d of %d delivered)", eventsPerSecond, delivered,
                 to - from);
         for (int i = 0; i < processes.size(); i++) {
@@ -151,14 +125,6 @@ public final class PipelineRun {
                 p50, percentileMillis(latencies, 0.90), p99, percentileMillis(latencies, 1.0), delivered, to - from,
                 delivered < to - from ? "; undelivered counted as waited-for time, a lower bound" : "");
         return new Latency(p50, p99, delivered);
-    }
-
-    private List<Map<Long, Double>> jitThreads() {
-        return processes.stream().map(ProcessCpu::jitThreads).toList();
-    }
-
-    private double[] cpuSeconds() {
-        return processes.stream().mapToDouble(ProcessCpu::seconds).toArray();
     }
 
     /** Sorted latencies in ns; an event that never arrived counts as the time waited for it (a lower bound). */

@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -14,7 +15,8 @@ import java.util.stream.IntStream;
  * subjects of its own, so each event matches exactly one webhook sink, and a dead sink whose URL is a loopback
  * port where nothing listens (connection refused). Phases, each waiting until the events reached the receiver:
  * <ol>
- * <li>warm-up, not counted;</li>
+ * <li>warm-up, not counted, in rounds of {@value #WARMUP_ROUND} until the JVMs are warm ({@link WarmUp}): the
+ * webhook path runs code the JMS stage before it did not;</li>
  * <li>throughput: {@code events} sent as fast as 100 in flight allow; {@code webhook_dps} = deliveries / (first ..
  * last arrival at the receiver);</li>
  * <li>latency: a steady {@code latency-rate} events/s for {@code latency-seconds}; {@code p99_webhook_ms} from
@@ -32,6 +34,7 @@ public final class WebhookRun {
     private static final int SUBJECTS_PER_SINK = 10;
     private static final int DEAD_SUBJECTS = 10;
     private static final int INDEX_POLLS = 600;
+    private static final int WARMUP_ROUND = 2500;
 
     private final Broker broker;
     private final WebhookReceiver receiver;
@@ -52,6 +55,7 @@ public final class WebhookRun {
         var options = new Options(args);
         int sinks = options.number("sinks", 100);
         int warmup = options.number("warmup");
+        int warmupMax = Math.max(warmup, options.number("warmup-max", warmup));
         int measured = options.number("events");
         int rate = options.number("latency-rate", 1000);
         int latencyEvents = rate * options.number("latency-seconds");
@@ -75,16 +79,17 @@ public final class WebhookRun {
             var run = new WebhookRun(Broker.from(options), receiver, options.number("in-flight", 100),
                     options.number("stall-seconds", 60), processes);
 
-            var arrivals = new Arrivals(hooks, warmup + measured + latencyEvents);
+            int total = warmupMax + measured + latencyEvents; // the most events the phases may send
+            var arrivals = new Arrivals(hooks, total);
             receiver.record(arrivals);
             long dps;
             double p99;
-            try (var producer = new WindowedProducer(run.broker, EVENTS_QUEUE, hooks, run.inFlight,
-                    warmup + measured + latencyEvents)) {
-                run.warmUp(producer, arrivals, warmup);
-                dps = run.throughput(producer, arrivals, warmup, warmup + measured);
-                p99 = run.latency("webhook latency", producer, arrivals, range(warmup + measured,
-                        warmup + measured + latencyEvents), rate);
+            int warmed;
+            try (var producer = new WindowedProducer(run.broker, EVENTS_QUEUE, hooks, run.inFlight, total)) {
+                warmed = run.warmUp(producer, arrivals, warmup, warmupMax);
+                dps = run.throughput(producer, arrivals, warmed, warmed + measured);
+                p99 = run.latency("webhook latency", producer, arrivals, range(warmed + measured,
+                        warmed + measured + latencyEvents), rate);
             }
 
             var deadArrivals = new Arrivals(withDead, baselineEvents + deadPhaseEvents);
@@ -104,7 +109,7 @@ public final class WebhookRun {
                     + "duplicate in the dead-sink phases", receiver.requests(), arrivals.duplicates(),
                     arrivals.foreign(), deadArrivals.duplicates());
             Report.result("webhook webhook_dps=%d p99_webhook_ms=%.1f p99_live_with_dead_ms=%.1f "
-                    + "p99_live_alone_ms=%.1f", dps, p99, p99WithDead, p99Baseline);
+                    + "p99_live_alone_ms=%.1f warmup=%d", dps, p99, p99WithDead, p99Baseline, warmed);
         }
     }
 
@@ -152,25 +157,29 @@ public final class WebhookRun {
         return IntStream.range(from, to).filter(sequence -> sequence % 2 != 0).toArray();
     }
 
-    private void warmUp(WindowedProducer producer, Arrivals arrivals, int count) throws Exception {
-        Report.progress("webhook warm-up: %d events", count);
-        producer.sendAll(0, count);
-        if (arrivals.await("webhook warm-up", range(0, count), stallSeconds, 1800) < count) {
-            throw new IllegalStateException("the webhook warm-up did not reach the receiver; "
-                    + RejectedEvents.describe(broker));
-        }
+    private int warmUp(WindowedProducer producer, Arrivals arrivals, int min, int max) throws Exception {
+        Report.progress("webhook warm-up: %d-%d events", min, max);
+        return WarmUp.untilWarm("webhook warm-up", processes, min, max, WARMUP_ROUND, (from, to) -> {
+            producer.sendAll(from, to);
+            if (arrivals.await("webhook warm-up", range(from, to), stallSeconds, 1800) < to - from) {
+                throw new IllegalStateException("the webhook warm-up did not reach the receiver; "
+                        + RejectedEvents.describe(broker));
+            }
+        });
     }
 
     private long throughput(WindowedProducer producer, Arrivals arrivals, int from, int to) throws Exception {
         Report.progress("webhook throughput: %d events, %d in flight", to - from, producer.window());
-        double[] cpuBefore = cpuSeconds();
+        List<Map<Long, Double>> jitBefore = WarmUp.jitThreads(processes);
+        double[] cpuBefore = WarmUp.cpuSeconds(processes);
         long start = System.nanoTime();
         producer.sendAll(from, to);
         Report.progress("webhook throughput: all %d sent and confirmed by the broker at %d events/s", to - from,
                 Report.perSecond(to - from, start, producer.lastConfirmedAt()));
         int[] sequences = range(from, to);
         int delivered = arrivals.await("webhook throughput", sequences, stallSeconds, 1800);
-        double[] cpuAfter = cpuSeconds();
+        double[] cpuAfter = WarmUp.cpuSeconds(processes);
+        List<Map<Long, Double>> jitAfter = WarmUp.jitThreads(processes);
         long first = Long.MAX_VALUE;
         long last = 0;
         for (int sequence : sequences) {
@@ -184,8 +193,11 @@ public final class WebhookRun {
         Report.progress("webhook throughput: %d deliveries/s from first to last arrival, %d/s from first send (%d of "
                 + "%d delivered)", dps, Report.perSecond(delivered, start, last), delivered, to - from);
         for (int i = 0; i < processes.size(); i++) {
-            Report.progress("webhook throughput: %s used %.2f ms CPU per delivery", processes.get(i).name(),
-                    (cpuAfter[i] - cpuBefore[i]) * 1000 / Math.max(1, delivered));
+            double cpu = cpuAfter[i] - cpuBefore[i];
+            double jit = ProcessCpu.jitSecondsBetween(jitBefore.get(i), jitAfter.get(i));
+            Report.progress("webhook throughput: %s used %.2f ms CPU per delivery, of which its JIT compiler threads "
+                    + "%.2f ms (%.0f%%)", processes.get(i).name(), cpu * 1000 / Math.max(1, delivered),
+                    jit * 1000 / Math.max(1, delivered), 100 * jit / Math.max(0.001, cpu));
         }
         return dps;
     }
@@ -214,9 +226,5 @@ public final class WebhookRun {
                 PipelineRun.percentileMillis(latencies, 1.0), delivered, measured.length,
                 delivered < measured.length ? "; undelivered counted as waited-for time, a lower bound" : "");
         return p99;
-    }
-
-    private double[] cpuSeconds() {
-        return processes.stream().mapToDouble(ProcessCpu::seconds).toArray();
     }
 }
