@@ -2,7 +2,6 @@ package org.tidings.bench.e2e;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Events through Tidings, from the events queue to a JMS sink's queue, on a Tidings that bench/e2e started.
@@ -90,8 +89,7 @@ public final class PipelineRun {
 
     private Throughput throughput(int from, int to) throws Exception {
         Report.progress("throughput: %d events, %d in flight", to - from, producer.window());
-        List<Map<Long, Double>> jitBefore = WarmUp.jitThreads(processes);
-        double[] cpuBefore = WarmUp.cpuSeconds(processes);
+        var before = CpuSnapshot.of(processes);
         long start = System.nanoTime();
         producer.sendAll(from, to);
         long producerRate = Report.perSecond(to - from, start, producer.lastConfirmedAt());
@@ -99,13 +97,12 @@ public final class PipelineRun {
                 + "consumed)", to - from, producerRate);
         int delivered = recorder.awaitArrivals("throughput", from, to, stallSeconds, 1800);
         long eventsPerSecond = Report.perSecond(delivered, start, recorder.lastArrivalIn(from, to));
-        double[] cpuAfter = WarmUp.cpuSeconds(processes);
-        List<Map<Long, Double>> jitAfter = WarmUp.jitThreads(processes);
+        var after = CpuSnapshot.of(processes);
         Report.progress("throughput: %d events/s end to end (%d of %d delivered)", eventsPerSecond, delivered,
                 to - from);
         for (int i = 0; i < processes.size(); i++) {
-            double cpu = cpuAfter[i] - cpuBefore[i];
-            double jit = ProcessCpu.jitSecondsBetween(jitBefore.get(i), jitAfter.get(i));
+            double cpu = after.cpuSince(before, i);
+            double jit = after.jitSince(before, i);
             Report.progress("throughput: %s used %.2f ms CPU per event, of which its JIT compiler threads %.2f ms "
                     + "(%.0f%%; large while it is not yet warm)", processes.get(i).name(),
                     cpu * 1000 / Math.max(1, delivered), jit * 1000 / Math.max(1, delivered),

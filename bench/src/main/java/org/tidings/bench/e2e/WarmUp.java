@@ -1,7 +1,6 @@
 package org.tidings.bench.e2e;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Events not counted, in rounds, until Payara Micro and the broker are warm: at least {@code min}, then until the JIT
@@ -31,34 +30,18 @@ final class WarmUp {
         int sent = 0;
         while (true) {
             int to = Math.min(sent + round, max);
-            List<Map<Long, Double>> jitBefore = jitThreads(processes);
-            double[] cpuBefore = cpuSeconds(processes);
+            var before = CpuSnapshot.of(processes);
             body.run(sent, to);
-            List<Map<Long, Double>> jitAfter = jitThreads(processes);
-            double[] cpuAfter = cpuSeconds(processes);
+            var after = CpuSnapshot.of(processes);
             int last = to - sent;
             sent = to;
-            double payara = share(0, jitBefore, jitAfter, cpuBefore, cpuAfter);
-            double broker = share(1, jitBefore, jitAfter, cpuBefore, cpuAfter);
+            double payara = after.jitShareSince(before, 0);
+            double broker = after.jitShareSince(before, 1);
             Report.progress("%s: %d events so far; in the last %d, the JIT compiler threads used %.0f%% of Payara "
                     + "Micro's CPU and %.0f%% of the broker's", phase, sent, last, 100 * payara, 100 * broker);
             if (sent >= max || sent >= min && payara < WARM_JIT_SHARE && broker < WARM_JIT_SHARE) {
                 return sent;
             }
         }
-    }
-
-    static List<Map<Long, Double>> jitThreads(List<ProcessCpu> processes) {
-        return processes.stream().map(ProcessCpu::jitThreads).toList();
-    }
-
-    static double[] cpuSeconds(List<ProcessCpu> processes) {
-        return processes.stream().mapToDouble(ProcessCpu::seconds).toArray();
-    }
-
-    private static double share(int process, List<Map<Long, Double>> jitBefore, List<Map<Long, Double>> jitAfter,
-                                double[] cpuBefore, double[] cpuAfter) {
-        double cpu = cpuAfter[process] - cpuBefore[process];
-        return cpu <= 0 ? 0 : ProcessCpu.jitSecondsBetween(jitBefore.get(process), jitAfter.get(process)) / cpu;
     }
 }

@@ -5,7 +5,6 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -170,16 +169,14 @@ public final class WebhookRun {
 
     private long throughput(WindowedProducer producer, Arrivals arrivals, int from, int to) throws Exception {
         Report.progress("webhook throughput: %d events, %d in flight", to - from, producer.window());
-        List<Map<Long, Double>> jitBefore = WarmUp.jitThreads(processes);
-        double[] cpuBefore = WarmUp.cpuSeconds(processes);
+        var before = CpuSnapshot.of(processes);
         long start = System.nanoTime();
         producer.sendAll(from, to);
         Report.progress("webhook throughput: all %d sent and confirmed by the broker at %d events/s", to - from,
                 Report.perSecond(to - from, start, producer.lastConfirmedAt()));
         int[] sequences = range(from, to);
         int delivered = arrivals.await("webhook throughput", sequences, stallSeconds, 1800);
-        double[] cpuAfter = WarmUp.cpuSeconds(processes);
-        List<Map<Long, Double>> jitAfter = WarmUp.jitThreads(processes);
+        var after = CpuSnapshot.of(processes);
         long first = Long.MAX_VALUE;
         long last = 0;
         for (int sequence : sequences) {
@@ -193,8 +190,8 @@ public final class WebhookRun {
         Report.progress("webhook throughput: %d deliveries/s from first to last arrival, %d/s from first send (%d of "
                 + "%d delivered)", dps, Report.perSecond(delivered, start, last), delivered, to - from);
         for (int i = 0; i < processes.size(); i++) {
-            double cpu = cpuAfter[i] - cpuBefore[i];
-            double jit = ProcessCpu.jitSecondsBetween(jitBefore.get(i), jitAfter.get(i));
+            double cpu = after.cpuSince(before, i);
+            double jit = after.jitSince(before, i);
             Report.progress("webhook throughput: %s used %.2f ms CPU per delivery, of which its JIT compiler threads "
                     + "%.2f ms (%.0f%%)", processes.get(i).name(), cpu * 1000 / Math.max(1, delivered),
                     jit * 1000 / Math.max(1, delivered), 100 * jit / Math.max(0.001, cpu));
