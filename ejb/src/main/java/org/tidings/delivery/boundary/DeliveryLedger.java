@@ -115,7 +115,8 @@ public class DeliveryLedger {
      */
     public Optional<Claim> claimed(long position, Instant lease, Instant now) {
         Delivery delivery = em.find(Delivery.class, position);
-        if (delivery == null) {
+        if (delivery == null || delivery.nextAttemptAt() == null) {
+            // gone, finished, or behind its line: not locked, so that a finish making it due never waits for a taker
             return Optional.empty();
         }
         // read again under the lock: a row read before it (by nextClaimed's query) may have been taken meanwhile
@@ -128,6 +129,7 @@ public class DeliveryLedger {
         Sink sink = em.find(Sink.class, delivery.sinkId());
         if (sink == null) {
             delivery.dead(delivery.attempts(), null, "the sink no longer exists", now);
+            lineMovedOn(delivery, now);
             return Optional.empty();
         }
         if (!sink.enabled()) {
@@ -142,8 +144,7 @@ public class DeliveryLedger {
      * one is due at {@code now}.
      */
     public Optional<Claim> nextClaimed(UUID sinkId, String orderingKey, Instant lease, Instant now) {
-        List<Delivery> next = em.createNamedQuery(Delivery.NEXT_IN_LINE, Delivery.class).setParameter("sinkId", sinkId)
-                .setParameter("key", orderingKey).setMaxResults(1).getResultList();
+        List<Delivery> next = nextInLine(sinkId, orderingKey);
         return next.isEmpty() ? Optional.empty() : claimed(next.get(0).position(), lease, now);
     }
 
@@ -153,10 +154,19 @@ public class DeliveryLedger {
      * out.
      */
     public void attempted(Notification notification, WebhookAttempts.Outcome outcome) {
+        attempted(notification, outcome, outcome.answeredAt());
+    }
+
+    /**
+     * {@link #attempted}, a row left behind by it made due from {@code now}; answers the line's next row as
+     * {@link #lineMovedOn} does, or null if it was not looked up (the outcome was not recorded, or the row still holds
+     * its line).
+     */
+    private List<Delivery> attempted(Notification notification, WebhookAttempts.Outcome outcome, Instant now) {
         Delivery delivery = recordedForUpdate(notification);
         if (delivery == null || delivery.status() != DeliveryStatus.SENDING) {
             LOG.fine(() -> "the outcome of " + notification.id() + " is not recorded: it was no longer being sent");
-            return;
+            return null;
         }
         Sink sink = em.find(Sink.class, notification.sinkId());
         if (sink != null) {
@@ -164,6 +174,7 @@ public class DeliveryLedger {
         } else {
             delivery.dead(outcome.attempts(), null, "the sink no longer exists", outcome.answeredAt());
         }
+        return lineMovedOn(delivery, now);
     }
 
     /**
@@ -176,15 +187,41 @@ public class DeliveryLedger {
      */
     public Optional<Claim> attemptedThenNext(Notification notification, WebhookAttempts.Outcome outcome, Instant lease,
             Instant now) {
-        attempted(notification, outcome);
-        List<Delivery> next = em.createNamedQuery(Delivery.NEXT_IN_LINE, Delivery.class) // flushes the outcome first
-                .setParameter("sinkId", notification.sinkId()).setParameter("key", notification.orderingKey())
-                .setMaxResults(1).getResultList();
-        if (next.isEmpty() || em.createNativeQuery(LOCK_UNLESS_HELD).setParameter(1, next.get(0).position())
-                .getResultList().isEmpty()) {
+        List<Delivery> next = attempted(notification, outcome, now);
+        if (next == null) {
+            next = nextInLine(notification.sinkId(), notification.orderingKey()); // flushes the outcome first
+        }
+        if (next.isEmpty() || !lockedUnlessHeld(next.get(0))) {
             return Optional.empty();
         }
+        madeDueIfBehind(next.get(0), now); // if the finish could not lock it, and another's lock has gone since
         return claimed(next.get(0).position(), lease, now); // its lock is this transaction's now: no wait
+    }
+
+    /** The first waiting row of the line, unless a row ahead of it is being sent (at most one). */
+    private List<Delivery> nextInLine(UUID sinkId, String orderingKey) {
+        return em.createNamedQuery(Delivery.NEXT_IN_LINE, Delivery.class).setParameter("sinkId", sinkId)
+                .setParameter("key", orderingKey).setMaxResults(1).getResultList();
+    }
+
+    /** True if the row is locked by this transaction now: it was free, or this transaction held it already. */
+    private boolean lockedUnlessHeld(Delivery row) {
+        return !em.createNativeQuery(LOCK_UNLESS_HELD).setParameter(1, row.position()).getResultList().isEmpty();
+    }
+
+    /**
+     * Makes a row this transaction holds due from {@code now} if it waits behind its line (no time); read again first,
+     * as it was last committed, unless it was read with a time already (a row once due is never behind again).
+     */
+    private void madeDueIfBehind(Delivery row, Instant now) {
+        if (row.nextAttemptAt() != null) {
+            return;
+        }
+        em.refresh(row);
+        if (row.status() == DeliveryStatus.WAITING && row.nextAttemptAt() == null) {
+            row.due(now);
+            em.flush();
+        }
     }
 
     /** A row's lock, taken only if nobody holds it (H2 2.2 and PostgreSQL). */
@@ -202,7 +239,10 @@ public class DeliveryLedger {
         Delivery delivery = recordedForUpdate(notification);
         if (delivery == null) {
             delivery = new Delivery(notification, now);
-            delivery.parked(store.nextSeq(notification.subscriptionId()), next, now);
+            long seq = store.nextSeq(notification.subscriptionId());
+            // all of its line is ahead of it: it is not recorded yet
+            delivery.parked(seq, firstHolderLocked(notification.sinkId(), notification.orderingKey()) ? null : next,
+                    now);
             em.persist(delivery);
         } else if (firstSenders(delivery)) {
             delivery.waitUntil(next, delivery.attempts(), null, null, now);
@@ -222,6 +262,7 @@ public class DeliveryLedger {
             return;
         }
         delivery.dead(attemptsMade, httpStatus, answer, now);
+        lineMovedOn(delivery, now);
     }
 
     /** Creates the subscription's sequence counter, in a transaction of its own (see {@link FeedStore#counterCreated}). */
@@ -248,6 +289,74 @@ public class DeliveryLedger {
      */
     private static final String LINE_HELD = HELD_AS.formatted(DeliveryStatus.WAITING.name()) + " UNION ALL "
             + HELD_AS.formatted(DeliveryStatus.SENDING.name());
+
+    /**
+     * One status's first row of a line ahead of a position. Ordered by all of delivery_queue's columns: H2 2.2 reads an
+     * index in order only for an ORDER BY that starts with its first column (by position alone, it reads and sorts
+     * all the line's rows of the status).
+     */
+    private static final String FIRST_AS = "(SELECT position FROM delivery WHERE sink_id=?1 AND ordering_key=?2 "
+            + "AND status='%s' AND position<?3 ORDER BY sink_id, ordering_key, status, position "
+            + "FETCH FIRST 1 ROW ONLY)";
+    /** The first rows of a line that wait and that are being sent, ahead of a position: one of each at most. */
+    private static final String FIRST_HOLDERS = FIRST_AS.formatted(DeliveryStatus.WAITING.name()) + " UNION ALL "
+            + FIRST_AS.formatted(DeliveryStatus.SENDING.name());
+    /** A row's status, read under its lock (waiting for its holder, then reading the row as it committed it). */
+    private static final String STATUS_LOCKED = "SELECT status FROM delivery WHERE position = ?1 FOR UPDATE";
+
+    /**
+     * True if a row of the line of a row about to be parked waits or is being sent: the first such row, read and
+     * locked until this transaction ends. A row parked behind it waits for it ({@link Delivery#parked} with no time),
+     * and is made due when the rows ahead of it are done ({@link #lineMovedOn}); the lock is what makes that safe: the
+     * row ahead cannot finish before this park commits, so its finish sees the parked row. Without it a finish
+     * committed between this transaction's reads and its commit would make nothing due, and the parked row would wait
+     * for nothing. The row found is locked, then read again: if it finished meanwhile, the next first row is looked
+     * for.
+     */
+    private boolean firstHolderLocked(UUID sinkId, String orderingKey) {
+        while (true) {
+            List<?> first = em.createNativeQuery(FIRST_HOLDERS).setParameter(1, sinkId).setParameter(2, orderingKey)
+                    .setParameter(3, Long.MAX_VALUE).getResultList();
+            if (first.isEmpty()) {
+                return false;
+            }
+            long ahead = first.stream().mapToLong(p -> ((Number) p).longValue()).min().getAsLong();
+            List<?> status = em.createNativeQuery(STATUS_LOCKED).setParameter(1, ahead).getResultList();
+            if (!status.isEmpty() && holds(String.valueOf(status.get(0)))) {
+                return true;
+            }
+        }
+    }
+
+    private static boolean holds(String status) {
+        return status.equals(DeliveryStatus.WAITING.name()) || status.equals(DeliveryStatus.SENDING.name());
+    }
+
+    /**
+     * After a row stopped holding its line (delivered or dead): the line's next row, if it waited behind (not due by
+     * itself), is due from {@code now}, in this same transaction; answers that row (or none), or null if the row still
+     * holds its line and nothing was looked up. Its lock is taken without waiting ({@code SKIP LOCKED}), as this
+     * transaction holds the finished row: waiting for a second could close a cycle with a writer that locks both (a
+     * sink's deletion discards all its rows in one update). A next row another holds stays behind, and the retry
+     * worker's search for rows left behind ({@link Delivery#LEFT_BEHIND}) finds it.
+     */
+    private List<Delivery> lineMovedOn(Delivery finished, Instant now) {
+        if (holds(finished.status().name())) {
+            return null; // waits for a later attempt: still first of its line
+        }
+        List<Delivery> next = nextInLine(finished.sinkId(), finished.orderingKey()); // flushes the finish first
+        // a row once due is never behind again: read without the lock, a due one needs nothing
+        if (next.isEmpty() || next.get(0).nextAttemptAt() != null) {
+            return next;
+        }
+        if (!lockedUnlessHeld(next.get(0))) {
+            LOG.fine(() -> "the row after " + finished.notificationId() + " is held by another: left to the search "
+                    + "for rows left behind");
+            return next;
+        }
+        madeDueIfBehind(next.get(0), now);
+        return next;
+    }
 
     /** True if a row of the sink and ordering key ahead of {@code before} waits or is being sent. */
     private boolean lineHeld(UUID sinkId, String orderingKey, long before) {

@@ -61,6 +61,11 @@ public class DeliveryRetries {
     private static final UUID NO_SINK = new UUID(0, 0);
     /** How long one run goes on taking heads, and one thread on draining one line, before the next run. */
     static final Duration LINE_TIME = Duration.ofSeconds(5);
+    /**
+     * How often the runs look for rows parked behind a line that no longer holds them ({@link Delivery#LEFT_BEHIND}):
+     * a finish that could not lock the row behind it left it so. That search reads every row parked behind a line.
+     */
+    static final Duration LEFT_BEHIND_EVERY = Duration.ofMinutes(1);
 
     private static final Logger LOG = Logger.getLogger(DeliveryRetries.class.getName());
 
@@ -90,6 +95,8 @@ public class DeliveryRetries {
 
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean running = new AtomicBoolean();
+    /** When this instance's runs next look for rows left behind (on the retry lock's holder); at once on start. */
+    private volatile Instant leftBehindSearch = Instant.MIN;
 
     /** A due head as the run found it, and whether its sink was enabled then. */
     public record Head(long position, UUID sinkId, boolean sinkEnabled) {
@@ -104,6 +111,14 @@ public class DeliveryRetries {
         try {
             breakers.forgetIdle(clock.instant()); // this instance's breakers, whether or not it holds the retry lock
             var self = context.getBusinessObject(DeliveryRetries.class);
+            if (!clock.instant().isBefore(leftBehindSearch)) {
+                leftBehindSearch = clock.instant().plus(LEFT_BEHIND_EVERY);
+                try {
+                    self.leftBehindMadeDue();
+                } catch (RuntimeException e) {
+                    LOG.warning(() -> "no search for parked notifications left behind this time: " + e);
+                }
+            }
             Set<UUID> leftAlone = new HashSet<>(Set.of(NO_SINK));
             Instant deadline = clock.instant().plus(LINE_TIME);
             List<Head> heads = self.dueHeads(leftAlone);
@@ -126,6 +141,22 @@ public class DeliveryRetries {
     }
 
     /**
+     * Makes due the rows parked behind a line that no longer holds them ({@link Delivery#LEFT_BEHIND}), in a
+     * transaction of its own, so that its failure costs no retries; nothing while another instance holds the retry
+     * lock.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void leftBehindMadeDue() {
+        if (!locks.acquired(TaskLockStore.DELIVERY_RETRY)) {
+            return;
+        }
+        int found = em.createNamedQuery(Delivery.LEFT_BEHIND).setParameter("now", clock.instant()).executeUpdate();
+        if (found > 0) {
+            LOG.info(() -> found + " parked notifications whose line no longer held them made due");
+        }
+    }
+
+    /**
      * Parks the rows whose sender's lease ran out, and reads the due heads, at most {@link #HEADS}, except those of the
      * sinks in {@code leftAlone}: a sink left alone cannot crowd out the others' heads. Nothing while another instance
      * holds the retry lock.
@@ -140,7 +171,8 @@ public class DeliveryRetries {
         em.createNamedQuery(Delivery.LEASE_RAN_OUT).setParameter("now", now).executeUpdate();
         Map<UUID, Boolean> enabled = new HashMap<>();
         return em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class).setParameter("now", now)
-                .setParameter("leftAlone", leftAlone).setMaxResults(HEADS).getResultStream()
+                .setParameter("epoch", Instant.EPOCH).setParameter("leftAlone", leftAlone).setMaxResults(HEADS)
+                .getResultStream()
                 .map(d -> new Head(d.position(), d.sinkId(), enabled.computeIfAbsent(d.sinkId(), id -> {
                     Sink sink = em.find(Sink.class, id);
                     return sink == null || sink.enabled(); // a head of a sink that is gone dies when taken

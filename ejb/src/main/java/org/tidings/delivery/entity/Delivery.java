@@ -10,6 +10,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -32,20 +33,35 @@ import java.util.UUID;
 // a first attempt still running on a live instance keeps its row (FirstAttempts renews the lease)
 @NamedQuery(name = Delivery.EXTEND_LEASES, query = "UPDATE Delivery d SET d.nextAttemptAt = :lease "
         + "WHERE d.notificationId IN :ids AND d.status = org.tidings.delivery.entity.DeliveryStatus.SENDING")
+// :epoch (Instant.EPOCH) bounds the scan of delivery_due from below: H2 2.2 places the rows without a time (parked
+// behind their lines) first in the index and, without it, reads them all (DeliveryLinesScanTest)
 @NamedQuery(name = Delivery.DUE_HEADS, query = "SELECT d FROM Delivery d WHERE d.status = "
-        + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt <= :now AND NOT EXISTS ("
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt >= :epoch "
+        + "AND d.nextAttemptAt <= :now AND NOT EXISTS ("
         + "SELECT e.position FROM Delivery e WHERE e.sinkId = d.sinkId AND e.orderingKey = d.orderingKey "
         + "AND e.status = org.tidings.delivery.entity.DeliveryStatus.WAITING AND e.position < d.position) "
         + "AND NOT EXISTS (SELECT f.position FROM Delivery f WHERE f.sinkId = d.sinkId "
         + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
         + "AND f.position < d.position) "
         + "AND d.sinkId NOT IN :leftAlone ORDER BY d.nextAttemptAt, d.position")
-// the first waiting row of a line, unless a row ahead of it is being sent
+// a row parked behind its line whose line no longer holds it (the finish that should have made it due did not get its
+// lock): made due, by the retry worker now and then (DeliveryRetries.LEFT_BEHIND_EVERY); it reads every row parked
+// behind a line, so it does not run every second
+@NamedQuery(name = Delivery.LEFT_BEHIND, query = "UPDATE Delivery d SET d.nextAttemptAt = :now WHERE d.status = "
+        + "org.tidings.delivery.entity.DeliveryStatus.WAITING AND d.nextAttemptAt IS NULL AND NOT EXISTS ("
+        + "SELECT e.position FROM Delivery e WHERE e.sinkId = d.sinkId AND e.orderingKey = d.orderingKey "
+        + "AND e.status = org.tidings.delivery.entity.DeliveryStatus.WAITING AND e.position < d.position) "
+        + "AND NOT EXISTS (SELECT f.position FROM Delivery f WHERE f.sinkId = d.sinkId "
+        + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
+        + "AND f.position < d.position)")
+// the first waiting row of a line, unless a row ahead of it is being sent; ordered by all of delivery_queue's columns,
+// as H2 2.2 reads an index in order only for an ORDER BY from its first column (by position alone it read and sorted
+// every waiting row of the line: DeliveryLinesScanTest)
 @NamedQuery(name = Delivery.NEXT_IN_LINE, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.orderingKey = :key AND d.status = org.tidings.delivery.entity.DeliveryStatus.WAITING "
         + "AND NOT EXISTS (SELECT f.position FROM Delivery f WHERE f.sinkId = d.sinkId "
         + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
-        + "AND f.position < d.position) ORDER BY d.position")
+        + "AND f.position < d.position) ORDER BY d.sinkId, d.orderingKey, d.status, d.position")
 @NamedQuery(name = Delivery.OF_EVENT, query = "SELECT d FROM Delivery d WHERE d.eventKey = :key "
         + "AND d.eventSource = :source AND d.eventId = :id ORDER BY d.position")
 @NamedQuery(name = Delivery.COUNT_BY_STATUS, query = "SELECT d.status, COUNT(d) FROM Delivery d "
@@ -99,6 +115,7 @@ public class Delivery {
     public static final String LEASE_RAN_OUT = "Delivery.leaseRanOut";
     public static final String EXTEND_LEASES = "Delivery.extendLeases";
     public static final String NEXT_IN_LINE = "Delivery.nextInLine";
+    public static final String LEFT_BEHIND = "Delivery.leftBehind";
     public static final String OF_EVENT = "Delivery.ofEvent";
     public static final String COUNT_BY_STATUS = "Delivery.countByStatus";
     public static final String LAST_DELIVERED = "Delivery.lastDelivered";
@@ -160,6 +177,11 @@ public class Delivery {
     @Column(nullable = false)
     private boolean retrying;
 
+    /**
+     * When a waiting row is due (the first of its line is taken then), or the end of a sending row's lease. Null for a
+     * row that is finished, or that waits behind an earlier one of its line ({@link #parked}): it is due only once
+     * the rows ahead of it are done, and made so ({@link #due}) by the one that finishes last (docs/adr/0012).
+     */
     @Column(name = "next_attempt_at")
     private Instant nextAttemptAt;
 
@@ -236,10 +258,23 @@ public class Delivery {
         this.updatedAt = now;
     }
 
-    /** Numbered {@code seq} and parked until {@code next}, unattempted. */
+    /**
+     * Numbered {@code seq} and parked until {@code next}, unattempted; or, with {@code next} null, behind an earlier
+     * row of its line that waits or is being sent: not due by itself, so the retry worker's search for due rows does
+     * not read it (docs/adr/0012).
+     */
     public void parked(long seq, Instant next, Instant now) {
         this.seq = seq;
         waitUntil(next, 0, null, null, now);
+    }
+
+    /**
+     * Due from {@code now}: the rows of its line ahead of it are done. Kept to the microsecond, as the databases
+     * store it: rounded up instead (H2 and pgjdbc round half up), a claim at {@code now} would find it not yet due.
+     */
+    public void due(Instant now) {
+        this.nextAttemptAt = now.truncatedTo(ChronoUnit.MICROS);
+        this.updatedAt = now;
     }
 
     /** Waits until {@code next}; {@code attemptsMade} counts the attempts so far. */

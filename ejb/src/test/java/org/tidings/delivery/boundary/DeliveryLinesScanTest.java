@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.hibernate.Session;
@@ -35,6 +36,9 @@ class DeliveryLinesScanTest {
     private static final UUID HOT_SINK = UUID.randomUUID();
     private static final UUID DOWN_SINK = UUID.randomUUID();
     private static final String HOT_LINE = "hot-line";
+    private static final UUID BACKLOG_SINK = UUID.randomUUID();
+    private static final String BACKLOG_LINE = "backlog-line-";
+    private static final int BACKLOG_LINES = 10;
 
     private final TestDatabase database = TestDatabase.migrated("lines");
     private final List<String> statements = new ArrayList<>();
@@ -71,6 +75,23 @@ class DeliveryLinesScanTest {
             insert.setObject(8, now);
             insert.setInt(9, ROWS);
             insert.executeUpdate();
+            // a sink that has been down for long: each of a few lines has its first row waiting for an attempt an hour
+            // from now, and the rest parked behind it, not due by themselves (as the ledger parks them)
+            insert.setString(1, "behind-");
+            insert.setObject(2, BACKLOG_SINK);
+            insert.setBoolean(3, false);
+            insert.setString(4, BACKLOG_LINE);
+            insert.setString(5, "WAITING");
+            insert.setObject(6, null);
+            insert.setObject(7, now);
+            insert.setObject(8, now);
+            insert.setInt(9, ROWS);
+            insert.executeUpdate();
+            db.createStatement().executeUpdate("UPDATE delivery SET ordering_key = ordering_key || MOD(position, "
+                    + BACKLOG_LINES + ") WHERE sink_id = '" + BACKLOG_SINK + "'");
+            db.createStatement().executeUpdate("UPDATE delivery SET next_attempt_at = DATEADD(HOUR, 1, "
+                    + "CURRENT_TIMESTAMP) WHERE position IN (SELECT MIN(position) FROM delivery WHERE sink_id = '"
+                    + BACKLOG_SINK + "' GROUP BY ordering_key)");
             db.createStatement().execute("ANALYZE");
         }
         sessions = database.sessions(sql -> {
@@ -107,6 +128,7 @@ class DeliveryLinesScanTest {
         try (Session session = sessions.openSession()) {
             session.beginTransaction();
             heads = session.createNamedQuery(Delivery.DUE_HEADS, Delivery.class).setParameter("now", Instant.now())
+                    .setParameter("epoch", Instant.EPOCH)
                     .setParameter("leftAlone", Set.of(new UUID(0, 0))).setMaxResults(DeliveryRetries.HEADS)
                     .getResultList();
             session.getTransaction().commit();
@@ -114,6 +136,102 @@ class DeliveryLinesScanTest {
 
         assertThat(heads).isEmpty();
         assertLookupsReadFewRows();
+    }
+
+    @Test
+    void findingTheDueHeadsReadsNoneOfTheRowsParkedBehindTheirLines() throws SQLException {
+        List<Delivery> heads;
+        Instant now = Instant.now();
+        try (Session session = sessions.openSession()) {
+            session.beginTransaction();
+            heads = session.createNamedQuery(Delivery.DUE_HEADS, Delivery.class).setParameter("now", now)
+                    .setParameter("epoch", Instant.EPOCH)
+                    .setParameter("leftAlone", Set.of(new UUID(0, 0))).setMaxResults(DeliveryRetries.HEADS)
+                    .getResultList();
+            session.getTransaction().commit();
+        }
+
+        assertThat(heads).as("the lines' first rows wait an hour; the rows behind them are not due by themselves")
+                .isEmpty();
+        List<String> lookups = statements.stream().filter(sql -> sql.toLowerCase().startsWith("select")).toList();
+        assertThat(lookups).hasSize(1);
+        assertThat(database.rowsRead(lookups.get(0), (explain, i, left) -> {
+            if (left.endsWith("status=")) {
+                explain.setString(i, "WAITING");
+            } else if (left.endsWith("at>=")) {
+                explain.setObject(i, Instant.EPOCH.atOffset(ZoneOffset.UTC));
+            } else if (left.endsWith("at<=")) {
+                explain.setObject(i, now.atOffset(ZoneOffset.UTC));
+            } else if (left.endsWith("in(")) {
+                explain.setObject(i, new UUID(0, 0));
+            } else {
+                explain.setInt(i, DeliveryRetries.HEADS);
+            }
+        })).as("not the %d rows parked behind the lines", ROWS).isLessThan(100);
+    }
+
+    @Test
+    void parkingANotificationBehindALongLineReadsItsFirstRowsNotTheLine() throws SQLException {
+        UUID subscription = UUID.randomUUID();
+        var notification = new Notification("msg_behind", BACKLOG_SINK, subscription, "s", "src", "behind",
+                new byte[0], BACKLOG_LINE + 3);
+        try (Session session = sessions.openSession()) {
+            var ledger = new DeliveryLedger();
+            ledger.em = session;
+            ledger.store = DeliveryLedgerTest.storeOn(session);
+            session.beginTransaction();
+            ledger.counterCreated(subscription);
+            session.getTransaction().commit();
+            statements.clear();
+            session.beginTransaction();
+            ledger.waiting(notification, Instant.now(), Instant.now());
+            session.getTransaction().commit();
+        }
+
+        try (Connection db = database.connection(); var row = db.createStatement().executeQuery(
+                "SELECT next_attempt_at FROM delivery WHERE notification_id = 'msg_behind'")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getObject(1)).as("parked behind its line: not due by itself").isNull();
+        }
+        List<String> lookups = statements.stream().filter(sql -> sql.toLowerCase().startsWith("(select")).toList();
+        assertThat(lookups).as("the line's first rows, read once: the first row ahead still waits").hasSize(1);
+        assertThat(database.rowsRead(lookups.get(0), (explain, i, left) -> {
+            if (left.endsWith("sink_id=")) {
+                explain.setObject(i, BACKLOG_SINK);
+            } else if (left.endsWith("ordering_key=")) {
+                explain.setString(i, BACKLOG_LINE + 3);
+            } else {
+                explain.setLong(i, Long.MAX_VALUE);
+            }
+        })).as("not the line's %d rows", ROWS / BACKLOG_LINES).isLessThan(10);
+    }
+
+    @Test
+    void takingTheNextOfALongLineReadsItsFirstRowsNotTheLine() throws SQLException {
+        Optional<DeliveryLedger.Claim> taken;
+        Instant now = Instant.now();
+        try (Session session = sessions.openSession()) {
+            var ledger = new DeliveryLedger();
+            ledger.em = session;
+            session.beginTransaction();
+            taken = ledger.nextClaimed(BACKLOG_SINK, BACKLOG_LINE + 3, now.plusSeconds(30), now);
+            session.getTransaction().commit();
+        }
+
+        assertThat(taken).as("its first row waits an hour").isEmpty();
+        List<String> lookups = statements.stream().filter(sql -> sql.toLowerCase().startsWith("select")).toList();
+        assertThat(lookups).isNotEmpty();
+        for (String lookup : lookups) {
+            assertThat(database.rowsRead(lookup, (explain, i, left) -> {
+                if (left.endsWith("sink_id=")) {
+                    explain.setObject(i, BACKLOG_SINK);
+                } else if (left.endsWith("ordering_key=")) {
+                    explain.setString(i, BACKLOG_LINE + 3);
+                } else {
+                    explain.setInt(i, 1);
+                }
+            })).as(lookup).isLessThan(10); // not the line's 1,000 rows
+        }
     }
 
     private void assertLookupsReadFewRows() throws SQLException {
@@ -138,6 +256,8 @@ class DeliveryLinesScanTest {
                 explain.setString(i, "WAITING");
             } else if (left.endsWith("notification_id=")) {
                 explain.setString(i, "msg_new");
+            } else if (left.endsWith("at>=")) {
+                explain.setObject(i, Instant.EPOCH.atOffset(ZoneOffset.UTC));
             } else if (left.endsWith("at<=")) {
                 explain.setObject(i, Instant.now().atOffset(ZoneOffset.UTC));
             } else if (left.endsWith("in(")) {

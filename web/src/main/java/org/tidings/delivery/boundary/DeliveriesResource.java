@@ -23,7 +23,9 @@ public class DeliveriesResource {
     /**
      * One notification's delivery: status is sending, delivered, waiting (retrying when attempts > 0), dead,
      * discarded (a dead letter given up, or a pull notification never acknowledged: {@code lastAnswer} says which), or
-     * pending (a pull notification waiting for the receiver's ack); {@code seq} is its sequence number.
+     * pending (a pull notification waiting for the receiver's ack); {@code seq} is its sequence number;
+     * {@code nextAttemptAt} is when a waiting one is due, or null while it waits behind an earlier notification of its
+     * subject (it is due once that one is done).
      */
     public record DeliveryView(long position, String notificationId, UUID sinkId, UUID subscriptionId, Long seq,
             String subject, String eventSource, String eventId, String status, int attempts, Instant nextAttemptAt,
