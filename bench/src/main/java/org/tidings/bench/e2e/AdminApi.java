@@ -49,9 +49,25 @@ final class AdminApi {
         return post("/api/sinks", Map.of("name", name, "channel", "webhook", "url", url)).get("id").asText();
     }
 
-    /** One subscription of the sink to events about any of {@code subjects}. */
-    void subscribe(String sinkId, List<String> subjects) throws IOException, InterruptedException {
-        post("/api/subscriptions", Map.of("sinkId", sinkId, "filter", Map.of("subjects", subjects)));
+    /** One subscription of the sink to events about any of {@code subjects}; returns its id. */
+    String subscribe(String sinkId, List<String> subjects) throws IOException, InterruptedException {
+        return post("/api/subscriptions", Map.of("sinkId", sinkId, "filter", Map.of("subjects", subjects)))
+                .get("id").asText();
+    }
+
+    /** Deletes a subscription, then its sink, discarding what still waits for the sink ({@code purge=true}). */
+    void deleteSubscriptionAndSink(String subscriptionId, String sinkId) throws IOException, InterruptedException {
+        delete("/api/subscriptions/" + subscriptionId);
+        delete("/api/sinks/" + sinkId + "?purge=true");
+    }
+
+    private void delete(String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", AUTHORIZATION)
+                .timeout(Duration.ofSeconds(60)).DELETE().build();
+        var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
     }
 
     /** A webhook sink's delivery status (backlog, delivered, dead, circuit), as the API shows it. */

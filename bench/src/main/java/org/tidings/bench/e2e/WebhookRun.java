@@ -23,7 +23,10 @@ import java.util.stream.IntStream;
  * <li>a live sink beside a dead one: {@code dead-rate} events/s for {@code dead-seconds}, twice. First all to the
  * live sinks (the baseline), then every other one to the dead sink; the other half, the same events to the same
  * live sinks in both parts, is measured: {@code p99_live_alone_ms} in the first part, {@code p99_live_with_dead_ms}
- * in the second. Only where the even events go differs.</li>
+ * in the second. Only where the even events go differs. Before both, not counted, the same as the second part with
+ * another dead sink, which is then deleted (with its backlog): the paths of a failing sink (failed attempts, the
+ * circuit opening, parking) run warm in the measured part, as the first-attempt path does in the baseline after the
+ * warm-up; the measured dead sink is still new, its circuit closed, when its part begins.</li>
  * </ol>
  */
 public final class WebhookRun {
@@ -34,6 +37,7 @@ public final class WebhookRun {
     private static final int DEAD_SUBJECTS = 10;
     private static final int INDEX_POLLS = 600;
     private static final int WARMUP_ROUND = 2500;
+    private static final int SETTLE_SECONDS = 60;
 
     private final Broker broker;
     private final WebhookReceiver receiver;
@@ -73,8 +77,15 @@ public final class WebhookRun {
                 && sequence % 2 == 0 ? BenchEvents.subjectOf("dead", BenchEvents.spread(sequence / 2, DEAD_SUBJECTS))
                 : BenchEvents.subjectOf("hook", BenchEvents.spread(sequence, hookSubjects)));
 
+        // The warm-up of a failing sink's paths: the same shape as the measured part, to another dead sink.
+        var warmingDead = new BenchEvents(runId + "-warm-dead", SOURCE, sequence -> sequence % 2 == 0
+                ? BenchEvents.subjectOf("warmdead", BenchEvents.spread(sequence / 2, DEAD_SUBJECTS))
+                : BenchEvents.subjectOf("hook", BenchEvents.spread(sequence, hookSubjects)));
+
         try (var receiver = new WebhookReceiver(options.number("receiver-threads", 32))) {
-            String deadSink = provision(new AdminApi(options.number("http-port")), receiver, sinks, hooks);
+            var admin = new AdminApi(options.number("http-port"));
+            var dead = provision(admin, receiver, sinks, hooks);
+            String deadSink = dead.measured();
             var run = new WebhookRun(Broker.from(options), receiver, options.number("in-flight", 100),
                     options.number("stall-seconds", 60), processes);
 
@@ -91,6 +102,18 @@ public final class WebhookRun {
                         warmed + measured + latencyEvents), rate);
             }
 
+            var warmArrivals = new Arrivals(warmingDead, deadPhaseEvents);
+            receiver.record(warmArrivals);
+            try (var producer = new WindowedProducer(run.broker, EVENTS_QUEUE, warmingDead, run.inFlight,
+                    deadPhaseEvents)) {
+                run.latency("a failing sink's paths warmed up (not counted; the even events to another dead sink)",
+                        producer, warmArrivals, odd(0, deadPhaseEvents), deadRate, 0, deadPhaseEvents);
+            }
+            Report.progress("the warm-up's dead sink: %s; deleted with its backlog", admin.sinkStatus(dead.warmUp()));
+            int indexedBefore = admin.indexedSubscriptions(hooks.body(0));
+            admin.deleteSubscriptionAndSink(dead.warmUpSubscription(), dead.warmUp());
+            run.settled(admin, hooks, indexedBefore - 1);
+
             var deadArrivals = new Arrivals(withDead, baselineEvents + deadPhaseEvents);
             receiver.record(deadArrivals);
             double p99Baseline;
@@ -103,7 +126,7 @@ public final class WebhookRun {
                         deadArrivals, odd(baselineEvents, baselineEvents + deadPhaseEvents), deadRate,
                         baselineEvents, baselineEvents + deadPhaseEvents);
             }
-            Report.progress("dead sink status: %s", new AdminApi(options.number("http-port")).sinkStatus(deadSink));
+            Report.progress("dead sink status: %s", admin.sinkStatus(deadSink));
             Report.progress("receiver: %d requests, %d duplicate and %d foreign arrivals in the webhook phases, %d "
                     + "duplicate in the dead-sink phases", receiver.requests(), arrivals.duplicates(),
                     arrivals.foreign(), deadArrivals.duplicates());
@@ -112,8 +135,12 @@ public final class WebhookRun {
         }
     }
 
-    /** Returns the dead sink's id once this instance's matching index holds every new subscription. */
-    private static String provision(AdminApi admin, WebhookReceiver receiver, int sinks, BenchEvents hooks)
+    /** The dead sinks: the measured one, and the warm-up's, with its subscription (both deleted after it). */
+    private record DeadSinks(String measured, String warmUp, String warmUpSubscription) {
+    }
+
+    /** Returns the dead sinks once this instance's matching index holds every new subscription. */
+    private static DeadSinks provision(AdminApi admin, WebhookReceiver receiver, int sinks, BenchEvents hooks)
             throws Exception {
         long start = System.nanoTime();
         int before = admin.indexedSubscriptions(hooks.body(0));
@@ -129,16 +156,47 @@ public final class WebhookRun {
         String deadSink = admin.createWebhookSink("bench dead webhook", "http://127.0.0.1:" + closedPort() + "/dead");
         admin.subscribe(deadSink, IntStream.range(0, DEAD_SUBJECTS).mapToObj(n -> BenchEvents.subjectOf("dead", n))
                 .toList());
+        String warmUpSink = admin.createWebhookSink("bench dead webhook, warm-up",
+                "http://127.0.0.1:" + closedPort() + "/dead");
+        String warmUpSubscription = admin.subscribe(warmUpSink, IntStream.range(0, DEAD_SUBJECTS)
+                .mapToObj(n -> BenchEvents.subjectOf("warmdead", n)).toList());
         for (int poll = 0; poll < INDEX_POLLS; poll++) {
             int indexed = admin.indexedSubscriptions(hooks.body(0));
-            if (indexed >= before + sinks + 1) {
-                Report.progress("provisioned %d webhook sinks and a dead one (%s) in %.1f s; the index holds %d "
-                        + "subscriptions", sinks, deadSink, (System.nanoTime() - start) / 1e9, indexed);
-                return deadSink;
+            if (indexed >= before + sinks + 2) {
+                Report.progress("provisioned %d webhook sinks and two dead ones (%s measured, %s for the warm-up) in "
+                        + "%.1f s; the index holds %d subscriptions", sinks, deadSink, warmUpSink,
+                        (System.nanoTime() - start) / 1e9, indexed);
+                return new DeadSinks(deadSink, warmUpSink, warmUpSubscription);
             }
             Thread.sleep(100);
         }
         throw new IllegalStateException("the matching index did not take the webhook subscriptions");
+    }
+
+    /**
+     * Waits until the matching index has taken the deletion ({@code indexed} subscriptions) and Payara Micro's CPU has
+     * come down from what the deletion set off (its change notice, the views catching up): below a fifth of a core
+     * over the last second, for at most {@value #SETTLE_SECONDS} s. The baseline after it measures the live sinks,
+     * not the deletion.
+     */
+    private void settled(AdminApi admin, BenchEvents hooks, int indexed) throws Exception {
+        long start = System.nanoTime();
+        for (int poll = 0; poll < INDEX_POLLS && admin.indexedSubscriptions(hooks.body(0)) > indexed; poll++) {
+            Thread.sleep(100);
+        }
+        var last = CpuSnapshot.of(processes);
+        double busy = Double.NaN;
+        for (int second = 0; second < SETTLE_SECONDS; second++) {
+            Thread.sleep(1000); // a one-second window of CPU time
+            var now = CpuSnapshot.of(processes);
+            busy = now.cpuSince(last, 0);
+            last = now;
+            if (busy < 0.2) {
+                break;
+            }
+        }
+        Report.progress("after the deletion: %s used %.2f s CPU in the last second, %.1f s after the delete",
+                processes.get(0).name(), busy, (System.nanoTime() - start) / 1e9);
     }
 
     /** A loopback port nothing listens on: one the system just gave out and took back. */
@@ -208,9 +266,14 @@ public final class WebhookRun {
     private double latency(String phase, WindowedProducer producer, Arrivals arrivals, int[] measured, int rate,
                            int from, int to) throws Exception {
         Report.progress("%s: %d events/s for %d s", phase, rate, (to - from) / rate);
+        var before = CpuSnapshot.of(processes);
         producer.sendPaced(from, to, rate);
         int delivered = arrivals.await(phase, measured, stallSeconds, 1800);
         long awaitedUntil = System.nanoTime();
+        var after = CpuSnapshot.of(processes);
+        Report.progress("%s: %s used %.1f s CPU, of which its JIT compiler threads %.0f%%", phase,
+                processes.get(0).name(), after.cpuSince(before, 0),
+                100 * after.jitSince(before, 0) / Math.max(0.001, after.cpuSince(before, 0)));
         long[] latencies = new long[measured.length];
         for (int i = 0; i < measured.length; i++) {
             long arrived = arrivals.arrivedAt(measured[i]);
