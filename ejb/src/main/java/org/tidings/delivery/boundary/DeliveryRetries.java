@@ -49,7 +49,9 @@ import org.tidings.sinks.entity.Sink;
  * probe, given back if the row cannot be taken), or it has no slot or retry permit left on this instance
  * ({@link SinkConcurrency}: a receiver that hangs holds at most 16 threads, first attempts and retries together). If
  * this instance dies during an attempt, the lease runs out and the attempt is made again, with the same
- * {@code webhook-id}.
+ * {@code webhook-id}. A notification parked behind its line is not due by itself: the finish of the one ahead makes it
+ * due, and once a minute the runs look for any left behind that no row ahead holds any more
+ * ({@link #leftBehindMadeDue}).
  */
 @Singleton
 @DependsOn("SchemaMigration")

@@ -15,12 +15,15 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tidings.delivery.control.NextStep;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
@@ -332,7 +335,7 @@ class DeliveryLedgerTest {
      * Runs {@code first} in a transaction left open until {@code second}, in a transaction of its own on another
      * thread, waits for one of its row locks; then commits it, and answers what {@code second} returned.
      */
-    private <T> T afterTheOthersCommit(java.util.function.Consumer<DeliveryLedger> first,
+    private <T> T afterTheOthersCommit(Consumer<DeliveryLedger> first,
             Function<DeliveryLedger, T> second) throws Exception {
         try (Session session = sessions.openSession()) {
             session.beginTransaction();
@@ -545,46 +548,30 @@ class DeliveryLedgerTest {
 
     /**
      * The dispatcher read the line held (its first notification is in its POST) and parks the next one while the
-     * first's outcome is being committed: the park waits for that commit, finds nothing ahead any more, and is due.
-     * Had it read the line without the lock, it would wait behind a finished row, and nothing would make it due.
+     * first's outcome comes: whichever commits first, the other waits for it, and the parked one ends due. If the
+     * finish commits first, the park waits for it and finds nothing ahead any more; had it read the line without the
+     * lock, it would wait behind a finished row, and nothing would make it due. If the park commits first, the finish
+     * waits for it, then sees the parked row and makes it due.
      */
-    @Test
-    void aParkDuringTheFinishOfTheRowAheadWaitsForItAndIsDue() throws Exception {
+    @ParameterizedTest(name = "{0} commits first")
+    @ValueSource(strings = {"the finish", "the park"})
+    void aParkRacingTheFinishOfTheRowAheadEndsDue(String first) throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Notification first = notification("e1");
-        Notification second = notification("e2");
-        inTransaction(ledger -> ledger.sending(first, now.plus(FirstAttempts.LEASE), now));
-        assertThat(inTransaction(ledger -> ledger.outlook(second)).lineWaiting()).isTrue();
+        Notification sent = notification("e1");
+        Notification parked = notification("e2");
+        inTransaction(ledger -> ledger.sending(sent, now.plus(FirstAttempts.LEASE), now));
+        assertThat(inTransaction(ledger -> ledger.outlook(parked)).lineWaiting()).isTrue();
+        Consumer<DeliveryLedger> finish = ledger -> ledger.attempted(sent, delivered());
+        Consumer<DeliveryLedger> park = ledger -> ledger.waiting(parked, now, now);
 
-        afterTheOthersCommit(finisher -> finisher.attempted(first, delivered()), parker -> {
-            parker.waiting(second, now, now);
+        afterTheOthersCommit(first.equals("the finish") ? finish : park, ledger -> {
+            (first.equals("the finish") ? park : finish).accept(ledger);
             return null;
         });
 
-        assertThat(record(first).status()).isEqualTo(DeliveryStatus.DELIVERED);
-        assertThat(record(second).nextAttemptAt()).as("due: nothing of its line is ahead of it").isNotNull();
-        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(second.id());
-    }
-
-    /**
-     * The other order: the park behind a notification still being sent is being committed when that notification's
-     * outcome comes. The finish waits for the park, then sees the parked row and makes it due.
-     */
-    @Test
-    void aFinishDuringAParkBehindItWaitsForTheParkAndMakesItDue() throws Exception {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Notification first = notification("e1");
-        Notification second = notification("e2");
-        inTransaction(ledger -> ledger.sending(first, now.plus(FirstAttempts.LEASE), now));
-
-        afterTheOthersCommit(parker -> parker.waiting(second, now, now), finisher -> {
-            finisher.attempted(first, delivered());
-            return null;
-        });
-
-        assertThat(record(first).status()).isEqualTo(DeliveryStatus.DELIVERED);
-        assertThat(record(second).nextAttemptAt()).as("made due by the finish").isNotNull();
-        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(second.id());
+        assertThat(record(sent).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(record(parked).nextAttemptAt()).as("due: nothing of its line is ahead of it").isNotNull();
+        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(parked.id());
     }
 
     /**

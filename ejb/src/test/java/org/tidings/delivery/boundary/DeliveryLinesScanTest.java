@@ -3,8 +3,10 @@ package org.tidings.delivery.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,39 +56,12 @@ class DeliveryLinesScanTest {
                         + "FROM SYSTEM_RANGE(1, ?)")) {
             var now = Instant.now().atOffset(ZoneOffset.UTC);
             // a busy subject of a healthy sink: a week of delivered notifications, nothing in play
-            insert.setString(1, "delivered-");
-            insert.setObject(2, HOT_SINK);
-            insert.setBoolean(3, false);
-            insert.setString(4, HOT_LINE);
-            insert.setString(5, "DELIVERED");
-            insert.setObject(6, null);
-            insert.setObject(7, now);
-            insert.setObject(8, now);
-            insert.setInt(9, ROWS);
-            insert.executeUpdate();
+            insertRows(insert, "delivered-", HOT_SINK, HOT_LINE, "DELIVERED", null, now);
             // a sink that is down: each of its lines waits for an attempt an hour from now
-            insert.setString(1, "waiting-");
-            insert.setObject(2, DOWN_SINK);
-            insert.setBoolean(3, true);
-            insert.setString(4, null);
-            insert.setString(5, "WAITING");
-            insert.setObject(6, now.plusHours(1));
-            insert.setObject(7, now);
-            insert.setObject(8, now);
-            insert.setInt(9, ROWS);
-            insert.executeUpdate();
+            insertRows(insert, "waiting-", DOWN_SINK, null, "WAITING", now.plusHours(1), now);
             // a sink that has been down for long: each of a few lines has its first row waiting for an attempt an hour
             // from now, and the rest parked behind it, not due by themselves (as the ledger parks them)
-            insert.setString(1, "behind-");
-            insert.setObject(2, BACKLOG_SINK);
-            insert.setBoolean(3, false);
-            insert.setString(4, BACKLOG_LINE);
-            insert.setString(5, "WAITING");
-            insert.setObject(6, null);
-            insert.setObject(7, now);
-            insert.setObject(8, now);
-            insert.setInt(9, ROWS);
-            insert.executeUpdate();
+            insertRows(insert, "behind-", BACKLOG_SINK, BACKLOG_LINE, "WAITING", null, now);
             db.createStatement().executeUpdate("UPDATE delivery SET ordering_key = ordering_key || MOD(position, "
                     + BACKLOG_LINES + ") WHERE sink_id = '" + BACKLOG_SINK + "'");
             db.createStatement().executeUpdate("UPDATE delivery SET next_attempt_at = DATEADD(HOUR, 1, "
@@ -98,6 +73,24 @@ class DeliveryLinesScanTest {
             statements.add(sql);
             return sql;
         }, Delivery.class, FeedEntry.class, SubscriptionSequence.class, Sink.class);
+    }
+
+    /**
+     * {@link #ROWS} records of the sink, named {@code prefix} and a number: all of {@code line}, or each of a line of
+     * its own if {@code line} is null.
+     */
+    private static void insertRows(PreparedStatement insert, String prefix, UUID sink, String line, String status,
+            OffsetDateTime next, OffsetDateTime now) throws SQLException {
+        insert.setString(1, prefix);
+        insert.setObject(2, sink);
+        insert.setBoolean(3, line == null);
+        insert.setString(4, line);
+        insert.setString(5, status);
+        insert.setObject(6, next);
+        insert.setObject(7, now);
+        insert.setObject(8, now);
+        insert.setInt(9, ROWS);
+        insert.executeUpdate();
     }
 
     @AfterEach
