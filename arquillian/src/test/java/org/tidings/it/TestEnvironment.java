@@ -1,5 +1,7 @@
 package org.tidings.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -9,10 +11,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -154,12 +158,26 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     /**
-     * How many messages the broker has ever put on a queue since it started: sends that reached it, counted. The broker
-     * counts a message when its queue's executor moves it from the queue's intake to the queue proper (QueueImpl
-     * .doInternalPoll), which may run after the sender was told the message is stored, so this first waits for what
-     * that executor has been given (QuotaIT once read 7 where a send acknowledged just before made 8).
+     * How many messages the broker has ever put on a queue since it started: sends that reached it, counted, once the
+     * count has stopped changing (two reads 100 ms apart agree, within 10 s). The broker counts a message when its
+     * queue's executor moves it from the queue's intake to the queue proper (QueueImpl.doInternalPoll), so each read
+     * first waits for what that executor has been given; and it puts the message in the intake only in a callback of
+     * the journal write (PostOfficeImpl.processRoute: afterCompleteOperations, then QueueImpl.addTail), which may run
+     * after the sender was told the message is stored. QuotaIT read 7 where a send acknowledged just before made 8,
+     * once before the executor was waited for and once after (2026-12-03), hence the second read.
      */
-    public static synchronized long messagesAdded(String queue) {
+    public static long messagesAdded(String queue) {
+        var last = new AtomicLong(-1);
+        await("the count of messages added to " + queue + " to settle").atMost(Duration.ofSeconds(10))
+                .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    long now = countedAdded(queue);
+                    return last.getAndSet(now) == now;
+                });
+        return last.get();
+    }
+
+    private static synchronized long countedAdded(String queue) {
         var located = flushed(queue);
         return located == null ? 0 : located.getMessagesAdded();
     }
