@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /** Tidings' admin API on loopback, as an operator's script would use it: one JSON POST per object. */
 final class AdminApi {
@@ -21,6 +22,8 @@ final class AdminApi {
     private static final String AUTHORIZATION = "Bearer " + System.getenv().getOrDefault("TIDINGS_ADMIN_TOKEN", "");
 
     private static final int ATTEMPTS = 3;
+
+    private static final int INDEX_POLLS = 600;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -116,6 +119,22 @@ final class AdminApi {
                 .header("Content-Type", "application/cloudevents+json")
                 .POST(HttpRequest.BodyPublishers.ofString(eventJson)).build();
         return read(http.send(request, HttpResponse.BodyHandlers.ofString())).get("indexed").asInt();
+    }
+
+    /**
+     * Waits until this instance's matching index holds a count of subscriptions that {@code reached} accepts, and
+     * returns that count. Subscriptions reach the index through change notices, so it lags behind the API's answers.
+     * Polls every 100 ms for at most a minute, then fails naming {@code what}.
+     */
+    int awaitIndexed(String eventJson, IntPredicate reached, String what) throws IOException, InterruptedException {
+        for (int poll = 0; poll < INDEX_POLLS; poll++) {
+            int indexed = indexedSubscriptions(eventJson);
+            if (reached.test(indexed)) {
+                return indexed;
+            }
+            Thread.sleep(100); // the index has no notice to wait on from outside; a poll, as an operator's script would
+        }
+        throw new IllegalStateException("the matching index did not take " + what);
     }
 
     private JsonNode post(String path, Object body) throws IOException, InterruptedException {

@@ -6,8 +6,6 @@ package org.tidings.bench.e2e;
  */
 final class Provisioning {
 
-    private static final int INDEX_POLLS = 600;
-
     private final AdminApi admin;
     private final BenchEvents events;
 
@@ -24,16 +22,10 @@ final class Provisioning {
         Report.progress("provisioning %d subscriptions for sink %s, %d requests at a time", subscriptions, sinkId,
                 parallel);
         admin.subscribeSubjects(sinkId, subscriptions, parallel);
-        // Subscriptions reach the matching index through change notices: wait until it holds them all.
-        for (int poll = 0; poll < INDEX_POLLS; poll++) {
-            int indexed = admin.indexedSubscriptions(events.body(0));
-            if (indexed >= subscriptions) {
-                Report.progress("provisioned in %.0f s; the index holds %d subscriptions",
-                        (System.nanoTime() - start) / 1e9, indexed);
-                return sinkId;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the matching index did not reach " + subscriptions + " subscriptions");
+        int indexed = admin.awaitIndexed(events.body(0), count -> count >= subscriptions,
+                subscriptions + " subscriptions");
+        Report.progress("provisioned in %.0f s; the index holds %d subscriptions", (System.nanoTime() - start) / 1e9,
+                indexed);
+        return sinkId;
     }
 }

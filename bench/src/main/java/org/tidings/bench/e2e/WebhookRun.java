@@ -35,7 +35,6 @@ public final class WebhookRun {
     private static final String SOURCE = "https://bench.example.com/mail-hooks";
     private static final int SUBJECTS_PER_SINK = 10;
     private static final int DEAD_SUBJECTS = 10;
-    private static final int INDEX_POLLS = 600;
     private static final int WARMUP_ROUND = 2500;
     private static final int SETTLE_SECONDS = 60;
 
@@ -160,17 +159,12 @@ public final class WebhookRun {
                 "http://127.0.0.1:" + closedPort() + "/dead");
         String warmUpSubscription = admin.subscribe(warmUpSink, IntStream.range(0, DEAD_SUBJECTS)
                 .mapToObj(n -> BenchEvents.subjectOf("warmdead", n)).toList());
-        for (int poll = 0; poll < INDEX_POLLS; poll++) {
-            int indexed = admin.indexedSubscriptions(hooks.body(0));
-            if (indexed >= before + sinks + 2) {
-                Report.progress("provisioned %d webhook sinks and two dead ones (%s measured, %s for the warm-up) in "
-                        + "%.1f s; the index holds %d subscriptions", sinks, deadSink, warmUpSink,
-                        (System.nanoTime() - start) / 1e9, indexed);
-                return new DeadSinks(deadSink, warmUpSink, warmUpSubscription);
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the matching index did not take the webhook subscriptions");
+        int indexed = admin.awaitIndexed(hooks.body(0), count -> count >= before + sinks + 2,
+                "the webhook subscriptions");
+        Report.progress("provisioned %d webhook sinks and two dead ones (%s measured, %s for the warm-up) in %.1f s; "
+                + "the index holds %d subscriptions", sinks, deadSink, warmUpSink, (System.nanoTime() - start) / 1e9,
+                indexed);
+        return new DeadSinks(deadSink, warmUpSink, warmUpSubscription);
     }
 
     /**
@@ -181,9 +175,7 @@ public final class WebhookRun {
      */
     private void settled(AdminApi admin, BenchEvents hooks, int indexed) throws Exception {
         long start = System.nanoTime();
-        for (int poll = 0; poll < INDEX_POLLS && admin.indexedSubscriptions(hooks.body(0)) > indexed; poll++) {
-            Thread.sleep(100);
-        }
+        admin.awaitIndexed(hooks.body(0), count -> count <= indexed, "the warm-up sink's deletion");
         var last = CpuSnapshot.of(processes);
         double busy = Double.NaN;
         for (int second = 0; second < SETTLE_SECONDS; second++) {
