@@ -5,10 +5,13 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -241,8 +244,8 @@ public class DeliveryLedger {
             delivery = new Delivery(notification, now);
             long seq = store.nextSeq(notification.subscriptionId());
             // all of its line is ahead of it: it is not recorded yet
-            delivery.parked(seq, firstHolderLocked(notification.sinkId(), notification.orderingKey()) ? null : next,
-                    now);
+            delivery.parked(seq, firstHolderLocked(notification.sinkId(), notification.orderingKey(), Long.MAX_VALUE,
+                    FlushModeType.AUTO) ? null : next, now);
             em.persist(delivery);
         } else if (firstSenders(delivery)) {
             delivery.waitUntil(next, delivery.attempts(), null, null, now);
@@ -305,23 +308,25 @@ public class DeliveryLedger {
     private static final String STATUS_LOCKED = "SELECT status FROM delivery WHERE position = ?1 FOR UPDATE";
 
     /**
-     * True if a row of the line of a row about to be parked waits or is being sent: the first such row, read and
-     * locked until this transaction ends. A row parked behind it waits for it ({@link Delivery#parked} with no time),
+     * True if a row of the line of a row about to be parked (or put back by a redrive) waits or is being sent ahead of
+     * position {@code before}: the first such row, read and locked until this transaction ends. A row parked behind it waits for it ({@link Delivery#parked} with no time),
      * and is made due when the rows ahead of it are done ({@link #lineMovedOn}); the lock is what makes that safe: the
      * row ahead cannot finish before this park commits, so its finish sees the parked row. Without it a finish
      * committed between this transaction's reads and its commit would make nothing due, and the parked row would wait
      * for nothing. The row found is locked, then read again: if it finished meanwhile, the next first row is looked
-     * for.
+     * for. {@code flush}: whether the reads flush this transaction's changes first ({@code AUTO}) or not
+     * ({@code COMMIT}, for a caller that has changed no row of the table yet).
      */
-    private boolean firstHolderLocked(UUID sinkId, String orderingKey) {
+    private boolean firstHolderLocked(UUID sinkId, String orderingKey, long before, FlushModeType flush) {
         while (true) {
-            List<?> first = em.createNativeQuery(FIRST_HOLDERS).setParameter(1, sinkId).setParameter(2, orderingKey)
-                    .setParameter(3, Long.MAX_VALUE).getResultList();
+            List<?> first = em.createNativeQuery(FIRST_HOLDERS).setFlushMode(flush).setParameter(1, sinkId)
+                    .setParameter(2, orderingKey).setParameter(3, before).getResultList();
             if (first.isEmpty()) {
                 return false;
             }
             long ahead = first.stream().mapToLong(p -> ((Number) p).longValue()).min().getAsLong();
-            List<?> status = em.createNativeQuery(STATUS_LOCKED).setParameter(1, ahead).getResultList();
+            List<?> status = em.createNativeQuery(STATUS_LOCKED).setFlushMode(flush).setParameter(1, ahead)
+                    .getResultList();
             if (!status.isEmpty() && holds(String.valueOf(status.get(0)))) {
                 return true;
             }
@@ -426,7 +431,7 @@ public class DeliveryLedger {
     @Audited("sink.redrive-dead-letter")
     public boolean redriveOne(UUID sinkId, @Audited.Detail("notification") String notificationId) {
         return deadLetter(sinkId, notificationId).map(d -> {
-            d.redriven(Instant.now());
+            redriven(List.of(d), Instant.now());
             return true;
         }).orElse(false);
     }
@@ -458,7 +463,29 @@ public class DeliveryLedger {
                 .setParameter("from", from != null ? from : Instant.EPOCH)
                 .setParameter("to", to != null ? to : FAR_FUTURE)
                 .getResultList();
-        dead.forEach(d -> d.redriven(now));
+        redriven(dead, now);
         return dead.size();
+    }
+
+    /**
+     * Puts dead letters of one sink back in line, each in its place among the rows of its line (its position): the
+     * first of each line is due from {@code now} unless a row of the line ahead of it waits or is being sent, and the
+     * others wait behind it, with no time, as a parked row does ({@link #waiting}): each is made due when the row
+     * ahead of it is done ({@link #lineMovedOn}), so the retry worker's read of due heads never reads them. The rows
+     * ahead are found and locked as a park does ({@link #firstHolderLocked}), before any row changes, by statements
+     * that do not flush this transaction: the dead letters it loaded are not written before each of them.
+     */
+    private void redriven(List<Delivery> dead, Instant now) {
+        Map<String, Delivery> firstOfLine = new HashMap<>();
+        for (Delivery d : dead) {
+            firstOfLine.merge(d.orderingKey(), d, (a, b) -> a.position() < b.position() ? a : b);
+        }
+        Set<Delivery> due = new HashSet<>();
+        for (Delivery first : firstOfLine.values()) {
+            if (!firstHolderLocked(first.sinkId(), first.orderingKey(), first.position(), FlushModeType.COMMIT)) {
+                due.add(first);
+            }
+        }
+        dead.forEach(d -> d.redriven(now, due.contains(d)));
     }
 }

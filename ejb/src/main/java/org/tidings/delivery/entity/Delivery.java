@@ -290,13 +290,19 @@ public class Delivery {
         this.nextAttemptAt = null;
     }
 
-    /** Back in line after a redrive, with a fresh schedule, behind what waits for its sink and subject now. */
-    public void redriven(Instant now) {
+    /**
+     * Back in line after a redrive, with a fresh schedule, in its place among the rows of its sink and subject: due
+     * from {@code now} if it is first of its line, else with no time, behind the rows ahead of it (see {@link #due}).
+     */
+    public void redriven(Instant now, boolean first) {
         this.retrying = false;
         this.status = DeliveryStatus.WAITING;
         this.attempts = 0;
-        this.nextAttemptAt = now;
+        this.nextAttemptAt = null;
         this.updatedAt = now;
+        if (first) {
+            due(now);
+        }
     }
 
     /** Given up by the operator: the row stays as the record of it, without the body. */

@@ -96,8 +96,12 @@ class DeliveryLedgerTest {
     }
 
     private Notification notification(String event) {
+        return notification(event, "mailto:ann@example.com");
+    }
+
+    private Notification notification(String event, String subject) {
         return new Notification(Notification.idOf("urn:shop", event, subscription), sink.id(), subscription,
-                "mailto:ann@example.com", "urn:shop", event,
+                subject, "urn:shop", event,
                 ("{\"specversion\":\"1.0\",\"id\":\"" + event + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -671,6 +675,90 @@ class DeliveryLedgerTest {
                 .isEmpty();
         assertThat(record(parked).status()).isEqualTo(DeliveryStatus.DEAD);
         assertThat(record(parked).lastAnswer()).isEqualTo("the sink no longer exists");
+    }
+
+    /**
+     * A redrive puts a sink's dead letters back in line, each in its place: the first of each line is due at once, the
+     * others wait behind it with no time, so the retry worker's read of due heads does not read them, and each is
+     * made due when the one ahead of it is done.
+     */
+    @Test
+    void aRedriveMakesTheFirstOfEachLineDueAndParksTheOthersBehindIt() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Notification first = died(notification("e1"), now);
+        Notification second = died(notification("e2"), now);
+        Notification third = died(notification("e3"), now);
+        Notification otherLine = died(notification("e4", "mailto:bob@example.com"), now);
+
+        int redriven = inTransaction(ledger -> ledger.redrive(sink.id(), null, null));
+
+        assertThat(redriven).isEqualTo(4);
+        assertThat(List.of(first, second, third, otherLine)).allSatisfy(n ->
+                assertThat(record(n).status()).isEqualTo(DeliveryStatus.WAITING));
+        assertThat(record(second).nextAttemptAt()).as("behind the first").isNull();
+        assertThat(record(third).nextAttemptAt()).as("behind the second").isNull();
+        Instant later = Instant.now();
+        assertThat(dueHeads(later)).extracting(Delivery::notificationId)
+                .containsExactlyInAnyOrder(first.id(), otherLine.id());
+
+        assertThat(claimed(first, later.plus(FirstAttempts.LEASE), later)).isPresent();
+        inTransaction(ledger -> {
+            ledger.attempted(first, delivered());
+            return null;
+        });
+        assertThat(record(second).nextAttemptAt()).as("due once the first is delivered").isNotNull();
+        assertThat(record(third).nextAttemptAt()).as("still behind the second").isNull();
+        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId)
+                .containsExactlyInAnyOrder(second.id(), otherLine.id());
+    }
+
+    /**
+     * A dead letter redriven while an earlier notification of its line waits for a later attempt (itself redriven
+     * before) waits behind it, not due, and is made due once that one is delivered.
+     */
+    @Test
+    void aDeadLetterRedrivenBehindAWaitingOneOfItsLineWaitsForIt() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Notification first = died(notification("e1"), now);
+        Notification second = died(notification("e2"), now);
+        boolean firstRedriven = inTransaction(ledger -> ledger.redriveOne(sink.id(), first.id()));
+        assertThat(firstRedriven).isTrue();
+        Instant later = Instant.now();
+        assertThat(claimed(first, later.plus(FirstAttempts.LEASE), later)).isPresent();
+        Instant inAnHour = later.plusSeconds(3600).truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
+        inTransaction(ledger -> {
+            ledger.attempted(first, failedUntil(inAnHour));
+            return null;
+        });
+
+        boolean secondRedriven = inTransaction(ledger -> ledger.redriveOne(sink.id(), second.id()));
+
+        assertThat(secondRedriven).isTrue();
+        assertThat(record(second).status()).isEqualTo(DeliveryStatus.WAITING);
+        assertThat(record(second).nextAttemptAt()).as("behind the first, which waits an hour").isNull();
+        assertThat(dueHeads(inAnHour)).extracting(Delivery::notificationId).containsExactly(first.id());
+        assertThat(claimed(first, inAnHour.plus(FirstAttempts.LEASE), inAnHour)).isPresent();
+        inTransaction(ledger -> {
+            ledger.attempted(first, delivered());
+            return null;
+        });
+        assertThat(dueHeads(inAnHour)).extracting(Delivery::notificationId).containsExactly(second.id());
+    }
+
+    /** A notification whose first attempt was its last: a dead letter of the sink. */
+    private Notification died(Notification notification, Instant now) {
+        inTransaction(ledger -> ledger.sending(notification, now.plus(FirstAttempts.LEASE), now));
+        inTransaction(ledger -> {
+            ledger.attempted(notification, dead());
+            return null;
+        });
+        assertThat(record(notification).status()).isEqualTo(DeliveryStatus.DEAD);
+        return notification;
+    }
+
+    private static WebhookAttempts.Outcome failedUntil(Instant next) {
+        var attempt = new Attempt(Attempt.Result.RETRY, 500, "HTTP 500", Optional.empty(), Duration.ZERO);
+        return new WebhookAttempts.Outcome(attempt, new NextStep(NextStep.Kind.RETRY, next), 1, Instant.now());
     }
 
     private static WebhookAttempts.Outcome dead() {
