@@ -37,6 +37,7 @@ public final class WebhookRun {
     private static final int DEAD_SUBJECTS = 10;
     private static final int WARMUP_ROUND = 2500;
     private static final int SETTLE_SECONDS = 60;
+    private static final int SLOWEST = 10;
 
     private final Broker broker;
     private final WebhookReceiver receiver;
@@ -191,6 +192,22 @@ public final class WebhookRun {
                 processes.get(0).name(), busy, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * Prints the {@value #SLOWEST} slowest of {@code measured} with their event ids and the wall-clock time each was
+     * sent, so that a Flight Recording or a log of the same run can be read at those instants.
+     */
+    private static void slowest(String phase, WindowedProducer producer, int[] measured, long[] latencies) {
+        long wallNow = System.currentTimeMillis();
+        long nanoNow = System.nanoTime();
+        var slowest = IntStream.range(0, measured.length).boxed()
+                .sorted((a, b) -> Long.compare(latencies[b], latencies[a])).limit(SLOWEST)
+                .map(i -> String.format("%s sent %s took %.1f ms", producer.events().id(measured[i]),
+                        java.time.Instant.ofEpochMilli(wallNow - (nanoNow - producer.sentAt(measured[i])) / 1_000_000),
+                        latencies[i] / 1e6))
+                .toList();
+        Report.progress("%s: the slowest: %s", phase, String.join("; ", slowest));
+    }
+
     /** A loopback port nothing listens on: one the system just gave out and took back. */
     private static int closedPort() throws IOException {
         try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -271,6 +288,7 @@ public final class WebhookRun {
             long arrived = arrivals.arrivedAt(measured[i]);
             latencies[i] = (arrived != 0 ? arrived : awaitedUntil) - producer.sentAt(measured[i]);
         }
+        slowest(phase, producer, measured, latencies);
         Arrays.sort(latencies);
         double p99 = PipelineRun.percentileMillis(latencies, 0.99);
         Report.progress("%s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d delivered%s)", phase,

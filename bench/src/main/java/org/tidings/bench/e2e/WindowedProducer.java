@@ -47,6 +47,11 @@ final class WindowedProducer implements AutoCloseable {
         }
     };
 
+    /** The events this producer sends. */
+    BenchEvents events() {
+        return events;
+    }
+
     WindowedProducer(Broker broker, String queue, BenchEvents events, int window, int capacity)
             throws JMSException {
         this.connection = broker.connect();
