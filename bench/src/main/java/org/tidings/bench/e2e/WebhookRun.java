@@ -20,13 +20,19 @@ import java.util.stream.IntStream;
  * last arrival at the receiver);</li>
  * <li>latency: a steady {@code latency-rate} events/s for {@code latency-seconds}; {@code p99_webhook_ms} from
  * latency = arrival at the receiver - send to tidings.events, both on this JVM's clock;</li>
- * <li>a live sink beside a dead one: {@code dead-rate} events/s for {@code dead-seconds}, twice. First all to the
- * live sinks (the baseline), then every other one to the dead sink; the other half, the same events to the same
- * live sinks in both parts, is measured: {@code p99_live_alone_ms} in the first part, {@code p99_live_with_dead_ms}
- * in the second. Only where the even events go differs. Before both, not counted, the same as the second part with
- * another dead sink, which is then deleted (with its backlog): the paths of a failing sink (failed attempts, the
- * circuit opening, parking) run warm in the measured part, as the first-attempt path does in the baseline after the
- * warm-up; the measured dead sink is still new, its circuit closed, when its part begins.</li>
+ * <li>a live sink beside a dead one: {@code dead-rate} events/s for {@code dead-seconds} in each of two conditions,
+ * alternated in {@code dead-rounds} rounds. Each round has two parts of {@code dead-seconds / dead-rounds}: first all
+ * to the live sinks (the baseline), then every other one to a dead sink of its own; the other half, the same shape
+ * of events to the same live sinks in both parts, is measured. After its round the dead sink is deleted with its
+ * backlog, and the next round starts once Payara Micro has settled: each baseline part runs with no sink down.
+ * {@code p99_live_alone_ms} and {@code p99_live_with_dead_ms} are the p99s of all the rounds' measured deliveries of
+ * each condition together; each part's own figures are printed too. A single pause of the host (a slow fsync of the
+ * broker's journal) delays every delivery in flight, and in a short part it alone decides the p99: alternating puts
+ * such pauses in both conditions alike. Only where the even events go differs. Before the rounds, not counted, a
+ * part like a measured one to another dead sink, which is then deleted (with its backlog): the paths of a failing
+ * sink (failed attempts, the circuit opening, parking) run warm in the measured parts, as the first-attempt path does
+ * in the baseline after the warm-up; each measured dead sink is still new, its circuit closed, when its part
+ * begins.</li>
  * </ol>
  */
 public final class WebhookRun {
@@ -64,7 +70,8 @@ public final class WebhookRun {
         int latencyEvents = rate * options.number("latency-seconds");
         int deadRate = options.number("dead-rate", 500);
         int deadPhaseEvents = deadRate * options.number("dead-seconds");
-        int baselineEvents = deadPhaseEvents;
+        int rounds = options.number("dead-rounds", 1);
+        int partEvents = deadPhaseEvents / rounds;
         int hookSubjects = sinks * SUBJECTS_PER_SINK;
         var processes = List.of(new ProcessCpu("Payara Micro", options.number("payara-pid", 0)),
                 new ProcessCpu("the broker", options.number("broker-pid", 0)),
@@ -72,9 +79,10 @@ public final class WebhookRun {
         String runId = options.text("run-id");
         var hooks = new BenchEvents(runId + "-hooks", SOURCE,
                 sequence -> BenchEvents.subjectOf("hook", BenchEvents.spread(sequence, hookSubjects)));
-        // Baseline events all go to live sinks; after it, the even ones to the dead sink.
-        var withDead = new BenchEvents(runId + "-dead", SOURCE, sequence -> sequence >= baselineEvents
-                && sequence % 2 == 0 ? BenchEvents.subjectOf("dead", BenchEvents.spread(sequence / 2, DEAD_SUBJECTS))
+        // Round r has 2 parts of partEvents: the baseline's all go to live sinks; then the even ones to dead sink r.
+        var withDead = new BenchEvents(runId + "-dead", SOURCE, sequence -> sequence % (2 * partEvents) >= partEvents
+                && sequence % 2 == 0 ? BenchEvents.subjectOf(deadKind(sequence / (2 * partEvents)),
+                        BenchEvents.spread(sequence / 2, DEAD_SUBJECTS))
                 : BenchEvents.subjectOf("hook", BenchEvents.spread(sequence, hookSubjects)));
 
         // The warm-up of a failing sink's paths: the same shape as the measured part, to another dead sink.
@@ -84,8 +92,7 @@ public final class WebhookRun {
 
         try (var receiver = new WebhookReceiver(options.number("receiver-threads", 32))) {
             var admin = new AdminApi(options.number("http-port"));
-            var dead = provision(admin, receiver, sinks, hooks);
-            String deadSink = dead.measured();
+            var dead = provision(admin, receiver, sinks, hooks, rounds);
             var run = new WebhookRun(Broker.from(options), receiver, options.number("in-flight", 100),
                     options.number("stall-seconds", 60), processes);
 
@@ -109,24 +116,31 @@ public final class WebhookRun {
                 run.latency("a failing sink's paths warmed up (not counted; the even events to another dead sink)",
                         producer, warmArrivals, odd(0, deadPhaseEvents), deadRate, 0, deadPhaseEvents);
             }
-            Report.progress("the warm-up's dead sink: %s; deleted with its backlog", admin.sinkStatus(dead.warmUp()));
-            int indexedBefore = admin.indexedSubscriptions(hooks.body(0));
-            admin.deleteSubscriptionAndSink(dead.warmUpSubscription(), dead.warmUp());
-            run.settled(admin, hooks, indexedBefore - 1);
+            run.deleted(admin, hooks, "the warm-up's dead sink", dead.warmUp());
 
-            var deadArrivals = new Arrivals(withDead, baselineEvents + deadPhaseEvents);
+            var deadArrivals = new Arrivals(withDead, 2 * partEvents * rounds);
             receiver.record(deadArrivals);
-            double p99Baseline;
-            double p99WithDead;
+            List<long[]> alone = new ArrayList<>();
+            List<long[]> besideDead = new ArrayList<>();
             try (var producer = new WindowedProducer(run.broker, EVENTS_QUEUE, withDead, run.inFlight,
-                    baselineEvents + deadPhaseEvents)) {
-                p99Baseline = run.latency("live sinks alone (the odd events measured)", producer, deadArrivals,
-                        odd(0, baselineEvents), deadRate, 0, baselineEvents);
-                p99WithDead = run.latency("live sinks beside a dead one (the even events to it)", producer,
-                        deadArrivals, odd(baselineEvents, baselineEvents + deadPhaseEvents), deadRate,
-                        baselineEvents, baselineEvents + deadPhaseEvents);
+                    2 * partEvents * rounds)) {
+                for (int round = 0; round < rounds; round++) {
+                    int from = 2 * partEvents * round;
+                    String of = rounds > 1 ? String.format(", round %d of %d", round + 1, rounds) : "";
+                    alone.add(run.latencies("live sinks alone (the odd events measured" + of + ")", producer,
+                            deadArrivals, odd(from, from + partEvents), deadRate, from, from + partEvents));
+                    besideDead.add(run.latencies("live sinks beside a dead one (the even events to it" + of + ")",
+                            producer, deadArrivals, odd(from + partEvents, from + 2 * partEvents), deadRate,
+                            from + partEvents, from + 2 * partEvents));
+                    if (round < rounds - 1) {
+                        run.deleted(admin, hooks, "dead sink " + (round + 1), dead.measured().get(round));
+                    }
+                }
             }
-            Report.progress("dead sink status: %s", admin.sinkStatus(deadSink));
+            Report.progress("the last dead sink's status: %s",
+                    admin.sinkStatus(dead.measured().get(rounds - 1).sink()));
+            double p99Baseline = pooled("live sinks alone", alone);
+            double p99WithDead = pooled("live sinks beside a dead one", besideDead);
             Report.progress("receiver: %d requests, %d duplicate and %d foreign arrivals in the webhook phases, %d "
                     + "duplicate in the dead-sink phases", receiver.requests(), arrivals.duplicates(),
                     arrivals.foreign(), deadArrivals.duplicates());
@@ -135,13 +149,22 @@ public final class WebhookRun {
         }
     }
 
-    /** The dead sinks: the measured one, and the warm-up's, with its subscription (both deleted after it). */
-    private record DeadSinks(String measured, String warmUp, String warmUpSubscription) {
+    /** A dead sink and its one subscription. */
+    private record DeadSink(String sink, String subscription) {
+    }
+
+    /** The dead sinks: the warm-up's, and one per round (each deleted after its round but the last). */
+    private record DeadSinks(DeadSink warmUp, List<DeadSink> measured) {
+    }
+
+    /** The subjects of the measured dead sink of round {@code round}. */
+    private static String deadKind(int round) {
+        return "dead" + round;
     }
 
     /** Returns the dead sinks once this instance's matching index holds every new subscription. */
-    private static DeadSinks provision(AdminApi admin, WebhookReceiver receiver, int sinks, BenchEvents hooks)
-            throws Exception {
+    private static DeadSinks provision(AdminApi admin, WebhookReceiver receiver, int sinks, BenchEvents hooks,
+            int rounds) throws Exception {
         long start = System.nanoTime();
         int before = admin.indexedSubscriptions(hooks.body(0));
         admin.createSource("bench webhook store", SOURCE);
@@ -153,19 +176,33 @@ public final class WebhookRun {
             }
             admin.subscribe(id, subjects);
         }
-        String deadSink = admin.createWebhookSink("bench dead webhook", "http://127.0.0.1:" + closedPort() + "/dead");
-        admin.subscribe(deadSink, IntStream.range(0, DEAD_SUBJECTS).mapToObj(n -> BenchEvents.subjectOf("dead", n))
-                .toList());
-        String warmUpSink = admin.createWebhookSink("bench dead webhook, warm-up",
-                "http://127.0.0.1:" + closedPort() + "/dead");
-        String warmUpSubscription = admin.subscribe(warmUpSink, IntStream.range(0, DEAD_SUBJECTS)
-                .mapToObj(n -> BenchEvents.subjectOf("warmdead", n)).toList());
-        int indexed = admin.awaitIndexed(hooks.body(0), count -> count >= before + sinks + 2,
+        DeadSink warmUp = deadSink(admin, "bench dead webhook, warm-up", "warmdead");
+        List<DeadSink> measured = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            measured.add(deadSink(admin, "bench dead webhook " + (round + 1), deadKind(round)));
+        }
+        int indexed = admin.awaitIndexed(hooks.body(0), count -> count >= before + sinks + 1 + rounds,
                 "the webhook subscriptions");
-        Report.progress("provisioned %d webhook sinks and two dead ones (%s measured, %s for the warm-up) in %.1f s; "
-                + "the index holds %d subscriptions", sinks, deadSink, warmUpSink, (System.nanoTime() - start) / 1e9,
-                indexed);
-        return new DeadSinks(deadSink, warmUpSink, warmUpSubscription);
+        Report.progress("provisioned %d webhook sinks and %d dead ones (%s for the warm-up, %s measured) in %.1f s; "
+                + "the index holds %d subscriptions", sinks, 1 + rounds, warmUp.sink(),
+                measured.stream().map(DeadSink::sink).toList(), (System.nanoTime() - start) / 1e9, indexed);
+        return new DeadSinks(warmUp, measured);
+    }
+
+    /** A webhook sink posting to a loopback port that refuses connections, subscribed to its own subjects. */
+    private static DeadSink deadSink(AdminApi admin, String name, String subjectKind) throws Exception {
+        String sink = admin.createWebhookSink(name, "http://127.0.0.1:" + closedPort() + "/dead");
+        String subscription = admin.subscribe(sink, IntStream.range(0, DEAD_SUBJECTS)
+                .mapToObj(n -> BenchEvents.subjectOf(subjectKind, n)).toList());
+        return new DeadSink(sink, subscription);
+    }
+
+    /** Prints the dead sink's status, deletes it with its backlog, and waits until Tidings has settled. */
+    private void deleted(AdminApi admin, BenchEvents hooks, String what, DeadSink dead) throws Exception {
+        Report.progress("%s: %s; deleted with its backlog", what, admin.sinkStatus(dead.sink()));
+        int indexedBefore = admin.indexedSubscriptions(hooks.body(0));
+        admin.deleteSubscriptionAndSink(dead.subscription(), dead.sink());
+        settled(admin, hooks, indexedBefore - 1);
     }
 
     /**
@@ -274,6 +311,12 @@ public final class WebhookRun {
     /** Sends [from, to) at {@code rate}/s and returns the p99 of {@code measured} (a subset), in ms. */
     private double latency(String phase, WindowedProducer producer, Arrivals arrivals, int[] measured, int rate,
                            int from, int to) throws Exception {
+        return PipelineRun.percentileMillis(latencies(phase, producer, arrivals, measured, rate, from, to), 0.99);
+    }
+
+    /** Sends [from, to) at {@code rate}/s and returns the latencies of {@code measured} (a subset), sorted, in ns. */
+    private long[] latencies(String phase, WindowedProducer producer, Arrivals arrivals, int[] measured, int rate,
+                             int from, int to) throws Exception {
         Report.progress("%s: %d events/s for %d s", phase, rate, (to - from) / rate);
         var before = CpuSnapshot.of(processes);
         producer.sendPaced(from, to, rate);
@@ -295,6 +338,16 @@ public final class WebhookRun {
                 PipelineRun.percentileMillis(latencies, 0.50), PipelineRun.percentileMillis(latencies, 0.90), p99,
                 PipelineRun.percentileMillis(latencies, 1.0), delivered, measured.length,
                 delivered < measured.length ? "; undelivered counted as waited-for time, a lower bound" : "");
+        return latencies;
+    }
+
+    /** The p99 of all the parts' latencies together, in ms, printed with their p50, p90 and max. */
+    private static double pooled(String condition, List<long[]> parts) {
+        long[] all = parts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        double p99 = PipelineRun.percentileMillis(all, 0.99);
+        Report.progress("%s, %d parts together: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d deliveries)",
+                condition, parts.size(), PipelineRun.percentileMillis(all, 0.50),
+                PipelineRun.percentileMillis(all, 0.90), p99, PipelineRun.percentileMillis(all, 1.0), all.length);
         return p99;
     }
 }
