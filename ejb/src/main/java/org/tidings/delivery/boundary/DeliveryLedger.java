@@ -8,10 +8,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -445,9 +446,21 @@ public class DeliveryLedger {
         }).orElse(false);
     }
 
+    /** A dead letter, locked until this transaction ends (see {@link #lockedDead}). */
     private Optional<Delivery> deadLetter(UUID sinkId, String notificationId) {
-        return em.createNamedQuery(Delivery.DEAD_BY_NOTIFICATION, Delivery.class).setParameter("sinkId", sinkId)
-                .setParameter("id", notificationId).getResultStream().findFirst();
+        return lockedDead(em.createNamedQuery(Delivery.DEAD_BY_NOTIFICATION, Delivery.class)
+                .setParameter("sinkId", sinkId).setParameter("id", notificationId)).stream().findFirst();
+    }
+
+    /**
+     * Dead letters read under their locks, and only those still dead once the locks are held: an operator's discard
+     * and a redrive of the same row (or two redrives) take turns, and the later one sees what the earlier committed,
+     * instead of writing its own change over it. The status is checked again here as well, whatever the database
+     * answers for a row that changed while it waited for the lock.
+     */
+    private List<Delivery> lockedDead(TypedQuery<Delivery> query) {
+        return query.setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList().stream()
+                .filter(d -> d.status() == DeliveryStatus.DEAD).toList();
     }
 
     /**
@@ -458,11 +471,10 @@ public class DeliveryLedger {
     public int redrive(UUID sinkId, @Audited.Detail("from") Instant from,
             @Audited.Detail("to") Instant to) {
         Instant now = Instant.now();
-        List<Delivery> dead = em.createNamedQuery(Delivery.DEAD_BETWEEN, Delivery.class)
+        List<Delivery> dead = lockedDead(em.createNamedQuery(Delivery.DEAD_BETWEEN, Delivery.class)
                 .setParameter("sinkId", sinkId)
                 .setParameter("from", from != null ? from : Instant.EPOCH)
-                .setParameter("to", to != null ? to : FAR_FUTURE)
-                .getResultList();
+                .setParameter("to", to != null ? to : FAR_FUTURE));
         redriven(dead, now);
         return dead.size();
     }
@@ -472,20 +484,21 @@ public class DeliveryLedger {
      * first of each line is due from {@code now} unless a row of the line ahead of it waits or is being sent, and the
      * others wait behind it, with no time, as a parked row does ({@link #waiting}): each is made due when the row
      * ahead of it is done ({@link #lineMovedOn}), so the retry worker's read of due heads never reads them. The rows
-     * ahead are found and locked as a park does ({@link #firstHolderLocked}), before any row changes, by statements
-     * that do not flush this transaction: the dead letters it loaded are not written before each of them.
+     * are written first; then the rows ahead are found and locked as a park does ({@link #firstHolderLocked}), line by
+     * line in the order of position, so that a row being sent is held only for the rest of this transaction, not
+     * while thousands of dead letters are written. Those lookups do not flush ({@code COMMIT}): there is nothing left
+     * to write, and a flush before each would check every loaded row again, line after line.
      */
     private void redriven(List<Delivery> dead, Instant now) {
+        dead.forEach(d -> d.redriven(now));
+        em.flush();
         Map<String, Delivery> firstOfLine = new HashMap<>();
         for (Delivery d : dead) {
             firstOfLine.merge(d.orderingKey(), d, (a, b) -> a.position() < b.position() ? a : b);
         }
-        Set<Delivery> due = new HashSet<>();
-        for (Delivery first : firstOfLine.values()) {
-            if (!firstHolderLocked(first.sinkId(), first.orderingKey(), first.position(), FlushModeType.COMMIT)) {
-                due.add(first);
-            }
-        }
-        dead.forEach(d -> d.redriven(now, due.contains(d)));
+        firstOfLine.values().stream().sorted(Comparator.comparingLong(Delivery::position))
+                .filter(first -> !firstHolderLocked(first.sinkId(), first.orderingKey(), first.position(),
+                        FlushModeType.COMMIT))
+                .forEach(first -> first.due(now));
     }
 }

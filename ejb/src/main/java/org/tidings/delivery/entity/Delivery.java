@@ -291,18 +291,15 @@ public class Delivery {
     }
 
     /**
-     * Back in line after a redrive, with a fresh schedule, in its place among the rows of its sink and subject: due
-     * from {@code now} if it is first of its line, else with no time, behind the rows ahead of it (see {@link #due}).
+     * Back in line after a redrive, with a fresh schedule, in its place among the rows of its sink and subject: with no
+     * time, behind the rows ahead of it, until it is made due ({@link #due}).
      */
-    public void redriven(Instant now, boolean first) {
+    public void redriven(Instant now) {
         this.retrying = false;
         this.status = DeliveryStatus.WAITING;
         this.attempts = 0;
         this.nextAttemptAt = null;
         this.updatedAt = now;
-        if (first) {
-            due(now);
-        }
     }
 
     /** Given up by the operator: the row stays as the record of it, without the body. */

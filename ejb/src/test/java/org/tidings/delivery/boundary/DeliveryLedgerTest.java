@@ -745,6 +745,53 @@ class DeliveryLedgerTest {
         assertThat(dueHeads(inAnHour)).extracting(Delivery::notificationId).containsExactly(second.id());
     }
 
+    /**
+     * A dead letter is redriven while the row ahead of it in its line (redriven before, now being sent) gets its
+     * outcome: whichever commits first, the other waits for it, and the redriven row ends due, as a park does.
+     */
+    @ParameterizedTest(name = "{0} commits first")
+    @ValueSource(strings = {"the finish", "the redrive"})
+    void aRedriveRacingTheFinishOfTheRowAheadEndsDue(String first) throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Notification ahead = died(notification("e1"), now);
+        Notification behind = died(notification("e2"), now);
+        boolean aheadRedriven = inTransaction(ledger -> ledger.redriveOne(sink.id(), ahead.id()));
+        assertThat(aheadRedriven).isTrue();
+        Instant later = Instant.now();
+        assertThat(claimed(ahead, later.plus(FirstAttempts.LEASE), later)).isPresent();
+        Consumer<DeliveryLedger> finish = ledger -> ledger.attempted(ahead, delivered());
+        Consumer<DeliveryLedger> redrive = ledger -> ledger.redriveOne(sink.id(), behind.id());
+
+        afterTheOthersCommit(first.equals("the finish") ? finish : redrive, ledger -> {
+            (first.equals("the finish") ? redrive : finish).accept(ledger);
+            return null;
+        });
+
+        assertThat(record(ahead).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(record(behind).nextAttemptAt()).as("due: nothing of its line is ahead of it").isNotNull();
+        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(behind.id());
+    }
+
+    /**
+     * The operator discards a dead letter while a redrive of its sink runs: the redrive waits for the discard and
+     * leaves the discarded row alone, and the next of its line is then first and due. Read without the lock, the
+     * redrive wrote its change over the discard, and the row behind waited with no time.
+     */
+    @Test
+    void aRedriveWaitsForADiscardOfOneOfItsRowsAndLeavesItDiscarded() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Notification discarded = died(notification("e1"), now);
+        Notification next = died(notification("e2"), now);
+
+        int redriven = afterTheOthersCommit(ledger -> ledger.discard(sink.id(), discarded.id()),
+                ledger -> ledger.redrive(sink.id(), null, null));
+
+        assertThat(redriven).isEqualTo(1);
+        assertThat(record(discarded).status()).isEqualTo(DeliveryStatus.DISCARDED);
+        assertThat(record(next).status()).isEqualTo(DeliveryStatus.WAITING);
+        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(next.id());
+    }
+
     /** A notification whose first attempt was its last: a dead letter of the sink. */
     private Notification died(Notification notification, Instant now) {
         inTransaction(ledger -> ledger.sending(notification, now.plus(FirstAttempts.LEASE), now));
