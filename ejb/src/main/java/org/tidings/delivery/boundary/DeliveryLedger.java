@@ -310,13 +310,13 @@ public class DeliveryLedger {
 
     /**
      * True if a row of the line of a row about to be parked (or put back by a redrive) waits or is being sent ahead of
-     * position {@code before}: the first such row, read and locked until this transaction ends. A row parked behind it waits for it ({@link Delivery#parked} with no time),
-     * and is made due when the rows ahead of it are done ({@link #lineMovedOn}); the lock is what makes that safe: the
-     * row ahead cannot finish before this park commits, so its finish sees the parked row. Without it a finish
-     * committed between this transaction's reads and its commit would make nothing due, and the parked row would wait
-     * for nothing. The row found is locked, then read again: if it finished meanwhile, the next first row is looked
-     * for. {@code flush}: whether the reads flush this transaction's changes first ({@code AUTO}) or not
-     * ({@code COMMIT}, for a caller that has changed no row of the table yet).
+     * position {@code before}: the first such row, read and locked until this transaction ends. A row parked behind
+     * it waits for it ({@link Delivery#parked} with no time), and is made due when the rows ahead of it are done
+     * ({@link #lineMovedOn}); the lock is what makes that safe: the row ahead cannot finish before this park commits,
+     * so its finish sees the parked row. Without it a finish committed between this transaction's reads and its commit
+     * would make nothing due, and the parked row would wait for nothing. The row found is locked, then read again: if
+     * it finished meanwhile, the next first row is looked for. {@code flush}: whether the reads flush this
+     * transaction's changes first ({@code AUTO}) or not ({@code COMMIT}, for a caller that has flushed them already).
      */
     private boolean firstHolderLocked(UUID sinkId, String orderingKey, long before, FlushModeType flush) {
         while (true) {

@@ -565,17 +565,26 @@ class DeliveryLedgerTest {
         Notification parked = notification("e2");
         inTransaction(ledger -> ledger.sending(sent, now.plus(FirstAttempts.LEASE), now));
         assertThat(inTransaction(ledger -> ledger.outlook(parked)).lineWaiting()).isTrue();
-        Consumer<DeliveryLedger> finish = ledger -> ledger.attempted(sent, delivered());
-        Consumer<DeliveryLedger> park = ledger -> ledger.waiting(parked, now, now);
 
-        afterTheOthersCommit(first.equals("the finish") ? finish : park, ledger -> {
-            (first.equals("the finish") ? park : finish).accept(ledger);
+        racedWithTheDeliveryOf(sent, ledger -> ledger.waiting(parked, now, now), first.equals("the finish"), parked);
+    }
+
+    /**
+     * Runs {@code change} and the delivery of {@code ahead} (being sent) in two transactions, the one
+     * {@code finishFirst} names committing while the other waits for its lock; then {@code behind} must be due, the
+     * only head of its line.
+     */
+    private void racedWithTheDeliveryOf(Notification ahead, Consumer<DeliveryLedger> change, boolean finishFirst,
+            Notification behind) throws Exception {
+        Consumer<DeliveryLedger> finish = ledger -> ledger.attempted(ahead, delivered());
+        afterTheOthersCommit(finishFirst ? finish : change, ledger -> {
+            (finishFirst ? change : finish).accept(ledger);
             return null;
         });
 
-        assertThat(record(sent).status()).isEqualTo(DeliveryStatus.DELIVERED);
-        assertThat(record(parked).nextAttemptAt()).as("due: nothing of its line is ahead of it").isNotNull();
-        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(parked.id());
+        assertThat(record(ahead).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(record(behind).nextAttemptAt()).as("due: nothing of its line is ahead of it").isNotNull();
+        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(behind.id());
     }
 
     /**
@@ -718,14 +727,10 @@ class DeliveryLedgerTest {
      */
     @Test
     void aDeadLetterRedrivenBehindAWaitingOneOfItsLineWaitsForIt() {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Notification first = died(notification("e1"), now);
-        Notification second = died(notification("e2"), now);
-        boolean firstRedriven = inTransaction(ledger -> ledger.redriveOne(sink.id(), first.id()));
-        assertThat(firstRedriven).isTrue();
-        Instant later = Instant.now();
-        assertThat(claimed(first, later.plus(FirstAttempts.LEASE), later)).isPresent();
-        Instant inAnHour = later.plusSeconds(3600).truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
+        var line = twoDeadTheFirstRedrivenAndBeingSent();
+        Notification first = line.ahead();
+        Notification second = line.behind();
+        Instant inAnHour = line.takenAt().plusSeconds(3600).truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
         inTransaction(ledger -> {
             ledger.attempted(first, failedUntil(inAnHour));
             return null;
@@ -752,24 +757,25 @@ class DeliveryLedgerTest {
     @ParameterizedTest(name = "{0} commits first")
     @ValueSource(strings = {"the finish", "the redrive"})
     void aRedriveRacingTheFinishOfTheRowAheadEndsDue(String first) throws Exception {
+        var line = twoDeadTheFirstRedrivenAndBeingSent();
+
+        racedWithTheDeliveryOf(line.ahead(), ledger -> ledger.redriveOne(sink.id(), line.behind().id()),
+                first.equals("the finish"), line.behind());
+    }
+
+    /** Two dead letters of one line, the first redriven and taken by the retry worker at {@code takenAt}. */
+    private record RedrivenLine(Notification ahead, Notification behind, Instant takenAt) {
+    }
+
+    private RedrivenLine twoDeadTheFirstRedrivenAndBeingSent() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Notification ahead = died(notification("e1"), now);
         Notification behind = died(notification("e2"), now);
-        boolean aheadRedriven = inTransaction(ledger -> ledger.redriveOne(sink.id(), ahead.id()));
-        assertThat(aheadRedriven).isTrue();
-        Instant later = Instant.now();
-        assertThat(claimed(ahead, later.plus(FirstAttempts.LEASE), later)).isPresent();
-        Consumer<DeliveryLedger> finish = ledger -> ledger.attempted(ahead, delivered());
-        Consumer<DeliveryLedger> redrive = ledger -> ledger.redriveOne(sink.id(), behind.id());
-
-        afterTheOthersCommit(first.equals("the finish") ? finish : redrive, ledger -> {
-            (first.equals("the finish") ? redrive : finish).accept(ledger);
-            return null;
-        });
-
-        assertThat(record(ahead).status()).isEqualTo(DeliveryStatus.DELIVERED);
-        assertThat(record(behind).nextAttemptAt()).as("due: nothing of its line is ahead of it").isNotNull();
-        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(behind.id());
+        boolean redriven = inTransaction(ledger -> ledger.redriveOne(sink.id(), ahead.id()));
+        assertThat(redriven).isTrue();
+        Instant takenAt = Instant.now();
+        assertThat(claimed(ahead, takenAt.plus(FirstAttempts.LEASE), takenAt)).isPresent();
+        return new RedrivenLine(ahead, behind, takenAt);
     }
 
     /**
