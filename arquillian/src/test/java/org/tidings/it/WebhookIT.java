@@ -28,6 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -246,26 +250,58 @@ class WebhookIT {
 
     private void sendingRecord(Hook hook, CloudEvent event, long seq, OffsetDateTime lease)
             throws SQLException, NoSuchAlgorithmException {
+        records(hook, "SENDING", 0, lease, List.of(event), seq);
+    }
+
+    /**
+     * Delivery records of {@code events} to the hook's sink, in that order (their positions), numbered from
+     * {@code firstSeq}, written as the ledger writes them: what a crash or a long outage leaves behind.
+     */
+    private void records(Hook hook, String status, int attempts, OffsetDateTime nextAttemptAt, List<CloudEvent> events,
+            long firstSeq) throws SQLException, NoSuchAlgorithmException {
         var now = OffsetDateTime.now(ZoneOffset.UTC);
         try (var db = TestEnvironment.openDatabase(); var insert = db.prepareStatement("INSERT INTO delivery ("
                 + "notification_id, sink_id, subscription_id, ordering_key, subject, event_key, event_source, event_id, "
                 + "body, status, attempts, next_attempt_at, seq, created_at, updated_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'SENDING', 0, ?, ?, ?, ?)")) {
-            insert.setString(1, notificationId(hook, event.getId()));
-            insert.setObject(2, UUID.fromString(hook.sink()));
-            insert.setObject(3, UUID.fromString(hook.subscription()));
-            insert.setString(4, digest(event.getSubject()));
-            insert.setString(5, event.getSubject());
-            insert.setString(6, digest(hook.source() + ' ' + event.getId()));
-            insert.setString(7, hook.source());
-            insert.setString(8, event.getId());
-            insert.setBytes(9, Events.json(event).getBytes(StandardCharsets.UTF_8));
-            insert.setObject(10, lease, Types.TIMESTAMP_WITH_TIMEZONE);
-            insert.setLong(11, seq);
-            insert.setObject(12, now, Types.TIMESTAMP_WITH_TIMEZONE);
-            insert.setObject(13, now, Types.TIMESTAMP_WITH_TIMEZONE);
-            insert.executeUpdate();
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            db.setAutoCommit(false);
+            long seq = firstSeq;
+            for (CloudEvent event : events) {
+                insert.setString(1, notificationId(hook, event.getId()));
+                insert.setObject(2, UUID.fromString(hook.sink()));
+                insert.setObject(3, UUID.fromString(hook.subscription()));
+                insert.setString(4, digest(event.getSubject()));
+                insert.setString(5, event.getSubject());
+                insert.setString(6, digest(hook.source() + ' ' + event.getId()));
+                insert.setString(7, hook.source());
+                insert.setString(8, event.getId());
+                insert.setBytes(9, Events.json(event).getBytes(StandardCharsets.UTF_8));
+                insert.setString(10, status);
+                insert.setInt(11, attempts);
+                insert.setObject(12, nextAttemptAt, Types.TIMESTAMP_WITH_TIMEZONE);
+                insert.setLong(13, seq++);
+                insert.setObject(14, now, Types.TIMESTAMP_WITH_TIMEZONE);
+                insert.setObject(15, now, Types.TIMESTAMP_WITH_TIMEZONE);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            db.commit();
         }
+    }
+
+    /** How many of the sink's delivery records are in each status. */
+    private static Map<String, Long> statusesOf(String sink) throws SQLException {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        try (var db = TestEnvironment.openDatabase(); var query = db.prepareStatement(
+                "SELECT status, COUNT(*) FROM delivery WHERE sink_id = ? GROUP BY status")) {
+            query.setObject(1, UUID.fromString(sink));
+            try (var rows = query.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return counts;
     }
 
     /** The notification id Tidings gives an event for a subscription (its webhook-id): see Notification.idOf. */
@@ -379,6 +415,97 @@ class WebhookIT {
                     .get("status").asText()).as("the discard's record").isEqualTo("discarded");
             assertThat(api.get(deadLetters).body()).isEmpty();
         }
+    }
+
+    // covers LEM-9
+    @Test
+    void aRedriveAndTheSinksDeletionAtOnceEndAsEitherOrderWould() throws Exception {
+        int lines = 20;
+        int events = lines * 25;
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            for (int round = 0; round < 3; round++) {
+                Hook hook = hook(receiver);
+                // each line starts with a notification waiting for its retry, which both lock: the redrive as the
+                // row ahead of the line's dead letters, the deletion as one to discard
+                List<CloudEvent> waiting = new ArrayList<>();
+                List<CloudEvent> dead = new ArrayList<>();
+                for (int i = 0; i < lines; i++) {
+                    waiting.add(Events.event(hook.source(), TYPE, "mailto:line" + i + "@example.com"));
+                }
+                for (int i = 0; i < events - lines; i++) {
+                    dead.add(Events.event(hook.source(), TYPE, "mailto:line" + i % lines + "@example.com"));
+                }
+                records(hook, "WAITING", 1, OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(5), waiting, 1);
+                records(hook, "DEAD", ATTEMPTS, null, dead, lines + 1);
+                assertThat(api.delete("/api/subscriptions/" + hook.subscription()).status()).isEqualTo(204);
+                String sink = "/api/sinks/" + hook.sink();
+
+                var both = new CyclicBarrier(2);
+                var race = Executors.newFixedThreadPool(2);
+                AdminApi.Reply redriven;
+                AdminApi.Reply deleted;
+                try {
+                    Future<AdminApi.Reply> redrive = race.submit(() -> {
+                        both.await();
+                        return api.postJson(sink + "/dead-letters/redrive", Map.of());
+                    });
+                    Future<AdminApi.Reply> deletion = race.submit(() -> {
+                        both.await();
+                        return api.delete(sink + "?purge=true");
+                    });
+                    redriven = redrive.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    deleted = deletion.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } finally {
+                    race.shutdownNow();
+                }
+                System.out.printf("round %d: redrive %d %s, deletion %d%n", round, redriven.status(), redriven.body(),
+                        deleted.status());
+                assertThat(redriven.status()).as(redriven.toString()).isIn(200, 409);
+                assertThat(deleted.status()).as(deleted.toString()).isIn(204, 409);
+                for (var refused : List.of(redriven, deleted)) {
+                    if (refused.status() == 409) {
+                        assertProblem(refused, 409, "conflict");
+                    }
+                }
+                List<CloudEvent> all = new ArrayList<>(waiting);
+                all.addAll(dead);
+                Set<String> ids = new LinkedHashSet<>(all.stream().map(CloudEvent::getId).toList());
+                if (deleted.status() == 204) {
+                    assertProblem(api.get(sink), 404, "not-found");
+                    var statuses = statusesOf(hook.sink());
+                    assertThat(statuses.keySet()).as("nothing left to send to a deleted sink: " + statuses)
+                            .isSubsetOf("DELIVERED", "DISCARDED");
+                    assertThat(statuses.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(events);
+                } else {
+                    assertThat(statusesOf(hook.sink())).as("the refused deletion discarded nothing")
+                            .doesNotContainKey("DISCARDED");
+                    // whatever the redrive did or did not do, every dead letter can still be redriven and delivered
+                    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                        api.postJson(sink + "/dead-letters/redrive", Map.of());
+                        return statusesOf(hook.sink()).equals(Map.of("DELIVERED", (long) events));
+                    });
+                    Map<String, List<String>> arrivedByLine = new LinkedHashMap<>();
+                    arrivedOf(receiver, ids).stream().map(WebhookIT::eventOf)
+                            .forEach(e -> arrivedByLine.computeIfAbsent(e.getSubject(), k -> new ArrayList<>())
+                                    .add(e.getId()));
+                    Map<String, List<String>> sentByLine = new LinkedHashMap<>();
+                    all.forEach(e -> sentByLine.computeIfAbsent(e.getSubject(), k -> new ArrayList<>())
+                            .add(e.getId()));
+                    assertThat(arrivedByLine).as("each once, in order per subject").isEqualTo(sentByLine);
+                }
+                assertThat(arrivedOf(receiver, ids).stream().map(r -> r.header("webhook-id")).toList())
+                        .as("no notification sent twice").doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    /** What the receiver answered with 2xx of the events with these ids, in the order it did. */
+    private static List<WebhookReceiver.Received> arrivedOf(WebhookReceiver receiver, Set<String> ids) {
+        return receiver.delivered().stream().filter(r -> ids.contains(eventOf(r).getId())).toList();
+    }
+
+    private static CloudEvent eventOf(WebhookReceiver.Received received) {
+        return Events.parse(new String(received.body(), StandardCharsets.UTF_8));
     }
 
     // covers LEM-6
