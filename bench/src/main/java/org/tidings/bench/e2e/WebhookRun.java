@@ -202,7 +202,7 @@ public final class WebhookRun {
         Report.progress("%s: %s; deleted with its backlog", what, admin.sinkStatus(dead.sink()));
         int indexedBefore = admin.indexedSubscriptions(hooks.body(0));
         admin.deleteSubscriptionAndSink(dead.subscription(), dead.sink());
-        settled(admin, hooks, indexedBefore - 1);
+        settled(admin, hooks, indexedBefore - 1, what);
     }
 
     /**
@@ -211,9 +211,9 @@ public final class WebhookRun {
      * over the last second, for at most {@value #SETTLE_SECONDS} s. The baseline after it measures the live sinks,
      * not the deletion.
      */
-    private void settled(AdminApi admin, BenchEvents hooks, int indexed) throws Exception {
+    private void settled(AdminApi admin, BenchEvents hooks, int indexed, String what) throws Exception {
         long start = System.nanoTime();
-        admin.awaitIndexed(hooks.body(0), count -> count <= indexed, "the warm-up sink's deletion");
+        admin.awaitIndexed(hooks.body(0), count -> count <= indexed, "the deletion of " + what);
         var last = CpuSnapshot.of(processes);
         double busy = Double.NaN;
         for (int second = 0; second < SETTLE_SECONDS; second++) {
@@ -333,10 +333,7 @@ public final class WebhookRun {
         }
         slowest(phase, producer, measured, latencies);
         Arrays.sort(latencies);
-        double p99 = PipelineRun.percentileMillis(latencies, 0.99);
-        Report.progress("%s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d delivered%s)", phase,
-                PipelineRun.percentileMillis(latencies, 0.50), PipelineRun.percentileMillis(latencies, 0.90), p99,
-                PipelineRun.percentileMillis(latencies, 1.0), delivered, measured.length,
+        Report.progress("%s: %s (%d of %d delivered%s)", phase, percentiles(latencies), delivered, measured.length,
                 delivered < measured.length ? "; undelivered counted as waited-for time, a lower bound" : "");
         return latencies;
     }
@@ -344,10 +341,15 @@ public final class WebhookRun {
     /** The p99 of all the parts' latencies together, in ms, printed with their p50, p90 and max. */
     private static double pooled(String condition, List<long[]> parts) {
         long[] all = parts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        double p99 = PipelineRun.percentileMillis(all, 0.99);
-        Report.progress("%s, %d parts together: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d deliveries)",
-                condition, parts.size(), PipelineRun.percentileMillis(all, 0.50),
-                PipelineRun.percentileMillis(all, 0.90), p99, PipelineRun.percentileMillis(all, 1.0), all.length);
-        return p99;
+        Report.progress("%s, %d parts together: %s (%d deliveries)", condition, parts.size(), percentiles(all),
+                all.length);
+        return PipelineRun.percentileMillis(all, 0.99);
+    }
+
+    /** p50, p90, p99 and max of latencies sorted in ns, in ms. */
+    private static String percentiles(long[] sorted) {
+        return String.format("p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
+                PipelineRun.percentileMillis(sorted, 0.50), PipelineRun.percentileMillis(sorted, 0.90),
+                PipelineRun.percentileMillis(sorted, 0.99), PipelineRun.percentileMillis(sorted, 1.0));
     }
 }
