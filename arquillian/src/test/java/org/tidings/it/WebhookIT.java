@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
@@ -104,8 +105,7 @@ class WebhookIT {
             CloudEvent event = send(hook, "mailto:ann@example.com");
             await().atMost(WAIT).until(() -> !receiver.delivered().isEmpty());
             var received = receiver.received().get(0);
-            assertThat(Events.parse(new String(received.body(), StandardCharsets.UTF_8)).getId())
-                    .isEqualTo(event.getId());
+            assertThat(eventOf(received).getId()).isEqualTo(event.getId());
             assertThat(received.header("content-type")).startsWith("application/cloudevents+json");
             assertThat(received.header("webhook-id")).startsWith("msg_").doesNotContain(".");
 
@@ -187,7 +187,7 @@ class WebhookIT {
             await().atMost(WAIT).until(() -> receiver.delivered().size() == 3);
             var third = receiver.received().get(2);
             assertThat(third.header("content-type")).startsWith("application/cloudevents+json");
-            assertThat(Events.parse(new String(third.body(), StandardCharsets.UTF_8)).getId()).isEqualTo("bin-3");
+            assertThat(eventOf(third).getId()).isEqualTo("bin-3");
             assertThat(third.header("ce-id")).isNull();
         }
         assertProblem(api.postJson("/api/sinks", Map.of("name", "q", "channel", "jms", "contentMode", "binary")),
@@ -230,7 +230,7 @@ class WebhookIT {
 
             Map<String, Long> seqByEvent = new LinkedHashMap<>();
             for (var received : receiver.delivered()) {
-                String id = Events.parse(new String(received.body(), StandardCharsets.UTF_8)).getId();
+                String id = eventOf(received).getId();
                 assertThat(received.header("webhook-id")).isEqualTo(notificationId(hook, id));
                 seqByEvent.merge(id, seqOf(received), (a, b) -> {
                     throw new AssertionError(id + " was delivered twice");
@@ -257,8 +257,8 @@ class WebhookIT {
      * Delivery records of {@code events} to the hook's sink, in that order (their positions), numbered from
      * {@code firstSeq}, written as the ledger writes them: what a crash or a long outage leaves behind.
      */
-    private void records(Hook hook, String status, int attempts, OffsetDateTime nextAttemptAt, List<CloudEvent> events,
-            long firstSeq) throws SQLException, NoSuchAlgorithmException {
+    private void records(Hook hook, String status, int attempts, OffsetDateTime nextAttemptAt,
+            List<CloudEvent> events, long firstSeq) throws SQLException, NoSuchAlgorithmException {
         var now = OffsetDateTime.now(ZoneOffset.UTC);
         try (var db = TestEnvironment.openDatabase(); var insert = db.prepareStatement("INSERT INTO delivery ("
                 + "notification_id, sink_id, subscription_id, ordering_key, subject, event_key, event_source, event_id, "
@@ -291,7 +291,7 @@ class WebhookIT {
 
     /** How many of the sink's delivery records are in each status. */
     private static Map<String, Long> statusesOf(String sink) throws SQLException {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         try (var db = TestEnvironment.openDatabase(); var query = db.prepareStatement(
                 "SELECT status, COUNT(*) FROM delivery WHERE sink_id = ? GROUP BY status")) {
             query.setObject(1, UUID.fromString(sink));
@@ -332,7 +332,7 @@ class WebhookIT {
             Map<String, List<String>> deliveredIds = new LinkedHashMap<>();
             Set<String> webhookIds = new LinkedHashSet<>();
             for (var received : receiver.delivered()) {
-                CloudEvent event = Events.parse(new String(received.body(), StandardCharsets.UTF_8));
+                CloudEvent event = eventOf(received);
                 deliveredIds.computeIfAbsent(event.getSubject(), s -> new ArrayList<>()).add(event.getId());
                 webhookIds.add(received.header("webhook-id"));
             }
@@ -350,7 +350,7 @@ class WebhookIT {
                         .isEqualTo(seq);
             }
             for (var received : receiver.delivered()) {
-                String subject = Events.parse(new String(received.body(), StandardCharsets.UTF_8)).getSubject();
+                String subject = eventOf(received).getSubject();
                 seqsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(seqOf(received));
             }
             assertThat(seqById.values()).as("gap-free").containsExactlyInAnyOrderElementsOf(
@@ -409,8 +409,7 @@ class WebhookIT {
             assertProblem(api.postJson(deadLetters + "/msg_unknown/redrive", Map.of()), 404, "not-found");
 
             await().atMost(WAIT).until(() -> receiver.delivered().size() == 1);
-            assertThat(Events.parse(new String(receiver.delivered().get(0).body(), StandardCharsets.UTF_8)).getId())
-                    .isEqualTo(kept.getId());
+            assertThat(eventOf(receiver.delivered().get(0)).getId()).isEqualTo(kept.getId());
             assertThat(api.get("/api/deliveries?source=" + hook.source() + "&id=" + dropped.getId()).body().get(0)
                     .get("status").asText()).as("the discard's record").isEqualTo("discarded");
             assertThat(api.get(deadLetters).body()).isEmpty();
@@ -545,8 +544,8 @@ class WebhookIT {
             await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/sinks/" + hook.sink() + "/status")
                     .body().get("delivered").asInt()).as(api.get("/api/deliveries?source=" + hook.source() + "&id="
                     + first).body().toString()).isEqualTo(2));
-            assertThat(receiver.delivered().stream().map(r -> Events.parse(new String(r.body(),
-                    StandardCharsets.UTF_8)).getId()).toList()).containsExactly(first, second);
+            assertThat(receiver.delivered().stream().map(r -> eventOf(r).getId()).toList())
+                    .containsExactly(first, second);
         }
     }
 
