@@ -39,7 +39,10 @@ import org.tidings.ingest.entity.AcceptanceKey;
  * schema: an event's claim in the duplicate window and the sequence number of its one JMS notification, of
  * 10,000 subscriptions, as the events consumers take them.
  * <ul>
- * <li>{@code claim}: one transaction per event, as on main, each worker one consumer;</li>
+ * <li>{@code claim}: one transaction per event, as on main, each worker one consumer: the event's number, then its
+ * record inserted with it;</li>
+ * <li>{@code claim-two-step}: the same as main did before 2026-12-04: the record, then the number;</li>
+ * <li>{@code numbers-only}: the number alone, in a transaction of its own, as with security off (no record);</li>
  * <li>{@code claim-grouped}: one worker, 8 events' claims per transaction: what a group commit of the consumers'
  * claims would pay per event at its best.</li>
  * </ul>
@@ -124,7 +127,7 @@ public class LedgerFloorProbe {
         }
         byte[] body = new byte[1000];
         Arrays.fill(body, (byte) 'x');
-        boolean claims = variant.startsWith("claim");
+        boolean claims = variant.startsWith("claim") || variant.equals("numbers-only");
         UUID[] counters = claims ? counters(target, 10_000) : subscriptions;
         int workerCount = variant.equals("claim-grouped") ? 1 : threads;
         int perCommit = variant.equals("claim-grouped") ? 8 : 1;
@@ -147,11 +150,25 @@ public class LedgerFloorProbe {
                             notifications.deliver(i, sinks[i % sinks.length], subscriptions[i % sinks.length], body);
                             continue;
                         }
-                        // as Acceptances.claimedOnce: the claim, then the number, in one transaction
-                        var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
-                        var now = java.time.Instant.now();
-                        store.claimed(c, key, "ID:" + UUID.randomUUID(), false, now, now.minusSeconds(86_400), true);
-                        store.numbered(c, key, List.of(counters[(int) ((i * 7919L) % counters.length)]));
+                        UUID counted = counters[(int) ((i * 7919L) % counters.length)];
+                        if (variant.equals("numbers-only")) {
+                            // as Acceptances.unrecorded with security off: the number alone, no record
+                            AcceptanceStore.next(c, counted);
+                        } else if (variant.equals("claim-two-step")) {
+                            // as Acceptances.claimedOnce before 2026-12-04: the claim, then the number
+                            var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
+                            var now = java.time.Instant.now();
+                            store.claimed(c, key, "ID:" + UUID.randomUUID(), false, now, now.minusSeconds(86_400),
+                                    true);
+                            store.numbered(c, key, List.of(counted));
+                        } else {
+                            // as Acceptances.claimedOnce for an event without a record: the number, then the record
+                            var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
+                            if (store.claimedAfresh(c, key, "ID:" + UUID.randomUUID(), java.time.Instant.now(),
+                                    List.of(counted)) == null) {
+                                throw new IllegalStateException("event " + i + " claimed twice");
+                            }
+                        }
                         if ((i + 1) % perCommit == 0 || i + 1 == total) {
                             c.commit();
                         }

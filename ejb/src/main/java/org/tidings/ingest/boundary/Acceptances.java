@@ -150,9 +150,16 @@ public class Acceptances {
             try {
                 Acceptance acceptance;
                 try {
-                    Claim claim = store.claimed(db, key, claimant, redelivered, now, windowStart, true);
-                    acceptance = claim.forward()
-                            ? new Acceptance(claim, store.numbered(db, key, numbered), true) : Acceptance.of(claim);
+                    Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered);
+                    if (fresh != null) {
+                        acceptance = new Acceptance(Claim.CLAIMED, fresh, true);
+                    } else {
+                        db.rollback(); // the numbers just taken are given back: the event's record decides
+                        Claim claim = store.claimed(db, key, claimant, redelivered, now, windowStart, true);
+                        acceptance = claim.forward()
+                                ? new Acceptance(claim, store.numbered(db, key, numbered), true)
+                                : Acceptance.of(claim);
+                    }
                 } catch (SQLException | RuntimeException e) {
                     open = !rolledBack(db, e);
                     if (open) {

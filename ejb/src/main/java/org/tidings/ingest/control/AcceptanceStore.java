@@ -71,7 +71,8 @@ public class AcceptanceStore {
     static final String NUMBERS = "SELECT numbers FROM accepted_event WHERE event_key = ? FOR UPDATE";
     static final String NUMBERED = "UPDATE accepted_event SET numbers = ? WHERE event_key = ?";
     static final String NEXT = "UPDATE subscription_sequence SET last_seq = last_seq + 1 WHERE subscription_id = ?";
-    static final String LAST = "SELECT last_seq FROM subscription_sequence WHERE subscription_id = ?";
+    /** The column {@link #NEXT} returns, as a generated key. */
+    private static final String[] LAST_SEQ = {"last_seq"};
     static final String FIRST = "INSERT INTO subscription_sequence (subscription_id, last_seq, pruned_seq, acked_seq) "
             + "VALUES (?, 1, 0, 0)";
     /** Bytes per number in {@code accepted_event.numbers}: the subscription's id, then the number. */
@@ -140,6 +141,25 @@ public class AcceptanceStore {
     }
 
     /**
+     * The claim of an event that has no record yet, with the sequence numbers of its JMS notifications to
+     * {@code subscriptions} (docs/adr/0019): each subscription's next number, in the order of their ids, then the
+     * record with them, inserted only where there is none. Two statements for one subscription, where a claim
+     * and then {@link #numbered} take four. On {@code db} in a transaction: if this returns the numbers, the caller
+     * commits; if it returns null the event has a record, and the caller rolls back, which gives the numbers back,
+     * and decides the claim as any other ({@link #claimed}, then {@link #numbered}). Locks: the counters, then the
+     * record's key. A try waits for a key only while another transaction's insert of it is uncommitted, and such a
+     * fresh claim took its own counters first.
+     */
+    public Map<UUID, Long> claimedAfresh(Connection db, AcceptanceKey key, String claimant, Instant now,
+            Collection<UUID> subscriptions) throws SQLException {
+        Map<UUID, Long> numbers = new HashMap<>();
+        for (UUID subscription : new TreeSet<>(subscriptions)) {
+            numbers.put(subscription, next(db, subscription));
+        }
+        return inserted(db, key.bytes(), claimant, now.atOffset(ZoneOffset.UTC), encoded(numbers)) ? numbers : null;
+    }
+
+    /**
      * The sequence numbers of the event's JMS notifications, on {@code db} in the transaction that just claimed the
      * event (and so holds its record, or, for a message without an id taken as redelivered, found it; the record is
      * read with a write lock either way): the numbers its record holds (from this message before a crash, or from a
@@ -186,7 +206,10 @@ public class AcceptanceStore {
      * if another transaction creates it at the same time, one of them fails on the primary key and is tried again.
      */
     public static long next(Connection db, UUID subscription) throws SQLException {
-        try (PreparedStatement next = db.prepareStatement(NEXT)) {
+        // The updated value comes back as a generated key: H2 returns the named columns of the rows an UPDATE
+        // changed, as they are after it (CommandContainer.executeUpdateWithGeneratedKeys), and PostgreSQL's driver
+        // adds RETURNING to the statement. One statement instead of the update and a select.
+        try (PreparedStatement next = db.prepareStatement(NEXT, LAST_SEQ)) {
             next.setObject(1, subscription);
             if (next.executeUpdate() == 0) {
                 try (PreparedStatement first = db.prepareStatement(FIRST)) {
@@ -195,11 +218,11 @@ public class AcceptanceStore {
                     return 1;
                 }
             }
-        }
-        try (PreparedStatement last = db.prepareStatement(LAST)) {
-            last.setObject(1, subscription);
-            try (ResultSet row = last.executeQuery()) {
-                row.next();
+            try (ResultSet row = next.getGeneratedKeys()) {
+                if (!row.next()) {
+                    throw new SQLException("the counter of subscription " + subscription + " was updated, but the "
+                            + "database returned no value");
+                }
                 return row.getLong(1);
             }
         }

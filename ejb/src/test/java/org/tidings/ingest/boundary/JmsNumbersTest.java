@@ -213,6 +213,45 @@ class JmsNumbersTest {
         assertThat(calendar).containsExactlyInAnyOrderElementsOf(all);
     }
 
+    /**
+     * Eight copies of one event, in eight messages, claimed at once for both subscriptions: each copy first takes its
+     * numbers and then tries to insert the record (AcceptanceStore.claimedAfresh). One claims the event; the others
+     * find its record (at once, or after their insert lost the race on the key) and give their numbers back, so the
+     * next event gets 2. Ten rounds.
+     */
+    @Test
+    void copiesClaimedAtOnceNumberTheEventOnceAndGiveTheirNumbersBack() throws Exception {
+        var executor = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 1; round <= 10; round++) {
+                String event = "copy-" + round;
+                var start = new java.util.concurrent.CyclicBarrier(8);
+                List<Future<Acceptance>> copies = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    String messageId = "ID:" + event + "-" + c;
+                    copies.add(executor.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return claim(event, messageId, MAIL, CALENDAR);
+                    }));
+                }
+                List<Acceptance> outcomes = new ArrayList<>();
+                for (Future<Acceptance> copy : copies) {
+                    outcomes.add(copy.get(60, TimeUnit.SECONDS));
+                }
+                long number = 2L * round - 1;
+                assertThat(outcomes).as("round %d", round).containsOnlyOnce(
+                        new Acceptance(Claim.CLAIMED, Map.of(MAIL, number, CALENDAR, number), true));
+                assertThat(outcomes).as("round %d", round).filteredOn(a -> a.claim() != Claim.CLAIMED)
+                        .hasSize(7).allMatch(a -> a.equals(Acceptance.of(Claim.DUPLICATE)));
+                assertThat(claim("after-" + round, "ID:after-" + round, MAIL, CALENDAR).numbers())
+                        .as("the numbers the copies took were given back")
+                        .containsExactlyInAnyOrderEntriesOf(Map.of(MAIL, number + 1, CALENDAR, number + 1));
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
     /** With the duplicate window off (only to measure security's cost), events are numbered without a record. */
     @Test
     void withoutTheWindowEventsAreStillNumbered() {
