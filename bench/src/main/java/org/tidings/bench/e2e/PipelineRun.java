@@ -19,7 +19,7 @@ public final class PipelineRun {
 
     private static final String EVENTS_QUEUE = "tidings.events";
     private static final int WARMUP_ROUND = 5000;
-    private static final String SOURCE = "https://bench.example.com/mail-store";
+    static final String SOURCE = "https://bench.example.com/mail-store";
 
     private final Broker broker;
     private final WindowedProducer producer;
@@ -27,7 +27,7 @@ public final class PipelineRun {
     private final int stallSeconds;
     private final List<ProcessCpu> processes;
 
-    private PipelineRun(Broker broker, WindowedProducer producer, DeliveryRecorder recorder, int stallSeconds,
+    PipelineRun(Broker broker, WindowedProducer producer, DeliveryRecorder recorder, int stallSeconds,
                         List<ProcessCpu> processes) {
         this.broker = broker;
         this.producer = producer;
@@ -59,14 +59,15 @@ public final class PipelineRun {
             recorder.listen();
             var run = new PipelineRun(broker, producer, recorder, options.number("stall-seconds", 60), processes);
             int warmed = run.warmUp(warmup, warmupMax);
-            var throughput = run.throughput(warmed, warmed + measured);
+            var throughput = run.throughput("throughput", warmed, warmed + measured);
             var latency = run.latency(warmed + measured, warmed + measured + latencyEvents, rate);
             Report.progress("sink: %d duplicate and %d foreign notifications in the whole run",
                     recorder.duplicates(), recorder.foreign());
             Report.result("tidings jms_eps=%d producer_eps=%d p50_jms_ms=%.1f p99_jms_ms=%.1f delivered=%d/%d "
-                            + "duplicates=%d warmup=%d", throughput.eventsPerSecond(), throughput.producerPerSecond(),
-                    latency.p50(), latency.p99(), throughput.delivered() + latency.delivered(),
-                    measured + latencyEvents, recorder.duplicates(), warmed);
+                            + "duplicates=%d warmup=%d sink=%s next=%d", throughput.eventsPerSecond(),
+                    throughput.producerPerSecond(), latency.p50(), latency.p99(),
+                    throughput.delivered() + latency.delivered(), measured + latencyEvents, recorder.duplicates(),
+                    warmed, sinkId, warmed + measured + latencyEvents);
         }
     }
 
@@ -77,7 +78,7 @@ public final class PipelineRun {
     }
 
     /** Events not counted, in rounds of {@value #WARMUP_ROUND}, until the JVMs are warm ({@link WarmUp}). */
-    private int warmUp(int min, int max) throws Exception {
+    int warmUp(int min, int max) throws Exception {
         return WarmUp.untilWarm("warm-up", processes, min, max, WARMUP_ROUND, (from, to) -> {
             producer.sendAll(from, to);
             if (recorder.awaitArrivals("warm-up", from, to, stallSeconds, 1800) < to - from) {
@@ -87,24 +88,25 @@ public final class PipelineRun {
         });
     }
 
-    private Throughput throughput(int from, int to) throws Exception {
-        Report.progress("throughput: %d events, %d in flight", to - from, producer.window());
+    /** Events [from, to) as fast as the window allows, reported as {@code phase}. */
+    Throughput throughput(String phase, int from, int to) throws Exception {
+        Report.progress("%s: %d events, %d in flight", phase, to - from, producer.window());
         var before = CpuSnapshot.of(processes);
         long start = System.nanoTime();
         producer.sendAll(from, to);
         long producerRate = Report.perSecond(to - from, start, producer.lastConfirmedAt());
-        Report.progress("throughput: all %d sent and confirmed by the broker at %d events/s (while Tidings "
-                + "consumed)", to - from, producerRate);
-        int delivered = recorder.awaitArrivals("throughput", from, to, stallSeconds, 1800);
+        Report.progress("%s: all %d sent and confirmed by the broker at %d events/s (while Tidings consumed)",
+                phase, to - from, producerRate);
+        int delivered = recorder.awaitArrivals(phase, from, to, stallSeconds, 1800);
         long eventsPerSecond = Report.perSecond(delivered, start, recorder.lastArrivalIn(from, to));
         var after = CpuSnapshot.of(processes);
-        Report.progress("throughput: %d events/s end to end (%d of %d delivered)", eventsPerSecond, delivered,
+        Report.progress("%s: %d events/s end to end (%d of %d delivered)", phase, eventsPerSecond, delivered,
                 to - from);
         for (int i = 0; i < processes.size(); i++) {
             double cpu = after.cpuSince(before, i);
             double jit = after.jitSince(before, i);
-            Report.progress("throughput: %s used %.2f ms CPU per event, of which its JIT compiler threads %.2f ms "
-                    + "(%.0f%%; large while it is not yet warm)", processes.get(i).name(),
+            Report.progress("%s: %s used %.2f ms CPU per event, of which its JIT compiler threads %.2f ms "
+                    + "(%.0f%%; large while it is not yet warm)", phase, processes.get(i).name(),
                     cpu * 1000 / Math.max(1, delivered), jit * 1000 / Math.max(1, delivered),
                     100 * jit / Math.max(0.001, cpu));
         }
