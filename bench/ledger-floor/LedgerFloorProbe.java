@@ -158,8 +158,7 @@ public class LedgerFloorProbe {
                             // as Acceptances.claimedOnce before 2026-12-04: the claim, then the number
                             var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
                             var now = java.time.Instant.now();
-                            store.claimed(c, key, "ID:" + UUID.randomUUID(), false, now, now.minusSeconds(86_400),
-                                    true);
+                            store.claimed(c, key, "ID:" + UUID.randomUUID(), false, now, now.minusSeconds(86_400));
                             store.numbered(c, key, List.of(counted));
                         } else {
                             // as Acceptances.claimedOnce for an event without a record: the number, then the record

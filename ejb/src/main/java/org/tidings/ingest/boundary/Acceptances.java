@@ -150,16 +150,7 @@ public class Acceptances {
             try {
                 Acceptance acceptance;
                 try {
-                    Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered);
-                    if (fresh != null) {
-                        acceptance = new Acceptance(Claim.CLAIMED, fresh, true);
-                    } else {
-                        db.rollback(); // the numbers just taken are given back: the event's record decides
-                        Claim claim = store.claimed(db, key, claimant, redelivered, now, windowStart, true);
-                        acceptance = claim.forward()
-                                ? new Acceptance(claim, store.numbered(db, key, numbered), true)
-                                : Acceptance.of(claim);
-                    }
+                    acceptance = numberedClaim(db, key, claimant, redelivered, now, windowStart, numbered);
                 } catch (SQLException | RuntimeException e) {
                     open = !rolledBack(db, e);
                     if (open) {
@@ -186,6 +177,50 @@ public class Acceptances {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The claim and its numbers, in the transaction open on {@code db} (the caller commits, or rolls back if this
+     * throws). First the numbers, then the record with them ({@link AcceptanceStore#claimedAfresh}); if the event has
+     * a record, that is given back and the claim is decided from the record. A redelivered message most likely finds
+     * its own record, so it looks there first, and claims afresh only if there is none (its first claim never
+     * committed).
+     */
+    private Acceptance numberedClaim(Connection db, AcceptanceKey key, String claimant, boolean redelivered,
+            Instant now, Instant windowStart, Collection<UUID> numbered) throws SQLException {
+        if (!redelivered) {
+            Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered);
+            if (fresh != null) {
+                return new Acceptance(Claim.CLAIMED, fresh, true);
+            }
+            givenBack(db);
+        }
+        Claim claim = store.reclaimed(db, key, claimant, redelivered, now, windowStart);
+        if (claim == null && redelivered) {
+            Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered);
+            if (fresh != null) {
+                return new Acceptance(Claim.CLAIMED, fresh, true);
+            }
+        }
+        if (claim == null) {
+            // Gone since the first try found it (pruned), or made since a redelivery found none: the next try sees.
+            throw new SQLException("the record of event " + key + " changed during its claim");
+        }
+        return claim.forward() ? new Acceptance(claim, store.numbered(db, key, numbered), true) : Acceptance.of(claim);
+    }
+
+    /**
+     * Rolls back a first try that found the event's record, which gives its numbers back. Nothing of the claim was
+     * written (the insert found the record), so if the rollback fails the try committed nothing that a later try
+     * could mistake for its own: {@link NothingCommitted}, tried again. What stays open is the counters' increments;
+     * if the pool's reset of the connection commits them, those numbers are a gap (docs/adr/0019, "Limits").
+     */
+    private static void givenBack(Connection db) throws NothingCommitted {
+        try {
+            db.rollback();
+        } catch (SQLException e) {
+            throw new NothingCommitted(e);
         }
     }
 

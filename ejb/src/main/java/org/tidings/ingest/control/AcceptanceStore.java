@@ -68,6 +68,7 @@ public class AcceptanceStore {
             + "WHERE event_key = ? AND claimant = ? AND NOT released";
     static final String RELEASE_NO_ID = "UPDATE accepted_event SET released = TRUE "
             + "WHERE event_key = ? AND claimant IS NULL AND NOT released";
+    static final String EXISTS = "SELECT 1 FROM accepted_event WHERE event_key = ?";
     static final String NUMBERS = "SELECT numbers FROM accepted_event WHERE event_key = ? FOR UPDATE";
     static final String NUMBERED = "UPDATE accepted_event SET numbers = ? WHERE event_key = ?";
     static final String NEXT = "UPDATE subscription_sequence SET last_seq = last_seq + 1 WHERE subscription_id = ?";
@@ -90,28 +91,52 @@ public class AcceptanceStore {
 
     /**
      * Claims the event for the message {@code claimant} (its id, or null if it has none) at {@code now}, on
-     * {@code db}; a record from before {@code windowStart} is out of the window and taken over.
+     * {@code db}; a record from before {@code windowStart} is out of the window and taken over. For an event without
+     * JMS notifications to number: its record says it numbered nothing.
      */
     public Claim claimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
             Instant windowStart) throws SQLException {
-        return claimed(db, key, claimant, redelivered, now, windowStart, false);
+        byte[] bytes = key.bytes();
+        byte[] numbers = new byte[0];
+        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+        if (inserted(db, bytes, claimant, at, numbers)
+                || reclaimed(db, bytes, claimant, at, windowStart.atOffset(ZoneOffset.UTC), numbers)
+                || inserted(db, bytes, claimant, at, numbers)) { // not there any more: pruned in between
+            return Claim.CLAIMED;
+        }
+        return notClaimed(claimant, redelivered);
     }
 
     /**
-     * {@link #claimed(Connection, AcceptanceKey, String, boolean, Instant, Instant)}, for a claim that
-     * {@link #numbered} follows in the same transaction if {@code numbering}: a new record is then left unnumbered
-     * (null) for it; otherwise it is recorded as numbering nothing.
+     * The claim of an event that has a record, for a claim that {@link #numbered} follows in the same transaction,
+     * after {@link #claimedAfresh} found the record: takes it over as {@link #claimed} does (a new acceptance's
+     * record is left unnumbered, null, for {@link #numbered}), or says the event is a duplicate; null if the record
+     * is gone (pruned since): the caller then rolls back and tries again, and the next try claims the event afresh.
+     * It inserts nothing, so it never holds an uncommitted record while {@link #numbered} waits for counters that
+     * a first try of the same event holds, which waits for that record (docs/adr/0019, "Concurrency").
      */
-    public Claim claimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
-            Instant windowStart, boolean numbering) throws SQLException {
+    public Claim reclaimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+            Instant windowStart) throws SQLException {
         byte[] bytes = key.bytes();
-        byte[] numbers = numbering ? null : new byte[0];
-        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        if (inserted(db, bytes, claimant, at, numbers)) {
+        if (reclaimed(db, bytes, claimant, now.atOffset(ZoneOffset.UTC), windowStart.atOffset(ZoneOffset.UTC),
+                null)) {
             return Claim.CLAIMED;
         }
-        OffsetDateTime start = windowStart.atOffset(ZoneOffset.UTC);
-        int reclaimed;
+        try (PreparedStatement exists = db.prepareStatement(EXISTS)) {
+            exists.setBytes(1, bytes);
+            try (ResultSet row = exists.executeQuery()) {
+                return row.next() ? notClaimed(claimant, redelivered) : null;
+            }
+        }
+    }
+
+    private static Claim notClaimed(String claimant, boolean redelivered) {
+        return claimant == null && redelivered ? Claim.REDELIVERED : Claim.DUPLICATE;
+    }
+
+    /** Takes the record over where {@link #RECLAIM} (or {@link #RECLAIM_NO_ID}) may; whether it did. */
+    private static boolean reclaimed(Connection db, byte[] bytes, String claimant, OffsetDateTime at,
+            OffsetDateTime start, byte[] numbers) throws SQLException {
         if (claimant == null) {
             try (PreparedStatement reclaim = db.prepareStatement(RECLAIM_NO_ID)) {
                 reclaim.setObject(1, start);
@@ -119,36 +144,32 @@ public class AcceptanceStore {
                 reclaim.setObject(3, at);
                 reclaim.setBytes(4, bytes);
                 reclaim.setObject(5, start);
-                reclaimed = reclaim.executeUpdate();
-            }
-        } else {
-            try (PreparedStatement reclaim = db.prepareStatement(RECLAIM)) {
-                reclaim.setString(1, claimant);
-                reclaim.setObject(2, start);
-                setNumbers(reclaim, 3, numbers);
-                reclaim.setObject(4, at);
-                reclaim.setString(5, claimant);
-                reclaim.setBytes(6, bytes);
-                reclaim.setObject(7, start);
-                reclaim.setString(8, claimant);
-                reclaimed = reclaim.executeUpdate();
+                return reclaim.executeUpdate() == 1;
             }
         }
-        if (reclaimed == 1 || inserted(db, bytes, claimant, at, numbers)) { // not there any more: pruned in between
-            return Claim.CLAIMED;
+        try (PreparedStatement reclaim = db.prepareStatement(RECLAIM)) {
+            reclaim.setString(1, claimant);
+            reclaim.setObject(2, start);
+            setNumbers(reclaim, 3, numbers);
+            reclaim.setObject(4, at);
+            reclaim.setString(5, claimant);
+            reclaim.setBytes(6, bytes);
+            reclaim.setObject(7, start);
+            reclaim.setString(8, claimant);
+            return reclaim.executeUpdate() == 1;
         }
-        return claimant == null && redelivered ? Claim.REDELIVERED : Claim.DUPLICATE;
     }
 
     /**
      * The claim of an event that has no record yet, with the sequence numbers of its JMS notifications to
      * {@code subscriptions} (docs/adr/0019): each subscription's next number, in the order of their ids, then the
-     * record with them, inserted only where there is none. Two statements for one subscription, where a claim
-     * and then {@link #numbered} take four. On {@code db} in a transaction: if this returns the numbers, the caller
-     * commits; if it returns null the event has a record, and the caller rolls back, which gives the numbers back,
-     * and decides the claim as any other ({@link #claimed}, then {@link #numbered}). Locks: the counters, then the
-     * record's key. A try waits for a key only while another transaction's insert of it is uncommitted, and such a
-     * fresh claim took its own counters first.
+     * record with them, inserted only where there is none: two statements for one subscription (the record
+     * first and the numbers after it took four). On {@code db} in a transaction: if this returns the numbers, the
+     * caller commits; if it returns null the event has a record, and the caller rolls back, which gives the numbers
+     * back, and decides the claim from the record ({@link #reclaimed}, then {@link #numbered}). Locks: the counters,
+     * then the record's key. A try meets a key locked only when another transaction's insert of it is uncommitted,
+     * and only a first try, which took its own counters before and waits for nothing after, inserts a record for
+     * numbers.
      */
     public Map<UUID, Long> claimedAfresh(Connection db, AcceptanceKey key, String claimant, Instant now,
             Collection<UUID> subscriptions) throws SQLException {

@@ -153,7 +153,7 @@ class JmsNumbersTest {
     void aClaimThatFailsUsesNoNumber() throws SQLException {
         assertThat(claim("e1", "ID:1", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
         try (Connection db = database.connection()) {
-            // The claim's insert passes; recording the number it took fails.
+            // The first try's insert of the record with the number it took fails.
             db.createStatement().execute("ALTER TABLE accepted_event ADD CONSTRAINT no_numbers CHECK (numbers IS NULL "
                     + "OR claimant <> 'ID:2')");
         }
@@ -214,10 +214,11 @@ class JmsNumbersTest {
     }
 
     /**
-     * Eight copies of one event, in eight messages, claimed at once for both subscriptions: each copy first takes its
-     * numbers and then tries to insert the record (AcceptanceStore.claimedAfresh). One claims the event; the others
-     * find its record (at once, or after their insert lost the race on the key) and give their numbers back, so the
-     * next event gets 2. Ten rounds.
+     * Eight copies of one event, in eight messages, claimed at once, each matching a subscription of its own (as if
+     * the index changed between them), so that no counter orders them and their inserts of the record race: each
+     * copy first takes its number, then tries to insert the record with it (AcceptanceStore.claimedAfresh). One
+     * claims the event; the others find its record, at once or after their insert lost the race on the key, and give
+     * their numbers back: the next event numbers the winner's subscription 2 and every other 1. Ten rounds.
      */
     @Test
     void copiesClaimedAtOnceNumberTheEventOnceAndGiveTheirNumbersBack() throws Exception {
@@ -225,31 +226,121 @@ class JmsNumbersTest {
         try {
             for (int round = 1; round <= 10; round++) {
                 String event = "copy-" + round;
+                List<UUID> subscriptions = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    subscriptions.add(UUID.randomUUID());
+                }
                 var start = new java.util.concurrent.CyclicBarrier(8);
                 List<Future<Acceptance>> copies = new ArrayList<>();
                 for (int c = 0; c < 8; c++) {
                     String messageId = "ID:" + event + "-" + c;
+                    UUID subscription = subscriptions.get(c);
                     copies.add(executor.submit(() -> {
                         start.await(10, TimeUnit.SECONDS);
-                        return claim(event, messageId, MAIL, CALENDAR);
+                        return claim(event, messageId, subscription);
                     }));
                 }
-                List<Acceptance> outcomes = new ArrayList<>();
-                for (Future<Acceptance> copy : copies) {
-                    outcomes.add(copy.get(60, TimeUnit.SECONDS));
+                UUID winner = null;
+                for (int c = 0; c < 8; c++) {
+                    Acceptance outcome = copies.get(c).get(60, TimeUnit.SECONDS);
+                    if (outcome.claim() == Claim.CLAIMED) {
+                        assertThat(winner).as("round %d: a second copy claimed the event", round).isNull();
+                        winner = subscriptions.get(c);
+                        assertThat(outcome).isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(winner, 1L), true));
+                    } else {
+                        assertThat(outcome).as("round %d", round).isEqualTo(Acceptance.of(Claim.DUPLICATE));
+                    }
                 }
-                long number = 2L * round - 1;
-                assertThat(outcomes).as("round %d", round).containsOnlyOnce(
-                        new Acceptance(Claim.CLAIMED, Map.of(MAIL, number, CALENDAR, number), true));
-                assertThat(outcomes).as("round %d", round).filteredOn(a -> a.claim() != Claim.CLAIMED)
-                        .hasSize(7).allMatch(a -> a.equals(Acceptance.of(Claim.DUPLICATE)));
-                assertThat(claim("after-" + round, "ID:after-" + round, MAIL, CALENDAR).numbers())
-                        .as("the numbers the copies took were given back")
-                        .containsExactlyInAnyOrderEntriesOf(Map.of(MAIL, number + 1, CALENDAR, number + 1));
+                assertThat(winner).as("round %d: no copy claimed the event", round).isNotNull();
+                Map<UUID, Long> expected = new java.util.HashMap<>();
+                for (UUID subscription : subscriptions) {
+                    expected.put(subscription, subscription.equals(winner) ? 2L : 1L);
+                }
+                assertThat(claim("after-" + round, "ID:after-" + round, subscriptions.toArray(UUID[]::new))
+                        .numbers()).as("round %d: the numbers the copies took were given back", round)
+                        .containsExactlyInAnyOrderEntriesOf(expected);
             }
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /**
+     * The claim that takes a record over (here released records, numbered nothing) locks the record, then the
+     * counters: eight consumers taking over 50 such records each, for both subscriptions in either order, hand out
+     * every number once, and wait for each other in no circle.
+     */
+    @Test
+    void concurrentTakeoversOfReleasedRecordsHandOutEveryNumberOnce() throws Exception {
+        for (int c = 0; c < 8; c++) {
+            for (int e = 0; e < 50; e++) {
+                assertThat(claim("e" + c + "-" + e, "ID:first-" + c + "-" + e).numbers()).isEmpty();
+                acceptances.release(key("e" + c + "-" + e), new Provenance("src", "ID:first-" + c + "-" + e, null));
+            }
+        }
+        var executor = Executors.newFixedThreadPool(8);
+        var mail = new ConcurrentLinkedQueue<Long>();
+        var calendar = new ConcurrentLinkedQueue<Long>();
+        try {
+            List<Future<?>> consumers = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                int consumer = c;
+                consumers.add(executor.submit((Callable<Void>) () -> {
+                    for (int e = 0; e < 50; e++) {
+                        Collection<UUID> subscriptions = (consumer + e) % 2 == 0
+                                ? List.of(MAIL, CALENDAR) : List.of(CALENDAR, MAIL);
+                        Acceptance acceptance = acceptances.claim(key("e" + consumer + "-" + e),
+                                new Provenance("src", "ID:" + consumer + "-" + e, null), subscriptions);
+                        assertThat(acceptance.claim()).isEqualTo(Claim.CLAIMED);
+                        mail.add(acceptance.numbers().get(MAIL));
+                        calendar.add(acceptance.numbers().get(CALENDAR));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> consumer : consumers) {
+                consumer.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        List<Long> all = LongStream.rangeClosed(1, 400).boxed().toList();
+        assertThat(mail).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(calendar).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    /**
+     * A claim that takes a released record over and fails after it took a number for a subscription the record
+     * lacks rolls the number back with it: the next event gets that number.
+     */
+    @Test
+    void aTakeoverThatFailsAfterNumberingUsesNoNumber() throws SQLException {
+        assertThat(claim("e1", "ID:1", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        acceptances.release(key("e1"), new Provenance("src", "ID:1", null));
+        try (Connection db = database.connection()) {
+            // The takeover keeps the record's one number and passes; recording a second number fails.
+            db.createStatement().execute("ALTER TABLE accepted_event ADD CONSTRAINT one_number CHECK ("
+                    + "OCTET_LENGTH(numbers) <= 24 OR claimant <> 'ID:retry')");
+        }
+        assertThatThrownBy(() -> claim("e1", "ID:retry", MAIL, CALENDAR)).isInstanceOf(IllegalStateException.class);
+        try (Connection db = database.connection()) {
+            db.createStatement().execute("ALTER TABLE accepted_event DROP CONSTRAINT one_number");
+        }
+        assertThat(claim("e2", "ID:2", CALENDAR, MAIL).numbers()).as("no number was used by the failed takeover")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(MAIL, 2L, CALENDAR, 1L));
+    }
+
+    /**
+     * A redelivered message looks for its record first; if its first claim never committed there is none, and it
+     * claims the event afresh with new numbers.
+     */
+    @Test
+    void aRedeliveredMessageWhoseClaimNeverCommittedClaimsTheEventAfresh() {
+        assertThat(acceptances.claim(key("e1"), new Provenance("src", "ID:1", null, false, true), Set.of(MAIL)))
+                .isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 1L), true));
+        assertThat(acceptances.claim(key("e2"), new Provenance("src", null, null, false, true), Set.of(MAIL)))
+                .as("without an id too").isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 2L), true));
+        assertThat(claim("e1", "ID:other", MAIL)).isEqualTo(Acceptance.of(Claim.DUPLICATE));
     }
 
     /** With the duplicate window off (only to measure security's cost), events are numbered without a record. */

@@ -137,6 +137,28 @@ class AcceptanceStoreTest {
         assertThat(count()).isEqualTo(10_000); // EXPLAIN ANALYZE ran the delete
     }
 
+    /**
+     * The takeover that follows a first try which found the record inserts nothing: for a record gone meanwhile it
+     * says so (null), and the next try claims the event afresh; a record of another message within the window is a
+     * duplicate.
+     */
+    @Test
+    void aTakeoverInsertsNothingAndSaysWhenTheRecordIsGone() throws SQLException {
+        try (Connection db = database.connection()) {
+            assertThat(new AcceptanceStore().reclaimed(db, KEY, "ID:first", false, NOW, NOW.minus(WINDOW))).isNull();
+            assertThat(new AcceptanceStore().reclaimed(db, KEY, null, true, NOW, NOW.minus(WINDOW))).isNull();
+        }
+        assertThat(count()).isZero();
+        assertThat(claim(KEY, "ID:first", false, NOW)).isEqualTo(Claim.CLAIMED);
+        try (Connection db = database.connection()) {
+            assertThat(new AcceptanceStore().reclaimed(db, KEY, "ID:second", false, NOW, NOW.minus(WINDOW)))
+                    .isEqualTo(Claim.DUPLICATE);
+            assertThat(new AcceptanceStore().reclaimed(db, KEY, "ID:first", true, NOW, NOW.minus(WINDOW)))
+                    .as("its own message's record").isEqualTo(Claim.CLAIMED);
+        }
+        assertThat(count()).isEqualTo(1);
+    }
+
     /** A claim as the event path makes it: each statement in autocommit. */
     private Claim claim(AcceptanceKey key, String claimant, boolean redelivered, Instant now) throws SQLException {
         try (Connection db = database.connection()) {
