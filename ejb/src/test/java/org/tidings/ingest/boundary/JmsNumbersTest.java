@@ -267,8 +267,8 @@ class JmsNumbersTest {
 
     /**
      * The claim that takes a record over (here released records, numbered nothing) locks the record, then the
-     * counters: eight consumers taking over 50 such records each, for both subscriptions in either order, hand out
-     * every number once, and wait for each other in no circle.
+     * counters: eight consumers taking over 50 records each (each consumer its own), for both subscriptions, hand out
+     * every number once.
      */
     @Test
     void concurrentTakeoversOfReleasedRecordsHandOutEveryNumberOnce() throws Exception {
@@ -343,6 +343,53 @@ class JmsNumbersTest {
         assertThat(claim("e1", "ID:other", MAIL)).isEqualTo(Acceptance.of(Claim.DUPLICATE));
     }
 
+    /**
+     * A record pruned after a first try found it (here deleted by another connection as the first try's numbers are
+     * given back): the takeover finds nothing and fails the try, and the next try claims the event afresh, with the
+     * number the failed try gave back.
+     */
+    @Test
+    void aRecordPrunedBetweenTheFirstTryAndTheTakeoverIsClaimedAfreshOnTheNextTry() throws SQLException {
+        assertThat(claim("e1", "ID:1", MAIL).numbers()).containsExactlyEntriesOf(Map.of(MAIL, 1L));
+        var hooked = acceptances(true, new ConnectionHooks() {
+            @Override
+            public void afterRollback() throws SQLException {
+                try (Connection other = database.connection()) {
+                    other.createStatement().executeUpdate("DELETE FROM accepted_event");
+                }
+            }
+        });
+        assertThat(hooked.claim(key("e1"), new Provenance("src", "ID:2", null), Set.of(MAIL)))
+                .isEqualTo(new Acceptance(Claim.CLAIMED, Map.of(MAIL, 2L), true));
+        assertThat(claim("e2", "ID:3", MAIL).numbers()).as("the failed try's number was given back and used once")
+                .containsExactlyEntriesOf(Map.of(MAIL, 3L));
+    }
+
+    /**
+     * A redelivered message that found no record, whose event another message then claims before its own insert
+     * (here a copy committed by another connection as it takes its number): its try fails, and the next finds the
+     * copy's record: a duplicate, and the number it took is given back.
+     */
+    @Test
+    void aRecordMadeAfterARedeliveryFoundNoneMakesItADuplicateOnTheNextTry() throws SQLException {
+        var hooked = acceptances(true, new ConnectionHooks() {
+            private boolean done;
+
+            @Override
+            public void beforeNumber() {
+                if (!done) {
+                    done = true;
+                    assertThat(claim("e1", "ID:copy", MAIL)).isEqualTo(
+                            new Acceptance(Claim.CLAIMED, Map.of(MAIL, 1L), true));
+                }
+            }
+        });
+        assertThat(hooked.claim(key("e1"), new Provenance("src", "ID:1", null, false, true), Set.of(MAIL)))
+                .isEqualTo(Acceptance.of(Claim.DUPLICATE));
+        assertThat(claim("e2", "ID:2", MAIL).numbers()).as("the number the redelivery took was given back")
+                .containsExactlyEntriesOf(Map.of(MAIL, 2L));
+    }
+
     /** With the duplicate window off (only to measure security's cost), events are numbered without a record. */
     @Test
     void withoutTheWindowEventsAreStillNumbered() {
@@ -363,6 +410,20 @@ class JmsNumbersTest {
     }
 
     private Acceptances acceptances(boolean enforced) {
+        return acceptances(enforced, null);
+    }
+
+    /** Moments in a claim at which a test changes the database from another connection. */
+    private interface ConnectionHooks {
+        default void afterRollback() throws SQLException {
+        }
+
+        /** Before a counter's update (the statement that returns its value). */
+        default void beforeNumber() throws SQLException {
+        }
+    }
+
+    private Acceptances acceptances(boolean enforced, ConnectionHooks hooks) {
         var bean = new Acceptances();
         bean.store = new AcceptanceStore();
         bean.window = Duration.ofHours(24);
@@ -370,10 +431,30 @@ class JmsNumbersTest {
         bean.database = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
-                        return database.connection();
+                        Connection real = database.connection();
+                        return hooks == null ? real : hooked(real, hooks);
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
         return bean;
+    }
+
+    private static Connection hooked(Connection real, ConnectionHooks hooks) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && args.length == 2 && args[1] instanceof String[]) {
+                        hooks.beforeNumber();
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("rollback") && (args == null || args.length == 0)) {
+                        hooks.afterRollback();
+                    }
+                    return result;
+                });
     }
 }
