@@ -164,12 +164,12 @@ public class AcceptanceStore {
      * The claim of an event that has no record yet, with the sequence numbers of its JMS notifications to
      * {@code subscriptions} (docs/adr/0019): each subscription's next number, in the order of their ids, then the
      * record with them, inserted only where there is none: two statements for one subscription (the record
-     * first and the numbers after it took four, five before {@link #next} returned the counter's value). On {@code db} in a transaction: if this returns the numbers, the
-     * caller commits; if it returns null the event has a record, and the caller rolls back, which gives the numbers
-     * back, and decides the claim from the record ({@link #reclaimed}, then {@link #numbered}). Locks: the counters,
-     * then the record's key. A try meets a key locked only when another transaction's insert of it is uncommitted,
-     * and only a first try, which took its own counters before and waits for nothing after, inserts a record for
-     * numbers.
+     * first and the numbers after it took four, five before {@link #next} returned the counter's value). On
+     * {@code db} in a transaction: if this returns the numbers, the caller commits; if it returns null the event has
+     * a record, and the caller rolls back, which gives the numbers back, and decides the claim from the record
+     * ({@link #reclaimed}, then {@link #numbered}). Locks: the counters, then the record's key. A try meets a key
+     * locked only when another transaction's insert of it is uncommitted, and only a first try, which took its own
+     * counters before and waits for nothing after, inserts a record for numbers.
      */
     public Map<UUID, Long> claimedAfresh(Connection db, AcceptanceKey key, String claimant, Instant now,
             Collection<UUID> subscriptions) throws SQLException {
