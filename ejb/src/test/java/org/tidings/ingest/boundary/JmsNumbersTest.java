@@ -182,6 +182,14 @@ class JmsNumbersTest {
      */
     @Test
     void concurrentClaimsHandOutEveryNumberOnce() throws Exception {
+        eightConsumersClaimFiftyEventsEachForBothSubscriptions();
+    }
+
+    /**
+     * Eight consumers claim events e{consumer}-{0..49} (messages ID:{consumer}-{n}) at once, each for both
+     * subscriptions: each subscription hands out exactly 1..400.
+     */
+    private void eightConsumersClaimFiftyEventsEachForBothSubscriptions() throws Exception {
         var executor = Executors.newFixedThreadPool(8);
         var mail = new ConcurrentLinkedQueue<Long>();
         var calendar = new ConcurrentLinkedQueue<Long>();
@@ -278,35 +286,7 @@ class JmsNumbersTest {
                 acceptances.release(key("e" + c + "-" + e), new Provenance("src", "ID:first-" + c + "-" + e, null));
             }
         }
-        var executor = Executors.newFixedThreadPool(8);
-        var mail = new ConcurrentLinkedQueue<Long>();
-        var calendar = new ConcurrentLinkedQueue<Long>();
-        try {
-            List<Future<?>> consumers = new ArrayList<>();
-            for (int c = 0; c < 8; c++) {
-                int consumer = c;
-                consumers.add(executor.submit((Callable<Void>) () -> {
-                    for (int e = 0; e < 50; e++) {
-                        Collection<UUID> subscriptions = (consumer + e) % 2 == 0
-                                ? List.of(MAIL, CALENDAR) : List.of(CALENDAR, MAIL);
-                        Acceptance acceptance = acceptances.claim(key("e" + consumer + "-" + e),
-                                new Provenance("src", "ID:" + consumer + "-" + e, null), subscriptions);
-                        assertThat(acceptance.claim()).isEqualTo(Claim.CLAIMED);
-                        mail.add(acceptance.numbers().get(MAIL));
-                        calendar.add(acceptance.numbers().get(CALENDAR));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> consumer : consumers) {
-                consumer.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            executor.shutdownNow();
-        }
-        List<Long> all = LongStream.rangeClosed(1, 400).boxed().toList();
-        assertThat(mail).containsExactlyInAnyOrderElementsOf(all);
-        assertThat(calendar).containsExactlyInAnyOrderElementsOf(all);
+        eightConsumersClaimFiftyEventsEachForBothSubscriptions();
     }
 
     /**
