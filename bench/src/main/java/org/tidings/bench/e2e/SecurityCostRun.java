@@ -7,17 +7,18 @@ import java.util.Locale;
 
 /**
  * What security costs (issue 10's {@code secured_ratio}), on two Tidings side by side that bench/e2e started: the one
- * of stage 3, as Tidings always runs (authentication, grants and the duplicate window on), provisioned and warm from
- * that stage, and a fresh one started with {@code tidings.security.enabled=false} on other ports, provisioned and
- * warmed up here the same way (the same subscriptions, events and warm-up rule as {@link PipelineRun}). Then
+ * of stages 2-4, as Tidings always runs (authentication, grants and the duplicate window on), provisioned in stage 2
+ * and warm from stages 3 and 4, and a fresh one started with {@code tidings.security.enabled=false} on other ports,
+ * provisioned and warmed up here the same way (the same subscriptions, events and warm-up rule as
+ * {@link PipelineRun}). Then
  * {@code rounds} rounds, each sending {@code events} events as fast as 100 in flight allow through one Tidings and
  * then the other, the order changing every round (secured first, then open first, ...), so that a change in the
  * host's speed, which moved throughput by up to half within minutes here (bench/README.md, "A JVM still
  * compiling"), falls on both alike. Only one Tidings has events at a time; the other is idle.
  * <p>
  * {@code secured_ratio} = the median over the rounds of (secured events/s / open events/s of the same round).
- * Before 2026-12-04 it was one throughput phase of stage 3 against one of a later stage, minutes apart on a host
- * whose speed changed in between.
+ * Before 2026-12-04 it was stage 3's throughput phase against one of a fresh Tidings with security off, minutes
+ * apart on a host whose speed changes within minutes.
  */
 final class SecurityCostRun {
 
@@ -38,7 +39,8 @@ final class SecurityCostRun {
         int inFlight = options.number("in-flight", 100);
         int stallSeconds = options.number("stall-seconds", 60);
         String runId = options.text("run-id");
-        // Stage 3 sent this Tidings's events 0 .. secured-next - 1 already: the same ids again would be duplicates.
+        // Stage 3 sent this Tidings's events 0 .. secured-next - 1 already: the same ids again would be duplicates
+        // (stage 4's events have ids of their own).
         int securedFrom = options.number("secured-next");
         var securedEvents = new BenchEvents(runId, PipelineRun.SOURCE, subscriptions);
         var openEvents = new BenchEvents(runId + "-open", PipelineRun.SOURCE, subscriptions);
