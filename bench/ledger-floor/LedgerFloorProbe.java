@@ -151,20 +151,18 @@ public class LedgerFloorProbe {
                             continue;
                         }
                         UUID counted = counters[(int) ((i * 7919L) % counters.length)];
+                        var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
+                        var now = java.time.Instant.now();
                         if (variant.equals("numbers-only")) {
                             // as Acceptances.unrecorded with security off: the number alone, no record
                             AcceptanceStore.next(c, counted);
                         } else if (variant.equals("claim-two-step")) {
                             // as Acceptances.claimedOnce before 2026-12-04: the claim, then the number
-                            var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
-                            var now = java.time.Instant.now();
                             store.claimed(c, key, "ID:" + UUID.randomUUID(), false, now, now.minusSeconds(86_400));
                             store.numbered(c, key, List.of(counted));
                         } else {
                             // as Acceptances.claimedOnce for an event without a record: the number, then the record
-                            var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
-                            if (store.claimedAfresh(c, key, "ID:" + UUID.randomUUID(), java.time.Instant.now(),
-                                    List.of(counted)) == null) {
+                            if (store.claimedAfresh(c, key, "ID:" + UUID.randomUUID(), now, List.of(counted)) == null) {
                                 throw new IllegalStateException("event " + i + " claimed twice");
                             }
                         }

@@ -189,24 +189,29 @@ public class Acceptances {
      */
     private Acceptance numberedClaim(Connection db, AcceptanceKey key, String claimant, boolean redelivered,
             Instant now, Instant windowStart, Collection<UUID> numbered) throws SQLException {
-        if (!redelivered) {
-            Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered);
-            if (fresh != null) {
-                return new Acceptance(Claim.CLAIMED, fresh, true);
-            }
-            givenBack(db);
-        }
-        Claim claim = store.reclaimed(db, key, claimant, redelivered, now, windowStart);
-        if (claim == null && redelivered) {
-            Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered);
-            if (fresh != null) {
-                return new Acceptance(Claim.CLAIMED, fresh, true);
+        if (redelivered) {
+            Claim own = store.reclaimed(db, key, claimant, true, now, windowStart);
+            if (own != null) {
+                return withNumbers(db, key, own, numbered);
             }
         }
-        if (claim == null) {
-            // Gone since the first try found it (pruned), or made since a redelivery found none: the next try sees.
-            throw new SQLException("the record of event " + key + " changed during its claim");
+        Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered);
+        if (fresh != null) {
+            return new Acceptance(Claim.CLAIMED, fresh, true);
         }
+        if (redelivered) { // a record made since it found none: the next try sees it
+            throw new SQLException("the record of event " + key + " was made during its claim");
+        }
+        givenBack(db);
+        Claim claim = store.reclaimed(db, key, claimant, false, now, windowStart);
+        if (claim == null) { // pruned since the first try found it: the next try claims the event afresh
+            throw new SQLException("the record of event " + key + " was pruned during its claim");
+        }
+        return withNumbers(db, key, claim, numbered);
+    }
+
+    private Acceptance withNumbers(Connection db, AcceptanceKey key, Claim claim, Collection<UUID> numbered)
+            throws SQLException {
         return claim.forward() ? new Acceptance(claim, store.numbered(db, key, numbered), true) : Acceptance.of(claim);
     }
 

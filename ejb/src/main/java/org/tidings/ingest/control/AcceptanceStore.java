@@ -100,7 +100,7 @@ public class AcceptanceStore {
         byte[] numbers = new byte[0];
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         if (inserted(db, bytes, claimant, at, numbers)
-                || reclaimed(db, bytes, claimant, at, windowStart.atOffset(ZoneOffset.UTC), numbers)
+                || tookOver(db, bytes, claimant, at, windowStart.atOffset(ZoneOffset.UTC), numbers)
                 || inserted(db, bytes, claimant, at, numbers)) { // not there any more: pruned in between
             return Claim.CLAIMED;
         }
@@ -118,8 +118,7 @@ public class AcceptanceStore {
     public Claim reclaimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
             Instant windowStart) throws SQLException {
         byte[] bytes = key.bytes();
-        if (reclaimed(db, bytes, claimant, now.atOffset(ZoneOffset.UTC), windowStart.atOffset(ZoneOffset.UTC),
-                null)) {
+        if (tookOver(db, bytes, claimant, now.atOffset(ZoneOffset.UTC), windowStart.atOffset(ZoneOffset.UTC), null)) {
             return Claim.CLAIMED;
         }
         try (PreparedStatement exists = db.prepareStatement(EXISTS)) {
@@ -135,7 +134,7 @@ public class AcceptanceStore {
     }
 
     /** Takes the record over where {@link #RECLAIM} (or {@link #RECLAIM_NO_ID}) may; whether it did. */
-    private static boolean reclaimed(Connection db, byte[] bytes, String claimant, OffsetDateTime at,
+    private static boolean tookOver(Connection db, byte[] bytes, String claimant, OffsetDateTime at,
             OffsetDateTime start, byte[] numbers) throws SQLException {
         if (claimant == null) {
             try (PreparedStatement reclaim = db.prepareStatement(RECLAIM_NO_ID)) {
