@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -131,6 +132,74 @@ class MatchingIT {
 
         assertThat(api.delete("/api/subscriptions/" + subscription).status()).isEqualTo(204);
         assertThat(matches(login)).isEmpty();
+    }
+
+    /**
+     * Many subscriptions in one call (docs/adr/0024): they all match at once when the call returns, in the order asked,
+     * and each has its own audit record, as one made alone would.
+     */
+    // covers S2S-6
+    @Test
+    void aBatchOfSubscriptionsMatchesAtOnceAndEachIsAudited() {
+        String sink = api.createJmsSink("batch " + tag);
+        int count = 300;
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            items.add(Map.of("sinkId", sink, "filter", Map.of("subjects", List.of(batchSubject(i)))));
+        }
+        var reply = api.postJson("/api/subscriptions/batch", Map.of("subscriptions", items));
+        assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+        List<String> ids = reply.body().get("subscriptions").findValuesAsText("id");
+        assertThat(ids).hasSize(count).doesNotHaveDuplicates();
+        assertThat(reply.body().get("subscriptions").get(count - 1).get("filter").get("subjects").get(0).asText())
+                .isEqualTo(batchSubject(count - 1));
+        for (int i : new int[] {0, 137, count - 1}) {
+            assertThat(matches(event("https://mail.example/", "org.example.mail.MessageNew", batchSubject(i))))
+                    .as("item %d", i).containsExactly(ids.get(i));
+        }
+        var listed = api.get("/api/subscriptions?sinkId=" + sink);
+        assertThat(listed.body().findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ids);
+        var audited = api.get("/api/audit?target=" + ids.get(137));
+        assertThat(audited.status()).as("%s", audited).isEqualTo(200);
+        assertThat(audited.body().findValuesAsText("action")).containsExactly("subscription.create");
+        assertThat(audited.body().get(0).get("actor").asText()).isEqualTo(api.get("/api/caller").body().get("principal")
+                .asText());
+    }
+
+    /** One refused item refuses the whole batch with its own code, names it by its index, and stores nothing. */
+    // covers S2S-6, RUP-17
+    @Test
+    void aBatchWithARefusedItemStoresNothingAndNamesTheItem() {
+        String sink = api.createJmsSink("refused batch " + tag);
+        Map<String, Object> good = Map.of("sinkId", sink, "filter", Map.of("types", List.of("org.example" + tag)));
+        assertRefusedItem(List.of(good, good, Map.of("sinkId", sink, "filter", Map.of("expression", "FOO(subject)"))),
+                "invalid-filter", "subscriptions[2]: ");
+        assertRefusedItem(List.of(good, Map.of("sinkId", UUID.randomUUID().toString(), "filter", Map.of()), good),
+                "unknown-sink", "subscriptions[1]: ");
+        assertRefusedItem(List.of(Map.of("sinkId", sink, "filter", Map.of("groups", List.of(UUID.randomUUID()))),
+                good), "invalid-filter", "subscriptions[0]: ");
+
+        var blank = api.postJson("/api/subscriptions/batch", Map.of("subscriptions",
+                List.of(good, Map.of("sinkId", sink, "filter", Map.of("types", List.of(" "))))));
+        assertRefused(blank, "invalid-request");
+        assertThat(blank.body().get("errors").findValuesAsText("field")).allMatch(f -> f.startsWith("subscriptions[1]"));
+        assertRefused(api.postJson("/api/subscriptions/batch", Map.of("subscriptions", List.of())), "invalid-request");
+        assertRefused(api.postJson("/api/subscriptions/batch", Map.of("subscriptions",
+                java.util.Collections.nCopies(1001, good))), "invalid-request");
+        assertRefused(api.postJson("/api/subscriptions/batch", Map.of()), "invalid-request");
+
+        assertThat(api.get("/api/subscriptions?sinkId=" + sink).body()).as("nothing of any batch stored").isEmpty();
+        assertThat(matches(event("https://mail.example/", "org.example" + tag, "mailto:x@example.com"))).isEmpty();
+    }
+
+    private void assertRefusedItem(List<Map<String, Object>> items, String code, String item) {
+        var reply = api.postJson("/api/subscriptions/batch", Map.of("subscriptions", items));
+        assertRefused(reply, code);
+        assertThat(reply.body().get("detail").asText()).as("%s", reply).startsWith(item);
+    }
+
+    private String batchSubject(int i) {
+        return "mailto:user" + i + "-" + tag + "@example.com";
     }
 
     /**

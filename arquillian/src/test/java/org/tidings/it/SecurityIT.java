@@ -266,6 +266,24 @@ class SecurityIT {
         assertThat(foreignGroup.status()).isEqualTo(403);
         assertThat(foreignGroup.code()).isEqualTo("not-authorized");
 
+        // a batch is checked item by item as one subscription is: another's sink, beyond the grants; none stored
+        Map<String, Object> annsOwn = Map.of("sinkId", sink,
+                "filter", Map.of("subjectPrefixes", List.of("https://ann.example/b/")));
+        AdminApi.Reply foreignBatch = bob.postJson("/api/subscriptions/batch",
+                Map.of("subscriptions", List.of(annsOwn)));
+        assertThat(foreignBatch.code()).as("%s", foreignBatch).isEqualTo("unknown-sink");
+        assertThat(foreignBatch.body().get("detail").asText()).startsWith("subscriptions[0]: ");
+        AdminApi.Reply beyondGrants = ann.postJson("/api/subscriptions/batch", Map.of("subscriptions", List.of(annsOwn,
+                Map.of("sinkId", sink, "filter", Map.of("subjectPrefixes", List.of("https://bob.example/"))))));
+        assertThat(beyondGrants.status()).as("%s", beyondGrants).isEqualTo(403);
+        assertThat(beyondGrants.code()).isEqualTo("not-authorized");
+        assertThat(beyondGrants.body().get("detail").asText()).startsWith("subscriptions[1]: ");
+        AdminApi.Reply foreignGroupBatch = bob.postJson("/api/subscriptions/batch", Map.of("subscriptions",
+                List.of(Map.of("sinkId", bobSink, "filter", Map.of("groups", List.of(group))))));
+        assertThat(foreignGroupBatch.code()).as("%s", foreignGroupBatch).isEqualTo("not-authorized");
+        assertThat(ids(ann.get("/api/subscriptions"))).containsExactly(subscription);
+        assertThat(ids(bob.get("/api/subscriptions"))).isEmpty();
+
         assertThat(ann.get("/api/subscriptions/" + subscription + "/notifications").status()).isEqualTo(200);
         assertThat(ann.get("/api/sinks/" + sink).status()).isEqualTo(200);
         assertThat(ADMIN.get("/api/subscriptions/" + subscription).status()).isEqualTo(200);

@@ -1,15 +1,20 @@
 package org.tidings.subscriptions.boundary;
 
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
+import org.tidings.audit.control.AuditStore;
+import org.tidings.audit.entity.AuditedChange;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
@@ -24,26 +29,69 @@ import org.tidings.subscriptions.entity.Subscription;
 @Stateless
 public class Subscriptions {
 
+    /** The action of {@link #create}'s audit record, which {@link #createAll} writes for each, with no details shown. */
+    private static final String CREATE = "subscription.create";
+    private static final String[] CREATE_DETAILS = {null, null, null};
+
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
 
     @Inject
     ChangeStore changes;
 
+    @Inject
+    AuditStore audit;
+
+    @Resource
+    SessionContext context;
+
     private final Clock clock = Clock.systemUTC();
 
+    /** One subscription of a batch: what {@link #create} takes. */
+    public record NewSubscription(UUID sinkId, Filter filter, Instant expiresAt) {
+    }
+
     /** A new subscription of the sink, owned by the sink's owner. */
-    @Audited("subscription.create")
+    @Audited(CREATE)
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
-        Sink sink = em.find(Sink.class, sinkId);
-        if (sink == null) {
-            throw new TidingsException(ErrorCode.UNKNOWN_SINK, "sink " + sinkId + " does not exist");
+        var subscription = persisted(new NewSubscription(sinkId, filter, expiresAt), "");
+        announce(subscription.id());
+        return subscription;
+    }
+
+    /**
+     * New subscriptions, all or none, in one transaction: each checked and stored as {@link #create} does and audited
+     * as a {@code subscription.create} of its own, then all recorded in the change log at once, so the generation row
+     * is locked once for the batch instead of once per subscription (docs/adr/0024). A refusal names the item it
+     * refuses by its index ({@code subscriptions[3]: ...}), and nothing of the batch is stored.
+     */
+    public List<Subscription> createAll(List<NewSubscription> wanted) {
+        List<Subscription> created = new ArrayList<>(wanted.size());
+        String actor = context.getCallerPrincipal() == null ? null : context.getCallerPrincipal().getName();
+        for (int i = 0; i < wanted.size(); i++) {
+            var one = wanted.get(i);
+            var subscription = persisted(one, "subscriptions[" + i + "]: ");
+            AuditedChange.of(CREATE, new Object[] {one.sinkId(), one.filter(), one.expiresAt()}, CREATE_DETAILS,
+                    subscription).ifPresent(change -> audit.recorded(actor, change));
+            created.add(subscription);
         }
-        validate(filter);
-        var subscription = new Subscription(sinkId, filter, expiresAt, clock.instant());
+        changes.recorded(ChangeKind.SUBSCRIPTION, created.stream().map(Subscription::id).toList());
+        return created;
+    }
+
+    private Subscription persisted(NewSubscription wanted, String item) {
+        Sink sink = em.find(Sink.class, wanted.sinkId());
+        if (sink == null) {
+            throw new TidingsException(ErrorCode.UNKNOWN_SINK, item + "sink " + wanted.sinkId() + " does not exist");
+        }
+        try {
+            validate(wanted.filter());
+        } catch (TidingsException e) {
+            throw item.isEmpty() ? e : new TidingsException(e.code(), item + e.getMessage(), e);
+        }
+        var subscription = new Subscription(wanted.sinkId(), wanted.filter(), wanted.expiresAt(), clock.instant());
         subscription.ownedBy(sink.ownerId());
         em.persist(subscription);
-        announce(subscription.id());
         return subscription;
     }
 

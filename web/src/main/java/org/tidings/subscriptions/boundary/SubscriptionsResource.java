@@ -21,7 +21,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.tidings.platform.ErrorCode;
@@ -70,6 +73,17 @@ public class SubscriptionsResource {
     public record SubscriptionRequest(@NotNull UUID sinkId, @NotNull @Valid FilterBody filter, Instant expiresAt) {
     }
 
+    /** Up to {@value #BATCH_LIMIT} subscriptions to create at once, all or none. */
+    public record SubscriptionBatch(
+            @NotNull @Size(min = 1, max = BATCH_LIMIT) List<@NotNull @Valid SubscriptionRequest> subscriptions) {
+    }
+
+    /** What a batch created, in the order asked. */
+    public record CreatedBatch(List<SubscriptionView> subscriptions) {
+    }
+
+    static final int BATCH_LIMIT = 1000;
+
     public record SubscriptionUpdate(@NotNull @Valid FilterBody filter, Instant expiresAt) {
     }
 
@@ -96,8 +110,45 @@ public class SubscriptionsResource {
 
     @POST
     public Response create(@NotNull @Valid SubscriptionRequest request, @Context UriInfo uri) {
+        requirePermitted(Callers.subscriber(caller), sinks.byId(request.sinkId()), request);
+        var subscription = subscriptions.create(request.sinkId(), request.filter().toFilter(),
+                request.expiresAt());
+        return Response.created(uri.getAbsolutePathBuilder().path(subscription.id().toString()).build())
+                .entity(SubscriptionView.of(subscription)).build();
+    }
+
+    /**
+     * Many subscriptions in one call and one transaction, all or none (docs/adr/0024): each item is checked as
+     * {@link #create} checks one, and the first refused item refuses the batch with its code, the detail naming it by
+     * its index ({@code subscriptions[3]: ...}). 201 with the created subscriptions in the order asked.
+     */
+    @POST
+    @Path("batch")
+    public Response createAll(@NotNull @Valid SubscriptionBatch batch) {
         UUID subscriber = Callers.subscriber(caller);
-        Sink sink = sinks.byId(request.sinkId());
+        Map<UUID, Sink> sinksNamed = new HashMap<>();
+        List<Subscriptions.NewSubscription> wanted = new ArrayList<>(batch.subscriptions().size());
+        for (int i = 0; i < batch.subscriptions().size(); i++) {
+            var request = batch.subscriptions().get(i);
+            try {
+                Sink sink = sinksNamed.computeIfAbsent(request.sinkId(), sinks::byId);
+                requirePermitted(subscriber, sink, request);
+                wanted.add(new Subscriptions.NewSubscription(request.sinkId(), request.filter().toFilter(),
+                        request.expiresAt()));
+            } catch (TidingsException e) {
+                throw new TidingsException(e.code(), "subscriptions[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        var created = subscriptions.createAll(wanted);
+        return Response.status(Response.Status.CREATED)
+                .entity(new CreatedBatch(created.stream().map(SubscriptionView::of).toList())).build();
+    }
+
+    /**
+     * A subscriber subscribes only its own sinks, naming only its own groups; anyone's subscription stays inside its
+     * owner's grants. A sink that does not exist is the EJB's to refuse for an administrator.
+     */
+    private void requirePermitted(UUID subscriber, Sink sink, SubscriptionRequest request) {
         if (subscriber != null) {
             if (sink == null || !subscriber.equals(sink.ownerId())) {
                 throw new TidingsException(ErrorCode.UNKNOWN_SINK, "sink " + request.sinkId() + " does not exist");
@@ -107,10 +158,6 @@ public class SubscriptionsResource {
         if (sink != null) {
             requireWithinGrants(sink.ownerId(), request.filter());
         }
-        var subscription = subscriptions.create(request.sinkId(), request.filter().toFilter(),
-                request.expiresAt());
-        return Response.created(uri.getAbsolutePathBuilder().path(subscription.id().toString()).build())
-                .entity(SubscriptionView.of(subscription)).build();
     }
 
     @RolesAllowed({"viewer", "subscriber"})
