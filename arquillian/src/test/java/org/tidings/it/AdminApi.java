@@ -71,6 +71,12 @@ public final class AdminApi {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** A POST whose length is not said beforehand: the body goes in chunks, without a Content-Length. */
+    public Reply postChunked(String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+    }
+
     /** Any method on any path; a null content type sends no Content-Type header, a null body sends none. */
     public Reply request(String method, String path, String contentType, byte[] body) {
         var request = HttpRequest.newBuilder(URI.create(base + path)).method(method,

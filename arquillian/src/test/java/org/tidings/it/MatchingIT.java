@@ -169,7 +169,7 @@ class MatchingIT {
     /** One refused item refuses the whole batch with its own code, names it by its index, and stores nothing. */
     // covers S2S-6, RUP-17
     @Test
-    void aBatchWithARefusedItemStoresNothingAndNamesTheItem() {
+    void aBatchWithARefusedItemStoresNothingAndNamesTheItem() throws Exception {
         String sink = api.createJmsSink("refused batch " + tag);
         Map<String, Object> good = Map.of("sinkId", sink, "filter", Map.of("types", List.of("org.example" + tag)));
         assertRefusedItem(List.of(good, good, Map.of("sinkId", sink, "filter", Map.of("expression", "FOO(subject)"))),
@@ -187,6 +187,21 @@ class MatchingIT {
         assertRefused(api.postJson("/api/subscriptions/batch", Map.of("subscriptions",
                 java.util.Collections.nCopies(1001, good))), "invalid-request");
         assertRefused(api.postJson("/api/subscriptions/batch", Map.of()), "invalid-request");
+
+        // a body over the batch's 8 MiB, said in Content-Length or sent in chunks: refused before it is parsed
+        List<Map<String, Object>> large = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            int item = i;
+            large.add(Map.of("sinkId", sink, "filter", Map.of("subjects", java.util.stream.IntStream.range(0, 5)
+                    .mapToObj(j -> "https://example.com/" + item + "/" + j + "/" + "a".repeat(1700)).toList())));
+        }
+        byte[] body = AdminApi.JSON.writeValueAsBytes(Map.of("subscriptions", large));
+        assertThat(body.length).isGreaterThan(8 * 1024 * 1024);
+        for (var reply : List.of(api.post("/api/subscriptions/batch", "application/json", body),
+                api.postChunked("/api/subscriptions/batch", "application/json", body))) {
+            assertThat(reply.status()).as("%s", reply).isEqualTo(413);
+            assertThat(reply.code()).as("%s", reply).isEqualTo("request-too-large");
+        }
 
         assertThat(api.get("/api/subscriptions?sinkId=" + sink).body()).as("nothing of any batch stored").isEmpty();
         assertThat(matches(event("https://mail.example/", "org.example" + tag, "mailto:x@example.com"))).isEmpty();

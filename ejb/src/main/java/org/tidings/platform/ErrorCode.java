@@ -11,6 +11,7 @@ public enum ErrorCode {
     MALFORMED_EVENT("malformed-event", 400, "The body is not a valid CloudEvent"),
     INVALID_ENCODING("invalid-encoding", 400, "The body is not valid UTF-8"),
     EVENT_TOO_LARGE("event-too-large", 413, "The event exceeds the size limit"),
+    REQUEST_TOO_LARGE("request-too-large", 413, "The request body exceeds this call's size limit"),
     ATTRIBUTE_TOO_LONG("attribute-too-long", 400,
             "An event attribute or extension is longer than its limit, or there are too many extensions"),
     TOO_MANY_URIS("too-many-uris", 400, "The event names more URIs than the limit"),

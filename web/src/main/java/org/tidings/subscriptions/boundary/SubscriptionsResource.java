@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.tidings.platform.BoundedBody;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
@@ -73,7 +74,7 @@ public class SubscriptionsResource {
     public record SubscriptionRequest(@NotNull UUID sinkId, @NotNull @Valid FilterBody filter, Instant expiresAt) {
     }
 
-    /** Up to {@value #BATCH_LIMIT} subscriptions to create at once, all or none. */
+    /** Up to {@value #BATCH_LIMIT} subscriptions to create at once, all or none, in at most {@value #BATCH_BYTES} bytes. */
     public record SubscriptionBatch(
             @NotNull @Size(min = 1, max = BATCH_LIMIT) List<@NotNull @Valid SubscriptionRequest> subscriptions) {
     }
@@ -83,6 +84,8 @@ public class SubscriptionsResource {
     }
 
     static final int BATCH_LIMIT = 1000;
+    /** 8 MiB: a full batch of subscriptions of some forty URIs each. */
+    static final int BATCH_BYTES = 8 * 1024 * 1024;
 
     public record SubscriptionUpdate(@NotNull @Valid FilterBody filter, Instant expiresAt) {
     }
@@ -124,6 +127,7 @@ public class SubscriptionsResource {
      */
     @POST
     @Path("batch")
+    @BoundedBody(bytes = BATCH_BYTES)
     public Response createAll(@NotNull @Valid SubscriptionBatch batch) {
         UUID subscriber = Callers.subscriber(caller);
         Map<UUID, Sink> sinksNamed = new HashMap<>();

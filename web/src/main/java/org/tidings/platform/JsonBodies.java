@@ -1,0 +1,119 @@
+package org.tidings.platform;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every JSON body the admin API binds to an object passes here before JSON-B (Yasson on Parsson) reads it: at most
+ * {@link #DEFAULT_BYTES} (or the method's {@link BoundedBody}) are read, else 413 request-too-large; the bytes must be
+ * UTF-8 (RFC 8259), else 400 invalid-encoding; and they must be well-formed JSON, else 400 malformed-json. The last
+ * is not only a nicer answer: Parsson's {@code skipArray} and {@code skipObject}, which Yasson calls to pass over a
+ * property it does not know, never see the end of the input and loop forever on an array or object left open
+ * ({@code {"x":[[1]}}: a thread spinning at full CPU for good, eclipse-ee4j/parsson#23, open since 2021, in Payara
+ * 6.2025.10). Bodies read as streams ({@code POST /events}, the dry run) are not touched: they have their own limits
+ * and reader. docs/adr/0024.
+ */
+@Provider
+public final class JsonBodies implements ReaderInterceptor {
+
+    /** 2 MiB: over twice the largest value any column of the admin API holds (a group's members, 1,000,000). */
+    public static final int DEFAULT_BYTES = 2 * 1024 * 1024;
+
+    /**
+     * What is read and dropped of a body refused as too large, so that a client that sends its whole body before it
+     * reads the answer (the JDK's HttpClient does) gets the 413 rather than a connection closed under it.
+     */
+    static final long DRAINED_BYTES = 64L * 1024 * 1024;
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    @Context
+    ResourceInfo resource;
+
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+        if (!boundFromJson(context)) {
+            return context.proceed();
+        }
+        int limit = limit();
+        InputStream in = context.getInputStream();
+        String length = context.getHeaders().getFirst("Content-Length");
+        if (length != null && length.chars().allMatch(Character::isDigit)
+                && (length.length() > 12 || Long.parseLong(length) > limit)) {
+            drain(in);
+            throw tooLarge(limit);
+        }
+        byte[] body = in.readNBytes(limit + 1);
+        if (body.length > limit) {
+            drain(in);
+            throw tooLarge(limit);
+        }
+        requireWellFormed(body);
+        context.setInputStream(new ByteArrayInputStream(body));
+        return context.proceed();
+    }
+
+    /** A JSON body bound to an object; not one the resource reads itself as a stream, bytes or text. */
+    private static boolean boundFromJson(ReaderInterceptorContext context) {
+        MediaType type = context.getMediaType();
+        Class<?> target = context.getType();
+        boolean json = type != null && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
+        return json && target != InputStream.class && target != byte[].class && target != String.class;
+    }
+
+    private int limit() {
+        Method method = resource == null ? null : resource.getResourceMethod();
+        BoundedBody bound = method == null ? null : method.getAnnotation(BoundedBody.class);
+        return bound == null ? DEFAULT_BYTES : bound.bytes();
+    }
+
+    static void requireWellFormed(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new TidingsException(ErrorCode.INVALID_ENCODING, "the body is not valid UTF-8");
+        }
+        try (JsonParser parser = JSON.createParser(body)) {
+            while (parser.nextToken() != null) {
+                // each token read is checked; the values themselves are JSON-B's to bind
+            }
+        } catch (JsonProcessingException e) {
+            // where, not what: the parser's message quotes the body, which may hold a secret (a webhook's)
+            var at = e.getLocation();
+            throw new TidingsException(ErrorCode.MALFORMED_JSON, "the body is not well-formed JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new TidingsException(ErrorCode.MALFORMED_JSON, "the body is not well-formed JSON");
+        }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = DRAINED_BYTES;
+        int read;
+        while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= read;
+        }
+    }
+
+    private static TidingsException tooLarge(int limit) {
+        return new TidingsException(ErrorCode.REQUEST_TOO_LARGE, "the body is larger than this call's limit of "
+                + limit + " bytes; send it in smaller parts");
+    }
+}
