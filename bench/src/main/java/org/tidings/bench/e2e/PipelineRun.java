@@ -51,7 +51,7 @@ public final class PipelineRun {
         var events = new BenchEvents(options.text("run-id"), SOURCE, subscriptions);
 
         String sinkId = new Provisioning(new AdminApi(options.number("http-port")), events)
-                .provision(subscriptions, options.number("parallel", 8));
+                .provision(subscriptions, options.number("parallel", 2));
         int total = warmupMax + measured + latencyEvents; // the most events the run may send
         try (var recorder = new DeliveryRecorder(broker, "tidings.sink." + sinkId, events, total);
              var producer = new WindowedProducer(broker, EVENTS_QUEUE, events, options.number("in-flight", 100),

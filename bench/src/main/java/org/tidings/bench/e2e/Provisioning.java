@@ -19,7 +19,7 @@ final class Provisioning {
         long start = System.nanoTime();
         admin.createSource("bench mail store", events.source());
         String sinkId = admin.createSink("bench notifier");
-        Report.progress("provisioning %d subscriptions for sink %s, %d requests at a time", subscriptions, sinkId,
+        Report.progress("provisioning %d subscriptions for sink %s, %d batches at a time", subscriptions, sinkId,
                 parallel);
         admin.subscribeSubjects(sinkId, subscriptions, parallel);
         int indexed = admin.awaitIndexed(events.body(0), count -> count >= subscriptions,

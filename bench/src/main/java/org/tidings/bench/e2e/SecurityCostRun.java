@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What security costs (issue 10's {@code secured_ratio}), on two Tidings side by side that bench/e2e started: the one
- * of stages 2-4, as Tidings always runs (authentication, grants and the duplicate window on), provisioned in stage 2
- * and warm from stages 3 and 4, and a fresh one started with {@code tidings.security.enabled=false} on other ports,
- * provisioned and warmed up here the same way (the same subscriptions, events and warm-up rule as
- * {@link PipelineRun}). Then
+ * What security costs (issue 10's {@code secured_ratio}), on two fresh Tidings side by side that bench/e2e started:
+ * one as Tidings always runs (authentication, grants and the duplicate window on), one with
+ * {@code tidings.security.enabled=false}, on other ports. Both are provisioned and warmed up here the same way (the
+ * same subscriptions, events and warm-up rule as {@link PipelineRun}), so that both carry the same history: the same
+ * number of events before the measured rounds, and nothing else (until 2026-12-04 the secured one was the Tidings of
+ * stages 2-4, with the webhook stage's sinks, deliveries and duplicate window records behind it). Then
  * {@code rounds} rounds, each sending {@code events} events as fast as 100 in flight allow through one Tidings and
  * then the other, the order changing every round (secured first, then open first, ...), so that a change in the
  * host's speed, which moved throughput by up to half within minutes here (bench/README.md, "A JVM still
@@ -39,10 +40,7 @@ final class SecurityCostRun {
         int inFlight = options.number("in-flight", 100);
         int stallSeconds = options.number("stall-seconds", 60);
         String runId = options.text("run-id");
-        // Stage 3 sent this Tidings's events 0 .. secured-next - 1 already: the same ids again would be duplicates
-        // (stage 4's events have ids of their own).
-        int securedFrom = options.number("secured-next");
-        var securedEvents = new BenchEvents(runId, PipelineRun.SOURCE, subscriptions);
+        var securedEvents = new BenchEvents(runId + "-secured", PipelineRun.SOURCE, subscriptions);
         var openEvents = new BenchEvents(runId + "-open", PipelineRun.SOURCE, subscriptions);
         var self = new ProcessCpu("this load tool", ProcessHandle.current().pid());
         var securedProcesses = List.of(new ProcessCpu("Payara Micro (secured)", options.number("secured-payara-pid", 0)),
@@ -50,13 +48,16 @@ final class SecurityCostRun {
         var openProcesses = List.of(new ProcessCpu("Payara Micro (open)", options.number("open-payara-pid", 0)),
                 new ProcessCpu("its broker", options.number("open-broker-pid", 0)), self);
 
+        int parallel = options.number("parallel", 2);
+        String securedSink = new Provisioning(new AdminApi(options.number("secured-http-port")), securedEvents)
+                .provision(subscriptions, parallel);
         String openSink = new Provisioning(new AdminApi(options.number("open-http-port")), openEvents)
-                .provision(subscriptions, options.number("parallel", 8));
+                .provision(subscriptions, parallel);
         int perSide = (rounds + 1) * events; // a settling round, then the measured ones
-        try (var securedRecorder = new DeliveryRecorder(securedBroker, "tidings.sink." + options.text("secured-sink"),
-                securedEvents, securedFrom + perSide);
+        try (var securedRecorder = new DeliveryRecorder(securedBroker, "tidings.sink." + securedSink, securedEvents,
+                warmupMax + perSide);
              var securedProducer = new WindowedProducer(securedBroker, "tidings.events", securedEvents, inFlight,
-                     securedFrom + perSide);
+                     warmupMax + perSide);
              var openRecorder = new DeliveryRecorder(openBroker, "tidings.sink." + openSink, openEvents,
                      warmupMax + perSide);
              var openProducer = new WindowedProducer(openBroker, "tidings.events", openEvents, inFlight,
@@ -64,12 +65,17 @@ final class SecurityCostRun {
             securedRecorder.listen();
             openRecorder.listen();
             var secured = new Side("secured", new PipelineRun(securedBroker, securedProducer, securedRecorder,
-                    stallSeconds, securedProcesses), securedFrom);
+                    stallSeconds, securedProcesses), 0);
             var open = new Side("open", new PipelineRun(openBroker, openProducer, openRecorder, stallSeconds,
                     openProcesses), 0);
-            open.next = open.run.warmUp(warmup, warmupMax);
-            // The secured Tidings sat idle while the open one was provisioned and warmed up: one round each, not
-            // counted, so that both come to the measured rounds having just carried the same load.
+            // both warm, and both with the same number of events behind them
+            secured.next = secured.run.warmUp(warmup, warmupMax);
+            open.next = open.run.warmUp(secured.next, Math.max(secured.next, warmupMax));
+            if (open.next > secured.next) {
+                secured.round("secured catching up", open.next - secured.next);
+            }
+            // Each sat idle while the other warmed up: one round each, not counted, so that both come to the measured
+            // rounds having just carried the same load.
             secured.round("secured settling", events);
             open.round("open settling", events);
             double[] ratios = new double[rounds];
