@@ -188,6 +188,48 @@ class AuditIT {
         assertThat(ofUri).as("the losers' records went with their transactions").hasSize(1);
     }
 
+    /**
+     * A batch of subscriptions (docs/adr/0024) on the database under test: each item stored and audited as one made
+     * alone; a batch refused at its third item leaves neither subscriptions nor the audit records already written for
+     * the first two (an audit record is inserted when it is persisted) behind.
+     */
+    @Test
+    void aBatchIsStoredAndAuditedItemByItemOrNotAtAll() {
+        Instant started = Instant.now().minusSeconds(1);
+        String sink = api.createJmsSink("batch " + UUID.randomUUID());
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            items.add(Map.of("sinkId", sink, "filter", Map.of("types", List.of("com.example.batch" + i))));
+        }
+        var created = api.postJson("/api/subscriptions/batch", Map.of("subscriptions", items));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        List<String> ids = created.body().get("subscriptions").findValuesAsText("id");
+        assertThat(api.get("/api/subscriptions?sinkId=" + sink).body().findValuesAsText("id"))
+                .containsExactlyInAnyOrderElementsOf(ids).hasSize(50);
+        assertThat(auditedCreations(started, sink)).containsExactlyInAnyOrderElementsOf(ids);
+
+        String refusedSink = api.createJmsSink("refused batch " + UUID.randomUUID());
+        Map<String, Object> good = Map.of("sinkId", refusedSink, "filter", Map.of("types", List.of("t")));
+        assertProblem(api.postJson("/api/subscriptions/batch", Map.of("subscriptions", List.of(good, good,
+                Map.of("sinkId", refusedSink, "filter", Map.of("groups", List.of(UUID.randomUUID())))))),
+                400, "invalid-filter");
+        assertThat(api.get("/api/subscriptions?sinkId=" + refusedSink).body()).isEmpty();
+        assertThat(auditedCreations(started, refusedSink)).isEmpty();
+    }
+
+    /** The subscriptions whose creation the log shows for this sink since {@code from}. */
+    private List<String> auditedCreations(Instant from, String sink) {
+        var log = api.get("/api/audit?action=subscription.create&from=" + from + "&limit=1000");
+        assertThat(log.status()).as(log.toString()).isEqualTo(200);
+        List<String> targets = new ArrayList<>();
+        log.body().forEach(record -> {
+            if (record.path("summary").asText().contains("sink=" + sink)) {
+                targets.add(record.get("targetId").asText());
+            }
+        });
+        return targets;
+    }
+
     @Test
     void theQueryIsChecked() {
         assertProblem(api.get("/api/audit?limit=0"), 400, "invalid-request");
