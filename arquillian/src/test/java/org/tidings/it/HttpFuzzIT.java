@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -168,7 +170,7 @@ class HttpFuzzIT {
      */
     // covers S2S-14
     @Test
-    void jsonLeftOpenOrNotUtf8IsRefusedAtOnceOnEveryWrite() {
+    void jsonLeftOpenOrNotUtf8IsRefusedAtOnceOnEveryWrite() throws Exception {
         byte[] notUtf8 = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', 'a', (byte) 0xff, 'b', '"', '}'};
         for (String path : List.of("/api/sources", "/api/sinks", "/api/subscriptions", "/api/subscriptions/batch",
                 "/api/groups", "/api/grants", "/api/subscribers", "/api/administrators")) {
@@ -182,6 +184,29 @@ class HttpFuzzIT {
                     () -> api.request("POST", path, "application/json", notUtf8));
             assertThat(reply.code()).as("%s: %s", path, reply).isEqualTo("invalid-encoding");
         }
+        // the merge patch is read as text, and checked the same way
+        String sink = api.createJmsSink("patched " + UUID.randomUUID());
+        for (String type : List.of("application/merge-patch+json", "application/json")) {
+            for (byte[] body : List.of("{\"x\":[[1]}".getBytes(StandardCharsets.UTF_8), notUtf8)) {
+                AdminApi.Reply reply = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                        () -> api.request("PATCH", "/api/sinks/" + sink, type, body));
+                assertThat(reply.code()).as("%s: %s", type, reply).isIn("malformed-json", "invalid-encoding");
+            }
+        }
+        // one value only: JSON-B would bind the first and never look at the second
+        assertThat(api.request("POST", "/api/sources", "application/json", ("{\"name\":\"a\",\"uri\":\""
+                + Events.uniqueSource() + "\"} {\"name\":\"b\"}").getBytes(StandardCharsets.UTF_8)).code())
+                .isEqualTo("malformed-json");
+        // over the 2 MiB every admin body may have, unless the call says more (a batch, a group)
+        byte[] large = AdminApi.JSON.writeValueAsBytes(Map.of("name", "n", "uri", Events.uniqueSource(),
+                "description", "d".repeat(3 * 1024 * 1024)));
+        AdminApi.Reply tooLarge = api.request("POST", "/api/sources", "application/json", large);
+        assertThat(tooLarge.status()).as("%s", tooLarge).isEqualTo(413);
+        assertThat(tooLarge.code()).isEqualTo("request-too-large");
+        AdminApi.Reply largeGroup = api.postJson("/api/groups", Map.of("name", "g", "prefixes", List.of(),
+                "members", IntStream.range(0, 1500).mapToObj(i -> "https://example.com/" + i + "/" + "a".repeat(1970))
+                        .toList()));
+        assertThat(largeGroup.code()).as("3 MB of group: its column's limit, not the body's").isEqualTo("invalid-request");
     }
 
     /**

@@ -159,6 +159,18 @@ class MatchingIT {
         }
         var listed = api.get("/api/subscriptions?sinkId=" + sink);
         assertThat(listed.body().findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ids);
+        // a batch may be larger than the 2 MiB of other calls (up to 8 MiB): 1,000 of two long subjects, about 4 MB
+        String large = api.createJmsSink("large batch " + tag);
+        List<Map<String, Object>> longItems = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            longItems.add(Map.of("sinkId", large, "filter", Map.of("subjects", List.of(
+                    "https://" + tag + ".example.com/" + i + "/a/" + "x".repeat(1900),
+                    "https://" + tag + ".example.com/" + i + "/b/" + "x".repeat(1900)))));
+        }
+        var largeReply = api.postJson("/api/subscriptions/batch", Map.of("subscriptions", longItems));
+        assertThat(largeReply.status()).as("%s", largeReply).isEqualTo(201);
+        assertThat(largeReply.body().get("subscriptions")).hasSize(1000);
+
         var audited = api.get("/api/audit?target=" + ids.get(137));
         assertThat(audited.status()).as("%s", audited).isEqualTo(200);
         assertThat(audited.body().findValuesAsText("action")).containsExactly("subscription.create");

@@ -1,8 +1,10 @@
 package org.tidings.platform;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -14,14 +16,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every JSON body the admin API binds to an object passes here before JSON-B (Yasson on Parsson) reads it: at most
+ * Every JSON body the admin API reads whole passes here before JSON-B (Yasson on Parsson) or a resource reads it: at most
  * {@link #DEFAULT_BYTES} (or the method's {@link BoundedBody}) are read, else 413 request-too-large; the bytes must be
- * UTF-8 (RFC 8259), else 400 invalid-encoding; and they must be well-formed JSON, else 400 malformed-json. The last
+ * UTF-8 (RFC 8259), else 400 invalid-encoding; and they must be one well-formed JSON value, else 400 malformed-json. The last
  * is not only a nicer answer: Parsson's {@code skipArray} and {@code skipObject}, which Yasson calls to pass over a
  * property it does not know, never see the end of the input and loop forever on an array or object left open
  * ({@code {"x":[[1]}}: a thread spinning at full CPU for good, eclipse-ee4j/parsson#23, open since 2021, in Payara
@@ -36,11 +40,13 @@ public final class JsonBodies implements ReaderInterceptor {
 
     /**
      * What is read and dropped of a body refused as too large, so that a client that sends its whole body before it
-     * reads the answer (the JDK's HttpClient does) gets the 413 rather than a connection closed under it.
+     * reads the answer (the JDK's HttpClient does) gets the 413 rather than a connection closed under it. A body
+     * that says it is longer is not drained at all: its sender learns from a closed connection.
      */
     static final long DRAINED_BYTES = 64L * 1024 * 1024;
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** Field names not kept (OutsideJson). */
+    static final JsonFactory JSON = OutsideJson.factory().build();
 
     @Context
     ResourceInfo resource;
@@ -52,10 +58,11 @@ public final class JsonBodies implements ReaderInterceptor {
         }
         int limit = limit();
         InputStream in = context.getInputStream();
-        String length = context.getHeaders().getFirst("Content-Length");
-        if (length != null && length.chars().allMatch(Character::isDigit)
-                && (length.length() > 12 || Long.parseLong(length) > limit)) {
-            drain(in);
+        long declared = declaredLength(context.getHeaders().getFirst("Content-Length"));
+        if (declared > limit) {
+            if (declared <= DRAINED_BYTES) {
+                drain(in);
+            }
             throw tooLarge(limit);
         }
         byte[] body = in.readNBytes(limit + 1);
@@ -68,12 +75,23 @@ public final class JsonBodies implements ReaderInterceptor {
         return context.proceed();
     }
 
-    /** A JSON body bound to an object; not one the resource reads itself as a stream, bytes or text. */
+    /**
+     * A JSON body read whole: bound to an object, or taken as text (a merge patch). Not one that the resource reads
+     * itself as a stream ({@code POST /events} and the dry run, which have their own reader and limits).
+     */
     private static boolean boundFromJson(ReaderInterceptorContext context) {
         MediaType type = context.getMediaType();
-        Class<?> target = context.getType();
         boolean json = type != null && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
-        return json && target != InputStream.class && target != byte[].class && target != String.class;
+        return json && !InputStream.class.isAssignableFrom(context.getType());
+    }
+
+    /** The Content-Length as a number (leading zeros allowed), {@code Long.MAX_VALUE} if too long for one; -1 if none. */
+    static long declaredLength(String header) {
+        if (header == null || header.isEmpty() || !header.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        String digits = header.replaceFirst("^0+(?=.)", "");
+        return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
     }
 
     private int limit() {
@@ -83,23 +101,47 @@ public final class JsonBodies implements ReaderInterceptor {
     }
 
     static void requireWellFormed(byte[] body) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-        } catch (CharacterCodingException e) {
-            throw new TidingsException(ErrorCode.INVALID_ENCODING, "the body is not valid UTF-8");
-        }
+        requireUtf8(body);
         try (JsonParser parser = JSON.createParser(body)) {
-            while (parser.nextToken() != null) {
-                // each token read is checked; the values themselves are JSON-B's to bind
+            if (parser.nextToken() == null) {
+                return; // empty: JAX-RS answers for a missing body as it always did
+            }
+            parser.skipChildren(); // reads, and so checks, the whole first value
+            JsonToken after = parser.nextToken();
+            if (after != null) {
+                throw new TidingsException(ErrorCode.MALFORMED_JSON, "the body holds more than one JSON value"
+                        + at(parser.currentLocation()));
             }
         } catch (JsonProcessingException e) {
             // where, not what: the parser's message quotes the body, which may hold a secret (a webhook's)
-            var at = e.getLocation();
             throw new TidingsException(ErrorCode.MALFORMED_JSON, "the body is not well-formed JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+                    + at(e.getLocation()));
         } catch (IOException e) {
             throw new TidingsException(ErrorCode.MALFORMED_JSON, "the body is not well-formed JSON");
+        }
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+
+    /** Checks the bytes as UTF-8 through a small buffer, without decoding the whole body into memory. */
+    private static void requireUtf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer out = CharBuffer.allocate(4096);
+        CoderResult result;
+        do {
+            out.clear();
+            result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                throw new TidingsException(ErrorCode.INVALID_ENCODING, "the body is not valid UTF-8");
+            }
+        } while (result.isOverflow());
+        out.clear();
+        if (decoder.flush(out).isError()) {
+            throw new TidingsException(ErrorCode.INVALID_ENCODING, "the body is not valid UTF-8");
         }
     }
 

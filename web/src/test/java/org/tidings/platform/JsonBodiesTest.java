@@ -27,9 +27,32 @@ class JsonBodiesTest {
         }
     }
 
+    /** JSON-B binds the first value and never looks further: a second one would pass unseen. */
+    @Test
+    void oneValueOnly() {
+        assertThat(refusal(bytes("{\"name\":\"a\"}{\"name\":\"b\"}")).code()).isEqualTo(ErrorCode.MALFORMED_JSON);
+        assertThat(refusal(bytes("{} 1")).getMessage()).contains("more than one JSON value");
+        assertThatCode(() -> JsonBodies.requireWellFormed(bytes(" {\"a\":[1]} \n"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void theDeclaredLengthIsReadAsANumberOfAnyLength() {
+        assertThat(JsonBodies.declaredLength("12")).isEqualTo(12);
+        assertThat(JsonBodies.declaredLength("0000000000000000000012")).isEqualTo(12);
+        assertThat(JsonBodies.declaredLength("0")).isZero();
+        assertThat(JsonBodies.declaredLength("99999999999999999999999")).isEqualTo(Long.MAX_VALUE);
+        assertThat(JsonBodies.declaredLength(null)).isEqualTo(-1);
+        assertThat(JsonBodies.declaredLength("")).isEqualTo(-1);
+        assertThat(JsonBodies.declaredLength("-5")).isEqualTo(-1);
+        assertThat(JsonBodies.declaredLength("1e3")).isEqualTo(-1);
+    }
+
     @Test
     void bytesThatAreNotUtf8AreAnEncodingError() {
-        for (byte[] body : List.of(new byte[] {'{', '"', 's', (byte) 0xff, '"', ':', '1', '}'},
+        // past the checker's 4,096-character buffer: a lead byte followed by the closing quote instead of its pair
+        byte[] late = bytes("{\"name\":\"" + "a".repeat(10_000) + "x\"}");
+        late[late.length - 3] = (byte) 0xc3;
+        for (byte[] body : List.of(late, new byte[] {'{', '"', 's', (byte) 0xff, '"', ':', '1', '}'},
                 new byte[] {'"', (byte) 0xc3, '"'}, new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'})) {
             assertThat(refusal(body).code()).isEqualTo(ErrorCode.INVALID_ENCODING);
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.tidings.platform.OutsideJson;
 import org.tidings.platform.TidingsException;
 import org.tidings.subscriptions.control.SubscriptionIndex;
 import org.tidings.sinks.entity.PurgeSettings;
@@ -28,7 +29,7 @@ import org.tidings.sinks.entity.PurgeSettings;
  */
 final class Invalidations {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = OutsideJson.mapper(); // events come from outside
 
     private Invalidations() {
     }

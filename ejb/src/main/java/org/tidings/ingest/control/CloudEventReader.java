@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.purge.SurrogateKeys;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.OutsideJson;
 import org.tidings.platform.TidingsException;
 import org.tidings.subscriptions.control.SubscriptionIndex;
 
@@ -66,7 +67,7 @@ public class CloudEventReader {
      */
     private static final Pattern INVALIDATION_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+([/?#]\\S*)?");
 
-    private static final JsonFactory JSON = JsonFactory.builder()
+    private static final JsonFactory JSON = OutsideJson.factory()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 

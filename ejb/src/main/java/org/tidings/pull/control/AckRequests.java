@@ -3,6 +3,7 @@ package org.tidings.pull.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import org.tidings.platform.OutsideJson;
 
 /**
  * Whether an event asks its receivers to acknowledge it (RUP-3, RUP-19): its CloudEvents extension
@@ -13,7 +14,7 @@ public final class AckRequests {
 
     public static final String EXTENSION = "tidingsack";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = OutsideJson.mapper(); // events come from outside
 
     private AckRequests() {
     }

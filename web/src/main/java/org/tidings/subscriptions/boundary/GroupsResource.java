@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.tidings.platform.BoundedBody;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
 import org.tidings.subscriptions.entity.ResourceGroup;
@@ -40,6 +41,13 @@ import org.tidings.subscriptions.entity.StringSetConverter;
 public class GroupsResource {
 
     private static final String URI = "[A-Za-z][A-Za-z0-9+.-]*:\\S*";
+
+    /**
+     * 13 MiB: a group whose prefixes and members each fill their column (1,000,000 characters as stored) with
+     * characters that JSON may spell as six bytes each (a u-escape), so that no group the columns hold is refused as
+     * too large (JsonBodies' default is 2 MiB).
+     */
+    static final int GROUP_BYTES = 13 * 1024 * 1024;
 
     public record GroupRequest(
             @NotBlank @Size(max = 200) String name,
@@ -68,6 +76,7 @@ public class GroupsResource {
     HttpServletRequest caller;
 
     @POST
+    @BoundedBody(bytes = GROUP_BYTES)
     public Response create(@NotNull @Valid GroupRequest request, @Context UriInfo uri) {
         request.requireStorable();
         var group = groups.create(Callers.subscriber(caller), request.name(), request.prefixes(), request.members());
@@ -90,6 +99,7 @@ public class GroupsResource {
     }
 
     @PUT
+    @BoundedBody(bytes = GROUP_BYTES)
     @Path("{id}")
     public GroupView update(@PathParam("id") UUID id, @NotNull @Valid GroupRequest request) {
         request.requireStorable();

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.tidings.platform.BoundedBody;
@@ -113,7 +114,7 @@ public class SubscriptionsResource {
 
     @POST
     public Response create(@NotNull @Valid SubscriptionRequest request, @Context UriInfo uri) {
-        requirePermitted(Callers.subscriber(caller), sinks.byId(request.sinkId()), request);
+        requirePermitted(Callers.subscriber(caller), sinks.byId(request.sinkId()), request, new HashMap<>());
         var subscription = subscriptions.create(request.sinkId(), request.filter().toFilter(),
                 request.expiresAt());
         return Response.created(uri.getAbsolutePathBuilder().path(subscription.id().toString()).build())
@@ -131,12 +132,13 @@ public class SubscriptionsResource {
     public Response createAll(@NotNull @Valid SubscriptionBatch batch) {
         UUID subscriber = Callers.subscriber(caller);
         Map<UUID, Sink> sinksNamed = new HashMap<>();
+        Map<UUID, Optional<UUID>> groupOwners = new HashMap<>(); // each sink and group read once per batch
         List<Subscriptions.NewSubscription> wanted = new ArrayList<>(batch.subscriptions().size());
         for (int i = 0; i < batch.subscriptions().size(); i++) {
             var request = batch.subscriptions().get(i);
             try {
                 Sink sink = sinksNamed.computeIfAbsent(request.sinkId(), sinks::byId);
-                requirePermitted(subscriber, sink, request);
+                requirePermitted(subscriber, sink, request, groupOwners);
                 wanted.add(new Subscriptions.NewSubscription(request.sinkId(), request.filter().toFilter(),
                         request.expiresAt()));
             } catch (TidingsException e) {
@@ -152,12 +154,13 @@ public class SubscriptionsResource {
      * A subscriber subscribes only its own sinks, naming only its own groups; anyone's subscription stays inside its
      * owner's grants. A sink that does not exist is the EJB's to refuse for an administrator.
      */
-    private void requirePermitted(UUID subscriber, Sink sink, SubscriptionRequest request) {
+    private void requirePermitted(UUID subscriber, Sink sink, SubscriptionRequest request,
+            Map<UUID, Optional<UUID>> groupOwners) {
         if (subscriber != null) {
             if (sink == null || !subscriber.equals(sink.ownerId())) {
                 throw new TidingsException(ErrorCode.UNKNOWN_SINK, "sink " + request.sinkId() + " does not exist");
             }
-            requireOwnGroups(subscriber, request.filter());
+            requireOwnGroups(subscriber, request.filter(), groupOwners);
         }
         if (sink != null) {
             requireWithinGrants(sink.ownerId(), request.filter());
@@ -193,7 +196,7 @@ public class SubscriptionsResource {
         requireWithinGrants(visible(id).ownerId(), update.filter());
         UUID subscriber = Callers.subscriber(caller);
         if (subscriber != null) {
-            requireOwnGroups(subscriber, update.filter());
+            requireOwnGroups(subscriber, update.filter(), new HashMap<>());
         }
         return SubscriptionView.of(subscriptions.update(id, update.filter().toFilter(), update.expiresAt()));
     }
@@ -235,14 +238,18 @@ public class SubscriptionsResource {
         return values == null ? Set.of() : values;
     }
 
-    /** A subscriber's filter names only resource groups it owns (LST-3): 403 not-authorized otherwise. */
-    private void requireOwnGroups(UUID subscriber, FilterBody filter) {
+    /**
+     * A subscriber's filter names only resource groups it owns (LST-3): 403 not-authorized otherwise. {@code owners}
+     * keeps each group's owner once read (empty: no such group), for the items of a batch.
+     */
+    private void requireOwnGroups(UUID subscriber, FilterBody filter, Map<UUID, Optional<UUID>> owners) {
         if (filter.groups() == null) {
             return;
         }
         for (UUID group : filter.groups()) {
-            ResourceGroup found = groups.byId(group);
-            if (found == null || !subscriber.equals(found.ownerId())) {
+            Optional<UUID> owner = owners.computeIfAbsent(group,
+                    id -> Optional.ofNullable(groups.byId(id)).map(ResourceGroup::ownerId));
+            if (!owner.map(subscriber::equals).orElse(false)) {
                 throw new TidingsException(ErrorCode.NOT_AUTHORIZED, "resource group " + group
                         + " is not one of yours: a subscription may name only its owner's groups");
             }
