@@ -206,7 +206,8 @@ class HttpFuzzIT {
         AdminApi.Reply largeGroup = api.postJson("/api/groups", Map.of("name", "g", "prefixes", List.of(),
                 "members", IntStream.range(0, 1500).mapToObj(i -> "https://example.com/" + i + "/" + "a".repeat(1970))
                         .toList()));
-        assertThat(largeGroup.code()).as("3 MB of group: its column's limit, not the body's").isEqualTo("invalid-request");
+        assertThat(largeGroup.code()).as("3 MB of group: its column's limit, not the body's")
+                .isEqualTo("invalid-request");
     }
 
     /**

@@ -194,7 +194,8 @@ class MatchingIT {
         var blank = api.postJson("/api/subscriptions/batch", Map.of("subscriptions",
                 List.of(good, Map.of("sinkId", sink, "filter", Map.of("types", List.of(" "))))));
         assertRefused(blank, "invalid-request");
-        assertThat(blank.body().get("errors").findValuesAsText("field")).allMatch(f -> f.startsWith("subscriptions[1]"));
+        assertThat(blank.body().get("errors").findValuesAsText("field"))
+                .allMatch(f -> f.startsWith("subscriptions[1]"));
         assertRefused(api.postJson("/api/subscriptions/batch", Map.of("subscriptions", List.of())), "invalid-request");
         assertRefused(api.postJson("/api/subscriptions/batch", Map.of("subscriptions",
                 java.util.Collections.nCopies(1001, good))), "invalid-request");

@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 
 /**
  * A resource method whose JSON body may be longer than {@link JsonBodies#DEFAULT_BYTES}: at most {@link #bytes()}.
- * For the calls whose body is a list the caller sizes (a batch).
+ * For the calls whose body is a list the caller sizes (a batch) or whose columns hold more (a group).
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)

@@ -23,11 +23,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every JSON body the admin API reads whole passes here before JSON-B (Yasson on Parsson) or a resource reads it: at most
- * {@link #DEFAULT_BYTES} (or the method's {@link BoundedBody}) are read, else 413 request-too-large; the bytes must be
- * UTF-8 (RFC 8259), else 400 invalid-encoding; and they must be one well-formed JSON value, else 400 malformed-json. The last
- * is not only a nicer answer: Parsson's {@code skipArray} and {@code skipObject}, which Yasson calls to pass over a
- * property it does not know, never see the end of the input and loop forever on an array or object left open
+ * Every JSON body the admin API reads whole passes here before JSON-B (Yasson on Parsson) or a resource reads it:
+ * at most {@link #DEFAULT_BYTES} (or the method's {@link BoundedBody}) are read, else 413 request-too-large; the bytes
+ * must be UTF-8 (RFC 8259), else 400 invalid-encoding; and they must be one well-formed JSON value, else 400
+ * malformed-json.
+ * The last is not only a nicer answer: Parsson's {@code skipArray} and {@code skipObject}, which Yasson calls to pass
+ * over a property it does not know, never see the end of the input and loop forever on an array or object left open
  * ({@code {"x":[[1]}}: a thread spinning at full CPU for good, eclipse-ee4j/parsson#23, open since 2021, in Payara
  * 6.2025.10). Bodies read as streams ({@code POST /events}, the dry run) are not touched: they have their own limits
  * and reader. docs/adr/0024.
@@ -35,7 +36,10 @@ import java.nio.charset.StandardCharsets;
 @Provider
 public final class JsonBodies implements ReaderInterceptor {
 
-    /** 2 MiB: over twice the largest value any column of the admin API holds (a group's members, 1,000,000). */
+    /**
+     * 2 MiB: over twice what the columns behind most calls hold; a call that may need more says so with
+     * {@link BoundedBody} (a group's two columns of 1,000,000 characters, a batch).
+     */
     public static final int DEFAULT_BYTES = 2 * 1024 * 1024;
 
     /**
@@ -85,7 +89,7 @@ public final class JsonBodies implements ReaderInterceptor {
         return json && !InputStream.class.isAssignableFrom(context.getType());
     }
 
-    /** The Content-Length as a number (leading zeros allowed), {@code Long.MAX_VALUE} if too long for one; -1 if none. */
+    /** The Content-Length as a number (leading zeros allowed), {@code Long.MAX_VALUE} if longer; -1 if none. */
     static long declaredLength(String header) {
         if (header == null || header.isEmpty() || !header.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return -1;

@@ -43,7 +43,8 @@ final class SecurityCostRun {
         var securedEvents = new BenchEvents(runId + "-secured", PipelineRun.SOURCE, subscriptions);
         var openEvents = new BenchEvents(runId + "-open", PipelineRun.SOURCE, subscriptions);
         var self = new ProcessCpu("this load tool", ProcessHandle.current().pid());
-        var securedProcesses = List.of(new ProcessCpu("Payara Micro (secured)", options.number("secured-payara-pid", 0)),
+        var securedProcesses = List.of(
+                new ProcessCpu("Payara Micro (secured)", options.number("secured-payara-pid", 0)),
                 new ProcessCpu("its broker", options.number("secured-broker-pid", 0)), self);
         var openProcesses = List.of(new ProcessCpu("Payara Micro (open)", options.number("open-payara-pid", 0)),
                 new ProcessCpu("its broker", options.number("open-broker-pid", 0)), self);

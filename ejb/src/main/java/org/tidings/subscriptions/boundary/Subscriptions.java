@@ -29,7 +29,7 @@ import org.tidings.subscriptions.entity.Subscription;
 @Stateless
 public class Subscriptions {
 
-    /** The action of {@link #create}'s audit record, which {@link #createAll} writes for each, with no details shown. */
+    /** The action of {@link #create}'s audit record, which {@link #createAll} writes for each; no details shown. */
     private static final String CREATE = "subscription.create";
     private static final String[] CREATE_DETAILS = {null, null, null};
 

@@ -75,7 +75,7 @@ public class SubscriptionsResource {
     public record SubscriptionRequest(@NotNull UUID sinkId, @NotNull @Valid FilterBody filter, Instant expiresAt) {
     }
 
-    /** Up to {@value #BATCH_LIMIT} subscriptions to create at once, all or none, in at most {@value #BATCH_BYTES} bytes. */
+    /** Up to {@value #BATCH_LIMIT} subscriptions to create at once, all or none, in {@value #BATCH_BYTES} bytes. */
     public record SubscriptionBatch(
             @NotNull @Size(min = 1, max = BATCH_LIMIT) List<@NotNull @Valid SubscriptionRequest> subscriptions) {
     }
