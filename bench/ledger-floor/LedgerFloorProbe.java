@@ -84,7 +84,9 @@ public class LedgerFloorProbe {
     static Target h2() throws Exception {
         Path dir = Files.createTempDirectory("ledger-floor");
         // as run.sh opens the embedded database: a commit is written to the file before it returns (docs/adr/0013)
-        return new Target("jdbc:h2:file:" + dir.resolve("tidings") + ";WRITE_DELAY=0", "tidings", "tidings");
+        // LEDGER_H2_OPTIONS: more settings for the URL, e.g. ";PAGE_SIZE=1024"
+        return new Target("jdbc:h2:file:" + dir.resolve("tidings") + ";WRITE_DELAY=0"
+                + System.getenv().getOrDefault("LEDGER_H2_OPTIONS", ""), "tidings", "tidings");
     }
 
     static void prepare(Target target, Path migrations, String variant) throws SQLException {
