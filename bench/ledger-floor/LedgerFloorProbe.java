@@ -44,7 +44,10 @@ import org.tidings.ingest.entity.AcceptanceKey;
  * <li>{@code claim-two-step}: the same as main did before 2026-12-04: the record, then the number;</li>
  * <li>{@code numbers-only}: the number alone, in a transaction of its own, as with security off (no record);</li>
  * <li>{@code claim-grouped}: one worker, 8 events' claims per transaction: what a group commit of the consumers'
- * claims would pay per event at its best.</li>
+ * claims would pay per event at its best;</li>
+ * <li>{@code claim-no-age-index}: as {@code claim} without the index that pruning reads;</li>
+ * <li>{@code claim-clustered}: the number, then the record in a table keyed by the first 8 bytes of the key (a
+ * {@code BIGINT}, which H2 uses as the rows' own b-tree: no separate index of the key), the whole key a column.</li>
  * </ul>
  * Prints, per run, deliveries (or claims) per second and the machine's CPU (all processes, from /proc/stat: the
  * database server's too when it is PostgreSQL) per delivery. Usage: bench/ledger-floor/run.
@@ -97,6 +100,17 @@ public class LedgerFloorProbe {
         }
         flyway.migrate();
         try (Connection c = connect(target); Statement s = c.createStatement()) {
+            if (variant.equals("claim-no-age-index")) {
+                s.execute("DROP INDEX accepted_event_age");
+            }
+            if (variant.equals("claim-clustered")) {
+                // the record keyed by the first 8 bytes of its key (on H2 a BIGINT key is the rows' own b-tree: no
+                // separate index of the key), the whole key a column
+                s.execute("CREATE TABLE accepted_event_clustered (short_key BIGINT PRIMARY KEY,"
+                        + " event_key BYTEA NOT NULL, accepted_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                        + " claimant VARCHAR(200), numbers BYTEA, released BOOLEAN DEFAULT FALSE NOT NULL)");
+                s.execute("CREATE INDEX accepted_event_clustered_age ON accepted_event_clustered (accepted_at)");
+            }
             if (variant.equals("line-index-only")) {
                 for (String index : UNREAD_INDEXES) {
                     s.execute("DROP INDEX " + index);
@@ -144,6 +158,11 @@ public class LedgerFloorProbe {
                     c.setAutoCommit(false);
                     var notifications = new Notifications(c, variant.equals("one-commit"));
                     var store = new AcceptanceStore();
+                    var clustered = !variant.equals("claim-clustered") ? null : c.prepareStatement("INSERT INTO"
+                            + " accepted_event_clustered (short_key, event_key, accepted_at, claimant, numbers)"
+                            + " SELECT ?, ?, CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(200)),"
+                            + " CAST(? AS BYTEA) WHERE NOT EXISTS (SELECT 1 FROM accepted_event_clustered"
+                            + " WHERE short_key = ?)");
                     for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
                         if (i == warmup) {
                             warmedUp.countDown();
@@ -155,7 +174,19 @@ public class LedgerFloorProbe {
                         UUID counted = counters[(int) ((i * 7919L) % counters.length)];
                         var key = AcceptanceKey.of("https://mail.example/store", "event-" + i);
                         var now = java.time.Instant.now();
-                        if (variant.equals("numbers-only")) {
+                        if (variant.equals("claim-clustered")) {
+                            long number = AcceptanceStore.next(c, counted);
+                            byte[] k = key.bytes();
+                            clustered.setLong(1, java.nio.ByteBuffer.wrap(k).getLong());
+                            clustered.setBytes(2, k);
+                            clustered.setObject(3, now.atOffset(java.time.ZoneOffset.UTC));
+                            clustered.setString(4, "ID:" + UUID.randomUUID());
+                            clustered.setBytes(5, java.nio.ByteBuffer.allocate(24).putLong(number).array());
+                            clustered.setLong(6, java.nio.ByteBuffer.wrap(k).getLong());
+                            if (clustered.executeUpdate() != 1) {
+                                throw new IllegalStateException("event " + i + " claimed twice");
+                            }
+                        } else if (variant.equals("numbers-only")) {
                             // as Acceptances.unrecorded with security off: the number alone, no record
                             AcceptanceStore.next(c, counted);
                         } else if (variant.equals("claim-two-step")) {
