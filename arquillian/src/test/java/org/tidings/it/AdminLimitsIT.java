@@ -3,6 +3,8 @@ package org.tidings.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tidings.it.PipelineIT.assertProblem;
 
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -102,6 +104,28 @@ class AdminLimitsIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // covers S2S-14: a change waits for the change log (docs/adr/0010) a bounded time, then is a conflict
+    @Test
+    void aChangeThatCannotHaveTheChangeLogInTimeIsAConflictAndStoresNothing() throws Exception {
+        String uri = Events.uniqueSource();
+        try (Connection holder = TestEnvironment.openDatabase()) {
+            holder.setAutoCommit(false);
+            try (var hold = holder.createStatement()) { // what a change does first: lock the generation row
+                hold.executeUpdate("UPDATE change_generation SET generation = generation WHERE id = 1");
+            }
+            long start = System.nanoTime();
+            AdminApi.Reply refused = api.postJson("/api/sources", Map.of("name", "waiting", "uri", uri));
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+            assertProblem(refused, 409, "conflict");
+            // H2's lock timeout (2 s), PostgreSQL's tidings.changes.lock-wait (3 s here): not until the holder ends
+            assertThat(waited).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
+            holder.rollback();
+        }
+        // nothing of the refused change was stored: the same source is created now, once
+        assertThat(api.postJson("/api/sources", Map.of("name", "waiting", "uri", uri)).status()).isEqualTo(201);
     }
 
     private void assertInvalid(String path, Map<String, Object> body, String code, String field) {

@@ -6,10 +6,12 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.provisioning.entity.Change;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.provisioning.entity.ChangeNotice;
@@ -29,6 +31,19 @@ public class ChangeStore {
     @Inject
     Event<ChangeNotice> notices;
 
+    /**
+     * How long a change waits for the generation row while another change holds it, on PostgreSQL, which otherwise
+     * waits without end (its {@code lock_timeout} is 0 by default): past it the change fails with 55P03, answered 409
+     * {@code conflict}. H2 has its own bound, its session's lock timeout (2 s unless the URL sets another).
+     */
+    @Inject
+    @ConfigProperty(name = "tidings.changes.lock-wait", defaultValue = "PT10S")
+    Duration lockWait;
+
+    @Inject
+    @ConfigProperty(name = "tidings.db.url", defaultValue = "jdbc:h2:")
+    String databaseUrl;
+
     private final Clock clock = Clock.systemUTC();
 
     /** Records, in the caller's transaction, that this row changed; see {@link #recorded(ChangeKind, Collection)}. */
@@ -44,6 +59,11 @@ public class ChangeStore {
     public void recorded(ChangeKind kind, Collection<UUID> ids) {
         if (ids.isEmpty()) {
             return;
+        }
+        if (databaseUrl.startsWith("jdbc:postgresql:")) {
+            // for the rest of this transaction only; at least 1 ms, since 0 would be no bound at all
+            em.createNativeQuery("SET LOCAL lock_timeout = '" + Math.max(1, lockWait.toMillis()) + "ms'")
+                    .executeUpdate();
         }
         em.createNativeQuery("UPDATE change_generation SET generation = generation + ?1 WHERE id = 1")
                 .setParameter(1, ids.size()).executeUpdate();
