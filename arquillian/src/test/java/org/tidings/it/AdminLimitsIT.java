@@ -120,7 +120,7 @@ class AdminLimitsIT {
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
             assertProblem(refused, 409, "conflict");
-            // H2's lock timeout (2 s), PostgreSQL's tidings.changes.lock-wait (3 s here): not until the holder ends
+            // H2's lock timeout (2 s), PostgreSQL's tidings.changes.lock-wait (5 s here): not until the holder ends
             assertThat(waited).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
             holder.rollback();
         }

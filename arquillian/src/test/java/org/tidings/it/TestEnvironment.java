@@ -376,7 +376,7 @@ public class TestEnvironment implements LauncherSessionListener {
                 // the pruner of pull feeds looks every second too (PullIT back-dates the entries it prunes)
                 "tidings.pull.prune-interval=PT1S",
                 // a change waits this long for the change log on PostgreSQL (AdminLimitsIT holds it)
-                "tidings.changes.lock-wait=PT3S",
+                "tidings.changes.lock-wait=PT5S",
                 ""));
     }
 
