@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * The process {@link ChunkRetentionCrashTest} kills while it commits: on an H2 file database (the URL its first
- * argument), {@code threads} (the second) writers commit one at a time, each commit an insert of a row with a random
- * 32-byte key (as the duplicate window's records) and an update of that writer's counter, and print
- * {@code writer number} once the commit returned. Runs until killed.
+ * argument), {@code threads} (the second) writers commit one at a time, each commit an insert of a row keyed by 32
+ * bytes spread over the key space (the SHA-256 of writer and number, as the duplicate window's keys are spread) and
+ * an update of that writer's counter, and print {@code writer number} once the commit returned. Runs until killed.
  */
 public final class ChurningProcess {
 
