@@ -75,6 +75,71 @@ class BrokerOutageIT {
         }
     }
 
+    /**
+     * A broker whose disk is full holds every sender back, and the Artemis client then waits for credit without end:
+     * HTTP ingest must answer within tidings.ingest.broker-wait (3 s here), accept nothing, and carry on once the
+     * broker takes events again. The broker's own disk monitor is made to find the disk full.
+     */
+    // covers S2S-14, LEM-9
+    @Test
+    void ingestAnswers503WithinItsWaitWhileTheBrokersDiskIsFullAndAcceptsNothing() throws Exception {
+        var api = new AdminApi(TestEnvironment.baseUrl());
+        var route = api.route("mail store", "notifier", TYPE);
+        String source = route.source();
+        String queue = "tidings.sink." + route.sink();
+        // ~30 KB each, so that the credit a pooled broker session holds (64 KiB by default) is soon spent
+        String padding = "x".repeat(30_000);
+
+        List<String> accepted = new ArrayList<>();
+        CloudEvent held = null;
+        AdminApi.Reply refused = null;
+        long waitedMillis = 0;
+        try (var full = TestEnvironment.diskFull()) {
+            for (int i = 0; i < 500 && refused == null; i++) {
+                CloudEvent event = Events.event(source, TYPE, "mailto:ann@example.com", padding);
+                long started = System.nanoTime();
+                AdminApi.Reply reply = post(api, event);
+                if (reply.status() == 202) {
+                    accepted.add(event.getId()); // sent on credit the broker had granted before it blocked
+                } else {
+                    waitedMillis = (System.nanoTime() - started) / 1_000_000;
+                    held = event;
+                    refused = reply;
+                }
+            }
+        }
+        assertThat(refused).as("a refusal while the broker's disk was full").isNotNull();
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.code()).isEqualTo("broker-unavailable");
+        assertThat(refused.header("Retry-After")).isEqualTo("3");
+        assertThat(waitedMillis).as("answered once its wait was up, not when the client gave up")
+                .isBetween(2_500L, 30_000L);
+
+        // Nothing of the refused event was accepted: once the broker takes events again, a new one and the ones
+        // accepted before are delivered, and the refused one is not, until it is sent again.
+        CloudEvent after = Events.event(source, TYPE, "mailto:ann@example.com");
+        assertThat(post(api, after).status()).isEqualTo(202);
+        accepted.add(after.getId());
+        assertThat(drained(queue, accepted.size())).containsExactlyInAnyOrderElementsOf(accepted);
+        assertThat(post(api, held).status()).isEqualTo(202);
+        assertThat(drained(queue, 1)).containsExactly(held.getId());
+    }
+
+    /** Waits until the events queue is empty and the sink queue holds {@code count}, then takes them all: their ids. */
+    private static List<String> drained(String queue, int count) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> TestEnvironment.messageCount("tidings.events") == 0
+                && TestEnvironment.messageCount(queue) >= count);
+        List<String> delivered = new ArrayList<>();
+        try (var messaging = Messaging.asApp()) {
+            for (Message message = messaging.receive(queue, null, 5_000); message != null;
+                    message = messaging.receive(queue, null, 1_000)) {
+                delivered.add(Events.parse(Messaging.text(message)).getId());
+            }
+        }
+        return delivered;
+    }
+
     private static AdminApi.Reply post(AdminApi api, CloudEvent event) {
         return api.post("/events", CE, Events.json(event).getBytes(StandardCharsets.UTF_8));
     }

@@ -25,6 +25,14 @@ public final class Events {
                 .build();
     }
 
+    /** As {@link #event(String, String, String)}, with {@code note} in the data (to make an event as big as needed). */
+    public static CloudEvent event(String source, String type, String subject, String note) {
+        return CloudEventBuilder.v1(event(source, type, subject))
+                .withData("application/json", ("{\"mailbox\":\"INBOX\",\"uid\":42,\"note\":\"" + note + "\"}")
+                        .getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
     public static String json(CloudEvent event) {
         return new String(FORMAT.serialize(event), StandardCharsets.UTF_8);
     }

@@ -248,6 +248,27 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     /**
+     * Until closed, the broker takes its disk to be full, as it does when the disk is fuller than
+     * {@code max-disk-usage}: it holds back every sender (it grants no more credit, so a core client's send waits once
+     * the credit it holds is spent, without end). Done through the broker's own disk monitor, with its limit at
+     * almost nothing and a scan at once; closing restores the limit and scans again.
+     */
+    public static synchronized AutoCloseable diskFull() {
+        var monitor = ((org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl) broker.getActiveMQServer())
+                .getMonitor();
+        double limit = monitor.getMaxUsage();
+        monitor.setMaxUsage(0.0001);
+        monitor.tick();
+        if (!broker.getActiveMQServer().getPagingManager().isDiskFull()) {
+            throw new IllegalStateException("the broker did not take its disk to be full");
+        }
+        return () -> {
+            monitor.setMaxUsage(limit);
+            monitor.tick();
+        };
+    }
+
+    /**
      * Until closed, the broker's cap on each sender's queued events (the plugin QueuedEventsCap, broker.xml's
      * {@code max-queued}) is this one, for every sender; closing restores broker.xml's default.
      */
@@ -377,6 +398,8 @@ public class TestEnvironment implements LauncherSessionListener {
                 "tidings.pull.prune-interval=PT1S",
                 // a change waits this long for the change log on PostgreSQL (AdminLimitsIT holds it)
                 "tidings.changes.lock-wait=PT5S",
+                // HTTP ingest waits this long for a broker that holds senders back (BrokerOutageIT blocks the address)
+                "tidings.ingest.broker-wait=PT3S",
                 ""));
     }
 

@@ -1,12 +1,16 @@
 package org.tidings.platform;
 
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Session;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Broker sessions outside any JTA transaction, from the resource adapter's pool (docs/adr/0007). The adapter
@@ -51,8 +55,26 @@ public class BrokerSessions {
         }
     }
 
+    /**
+     * The broker did not take the work's messages in the time allowed: it is holding senders back (Artemis does when
+     * its disk is fuller than {@code max-disk-usage}, or when an address is blocked, and its client then waits for
+     * credit without end). The transaction was rolled back before any commit: nothing was sent.
+     */
+    public static final class Blocked extends JMSException {
+        private static final long serialVersionUID = 1L;
+
+        Blocked(Duration bound, Exception cause) {
+            super("the message broker did not take the message within " + bound + ": it is holding senders back");
+            initCause(cause);
+            setLinkedException(cause);
+        }
+    }
+
     @Resource(lookup = Resources.CONNECTION_FACTORY)
     ConnectionFactory factory;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
 
     /**
      * Runs the work in one local broker transaction and commits it. Every message the work sends must carry a
@@ -62,10 +84,20 @@ public class BrokerSessions {
      * over its sender's cap (nothing sent); any other failure leaves the outcome unknown.
      */
     public boolean commitOnce(Work work) throws JMSException {
+        return commitOnce(work, null);
+    }
+
+    /**
+     * As {@link #commitOnce(Work)}, but the work's sends may take at most {@code bound} (null: no bound): if they have
+     * not returned by then, the sending thread is interrupted, which ends the Artemis client's wait for credit, and
+     * this throws {@link Blocked}, nothing having been sent. The commit is not bounded here (the client's call
+     * timeout bounds it), as its outcome could not be known if it were cut short.
+     */
+    public boolean commitOnce(Work work, Duration bound) throws JMSException {
         try (Connection connection = connect()) {
             Session session = transacted(connection);
             try {
-                work.on(session);
+                bounded(work, session, bound);
                 session.commit();
                 return true;
             } catch (JMSException e) {
@@ -99,6 +131,64 @@ public class BrokerSessions {
                 rollBack(session);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Runs the work; if it has not returned within {@code bound}, interrupts it and throws {@link Blocked}. The
+     * interrupt is confined to the work: it comes only while the work runs, and one that came is cleared before this
+     * returns or throws, so neither the rollback nor the pooled thread's next task sees it.
+     */
+    private void bounded(Work work, Session session, Duration bound) throws JMSException {
+        if (bound == null) {
+            work.on(session);
+            return;
+        }
+        var watch = new Watch(Thread.currentThread());
+        ScheduledFuture<?> alarm = scheduler.schedule(watch::expire, Math.max(1, bound.toMillis()),
+                TimeUnit.MILLISECONDS);
+        try {
+            work.on(session);
+        } catch (JMSException | RuntimeException e) {
+            if (watch.ended()) {
+                throw new Blocked(bound, e);
+            }
+            throw e;
+        } finally {
+            alarm.cancel(false);
+            watch.ended();
+        }
+    }
+
+    /** Interrupts a thread's work once its time is up, unless the work has ended. */
+    static final class Watch {
+        private final Thread worker;
+        private boolean ended;
+        private boolean expired;
+
+        Watch(Thread worker) {
+            this.worker = worker;
+        }
+
+        synchronized void expire() {
+            if (!ended) {
+                expired = true;
+                worker.interrupt();
+            }
+        }
+
+        /**
+         * Called by the worker: ends the watch (no interrupt comes after this), clears the interrupt if one came, and
+         * says whether the time was up.
+         */
+        synchronized boolean ended() {
+            if (!ended) {
+                ended = true;
+                if (expired) {
+                    Thread.interrupted();
+                }
+            }
+            return expired;
         }
     }
 

@@ -95,6 +95,14 @@ public class Intake {
     @ConfigProperty(name = "tidings.queue.events", defaultValue = "tidings.events")
     String eventsQueue;
 
+    /**
+     * How long HTTP ingest waits for the broker to take an event before answering 503 {@code broker-unavailable}:
+     * a broker whose disk is full holds senders back without end, and each would hold a request thread.
+     */
+    @Inject
+    @ConfigProperty(name = "tidings.ingest.broker-wait", defaultValue = "PT10S")
+    Duration brokerWait;
+
     /** The account HTTP ingest sends with: only its mark of an event counted already is believed. */
     @Inject
     @ConfigProperty(name = "tidings.broker.user", defaultValue = "tidings")
@@ -133,13 +141,17 @@ public class Intake {
                     message.setLongProperty(Provenance.MAX_QUEUED, quota.maxQueued());
                 }
                 session.createProducer(session.createQueue(eventsQueue)).send(message);
-            });
+            }, positive(brokerWait));
         } catch (BrokerSessions.QueuedCapReached e) {
             throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has as many events queued, "
                     + "not yet processed, as its quota allows; this event was not accepted, retry later", QUEUED_RETRY);
         } catch (BrokerSessions.Unreachable e) {
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE,
                     "the message broker cannot be reached; nothing was accepted, retry later", e);
+        } catch (BrokerSessions.Blocked e) {
+            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker is not taking events (it "
+                    + "holds senders back, as it does when its disk is full); nothing was accepted, retry later",
+                    brokerWait);
         } catch (JMSException | JMSRuntimeException e) {
             throw new TidingsException(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the event, so it may "
                     + "or may not have been accepted; retrying is safe: a resent event with the same source and id "
@@ -189,6 +201,14 @@ public class Intake {
             }
             throw e;
         }
+    }
+
+    /** tidings.ingest.broker-wait, which must be positive. */
+    private static Duration positive(Duration wait) {
+        if (wait.isNegative() || wait.isZero()) {
+            throw new IllegalStateException("tidings.ingest.broker-wait must be positive, not " + wait);
+        }
+        return wait;
     }
 
     private BrokerSenders senders() {
