@@ -398,8 +398,6 @@ public class TestEnvironment implements LauncherSessionListener {
                 "tidings.pull.prune-interval=PT1S",
                 // a change waits this long for the change log on PostgreSQL (AdminLimitsIT holds it)
                 "tidings.changes.lock-wait=PT5S",
-                // HTTP ingest waits this long for a broker that holds senders back (BrokerOutageIT blocks the address)
-                "tidings.ingest.broker-wait=PT3S",
                 ""));
     }
 

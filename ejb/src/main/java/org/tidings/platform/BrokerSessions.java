@@ -1,7 +1,9 @@
 package org.tidings.platform;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -10,6 +12,7 @@ import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Session;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,25 +59,50 @@ public class BrokerSessions {
     }
 
     /**
-     * The broker did not take the work's messages in the time allowed: it is holding senders back (Artemis does when
-     * its disk is fuller than {@code max-disk-usage}, or when an address is blocked, and its client then waits for
-     * credit without end). The transaction was rolled back before any commit: nothing was sent.
+     * The broker did not take the work's messages in the time allowed: it is holding senders back (Artemis grants no
+     * credit while its disk is fuller than {@code max-disk-usage}, and its client then waits for credit without end).
+     * Or a send was held back so within that time, and this one was refused without trying. Nothing was committed:
+     * the transaction was rolled back (of a large message, over 100 KiB encoded, the broker may keep the part sent
+     * until the session's next large message or its end, never routed).
      */
     public static final class Blocked extends JMSException {
         private static final long serialVersionUID = 1L;
 
-        Blocked(Duration bound, Exception cause) {
-            super("the message broker did not take the message within " + bound + ": it is holding senders back");
-            initCause(cause);
-            setLinkedException(cause);
+        Blocked(String message, Exception cause) {
+            super(message);
+            if (cause != null) {
+                initCause(cause);
+                setLinkedException(cause);
+            }
         }
     }
 
     @Resource(lookup = Resources.CONNECTION_FACTORY)
     ConnectionFactory factory;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threadFactory;
+
+    /** The alarms of bounded sends: a thread of their own, so that no other task can hold one up. */
+    private ScheduledThreadPoolExecutor alarms;
+
+    private final Gate gate = new Gate();
+
+    @PostConstruct
+    void start() {
+        var executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = threadFactory.newThread(runnable);
+            thread.setName("tidings-send-alarm-" + thread.getId());
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true); // almost every alarm is cancelled: not kept until its time
+        alarms = executor;
+    }
+
+    @PreDestroy
+    void stop() {
+        alarms.shutdownNow();
+    }
 
     /**
      * Runs the work in one local broker transaction and commits it. Every message the work sends must carry a
@@ -90,10 +118,33 @@ public class BrokerSessions {
     /**
      * As {@link #commitOnce(Work)}, but the work's sends may take at most {@code bound} (null: no bound): if they have
      * not returned by then, the sending thread is interrupted, which ends the Artemis client's wait for credit, and
-     * this throws {@link Blocked}, nothing having been sent. The commit is not bounded here (the client's call
-     * timeout bounds it), as its outcome could not be known if it were cut short.
+     * this throws {@link Blocked}, nothing having been committed. The commit is not bounded here (the client's call
+     * timeout bounds it), as its outcome could not be known if it were cut short. Once a send was held back, the
+     * bounded sends that follow within {@code bound} are refused at once, and then one at a time tries until one is
+     * not held back ({@link Gate}): while the broker's disk is full, a burst of requests does not hold as many
+     * threads and pooled connections for {@code bound} each.
      */
     public boolean commitOnce(Work work, Duration bound) throws JMSException {
+        if (bound == null) {
+            return committedOnce(work, null);
+        }
+        Gate.Admission admission = gate.admits(System.nanoTime());
+        if (admission == Gate.Admission.REFUSED) {
+            throw new Blocked("the message broker held back a send in the last " + bound + "; this one was refused "
+                    + "without trying", null);
+        }
+        boolean heldBack = false;
+        try {
+            return committedOnce(work, bound);
+        } catch (Blocked e) {
+            heldBack = true;
+            throw e;
+        } finally {
+            gate.ended(admission, heldBack, System.nanoTime(), bound.toNanos());
+        }
+    }
+
+    private boolean committedOnce(Work work, Duration bound) throws JMSException {
         try (Connection connection = connect()) {
             Session session = transacted(connection);
             try {
@@ -145,18 +196,62 @@ public class BrokerSessions {
             return;
         }
         var watch = new Watch(Thread.currentThread());
-        ScheduledFuture<?> alarm = scheduler.schedule(watch::expire, Math.max(1, bound.toMillis()),
+        ScheduledFuture<?> alarm = alarms.schedule(watch::expire, Math.max(1, bound.toMillis()),
                 TimeUnit.MILLISECONDS);
         try {
             work.on(session);
         } catch (JMSException | RuntimeException e) {
             if (watch.ended()) {
-                throw new Blocked(bound, e);
+                throw new Blocked("the message broker did not take the message within " + bound
+                        + ": it is holding senders back", e);
             }
             throw e;
         } finally {
             alarm.cancel(false);
             watch.ended();
+        }
+    }
+
+    /**
+     * Whether bounded sends may try: open until one is held back; then closed (each refused at once) for the bound's
+     * time, after which one at a time may try (the others still refused) until one is not held back. Per instance:
+     * each Tidings finds out for itself.
+     */
+    static final class Gate {
+
+        /** How a send was let through, or not. */
+        enum Admission { REFUSED, OPEN, TRYING }
+
+        private boolean closed;
+        private boolean trying;
+        private long reopensAt;
+
+        /** Whether a send may try now ({@code now} in {@link System#nanoTime} terms); if it may, it must call ended. */
+        synchronized Admission admits(long now) {
+            if (!closed) {
+                return Admission.OPEN;
+            }
+            if (trying || now - reopensAt < 0) {
+                return Admission.REFUSED;
+            }
+            trying = true;
+            return Admission.TRYING;
+        }
+
+        /**
+         * A send that was let through ended: held back (the gate closes for {@code closedNanos} from now), or not (it
+         * opens: the broker took a message, or answered otherwise).
+         */
+        synchronized void ended(Admission admission, boolean heldBack, long now, long closedNanos) {
+            if (admission == Admission.TRYING) {
+                trying = false;
+            }
+            if (heldBack) {
+                closed = true;
+                reopensAt = now + closedNanos;
+            } else {
+                closed = false;
+            }
         }
     }
 
