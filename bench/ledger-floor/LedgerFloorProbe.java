@@ -194,12 +194,13 @@ public class LedgerFloorProbe {
                         if (variant.equals("claim-clustered")) {
                             long number = AcceptanceStore.next(c, counted);
                             byte[] k = key.bytes();
-                            clustered.setLong(1, java.nio.ByteBuffer.wrap(k).getLong());
+                            long shortKey = java.nio.ByteBuffer.wrap(k).getLong();
+                            clustered.setLong(1, shortKey);
                             clustered.setBytes(2, k);
                             clustered.setObject(3, now.atOffset(java.time.ZoneOffset.UTC));
                             clustered.setString(4, "ID:" + UUID.randomUUID());
                             clustered.setBytes(5, java.nio.ByteBuffer.allocate(24).putLong(number).array());
-                            clustered.setLong(6, java.nio.ByteBuffer.wrap(k).getLong());
+                            clustered.setLong(6, shortKey);
                             if (clustered.executeUpdate() != 1) {
                                 throw new IllegalStateException("event " + i + " claimed twice");
                             }
