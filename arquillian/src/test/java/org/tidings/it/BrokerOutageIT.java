@@ -50,8 +50,9 @@ class BrokerOutageIT {
         } finally {
             TestEnvironment.startBroker();
         }
-        // Which of the two depends on whether the pooled connection had already been dropped: either no connection
-        // could be made (nothing was accepted), or the send itself failed (outcome unknown); both say retry.
+        // Which of the two depends on when the send found the broker gone: no connection could be had, or the send
+        // failed before the commit (nothing was accepted either way), or the commit itself failed (outcome unknown);
+        // both say retry.
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.code()).isIn("broker-unavailable", "outcome-unknown");
@@ -161,6 +162,55 @@ class BrokerOutageIT {
         assertThat(deliveredLarge.getData().toBytes()).isEqualTo(nextLarge.getData().toBytes());
         assertThat(post(api, large).status()).isEqualTo(202);
         assertThat(drained(queue, 1)).containsExactly(large.getId());
+    }
+
+    /**
+     * A broker that refuses the send itself (here: the events address blocked, as an operator may block it through the
+     * broker's management API) is told apart from a failed commit: nothing was committed, so the answer is
+     * broker-unavailable, "nothing was accepted", not outcome-unknown; and indeed nothing of it is delivered until it
+     * is sent again.
+     */
+    // covers S2S-14, LEM-9
+    @Test
+    void ingestAnswersBrokerUnavailableWhenTheBrokerRefusesTheSendAndAcceptsNothing() throws Exception {
+        var api = new AdminApi(TestEnvironment.baseUrl());
+        var route = api.route("mail store", "notifier", TYPE);
+        String source = route.source();
+        String queue = "tidings.sink." + route.sink();
+        String padding = "z".repeat(30_000); // spends the credit a pooled session holds, as above
+
+        List<String> accepted = new ArrayList<>();
+        CloudEvent held = null;
+        AdminApi.Reply refused = null;
+        long waitedMillis = 0;
+        try (var blocked = TestEnvironment.blocked("tidings.events")) {
+            for (int i = 0; i < 500 && refused == null; i++) {
+                CloudEvent event = Events.event(source, TYPE, "mailto:ann@example.com", padding);
+                long started = System.nanoTime();
+                AdminApi.Reply reply = post(api, event);
+                if (reply.status() == 202) {
+                    accepted.add(event.getId()); // sent on credit the broker had granted before
+                } else {
+                    waitedMillis = (System.nanoTime() - started) / 1_000_000;
+                    held = event;
+                    refused = reply;
+                }
+            }
+        }
+        assertThat(refused).as("a refusal while the events address was blocked").isNotNull();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.code()).isEqualTo("broker-unavailable");
+        assertThat(refused.header("Retry-After")).isEqualTo("2");
+        assertThat(waitedMillis).as("refused, not held back until the wait was up").isLessThan(9_500L);
+
+        CloudEvent after = Events.event(source, TYPE, "mailto:ann@example.com");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> post(api, after).status() == 202);
+        accepted.add(after.getId());
+        assertThat(drained(queue, accepted.size())).containsExactlyInAnyOrderElementsOf(accepted);
+        assertThat(post(api, held).status()).isEqualTo(202);
+        assertThat(drained(queue, 1)).containsExactly(held.getId());
     }
 
     private static void assertRefusedAsBrokerUnavailable(AdminApi.Reply reply) {

@@ -269,6 +269,18 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     /**
+     * Until closed, the broker refuses what is sent to this address, as it does when an operator blocks the address
+     * through its management API ({@code AddressControl.block}, which blocks the address's paging store as done here):
+     * a sender whose credit is spent is refused at once ("address is full"), not held back. Closing unblocks it.
+     */
+    public static synchronized AutoCloseable blocked(String address) throws Exception {
+        var store = broker.getActiveMQServer().getPagingManager()
+                .getPageStore(org.apache.activemq.artemis.api.core.SimpleString.of(address));
+        store.block();
+        return store::unblock;
+    }
+
+    /**
      * Until closed, the broker's cap on each sender's queued events (the plugin QueuedEventsCap, broker.xml's
      * {@code max-queued}) is this one, for every sender; closing restores broker.xml's default.
      */

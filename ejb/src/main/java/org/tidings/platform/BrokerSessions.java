@@ -59,6 +59,21 @@ public class BrokerSessions {
     }
 
     /**
+     * The work failed before the commit: the broker refused one of its messages (for example because the address is
+     * full or blocked) or the connection failed while it sent. The transaction was rolled back and never committed,
+     * so nothing of it was accepted, unlike a failure of the commit itself, whose outcome is unknown.
+     */
+    public static final class NotCommitted extends JMSException {
+        private static final long serialVersionUID = 1L;
+
+        NotCommitted(JMSException cause) {
+            super("the work failed before its commit: " + cause.getMessage());
+            initCause(cause);
+            setLinkedException(cause);
+        }
+    }
+
+    /**
      * The broker did not take the work's messages in the time allowed: it is holding senders back (Artemis grants no
      * credit while its disk is fuller than {@code max-disk-usage}, and its client then waits for credit without end).
      * Or a send was held back so within that time, and this one was refused without trying. Nothing was committed:
@@ -109,7 +124,8 @@ public class BrokerSessions {
      * duplicate id: returns false, having changed nothing, if the broker already had one of them (Artemis then
      * ignores the whole transaction, and as everything in it was sent together, all of it was accepted before).
      * Throws {@link Unreachable} if no session could be had, {@link QueuedCapReached} if the broker refused a message
-     * over its sender's cap (nothing sent); any other failure leaves the outcome unknown.
+     * over its sender's cap (nothing sent), {@link NotCommitted} if the work failed otherwise before the commit (nothing
+     * committed); any other failure, of the commit itself, leaves the outcome unknown.
      */
     public boolean commitOnce(Work work) throws JMSException {
         return commitOnce(work, null);
@@ -148,7 +164,12 @@ public class BrokerSessions {
         try (Connection connection = connect()) {
             Session session = transacted(connection);
             try {
-                bounded(work, session, bound);
+                try {
+                    bounded(work, session, bound);
+                } catch (JMSException e) {
+                    throw e instanceof Blocked || BrokerOutcomes.isDuplicateRejected(e)
+                            || BrokerOutcomes.isQueuedCapReached(e) ? e : new NotCommitted(e);
+                }
                 session.commit();
                 return true;
             } catch (JMSException e) {

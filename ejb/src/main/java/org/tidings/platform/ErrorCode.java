@@ -40,7 +40,7 @@ public enum ErrorCode {
     CONFLICT("conflict", 409, "The resource conflicts with an existing one"),
     RESYNC_REQUIRED("resync-required", 410,
             "The position asked for is no longer kept (or never was): updates may have been missed; resynchronize"),
-    BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker cannot be reached; nothing was accepted"),
+    BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker is unavailable; nothing was done"),
     BROKER_REFUSED("broker-refused", 502,
             "The message broker refused the management operation (not permitted, or its users cannot be changed at run "
                     + "time); nothing was changed"),

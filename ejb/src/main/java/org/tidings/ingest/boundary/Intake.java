@@ -152,6 +152,9 @@ public class Intake {
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker is not taking events (it "
                     + "holds senders back, as it does when its disk is full); nothing was accepted, retry later",
                     brokerWait);
+        } catch (BrokerSessions.NotCommitted e) {
+            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker refused the event before it "
+                    + "was committed (for example because its queue is full); nothing was accepted, retry later", e);
         } catch (JMSException | JMSRuntimeException e) {
             throw new TidingsException(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the event, so it may "
                     + "or may not have been accepted; retrying is safe: a resent event with the same source and id "
