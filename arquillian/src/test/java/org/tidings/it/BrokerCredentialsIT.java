@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cloudevents.CloudEvent;
 import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.JMSSecurityRuntimeException;
 import jakarta.jms.Message;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -241,6 +242,71 @@ class BrokerCredentialsIT {
                 reader.receive(own, null, 100);
             }
         }).isInstanceOf(JMSRuntimeException.class));
+    }
+
+    /**
+     * S2S-8 (b), false events: nobody but Tidings' own account puts anything where sinks and Tidings' own consumers
+     * read. A source's broker user (provisioned by Tidings, over AMQP; the test's static one, over CORE) and a
+     * subscriber's broker user (over AMQP) are each refused by the broker's security when they send to a sink's queue
+     * (their own sink's, for the subscriber), to tidings.deliver (whence webhooks, purges and pull feeds are served),
+     * to tidings.rejected or to the change notices' topic, and a source's user (over CORE) is refused by the management
+     * address; nothing of it arrives. What a
+     * source may send goes to tidings.events only, where it is checked (BrokerImpersonationIT).
+     */
+    // covers S2S-8b, S2S-9
+    @Test
+    void noSourceOrSubscriberCanPutAFalseNotificationWhereSinksOrTidingsRead() {
+        String sourceId = api.createSource("mail store", Events.uniqueSource(), null);
+        AdminApi.Reply sourceCredentials = api.postJson("/api/sources/" + sourceId + "/broker-credentials", Map.of());
+        assertThat(sourceCredentials.status()).as(sourceCredentials.body().toString()).isEqualTo(200);
+        String sourceUser = sourceCredentials.body().get("brokerUser").asText();
+        String sourcePassword = sourceCredentials.body().get("password").asText();
+
+        AdminApi.Reply subscriber = api.postJson("/api/subscribers", Map.of("name", "reader " + UUID.randomUUID()));
+        assertThat(subscriber.status()).isEqualTo(201);
+        String subscriberId = subscriber.body().get("id").asText();
+        AdminApi asSubscriber = api.withToken(api.issueToken("subscribers", subscriberId));
+        AdminApi.Reply ownSink = asSubscriber.postJson("/api/sinks", Map.of("name", "own queue", "channel", "jms"));
+        assertThat(ownSink.status()).as(ownSink.body().toString()).isEqualTo(201);
+        String sinkQueue = "tidings.sink." + ownSink.body().get("id").asText();
+        AdminApi.Reply subscriberCredentials = api.postJson("/api/subscribers/" + subscriberId
+                + "/broker-credentials", Map.of());
+        assertThat(subscriberCredentials.status()).as(subscriberCredentials.body().toString()).isEqualTo(200);
+        String subscriberUser = subscriberCredentials.body().get("brokerUser").asText();
+        String subscriberPassword = subscriberCredentials.body().get("password").asText();
+
+        Map<String, java.util.function.Supplier<Messaging>> clients = new java.util.LinkedHashMap<>();
+        clients.put("a provisioned source's user over AMQP", () -> Messaging.overAmqp(sourceUser, sourcePassword));
+        clients.put("a source's user over CORE", Messaging::asSource);
+        clients.put("a subscriber's user over AMQP", () -> Messaging.overAmqp(subscriberUser, subscriberPassword));
+        String falseNotification = Events.json(event(NOBODY));
+        long sinkBefore = TestEnvironment.messagesAdded(sinkQueue);
+        long deliverBefore = TestEnvironment.messagesAdded("tidings.deliver");
+        long rejectedBefore = TestEnvironment.messagesAdded("tidings.rejected");
+        clients.forEach((who, client) -> {
+            for (String queue : List.of(sinkQueue, "tidings.deliver", "tidings.rejected")) {
+                try (var messaging = client.get()) {
+                    assertThatThrownBy(() -> messaging.sendText(queue, falseNotification)).as(who + " to " + queue)
+                            .isInstanceOf(JMSSecurityRuntimeException.class);
+                }
+            }
+            try (var messaging = client.get()) {
+                assertThatThrownBy(() -> messaging.publishText("tidings.changes", "{}"))
+                        .as(who + " to tidings.changes").isInstanceOf(JMSSecurityRuntimeException.class);
+            }
+        });
+        // The management address over CORE, where the broker answers a refusal as such (over AMQP it closes the
+        // connection instead).
+        try (var messaging = Messaging.asSource()) {
+            assertThatThrownBy(() -> messaging.sendText("activemq.management", "{}")).as("a source to management")
+                    .isInstanceOf(JMSSecurityRuntimeException.class);
+        }
+        assertThat(TestEnvironment.messagesAdded(sinkQueue)).isEqualTo(sinkBefore);
+        assertThat(TestEnvironment.messagesAdded("tidings.deliver")).isEqualTo(deliverBefore);
+        assertThat(TestEnvironment.messagesAdded("tidings.rejected")).isEqualTo(rejectedBefore);
+        try (var reader = Messaging.overAmqp(subscriberUser, subscriberPassword)) {
+            assertThat(reader.receive(sinkQueue, null, 1_000)).as("nothing on the subscriber's own queue").isNull();
+        }
     }
 
     /** A source to provision, another whose events name the broker user calendar-store, and a sink for both. */

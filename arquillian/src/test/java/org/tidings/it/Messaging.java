@@ -69,6 +69,13 @@ public final class Messaging implements AutoCloseable {
         return id(message);
     }
 
+    /** Publishes a text message to a topic (a multicast address) and returns its JMS message id. */
+    public String publishText(String topic, String body) {
+        TextMessage message = jms.createTextMessage(body);
+        jms.createProducer().send(jms.createTopic(topic), message);
+        return id(message);
+    }
+
     /** Sends a text message in a message group: the broker hands a group to one consumer, in order. */
     public String sendText(String queue, String body, String group) {
         TextMessage message = jms.createTextMessage(body);
