@@ -26,6 +26,11 @@ public final class Messaging implements AutoCloseable {
         this.jms = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
     }
 
+    /** A client of whatever connection factory the test made (over TLS, say). */
+    public static Messaging over(ConnectionFactory factory) {
+        return new Messaging(factory);
+    }
+
     /** A source that speaks AMQP 1.0 (Qpid JMS), as a mail store written in another language would. */
     public static Messaging asAmqpSource() {
         return overAmqp(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudevents.CloudEvent;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Message;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -25,6 +28,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +50,11 @@ class TlsIT {
     private static Certificate certificate;
     private static int httpsPort;
     private static SecondInstance micro;
+    private static int brokerTlsPort;
+    private static AutoCloseable brokerTls;
+    /** A PKCS12 trust store that holds the certificate alone, as a broker client is given it, and its password. */
+    private static Path truststore;
+    private static String truststorePassword;
 
     @BeforeAll
     static void startWithHttps() throws Exception {
@@ -59,6 +69,16 @@ class TlsIT {
             store.load(in, password.toCharArray());
         }
         certificate = store.getCertificate(ALIAS);
+        truststore = dir.resolve("truststore.p12");
+        truststorePassword = UUID.randomUUID().toString();
+        var trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry(ALIAS, certificate);
+        try (var out = Files.newOutputStream(truststore)) {
+            trusted.store(out, truststorePassword.toCharArray());
+        }
+        brokerTlsPort = TestEnvironment.freePort();
+        brokerTls = TestEnvironment.tlsAcceptor(brokerTlsPort, keystore, password, ALIAS);
         httpsPort = TestEnvironment.freePort();
         micro = SecondInstance.start(
                 Map.of("javax.net.ssl.keyStore", keystore.toString(), "javax.net.ssl.keyStorePassword", password),
@@ -66,10 +86,80 @@ class TlsIT {
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() throws Exception {
         if (micro != null) {
             micro.close();
         }
+        if (brokerTls != null) {
+            brokerTls.close();
+        }
+    }
+
+    /**
+     * S2S-7 on the broker protocols: a source's broker user sends over the broker's TLS acceptor, as run.sh sets it up,
+     * with AMQP 1.0 (Qpid JMS, amqps) and with the CORE protocol (the Artemis client), each client trusting only the
+     * certificate and checking that it names 127.0.0.1; both events are delivered.
+     */
+    // covers S2S-7, RUP-16 (broker ingest over TLS)
+    @Test
+    void aSourceSendsOverTheBrokersTlsAcceptorAsAClientThatTrustsOnlyThatCertificate() {
+        var api = new AdminApi(micro.baseUrl());
+        var route = api.route("mail store over the broker's TLS", "notifier", NEW_MAIL);
+        CloudEvent overAmqps = Events.event(route.source(), NEW_MAIL, "mailto:ann@example.com");
+        CloudEvent overCore = Events.event(route.source(), NEW_MAIL, "mailto:bob@example.com");
+
+        try (var amqps = Messaging.over(amqpsFactory(true))) {
+            amqps.sendText("tidings.events", Events.json(overAmqps));
+        }
+        try (var core = Messaging.over(coreTlsFactory(true))) {
+            core.sendText("tidings.events", Events.json(overCore));
+        }
+
+        try (var messaging = Messaging.asApp()) {
+            List<Message> notifications = messaging.receive("tidings.sink." + route.sink(), 2, WAIT);
+            assertThat(notifications).extracting(n -> Messaging.property(n, "tidings_event_id"))
+                    .containsExactlyInAnyOrder(overAmqps.getId(), overCore.getId());
+        }
+    }
+
+    // covers S2S-7: a broker client that verifies certificates refuses one it was not told to trust
+    @Test
+    void aBrokerClientThatDoesNotTrustTheCertificateCannotConnectAndNothingIsQueued() {
+        String source = Events.uniqueSource();
+        new AdminApi(micro.baseUrl()).createSource("mail store", source);
+        String event = Events.json(Events.event(source, NEW_MAIL, "mailto:ann@example.com"));
+        long queuedBefore = TestEnvironment.messagesAdded("tidings.events");
+
+        assertThatThrownBy(() -> {
+            try (var amqps = Messaging.over(amqpsFactory(false))) {
+                amqps.sendText("tidings.events", event);
+            }
+        }).as("AMQP over TLS with the JDK's CAs").isInstanceOf(JMSRuntimeException.class)
+                .hasStackTraceContaining("SSLHandshakeException");
+        assertThatThrownBy(() -> {
+            try (var core = Messaging.over(coreTlsFactory(false))) {
+                core.sendText("tidings.events", event);
+            }
+        }).as("CORE over TLS with the JDK's CAs").isInstanceOf(JMSRuntimeException.class);
+        assertThat(TestEnvironment.messagesAdded("tidings.events")).isEqualTo(queuedBefore);
+    }
+
+    /** Qpid JMS to the TLS acceptor, trusting only the certificate or, if not, the JDK's CAs; it checks the name. */
+    private static ConnectionFactory amqpsFactory(boolean trustTheCertificate) {
+        String options = "transport.verifyHost=true&amqp.idleTimeout=0"
+                + (trustTheCertificate ? "&transport.trustStoreLocation=" + truststore + "&transport.trustStorePassword="
+                        + truststorePassword + "&transport.storeType=PKCS12" : "");
+        return new JmsConnectionFactory(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD,
+                "amqps://127.0.0.1:" + brokerTlsPort + "?" + options);
+    }
+
+    /** The Artemis client (CORE) to the TLS acceptor, the same way; one attempt to connect, no retries. */
+    private static ConnectionFactory coreTlsFactory(boolean trustTheCertificate) {
+        String options = "sslEnabled=true;verifyHost=true;reconnectAttempts=0;initialConnectAttempts=1"
+                + (trustTheCertificate ? ";trustStoreType=PKCS12;trustStorePath=" + truststore + ";trustStorePassword="
+                        + truststorePassword : "");
+        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerTlsPort + "?" + options,
+                TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD);
     }
 
     // covers S2S-7 (ingest and admin over TLS)
