@@ -35,17 +35,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * S2S-7 on ingest and admin: Payara Micro's HTTPS listener, configured as run.sh configures it. keytool makes a
- * self-signed certificate for 127.0.0.1 and localhost in a PKCS12 keystore; Payara Micro gets the keystore and its
- * password as the javax.net.ssl.keyStore system properties, and the entry's alias and the port as --sslcert and
- * --sslport. One Payara Micro for the whole class, started by the test (the listener's keystore is a start option,
- * which an Arquillian deployment cannot set per class).
+ * S2S-7 on ingest, admin and the broker: Payara Micro's HTTPS listener, configured as run.sh configures it, and the
+ * broker's TLS acceptor, as run.sh adds it. keytool makes a self-signed certificate for 127.0.0.1 and localhost in a
+ * PKCS12 keystore; Payara Micro gets the keystore and its password as the javax.net.ssl.keyStore system properties,
+ * and the entry's alias and the port as --sslcert and --sslport. Its own broker connections (the outbound pool and
+ * the message-driven beans) go to the TLS acceptor alone, trusting only that certificate
+ * ({@code tidings.broker.connection-options}), and it has an events queue of its own. One Payara Micro for the whole
+ * class, started by the test (the listener's keystore is a start option, which an Arquillian deployment cannot set
+ * per class).
  */
 class TlsIT {
 
     private static final String ALIAS = "tidings";
     private static final String NEW_MAIL = "org.example.mail.MessageNew";
     private static final long WAIT = 30_000;
+    /** The events queue of this class's Payara Micro alone: what it takes in, it processes itself. */
+    private static final String OWN_EVENTS = "tidings.events.tls";
 
     private static Certificate certificate;
     private static int httpsPort;
@@ -80,8 +85,14 @@ class TlsIT {
         brokerTlsPort = TestEnvironment.freePort();
         brokerTls = TestEnvironment.tlsAcceptor(brokerTlsPort, keystore, password, ALIAS);
         httpsPort = TestEnvironment.freePort();
-        micro = SecondInstance.start(
-                Map.of("javax.net.ssl.keyStore", keystore.toString(), "javax.net.ssl.keyStorePassword", password),
+        TestEnvironment.createEventsQueue(OWN_EVENTS);
+        micro = SecondInstance.start(Map.of(
+                        "javax.net.ssl.keyStore", keystore.toString(), "javax.net.ssl.keyStorePassword", password,
+                        "tidings.broker.port", Integer.toString(brokerTlsPort),
+                        "tidings.broker.connection-options", "sslEnabled=true;forceSSLParameters=true;verifyHost=true;"
+                                + "trustStoreType=PKCS12;"
+                                + "trustStorePath=" + truststore + ";trustStorePassword=" + truststorePassword,
+                        "tidings.queue.events", OWN_EVENTS),
                 List.of("--sslport", Integer.toString(httpsPort), "--sslcert", ALIAS));
     }
 
@@ -109,10 +120,10 @@ class TlsIT {
         CloudEvent overCore = Events.event(route.source(), NEW_MAIL, "mailto:bob@example.com");
 
         try (var amqps = Messaging.over(amqpsFactory(true))) {
-            amqps.sendText("tidings.events", Events.json(overAmqps));
+            amqps.sendText(OWN_EVENTS, Events.json(overAmqps));
         }
         try (var core = Messaging.over(coreTlsFactory(true))) {
-            core.sendText("tidings.events", Events.json(overCore));
+            core.sendText(OWN_EVENTS, Events.json(overCore));
         }
 
         try (var messaging = Messaging.asApp()) {
@@ -128,20 +139,20 @@ class TlsIT {
         String source = Events.uniqueSource();
         new AdminApi(micro.baseUrl()).createSource("mail store", source);
         String event = Events.json(Events.event(source, NEW_MAIL, "mailto:ann@example.com"));
-        long queuedBefore = TestEnvironment.messagesAdded("tidings.events");
+        long queuedBefore = TestEnvironment.messagesAdded(OWN_EVENTS);
 
         assertThatThrownBy(() -> {
             try (var amqps = Messaging.over(amqpsFactory(false))) {
-                amqps.sendText("tidings.events", event);
+                amqps.sendText(OWN_EVENTS, event);
             }
         }).as("AMQP over TLS with the JDK's CAs").isInstanceOf(JMSRuntimeException.class)
                 .hasStackTraceContaining("SSLHandshakeException");
         assertThatThrownBy(() -> {
             try (var core = Messaging.over(coreTlsFactory(false))) {
-                core.sendText("tidings.events", event);
+                core.sendText(OWN_EVENTS, event);
             }
         }).as("CORE over TLS with the JDK's CAs").isInstanceOf(JMSRuntimeException.class);
-        assertThat(TestEnvironment.messagesAdded("tidings.events")).isEqualTo(queuedBefore);
+        assertThat(TestEnvironment.messagesAdded(OWN_EVENTS)).isEqualTo(queuedBefore);
     }
 
     /** Qpid JMS to the TLS acceptor, trusting only the certificate or, if not, the JDK's CAs; it checks the name. */
@@ -170,6 +181,7 @@ class TlsIT {
         var route = api.route("mail store over TLS", "notifier", NEW_MAIL);
         CloudEvent event = Events.event(route.source(), NEW_MAIL, "mailto:ann@example.com");
 
+        long queuedBefore = TestEnvironment.messagesAdded(OWN_EVENTS);
         var reply = api.post("/events", "application/cloudevents+json", Events.json(event).getBytes(StandardCharsets.UTF_8));
 
         assertThat(reply.status()).isEqualTo(202);
@@ -178,6 +190,15 @@ class TlsIT {
             assertThat(notification).as("the notification of the event sent over HTTPS").isNotNull();
             assertThat(Messaging.property(notification, "tidings_event_id")).isEqualTo(event.getId());
         }
+        // This Payara Micro knows the broker's TLS port alone, so it sent the event to its own queue, took it from
+        // there and forwarded it over TLS: its outbound pool and its message-driven beans alike.
+        assertThat(TestEnvironment.messagesAdded(OWN_EVENTS)).isEqualTo(queuedBefore + 1);
+    }
+
+    // covers S2S-7, LST-11 (the trust store's password is a secret too)
+    @Test
+    void theBrokerConnectionsTrustStorePasswordIsNotInTheServerLog() throws IOException {
+        assertThat(Files.readString(micro.log())).contains("tidings").doesNotContain(truststorePassword);
     }
 
     // covers S2S-7: what a client that verifies certificates does with one it was not told to trust
@@ -185,7 +206,7 @@ class TlsIT {
     void aClientThatDoesNotTrustTheCertificateIsRefusedByTheHandshakeAndNothingIsIngested() {
         String source = Events.uniqueSource();
         new AdminApi(micro.baseUrl()).createSource("mail store", source); // over loopback HTTP
-        long queuedBefore = TestEnvironment.messagesAdded("tidings.events");
+        long queuedBefore = TestEnvironment.messagesAdded(OWN_EVENTS);
         var defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(); // the JDK's CAs
         var request = HttpRequest.newBuilder(URI.create(httpsBase("127.0.0.1") + "/events"))
                 .header("Authorization", AdminApi.adminAuthorization())
@@ -195,7 +216,7 @@ class TlsIT {
 
         assertThatThrownBy(() -> defaultTrust.send(request, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(SSLHandshakeException.class);
-        assertThat(TestEnvironment.messagesAdded("tidings.events")).isEqualTo(queuedBefore);
+        assertThat(TestEnvironment.messagesAdded(OWN_EVENTS)).isEqualTo(queuedBefore);
     }
 
     // covers S2S-7: the host name is checked as well as the signature

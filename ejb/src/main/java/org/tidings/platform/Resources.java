@@ -18,8 +18,14 @@ public final class Resources {
     // Broker connection settings shared by the connection factory and every message-driven bean. Payara expands
     // ${MPCONFIG=key:default} in these annotations from system properties and environment variables.
     public static final String CONNECTOR = "org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory";
+    /**
+     * The Artemis connector's parameters: host, port, and {@code tidings.broker.connection-options}, more of them
+     * ({@code key=value;...}), by default {@code sslEnabled=false}. Over TLS, for instance: {@code sslEnabled=true;
+     * verifyHost=true;trustStoreType=PKCS12;trustStorePath=...;trustStorePassword=...} (docs/adr/0016).
+     */
     public static final String BROKER_ADDRESS =
-            "host=${MPCONFIG=tidings.broker.host:127.0.0.1};port=${MPCONFIG=tidings.broker.port:61616}";
+            "host=${MPCONFIG=tidings.broker.host:127.0.0.1};port=${MPCONFIG=tidings.broker.port:61616};"
+                    + "${MPCONFIG=tidings.broker.connection-options:sslEnabled=false}";
     public static final String BROKER_USER = "${MPCONFIG=tidings.broker.user:tidings}";
     public static final String BROKER_PASSWORD = "${MPCONFIG=tidings.broker.password:tidings}";
     /** Never enlisted in JTA: plain or local-transacted sessions only (docs/adr/0007). */
