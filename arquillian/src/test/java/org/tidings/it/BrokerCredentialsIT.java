@@ -155,6 +155,41 @@ class BrokerCredentialsIT {
         }
     }
 
+    /**
+     * The same over MQTT 3.1.1 with the Eclipse Paho client, as a device would publish (topic tidings/events): its own
+     * source's event is delivered, another source's is refused as forged-source and recorded with the provisioned user
+     * as sender, and a wrong password gets no connection.
+     */
+    // covers S2S-9, S2S-10
+    @Test
+    void aProvisionedBrokerUserSpeaksForItsSourceOnlyOverMqttToo() throws Exception {
+        var route = twoSourcesToOneSink("mqtt inbox");
+        AdminApi.Reply credentials = api.postJson("/api/sources/" + route.ownId() + "/broker-credentials", Map.of());
+        assertThat(credentials.status()).isEqualTo(200);
+        String user = credentials.body().get("brokerUser").asText();
+        String password = credentials.body().get("password").asText();
+
+        CloudEvent mine = event(route.own());
+        CloudEvent forged = event(route.other());
+        try (var mqtt = MqttPublisher.connect(user, password)) {
+            assertThat(mqtt.connack()).isEqualTo(MqttPublisher.ACCEPTED);
+            assertThat(mqtt.publish("tidings/events", Events.json(mine))).as("PUBACK").isTrue();
+            assertThat(mqtt.publish("tidings/events", Events.json(forged))).as("PUBACK").isTrue();
+        }
+        try (var app = Messaging.asApp()) {
+            assertDelivered(app, route.sink(), mine);
+            Message record = app.receive("tidings.rejected", "tidings_sender = '" + user + "'", WAIT);
+            assertThat(record).as("rejection record of the forged event").isNotNull();
+            assertThat(Messaging.property(record, "tidings_code")).isEqualTo("forged-source");
+            assertThat(Messaging.text(record)).isEqualTo(Events.json(forged));
+            assertThat(app.receive("tidings.sink." + route.sink(), "tidings_event_id = '" + forged.getId() + "'",
+                    1_000)).as("the forged event reached no sink").isNull();
+        }
+        try (var mqtt = MqttPublisher.connect(user, password + "x")) {
+            assertThat(mqtt.connack()).as("a wrong password").isNotEqualTo(MqttPublisher.ACCEPTED);
+        }
+    }
+
     // covers S2S-9
     @Test
     void deletingASourceRemovesTheBrokerUserTidingsMadeForIt() {
