@@ -179,6 +179,7 @@ class PullIT {
     /** An open event stream; its events arrive on a queue as they are parsed. */
     private final class EventStreamClient implements AutoCloseable {
         final BlockingQueue<SseParser.Event> events = new LinkedBlockingQueue<>();
+        final SseParser parser = new SseParser();
         final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
 
         EventStreamClient(Feed feed, String lastEventId) {
@@ -190,7 +191,6 @@ class PullIT {
             }
             response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
             response.thenAcceptAsync(r -> {
-                var parser = new SseParser();
                 for (String line : (Iterable<String>) r.body()::iterator) {
                     parser.line(line).ifPresent(events::add);
                 }
@@ -252,6 +252,22 @@ class PullIT {
             assertThat(resumed.events.poll(2, TimeUnit.SECONDS)).as("nothing repeated, nothing more").isNull();
         }
         assertThat(received).isEqualTo(sent);
+    }
+
+    /**
+     * An idle event stream gets a comment line every tidings.pull.heartbeat (2 s in these tests, 15 s by default), so
+     * that a proxy keeps it open and the client can tell a quiet stream from a lost server; comments carry no event.
+     */
+    // covers RUP-12, RUP-13
+    @Test
+    void anIdleEventStreamGetsAKeepAliveCommentEveryHeartbeat() throws Exception {
+        Feed feed = feed();
+        try (var stream = new EventStreamClient(feed, null)) {
+            assertThat(stream.response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> stream.parser.comments().size() >= 2);
+            assertThat(stream.parser.comments()).allMatch("keep-alive"::equals);
+            assertThat(stream.events).as("no event on an idle stream").isEmpty();
+        }
     }
 
     // covers RUP-5, RUP-12

@@ -15,6 +15,12 @@ final class SseParser {
     private String id;
     private String name;
     private final StringBuilder data = new StringBuilder();
+    private final java.util.List<String> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The comment lines read so far (what follows the colon), in order. */
+    java.util.List<String> comments() {
+        return comments;
+    }
 
     /** The event this line completes, if it does. */
     Optional<Event> line(String line) {
@@ -26,7 +32,9 @@ final class SseParser {
             data.setLength(0);
             return done;
         }
-        if (line.startsWith("id:")) {
+        if (line.startsWith(":")) {
+            comments.add(line.substring(1).strip());
+        } else if (line.startsWith("id:")) {
             id = line.substring(3).strip();
         } else if (line.startsWith("event:")) {
             name = line.substring(6).strip();

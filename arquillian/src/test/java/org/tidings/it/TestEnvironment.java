@@ -428,6 +428,8 @@ public class TestEnvironment implements LauncherSessionListener {
                 "tidings.delivery.prune-interval=PT1S",
                 // the pruner of pull feeds looks every second too (PullIT back-dates the entries it prunes)
                 "tidings.pull.prune-interval=PT1S",
+                // idle event streams get their comment line every two seconds (PullIT waits for two)
+                "tidings.pull.heartbeat=PT2S",
                 // a change waits this long for the change log on PostgreSQL (AdminLimitsIT holds it)
                 "tidings.changes.lock-wait=PT5S",
                 ""));

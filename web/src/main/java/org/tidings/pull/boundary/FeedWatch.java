@@ -49,9 +49,6 @@ import org.tidings.pull.entity.FeedAppended;
 @ApplicationScoped
 public class FeedWatch {
 
-    /** How often an idle event stream gets a comment line, which also finds streams whose client went away. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
-
     private static final Logger LOG = Logger.getLogger(FeedWatch.class.getName());
 
     /** Threads that read feeds: they never write to a client, so no client can hold one for long. */
@@ -85,6 +82,14 @@ public class FeedWatch {
     @Inject
     @ConfigProperty(name = "tidings.pull.send-timeout", defaultValue = "PT10S")
     Duration sendTimeout;
+
+    /**
+     * How often an idle event stream gets a comment line (checked on each poll interval's tick), which keeps proxies
+     * from closing it and finds streams whose client went away.
+     */
+    @Inject
+    @ConfigProperty(name = "tidings.pull.heartbeat", defaultValue = "PT15S")
+    Duration heartbeat;
 
     private final Map<UUID, Set<Waiting>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
@@ -227,7 +232,7 @@ public class FeedWatch {
             if (!waiting.isEmpty()) {
                 feeds.lastOf(Set.copyOf(waiting.keySet())).forEach(this::wakeBehind);
             }
-            if (System.nanoTime() - lastHeartbeat > HEARTBEAT.toNanos()) {
+            if (System.nanoTime() - lastHeartbeat > heartbeat.toNanos()) {
                 lastHeartbeat = System.nanoTime();
                 heartbeats();
             }
