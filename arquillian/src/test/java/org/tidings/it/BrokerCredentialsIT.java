@@ -284,13 +284,13 @@ class BrokerCredentialsIT {
      * read. A source's broker user (provisioned by Tidings, over AMQP; the test's static one, over CORE) and a
      * subscriber's broker user (over AMQP) are each refused by the broker's security when they send to a sink's queue
      * (their own sink's, for the subscriber), to tidings.deliver (whence webhooks, purges and pull feeds are served),
-     * to tidings.rejected or to the change notices' topic, and a source's user (over CORE) is refused by the management
-     * address; nothing of it arrives. What a
+     * to tidings.rejected, to tidings.management.replies or to the change notices' topic, and a source's user (over
+     * CORE) is refused by the management address; a source's MQTT publish to a sink's address reaches nothing either. What a
      * source may send goes to tidings.events only, where it is checked (BrokerImpersonationIT).
      */
     // covers S2S-8b, S2S-9
     @Test
-    void noSourceOrSubscriberCanPutAFalseNotificationWhereSinksOrTidingsRead() {
+    void noSourceOrSubscriberCanPutAFalseNotificationWhereSinksOrTidingsRead() throws Exception {
         String sourceId = api.createSource("mail store", Events.uniqueSource(), null);
         AdminApi.Reply sourceCredentials = api.postJson("/api/sources/" + sourceId + "/broker-credentials", Map.of());
         assertThat(sourceCredentials.status()).as(sourceCredentials.body().toString()).isEqualTo(200);
@@ -319,7 +319,8 @@ class BrokerCredentialsIT {
         long deliverBefore = TestEnvironment.messagesAdded("tidings.deliver");
         long rejectedBefore = TestEnvironment.messagesAdded("tidings.rejected");
         clients.forEach((who, client) -> {
-            for (String queue : List.of(sinkQueue, "tidings.deliver", "tidings.rejected")) {
+            for (String queue : List.of(sinkQueue, "tidings.deliver", "tidings.rejected",
+                    "tidings.management.replies")) {
                 try (var messaging = client.get()) {
                     assertThatThrownBy(() -> messaging.sendText(queue, falseNotification)).as(who + " to " + queue)
                             .isInstanceOf(JMSSecurityRuntimeException.class);
@@ -335,6 +336,12 @@ class BrokerCredentialsIT {
         try (var messaging = Messaging.asSource()) {
             assertThatThrownBy(() -> messaging.sendText("activemq.management", "{}")).as("a source to management")
                     .isInstanceOf(JMSSecurityRuntimeException.class);
+        }
+        // And over MQTT, where a topic's slashes are the address's dots: the broker may close the connection or
+        // acknowledge and drop; either way nothing reaches the queue.
+        try (var mqtt = MqttPublisher.connect(sourceUser, sourcePassword)) {
+            assertThat(mqtt.connack()).isEqualTo(MqttPublisher.ACCEPTED);
+            mqtt.publish(sinkQueue.replace('.', '/'), falseNotification);
         }
         assertThat(TestEnvironment.messagesAdded(sinkQueue)).isEqualTo(sinkBefore);
         assertThat(TestEnvironment.messagesAdded("tidings.deliver")).isEqualTo(deliverBefore);

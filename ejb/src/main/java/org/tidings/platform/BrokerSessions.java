@@ -59,15 +59,17 @@ public class BrokerSessions {
     }
 
     /**
-     * The work failed before the commit: the broker refused one of its messages (for example because the address is
-     * full or blocked) or the connection failed while it sent. The transaction was rolled back and never committed,
-     * so nothing of it was accepted, unlike a failure of the commit itself, whose outcome is unknown.
+     * The work failed before the commit, on the client's side: transacted sends do not wait for the broker, so this is
+     * a send the client could not make (no producer credit: the broker refused it because the address is blocked, or
+     * full under the FAIL policy) or a session closed under it. The transaction was rolled back and never committed,
+     * so nothing of it was accepted, unlike a failure of the commit itself, whose outcome is unknown (the broker's own
+     * refusals while routing, such as security or a full address, come with the commit).
      */
     public static final class NotCommitted extends JMSException {
         private static final long serialVersionUID = 1L;
 
-        NotCommitted(JMSException cause) {
-            super("the work failed before its commit: " + cause.getMessage());
+        NotCommitted(Exception cause, String errorCode) {
+            super("the work failed before its commit: " + cause.getMessage(), errorCode);
             initCause(cause);
             setLinkedException(cause);
         }
@@ -168,7 +170,9 @@ public class BrokerSessions {
                     bounded(work, session, bound);
                 } catch (JMSException e) {
                     throw e instanceof Blocked || BrokerOutcomes.isDuplicateRejected(e)
-                            || BrokerOutcomes.isQueuedCapReached(e) ? e : new NotCommitted(e);
+                            || BrokerOutcomes.isQueuedCapReached(e) ? e : new NotCommitted(e, e.getErrorCode());
+                } catch (JMSRuntimeException e) {
+                    throw new NotCommitted(e, e.getErrorCode());
                 }
                 session.commit();
                 return true;

@@ -21,7 +21,8 @@ public final class Resources {
     /**
      * The Artemis connector's parameters: host, port, and {@code tidings.broker.connection-options}, more of them
      * ({@code key=value;...}), by default {@code sslEnabled=false}. Over TLS, for instance: {@code sslEnabled=true;
-     * verifyHost=true;trustStoreType=PKCS12;trustStorePath=...;trustStorePassword=...} (docs/adr/0016).
+     * forceSSLParameters=true;verifyHost=true;trustStoreType=PKCS12;trustStorePath=...;trustStorePassword=...}
+     * (docs/adr/0016). No value may hold {@code ;}, {@code =} or {@code ,}: the adapter splits on them.
      */
     public static final String BROKER_ADDRESS =
             "host=${MPCONFIG=tidings.broker.host:127.0.0.1};port=${MPCONFIG=tidings.broker.port:61616};"

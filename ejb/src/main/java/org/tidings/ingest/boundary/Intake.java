@@ -154,7 +154,7 @@ public class Intake {
                     brokerWait);
         } catch (BrokerSessions.NotCommitted e) {
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker refused the event before it "
-                    + "was committed (for example because its queue is full); nothing was accepted, retry later", e);
+                    + "was committed (for example because its queue is blocked); nothing was accepted, retry later", e);
         } catch (JMSException | JMSRuntimeException e) {
             throw new TidingsException(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the event, so it may "
                     + "or may not have been accepted; retrying is safe: a resent event with the same source and id "
