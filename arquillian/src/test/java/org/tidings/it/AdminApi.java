@@ -104,6 +104,14 @@ public final class AdminApi {
         return post(path, "application/json", json(body));
     }
 
+    /** A JSON POST with these headers too. */
+    public Reply postJson(String path, Object body, Map<String, String> headers) {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     public Reply putJson(String path, Object body) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(json(body))));

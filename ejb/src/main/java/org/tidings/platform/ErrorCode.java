@@ -38,6 +38,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "The resource does not support this method"),
     NOT_ACCEPTABLE("not-acceptable", 406, "No representation the request accepts can be produced"),
     CONFLICT("conflict", 409, "The resource conflicts with an existing one"),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422,
+            "This Idempotency-Key was used for a request with another body; use a new key for a new request"),
     RESYNC_REQUIRED("resync-required", 410,
             "The position asked for is no longer kept (or never was): updates may have been missed; resynchronize"),
     BROKER_UNAVAILABLE("broker-unavailable", 503, "The message broker is unavailable; nothing was done"),

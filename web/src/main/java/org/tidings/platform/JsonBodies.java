@@ -55,6 +55,20 @@ public final class JsonBodies implements ReaderInterceptor {
     @Context
     ResourceInfo resource;
 
+    /**
+     * The request property (in a servlet container also a request attribute) that holds the SHA-256 of the JSON body
+     * this read, as a byte array: an Idempotency-Key's request is told from another by it.
+     */
+    public static final String BODY_SHA256 = "org.tidings.body-sha256";
+
+    static byte[] sha256(byte[] body) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         if (!boundFromJson(context)) {
@@ -75,6 +89,7 @@ public final class JsonBodies implements ReaderInterceptor {
             throw tooLarge(limit);
         }
         requireWellFormed(body);
+        context.setProperty(BODY_SHA256, sha256(body));
         context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();
     }

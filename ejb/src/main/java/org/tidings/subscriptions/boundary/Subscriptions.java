@@ -6,12 +6,18 @@ import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.tidings.audit.boundary.Audited;
 import org.tidings.audit.control.AuditStore;
 import org.tidings.audit.entity.AuditedChange;
@@ -51,6 +57,17 @@ public class Subscriptions {
     public record NewSubscription(UUID sinkId, Filter filter, Instant expiresAt) {
     }
 
+    /** How long what a request with an Idempotency-Key created is remembered. */
+    public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+    /** A batch's Idempotency-Key, its caller (kind and id) and the SHA-256 of the request's body. */
+    public record Idempotency(String caller, String key, byte[] fingerprint) {
+    }
+
+    /** What an earlier request with the same caller and key created, and its body's fingerprint. */
+    public record Remembered(byte[] fingerprint, List<UUID> createdIds) {
+    }
+
     /** A new subscription of the sink, owned by the sink's owner. */
     @Audited(CREATE)
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
@@ -66,6 +83,15 @@ public class Subscriptions {
      * refuses by its index ({@code subscriptions[3]: ...}), and nothing of the batch is stored.
      */
     public List<Subscription> createAll(List<NewSubscription> wanted) {
+        return createAll(wanted, null);
+    }
+
+    /**
+     * As {@link #createAll(List)}, and remembers what was created under the idempotency key (null: none) in the same
+     * transaction, so a retry finds it ({@link #remembered}). Another request with the same caller and key that
+     * committed first makes this one fail with {@code conflict}, nothing created: a retry then gets that one's answer.
+     */
+    public List<Subscription> createAll(List<NewSubscription> wanted, Idempotency idempotency) {
         List<Subscription> created = new ArrayList<>(wanted.size());
         String actor = context.getCallerPrincipal() == null ? null : context.getCallerPrincipal().getName();
         for (int i = 0; i < wanted.size(); i++) {
@@ -76,7 +102,47 @@ public class Subscriptions {
             created.add(subscription);
         }
         changes.recorded(ChangeKind.SUBSCRIPTION, created.stream().map(Subscription::id).toList());
+        if (idempotency != null) {
+            remember(idempotency, created);
+        }
         return created;
+    }
+
+    /** What a request with this caller and key created within the window, if one did. */
+    @SuppressWarnings("unchecked")
+    public Optional<Remembered> remembered(String caller, String key) {
+        List<Object[]> rows = em.createNativeQuery("SELECT fingerprint, created_ids FROM idempotent_request "
+                        + "WHERE caller = ?1 AND idem_key = ?2 AND created_at >= ?3")
+                .setParameter(1, caller).setParameter(2, key)
+                .setParameter(3, clock.instant().minus(IDEMPOTENCY_WINDOW).atOffset(ZoneOffset.UTC))
+                .getResultList();
+        return rows.stream().findFirst().map(row -> new Remembered((byte[]) row[0],
+                Arrays.stream(((String) row[1]).split(",")).filter(id -> !id.isEmpty()).map(UUID::fromString)
+                        .toList()));
+    }
+
+    /** Those of these subscriptions that exist now, in the order given. */
+    public List<Subscription> existing(List<UUID> ids) {
+        return ids.stream().map(id -> em.find(Subscription.class, id)).filter(Objects::nonNull).toList();
+    }
+
+    private void remember(Idempotency idempotency, List<Subscription> created) {
+        var now = clock.instant();
+        // what is past the window goes, this caller's key included: it may be used again
+        em.createNativeQuery("DELETE FROM idempotent_request WHERE created_at < ?1")
+                .setParameter(1, now.minus(IDEMPOTENCY_WINDOW).atOffset(ZoneOffset.UTC)).executeUpdate();
+        try {
+            em.createNativeQuery("INSERT INTO idempotent_request (caller, idem_key, fingerprint, created_ids, "
+                            + "created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                    .setParameter(1, idempotency.caller()).setParameter(2, idempotency.key())
+                    .setParameter(3, idempotency.fingerprint())
+                    .setParameter(4, created.stream().map(s -> s.id().toString()).collect(Collectors.joining(",")))
+                    .setParameter(5, now.atOffset(ZoneOffset.UTC))
+                    .executeUpdate();
+        } catch (PersistenceException e) {
+            throw new TidingsException(ErrorCode.CONFLICT, "another request with this Idempotency-Key was made at "
+                    + "the same time, and nothing of this one was created; retry it to get that request's answer", e);
+        }
     }
 
     private Subscription persisted(NewSubscription wanted, String item) {

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.tidings.platform.BoundedBody;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.JsonBodies;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
 import org.tidings.sinks.boundary.Sinks;
@@ -129,7 +132,28 @@ public class SubscriptionsResource {
     @POST
     @Path("batch")
     @BoundedBody(bytes = BATCH_BYTES)
-    public Response createAll(@NotNull @Valid SubscriptionBatch batch) {
+    public Response createAll(@NotNull @Valid SubscriptionBatch batch,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        Subscriptions.Idempotency idempotency = null;
+        if (idempotencyKey != null) {
+            idempotency = new Subscriptions.Idempotency(callerKey(), checkedKey(idempotencyKey),
+                    (byte[]) caller.getAttribute(JsonBodies.BODY_SHA256));
+            if (idempotency.fingerprint() == null) {
+                throw new IllegalStateException("the batch's body was not read through JsonBodies");
+            }
+            var before = subscriptions.remembered(idempotency.caller(), idempotency.key());
+            if (before.isPresent()) {
+                if (!MessageDigest.isEqual(before.get().fingerprint(), idempotency.fingerprint())) {
+                    throw new TidingsException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used "
+                            + "within the last " + Subscriptions.IDEMPOTENCY_WINDOW.toHours() + " hours for a batch "
+                            + "with another body; nothing was created");
+                }
+                // a retry: answered with what the first request created (as it is now), nothing created again
+                return Response.status(Response.Status.CREATED).header("Idempotent-Replayed", "true")
+                        .entity(new CreatedBatch(subscriptions.existing(before.get().createdIds()).stream()
+                                .map(SubscriptionView::of).toList())).build();
+            }
+        }
         UUID subscriber = Callers.subscriber(caller);
         Map<UUID, Sink> sinksNamed = new HashMap<>();
         Map<UUID, Optional<UUID>> groupOwners = new HashMap<>(); // each sink and group read once per batch
@@ -145,9 +169,27 @@ public class SubscriptionsResource {
                 throw new TidingsException(e.code(), "subscriptions[" + i + "]: " + e.getMessage(), e);
             }
         }
-        var created = subscriptions.createAll(wanted);
+        var created = subscriptions.createAll(wanted, idempotency);
         return Response.status(Response.Status.CREATED)
                 .entity(new CreatedBatch(created.stream().map(SubscriptionView::of).toList())).build();
+    }
+
+    /** The header of the IETF's draft "The Idempotency-Key HTTP Header Field". */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** 1 to 255 printable ASCII characters (a UUID, say), else invalid-request. */
+    static String checkedKey(String key) {
+        if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "Idempotency-Key must be 1 to 255 printable ASCII "
+                    + "characters");
+        }
+        return key;
+    }
+
+    /** Whose key it is: a key is the caller's own, so two callers may use the same one. */
+    private String callerKey() {
+        var identity = Callers.identity(caller);
+        return identity == null ? "anonymous" : identity.kind().label() + ":" + identity.principalId();
     }
 
     /**
