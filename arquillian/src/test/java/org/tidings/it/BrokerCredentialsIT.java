@@ -236,13 +236,9 @@ class BrokerCredentialsIT {
     // covers S2S-9 (issue 10: a subscriber only consumes its own sink queues)
     @Test
     void aSubscribersBrokerUserReadsItsOwnSinkQueuesAndNothingElse() {
-        AdminApi.Reply subscriber = api.postJson("/api/subscribers", Map.of("name", "reader " + UUID.randomUUID()));
-        assertThat(subscriber.status()).isEqualTo(201);
-        String subscriberId = subscriber.body().get("id").asText();
-        AdminApi asSubscriber = api.withToken(api.issueToken("subscribers", subscriberId));
-        AdminApi.Reply ownSink = asSubscriber.postJson("/api/sinks", Map.of("name", "own queue", "channel", "jms"));
-        assertThat(ownSink.status()).as(ownSink.body().toString()).isEqualTo(201);
-        String own = "tidings.sink." + ownSink.body().get("id").asText();
+        var owner = subscriberWithOwnSink();
+        String subscriberId = owner.id();
+        String own = owner.sinkQueue();
         String others = "tidings.sink." + api.createJmsSink("someone else's queue");
 
         AdminApi.Reply credentials = api.postJson("/api/subscribers/" + subscriberId + "/broker-credentials", Map.of());
@@ -297,13 +293,9 @@ class BrokerCredentialsIT {
         String sourceUser = sourceCredentials.body().get("brokerUser").asText();
         String sourcePassword = sourceCredentials.body().get("password").asText();
 
-        AdminApi.Reply subscriber = api.postJson("/api/subscribers", Map.of("name", "reader " + UUID.randomUUID()));
-        assertThat(subscriber.status()).isEqualTo(201);
-        String subscriberId = subscriber.body().get("id").asText();
-        AdminApi asSubscriber = api.withToken(api.issueToken("subscribers", subscriberId));
-        AdminApi.Reply ownSink = asSubscriber.postJson("/api/sinks", Map.of("name", "own queue", "channel", "jms"));
-        assertThat(ownSink.status()).as(ownSink.body().toString()).isEqualTo(201);
-        String sinkQueue = "tidings.sink." + ownSink.body().get("id").asText();
+        var owner = subscriberWithOwnSink();
+        String subscriberId = owner.id();
+        String sinkQueue = owner.sinkQueue();
         AdminApi.Reply subscriberCredentials = api.postJson("/api/subscribers/" + subscriberId
                 + "/broker-credentials", Map.of());
         assertThat(subscriberCredentials.status()).as(subscriberCredentials.body().toString()).isEqualTo(200);
@@ -349,6 +341,20 @@ class BrokerCredentialsIT {
         try (var reader = Messaging.overAmqp(subscriberUser, subscriberPassword)) {
             assertThat(reader.receive(sinkQueue, null, 1_000)).as("nothing on the subscriber's own queue").isNull();
         }
+    }
+
+    /** A new subscriber and the queue of a JMS sink it made itself. */
+    private record Reader(String id, String sinkQueue) {
+    }
+
+    private Reader subscriberWithOwnSink() {
+        AdminApi.Reply subscriber = api.postJson("/api/subscribers", Map.of("name", "reader " + UUID.randomUUID()));
+        assertThat(subscriber.status()).isEqualTo(201);
+        String subscriberId = subscriber.body().get("id").asText();
+        AdminApi asSubscriber = api.withToken(api.issueToken("subscribers", subscriberId));
+        AdminApi.Reply ownSink = asSubscriber.postJson("/api/sinks", Map.of("name", "own queue", "channel", "jms"));
+        assertThat(ownSink.status()).as(ownSink.body().toString()).isEqualTo(201);
+        return new Reader(subscriberId, "tidings.sink." + ownSink.body().get("id").asText());
     }
 
     /** A source to provision, another whose events name the broker user calendar-store, and a sink for both. */

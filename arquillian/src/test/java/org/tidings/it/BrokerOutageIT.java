@@ -84,32 +84,18 @@ class BrokerOutageIT {
         // credit a pooled broker session holds (32 KiB between sends) is soon spent
         String padding = "x".repeat(30_000);
 
-        List<String> accepted = new ArrayList<>();
-        CloudEvent held = null;
-        AdminApi.Reply refused = null;
-        long waitedMillis = 0;
+        UntilRefused sent;
         AdminApi.Reply next;
         long nextMillis;
         try (var full = TestEnvironment.diskFull()) {
-            for (int i = 0; i < 500 && refused == null; i++) {
-                CloudEvent event = Events.event(source, TYPE, "mailto:ann@example.com", padding);
-                long started = System.nanoTime();
-                AdminApi.Reply reply = post(api, event);
-                if (reply.status() == 202) {
-                    accepted.add(event.getId()); // sent on credit the broker had granted before
-                } else {
-                    waitedMillis = (System.nanoTime() - started) / 1_000_000;
-                    held = event;
-                    refused = reply;
-                }
-            }
+            sent = sentUntilRefused(api, source, padding);
             long started = System.nanoTime();
             next = post(api, Events.event(source, TYPE, "mailto:ann@example.com"));
             nextMillis = (System.nanoTime() - started) / 1_000_000;
         }
-        assertThat(refused).as("a refusal while the broker's disk was full").isNotNull();
-        assertRefusedAsBrokerUnavailable(refused);
-        assertThat(waitedMillis).as("answered once its wait was up, not when the client gave up")
+        assertThat(sent.refused()).as("a refusal while the broker's disk was full").isNotNull();
+        assertRefusedAsBrokerUnavailable(sent.refused());
+        assertThat(sent.waitedMillis()).as("answered once its wait was up, not when the client gave up")
                 .isBetween(9_500L, 40_000L);
         assertRefusedAsBrokerUnavailable(next);
         assertThat(nextMillis).as("the next one refused at once, without waiting").isLessThan(5_000L);
@@ -119,10 +105,10 @@ class BrokerOutageIT {
         CloudEvent after = Events.event(source, TYPE, "mailto:ann@example.com");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> post(api, after).status() == 202);
-        accepted.add(after.getId());
-        assertThat(drained(queue, accepted.size())).containsExactlyInAnyOrderElementsOf(accepted);
-        assertThat(post(api, held).status()).isEqualTo(202);
-        assertThat(drained(queue, 1)).containsExactly(held.getId());
+        sent.accepted().add(after.getId());
+        assertThat(drained(queue, sent.accepted().size())).containsExactlyInAnyOrderElementsOf(sent.accepted());
+        assertThat(post(api, sent.held()).status()).isEqualTo(202);
+        assertThat(drained(queue, 1)).containsExactly(sent.held().getId());
     }
 
     /**
@@ -179,38 +165,47 @@ class BrokerOutageIT {
         String queue = "tidings.sink." + route.sink();
         String padding = "z".repeat(30_000); // spends the credit a pooled session holds, as above
 
-        List<String> accepted = new ArrayList<>();
-        CloudEvent held = null;
-        AdminApi.Reply refused = null;
-        long waitedMillis = 0;
+        UntilRefused sent;
         try (var blocked = TestEnvironment.blocked("tidings.events")) {
-            for (int i = 0; i < 500 && refused == null; i++) {
-                CloudEvent event = Events.event(source, TYPE, "mailto:ann@example.com", padding);
-                long started = System.nanoTime();
-                AdminApi.Reply reply = post(api, event);
-                if (reply.status() == 202) {
-                    accepted.add(event.getId()); // sent on credit the broker had granted before
-                } else {
-                    waitedMillis = (System.nanoTime() - started) / 1_000_000;
-                    held = event;
-                    refused = reply;
-                }
-            }
+            sent = sentUntilRefused(api, source, padding);
         }
+        AdminApi.Reply refused = sent.refused();
         assertThat(refused).as("a refusal while the events address was blocked").isNotNull();
         assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.code()).isEqualTo("broker-unavailable");
         assertThat(refused.header("Retry-After")).isEqualTo("2");
-        assertThat(waitedMillis).as("refused, not held back until the wait was up").isLessThan(9_500L);
+        assertThat(sent.waitedMillis()).as("refused, not held back until the wait was up").isLessThan(9_500L);
 
         CloudEvent after = Events.event(source, TYPE, "mailto:ann@example.com");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> post(api, after).status() == 202);
-        accepted.add(after.getId());
-        assertThat(drained(queue, accepted.size())).containsExactlyInAnyOrderElementsOf(accepted);
-        assertThat(post(api, held).status()).isEqualTo(202);
-        assertThat(drained(queue, 1)).containsExactly(held.getId());
+        sent.accepted().add(after.getId());
+        assertThat(drained(queue, sent.accepted().size())).containsExactlyInAnyOrderElementsOf(sent.accepted());
+        assertThat(post(api, sent.held()).status()).isEqualTo(202);
+        assertThat(drained(queue, 1)).containsExactly(sent.held().getId());
+    }
+
+    /** What {@link #sentUntilRefused} saw: the accepted events' ids, the refused event, its answer and its wait. */
+    private record UntilRefused(List<String> accepted, CloudEvent held, AdminApi.Reply refused, long waitedMillis) {
+    }
+
+    /**
+     * Posts padded events until one is refused (at most 500): those before it were sent on credit the broker had
+     * granted before and are accepted.
+     */
+    private static UntilRefused sentUntilRefused(AdminApi api, String source, String padding) {
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            CloudEvent event = Events.event(source, TYPE, "mailto:ann@example.com", padding);
+            long started = System.nanoTime();
+            AdminApi.Reply reply = post(api, event);
+            if (reply.status() != 202) {
+                return new UntilRefused(accepted, event, reply, (System.nanoTime() - started) / 1_000_000);
+            }
+            accepted.add(event.getId());
+        }
+        return new UntilRefused(accepted, null, null, 0);
     }
 
     private static void assertRefusedAsBrokerUnavailable(AdminApi.Reply reply) {

@@ -40,7 +40,7 @@ class IdempotentBatchIT {
      * key that is not 1-255 printable ASCII characters invalid-request, and two requests with one key at the same time
      * create one batch between them (the other answers conflict, or the first one's answer if it came after).
      */
-    // covers S2S-6, S2S-8c (provisioning)
+    // covers S2S-6
     @Test
     void aBatchRetriedWithItsIdempotencyKeyIsCreatedOnce() throws Exception {
         String sink = api.createJmsSink("idempotent batch " + tag);
@@ -66,13 +66,24 @@ class IdempotentBatchIT {
                 Events.uniqueSource(), "org.example.mail.MessageNew", subject(1))).getBytes(StandardCharsets.UTF_8));
         assertThat(matched.body().get("matches").findValuesAsText("subscriptionId")).containsExactly(ids.get(1));
 
+        // one deleted since: the replay keeps the positions, the deleted one by its id alone
+        assertThat(api.delete("/api/subscriptions/" + ids.get(0)).status()).isEqualTo(204);
+        var afterDelete = api.postJson("/api/subscriptions/batch", batch, key);
+        assertThat(afterDelete.status()).as("%s", afterDelete).isEqualTo(201);
+        var replayed = afterDelete.body().get("subscriptions");
+        assertThat(replayed.findValuesAsText("id")).isEqualTo(ids);
+        assertThat(replayed.get(0).has("sinkId")).as("the deleted one, by its id alone").isFalse();
+        assertThat(replayed.get(1).get("sinkId").asText()).isEqualTo(sink);
+        assertThat(api.get("/api/subscriptions?sinkId=" + sink).body().findValuesAsText("id"))
+                .as("nothing created again").containsExactlyInAnyOrderElementsOf(ids.subList(1, 3));
+
         var reused = api.postJson("/api/subscriptions/batch", Map.of("subscriptions", items.subList(0, 2)), key);
         assertThat(reused.status()).as("%s", reused).isEqualTo(422);
         assertThat(reused.code()).isEqualTo("idempotency-key-reused");
         var badKey = api.postJson("/api/subscriptions/batch", batch, Map.of("Idempotency-Key", "k".repeat(256)));
         assertThat(badKey.status()).as("%s", badKey).isEqualTo(400);
         assertThat(badKey.code()).isEqualTo("invalid-request");
-        assertThat(api.get("/api/subscriptions?sinkId=" + sink).body().findValuesAsText("id")).hasSize(3);
+        assertThat(api.get("/api/subscriptions?sinkId=" + sink).body().findValuesAsText("id")).hasSize(2);
 
         // two at the same time with a new key: one batch between them
         String raced = api.createJmsSink("raced batch " + tag);
@@ -130,8 +141,9 @@ class IdempotentBatchIT {
 
         try (Connection first = TestEnvironment.openDatabase()) {
             first.setAutoCommit(false);
-            try (var insert = first.prepareStatement("INSERT INTO idempotent_request (caller, idem_key, fingerprint, "
-                    + "created_ids, created_at) VALUES (?, ?, ?, '', CURRENT_TIMESTAMP)")) {
+            try (var insert = first.prepareStatement("INSERT INTO idempotent_request (caller, operation, idem_key, "
+                    + "fingerprint, created_ids, created_at) "
+                    + "VALUES (?, 'subscriptions.batch', ?, ?, '', CURRENT_TIMESTAMP)")) {
                 insert.setString(1, "subscriber:" + subscriberId);
                 insert.setString(2, key);
                 insert.setBytes(3, new byte[32]);
@@ -143,6 +155,7 @@ class IdempotentBatchIT {
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                         .until(() -> second.isDone() || rememberingBlocked(watcher));
             }
+            assertThat(second).as("the request waits for the key's row, not done").isNotDone();
             first.commit();
             AdminApi.Reply refused = second.get(60, TimeUnit.SECONDS);
             assertThat(refused.status()).as("%s", refused).isEqualTo(409);

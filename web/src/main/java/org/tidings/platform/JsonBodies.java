@@ -100,7 +100,8 @@ public final class JsonBodies implements ReaderInterceptor {
      */
     private static boolean boundFromJson(ReaderInterceptorContext context) {
         MediaType type = context.getMediaType();
-        boolean json = type != null && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
+        String subtype = type == null ? "" : type.getSubtype().toLowerCase(java.util.Locale.ROOT); // JSON is json
+        boolean json = "json".equals(subtype) || subtype.endsWith("+json");
         return json && !InputStream.class.isAssignableFrom(context.getType());
     }
 

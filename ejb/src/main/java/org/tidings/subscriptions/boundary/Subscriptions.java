@@ -57,6 +57,9 @@ public class Subscriptions {
     public record NewSubscription(UUID sinkId, Filter filter, Instant expiresAt) {
     }
 
+    /** The call whose Idempotency-Keys are remembered ({@code idempotent_request.operation}). */
+    static final String BATCH_OPERATION = "subscriptions.batch";
+
     /** How long what a request with an Idempotency-Key created is remembered. */
     public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 
@@ -108,13 +111,28 @@ public class Subscriptions {
         return created;
     }
 
+    /**
+     * SQL states of an insert that met another transaction's row of the same key: a duplicate key (both databases),
+     * H2's lock timeout, PostgreSQL's lock timeout (tidings.changes.lock-wait sets it).
+     */
+    private static final java.util.Set<String> KEY_TAKEN = java.util.Set.of("23505", "HYT00", "55P03");
+
+    private static String sqlState(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
     /** What a request with this caller and key created within the window, if one did. */
     @SuppressWarnings("unchecked")
     public Optional<Remembered> remembered(String caller, String key) {
         List<Object[]> rows = em.createNativeQuery("SELECT fingerprint, created_ids FROM idempotent_request "
-                        + "WHERE caller = ?1 AND idem_key = ?2 AND created_at >= ?3")
-                .setParameter(1, caller).setParameter(2, key)
-                .setParameter(3, clock.instant().minus(IDEMPOTENCY_WINDOW).atOffset(ZoneOffset.UTC))
+                        + "WHERE caller = ?1 AND operation = ?2 AND idem_key = ?3 AND created_at >= ?4")
+                .setParameter(1, caller).setParameter(2, BATCH_OPERATION).setParameter(3, key)
+                .setParameter(4, clock.instant().minus(IDEMPOTENCY_WINDOW).atOffset(ZoneOffset.UTC))
                 .getResultList();
         return rows.stream().findFirst().map(row -> new Remembered((byte[]) row[0],
                 Arrays.stream(((String) row[1]).split(",")).filter(id -> !id.isEmpty()).map(UUID::fromString)
@@ -132,14 +150,17 @@ public class Subscriptions {
         em.createNativeQuery("DELETE FROM idempotent_request WHERE created_at < ?1")
                 .setParameter(1, now.minus(IDEMPOTENCY_WINDOW).atOffset(ZoneOffset.UTC)).executeUpdate();
         try {
-            em.createNativeQuery("INSERT INTO idempotent_request (caller, idem_key, fingerprint, created_ids, "
-                            + "created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-                    .setParameter(1, idempotency.caller()).setParameter(2, idempotency.key())
-                    .setParameter(3, idempotency.fingerprint())
-                    .setParameter(4, created.stream().map(s -> s.id().toString()).collect(Collectors.joining(",")))
-                    .setParameter(5, now.atOffset(ZoneOffset.UTC))
+            em.createNativeQuery("INSERT INTO idempotent_request (caller, operation, idem_key, fingerprint, "
+                            + "created_ids, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                    .setParameter(1, idempotency.caller()).setParameter(2, BATCH_OPERATION)
+                    .setParameter(3, idempotency.key()).setParameter(4, idempotency.fingerprint())
+                    .setParameter(5, created.stream().map(s -> s.id().toString()).collect(Collectors.joining(",")))
+                    .setParameter(6, now.atOffset(ZoneOffset.UTC))
                     .executeUpdate();
         } catch (PersistenceException e) {
+            if (!KEY_TAKEN.contains(sqlState(e))) {
+                throw e; // the database failed otherwise: not a conflict
+            }
             throw new TidingsException(ErrorCode.CONFLICT, "another request with this Idempotency-Key was made at "
                     + "the same time, and nothing of this one was created; retry it to get that request's answer", e);
         }

@@ -138,8 +138,8 @@ public class SubscriptionsResource {
         if (idempotencyKey != null) {
             idempotency = new Subscriptions.Idempotency(callerKey(), checkedKey(idempotencyKey),
                     (byte[]) caller.getAttribute(JsonBodies.BODY_SHA256));
-            if (idempotency.fingerprint() == null) {
-                throw new IllegalStateException("the batch's body was not read through JsonBodies");
+            if (idempotency.fingerprint() == null) { // not read as JSON by Tidings' own reader
+                throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a batch is application/json");
             }
             var before = subscriptions.remembered(idempotency.caller(), idempotency.key());
             if (before.isPresent()) {
@@ -148,10 +148,14 @@ public class SubscriptionsResource {
                             + "within the last " + Subscriptions.IDEMPOTENCY_WINDOW.toHours() + " hours for a batch "
                             + "with another body; nothing was created");
                 }
-                // a retry: answered with what the first request created (as it is now), nothing created again
+                // a retry: answered with what the first request created, in the order asked, as it is now (one
+                // deleted since by its id alone); nothing created again
+                Map<UUID, Subscription> now = new HashMap<>();
+                subscriptions.existing(before.get().createdIds()).forEach(s -> now.put(s.id(), s));
                 return Response.status(Response.Status.CREATED).header("Idempotent-Replayed", "true")
-                        .entity(new CreatedBatch(subscriptions.existing(before.get().createdIds()).stream()
-                                .map(SubscriptionView::of).toList())).build();
+                        .entity(new CreatedBatch(before.get().createdIds().stream().map(id -> now.containsKey(id)
+                                ? SubscriptionView.of(now.get(id)) : new SubscriptionView(id, null, null, null, null))
+                                .toList())).build();
             }
         }
         UUID subscriber = Callers.subscriber(caller);
