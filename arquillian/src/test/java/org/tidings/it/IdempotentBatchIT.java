@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * POST /api/subscriptions/batch with an Idempotency-Key header (docs/adr/0024): what a key created is remembered in
- * the database with the batch, in one transaction, so this runs on H2 and on PostgreSQL alike.
+ * POST /api/subscriptions/batch and POST /api/subscriptions with an Idempotency-Key header (docs/adr/0024): what a key
+ * created is remembered in the database with it, in one transaction, so this runs on H2 and on PostgreSQL alike.
  */
 @ExtendWith(ArquillianExtension.class)
 class IdempotentBatchIT {
@@ -116,6 +116,42 @@ class IdempotentBatchIT {
         var afterRace = api.postJson("/api/subscriptions/batch", racedBatch, racedKey);
         assertThat(afterRace.status()).isEqualTo(201);
         assertThat(afterRace.body().get("subscriptions").findValuesAsText("id")).isEqualTo(racedIds);
+    }
+
+    /**
+     * POST /api/subscriptions takes a key too: a retry gets the same subscription (Location and body) and creates no
+     * second one, audited once as subscription.create; another body with the key is idempotency-key-reused; and a key
+     * is its call's own, so the same key on the batch call creates that batch.
+     */
+    // covers S2S-6
+    @Test
+    void aSubscriptionRetriedWithItsIdempotencyKeyIsCreatedOnce() {
+        String sink = api.createJmsSink("idempotent one " + tag);
+        Map<String, Object> one = Map.of("sinkId", sink, "filter", Map.of("subjects", List.of(subject(50))));
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+
+        var first = api.postJson("/api/subscriptions", one, key);
+        assertThat(first.status()).as("%s", first).isEqualTo(201);
+        String id = first.body().get("id").asText();
+        assertThat(first.header("Location")).endsWith("/api/subscriptions/" + id);
+        var retried = api.postJson("/api/subscriptions", one, key);
+        assertThat(retried.status()).as("%s", retried).isEqualTo(201);
+        assertThat(retried.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retried.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(retried.body().get("id").asText()).isEqualTo(id);
+        assertThat(api.get("/api/subscriptions?sinkId=" + sink).body().findValuesAsText("id")).containsExactly(id);
+        assertThat(api.get("/api/audit?target=" + id).body().findValuesAsText("action"))
+                .containsExactly("subscription.create");
+
+        var reused = api.postJson("/api/subscriptions", Map.of("sinkId", sink, "filter",
+                Map.of("subjects", List.of(subject(51)))), key);
+        assertThat(reused.status()).as("%s", reused).isEqualTo(422);
+        assertThat(reused.code()).isEqualTo("idempotency-key-reused");
+        var batch = api.postJson("/api/subscriptions/batch", Map.of("subscriptions", List.of(Map.of("sinkId", sink,
+                "filter", Map.of("subjects", List.of(subject(52)))))), key);
+        assertThat(batch.status()).as("%s", batch).isEqualTo(201);
+        assertThat(batch.header("Idempotent-Replayed")).as("the batch call's own key").isNull();
+        assertThat(api.get("/api/subscriptions?sinkId=" + sink).body().findValuesAsText("id")).hasSize(2);
     }
 
     /**

@@ -57,14 +57,15 @@ public class Subscriptions {
     public record NewSubscription(UUID sinkId, Filter filter, Instant expiresAt) {
     }
 
-    /** The call whose Idempotency-Keys are remembered ({@code idempotent_request.operation}). */
-    static final String BATCH_OPERATION = "subscriptions.batch";
+    /** The calls whose Idempotency-Keys are remembered ({@code idempotent_request.operation}). */
+    public static final String BATCH_OPERATION = "subscriptions.batch";
+    public static final String CREATE_OPERATION = "subscriptions.create";
 
     /** How long what a request with an Idempotency-Key created is remembered. */
     public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 
-    /** A batch's Idempotency-Key, its caller (kind and id) and the SHA-256 of the request's body. */
-    public record Idempotency(String caller, String key, byte[] fingerprint) {
+    /** A request's Idempotency-Key, its caller (kind and id), its call and the SHA-256 of the request's body. */
+    public record Idempotency(String caller, String operation, String key, byte[] fingerprint) {
     }
 
     /** What an earlier request with the same caller and key created, and its body's fingerprint. */
@@ -95,11 +96,23 @@ public class Subscriptions {
      * committed first makes this one fail with {@code conflict}, nothing created: a retry then gets that one's answer.
      */
     public List<Subscription> createAll(List<NewSubscription> wanted, Idempotency idempotency) {
+        return created(wanted, idempotency, true);
+    }
+
+    /**
+     * One subscription as {@link #create} makes it (checked, audited as a {@code subscription.create}, recorded in the
+     * change log), remembered under its Idempotency-Key in the same transaction, as {@link #createAll} does.
+     */
+    public Subscription createOnce(NewSubscription wanted, Idempotency idempotency) {
+        return created(List.of(wanted), idempotency, false).get(0);
+    }
+
+    private List<Subscription> created(List<NewSubscription> wanted, Idempotency idempotency, boolean indexed) {
         List<Subscription> created = new ArrayList<>(wanted.size());
         String actor = context.getCallerPrincipal() == null ? null : context.getCallerPrincipal().getName();
         for (int i = 0; i < wanted.size(); i++) {
             var one = wanted.get(i);
-            var subscription = persisted(one, "subscriptions[" + i + "]: ");
+            var subscription = persisted(one, indexed ? "subscriptions[" + i + "]: " : "");
             AuditedChange.of(CREATE, new Object[] {one.sinkId(), one.filter(), one.expiresAt()}, CREATE_DETAILS,
                     subscription).ifPresent(change -> audit.recorded(actor, change));
             created.add(subscription);
@@ -126,12 +139,12 @@ public class Subscriptions {
         return null;
     }
 
-    /** What a request with this caller and key created within the window, if one did. */
+    /** What a request to this call with this caller and key created within the window, if one did. */
     @SuppressWarnings("unchecked")
-    public Optional<Remembered> remembered(String caller, String key) {
+    public Optional<Remembered> remembered(String caller, String operation, String key) {
         List<Object[]> rows = em.createNativeQuery("SELECT fingerprint, created_ids FROM idempotent_request "
                         + "WHERE caller = ?1 AND operation = ?2 AND idem_key = ?3 AND created_at >= ?4")
-                .setParameter(1, caller).setParameter(2, BATCH_OPERATION).setParameter(3, key)
+                .setParameter(1, caller).setParameter(2, operation).setParameter(3, key)
                 .setParameter(4, clock.instant().minus(IDEMPOTENCY_WINDOW).atOffset(ZoneOffset.UTC))
                 .getResultList();
         return rows.stream().findFirst().map(row -> new Remembered((byte[]) row[0],
@@ -152,7 +165,7 @@ public class Subscriptions {
         try {
             em.createNativeQuery("INSERT INTO idempotent_request (caller, operation, idem_key, fingerprint, "
                             + "created_ids, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                    .setParameter(1, idempotency.caller()).setParameter(2, BATCH_OPERATION)
+                    .setParameter(1, idempotency.caller()).setParameter(2, idempotency.operation())
                     .setParameter(3, idempotency.key()).setParameter(4, idempotency.fingerprint())
                     .setParameter(5, created.stream().map(s -> s.id().toString()).collect(Collectors.joining(",")))
                     .setParameter(6, now.atOffset(ZoneOffset.UTC))

@@ -115,13 +115,62 @@ public class SubscriptionsResource {
     @Context
     HttpServletRequest caller;
 
+    /**
+     * One subscription. With an Idempotency-Key (docs/adr/0024), a retry with the same key and body gets the first
+     * answer (the subscription as it is now, or its id alone if deleted since) instead of a second subscription.
+     */
     @POST
-    public Response create(@NotNull @Valid SubscriptionRequest request, @Context UriInfo uri) {
+    public Response create(@NotNull @Valid SubscriptionRequest request, @Context UriInfo uri,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        var idempotency = idempotency(idempotencyKey, Subscriptions.CREATE_OPERATION);
+        if (idempotency != null) {
+            var before = subscriptions.remembered(idempotency.caller(), idempotency.operation(), idempotency.key());
+            if (before.isPresent()) {
+                SubscriptionView view = replayed(before.get(), idempotency).get(0);
+                return Response.created(uri.getAbsolutePathBuilder().path(view.id().toString()).build())
+                        .header(REPLAYED, "true").entity(view).build();
+            }
+        }
         requirePermitted(Callers.subscriber(caller), sinks.byId(request.sinkId()), request, new HashMap<>());
-        var subscription = subscriptions.create(request.sinkId(), request.filter().toFilter(),
+        var wanted = new Subscriptions.NewSubscription(request.sinkId(), request.filter().toFilter(),
                 request.expiresAt());
+        var subscription = idempotency == null
+                ? subscriptions.create(wanted.sinkId(), wanted.filter(), wanted.expiresAt())
+                : subscriptions.createOnce(wanted, idempotency);
         return Response.created(uri.getAbsolutePathBuilder().path(subscription.id().toString()).build())
                 .entity(SubscriptionView.of(subscription)).build();
+    }
+
+    /** The answer's header that says it repeats an earlier one (as Stripe names it). */
+    static final String REPLAYED = "Idempotent-Replayed";
+
+    /** The request's Idempotency-Key for this call, or null if it has none. */
+    private Subscriptions.Idempotency idempotency(String key, String operation) {
+        if (key == null) {
+            return null;
+        }
+        var idempotency = new Subscriptions.Idempotency(callerKey(), operation, checkedKey(key),
+                (byte[]) caller.getAttribute(JsonBodies.BODY_SHA256));
+        if (idempotency.fingerprint() == null) { // not read as JSON by Tidings' own reader
+            throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a subscription is application/json");
+        }
+        return idempotency;
+    }
+
+    /**
+     * What an earlier request with the same key created, in its order, as it is now (one deleted since by its id
+     * alone); idempotency-key-reused if that request had another body.
+     */
+    private List<SubscriptionView> replayed(Subscriptions.Remembered before, Subscriptions.Idempotency idempotency) {
+        if (!MessageDigest.isEqual(before.fingerprint(), idempotency.fingerprint())) {
+            throw new TidingsException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used within the "
+                    + "last " + Subscriptions.IDEMPOTENCY_WINDOW.toHours() + " hours for a request with another "
+                    + "body; nothing was created");
+        }
+        Map<UUID, Subscription> now = new HashMap<>();
+        subscriptions.existing(before.createdIds()).forEach(s -> now.put(s.id(), s));
+        return before.createdIds().stream().map(id -> now.containsKey(id) ? SubscriptionView.of(now.get(id))
+                : new SubscriptionView(id, null, null, null, null)).toList();
     }
 
     /**
@@ -134,28 +183,12 @@ public class SubscriptionsResource {
     @BoundedBody(bytes = BATCH_BYTES)
     public Response createAll(@NotNull @Valid SubscriptionBatch batch,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        Subscriptions.Idempotency idempotency = null;
-        if (idempotencyKey != null) {
-            idempotency = new Subscriptions.Idempotency(callerKey(), checkedKey(idempotencyKey),
-                    (byte[]) caller.getAttribute(JsonBodies.BODY_SHA256));
-            if (idempotency.fingerprint() == null) { // not read as JSON by Tidings' own reader
-                throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a batch is application/json");
-            }
-            var before = subscriptions.remembered(idempotency.caller(), idempotency.key());
-            if (before.isPresent()) {
-                if (!MessageDigest.isEqual(before.get().fingerprint(), idempotency.fingerprint())) {
-                    throw new TidingsException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used "
-                            + "within the last " + Subscriptions.IDEMPOTENCY_WINDOW.toHours() + " hours for a batch "
-                            + "with another body; nothing was created");
-                }
-                // a retry: answered with what the first request created, in the order asked, as it is now (one
-                // deleted since by its id alone); nothing created again
-                Map<UUID, Subscription> now = new HashMap<>();
-                subscriptions.existing(before.get().createdIds()).forEach(s -> now.put(s.id(), s));
-                return Response.status(Response.Status.CREATED).header("Idempotent-Replayed", "true")
-                        .entity(new CreatedBatch(before.get().createdIds().stream().map(id -> now.containsKey(id)
-                                ? SubscriptionView.of(now.get(id)) : new SubscriptionView(id, null, null, null, null))
-                                .toList())).build();
+        var idempotency = idempotency(idempotencyKey, Subscriptions.BATCH_OPERATION);
+        if (idempotency != null) {
+            var before = subscriptions.remembered(idempotency.caller(), idempotency.operation(), idempotency.key());
+            if (before.isPresent()) { // a retry: the first answer again, nothing created
+                return Response.status(Response.Status.CREATED).header(REPLAYED, "true")
+                        .entity(new CreatedBatch(replayed(before.get(), idempotency))).build();
             }
         }
         UUID subscriber = Callers.subscriber(caller);
