@@ -79,9 +79,11 @@ final class SecondInstance implements AutoCloseable {
         }
     }
 
+    /** Tidings answers: an administrator's call, or its refusal of plain HTTP (tidings.http.plain=none). */
     private static boolean reachable(AdminApi api) {
         try {
-            return api.get("/api/sources").status() == 200;
+            var reply = api.get("/api/sources");
+            return reply.status() == 200 || reply.status() == 403 && "tls-required".equals(reply.code());
         } catch (RuntimeException notYet) {
             return false;
         }

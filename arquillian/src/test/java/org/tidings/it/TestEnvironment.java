@@ -284,17 +284,22 @@ public class TestEnvironment implements LauncherSessionListener {
      * Until closed, the broker also listens on {@code port} over TLS for CORE and AMQP, with this PKCS12 keystore's
      * entry, as run.sh's acceptor {@code tidings-tls} does (docs/adr/0016). A broker restart ends it too.
      */
-    public static synchronized AutoCloseable tlsAcceptor(int port, Path keystore, String password, String alias)
-            throws Exception {
+    public static AutoCloseable tlsAcceptor(int port, Path keystore, String password, String alias) throws Exception {
+        return tlsAcceptor("tidings-tls", port, keystore, password, alias);
+    }
+
+    /** The same under another acceptor name, so that two can be open at once. */
+    public static synchronized AutoCloseable tlsAcceptor(String name, int port, Path keystore, String password,
+            String alias) throws Exception {
         String uri = "tcp://127.0.0.1:" + port + "?protocols=CORE,AMQP;sslEnabled=true;keyStoreType=PKCS12;keyStorePath="
                 + java.net.URLEncoder.encode(keystore.toString(), java.nio.charset.StandardCharsets.UTF_8) + ";keyStorePassword="
                 + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8) + ";keyStoreAlias=" + alias;
-        var acceptor = broker.getActiveMQServer().getRemotingService().createAcceptor("tidings-tls", uri);
+        var acceptor = broker.getActiveMQServer().getRemotingService().createAcceptor(name, uri);
         acceptor.start();
         return () -> {
             synchronized (TestEnvironment.class) {
                 if (broker != null) {
-                    broker.getActiveMQServer().getRemotingService().destroyAcceptor("tidings-tls");
+                    broker.getActiveMQServer().getRemotingService().destroyAcceptor(name);
                 }
             }
         };

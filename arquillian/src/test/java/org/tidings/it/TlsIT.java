@@ -1,6 +1,7 @@
 package org.tidings.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudevents.CloudEvent;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * PKCS12 keystore; Payara Micro gets the keystore and its password as the javax.net.ssl.keyStore system properties,
  * and the entry's alias and the port as --sslcert and --sslport. Its own broker connections (the outbound pool and
  * the message-driven beans) go to the TLS acceptor alone, trusting only that certificate
- * ({@code tidings.broker.connection-options}), and it has an events queue of its own. One Payara Micro for the whole
+ * ({@code tidings.broker.connection-options}), and it has an events queue of its own. It serves HTTPS only
+ * ({@code tidings.http.plain=none}), so every call of these tests goes over HTTPS. One Payara Micro for the whole
  * class, started by the test (the listener's keystore is a start option, which an Arquillian deployment cannot set
  * per class).
  */
@@ -66,22 +68,10 @@ class TlsIT {
         Path dir = Files.createDirectories(TestEnvironment.work().resolve("tls"));
         Path keystore = dir.resolve("keystore.p12");
         String password = UUID.randomUUID().toString();
-        keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password);
-        var store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, password.toCharArray());
-        }
-        certificate = store.getCertificate(ALIAS);
+        certificate = selfSigned(keystore, password, "localhost", "SAN=ip:127.0.0.1,dns:localhost");
         truststore = dir.resolve("truststore.p12");
         truststorePassword = UUID.randomUUID().toString();
-        var trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry(ALIAS, certificate);
-        try (var out = Files.newOutputStream(truststore)) {
-            trusted.store(out, truststorePassword.toCharArray());
-        }
+        trustStoreOf(certificate, truststore, truststorePassword);
         brokerTlsPort = TestEnvironment.freePort();
         brokerTls = TestEnvironment.tlsAcceptor(brokerTlsPort, keystore, password, ALIAS);
         httpsPort = TestEnvironment.freePort();
@@ -92,7 +82,7 @@ class TlsIT {
                         "tidings.broker.connection-options", "sslEnabled=true;forceSSLParameters=true;verifyHost=true;"
                                 + "trustStoreType=PKCS12;"
                                 + "trustStorePath=" + truststore + ";trustStorePassword=" + truststorePassword,
-                        "tidings.queue.events", OWN_EVENTS),
+                        "tidings.queue.events", OWN_EVENTS, "tidings.http.plain", "none"),
                 List.of("--sslport", Integer.toString(httpsPort), "--sslcert", ALIAS));
     }
 
@@ -114,7 +104,7 @@ class TlsIT {
     // covers S2S-7, RUP-16 (broker ingest over TLS)
     @Test
     void aSourceSendsOverTheBrokersTlsAcceptorAsAClientThatTrustsOnlyThatCertificate() {
-        var api = new AdminApi(micro.baseUrl());
+        var api = overHttps();
         var route = api.route("mail store over the broker's TLS", "notifier", NEW_MAIL);
         CloudEvent overAmqps = Events.event(route.source(), NEW_MAIL, "mailto:ann@example.com");
         CloudEvent overCore = Events.event(route.source(), NEW_MAIL, "mailto:bob@example.com");
@@ -137,7 +127,7 @@ class TlsIT {
     @Test
     void aBrokerClientThatDoesNotTrustTheCertificateCannotConnectAndNothingIsQueued() {
         String source = Events.uniqueSource();
-        new AdminApi(micro.baseUrl()).createSource("mail store", source);
+        overHttps().createSource("mail store", source);
         String event = Events.json(Events.event(source, NEW_MAIL, "mailto:ann@example.com"));
         long queuedBefore = TestEnvironment.messagesAdded(OWN_EVENTS);
 
@@ -155,6 +145,50 @@ class TlsIT {
         assertThat(TestEnvironment.messagesAdded(OWN_EVENTS)).isEqualTo(queuedBefore);
     }
 
+    /**
+     * S2S-7: a broker connection verifies the broker's name as well as its chain. Another TLS acceptor of the same
+     * broker presents a certificate made for tidings.example.com alone; a CORE client that trusts exactly that
+     * certificate, with the options Tidings' own connections take ({@code verifyHost=true}, docs/adr/0016), cannot
+     * connect to it at 127.0.0.1, and nothing is queued. With {@code verifyHost=false} the same client connects:
+     * what failed was the name, not the trust.
+     */
+    // covers S2S-7, RUP-16
+    @Test
+    void aBrokerClientThatTrustsACertificateRefusesItForAnAddressItDoesNotName() throws Exception {
+        Path dir = TestEnvironment.work().resolve("tls");
+        Path keystore = dir.resolve("misnamed-" + UUID.randomUUID() + ".p12");
+        String password = UUID.randomUUID().toString();
+        Certificate misnamed = selfSigned(keystore, password, "tidings.example.com", "SAN=dns:tidings.example.com");
+        Path trusting = dir.resolve("trusting-misnamed-" + UUID.randomUUID() + ".p12");
+        String trustingPassword = UUID.randomUUID().toString();
+        trustStoreOf(misnamed, trusting, trustingPassword);
+        int port = TestEnvironment.freePort();
+        String source = Events.uniqueSource();
+        overHttps().createSource("mail store", source);
+        String event = Events.json(Events.event(source, NEW_MAIL, "mailto:ann@example.com"));
+        long queuedBefore = TestEnvironment.messagesAdded(OWN_EVENTS);
+
+        try (var acceptor = TestEnvironment.tlsAcceptor("tidings-tls-misnamed", port, keystore, password, ALIAS)) {
+            String trust = ";trustStoreType=PKCS12;trustStorePath=" + trusting + ";trustStorePassword=" + trustingPassword;
+            assertThatThrownBy(() -> {
+                try (var core = Messaging.over(coreFactory(port, "verifyHost=true" + trust))) {
+                    core.sendText(OWN_EVENTS, event);
+                }
+            }).as("verifyHost=true, the certificate trusted, its name not the address").isInstanceOf(JMSRuntimeException.class);
+            assertThat(TestEnvironment.messagesAdded(OWN_EVENTS)).isEqualTo(queuedBefore);
+
+            var unverified = coreFactory(port, "verifyHost=false" + trust);
+            assertThatCode(() -> unverified.createContext().close()).as("connected without the name's check")
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    /** The Artemis client (CORE) to a TLS acceptor on 127.0.0.1 with these options; one attempt, no retries. */
+    private static ActiveMQConnectionFactory coreFactory(int port, String options) {
+        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port + "?sslEnabled=true;reconnectAttempts=0;"
+                + "initialConnectAttempts=1;" + options, TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD);
+    }
+
     /** Qpid JMS to the TLS acceptor, trusting only the certificate or, if not, the JDK's CAs; it checks the name. */
     private static ConnectionFactory amqpsFactory(boolean trustTheCertificate) {
         String options = "transport.verifyHost=true&amqp.idleTimeout=0"
@@ -166,18 +200,14 @@ class TlsIT {
 
     /** The Artemis client (CORE) to the TLS acceptor, the same way; one attempt to connect, no retries. */
     private static ConnectionFactory coreTlsFactory(boolean trustTheCertificate) {
-        String options = "sslEnabled=true;verifyHost=true;reconnectAttempts=0;initialConnectAttempts=1"
-                + (trustTheCertificate ? ";trustStoreType=PKCS12;trustStorePath=" + truststore + ";trustStorePassword="
-                        + truststorePassword : "");
-        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerTlsPort + "?" + options,
-                TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD);
+        return coreFactory(brokerTlsPort, "verifyHost=true" + (trustTheCertificate
+                ? ";trustStoreType=PKCS12;trustStorePath=" + truststore + ";trustStorePassword=" + truststorePassword : ""));
     }
 
     // covers S2S-7 (ingest and admin over TLS)
     @Test
     void eventIsProvisionedAndIngestedOverHttpsByAClientThatTrustsOnlyThatCertificate() {
-        var api = new AdminApi(httpsBase("127.0.0.1"), HttpClient.newBuilder().sslContext(trustingOnlyTheCertificate())
-                .connectTimeout(Duration.ofSeconds(5)).build());
+        var api = overHttps();
         var route = api.route("mail store over TLS", "notifier", NEW_MAIL);
         CloudEvent event = Events.event(route.source(), NEW_MAIL, "mailto:ann@example.com");
 
@@ -205,7 +235,7 @@ class TlsIT {
     @Test
     void aClientThatDoesNotTrustTheCertificateIsRefusedByTheHandshakeAndNothingIsIngested() {
         String source = Events.uniqueSource();
-        new AdminApi(micro.baseUrl()).createSource("mail store", source); // over loopback HTTP
+        overHttps().createSource("mail store", source);
         long queuedBefore = TestEnvironment.messagesAdded(OWN_EVENTS);
         var defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(); // the JDK's CAs
         var request = HttpRequest.newBuilder(URI.create(httpsBase("127.0.0.1") + "/events"))
@@ -243,6 +273,44 @@ class TlsIT {
         }
     }
 
+    /**
+     * RUP-16, a session below the security profile is not started: this Payara Micro serves HTTPS only, so a plain
+     * HTTP request, even from loopback and with a valid token, is refused with 403 tls-required before anything runs.
+     * With a bad token the answer is the same, not invalid-token: the token of a refused request is not looked at.
+     */
+    // covers RUP-16, S2S-7
+    @Test
+    void plainHttpIsRefusedWithTlsRequiredBeforeTheTokenIsReadAndNothingIsIngested() {
+        var https = overHttps();
+        String source = Events.uniqueSource();
+        https.createSource("mail store", source);
+        var plain = new AdminApi(micro.baseUrl());
+        long queuedBefore = TestEnvironment.messagesAdded(OWN_EVENTS);
+
+        var event = plain.post("/events", "application/cloudevents+json",
+                Events.json(Events.event(source, NEW_MAIL, "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8));
+        var list = plain.get("/api/sources");
+        var badToken = plain.withToken("tdg_not-a-token").get("/api/sources");
+        var noToken = plain.withToken(null).get("/api/sources");
+        var unknownPath = plain.get("/no-such-path");
+
+        for (var reply : List.of(event, list, badToken, noToken, unknownPath)) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+            assertThat(reply.contentType()).startsWith("application/problem+json");
+            assertThat(reply.code()).isEqualTo("tls-required");
+        }
+        assertThat(event.body().path("detail").asText()).contains("tidings.http.plain=none");
+        assertThat(TestEnvironment.messagesAdded(OWN_EVENTS)).as("nothing ingested over plain HTTP")
+                .isEqualTo(queuedBefore);
+        assertThat(https.get("/api/sources").status()).as("the same call over HTTPS").isEqualTo(200);
+    }
+
+    /** The first administrator's API over HTTPS, as a client that trusts only the certificate. */
+    private static AdminApi overHttps() {
+        return new AdminApi(httpsBase("127.0.0.1"), HttpClient.newBuilder().sslContext(trustingOnlyTheCertificate())
+                .connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
     private static String httpsBase(String host) {
         return "https://" + host + ":" + httpsPort;
     }
@@ -259,6 +327,28 @@ class TlsIT {
             return context;
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new PKCS12 keystore holding a self-signed EC certificate for this name and SAN extension: its certificate. */
+    private static Certificate selfSigned(Path keystore, String password, String name, String san) throws Exception {
+        keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=" + name, "-ext", san,
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password);
+        var store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, password.toCharArray());
+        }
+        return store.getCertificate(ALIAS);
+    }
+
+    /** A PKCS12 trust store holding this certificate alone, as a broker client is given it. */
+    private static void trustStoreOf(Certificate trusted, Path truststore, String password) throws Exception {
+        var store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry(ALIAS, trusted);
+        try (var out = Files.newOutputStream(truststore)) {
+            store.store(out, password.toCharArray());
         }
     }
 

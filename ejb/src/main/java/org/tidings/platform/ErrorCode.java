@@ -28,6 +28,8 @@ public enum ErrorCode {
     UNAUTHENTICATED("unauthenticated", 401, "The request carries no bearer token; send Authorization: Bearer <token>"),
     INVALID_TOKEN("invalid-token", 401, "The bearer token is malformed, unknown, expired or revoked"),
     FORBIDDEN("forbidden", 403, "The caller's role does not allow this request"),
+    TLS_REQUIRED("tls-required", 403,
+            "This server does not serve plain HTTP to this client; send the request over HTTPS"),
     TYPE_NOT_GRANTED("type-not-granted", 403, "The event's source holds no grant to send events of this type"),
     SUBJECT_NOT_GRANTED("subject-not-granted", 403,
             "The event's source holds no grant to route events about every URI this event is about"),

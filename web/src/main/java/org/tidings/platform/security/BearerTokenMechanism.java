@@ -9,12 +9,14 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tidings.platform.PlainHttp;
 
 /**
  * Authenticates every request that carries {@code Authorization: Bearer <token>} through Jakarta Security: the
  * identity store handler checks the token, and a valid one logs the caller in for this request only (no session).
  * A request without the header goes on anonymous, and one with a bad header goes on anonymous marked as such: the
  * JAX-RS access rules ({@link AccessRules}) answer both with a coded 401, which a mechanism could only answer bare.
+ * A request below the HTTP security profile ({@link PlainHttp}) goes on with its token unread, to be refused.
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
@@ -32,6 +34,10 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) {
+        if (!PlainHttp.configured().serves(request)) {
+            // below the HTTP security profile: PlainHttpGate refuses it, and its token is not even looked at
+            return context.doNothing();
+        }
         String header = request.getHeader("Authorization");
         if (header == null) {
             return context.doNothing();

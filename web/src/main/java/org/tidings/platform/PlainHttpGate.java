@@ -1,0 +1,49 @@
+package org.tidings.platform;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Refuses every request below the HTTP security profile ({@link PlainHttp}) with 403 {@code tls-required}, before
+ * any servlet or JAX-RS resource runs. Jakarta Security's mechanism runs before filters; it leaves the token of such
+ * a request unchecked ({@code BearerTokenMechanism}), so a refused request reads and writes nothing.
+ */
+@WebFilter(urlPatterns = "/*", filterName = "tidings-plain-http", asyncSupported = true) // long-polls and SSE are async
+public class PlainHttpGate extends HttpFilter {
+
+    private static final Jsonb JSON = JsonbBuilder.create();
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        super.init(config);
+        PlainHttp.configured(); // an unknown value fails the deployment, not the first request
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        PlainHttp profile = PlainHttp.configured();
+        if (profile.serves(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        ErrorCode code = ErrorCode.TLS_REQUIRED;
+        response.setStatus(code.status());
+        response.setContentType(Problem.MEDIA_TYPE.toString());
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Connection", "close"); // nothing more on a connection whose traffic anyone may read
+        JSON.toJson(Problem.document(code, profile == PlainHttp.NONE
+                ? "this server serves HTTPS only (" + PlainHttp.KEY + "=none)"
+                : "this server serves plain HTTP to loopback clients only (" + PlainHttp.KEY + "=loopback); "
+                        + "use HTTPS, or set " + PlainHttp.KEY + "=any behind a proxy that terminates TLS"),
+                response.getOutputStream());
+    }
+}
