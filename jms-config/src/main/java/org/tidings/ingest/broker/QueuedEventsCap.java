@@ -122,44 +122,9 @@ public class QueuedEventsCap implements ActiveMQServerPlugin {
             count.decrementAndGet();
             ActiveMQException refused = new ActiveMQAddressFullException(REFUSAL + ": " + sender + " has " + cap
                     + " events queued, its cap; this message was not queued, retry once Tidings has taken some");
-            refuse(context.getTransaction(), message, context, rejectDuplicates, refused);
+            RoutingRefusal.refuse(server, message, context, rejectDuplicates, refused);
             throw refused;
         }
-    }
-
-    /**
-     * Ends the refused message's transaction. The sender's own can only roll back (else its commit would succeed
-     * without this message). One the broker started itself to store the message's duplicate id with it (a send
-     * outside a transaction, PostOfficeImpl.checkNotBridgeDuplicateID) is rolled back at once, as PostOfficeImpl.route
-     * does when an address is full: nobody else would end it, and the id it put in the duplicate cache at once would
-     * stay there, so the sender's retry of the refused message would be dropped as a duplicate, acknowledged as sent.
-     */
-    private void refuse(Transaction tx, Message message, RoutingContext context, boolean rejectDuplicates,
-                        ActiveMQException refused) {
-        if (tx == null) {
-            return;
-        }
-        if (startedForDuplicateId(message, context, rejectDuplicates)) {
-            try {
-                tx.rollback();
-                return;
-            } catch (Exception e) {
-                refused.addSuppressed(e);
-            }
-        }
-        tx.markAsRollbackOnly(refused);
-    }
-
-    /**
-     * True when the routing transaction is the one the broker started for the message's duplicate id: only then is
-     * the id in the duplicate cache already (in a sender's transaction it is added at the commit), and the check
-     * that just let the message through (rejecting duplicates) found it absent.
-     */
-    private boolean startedForDuplicateId(Message message, RoutingContext context, boolean rejectDuplicates) {
-        ActiveMQServer broker = server;
-        byte[] duplicateId = message.getDuplicateIDBytes();
-        return broker != null && rejectDuplicates && context.isDuplicateDetection() && duplicateId != null
-                && broker.getPostOffice().getDuplicateIDCache(context.getAddress(message)).contains(duplicateId);
     }
 
     @Override

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -34,8 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cap on a real (embedded, in-VM) broker with both Tidings plugins, a cap of 2, and senders that authenticate:
- * what a client sees when it is over its cap, and how the count follows the queue.
+ * The cap on a real (embedded, in-VM) broker with Tidings' plugins in broker.xml's order, a cap of 2, and senders
+ * that authenticate: what a client sees when it is over its cap, and how the count follows the queue. And what a
+ * sender sees when the events address has no queue ({@link UnroutedEventsRefusal}).
  */
 class QueuedEventsCapTest {
 
@@ -69,6 +72,7 @@ class QueuedEventsCapTest {
         config.putSecurityRoles("#", Set.of(new Role("all", true, true, true, true, true, true, true, true, true, true,
                 false, false)));
         config.registerBrokerPlugin(new ValidatedUserStamp());
+        config.registerBrokerPlugin(new UnroutedEventsRefusal());
         config.registerBrokerPlugin(plugin);
         config.setJournalDirectory(journal.resolve("journal").toString())
                 .setBindingsDirectory(journal.resolve("bindings").toString())
@@ -231,6 +235,68 @@ class QueuedEventsCapTest {
                     .hasMessageContaining(QueuedEventsCap.REFUSAL);
             assertThat(cap.queued("user mail-store")).isEqualTo(2);
         }
+    }
+
+    /**
+     * The events queue deleted, its address kept, as an operator might: a CORE sender (which, unlike a JMS one, does
+     * not ask whether the queue exists) is refused instead of being told its event was accepted while the broker
+     * dropped it; in a transaction the commit fails; a refused event is not counted and its duplicate id does not
+     * make its resend a duplicate once the queue is back.
+     */
+    @Test
+    void anEventTheEventsAddressHasNoQueueForIsRefusedNotAcceptedAndDropped() throws Exception {
+        broker.destroyQueue(SimpleString.of(EVENTS));
+        assertThat(broker.getAddressInfo(SimpleString.of(EVENTS))).as("the address stays").isNotNull();
+        try (ClientSession mail = session("mail-store", true); ClientSession tidings = session("tidings", false)) {
+            assertThatThrownBy(() -> mail.createProducer(EVENTS).send(message(mail, null)
+                    .putStringProperty("_AMQ_DUPL_ID", "four"))).isInstanceOf(ActiveMQNonExistentQueueException.class)
+                    .hasMessageContaining(UnroutedEventsRefusal.REFUSAL);
+            send(tidings, "https://mail.example.com/");
+            assertThatThrownBy(tidings::commit).hasMessageContaining(UnroutedEventsRefusal.REFUSAL);
+            assertThat(cap.queued("user mail-store")).isZero();
+            assertThat(cap.queued("source https://mail.example.com/")).isZero();
+
+            broker.createQueue(QueueConfiguration.of(EVENTS).setRoutingType(RoutingType.ANYCAST));
+            mail.createProducer(EVENTS).send(message(mail, null).putStringProperty("_AMQ_DUPL_ID", "four"));
+            awaitOnQueue(events(), 1);
+            assertThat(cap.queued("user mail-store")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A refused large event (its body in a file of its own, as the broker keeps a core message over 100 KiB) leaves
+     * no file behind, whether the queue cap or the missing queue refused it (the protocol handler deletes it when the
+     * send fails: RoutingRefusal leaves it to that).
+     */
+    @Test
+    void aRefusedLargeEventLeavesNoFileBehind() throws Exception {
+        Path large = journal.resolve("large");
+        try (ClientSession mail = session("mail-store", true)) {
+            send(mail, null);
+            send(mail, null);
+            assertThatThrownBy(() -> mail.createProducer(EVENTS).send(largeMessage(mail)))
+                    .hasMessageContaining(QueuedEventsCap.REFUSAL);
+            awaitNoFiles(large);
+
+            broker.destroyQueue(SimpleString.of(EVENTS));
+            assertThatThrownBy(() -> mail.createProducer(EVENTS).send(largeMessage(mail)))
+                    .hasMessageContaining(UnroutedEventsRefusal.REFUSAL);
+            awaitNoFiles(large);
+        }
+    }
+
+    private static ClientMessage largeMessage(ClientSession session) {
+        ClientMessage message = session.createMessage(true);
+        message.getBodyBuffer().writeBytes(new byte[200 * 1024]);
+        return message;
+    }
+
+    private static void awaitNoFiles(Path directory) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (var files = java.nio.file.Files.list(directory)) {
+                assertThat(files.toList()).isEmpty();
+            }
+        });
     }
 
     private ClientSession session(String user, boolean autoCommit) throws ActiveMQException {
