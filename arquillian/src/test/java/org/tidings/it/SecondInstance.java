@@ -67,6 +67,11 @@ final class SecondInstance implements AutoCloseable {
         return log;
     }
 
+    /** Its plain HTTP port on 127.0.0.1. */
+    int port() {
+        return port;
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

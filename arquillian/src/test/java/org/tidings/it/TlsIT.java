@@ -305,6 +305,148 @@ class TlsIT {
         assertThat(https.get("/api/sources").status()).as("the same call over HTTPS").isEqualTo(200);
     }
 
+    /**
+     * A plain connection that speaks HTTP/2 at once (prior knowledge) and names {@code https} as the request's
+     * {@code :scheme}: Grizzly's HTTP/2 decoder takes the request's secure flag from that field, so a gate that
+     * trusted {@code isSecure()} alone would let it in. It is not served, with or without a valid token.
+     */
+    // covers RUP-16
+    @Test
+    void aPlainHttp2RequestClaimingTheHttpsSchemeIsNotServed() throws IOException {
+        String answer = plainHttp2Get(micro.port(), "/api/sources", AdminApi.adminAuthorization());
+
+        assertThat(answer).as("a plain request that claims :scheme https").doesNotContain("status 2")
+                .doesNotStartWith("HTTP/1.1 2");
+    }
+
+    /**
+     * Sends one GET over a plain TCP connection as HTTP/2 with prior knowledge ({@code :scheme https}, HPACK without
+     * Huffman coding) and says how it was answered: "h2 status " and the HTTP/2 response's status, "h2 GOAWAY", the
+     * status line of an HTTP/1.1 answer, or "closed".
+     */
+    private static String plainHttp2Get(int port, String path, String authorization) throws IOException {
+        var block = new java.io.ByteArrayOutputStream();
+        block.write(0x82); // :method GET
+        block.write(0x87); // :scheme https
+        hpackLiteral(block, 4, path); // :path
+        hpackLiteral(block, 1, "127.0.0.1:" + port); // :authority
+        hpackLiteral(block, 23, authorization); // authorization
+        byte[] headers = block.toByteArray();
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // SETTINGS, empty
+            out.write(new byte[] {(byte) (headers.length >> 16), (byte) (headers.length >> 8), (byte) headers.length,
+                    1, 5, 0, 0, 0, 1}); // HEADERS, END_STREAM | END_HEADERS, stream 1
+            out.write(headers);
+            out.flush();
+            var in = new java.io.DataInputStream(socket.getInputStream());
+            try {
+                byte[] head = new byte[9];
+                in.readFully(head);
+                if (new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.")) {
+                    var line = new StringBuilder(new String(head, StandardCharsets.US_ASCII));
+                    for (int b; (b = in.read()) >= 0 && b != '\r';) {
+                        line.append((char) b);
+                    }
+                    return line.toString();
+                }
+                while (true) {
+                    int length = (head[0] & 0xff) << 16 | (head[1] & 0xff) << 8 | head[2] & 0xff;
+                    byte[] payload = new byte[length];
+                    in.readFully(payload);
+                    int stream = java.nio.ByteBuffer.wrap(head, 5, 4).getInt() & 0x7fffffff;
+                    if (head[3] == 1 && stream == 1) {
+                        int padding = (head[4] & 0x08) != 0 ? 1 + (payload[0] & 0xff) : 0;
+                        int first = (head[4] & 0x20) != 0 ? 5 : 0; // PRIORITY fields
+                        first += padding > 0 ? 1 : 0;
+                        return "h2 status " + hpackStatus(payload, first);
+                    }
+                    if (head[3] == 7) {
+                        return "h2 GOAWAY";
+                    }
+                    in.readFully(head);
+                }
+            } catch (java.io.EOFException | java.net.SocketException closed) {
+                return "closed";
+            }
+        }
+    }
+
+    /** HPACK: the :status a response's header block starts with (indexed or literal, Huffman-coded or not). */
+    private static String hpackStatus(byte[] block, int at) {
+        while ((block[at] & 0xe0) == 0x20) { // a dynamic table size update (Grizzly starts with one): skipped
+            if ((block[at++] & 0x1f) == 0x1f) {
+                while ((block[at++] & 0x80) != 0) {
+                    // the integer's continuation bytes
+                }
+            }
+        }
+        int first = block[at] & 0xff;
+        if ((first & 0x80) != 0) { // indexed, RFC 7541 appendix A
+            return switch (first & 0x7f) {
+                case 8 -> "200"; case 9 -> "204"; case 10 -> "206"; case 11 -> "304"; case 12 -> "400";
+                case 13 -> "404"; case 14 -> "500"; default -> "indexed " + (first & 0x7f);
+            };
+        }
+        boolean named = first == 0x48 || first == 0x08 || first == 0x18; // a literal named by index 8, :status
+        if (!named) {
+            return "unknown " + java.util.HexFormat.of().formatHex(block, at, Math.min(block.length, at + 12));
+        }
+        int length = block[at + 1] & 0x7f;
+        boolean huffman = (block[at + 1] & 0x80) != 0;
+        if (!huffman) {
+            return new String(block, at + 2, length, StandardCharsets.US_ASCII);
+        }
+        // digits only: '0' to '2' are 5-bit codes 00000-00010, '3' to '9' 6-bit codes 011001-011111 (appendix B)
+        var digits = new StringBuilder();
+        long bits = 0;
+        int count = 0;
+        for (int i = 0; i < length; i++) {
+            bits = bits << 8 | (block[at + 2 + i] & 0xff);
+            count += 8;
+            while (count >= 6 && digits.length() < 3) {
+                int five = (int) (bits >> (count - 5)) & 0x1f;
+                if (five <= 2) {
+                    digits.append((char) ('0' + five));
+                    count -= 5;
+                    continue;
+                }
+                int six = (int) (bits >> (count - 6)) & 0x3f;
+                if (six >= 0x19 && six <= 0x1f) {
+                    digits.append((char) ('3' + six - 0x19));
+                    count -= 6;
+                    continue;
+                }
+                return "undecoded";
+            }
+        }
+        return digits.toString();
+    }
+
+    /** An HPACK literal header field without indexing, its name from the static table, its value not Huffman-coded. */
+    private static void hpackLiteral(java.io.ByteArrayOutputStream block, int nameIndex, String value) {
+        hpackInteger(block, 0x00, 4, nameIndex);
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        hpackInteger(block, 0x00, 7, bytes.length);
+        block.writeBytes(bytes);
+    }
+
+    /** RFC 7541 section 5.1: an integer with an N-bit prefix, the first byte's other bits given. */
+    private static void hpackInteger(java.io.ByteArrayOutputStream block, int flags, int prefixBits, int value) {
+        int max = (1 << prefixBits) - 1;
+        if (value < max) {
+            block.write(flags | value);
+            return;
+        }
+        block.write(flags | max);
+        for (value -= max; value >= 128; value >>= 7) {
+            block.write(value % 128 + 128);
+        }
+        block.write(value);
+    }
+
     /** The first administrator's API over HTTPS, as a client that trusts only the certificate. */
     private static AdminApi overHttps() {
         return new AdminApi(httpsBase("127.0.0.1"), HttpClient.newBuilder().sslContext(trustingOnlyTheCertificate())

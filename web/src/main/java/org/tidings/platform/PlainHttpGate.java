@@ -24,7 +24,7 @@ public class PlainHttpGate extends HttpFilter {
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
-        PlainHttp.configured(); // an unknown value fails the deployment, not the first request
+        PlainHttp.configured(); // read (and an unknown value logged) at start, not on the first request
     }
 
     @Override
@@ -39,7 +39,7 @@ public class PlainHttpGate extends HttpFilter {
         response.setStatus(code.status());
         response.setContentType(Problem.MEDIA_TYPE.toString());
         response.setCharacterEncoding("UTF-8");
-        response.setHeader("Connection", "close"); // nothing more on a connection whose traffic anyone may read
+        response.setHeader("Connection", "close"); // HTTP/1.1: nothing more on a connection anyone may read
         JSON.toJson(Problem.document(code, profile == PlainHttp.NONE
                 ? "this server serves HTTPS only (" + PlainHttp.KEY + "=none)"
                 : "this server serves plain HTTP to loopback clients only (" + PlainHttp.KEY + "=loopback); "
