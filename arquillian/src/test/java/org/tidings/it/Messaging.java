@@ -119,6 +119,15 @@ public final class Messaging implements AutoCloseable {
         return id(message);
     }
 
+    /** The messages of a failure and its causes: a client library may wrap the broker's text. */
+    public static String failureText(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+
     /** Receives one message, or null after the timeout. */
     public Message receive(String queue, String selector, long timeoutMillis) {
         try (var consumer = jms.createConsumer(jms.createQueue(queue), selector)) {

@@ -172,25 +172,35 @@ class QuotaIT {
                 long queued = TestEnvironment.messagesAdded(queue);
                 assertThatThrownBy(() -> amqp.send(queue, jms -> jms.createTextMessage(Events.json(Events.event(capped,
                         TYPE, "mailto:ann@example.com"))))).as("refused, not dropped silently")
-                        .satisfies(refusal -> assertThat(messages(refusal)).contains("tidings-queued-cap"));
+                        .satisfies(refusal -> assertThat(Messaging.failureText(refusal)).contains("tidings-queued-cap"));
+                // the same broker user over STOMP and MQTT: its count is at the cap whatever the protocol
+                String over = Events.json(Events.event(capped, TYPE, "mailto:ann@example.com"));
+                try (var stomp = StompClient.open()) {
+                    assertThat(stomp.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD).command())
+                            .isEqualTo("CONNECTED");
+                    var answer = stomp.send(queue, Map.of(), over);
+                    assertThat(answer.command()).as("STOMP: an ERROR frame, not a RECEIPT").isEqualTo("ERROR");
+                    // Artemis's STOMP handler names the failed send, not its cause
+                    assertThat(answer.headers().get("message")).startsWith("AMQ339011 Error sending message");
+                }
+                try (var mqtt = MqttPublisher.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD)) {
+                    assertThat(mqtt.connack()).isEqualTo(MqttPublisher.ACCEPTED);
+                    assertThat(mqtt.publish(queue.replace('.', '/'), over))
+                            .as("MQTT 3.1.1: no PUBACK, the broker closes the connection").isFalse();
+                }
                 assertThat(TestEnvironment.messagesAdded(queue)).as("nothing queued").isEqualTo(queued);
             }
-            assertThat(notifications(app, cappedSink, 4)).as("what was accepted is delivered").hasSize(4);
+            try (var mqtt = MqttPublisher.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD)) {
+                assertThat(mqtt.publish(queue.replace('.', '/'), Events.json(Events.event(capped, TYPE,
+                        "mailto:ann@example.com")))).as("MQTT, under the cap again: PUBACK").isTrue();
+            }
+            assertThat(notifications(app, cappedSink, 5)).as("what was accepted is delivered").hasSize(5);
             assertThat(notifications(app, limitedSink, 1)).hasSize(1);
             // room again once processed (the notifications may come just before the events' acknowledgement)
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> post(second, capped).status() == 202);
             assertThat(notifications(app, cappedSink, 1)).hasSize(1);
         }
-    }
-
-    /** The messages of a failure and its causes: a client library may wrap the broker's text. */
-    private static String messages(Throwable failure) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            all.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
-        }
-        return all.toString();
     }
 
     private static AdminApi.Reply post(AdminApi instance, String source) {

@@ -238,6 +238,16 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     /**
+     * Until closed, this queue is disabled, as an operator may disable one (Artemis 2.44: the queue stays, and the
+     * broker routes nothing to it). Closing enables it again.
+     */
+    public static synchronized AutoCloseable disabled(String queue) throws Exception {
+        var server = broker.getActiveMQServer();
+        server.updateQueue(QueueConfiguration.of(queue).setEnabled(false));
+        return () -> server.updateQueue(QueueConfiguration.of(queue).setEnabled(true));
+    }
+
+    /**
      * Until closed, the broker delivers nothing from this queue (it keeps what is sent to it): a test can then hold
      * events queued, not yet processed.
      */

@@ -28,9 +28,11 @@ import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
  * {@value #MAX_QUEUED} (both believed from that account only).
  * <p>
  * Counted when the broker routes a message to the address ({@code beforeMessageRoute}, after duplicate detection: a
- * duplicate is not counted), given back if routing fails or the sending transaction rolls back, and when the message
- * leaves the queue for any reason: consumed, expired, killed, moved to the DLQ ({@code messageAcknowledged}, at the
- * commit of a transactional acknowledgement). A message over the cap is refused with an
+ * duplicate is not counted; after {@link UnroutedEventsRefusal} in broker.xml, which refuses first a message that no
+ * queue would take, so that one routed "OK" to no queue is not counted and then never given back), given back if
+ * routing fails or the sending transaction rolls back, and when the message leaves the queue for any reason:
+ * consumed, expired, killed, moved to the DLQ ({@code messageAcknowledged}, at the commit of a transactional
+ * acknowledgement). A message over the cap is refused with an
  * {@link ActiveMQAddressFullException} whose text starts with {@value #REFUSAL}, and its transaction, if any, can
  * only roll back: nothing of it is queued.
  * <p>

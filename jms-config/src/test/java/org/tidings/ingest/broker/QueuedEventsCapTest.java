@@ -251,16 +251,33 @@ class QueuedEventsCapTest {
             assertThatThrownBy(() -> mail.createProducer(EVENTS).send(message(mail, null)
                     .putStringProperty("_AMQ_DUPL_ID", "four"))).isInstanceOf(ActiveMQNonExistentQueueException.class)
                     .hasMessageContaining(UnroutedEventsRefusal.REFUSAL);
-            send(tidings, "https://mail.example.com/");
+            tidings.createProducer(EVENTS).send(message(tidings, "https://mail.example.com/")
+                    .putStringProperty("_AMQ_DUPL_ID", "five"));
             assertThatThrownBy(tidings::commit).hasMessageContaining(UnroutedEventsRefusal.REFUSAL);
             assertThat(cap.queued("user mail-store")).isZero();
             assertThat(cap.queued("source https://mail.example.com/")).isZero();
 
             broker.createQueue(QueueConfiguration.of(EVENTS).setRoutingType(RoutingType.ANYCAST));
             mail.createProducer(EVENTS).send(message(mail, null).putStringProperty("_AMQ_DUPL_ID", "four"));
-            awaitOnQueue(events(), 1);
+            tidings.createProducer(EVENTS).send(message(tidings, "https://mail.example.com/")
+                    .putStringProperty("_AMQ_DUPL_ID", "five"));
+            tidings.commit();
+            awaitOnQueue(events(), 2);
             assertThat(cap.queued("user mail-store")).isEqualTo(1);
+            assertThat(cap.queued("source https://mail.example.com/")).isEqualTo(1);
         }
+    }
+
+    /** An operator who sends unrouted messages to a dead-letter address keeps that: such an event is not refused. */
+    @Test
+    void anAddressThatSendsUnroutedMessagesToItsDeadLetterAddressKeepsThemThere() throws Exception {
+        broker.getAddressSettingsRepository().addMatch(EVENTS, new AddressSettings().setSendToDLAOnNoRoute(true)
+                .setDeadLetterAddress(SimpleString.of("DLQ")));
+        broker.destroyQueue(SimpleString.of(EVENTS));
+        try (ClientSession mail = session("mail-store", true)) {
+            send(mail, null);
+        }
+        awaitOnQueue(broker.locateQueue("DLQ"), 1);
     }
 
     /**
