@@ -174,20 +174,8 @@ class QuotaIT {
                         TYPE, "mailto:ann@example.com"))))).as("refused, not dropped silently")
                         .satisfies(refusal -> assertThat(Messaging.failureText(refusal)).contains("tidings-queued-cap"));
                 // the same broker user over STOMP and MQTT: its count is at the cap whatever the protocol
-                String over = Events.json(Events.event(capped, TYPE, "mailto:ann@example.com"));
-                try (var stomp = StompClient.open()) {
-                    assertThat(stomp.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD).command())
-                            .isEqualTo("CONNECTED");
-                    var answer = stomp.send(queue, Map.of(), over);
-                    assertThat(answer.command()).as("STOMP: an ERROR frame, not a RECEIPT").isEqualTo("ERROR");
-                    // Artemis's STOMP handler names the failed send, not its cause
-                    assertThat(answer.headers().get("message")).startsWith("AMQ339011 Error sending message");
-                }
-                try (var mqtt = MqttPublisher.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD)) {
-                    assertThat(mqtt.connack()).isEqualTo(MqttPublisher.ACCEPTED);
-                    assertThat(mqtt.publish(queue.replace('.', '/'), over))
-                            .as("MQTT 3.1.1: no PUBACK, the broker closes the connection").isFalse();
-                }
+                BrokerSenders.refusedOverStompAndMqtt(queue, Events.json(Events.event(capped, TYPE,
+                        "mailto:ann@example.com")));
                 assertThat(TestEnvironment.messagesAdded(queue)).as("nothing queued").isEqualTo(queued);
             }
             try (var mqtt = MqttPublisher.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD)) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.jms.Message;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tidings.ingest.broker.UnroutedEventsRefusal;
 
@@ -36,19 +35,7 @@ class UnroutedEventsIT {
                         .as("AMQP").satisfies(refusal -> assertThat(Messaging.failureText(refusal))
                                 .contains(UnroutedEventsRefusal.REFUSAL));
             }
-            try (var stomp = StompClient.open()) {
-                assertThat(stomp.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD).command())
-                        .isEqualTo("CONNECTED");
-                var answer = stomp.send(QUEUE, Map.of(), event);
-                assertThat(answer.command()).as("STOMP: an ERROR frame, not a RECEIPT").isEqualTo("ERROR");
-                // Artemis's STOMP handler names the failed send, not its cause
-                assertThat(answer.headers().get("message")).startsWith("AMQ339011 Error sending message");
-            }
-            try (var mqtt = MqttPublisher.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD)) {
-                assertThat(mqtt.connack()).isEqualTo(MqttPublisher.ACCEPTED);
-                assertThat(mqtt.publish(QUEUE.replace('.', '/'), event))
-                        .as("MQTT 3.1.1: no PUBACK, the broker closes the connection").isFalse();
-            }
+            BrokerSenders.refusedOverStompAndMqtt(QUEUE, event);
             assertThat(TestEnvironment.messagesAdded(QUEUE)).isZero();
         }
 

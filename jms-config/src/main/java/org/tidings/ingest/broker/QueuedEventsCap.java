@@ -54,17 +54,14 @@ public class QueuedEventsCap implements ActiveMQServerPlugin {
 
     private final Map<String, AtomicLong> queued = new ConcurrentHashMap<>();
     // volatile: init may be called again while the broker runs (the integration tests lower the cap for a while)
-    private volatile SimpleString address = SimpleString.of("tidings.events");
-    private volatile SimpleString subAddresses = SimpleString.of("tidings.events.");
+    private volatile EventsAddress events = EventsAddress.DEFAULT;
     private volatile long maxQueued = 1_000_000;
     private volatile String applicationUser = "tidings";
     private volatile ActiveMQServer server;
 
     @Override
     public void init(Map<String, String> properties) {
-        String named = properties.getOrDefault("address", "tidings.events");
-        address = SimpleString.of(named);
-        subAddresses = SimpleString.of(named + ".");
+        events = EventsAddress.of(properties);
         long cap = Long.parseLong(properties.getOrDefault("max-queued", "1000000"));
         if (cap < 1) {
             throw new IllegalArgumentException("max-queued must be at least 1, not " + cap);
@@ -206,7 +203,7 @@ public class QueuedEventsCap implements ActiveMQServerPlugin {
     }
 
     private boolean counted(SimpleString target) {
-        return target != null && (target.equals(address) || target.startsWith(subAddresses));
+        return events.covers(target);
     }
 
     private void released(String sender) {

@@ -33,15 +33,12 @@ public class UnroutedEventsRefusal implements ActiveMQServerPlugin {
     /** How a refusal's text starts, so that a client can tell it from other failures. */
     public static final String REFUSAL = "tidings-no-events-queue";
 
-    private volatile SimpleString address = SimpleString.of("tidings.events");
-    private volatile SimpleString subAddresses = SimpleString.of("tidings.events.");
+    private volatile EventsAddress events = EventsAddress.DEFAULT;
     private volatile ActiveMQServer server;
 
     @Override
     public void init(Map<String, String> properties) {
-        String named = properties.getOrDefault("address", "tidings.events");
-        address = SimpleString.of(named);
-        subAddresses = SimpleString.of(named + ".");
+        events = EventsAddress.of(properties);
     }
 
     @Override
@@ -61,8 +58,8 @@ public class UnroutedEventsRefusal implements ActiveMQServerPlugin {
     public void beforeMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates)
             throws ActiveMQException {
         SimpleString target = context.getAddress(message);
-        if (target == null || context.getQueueCount() > 0 || !(target.equals(address) || target.startsWith(subAddresses))
-                || context.getMirrorSource() != null || keptAnyway(target)) {
+        if (context.getQueueCount() > 0 || !events.covers(target) || context.getMirrorSource() != null
+                || keptAnyway(target)) {
             return;
         }
         ActiveMQException refused = new ActiveMQNonExistentQueueException(REFUSAL + ": the address " + target
