@@ -304,6 +304,76 @@ class PipelineIT {
         }
     }
 
+    /**
+     * S2S-3, acks correlate to events even out of order: events sent at once, over one multiplexed HTTP/2 connection
+     * and as asynchronous AMQP sends, are each acknowledged by an answer that names the event (the 202's body holds
+     * its source and id; a JMS completion hands back the message it confirms), whatever order the answers come in.
+     */
+    // covers S2S-3
+    @Test
+    void eventsSentAtOnceAreEachAcknowledgedAsThemselvesWhateverTheOrder() throws Exception {
+        var route = api.route("mail store", "acknowledged", NEW_MAIL);
+        List<CloudEvent> overHttp = new ArrayList<>();
+        List<CloudEvent> overAmqp = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            overHttp.add(Events.event(route.source(), NEW_MAIL, "mailto:user" + i + "@example.com"));
+            overAmqp.add(Events.event(route.source(), NEW_MAIL, "mailto:user" + i + "@example.com"));
+        }
+        var http2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers = overHttp.stream()
+                .map(event -> http2.sendAsync(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(TestEnvironment.baseUrl() + "/events"))
+                                .header("Authorization", AdminApi.adminAuthorization())
+                                .header("Content-Type", "application/cloudevents+json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Events.json(event))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        var confirmed = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var failed = new java.util.concurrent.ConcurrentLinkedQueue<Exception>();
+        var factory = new org.apache.qpid.jms.JmsConnectionFactory(TestEnvironment.SOURCE_USER,
+                TestEnvironment.SOURCE_PASSWORD, TestEnvironment.brokerUrl().replace("tcp://", "amqp://"));
+        try (var jms = factory.createContext()) {
+            var producer = jms.createProducer().setAsync(new jakarta.jms.CompletionListener() {
+                @Override
+                public void onCompletion(Message message) {
+                    confirmed.add(Messaging.property(message, "event"));
+                }
+
+                @Override
+                public void onException(Message message, Exception exception) {
+                    failed.add(exception);
+                }
+            });
+            for (CloudEvent event : overAmqp) {
+                var message = jms.createTextMessage(Events.json(event));
+                message.setStringProperty("event", event.getId());
+                producer.send(jms.createQueue("tidings.events"), message);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> confirmed.size() + failed.size() == overAmqp.size());
+        }
+
+        for (int i = 0; i < overHttp.size(); i++) {
+            var answer = answers.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(202);
+            assertThat(answer.version()).as("one multiplexed connection").isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body());
+            assertThat(body.path("id").asText()).isEqualTo(overHttp.get(i).getId());
+            assertThat(body.path("source").asText()).isEqualTo(overHttp.get(i).getSource().toString());
+        }
+        assertThat(failed).isEmpty();
+        assertThat(confirmed).containsExactlyInAnyOrderElementsOf(overAmqp.stream().map(CloudEvent::getId).toList());
+        try (var app = Messaging.asApp()) {
+            List<String> delivered = new ArrayList<>();
+            for (int i = 0; i < overHttp.size() + overAmqp.size(); i++) {
+                Message notification = app.receive("tidings.sink." + route.sink(), null, WAIT);
+                assertThat(notification).as("notification %d", i).isNotNull();
+                delivered.add(Messaging.property(notification, "tidings_event_id"));
+            }
+            assertThat(delivered).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+                    overHttp.stream(), overAmqp.stream()).map(CloudEvent::getId).toList());
+        }
+    }
+
     // covers S2S-8c, LEM-9: an event processed twice (a redelivery after a crash between the forward's commit and
     // the acknowledgement looks exactly like this) produces its notifications once
     @Test
