@@ -276,7 +276,8 @@ class TlsIT {
     /**
      * RUP-16, a session below the security profile is not started: this Payara Micro serves HTTPS only, so a plain
      * HTTP request, even from loopback and with a valid token, is refused with 403 tls-required before anything runs.
-     * With a bad token the answer is the same, not invalid-token: the token of a refused request is not looked at.
+     * With a bad token the answer is the same, not invalid-token: the refusal comes before any 401. (That the token of
+     * a refused request is not even validated rests on BearerTokenMechanism's code, which returns first.)
      */
     // covers RUP-16, S2S-7
     @Test

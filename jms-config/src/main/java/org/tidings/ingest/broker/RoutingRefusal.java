@@ -18,14 +18,14 @@ final class RoutingRefusal {
     }
 
     /**
-     * Ends the refused message's transaction. The sender's own
-     * transaction can only roll back (else its commit would succeed without this message). One the broker started
-     * itself to store the message's duplicate id with it (a send outside a transaction,
-     * PostOfficeImpl.checkNotBridgeDuplicateID) is rolled back at once, as PostOfficeImpl.route does when an address
-     * is full: nobody else would end it, and the id it put in the duplicate cache at once would stay there, so the
-     * sender's retry of the refused message would be dropped as a duplicate, acknowledged as sent. A large message's
+     * Ends the refused message's transaction. The sender's own can only roll back (else its commit would succeed
+     * without this message). One the broker started itself to store the message's duplicate id with it (a send
+     * outside a transaction, PostOfficeImpl.checkNotBridgeDuplicateID) is rolled back at once, as PostOfficeImpl.route
+     * does when an address is full: nobody else would end it, and the id it put in the duplicate cache at once would
+     * stay there, so the sender's retry of the refused message would be dropped as a duplicate, acknowledged as sent.
+     * A bridge's duplicate id (its own cache) is not handled: Tidings' broker.xml has no bridges. A large message's
      * file is not this method's: the protocol handler that received it deletes it when the send fails
-     * (ServerSessionPacketHandler for CORE, AMQPSessionCallback.onSendFailed for AMQP).
+     * (ServerSessionPacketHandler for CORE, AMQPSessionCallback.onSendFailed for AMQP; not STOMP's, docs/adr/0017).
      */
     static void refuse(ActiveMQServer server, Message message, RoutingContext context, boolean rejectDuplicates,
                        ActiveMQException refused) {
