@@ -1,7 +1,5 @@
 package org.tidings.platform;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -18,15 +16,11 @@ import java.io.IOException;
 public class ErrorPage extends HttpServlet {
 
     static final String PATH = "/tidings-error";
-    private static final Jsonb JSON = JsonbBuilder.create();
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         ErrorCode code = Problem.codeFor(status instanceof Integer s ? s : HttpServletResponse.SC_NOT_FOUND);
-        response.setStatus(code.status());
-        response.setContentType(Problem.MEDIA_TYPE.toString());
-        response.setCharacterEncoding("UTF-8");
-        JSON.toJson(Problem.document(code, code.title()), response.getOutputStream());
+        Problem.send(response, code, code.title());
     }
 }

@@ -1,7 +1,5 @@
 package org.tidings.platform;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -19,8 +17,6 @@ import java.io.IOException;
 @WebFilter(urlPatterns = "/*", filterName = "tidings-plain-http", asyncSupported = true) // long-polls and SSE are async
 public class PlainHttpGate extends HttpFilter {
 
-    private static final Jsonb JSON = JsonbBuilder.create();
-
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
@@ -35,15 +31,10 @@ public class PlainHttpGate extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        ErrorCode code = ErrorCode.TLS_REQUIRED;
-        response.setStatus(code.status());
-        response.setContentType(Problem.MEDIA_TYPE.toString());
-        response.setCharacterEncoding("UTF-8");
         response.setHeader("Connection", "close"); // HTTP/1.1: nothing more on a connection anyone may read
-        JSON.toJson(Problem.document(code, profile == PlainHttp.NONE
+        Problem.send(response, ErrorCode.TLS_REQUIRED, profile == PlainHttp.NONE
                 ? "this server serves HTTPS only (" + PlainHttp.KEY + "=none)"
                 : "this server serves plain HTTP to loopback clients only (" + PlainHttp.KEY + "=loopback); "
-                        + "use HTTPS, or set " + PlainHttp.KEY + "=any behind a proxy that terminates TLS"),
-                response.getOutputStream());
+                        + "use HTTPS, or set " + PlainHttp.KEY + "=any behind a proxy that terminates TLS");
     }
 }

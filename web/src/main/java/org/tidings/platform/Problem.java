@@ -1,7 +1,11 @@
 package org.tidings.platform;
 
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -50,6 +54,22 @@ public record Problem(String type, String title, int status, String detail, Stri
     static long retryAfterSeconds(Duration wait) {
         long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
         return Math.max(1, seconds);
+    }
+
+    /**
+     * Writes the problem as a servlet's answer, for refusals made before JAX-RS runs (the error page, the plain-HTTP
+     * gate).
+     */
+    static void send(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
+        response.setStatus(code.status());
+        response.setContentType(MEDIA_TYPE.toString());
+        response.setCharacterEncoding("UTF-8");
+        ServletJson.JSON.toJson(document(code, detail), response.getOutputStream());
+    }
+
+    /** JSON-B for answers written by servlets, outside JAX-RS's provider; made on first use (the server has it). */
+    private static final class ServletJson {
+        static final Jsonb JSON = JsonbBuilder.create();
     }
 
     static Problem document(ErrorCode code, String detail) {

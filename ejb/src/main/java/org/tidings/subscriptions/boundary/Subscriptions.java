@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.tidings.audit.boundary.Audited;
@@ -128,11 +129,11 @@ public class Subscriptions {
      * SQL states of an insert that met another transaction's row of the same key: a duplicate key (both databases),
      * H2's lock timeout, PostgreSQL's lock timeout (tidings.changes.lock-wait sets it).
      */
-    private static final java.util.Set<String> KEY_TAKEN = java.util.Set.of("23505", "HYT00", "55P03");
+    private static final Set<String> KEY_TAKEN = Set.of("23505", "HYT00", "55P03");
 
     private static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 return sql.getSQLState();
             }
         }
@@ -152,9 +153,13 @@ public class Subscriptions {
                         .toList()));
     }
 
-    /** Those of these subscriptions that exist now, in the order given. */
+    /** Those of these subscriptions that exist now, in no particular order: one query however many. */
     public List<Subscription> existing(List<UUID> ids) {
-        return ids.stream().map(id -> em.find(Subscription.class, id)).filter(Objects::nonNull).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("SELECT s FROM Subscription s WHERE s.id IN :ids", Subscription.class)
+                .setParameter("ids", ids).getResultList();
     }
 
     private void remember(Idempotency idempotency, List<Subscription> created) {
