@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -44,9 +45,13 @@ class BrokerOutageIT {
 
         TestEnvironment.stopBroker();
         CloudEvent during = Events.event(source, TYPE, "mailto:ann@example.com");
+        List<CloudEvent> duringBatch = List.of(Events.event(source, TYPE, "mailto:bob@example.com"),
+                Events.event(source, TYPE, "mailto:bob@example.com"));
         AdminApi.Reply refused;
+        AdminApi.Reply refusedBatch;
         try {
             refused = post(api, during);
+            refusedBatch = postBatch(api, duringBatch);
         } finally {
             TestEnvironment.startBroker();
         }
@@ -57,6 +62,10 @@ class BrokerOutageIT {
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.code()).isIn("broker-unavailable", "outcome-unknown");
         assertThat(refused.header("Retry-After")).isEqualTo("2");
+        // a batch (LEM-11) is refused as a whole, as one event is
+        assertThat(refusedBatch.status()).as(refusedBatch.toString()).isEqualTo(503);
+        assertThat(refusedBatch.contentType()).startsWith("application/problem+json");
+        assertThat(refusedBatch.code()).isIn("broker-unavailable", "outcome-unknown");
 
         // Retrying is safe whichever answer it was: once the broker is back, the refused event and a new one are
         // each delivered exactly once (if the failed send did reach the journal, its duplicate id drops the retry).
@@ -64,7 +73,11 @@ class BrokerOutageIT {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> post(api, during).status() == 202);
         assertThat(post(api, after).status()).isEqualTo(202);
-        assertThat(drained(queue, 2)).containsExactlyInAnyOrder(during.getId(), after.getId());
+        AdminApi.Reply batch = postBatch(api, duringBatch);
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+        assertThat(batch.body().path("accepted").asInt()).isEqualTo(2);
+        assertThat(drained(queue, 4)).containsExactlyInAnyOrder(during.getId(), after.getId(),
+                duringBatch.get(0).getId(), duringBatch.get(1).getId());
     }
 
     /**
@@ -233,6 +246,11 @@ class BrokerOutageIT {
             }
         }
         return delivered;
+    }
+
+    private static AdminApi.Reply postBatch(AdminApi api, List<CloudEvent> events) {
+        return api.post("/events", "application/cloudevents-batch+json", events.stream().map(Events::json)
+                .collect(Collectors.joining(",", "[", "]")).getBytes(StandardCharsets.UTF_8));
     }
 
     private static AdminApi.Reply post(AdminApi api, CloudEvent event) {

@@ -76,6 +76,51 @@ class HttpFuzzIT {
         assertThat(failures).as("answers that are neither 202 nor a coded problem").isEmpty();
     }
 
+    /**
+     * LEM-11: a mutated batch is answered 200 with one well-formed outcome per element (accepted, or refused with a
+     * known code and its status's meaning) or refused whole with a coded problem; never anything else.
+     */
+    // covers LEM-11, S2S-14
+    @Test
+    void mutatedBatchesGetAnOutcomePerEventOrAProblemNeverAFailure() {
+        String source = Events.uniqueSource();
+        api.createSource("fuzzed batcher", source);
+        String event = "{\"specversion\":\"1.0\",\"id\":\"b-%d\",\"source\":\"" + source + "\",\"type\":\"org.example.T\","
+                + "\"subject\":\"https://example.com/%d\",\"data\":{\"n\":1.10,\"s\":\"\\u00e9\",\"a\":[true,null]}}";
+        byte[] seed = ("[" + String.format(event, 1, 1) + ", " + String.format(event, 2, 2) + ",\n"
+                + String.format(event, 3, 3) + "]").getBytes(StandardCharsets.UTF_8);
+        Random random = new Random(20261205L);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            byte[] mutated = mutate(seed, random);
+            var reply = api.post("/events", "application/cloudevents-batch+json", mutated);
+            if (!(reply.status() == 200 ? isOutcomeReport(reply.body()) : isProblem(reply))) {
+                failures.add(reply.status() + " " + reply.contentType() + " for " + new String(mutated,
+                        StandardCharsets.UTF_8) + " -> " + reply.body());
+            }
+        }
+        assertThat(failures).as("answers that are neither an outcome per event nor a coded problem").isEmpty();
+    }
+
+    private static boolean isOutcomeReport(com.fasterxml.jackson.databind.JsonNode body) {
+        var events = body.path("events");
+        int accepted = 0;
+        for (int i = 0; i < events.size(); i++) {
+            var outcome = events.get(i);
+            if (outcome.path("index").asInt(-1) != i) {
+                return false;
+            }
+            if ("accepted".equals(outcome.path("status").asText()) && !outcome.has("code")) {
+                accepted++;
+            } else if (!"refused".equals(outcome.path("status").asText()) || !CODES.containsKey(outcome.path("code")
+                    .asText()) || outcome.path("detail").asText().isBlank()) {
+                return false;
+            }
+        }
+        return events.isArray() && body.path("accepted").asInt(-1) == accepted
+                && body.path("refused").asInt(-1) == events.size() - accepted;
+    }
+
     // covers S2S-14: the refusals that happen before Tidings' code runs
     @Test
     void everyLayerRefusesWithProblemJson() {

@@ -8,13 +8,18 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.SinkQueues;
@@ -119,48 +124,161 @@ public class Intake {
      * as forged.
      */
     public CloudEvent submit(byte[] body, UUID speaker) {
-        CloudEvent event = reader.read(body);
+        Admitted admitted = admitted(body, reader.read(body), speaker);
+        requireWithinQuota(admitted.source(), admitted.quota());
+        commit(List.of(admitted), false);
+        return admitted.event();
+    }
+
+    /** What a batch's event came to: accepted, or refused with the code and detail it would have had alone. */
+    public record Outcome(int index, String id, String source, String status, String code, String detail,
+            Long retryAfterSeconds) {
+
+        static Outcome accepted(int index, CloudEvent event) {
+            return new Outcome(index, event.getId(), event.getSource().toString(), "accepted", null, null, null);
+        }
+
+        static Outcome refused(int index, CloudEvent event, TidingsException refusal) {
+            return new Outcome(index, event == null ? null : event.getId(),
+                    event == null ? null : event.getSource().toString(), "refused", refusal.code().code(),
+                    refusal.getMessage(), refusal.retryAfter() == null ? null
+                    : Math.max(1, (refusal.retryAfter().toMillis() + 999) / 1000));
+        }
+    }
+
+    /**
+     * Accepts a batch of events (LEM-11; docs/adr/0025), each judged as {@link #submit} judges one: the events that
+     * pass are queued together in one broker transaction, and the answer says of each, by its place in the batch,
+     * whether it was accepted (durably queued, or accepted before under its source and id) or refused and why. A
+     * failure of the broker refuses the batch as a whole, as it would one event: nothing of it was accepted, or, with
+     * {@code outcome-unknown}, some of it may have been and retrying the whole batch is safe.
+     */
+    public List<Outcome> submitBatch(List<byte[]> bodies, UUID speaker) {
+        Outcome[] outcomes = new Outcome[bodies.size()];
+        List<Admitted> admitted = new ArrayList<>();
+        List<Integer> places = new ArrayList<>();
+        Map<String, Integer> firstOfKey = new HashMap<>();
+        Map<Integer, Integer> repeats = new HashMap<>();
+        CloudEvent[] events = new CloudEvent[bodies.size()];
+        for (int i = 0; i < bodies.size(); i++) {
+            CloudEvent event = null;
+            try {
+                if (bodies.get(i) == null) {
+                    throw new TidingsException(ErrorCode.MALFORMED_EVENT,
+                            "not a CloudEvents 1.0 JSON event: a batch's element must be a JSON object");
+                }
+                event = reader.read(bodies.get(i));
+                events[i] = event;
+                Admitted one = admitted(bodies.get(i), event, speaker);
+                // Twice in one batch: one broker transaction does not check its own duplicate ids against each other.
+                Integer first = firstOfKey.putIfAbsent(EventKey.of(event).duplicateId(), i);
+                if (first != null) {
+                    repeats.put(i, first);
+                    continue;
+                }
+                requireWithinQuota(one.source(), one.quota());
+                admitted.add(one);
+                places.add(i);
+            } catch (TidingsException refused) {
+                outcomes[i] = Outcome.refused(i, event, refused);
+            }
+        }
+        if (!admitted.isEmpty()) {
+            commit(admitted, true);
+        }
+        for (int k = 0; k < admitted.size(); k++) {
+            outcomes[places.get(k)] = Outcome.accepted(places.get(k), admitted.get(k).event());
+        }
+        // a repeat fares as the first of its key, which it is to the broker
+        repeats.forEach((repeat, first) -> outcomes[repeat] = outcomes[first].code() == null
+                ? Outcome.accepted(repeat, events[repeat])
+                : new Outcome(repeat, outcomes[first].id(), outcomes[first].source(), outcomes[first].status(),
+                        outcomes[first].code(), outcomes[first].detail(), outcomes[first].retryAfterSeconds()));
+        return Arrays.asList(outcomes);
+    }
+
+    /** An event that passed the checks before the broker: known source, spoken for by the caller, granted. */
+    private record Admitted(byte[] body, CloudEvent event, String source, SourceQuota quota) {
+    }
+
+    private Admitted admitted(byte[] body, CloudEvent event, UUID speaker) {
         String source = knownSource(event);
         if (speaker != null && !source.equals(sources.resolvedOf(speaker))) {
             throw new TidingsException(ErrorCode.FORGED_SOURCE, "this token speaks for another source than "
                     + event.getSource() + "; nothing was accepted");
         }
         requireGranted(source, event);
-        SourceQuota quota = sources.quotaOf(source);
-        requireWithinQuota(source, quota);
+        return new Admitted(body, event, source, sources.quotaOf(source));
+    }
+
+    /**
+     * Queues the events in one local broker transaction, returning once the broker has them in its journal. If the
+     * broker had one of them already (its duplicate id; it then ignores the whole transaction), each is committed on
+     * its own, which keeps the others and finds the ones it had: accepted before, and so accepted now. The commit is
+     * blocking.
+     */
+    private void commit(List<Admitted> events, boolean batch) {
+        String nothing = batch ? "nothing of this batch was accepted" : "nothing was accepted";
         try {
-            // The commit is blocking: it returns once the broker has the event in its journal. False means the
-            // broker had this (source, id) already: accepted before, and so accepted now.
-            sessions.commitOnce(session -> {
-                TextMessage message = session.createTextMessage(new String(body, StandardCharsets.UTF_8));
-                message.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, EventKey.of(event).duplicateId());
-                message.setStringProperty(SinkQueues.GROUP_PROPERTY, orderingKey(event));
-                message.setBooleanProperty(Provenance.ADMITTED, true);
-                message.setStringProperty(Provenance.QUEUE_SOURCE, source);
-                if (quota.maxQueued() != null) {
-                    message.setLongProperty(Provenance.MAX_QUEUED, quota.maxQueued());
-                }
-                session.createProducer(session.createQueue(eventsQueue)).send(message);
-            }, positive(brokerWait));
+            if (commitOnce(events) || events.size() == 1) {
+                return;
+            }
         } catch (BrokerSessions.QueuedCapReached e) {
-            throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has as many events queued, "
-                    + "not yet processed, as its quota allows; this event was not accepted, retry later", QUEUED_RETRY);
+            String who = batch ? "a source of this batch (" + String.join(", ", new TreeSet<>(
+                    events.stream().map(Admitted::source).toList())) + ")" : "source " + events.get(0).source();
+            throw new TidingsException(ErrorCode.RATE_LIMITED, who + " has as many events queued, not yet processed, "
+                    + "as its quota allows; " + nothing + ", retry later", QUEUED_RETRY);
         } catch (BrokerSessions.Unreachable e) {
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE,
-                    "the message broker cannot be reached; nothing was accepted, retry later", e);
+                    "the message broker cannot be reached; " + nothing + ", retry later", e);
         } catch (BrokerSessions.Blocked e) {
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker is not taking events (it "
-                    + "holds senders back, as it does when its disk is full); nothing was accepted, retry later",
-                    brokerWait);
+                    + "holds senders back, as it does when its disk is full); " + nothing + ", retry later", brokerWait);
         } catch (BrokerSessions.NotCommitted e) {
-            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker refused the event before it "
-                    + "was committed (for example because its queue is blocked); nothing was accepted, retry later", e);
+            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker refused "
+                    + (batch ? "the batch" : "the event") + " before it was committed (for example because its queue "
+                    + "is blocked); " + nothing + ", retry later", e);
         } catch (JMSException | JMSRuntimeException e) {
-            throw new TidingsException(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the event, so it may "
-                    + "or may not have been accepted; retrying is safe: a resent event with the same source and id "
-                    + "is accepted once", e);
+            throw unknownOutcome(batch, e);
         }
-        return event;
+        try {
+            for (Admitted event : events) {
+                commitOnce(List.of(event));
+            }
+        } catch (JMSException | JMSRuntimeException e) {
+            throw unknownOutcome(true, e);
+        }
+    }
+
+    private static TidingsException unknownOutcome(boolean batch, Exception cause) {
+        return new TidingsException(ErrorCode.OUTCOME_UNKNOWN, batch
+                ? "the broker did not confirm all of the batch, so some of its events may or may not have been "
+                + "accepted; retrying the whole batch is safe: a resent event with the same source and id is accepted once"
+                : "the broker did not confirm the event, so it may or may not have been accepted; retrying is safe: "
+                + "a resent event with the same source and id is accepted once", cause);
+    }
+
+    /** False if the broker had one of the events already, and so took none of them. */
+    private boolean commitOnce(List<Admitted> events) throws JMSException {
+        return sessions.commitOnce(session -> {
+            var producer = session.createProducer(session.createQueue(eventsQueue));
+            for (Admitted event : events) {
+                producer.send(message(session, event));
+            }
+        }, positive(brokerWait));
+    }
+
+    private static TextMessage message(Session session, Admitted admitted) throws JMSException {
+        CloudEvent event = admitted.event();
+        TextMessage message = session.createTextMessage(new String(admitted.body(), StandardCharsets.UTF_8));
+        message.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, EventKey.of(event).duplicateId());
+        message.setStringProperty(SinkQueues.GROUP_PROPERTY, orderingKey(event));
+        message.setBooleanProperty(Provenance.ADMITTED, true);
+        message.setStringProperty(Provenance.QUEUE_SOURCE, admitted.source());
+        if (admitted.quota().maxQueued() != null) {
+            message.setLongProperty(Provenance.MAX_QUEUED, admitted.quota().maxQueued());
+        }
+        return message;
     }
 
     public void process(RawEvent raw) {

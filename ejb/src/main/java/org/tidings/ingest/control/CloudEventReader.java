@@ -242,17 +242,22 @@ public class CloudEventReader {
     }
 
     private static void requireUtf8(byte[] body) {
+        utf8(body);
+    }
+
+    /** The body's text, if it is valid UTF-8; else {@code invalid-encoding}. */
+    static String utf8(byte[] body) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
+                    .decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
             throw new TidingsException(ErrorCode.INVALID_ENCODING, "body is not valid UTF-8: " + e.getMessage());
         }
     }
 
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         // Jackson appends the source location and text to its messages; keep the first line only.
         int newline = message.indexOf('\n');
