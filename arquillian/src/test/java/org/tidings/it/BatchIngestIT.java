@@ -50,15 +50,17 @@ class BatchIngestIT {
                 "all", true)).status()).isEqualTo(201);
         String exact = "{ \"specversion\" : \"1.0\", \"id\":\"" + UUID.randomUUID() + "\",\"source\":\""
                 + route.source() + "\",\"type\":\"" + NEW_MAIL + "\",\"subject\":\"mailto:ann@example.com\","
-                + "\"data\":{\"price\":1.10,\"huge\":1e400,\"name\":\"Zo\\u00eb \\ud83d\\ude00 ]}\"} }";
+                + "\"data\":{\"price\":1.10,\"huge\":1e400,\"name\":\"Zo\\u00eb Zoë 😀 \\ud83d\\ude00 ]}\"} }";
         CloudEvent second = Events.event(route.source(), NEW_MAIL, "mailto:zoë@exämple.org");
         CloudEvent stranger = Events.event("https://stranger.example.net/", NEW_MAIL, "mailto:ann@example.com");
         CloudEvent ungranted = Events.event(bare, "org.example.mail.QuotaExceed", "mailto:ann@example.com");
         String noType = "{\"specversion\":\"1.0\",\"id\":\"x1\",\"source\":\"" + route.source() + "\"}";
         long queuedBefore = TestEnvironment.messagesAdded("tidings.events");
 
-        var reply = api.post("/events", BATCH, utf8("[\n  " + exact + ",\n  42,\n  " + Events.json(stranger) + ", "
-                + Events.json(second) + "," + Events.json(ungranted) + ", " + noType + ",\n" + exact + "]"));
+        // the first event's subject is not ASCII, so the one after it starts at another byte than character
+        var reply = api.post("/events", BATCH, utf8("[\n  " + Events.json(second) + ",\n  42,\n  "
+                + Events.json(stranger) + ", " + exact + "," + Events.json(ungranted) + ", " + noType + ",\n" + exact
+                + "]"));
 
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
         assertThat(reply.body().path("accepted").asInt()).isEqualTo(3);
@@ -66,13 +68,13 @@ class BatchIngestIT {
         JsonNode events = reply.body().path("events");
         assertThat(events).hasSize(7);
         assertOutcome(events.get(0), 0, "accepted", null);
-        assertThat(events.get(0).path("id").asText()).isEqualTo(idOf(exact));
+        assertThat(events.get(0).path("id").asText()).isEqualTo(second.getId());
+        assertThat(events.get(0).path("source").asText()).isEqualTo(route.source());
         assertOutcome(events.get(1), 1, "refused", "malformed-event");
         assertOutcome(events.get(2), 2, "refused", "unknown-source");
         assertThat(events.get(2).path("id").asText()).isEqualTo(stranger.getId());
         assertOutcome(events.get(3), 3, "accepted", null);
-        assertThat(events.get(3).path("id").asText()).isEqualTo(second.getId());
-        assertThat(events.get(3).path("source").asText()).isEqualTo(route.source());
+        assertThat(events.get(3).path("id").asText()).isEqualTo(idOf(exact));
         assertOutcome(events.get(4), 4, "refused", "type-not-granted");
         assertOutcome(events.get(5), 5, "refused", "malformed-event");
         assertOutcome(events.get(6), 6, "accepted", null);
@@ -122,26 +124,88 @@ class BatchIngestIT {
 
     // covers LEM-11, S2S-9, S2S-14
     @Test
-    void aSourcesTokenSendsItsOwnEventsOfABatchAndNoOneElses() {
+    void aSourcesTokenSendsItsOwnEventsOfABatchAndNoOneElsesProvisionedOrNot() {
         String own = Events.uniqueSource();
         String ownId = api.createSource("own store", own);
         String other = Events.uniqueSource();
         api.createSource("other store", other);
         String sink = api.createJmsSink("both stores");
-        api.subscribe(sink, Map.of("types", List.of(NEW_MAIL)));
+        api.subscribe(sink, Map.of("types", List.of(NEW_MAIL), "sources", List.of(own, other)));
         AdminApi asSource = api.withToken(api.issueToken("sources", ownId));
         CloudEvent mine = Events.event(own, NEW_MAIL, "mailto:own@example.com");
         CloudEvent forged = Events.event(other, NEW_MAIL, "mailto:own@example.com");
+        CloudEvent unprovisioned = Events.event(Events.uniqueSource(), NEW_MAIL, "mailto:own@example.com");
 
-        var reply = asSource.post("/events", BATCH, batchOf(List.of(forged, mine)));
+        var reply = asSource.post("/events", BATCH, batchOf(List.of(forged, unprovisioned, mine)));
 
         assertThat(reply.status()).as("%s", reply).isEqualTo(200);
         assertOutcome(reply.body().path("events").get(0), 0, "refused", "forged-source");
-        assertOutcome(reply.body().path("events").get(1), 1, "accepted", null);
+        // not unknown-source: a source's token learns nothing of which other sources exist
+        assertOutcome(reply.body().path("events").get(1), 1, "refused", "forged-source");
+        assertOutcome(reply.body().path("events").get(2), 2, "accepted", null);
         try (var app = Messaging.asApp()) {
             Message only = app.receive("tidings.sink." + sink, null, WAIT);
             assertThat(Messaging.property(only, "tidings_event_id")).isEqualTo(mine.getId());
             assertThat(app.receive("tidings.sink." + sink, null, 1000)).as("nothing more").isNull();
+        }
+    }
+
+    /**
+     * A source over its rate quota or at its cap on queued events is refused event by event, from the first one over
+     * on (so that what is accepted of it is a prefix of what it sent), while the batch's other events are accepted. The
+     * batch also holds an event accepted before: Artemis then reports the transaction as a duplicate, hiding the cap's
+     * refusal, and the batch is committed in parts.
+     */
+    // covers LEM-11, RUP-17, LEM-8, S2S-3
+    @Test
+    void aSourceOverItsQuotaOrCapIsRefusedFromThereOnAndTheOtherEventsOfTheBatchAreAccepted() throws Exception {
+        String rated = Events.uniqueSource();
+        String ratedId = api.createSource("slow store", rated);
+        String capped = Events.uniqueSource();
+        String cappedId = api.createSource("capped store", capped);
+        String other = Events.uniqueSource();
+        api.createSource("other store", other);
+        String sink = api.createJmsSink("three stores");
+        api.subscribe(sink, Map.of("types", List.of(NEW_MAIL), "sources", List.of(rated, capped, other)));
+        assertThat(api.putJson("/api/sources/" + ratedId + "/quota", Map.of("eventsPerSecond", 0.01, "burst", 2))
+                .status()).isEqualTo(200);
+        assertThat(api.putJson("/api/sources/" + cappedId + "/quota", Map.of("maxQueued", 2)).status()).isEqualTo(200);
+        CloudEvent before = Events.event(other, NEW_MAIL, "mailto:old@example.com");
+        assertThat(api.post("/events", "application/cloudevents+json", utf8(Events.json(before))).status())
+                .isEqualTo(202);
+        List<CloudEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            batch.add(Events.event(rated, NEW_MAIL, "mailto:rated@example.com"));
+            batch.add(Events.event(capped, NEW_MAIL, "mailto:capped@example.com"));
+        }
+        batch.add(Events.event(other, NEW_MAIL, "mailto:other@example.com"));
+        batch.add(before);
+
+        AdminApi.Reply reply;
+        try (var held = TestEnvironment.paused("tidings.events")) { // the capped source's events stay queued
+            reply = api.post("/events", BATCH, batchOf(batch));
+        }
+
+        assertThat(reply.status()).as("%s", reply).isEqualTo(200);
+        JsonNode events = reply.body().path("events");
+        for (int i = 0; i < 8; i += 2) {
+            assertOutcome(events.get(i), i, i < 4 ? "accepted" : "refused", i < 4 ? null : "rate-limited");
+            assertOutcome(events.get(i + 1), i + 1, i < 4 ? "accepted" : "refused", i < 4 ? null : "rate-limited");
+        }
+        assertThat(events.get(4).path("retryAfterSeconds").asLong()).as("its own rate").isBetween(90L, 100L);
+        assertThat(events.get(5).path("retryAfterSeconds").asLong()).as("its cap").isEqualTo(1L);
+        assertOutcome(events.get(8), 8, "accepted", null);
+        assertOutcome(events.get(9), 9, "accepted", null);
+        assertThat(reply.body().path("accepted").asInt()).isEqualTo(6);
+
+        List<String> accepted = List.of(before.getId(), batch.get(0).getId(), batch.get(1).getId(),
+                batch.get(2).getId(), batch.get(3).getId(), batch.get(8).getId());
+        try (var app = Messaging.asApp()) {
+            String queue = "tidings.sink." + sink;
+            assertThat(app.receive(queue, accepted.size(), WAIT)).as("each once, the one accepted before too")
+                    .extracting(message ->
+                    Messaging.property(message, "tidings_event_id")).containsExactlyInAnyOrderElementsOf(accepted);
+            assertThat(app.receive(queue, null, 1000)).as("nothing more").isNull();
         }
     }
 

@@ -149,6 +149,11 @@ class SecurityIT {
                 Events.json(Events.event(other, TYPE, "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8));
         assertThat(forged.status()).isEqualTo(403);
         assertThat(forged.code()).isEqualTo("forged-source");
+        AdminApi.Reply unprovisioned = asSource.post("/events", "application/cloudevents+json",
+                Events.json(Events.event(Events.uniqueSource(), TYPE, "mailto:ann@example.com"))
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(unprovisioned.code()).as("not unknown-source: a source's token learns nothing of other sources")
+                .isEqualTo("forged-source");
         assertThat(TestEnvironment.messagesAdded("tidings.events")).as("nothing queued").isEqualTo(queued);
 
         AdminApi.Reply own = asSource.post("/events", "application/cloudevents+json",

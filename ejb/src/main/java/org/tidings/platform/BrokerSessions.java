@@ -40,7 +40,7 @@ public class BrokerSessions {
     public static final class Unreachable extends JMSException {
         private static final long serialVersionUID = 1L;
 
-        Unreachable(Exception cause) {
+        public Unreachable(Exception cause) {
             super("the message broker cannot be reached: " + cause.getMessage());
             initCause(cause);
             setLinkedException(cause);
@@ -51,7 +51,7 @@ public class BrokerSessions {
     public static final class QueuedCapReached extends JMSException {
         private static final long serialVersionUID = 1L;
 
-        QueuedCapReached(JMSException cause) {
+        public QueuedCapReached(JMSException cause) {
             super(cause.getMessage());
             initCause(cause);
             setLinkedException(cause);
@@ -68,7 +68,7 @@ public class BrokerSessions {
     public static final class NotCommitted extends JMSException {
         private static final long serialVersionUID = 1L;
 
-        NotCommitted(Exception cause, String errorCode) {
+        public NotCommitted(Exception cause, String errorCode) {
             super("the work failed before its commit: " + cause.getMessage(), errorCode);
             initCause(cause);
             setLinkedException(cause);
@@ -85,7 +85,7 @@ public class BrokerSessions {
     public static final class Blocked extends JMSException {
         private static final long serialVersionUID = 1L;
 
-        Blocked(String message, Exception cause) {
+        public Blocked(String message, Exception cause) {
             super(message);
             if (cause != null) {
                 initCause(cause);
@@ -124,7 +124,9 @@ public class BrokerSessions {
     /**
      * Runs the work in one local broker transaction and commits it. Every message the work sends must carry a
      * duplicate id: returns false, having changed nothing, if the broker already had one of them (Artemis then
-     * ignores the whole transaction, and as everything in it was sent together, all of it was accepted before).
+     * ignores the whole transaction; for work whose messages are always sent together, one event or one event's
+     * notifications, all of it was accepted before; a batch of events is committed again in parts, docs/adr/0025).
+     * Of a transaction that is refused for several of its messages, the broker reports the last refusal.
      * Throws {@link Unreachable} if no session could be had, {@link QueuedCapReached} if the broker refused a message
      * over its sender's cap (nothing sent), {@link NotCommitted} if the work failed otherwise before the commit (nothing
      * committed); any other failure, of the commit itself, leaves the outcome unknown.

@@ -19,10 +19,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.control.SinkQueues;
+import org.tidings.ingest.control.BatchCommit;
 import org.tidings.ingest.control.BrokerSenders;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
@@ -59,12 +59,6 @@ import org.tidings.trust.control.GrantRules;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Intake {
-
-    /**
-     * Retry-After when a source's queued events are at their cap: they drain as fast as the pipeline processes
-     * (hundreds a second here), so room comes soon; no closer estimate is known.
-     */
-    private static final Duration QUEUED_RETRY = Duration.ofSeconds(1);
 
     @Inject
     CloudEventReader reader;
@@ -126,7 +120,7 @@ public class Intake {
     public CloudEvent submit(byte[] body, UUID speaker) {
         Admitted admitted = admitted(body, reader.read(body), speaker);
         requireWithinQuota(admitted.source(), admitted.quota());
-        commit(List.of(admitted), false);
+        commit(admitted);
         return admitted.event();
     }
 
@@ -148,52 +142,67 @@ public class Intake {
 
     /**
      * Accepts a batch of events (LEM-11; docs/adr/0025), each judged as {@link #submit} judges one: the events that
-     * pass are queued together in one broker transaction, and the answer says of each, by its place in the batch,
-     * whether it was accepted (durably queued, or accepted before under its source and id) or refused and why. A
-     * failure of the broker refuses the batch as a whole, as it would one event: nothing of it was accepted, or, with
-     * {@code outcome-unknown}, some of it may have been and retrying the whole batch is safe.
+     * pass are queued in one broker transaction ({@link BatchCommit}: in parts if the broker had one of them or a
+     * source's cap refuses one), and the answer says of each, by its place in the batch, whether it was accepted
+     * (durably queued, or accepted before under its source and id) or refused and why. Once a source is refused for its
+     * rate or its cap, its later events of the batch are refused too. A failure of the broker before anything of the
+     * batch was committed refuses the batch as a whole, as it would one event.
      */
     public List<Outcome> submitBatch(List<byte[]> bodies, UUID speaker) {
         Outcome[] outcomes = new Outcome[bodies.size()];
+        CloudEvent[] events = new CloudEvent[bodies.size()];
         List<Admitted> admitted = new ArrayList<>();
         List<Integer> places = new ArrayList<>();
         Map<String, Integer> firstOfKey = new HashMap<>();
         Map<Integer, Integer> repeats = new HashMap<>();
-        CloudEvent[] events = new CloudEvent[bodies.size()];
+        Map<String, TidingsException> refusedSources = new HashMap<>();
         for (int i = 0; i < bodies.size(); i++) {
-            CloudEvent event = null;
             try {
                 if (bodies.get(i) == null) {
                     throw new TidingsException(ErrorCode.MALFORMED_EVENT,
                             "not a CloudEvents 1.0 JSON event: a batch's element must be a JSON object");
                 }
-                event = reader.read(bodies.get(i));
-                events[i] = event;
-                Admitted one = admitted(bodies.get(i), event, speaker);
+                events[i] = reader.read(bodies.get(i));
+                Admitted one = admitted(bodies.get(i), events[i], speaker);
                 // Twice in one batch: one broker transaction does not check its own duplicate ids against each other.
-                Integer first = firstOfKey.putIfAbsent(EventKey.of(event).duplicateId(), i);
+                Integer first = firstOfKey.putIfAbsent(EventKey.of(events[i]).duplicateId(), i);
                 if (first != null) {
                     repeats.put(i, first);
                     continue;
                 }
-                requireWithinQuota(one.source(), one.quota());
+                TidingsException refused = refusedSources.get(one.source());
+                if (refused != null) {
+                    throw refused;
+                }
+                try {
+                    requireWithinQuota(one.source(), one.quota());
+                } catch (TidingsException overQuota) {
+                    refusedSources.put(one.source(), overQuota);
+                    throw overQuota;
+                }
                 admitted.add(one);
                 places.add(i);
             } catch (TidingsException refused) {
-                outcomes[i] = Outcome.refused(i, event, refused);
+                outcomes[i] = Outcome.refused(i, events[i], refused);
             }
         }
         if (!admitted.isEmpty()) {
-            commit(admitted, true);
-        }
-        for (int k = 0; k < admitted.size(); k++) {
-            outcomes[places.get(k)] = Outcome.accepted(places.get(k), admitted.get(k).event());
+            List<TidingsException> refusals;
+            try {
+                refusals = BatchCommit.commit(admitted, Admitted::source, this::commitOnce);
+            } catch (JMSException | JMSRuntimeException e) {
+                throw brokerFailure(e, true);
+            }
+            for (int k = 0; k < admitted.size(); k++) {
+                int place = places.get(k);
+                outcomes[place] = refusals.get(k) == null ? Outcome.accepted(place, events[place])
+                        : Outcome.refused(place, events[place], refusals.get(k));
+            }
         }
         // a repeat fares as the first of its key, which it is to the broker
-        repeats.forEach((repeat, first) -> outcomes[repeat] = outcomes[first].code() == null
-                ? Outcome.accepted(repeat, events[repeat])
-                : new Outcome(repeat, outcomes[first].id(), outcomes[first].source(), outcomes[first].status(),
-                        outcomes[first].code(), outcomes[first].detail(), outcomes[first].retryAfterSeconds()));
+        repeats.forEach((repeat, first) -> outcomes[repeat] = new Outcome(repeat, events[repeat].getId(),
+                events[repeat].getSource().toString(), outcomes[first].status(), outcomes[first].code(),
+                outcomes[first].detail(), outcomes[first].retryAfterSeconds()));
         return Arrays.asList(outcomes);
     }
 
@@ -201,61 +210,60 @@ public class Intake {
     private record Admitted(byte[] body, CloudEvent event, String source, SourceQuota quota) {
     }
 
+    /**
+     * The checks before the broker. A caller who speaks for one source learns nothing of the others: an event naming
+     * any other source, provisioned or not, is {@code forged-source}.
+     */
     private Admitted admitted(byte[] body, CloudEvent event, UUID speaker) {
-        String source = knownSource(event);
-        if (speaker != null && !source.equals(sources.resolvedOf(speaker))) {
+        String source = sources.resolved(event.getSource().toString());
+        if (speaker != null && (source == null || !source.equals(sources.resolvedOf(speaker)))) {
             throw new TidingsException(ErrorCode.FORGED_SOURCE, "this token speaks for another source than "
-                    + event.getSource() + "; nothing was accepted");
+                    + event.getSource() + "; the event was not accepted");
+        }
+        if (source == null) {
+            throw new TidingsException(ErrorCode.UNKNOWN_SOURCE, "source " + event.getSource() + " is not provisioned");
         }
         requireGranted(source, event);
         return new Admitted(body, event, source, sources.quotaOf(source));
     }
 
     /**
-     * Queues the events in one local broker transaction, returning once the broker has them in its journal. If the
-     * broker had one of them already (its duplicate id; it then ignores the whole transaction), each is committed on
-     * its own, which keeps the others and finds the ones it had: accepted before, and so accepted now. The commit is
-     * blocking.
+     * Queues one event in a local broker transaction, returning once the broker has it in its journal (the commit is
+     * blocking); a duplicate id the broker had means accepted before, and so accepted now.
      */
-    private void commit(List<Admitted> events, boolean batch) {
-        String nothing = batch ? "nothing of this batch was accepted" : "nothing was accepted";
+    private void commit(Admitted event) {
         try {
-            if (commitOnce(events) || events.size() == 1) {
-                return;
-            }
+            commitOnce(List.of(event));
         } catch (BrokerSessions.QueuedCapReached e) {
-            String who = batch ? "a source of this batch (" + String.join(", ", new TreeSet<>(
-                    events.stream().map(Admitted::source).toList())) + ")" : "source " + events.get(0).source();
-            throw new TidingsException(ErrorCode.RATE_LIMITED, who + " has as many events queued, not yet processed, "
-                    + "as its quota allows; " + nothing + ", retry later", QUEUED_RETRY);
-        } catch (BrokerSessions.Unreachable e) {
-            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE,
-                    "the message broker cannot be reached; " + nothing + ", retry later", e);
-        } catch (BrokerSessions.Blocked e) {
-            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker is not taking events (it "
-                    + "holds senders back, as it does when its disk is full); " + nothing + ", retry later", brokerWait);
-        } catch (BrokerSessions.NotCommitted e) {
-            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker refused "
-                    + (batch ? "the batch" : "the event") + " before it was committed (for example because its queue "
-                    + "is blocked); " + nothing + ", retry later", e);
+            throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + event.source() + " has as many events "
+                    + "queued, not yet processed, as its quota allows; nothing was accepted, retry later",
+                    BatchCommit.QUEUED_RETRY);
         } catch (JMSException | JMSRuntimeException e) {
-            throw unknownOutcome(batch, e);
-        }
-        try {
-            for (Admitted event : events) {
-                commitOnce(List.of(event));
-            }
-        } catch (JMSException | JMSRuntimeException e) {
-            throw unknownOutcome(true, e);
+            throw brokerFailure(e, false);
         }
     }
 
-    private static TidingsException unknownOutcome(boolean batch, Exception cause) {
+    /** What the sender is told of a failure of the broker before anything of its event or batch was committed. */
+    private TidingsException brokerFailure(Exception failure, boolean batch) {
+        String nothing = batch ? "nothing of this batch was accepted" : "nothing was accepted";
+        if (failure instanceof BrokerSessions.Unreachable) {
+            return new TidingsException(ErrorCode.BROKER_UNAVAILABLE,
+                    "the message broker cannot be reached; " + nothing + ", retry later", failure);
+        }
+        if (failure instanceof BrokerSessions.Blocked) {
+            return new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker is not taking events (it "
+                    + "holds senders back, as it does when its disk is full); " + nothing + ", retry later", brokerWait);
+        }
+        if (failure instanceof BrokerSessions.NotCommitted) {
+            return new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker refused "
+                    + (batch ? "the batch" : "the event") + " before it was committed (for example because its queue "
+                    + "is blocked); " + nothing + ", retry later", failure);
+        }
         return new TidingsException(ErrorCode.OUTCOME_UNKNOWN, batch
-                ? "the broker did not confirm all of the batch, so some of its events may or may not have been "
-                + "accepted; retrying the whole batch is safe: a resent event with the same source and id is accepted once"
+                ? "the broker did not confirm the batch, so its events may or may not have been accepted; retrying "
+                + "the whole batch is safe: a resent event with the same source and id is accepted once"
                 : "the broker did not confirm the event, so it may or may not have been accepted; retrying is safe: "
-                + "a resent event with the same source and id is accepted once", cause);
+                + "a resent event with the same source and id is accepted once", failure);
     }
 
     /** False if the broker had one of the events already, and so took none of them. */

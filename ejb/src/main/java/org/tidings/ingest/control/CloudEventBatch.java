@@ -3,6 +3,7 @@ package org.tidings.ingest.control;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +27,18 @@ public final class CloudEventBatch {
     /** The batched content mode's media type (CloudEvents JSON format, section 4). */
     public static final String MEDIA_TYPE = "application/cloudevents-batch+json";
 
-    private static final JsonFactory JSON = OutsideJson.factory().build();
+    /**
+     * Looser than the defaults the event reader keeps: an element one level deeper than an event alone, with a
+     * number or a name longer than Jackson allows, is still cut out, and then refused alone by the reader.
+     */
+    private static final JsonFactory JSON = OutsideJson.factory()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH + 1)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
 
     private CloudEventBatch() {
     }
@@ -69,9 +81,7 @@ public final class CloudEventBatch {
             if (parser.nextToken() != null) {
                 throw new IllegalArgumentException("content after the batch's array");
             }
-        } catch (TidingsException | IllegalStateException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new TidingsException(ErrorCode.MALFORMED_JSON,
                     "not a JSON array of events: " + CloudEventReader.reason(e) + "; nothing of this batch was accepted");
         }

@@ -103,7 +103,8 @@ public class CloudEventReader {
 
     private static CloudEvent parse(JsonParser parser) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
-            throw new IllegalArgumentException("the body is not a JSON object");
+            throw new IllegalArgumentException("the body is not a JSON object (a batch of events is sent as "
+                    + CloudEventBatch.MEDIA_TYPE + ")");
         }
         CloudEventBuilder event = CloudEventBuilder.v1();
         String specVersion = null;

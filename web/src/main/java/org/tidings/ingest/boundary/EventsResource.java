@@ -42,7 +42,7 @@ public class EventsResource {
     @Inject
     CloudEventReader reader;
 
-    /** The most bytes of one batch: 1 MiB, four events of the largest size (tidings.ingest.max-event-bytes). */
+    /** The most bytes of one batch: 1 MiB, three events of the largest size (tidings.ingest.max-event-bytes) and more. */
     @Inject
     @ConfigProperty(name = "tidings.ingest.max-batch-bytes", defaultValue = "1048576")
     int maxBatchBytes;
@@ -78,7 +78,7 @@ public class EventsResource {
     public Response submitBatch(@HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type, InputStream body,
             @Context HttpServletRequest request) throws IOException {
         requireUtf8(type, "a batch needs a Content-Type: " + CloudEventBatch.MEDIA_TYPE);
-        byte[] batch = body.readNBytes(maxBatchBytes + 1);
+        byte[] batch = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8L, maxBatchBytes + 1L));
         if (batch.length > maxBatchBytes) {
             throw new TidingsException(ErrorCode.REQUEST_TOO_LARGE, "a batch has at most " + maxBatchBytes
                     + " bytes (tidings.ingest.max-batch-bytes); nothing of this one was accepted");
