@@ -66,6 +66,7 @@ class BrokerOutageIT {
         assertThat(refusedBatch.status()).as(refusedBatch.toString()).isEqualTo(503);
         assertThat(refusedBatch.contentType()).startsWith("application/problem+json");
         assertThat(refusedBatch.code()).isIn("broker-unavailable", "outcome-unknown");
+        assertThat(refusedBatch.header("Retry-After")).isEqualTo("2");
 
         // Retrying is safe whichever answer it was: once the broker is back, the refused event and a new one are
         // each delivered exactly once (if the failed send did reach the journal, its duplicate id drops the retry).

@@ -144,9 +144,9 @@ public class Intake {
      * Accepts a batch of events (LEM-11; docs/adr/0025), each judged as {@link #submit} judges one: the events that
      * pass are queued in one broker transaction ({@link BatchCommit}: in parts if the broker had one of them or a
      * source's cap refuses one), and the answer says of each, by its place in the batch, whether it was accepted
-     * (durably queued, or accepted before under its source and id) or refused and why. Once a source is refused for its
-     * rate or its cap, its later events of the batch are refused too. A failure of the broker before anything of the
-     * batch was committed refuses the batch as a whole, as it would one event.
+     * (durably queued, or accepted before under its source and id) or refused and why. Once an event is refused for its
+     * source's rate or cap, the later events of its source and of its subject are refused too. A failure of the broker
+     * before anything of the batch was committed refuses the batch as a whole, as it would one event.
      */
     public List<Outcome> submitBatch(List<byte[]> bodies, UUID speaker) {
         Outcome[] outcomes = new Outcome[bodies.size()];
@@ -155,7 +155,10 @@ public class Intake {
         List<Integer> places = new ArrayList<>();
         Map<String, Integer> firstOfKey = new HashMap<>();
         Map<Integer, Integer> repeats = new HashMap<>();
+        // sources refused for their rate, and the ordering keys (subjects) of events so refused: their later events
+        // are refused too, so that a resend of the refused ones cannot overtake an accepted one (LEM-8)
         Map<String, TidingsException> refusedSources = new HashMap<>();
+        Map<String, TidingsException> refusedOrders = new HashMap<>();
         for (int i = 0; i < bodies.size(); i++) {
             try {
                 if (bodies.get(i) == null) {
@@ -170,14 +173,21 @@ public class Intake {
                     repeats.put(i, first);
                     continue;
                 }
+                String order = orderingKey(events[i]);
                 TidingsException refused = refusedSources.get(one.source());
+                refused = refused != null ? refused : refusedOrders.get(order);
                 if (refused != null) {
+                    refusedOrders.putIfAbsent(order, refused);
                     throw refused;
                 }
                 try {
                     requireWithinQuota(one.source(), one.quota());
                 } catch (TidingsException overQuota) {
                     refusedSources.put(one.source(), overQuota);
+                    refusedOrders.putIfAbsent(order, new TidingsException(ErrorCode.RATE_LIMITED, "an earlier event "
+                            + "of this batch, of source " + one.source() + ", was refused for that source's rate; this "
+                            + "event, of the same subject, was not tried in this request, so that it cannot overtake "
+                            + "it; retry later", overQuota.retryAfter()));
                     throw overQuota;
                 }
                 admitted.add(one);
@@ -189,9 +199,10 @@ public class Intake {
         if (!admitted.isEmpty()) {
             List<TidingsException> refusals;
             try {
-                refusals = BatchCommit.commit(admitted, Admitted::source, this::commitOnce);
-            } catch (JMSException | JMSRuntimeException e) {
-                throw brokerFailure(e, true);
+                refusals = BatchCommit.commit(admitted, Admitted::source, one -> orderingKey(one.event()),
+                        this::commitOnce);
+            } catch (JMSException | RuntimeException e) {
+                throw brokerFailure(e, true); // before anything of the batch was committed
             }
             for (int k = 0; k < admitted.size(); k++) {
                 int place = places.get(k);

@@ -1,7 +1,6 @@
 package org.tidings.ingest.control;
 
 import jakarta.jms.JMSException;
-import jakarta.jms.JMSRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,13 +15,16 @@ import org.tidings.platform.TidingsException;
 
 /**
  * Commits a batch's admitted events to the broker (docs/adr/0025): all in one transaction if the broker takes it;
- * otherwise in halves, recursively, in the batch's order, when the broker ignored the transaction for one of its events
- * (a duplicate id, accepted before) or refused it for one (a source at its cap on queued events). A part of one event
- * is then that event's own outcome: accepted before, or {@code rate-limited}. Once a source is refused, its later
- * events of the batch are refused without trying, so that what is accepted of each source is a prefix of what it sent
- * (LEM-8: a resend of the refused ones cannot overtake an accepted one). A broker failure while committing in parts
- * stops there: what was committed is accepted, the part that failed is {@code broker-unavailable} (nothing of it was
- * committed) or {@code outcome-unknown} (its commit was not confirmed), the rest {@code broker-unavailable}.
+ * otherwise in parts, in the batch's order, when the broker ignored the transaction for one of its events (a duplicate
+ * id, accepted before) or refused it for one (a source at its cap on queued events). A part the broker does not take
+ * is halved, until a budget of such parts (twice the halvings one event needs) is spent; from then on the rest goes
+ * one event a transaction, so a batch of n costs at most about n + 3 log2 n transactions (a retried batch whose events
+ * the broker all has comes to that). A part of one event is that event's own outcome: accepted before, or
+ * {@code rate-limited}. Once an event is refused for its source's cap, the later events of its source, and of its
+ * ordering key (its subject), are refused without trying, so that a resend of the refused ones cannot overtake an
+ * accepted one (LEM-8). A broker failure while committing in parts stops there: what was committed is accepted, the
+ * part that failed is {@code broker-unavailable} (nothing of it was committed) or {@code outcome-unknown} (its commit
+ * was not confirmed), the rest {@code broker-unavailable}.
  *
  * @param <T> an admitted event
  */
@@ -40,36 +42,46 @@ public final class BatchCommit<T> {
      */
     public static final Duration QUEUED_RETRY = Duration.ofSeconds(1);
 
+    /** Retry-After of an event the broker failed to take, as one event's 503 says. */
+    public static final Duration BROKER_RETRY = Duration.ofSeconds(2);
+
     private final List<T> events;
     private final Function<T, String> sourceOf;
-    /** The sources the broker refused in this batch (their cap), with the refusal their later events get. */
-    private final Map<String, TidingsException> refusedSources = new HashMap<>();
+    private final Function<T, String> orderOf;
     private final Broker<T> broker;
     private final TidingsException[] refusals;
-    private Exception stopped;
+    /** The sources and ordering keys refused in this batch, with the refusal their later events get. */
+    private final Map<String, TidingsException> refusedSources = new HashMap<>();
+    private final Map<String, TidingsException> refusedOrders = new HashMap<>();
+    private int halvingsLeft;
+    private TidingsException stopped;
 
-    private BatchCommit(List<T> events, Function<T, String> sourceOf, Broker<T> broker) {
+    private BatchCommit(List<T> events, Function<T, String> sourceOf, Function<T, String> orderOf, Broker<T> broker) {
         this.events = events;
         this.sourceOf = sourceOf;
+        this.orderOf = orderOf;
         this.broker = broker;
         this.refusals = new TidingsException[events.size()];
+        this.halvingsLeft = 2 * (32 - Integer.numberOfLeadingZeros(events.size()));
     }
 
     /**
      * Each event's refusal, or null where it was accepted. Throws what the broker threw if the first commit, of the
      * whole batch, failed otherwise: then nothing of it was committed, or its outcome is unknown, as for one event.
      */
-    public static <T> List<TidingsException> commit(List<T> events, Function<T, String> sourceOf, Broker<T> broker)
-            throws JMSException {
-        var commit = new BatchCommit<>(events, sourceOf, broker);
-        boolean whole;
+    public static <T> List<TidingsException> commit(List<T> events, Function<T, String> sourceOf,
+            Function<T, String> orderOf, Broker<T> broker) throws JMSException {
+        var commit = new BatchCommit<>(events, sourceOf, orderOf, broker);
         try {
-            whole = broker.commitOnce(events);
+            if (!broker.commitOnce(events) && events.size() > 1) {
+                commit.halves(IntStream.range(0, events.size()).boxed().toList());
+            }
         } catch (BrokerSessions.QueuedCapReached e) {
-            whole = false;
-        }
-        if (!whole) {
-            commit.halves(IntStream.range(0, events.size()).boxed().toList());
+            if (events.size() == 1) {
+                commit.capped(0);
+            } else {
+                commit.halves(IntStream.range(0, events.size()).boxed().toList());
+            }
         }
         return Arrays.asList(commit.refusals);
     }
@@ -77,13 +89,11 @@ public final class BatchCommit<T> {
     private void inParts(List<Integer> part) {
         List<Integer> tried = new ArrayList<>();
         for (int i : part) {
-            TidingsException refused = refusedSources.get(sourceOf.apply(events.get(i)));
-            if (stopped != null) {
-                refusals[i] = new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker failed while "
-                        + "this batch was committed in parts, before this event was tried; it was not accepted, retry it",
-                        stopped);
-            } else if (refused != null) {
+            TidingsException refused = stopped != null ? stopped : refusedSources.get(sourceOf.apply(events.get(i)));
+            refused = refused != null ? refused : refusedOrders.get(orderOf.apply(events.get(i)));
+            if (refused != null) {
                 refusals[i] = refused;
+                refusedOrders.putIfAbsent(orderOf.apply(events.get(i)), refused);
             } else {
                 tried.add(i);
             }
@@ -97,28 +107,30 @@ public final class BatchCommit<T> {
             }
         } catch (BrokerSessions.QueuedCapReached e) {
             if (tried.size() == 1) {
-                String source = sourceOf.apply(events.get(tried.get(0)));
-                TidingsException refused = new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has as "
-                        + "many events queued, not yet processed, as its quota allows; this event and its source's "
-                        + "later events in this batch were not accepted, retry later", QUEUED_RETRY);
-                refusedSources.put(source, refused);
-                refusals[tried.get(0)] = refused;
+                capped(tried.get(0));
                 return;
             }
         } catch (BrokerSessions.Unreachable | BrokerSessions.Blocked | BrokerSessions.NotCommitted e) {
-            stopped = e;
-            tried.forEach(i -> refusals[i] = new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker "
-                    + "failed while this batch was committed in parts, before this event's part was committed; it was "
-                    + "not accepted, retry it", e));
+            stop(tried, new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the message broker failed while this "
+                    + "batch was committed in parts, before this event's part was committed; it was not accepted now, "
+                    + "retry it", BROKER_RETRY), "the message broker failed while this batch was committed in parts; "
+                    + "this event was not tried in this request, retry it");
             return;
-        } catch (JMSException | JMSRuntimeException e) {
-            stopped = e;
-            tried.forEach(i -> refusals[i] = new TidingsException(ErrorCode.OUTCOME_UNKNOWN, "the broker did not "
-                    + "confirm the commit of this event's part of the batch, so it may or may not have been accepted; "
-                    + "retrying is safe: a resent event with the same source and id is accepted once", e));
+        } catch (JMSException | RuntimeException e) {
+            // a failure of the commit itself (an interrupt of its wait, too): its outcome is not known
+            stop(tried, new TidingsException(ErrorCode.OUTCOME_UNKNOWN, "the broker did not confirm the commit of "
+                    + "this event's part of the batch, so it may or may not have been accepted; retrying is safe: a "
+                    + "resent event with the same source and id is accepted once", BROKER_RETRY),
+                    "the message broker failed while this batch was committed in parts; this event was not tried in "
+                    + "this request, retry it");
             return;
         }
-        halves(tried);
+        if (halvingsLeft > 0) {
+            halvingsLeft--;
+            halves(tried);
+        } else {
+            tried.forEach(i -> inParts(List.of(i)));
+        }
     }
 
     /** Commits the first half of a part the broker did not take whole, then the second. */
@@ -126,5 +138,23 @@ public final class BatchCommit<T> {
         int half = part.size() / 2;
         inParts(part.subList(0, half));
         inParts(part.subList(half, part.size()));
+    }
+
+    /** The event alone was refused for its source's cap: so are its source's and its subject's later events. */
+    private void capped(int i) {
+        String source = sourceOf.apply(events.get(i));
+        refusals[i] = new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has as many events queued, "
+                + "not yet processed, as its quota allows; this event was not accepted now, retry later", QUEUED_RETRY);
+        TidingsException later = new TidingsException(ErrorCode.RATE_LIMITED, "an earlier event of this batch, of "
+                + "source " + source + ", was refused for that source's cap on queued events; this event, of the same "
+                + "source or subject, was not tried in this request, so that it cannot overtake it; retry later",
+                QUEUED_RETRY);
+        refusedSources.put(source, later);
+        refusedOrders.putIfAbsent(orderOf.apply(events.get(i)), later);
+    }
+
+    private void stop(List<Integer> tried, TidingsException failed, String untried) {
+        tried.forEach(i -> refusals[i] = failed);
+        stopped = new TidingsException(ErrorCode.BROKER_UNAVAILABLE, untried, BROKER_RETRY);
     }
 }

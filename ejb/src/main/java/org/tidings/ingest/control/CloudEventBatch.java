@@ -28,12 +28,13 @@ public final class CloudEventBatch {
     public static final String MEDIA_TYPE = "application/cloudevents-batch+json";
 
     /**
-     * Looser than the defaults the event reader keeps: an element one level deeper than an event alone, with a
-     * number or a name longer than Jackson allows, is still cut out, and then refused alone by the reader.
+     * Looser than the defaults the event reader keeps: an element nested deeper than an event alone may be (up to ten
+     * times), with a number or a name longer than Jackson allows, is still cut out, and then refused alone by the
+     * reader. The depth stays bounded: Jackson holds a context object per open level.
      */
     private static final JsonFactory JSON = OutsideJson.factory()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH + 1)
+                    .maxNestingDepth(10 * StreamReadConstraints.DEFAULT_MAX_DEPTH)
                     .maxNumberLength(Integer.MAX_VALUE)
                     .maxNameLength(Integer.MAX_VALUE)
                     .maxStringLength(Integer.MAX_VALUE)

@@ -19,8 +19,11 @@ import org.tidings.platform.TidingsException;
 // or refuses one, and each event's outcome is what the broker made of it
 class BatchCommitTest {
 
-    /** An event: its source and id. */
-    record Event(String source, String id) {
+    /** An event: its source, id and subject. */
+    record Event(String source, String id, String subject) {
+        Event(String source, String id) {
+            this(source, id, id);
+        }
     }
 
     /**
@@ -33,13 +36,16 @@ class BatchCommitTest {
         final Map<String, Integer> caps = new HashMap<>();
         final List<Integer> transactions = new ArrayList<>();
         int failAtTransaction = -1;
-        JMSException failure;
+        Exception failure;
 
         @Override
         public boolean commitOnce(List<Event> events) throws JMSException {
             transactions.add(events.size());
             if (transactions.size() == failAtTransaction) {
-                throw failure;
+                if (failure instanceof JMSException jms) {
+                    throw jms;
+                }
+                throw (RuntimeException) failure;
             }
             String last = null;
             Map<String, Integer> counts = new HashMap<>();
@@ -153,8 +159,60 @@ class BatchCommitTest {
         assertThat(outcomes.subList(2, 4)).extracting(TidingsException::code).containsOnly(ErrorCode.BROKER_UNAVAILABLE);
     }
 
+    @Test
+    void aRetriedBatchWhoseEventsTheBrokerAllHasCostsAboutOneTransactionAnEvent() throws Exception {
+        List<Event> events = events("a", 1000);
+        events.forEach(event -> broker.stored.add(event.id()));
+
+        assertThat(commit(events)).containsOnlyNulls();
+        assertThat(broker.transactions.size()).as("about n + 3 log2 n, not 2n").isLessThanOrEqualTo(1031);
+        assertThat(broker.queued).isEmpty();
+    }
+
+    @Test
+    void oneEventTheBrokerHasOrRefusesCostsOneTransaction() throws Exception {
+        broker.stored.add("a-0");
+        assertThat(commit(events("a", 1))).containsOnlyNulls();
+        assertThat(broker.transactions).containsExactly(1);
+
+        broker.caps.put("b", 0);
+        assertThat(commit(events("b", 1)).get(0).code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(broker.transactions).containsExactly(1, 1);
+    }
+
+    @Test
+    void anEventOfASubjectAfterOneRefusedForItsCapIsNotAcceptedWhateverItsSource() throws Exception {
+        broker.caps.put("capped", 1);
+        broker.stored.add("old");
+        List<Event> events = List.of(new Event("capped", "c1", "mbox"), new Event("capped", "c2", "mbox"),
+                new Event("other", "o1", "mbox"), new Event("other", "o2", "elsewhere"), new Event("other", "old"));
+
+        List<TidingsException> outcomes = commit(events);
+
+        assertThat(outcomes.get(0)).isNull();
+        assertThat(outcomes.get(1).code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(outcomes.get(2).code()).as("same subject, after a refused one").isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(outcomes.get(3)).isNull();
+        assertThat(outcomes.get(4)).isNull();
+        assertThat(broker.queued).containsExactly("capped/c1", "other/o2");
+    }
+
+    @Test
+    void anyOtherFailureOfACommitWhileCommittingInPartsLeavesItsPartUnknown() throws Exception {
+        List<Event> events = events("a", 4);
+        broker.stored.add("a-3");
+        broker.failAtTransaction = 2; // a-0..a-1: its commit's wait interrupted, say
+        broker.failure = new IllegalStateException("interrupted");
+
+        List<TidingsException> outcomes = commit(events);
+
+        assertThat(outcomes.subList(0, 2)).extracting(TidingsException::code).containsOnly(ErrorCode.OUTCOME_UNKNOWN);
+        assertThat(outcomes.subList(2, 4)).extracting(TidingsException::code).containsOnly(ErrorCode.BROKER_UNAVAILABLE);
+        assertThat(outcomes).extracting(TidingsException::retryAfter).containsOnly(BatchCommit.BROKER_RETRY);
+    }
+
     private List<TidingsException> commit(List<Event> events) throws JMSException {
-        return BatchCommit.commit(events, Event::source, broker);
+        return BatchCommit.commit(events, Event::source, Event::subject, broker);
     }
 
     private static List<Event> events(String source, int count) {

@@ -49,12 +49,17 @@ class CloudEventBatchTest {
     void anElementAtTheReadersLimitsIsCutOutAndJudgedAloneNotTheBatch() {
         String deep = FIRST.replace("\"nested\":[{\"a\":[]}]", "\"nested\":" + "[".repeat(998) + "]".repeat(998));
         String longNumber = FIRST.replace("1e400", "1" + "0".repeat(2000));
+        String tooDeep = FIRST.replace("\"nested\":[{\"a\":[]}]", "\"nested\":" + "[".repeat(2000) + "]".repeat(2000));
         var reader = new CloudEventReader(1 << 20);
         assertThat(reader.read(utf8(deep)).getId()).as("deep, alone").isEqualTo("a");
 
-        List<byte[]> events = CloudEventBatch.split(utf8("[" + deep + "," + longNumber + "," + SECOND + "]"), 10);
+        List<byte[]> events = CloudEventBatch.split(utf8("[" + deep + "," + longNumber + "," + SECOND + "," + tooDeep
+                + "]"), 10);
 
-        assertThat(events).hasSize(3);
+        assertThat(events).hasSize(4);
+        assertThatThrownBy(() -> reader.read(events.get(3))).as("too deep for an event, refused alone")
+                .isInstanceOfSatisfying(TidingsException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_EVENT));
         assertThat(new String(events.get(0), StandardCharsets.UTF_8)).isEqualTo(deep);
         assertThat(reader.read(events.get(0)).getId()).isEqualTo("a");
         assertThatThrownBy(() -> reader.read(events.get(1))).as("refused alone, as it would be sent alone")
