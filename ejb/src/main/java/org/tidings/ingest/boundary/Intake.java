@@ -48,7 +48,8 @@ import org.tidings.trust.control.GrantRules;
 /**
  * Where events enter the pipeline, with no JTA transaction on either side (docs/adr/0007). {@link #submit} is the
  * HTTP face: it checks an event and puts it on the durable events queue in a local broker transaction, returning
- * only once the commit has it in the broker's journal; the event's duplicate id makes a retried POST harmless.
+ * only once the commit has it in the broker's journal; the event's duplicate id makes a retried POST harmless
+ * ({@link #submitBatch}: many events in one request, docs/adr/0025).
  * {@link #process} is the consuming side: it forwards one queued event to every matching subscription's sink, or
  * records why it cannot, before the listener's acknowledgement; an event whose (source, id) another message had
  * accepted within {@code tidings.dedup.window} is acknowledged without being matched again (docs/adr/0019). Both

@@ -25,9 +25,9 @@ import org.tidings.platform.security.Callers;
 
 /**
  * HTTP ingest: a structured-mode JSON CloudEvent is answered 202 only once it is on the durable queue, a batch of them
- * 200 with each one's outcome once those accepted are. A source's
- * token sends events of that source only (403 forged-source otherwise); an administrator's, of any provisioned one. The body is
- * UTF-8: a Content-Type naming another charset is refused, not reinterpreted.
+ * 200 with each one's outcome once those accepted are. A source's token sends events of that source only (403
+ * forged-source otherwise); an administrator's, of any provisioned one. The body is UTF-8: a Content-Type naming
+ * another charset is refused, not reinterpreted.
  */
 @RolesAllowed({"source", "admin"})
 @Path("events")
@@ -69,8 +69,9 @@ public class EventsResource {
 
     /**
      * Batched content mode (LEM-11; docs/adr/0025): a JSON array of structured-mode events, each judged as it would be
-     * alone; those that pass are queued in one broker transaction. 200 with each event's outcome, by its place in the
-     * batch; a problem of the batch as a whole (not an array, too large, the broker) is answered as for one event.
+     * alone; those that pass are queued in one broker transaction (in parts if the broker does not take it whole). 200
+     * with each event's outcome, by its place in the batch; a problem of the batch as a whole (not an array, too large,
+     * the broker failing before anything of it was committed) is answered as for one event.
      */
     @POST
     @Consumes(CloudEventBatch.MEDIA_TYPE)
