@@ -17,9 +17,10 @@ import org.tidings.platform.TidingsException;
  * Commits a batch's admitted events to the broker (docs/adr/0025): all in one transaction if the broker takes it;
  * otherwise in parts, in the batch's order, when the broker ignored the transaction for one of its events (a duplicate
  * id, accepted before) or refused it for one (a source at its cap on queued events). A part the broker does not take
- * is halved, until a budget of such parts (twice the halvings one event needs) is spent; from then on the rest goes
- * one event a transaction, so a batch of n costs at most about n + 3 log2 n transactions (a retried batch whose events
- * the broker all has comes to that). A part of one event is that event's own outcome: accepted before, or
+ * is halved, until a budget of such parts is spent (an eighth of the events, at least twice the halvings one event
+ * needs); from then on the rest goes one event a transaction, so a batch of n costs at most about 1.3 n transactions
+ * however many of its events the broker refuses or has (halving alone would cost up to 2n - 1), and a few such events
+ * cost few (about 2 d log2(n / d) for d of them). A part of one event is that event's own outcome: accepted before, or
  * {@code rate-limited}. Once an event is refused for its source's cap, the later events of its source, and of its
  * ordering key (its subject), are refused without trying, so that a resend of the refused ones cannot overtake an
  * accepted one (LEM-8). A broker failure while committing in parts stops there: what was committed is accepted, the
@@ -62,7 +63,7 @@ public final class BatchCommit<T> {
         this.orderOf = orderOf;
         this.broker = broker;
         this.refusals = new TidingsException[events.size()];
-        this.halvingsLeft = 2 * (32 - Integer.numberOfLeadingZeros(events.size()));
+        this.halvingsLeft = Math.max(2 * (32 - Integer.numberOfLeadingZeros(events.size())), events.size() / 8);
     }
 
     /**
