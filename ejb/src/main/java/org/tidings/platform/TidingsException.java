@@ -36,6 +36,18 @@ public class TidingsException extends RuntimeException {
         return retryAfter;
     }
 
+    /**
+     * The Retry-After of a 503 or 429 that knows no closer time: the broker's own reconnect takes about this long, and
+     * it is long enough not to hammer.
+     */
+    public static final Duration DEFAULT_RETRY = Duration.ofSeconds(2);
+
+    /** A wait as Retry-After gives it: whole seconds, rounded up, at least 1. */
+    public static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
+    }
+
     public static TidingsException notFound(String what, Object id) {
         return new TidingsException(ErrorCode.NOT_FOUND, what + " " + id + " does not exist");
     }

@@ -20,8 +20,6 @@ public record Problem(String type, String title, int status, String detail, Stri
     public record FieldError(String field, String message) {
     }
 
-    private static final int RETRY_AFTER_SECONDS = 2;
-
     public static Response of(ErrorCode code, String detail) {
         return of(code, detail, null);
     }
@@ -45,15 +43,13 @@ public record Problem(String type, String title, int status, String detail, Stri
         if (retryAfter != null) {
             response.header("Retry-After", retryAfterSeconds(retryAfter));
         } else if (code.status() == 503 || code.status() == 429) {
-            // a 503: the broker's own reconnect takes about this long; a 429: long enough not to hammer
-            response.header("Retry-After", RETRY_AFTER_SECONDS);
+            response.header("Retry-After", retryAfterSeconds(TidingsException.DEFAULT_RETRY));
         }
         return response.build();
     }
 
     static long retryAfterSeconds(Duration wait) {
-        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
-        return Math.max(1, seconds);
+        return TidingsException.retryAfterSeconds(wait);
     }
 
     /**

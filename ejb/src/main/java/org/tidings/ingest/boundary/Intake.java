@@ -137,7 +137,7 @@ public class Intake {
             return new Outcome(index, event == null ? null : event.getId(),
                     event == null ? null : event.getSource().toString(), "refused", refusal.code().code(),
                     refusal.getMessage(), refusal.retryAfter() == null ? null
-                    : Math.max(1, (refusal.retryAfter().toMillis() + 999) / 1000));
+                    : TidingsException.retryAfterSeconds(refusal.retryAfter()));
         }
     }
 

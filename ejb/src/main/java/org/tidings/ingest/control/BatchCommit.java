@@ -44,7 +44,7 @@ public final class BatchCommit<T> {
     public static final Duration QUEUED_RETRY = Duration.ofSeconds(1);
 
     /** Retry-After of an event the broker failed to take, as one event's 503 says. */
-    public static final Duration BROKER_RETRY = Duration.ofSeconds(2);
+    public static final Duration BROKER_RETRY = TidingsException.DEFAULT_RETRY;
 
     private final List<T> events;
     private final Function<T, String> sourceOf;
