@@ -164,6 +164,38 @@ class SecurityIT {
         assertThat(byAdmin.status()).as("an administrator sends for any provisioned source").isEqualTo(202);
     }
 
+    /**
+     * Propagation feedback for the origin (RUP-11): a source's token reads the deliveries of its own events, and is
+     * refused another source's, provisioned or not, alike.
+     */
+    // covers RUP-11, S2S-10
+    @Test
+    void aSourcesTokenSeesHowFarItsOwnEventsGotAndNoOneElses() {
+        String sink = ADMIN.createJmsSink("propagation");
+        ADMIN.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(sourceUri)));
+        AdminApi asSource = ADMIN.withToken(sourceToken);
+        var event = Events.event(sourceUri, TYPE, "mailto:propagation@example.com");
+        assertThat(asSource.post("/events", "application/cloudevents+json", Events.json(event)
+                .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+        String own = "/api/deliveries?source=" + sourceUri + "&id=" + event.getId();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            AdminApi.Reply reply = asSource.get(own);
+            assertThat(reply.status()).as("%s", reply).isEqualTo(200);
+            assertThat(reply.body()).hasSize(1);
+            assertThat(reply.body().get(0).get("sinkId").asText()).isEqualTo(sink);
+            assertThat(reply.body().get(0).get("status").asText()).isEqualTo("forwarded");
+        });
+        assertThat(ADMIN.get(own).body()).as("an administrator sees the same").isEqualTo(asSource.get(own).body());
+
+        String other = Events.uniqueSource();
+        ADMIN.createSource("another source", other);
+        for (String foreign : List.of(other, Events.uniqueSource())) {
+            AdminApi.Reply reply = asSource.get("/api/deliveries?source=" + foreign + "&id=" + event.getId());
+            assertThat(reply.status()).as("%s", reply).isEqualTo(403);
+            assertThat(reply.code()).as("the same for a provisioned source and for none").isEqualTo("not-authorized");
+        }
+    }
+
     @Test
     void aRevokedTokenIsRefusedAtOnceAndAnExpiredOneWhenItExpires() {
         String subscriber = created(ADMIN.postJson("/api/subscribers", Map.of("name", "revoked " + UUID.randomUUID())));

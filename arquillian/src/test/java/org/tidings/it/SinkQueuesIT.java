@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.tidings.it.PipelineIT.assertProblem;
 
+import io.cloudevents.CloudEvent;
+import jakarta.jms.JMSContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -17,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SinkQueuesIT {
 
     private static final String TYPE = "org.example.mail.MessageNew";
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final AdminApi api = new AdminApi(TestEnvironment.baseUrl());
 
@@ -56,5 +64,79 @@ class SinkQueuesIT {
         assertThat(api.delete("/api/sinks/" + route.sink() + "?purge=true").status()).isEqualTo(204);
         await().atMost(Duration.ofSeconds(30)).until(() -> !TestEnvironment.queueExists(queue));
         assertThat(api.get("/api/sinks/" + route.sink()).status()).isEqualTo(404);
+    }
+
+    /**
+     * Propagation feedback for JMS sinks: an event's deliveries list its JMS notifications (sink, subscription,
+     * number), and a JMS sink's status counts its queue as the broker does: what waits, what a consumer holds, what it
+     * took, and what the broker dead-lettered after its consumer failed it.
+     */
+    // covers RUP-11
+    @Test
+    void anEventsJmsNotificationsAreListedAndEachSinksQueueIsCountedInItsStatus() throws Exception {
+        var route = api.route("mail store", "reader", TYPE);
+        String failing = api.createJmsSink("failing reader");
+        String failingSubscription = api.subscribe(failing, Map.of("types", List.of(TYPE), "sources",
+                List.of(route.source())));
+        String queue = "tidings.sink." + route.sink();
+        String failingQueue = "tidings.sink." + failing;
+        CloudEvent event = Events.event(route.source(), TYPE, "mailto:ann@example.com");
+        assertThat(api.post("/events", "application/cloudevents+json", Events.json(event)
+                .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+        await().atMost(WAIT).until(() -> TestEnvironment.messageCount(queue) == 1
+                && TestEnvironment.messageCount(failingQueue) == 1);
+
+        var deliveries = api.get("/api/deliveries?source=" + route.source() + "&id=" + event.getId()).body();
+        assertThat(deliveries).hasSize(2);
+        Map<String, String> sinkOfSubscription = new HashMap<>();
+        deliveries.forEach(d -> {
+            sinkOfSubscription.put(d.get("subscriptionId").asText(), d.get("sinkId").asText());
+            assertThat(d.get("status").asText()).isEqualTo("forwarded");
+            assertThat(d.get("seq").asLong()).as("the first of each subscription").isEqualTo(1);
+            assertThat(d.get("eventSource").asText()).isEqualTo(route.source());
+            assertThat(d.get("eventId").asText()).isEqualTo(event.getId());
+            assertThat(d.get("attempts").asInt()).isZero();
+            assertThat(d.hasNonNull("createdAt")).isTrue();
+        });
+        assertThat(sinkOfSubscription).isEqualTo(Map.of(route.subscription(), route.sink(),
+                failingSubscription, failing));
+
+        assertStatus(route.sink(), 1, 0, 0, 0, 0);
+        try (var app = Messaging.asApp()) {
+            var notification = app.receive(queue, null, WAIT.toMillis());
+            assertThat(Messaging.property(notification, "tidings_seq")).isEqualTo("1");
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertStatus(route.sink(), 0, 0, 1, 0, 0));
+
+        // a consumer that takes the notification and fails it each time: three attempts here (ten in broker.xml, which
+        // take minutes), then the broker moves it to its dead-letter queue
+        try (var quickly = TestEnvironment.fewRedeliveries(failingQueue);
+                var factory = new ActiveMQConnectionFactory(TestEnvironment.brokerUrl(), TestEnvironment.APP_USER,
+                        TestEnvironment.APP_PASSWORD);
+                JMSContext failingConsumer = factory.createContext(JMSContext.SESSION_TRANSACTED);
+                var consumer = failingConsumer.createConsumer(failingConsumer.createQueue(failingQueue))) {
+            assertThat(consumer.receive(WAIT.toMillis())).isNotNull();
+            assertStatus(failing, 1, 1, 0, 0, 1);
+            failingConsumer.rollback();
+            for (int attempt = 2; attempt <= 3; attempt++) {
+                assertThat(consumer.receive(WAIT.toMillis())).as("attempt %d", attempt).isNotNull();
+                failingConsumer.rollback();
+            }
+            await().atMost(WAIT).untilAsserted(() -> assertStatus(failing, 0, 0, 0, 1, 1));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertStatus(failing, 0, 0, 0, 1, 0));
+        assertStatus(route.sink(), 0, 0, 1, 0, 0);
+    }
+
+    private void assertStatus(String sink, long backlog, long inDelivery, long delivered, long dead, int consumers) {
+        var reply = api.get("/api/sinks/" + sink + "/status");
+        var status = reply.body();
+        assertThat(reply.status()).as("%s", status).isEqualTo(200);
+        assertThat(status.get("backlog").asLong()).as("backlog").isEqualTo(backlog);
+        assertThat(status.get("inDelivery").asLong()).as("inDelivery").isEqualTo(inDelivery);
+        assertThat(status.get("delivered").asLong()).as("delivered").isEqualTo(delivered);
+        assertThat(status.get("dead").asLong()).as("dead").isEqualTo(dead);
+        assertThat(status.get("consumers").asInt()).as("consumers").isEqualTo(consumers);
+        assertThat(status.hasNonNull("circuit")).as("a JMS sink has no circuit").isFalse();
     }
 }

@@ -37,9 +37,41 @@ public class BrokerManagement {
 
     /** A queue's message count (waiting, in delivery and scheduled), or -1 if the queue does not exist. */
     public long messageCount(String queue) throws JMSException {
-        JsonValue result = request("queue." + queue, message -> message.setStringProperty("_AMQ_Attribute",
-                "messageCount"), null, NO_SUCH_RESOURCE);
+        JsonValue result = attribute(queue, "messageCount");
         return result == null ? -1 : ((JsonNumber) result).longValue();
+    }
+
+    /**
+     * A queue's counters as the broker keeps them, or null if the queue does not exist: what it holds (waiting, in
+     * delivery and scheduled), what of that is in delivery to a consumer (sent, not yet acknowledged), what its
+     * consumers acknowledged since the broker started (the broker keeps this count in memory only), and its consumers.
+     * Four requests, so the counts are not one snapshot.
+     */
+    public record QueueCounts(long held, long inDelivery, long acknowledged, int consumers) {
+    }
+
+    public QueueCounts counts(String queue) throws JMSException {
+        JsonValue held = attribute(queue, "messageCount");
+        JsonValue inDelivery = held == null ? null : attribute(queue, "deliveringCount");
+        JsonValue acknowledged = inDelivery == null ? null : attribute(queue, "messagesAcknowledged");
+        JsonValue consumers = acknowledged == null ? null : attribute(queue, "consumerCount");
+        if (consumers == null) {
+            return null;
+        }
+        return new QueueCounts(((JsonNumber) held).longValue(), ((JsonNumber) inDelivery).longValue(),
+                ((JsonNumber) acknowledged).longValue(), ((JsonNumber) consumers).intValue());
+    }
+
+    /** How many of the queue's messages match the broker (core) filter, or -1 if the queue does not exist. */
+    public long countMessages(String queue, String filter) throws JMSException {
+        JsonValue result = request("queue." + queue, operation("countMessages"), Json.createArrayBuilder()
+                .add(filter), NO_SUCH_RESOURCE);
+        return result == null ? -1 : ((JsonNumber) result).longValue();
+    }
+
+    private JsonValue attribute(String queue, String name) throws JMSException {
+        return request("queue." + queue, message -> message.setStringProperty("_AMQ_Attribute", name), null,
+                NO_SUCH_RESOURCE);
     }
 
     /**

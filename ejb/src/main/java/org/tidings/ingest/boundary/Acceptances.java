@@ -86,6 +86,18 @@ public class Acceptances {
     }
 
     /**
+     * The event's record in the duplicate window (docs/adr/0019), or null if it has none: never accepted, accepted
+     * longer ago than the window and pruned since, or accepted while the window was off.
+     */
+    public AcceptanceStore.Recorded recorded(AcceptanceKey key) {
+        try (Connection db = database.getConnection()) {
+            return AcceptanceStore.recorded(db, key);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the record of event " + key + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Numbers without a record, when the duplicate window is off (only to measure what security costs): a message
      * redelivered after a crash gets new numbers, so a subscription's numbers may have gaps.
      */

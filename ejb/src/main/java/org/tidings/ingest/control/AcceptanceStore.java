@@ -69,6 +69,7 @@ public class AcceptanceStore {
     static final String RELEASE_NO_ID = "UPDATE accepted_event SET released = TRUE "
             + "WHERE event_key = ? AND claimant IS NULL AND NOT released";
     static final String EXISTS = "SELECT 1 FROM accepted_event WHERE event_key = ?";
+    static final String RECORD = "SELECT accepted_at, released, numbers FROM accepted_event WHERE event_key = ?";
     static final String NUMBERS = "SELECT numbers FROM accepted_event WHERE event_key = ? FOR UPDATE";
     static final String NUMBERED = "UPDATE accepted_event SET numbers = ? WHERE event_key = ?";
     static final String NEXT = "UPDATE subscription_sequence SET last_seq = last_seq + 1 WHERE subscription_id = ?";
@@ -285,6 +286,26 @@ public class AcceptanceStore {
                 delete.setString(2, claimant);
             }
             return delete.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * An event's record as it stands: when it was last claimed, whether that claim was released after a failed
+     * forward, and the numbers of its JMS notifications. Null if there is none (never accepted, or pruned).
+     */
+    public record Recorded(Instant claimedAt, boolean released, Map<UUID, Long> numbers) {
+    }
+
+    public static Recorded recorded(Connection db, AcceptanceKey key) throws SQLException {
+        try (PreparedStatement read = db.prepareStatement(RECORD)) {
+            read.setBytes(1, key.bytes());
+            try (ResultSet row = read.executeQuery()) {
+                if (!row.next()) {
+                    return null;
+                }
+                return new Recorded(row.getObject(1, OffsetDateTime.class).toInstant(), row.getBoolean(2),
+                        decoded(row.getBytes(3)));
+            }
         }
     }
 

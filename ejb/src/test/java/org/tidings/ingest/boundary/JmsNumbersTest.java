@@ -91,6 +91,30 @@ class JmsNumbersTest {
                 .containsExactlyInAnyOrderEntriesOf(Map.of(MAIL, 3L, CALENDAR, 2L));
     }
 
+    /**
+     * The record read back for propagation feedback (JmsDeliveries): the numbers of the claim that stands, then the
+     * same numbers marked released once a failed forward gave the claim up, and again standing when it is claimed anew.
+     */
+    @Test
+    void theRecordReadBackHoldsTheNumbersAndWhetherTheClaimStands() {
+        assertThat(acceptances.recorded(key("e1"))).as("never accepted").isNull();
+        claim("e1", "ID:1", MAIL, CALENDAR);
+        var recorded = acceptances.recorded(key("e1"));
+        assertThat(recorded.numbers()).containsExactlyInAnyOrderEntriesOf(Map.of(MAIL, 1L, CALENDAR, 1L));
+        assertThat(recorded.released()).isFalse();
+        assertThat(recorded.claimedAt()).isNotNull();
+
+        acceptances.release(key("e1"), new Provenance("src", "ID:1", null));
+        var released = acceptances.recorded(key("e1"));
+        assertThat(released.released()).isTrue();
+        assertThat(released.numbers()).isEqualTo(recorded.numbers());
+
+        claim("e1", "ID:retry", MAIL, CALENDAR);
+        assertThat(acceptances.recorded(key("e1")).released()).as("claimed again").isFalse();
+        claim("e2", "ID:2");
+        assertThat(acceptances.recorded(key("e2")).numbers()).as("no JMS match").isEmpty();
+    }
+
     /** A released record older than the window is a new acceptance when claimed: its notifications get new numbers. */
     @Test
     void aReleasedRecordTakenOverAfterTheWindowGetsNewNumbers() throws SQLException {

@@ -2,20 +2,31 @@ package org.tidings.delivery.boundary;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.tidings.delivery.entity.Delivery;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+import org.tidings.platform.security.Callers;
+import org.tidings.sources.boundary.SourceDirectory;
 
-/** What became of an accepted event at each webhook sink it was matched for (propagation feedback, RUP-11). */
-@RolesAllowed("viewer")
+/**
+ * What became of an accepted event at each sink it was matched for (propagation feedback, RUP-11): for an
+ * administrator, of any event; for a source, of its own events only (the origin sees how far its update got).
+ */
+@RolesAllowed({"viewer", "source"})
 @Path("api/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeliveriesResource {
@@ -25,9 +36,13 @@ public class DeliveriesResource {
      * discarded (a dead letter given up, or a pull notification never acknowledged: {@code lastAnswer} says which), or
      * pending (a pull notification waiting for the receiver's ack); {@code seq} is its sequence number;
      * {@code nextAttemptAt} is when a waiting one is due, or null while it waits behind an earlier notification of its
-     * subject (it is due once that one is done).
+     * subject (it is due once that one is done). A JMS sink's notification is listed from its event's record in the
+     * duplicate window ({@link JmsDeliveries}): status forwarded (to the sink's queue, where its consumers take it) or
+     * pending (its forward failed and waits for the broker's redelivery of the event), with its subscription, sink and
+     * sequence number ({@code tidings_seq} on the message), no position, notification id, subject or attempts, and
+     * the time of its event's claim as both times.
      */
-    public record DeliveryView(long position, String notificationId, UUID sinkId, UUID subscriptionId, Long seq,
+    public record DeliveryView(Long position, String notificationId, UUID sinkId, UUID subscriptionId, Long seq,
             String subject, String eventSource, String eventId, String status, int attempts, Instant nextAttemptAt,
             Integer lastStatus, String lastAnswer, Instant createdAt, Instant updatedAt) {
         public static DeliveryView of(Delivery d) {
@@ -39,15 +54,42 @@ public class DeliveriesResource {
                     d.subject(), d.eventSource(), d.eventId(), status, d.attempts(), d.nextAttemptAt(), d.lastStatus(),
                     d.lastAnswer(), d.createdAt(), d.updatedAt());
         }
+
+        static DeliveryView of(JmsDeliveries.JmsDelivery d, String source, String id) {
+            return new DeliveryView(null, null, d.sinkId(), d.subscriptionId(), d.seq(), null, source, id, d.status(),
+                    0, null, null, null, d.claimedAt(), d.claimedAt());
+        }
     }
 
     @EJB
     DeliveryLedger ledger;
 
-    /** The deliveries of the event with this source and id, in the order they were recorded. */
+    @EJB
+    JmsDeliveries jms;
+
+    @Inject
+    SourceDirectory sources;
+
+    @Context
+    HttpServletRequest request;
+
+    /**
+     * The deliveries of the event with this source and id: those Tidings makes itself (webhook, purge, pull) in the
+     * order they were recorded, then its JMS notifications by subscription.
+     */
     @GET
     public List<DeliveryView> ofEvent(@QueryParam("source") @NotBlank String source,
             @QueryParam("id") @NotBlank String id) {
-        return ledger.ofEvent(source, id).stream().map(DeliveryView::of).toList();
+        UUID speaker = Callers.speaker(request);
+        if (speaker != null) {
+            // the same answer for another provisioned source and for none: a source's token learns nothing of others
+            String key = sources.resolved(source);
+            if (key == null || !key.equals(sources.resolvedOf(speaker))) {
+                throw new TidingsException(ErrorCode.NOT_AUTHORIZED, "this token speaks for another source than "
+                        + source + ": a source sees the deliveries of its own events only");
+            }
+        }
+        return Stream.concat(ledger.ofEvent(source, id).stream().map(DeliveryView::of),
+                jms.ofEvent(source, id).stream().map(d -> DeliveryView.of(d, source, id))).toList();
     }
 }

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.tidings.delivery.boundary.DeliveriesResource.DeliveryView;
 import org.tidings.delivery.boundary.DeliveryLedger;
+import org.tidings.delivery.boundary.JmsDeliveries;
 import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
@@ -122,11 +123,15 @@ public class SinksResource {
     }
 
     /**
-     * How a webhook sink is doing: notifications waiting (backlog), delivered and dead; last success and failure;
-     * the circuit breaker's state as the instance that answers sees it (closed, open, half_open).
+     * How a sink is doing. A webhook, purge or pull sink: notifications waiting (backlog), delivered and dead; last
+     * success and failure; the circuit breaker's state as the instance that answers sees it (closed, open,
+     * half_open). A JMS sink, from the broker's counters of its queue (docs/adr/0012, "JMS sinks"): backlog is what the
+     * queue holds (waiting, in delivery, scheduled), {@code inDelivery} what of that its consumers hold unacknowledged,
+     * {@code consumers} how many are connected, delivered what they acknowledged since the broker started, dead what
+     * the broker dead-lettered after they failed it ten times; it has no last success or failure and no circuit.
      */
     public record StatusView(UUID id, boolean enabled, String disabledReason, long backlog, long delivered,
-            long dead, Instant lastSuccess, Instant lastFailure, String circuit) {
+            long dead, Instant lastSuccess, Instant lastFailure, String circuit, Long inDelivery, Integer consumers) {
     }
 
     /** Which dead letters to put back in line: those that died in [from, to); all of them without either. */
@@ -146,6 +151,9 @@ public class SinksResource {
 
     @EJB
     DeliveryLedger ledger;
+
+    @EJB
+    JmsDeliveries jmsDeliveries;
 
     @Inject
     CircuitBreakers breakers;
@@ -296,11 +304,16 @@ public class SinksResource {
     @GET
     @Path("{id}/status")
     public StatusView status(@PathParam("id") UUID id) {
-        var sink = deliveredSink(id);
+        var sink = visible(id);
+        if (sink.channel() == Channel.JMS) {
+            var queue = jmsDeliveries.status(Sink.queueOf(id));
+            return new StatusView(id, sink.enabled(), sink.disabledReason(), queue.held(), queue.acknowledged(),
+                    queue.dead(), null, null, null, queue.inDelivery(), queue.consumers());
+        }
         var status = ledger.status(id);
         return new StatusView(id, sink.enabled(), sink.disabledReason(), status.waiting(), status.delivered(),
                 status.dead(), status.lastDelivery(), status.lastFailure(),
-                breakers.state(id, Instant.now()).name().toLowerCase(Locale.ROOT));
+                breakers.state(id, Instant.now()).name().toLowerCase(Locale.ROOT), null, null);
     }
 
     /**

@@ -1,0 +1,129 @@
+package org.tidings.delivery.boundary;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Logger;
+import org.tidings.ingest.boundary.Acceptances;
+import org.tidings.ingest.control.AcceptanceStore;
+import org.tidings.ingest.entity.AcceptanceKey;
+import org.tidings.platform.BrokerManagement;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+import org.tidings.sources.boundary.SourceDirectory;
+
+/**
+ * What Tidings knows of its JMS sinks' notifications (propagation feedback, RUP-11). Tidings hands a JMS notification
+ * to the sink's durable queue and its consumers take it from the broker, so there is no delivery record as a webhook
+ * has one: per event, the record of its claim in the duplicate window (docs/adr/0019) says which JMS subscriptions
+ * it was forwarded to, with which sequence numbers; per sink, the broker's counters of its queue say what waits there,
+ * what its consumers took, and what the broker dead-lettered after they failed it too often.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.SUPPORTS)
+public class JmsDeliveries {
+
+    private static final Logger LOG = Logger.getLogger(JmsDeliveries.class.getName());
+
+    /** broker.xml's dead-letter address for every address ("#"), and so for the sink queues. */
+    static final String DEAD_LETTERS = "DLQ";
+
+    /** Subscriptions looked up per query, well below the parameter limits of H2 and PostgreSQL. */
+    private static final int CHUNK = 1000;
+
+    @EJB
+    Acceptances acceptances;
+
+    @Inject
+    SourceDirectory sources;
+
+    @Inject
+    BrokerManagement management;
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    /**
+     * One JMS notification of an event: status {@code forwarded} while its event's claim stands (the forward to the
+     * sink's queue commits right after the claim; if Tidings dies in between, the broker redelivers the event and the
+     * same numbers are sent), {@code pending} if that claim was given up after a failed forward (the event is
+     * forwarded again when the broker redelivers it). {@code sinkId} is null if the subscription was deleted since.
+     */
+    public record JmsDelivery(UUID sinkId, UUID subscriptionId, long seq, String status, Instant claimedAt) {
+    }
+
+    /**
+     * The JMS notifications of the event with this source (any spelling of a provisioned source) and id, by
+     * subscription; none if its record is not in the duplicate window (tidings.dedup.window) any more, or if it was
+     * matched by no JMS sink.
+     */
+    public List<JmsDelivery> ofEvent(String source, String id) {
+        String key = sources.resolved(source);
+        if (key == null) {
+            return List.of();
+        }
+        AcceptanceStore.Recorded recorded = acceptances.recorded(AcceptanceKey.of(key, id));
+        if (recorded == null || recorded.numbers().isEmpty()) {
+            return List.of();
+        }
+        return listed(recorded, sinksOf(new ArrayList<>(recorded.numbers().keySet())));
+    }
+
+    /** The record's notifications, by subscription id, each with its subscription's sink from {@code sinks}. */
+    static List<JmsDelivery> listed(AcceptanceStore.Recorded recorded, Map<UUID, UUID> sinks) {
+        String status = recorded.released() ? "pending" : "forwarded";
+        return recorded.numbers().entrySet().stream()
+                .map(number -> new JmsDelivery(sinks.get(number.getKey()), number.getKey(), number.getValue(), status,
+                        recorded.claimedAt()))
+                .sorted(Comparator.comparing(JmsDelivery::subscriptionId)).toList();
+    }
+
+    private Map<UUID, UUID> sinksOf(List<UUID> subscriptions) {
+        Map<UUID, UUID> sinks = new HashMap<>();
+        for (int from = 0; from < subscriptions.size(); from += CHUNK) {
+            for (Object[] row : em.createQuery("SELECT s.id, s.sinkId FROM Subscription s WHERE s.id IN :ids",
+                    Object[].class).setParameter("ids", subscriptions.subList(from,
+                            Math.min(subscriptions.size(), from + CHUNK))).getResultList()) {
+                sinks.put((UUID) row[0], (UUID) row[1]);
+            }
+        }
+        return sinks;
+    }
+
+    /**
+     * A JMS sink's queue as the broker counts it: what it holds (waiting, in delivery to a consumer, or scheduled for
+     * a redelivery), what of that is in delivery, what its consumers acknowledged since the broker started (a count
+     * the broker keeps in memory only), its consumers now, and how many of its notifications the broker moved to the
+     * dead-letter queue after its consumers failed them ten times (broker.xml, max-delivery-attempts).
+     */
+    public record QueueStatus(long held, long inDelivery, long acknowledged, int consumers, long dead) {
+    }
+
+    public QueueStatus status(String queue) {
+        try {
+            BrokerManagement.QueueCounts counts = management.counts(queue);
+            // the queue's name is Tidings' own (tidings.sink.<uuid>): nothing in it needs quoting in a filter
+            long dead = Math.max(0, management.countMessages(DEAD_LETTERS, "_AMQ_ORIG_QUEUE = '" + queue + "'"));
+            return counts == null ? new QueueStatus(0, 0, 0, 0, dead)
+                    : new QueueStatus(counts.held(), counts.inDelivery(), counts.acknowledged(), counts.consumers(),
+                            dead);
+        } catch (JMSException | JMSRuntimeException e) {
+            LOG.warning(() -> "the queue " + queue + " cannot be inspected: " + e);
+            throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the sink's queue cannot be inspected: the "
+                    + "message broker cannot be reached or refused the request; retry later", e);
+        }
+    }
+}
