@@ -14,7 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.platform.ErrorCode;
@@ -36,7 +38,8 @@ public class DeliveriesResource {
      * discarded (a dead letter given up, or a pull notification never acknowledged: {@code lastAnswer} says which), or
      * pending (a pull notification waiting for the receiver's ack); {@code seq} is its sequence number;
      * {@code nextAttemptAt} is when a waiting one is due, or null while it waits behind an earlier notification of its
-     * subject (it is due once that one is done). A JMS sink's notification is listed from its event's record in the
+     * subject (it is due once that one is done), or queued (matched, and waiting on the deliveries queue for its
+     * first attempt: no position, number or attempts yet; {@link QueuedDeliveries}). A JMS sink's notification is listed from its event's record in the
      * duplicate window ({@link JmsDeliveries}): status forwarded (to the sink's queue, where its consumers take it) or
      * pending (its forward failed and waits for the broker's redelivery of the event), with its subscription, sink and
      * sequence number ({@code tidings_seq} on the message), no position, notification id, subject or attempts, and
@@ -55,6 +58,11 @@ public class DeliveriesResource {
                     d.lastAnswer(), d.createdAt(), d.updatedAt());
         }
 
+        static DeliveryView of(QueuedDeliveries.Queued q, String source, String id) {
+            return new DeliveryView(null, q.notificationId(), q.sinkId(), q.subscriptionId(), null, q.subject(),
+                    source, id, "queued", 0, null, null, null, q.queuedAt(), q.queuedAt());
+        }
+
         static DeliveryView of(JmsDeliveries.JmsDelivery d, String source, String id) {
             return new DeliveryView(null, null, d.sinkId(), d.subscriptionId(), d.seq(), null, source, id, d.status(),
                     0, null, null, null, d.claimedAt(), d.claimedAt());
@@ -67,6 +75,9 @@ public class DeliveriesResource {
     @EJB
     JmsDeliveries jms;
 
+    @EJB
+    QueuedDeliveries queued;
+
     @Inject
     SourceDirectory sources;
 
@@ -75,7 +86,8 @@ public class DeliveriesResource {
 
     /**
      * The deliveries of the event with this source and id: those Tidings makes itself (webhook, purge, pull) in the
-     * order they were recorded, then its JMS notifications by subscription.
+     * order they were recorded, then those of them still queued for their first attempt, then its JMS notifications
+     * by subscription.
      */
     @GET
     public List<DeliveryView> ofEvent(@QueryParam("source") @NotBlank String source,
@@ -89,7 +101,16 @@ public class DeliveriesResource {
                         + source + ": a source sees the deliveries of its own events only");
             }
         }
-        return Stream.concat(ledger.ofEvent(source, id).stream().map(DeliveryView::of),
-                jms.ofEvent(source, id).stream().map(d -> DeliveryView.of(d, source, id))).toList();
+        // The queue first: what the ledger records after the browse has either stayed queued (and is listed twice,
+        // once dropped below) or been recorded before it left the queue (DeliveriesListener acknowledges after the
+        // record commits), so nothing falls between the two reads.
+        List<QueuedDeliveries.Queued> waiting = queued.of(source, id);
+        List<DeliveryView> recorded = ledger.ofEvent(source, id).stream().map(DeliveryView::of).toList();
+        Set<String> recordedIds = recorded.stream().map(DeliveryView::notificationId).collect(Collectors.toSet());
+        return Stream.of(recorded.stream(),
+                waiting.stream().filter(q -> !recordedIds.contains(q.notificationId()))
+                        .map(q -> DeliveryView.of(q, source, id)),
+                jms.ofEvent(source, id).stream().map(d -> DeliveryView.of(d, source, id)))
+                .flatMap(s -> s).toList();
     }
 }
