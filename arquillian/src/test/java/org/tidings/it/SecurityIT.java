@@ -171,28 +171,50 @@ class SecurityIT {
     // covers RUP-11, S2S-10
     @Test
     void aSourcesTokenSeesHowFarItsOwnEventsGotAndNoOneElses() {
+        // a type of its own, so that no other test's subscription matches
+        String type = "org.example.mail.Propagation";
         String sink = ADMIN.createJmsSink("propagation");
-        ADMIN.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(sourceUri)));
-        AdminApi asSource = ADMIN.withToken(sourceToken);
-        var event = Events.event(sourceUri, TYPE, "mailto:propagation@example.com");
-        assertThat(asSource.post("/events", "application/cloudevents+json", Events.json(event)
-                .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
-        String own = "/api/deliveries?source=" + sourceUri + "&id=" + event.getId();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        ADMIN.subscribe(sink, Map.of("types", List.of(type), "sources", List.of(sourceUri)));
+        try (var receiver = new WebhookReceiver(n -> 500)) {
+            String hook = created(ADMIN.postJson("/api/sinks", Map.of("name", "failing receiver", "channel", "webhook",
+                    "url", receiver.url("/hooks"))));
+            ADMIN.subscribe(hook, Map.of("types", List.of(type), "sources", List.of(sourceUri)));
+            AdminApi asSource = ADMIN.withToken(sourceToken);
+            var event = Events.event(sourceUri, type, "mailto:propagation@example.com");
+            assertThat(asSource.post("/events", "application/cloudevents+json", Events.json(event)
+                    .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+            String own = "/api/deliveries?source=" + sourceUri + "&id=" + event.getId();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                AdminApi.Reply reply = ADMIN.get(own);
+                assertThat(reply.body()).hasSize(2);
+                assertThat(reply.body().get(0).get("sinkId").asText()).isEqualTo(hook);
+                assertThat(reply.body().get(0).path("lastStatus").asInt()).as("attempted").isEqualTo(500);
+            });
             AdminApi.Reply reply = asSource.get(own);
             assertThat(reply.status()).as("%s", reply).isEqualTo(200);
-            assertThat(reply.body()).hasSize(1);
-            assertThat(reply.body().get(0).get("sinkId").asText()).isEqualTo(sink);
-            assertThat(reply.body().get(0).get("status").asText()).isEqualTo("forwarded");
-        });
-        assertThat(ADMIN.get(own).body()).as("an administrator sees the same").isEqualTo(asSource.get(own).body());
+            var byAdmin = ADMIN.get(own).body();
+            assertThat(reply.body()).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                var seen = reply.body().get(i);
+                assertThat(seen.get("sinkId")).isEqualTo(byAdmin.get(i).get("sinkId"));
+                assertThat(seen.get("subscriptionId")).isEqualTo(byAdmin.get(i).get("subscriptionId"));
+                assertThat(seen.get("status")).isEqualTo(byAdmin.get(i).get("status"));
+                assertThat(byAdmin.get(i).get("seq").asLong()).as("an administrator sees the number").isEqualTo(1);
+                // the number counts every source's notifications to that subscription; the answer is the receiver's
+                for (String hidden : List.of("seq", "lastStatus", "lastAnswer", "nextAttemptAt")) {
+                    assertThat(seen.hasNonNull(hidden)).as("%s hidden from the source", hidden).isFalse();
+                }
+            }
+            assertThat(reply.body().get(1).get("status").asText()).isEqualTo("forwarded");
 
-        String other = Events.uniqueSource();
-        ADMIN.createSource("another source", other);
-        for (String foreign : List.of(other, Events.uniqueSource())) {
-            AdminApi.Reply reply = asSource.get("/api/deliveries?source=" + foreign + "&id=" + event.getId());
-            assertThat(reply.status()).as("%s", reply).isEqualTo(403);
-            assertThat(reply.code()).as("the same for a provisioned source and for none").isEqualTo("not-authorized");
+            String other = Events.uniqueSource();
+            ADMIN.createSource("another source", other);
+            for (String foreign : List.of(other, Events.uniqueSource())) {
+                AdminApi.Reply refused = asSource.get("/api/deliveries?source=" + foreign + "&id=" + event.getId());
+                assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+                assertThat(refused.code()).as("the same for a provisioned source and for none")
+                        .isEqualTo("not-authorized");
+            }
         }
     }
 

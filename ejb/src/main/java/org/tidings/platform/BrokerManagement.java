@@ -21,7 +21,8 @@ import java.util.UUID;
  * The broker's management API, spoken as Artemis' management messages over the resource adapter (request to
  * {@code activemq.management}, reply on {@code tidings.management.replies}, matched by correlation id). What the
  * application may do there is limited in broker.xml with management-message RBAC: it may read a sink queue's
- * message count and remove its messages by a filter, destroy queues, and add, reset and remove broker users with
+ * counters (message count; in delivery, acknowledged and consumers for a JMS sink's status) and remove its messages
+ * by a filter, destroy queues, and add, reset and remove broker users with
  * their connections and the broker's cached logins (the sources' broker users, docs/adr/0021), nothing else
  * (docs/adr/0011).
  */
@@ -60,13 +61,6 @@ public class BrokerManagement {
         }
         return new QueueCounts(((JsonNumber) held).longValue(), ((JsonNumber) inDelivery).longValue(),
                 ((JsonNumber) acknowledged).longValue(), ((JsonNumber) consumers).intValue());
-    }
-
-    /** How many of the queue's messages match the broker (core) filter, or -1 if the queue does not exist. */
-    public long countMessages(String queue, String filter) throws JMSException {
-        JsonValue result = request("queue." + queue, operation("countMessages"), Json.createArrayBuilder()
-                .add(filter), NO_SUCH_RESOURCE);
-        return result == null ? -1 : ((JsonNumber) result).longValue();
     }
 
     private JsonValue attribute(String queue, String name) throws JMSException {

@@ -38,9 +38,6 @@ public class JmsDeliveries {
 
     private static final Logger LOG = Logger.getLogger(JmsDeliveries.class.getName());
 
-    /** broker.xml's dead-letter address for every address ("#"), and so for the sink queues. */
-    static final String DEAD_LETTERS = "DLQ";
-
     /** Subscriptions looked up per query, well below the parameter limits of H2 and PostgreSQL. */
     private static final int CHUNK = 1000;
 
@@ -59,8 +56,9 @@ public class JmsDeliveries {
     /**
      * One JMS notification of an event: status {@code forwarded} while its event's claim stands (the forward to the
      * sink's queue commits right after the claim; if Tidings dies in between, the broker redelivers the event and the
-     * same numbers are sent), {@code pending} if that claim was given up after a failed forward (the event is
-     * forwarded again when the broker redelivers it). {@code sinkId} is null if the subscription was deleted since.
+     * same numbers are sent), {@code retrying} if that claim was given up after a failed forward (the event is
+     * forwarded again when the broker redelivers it, unless it was dead-lettered after its last attempt: then it stays
+     * so until the record is pruned). {@code sinkId} is null if the subscription was deleted since.
      */
     public record JmsDelivery(UUID sinkId, UUID subscriptionId, long seq, String status, Instant claimedAt) {
     }
@@ -84,7 +82,7 @@ public class JmsDeliveries {
 
     /** The record's notifications, by subscription id, each with its subscription's sink from {@code sinks}. */
     static List<JmsDelivery> listed(AcceptanceStore.Recorded recorded, Map<UUID, UUID> sinks) {
-        String status = recorded.released() ? "pending" : "forwarded";
+        String status = recorded.released() ? "retrying" : "forwarded";
         return recorded.numbers().entrySet().stream()
                 .map(number -> new JmsDelivery(sinks.get(number.getKey()), number.getKey(), number.getValue(), status,
                         recorded.claimedAt()))
@@ -106,20 +104,18 @@ public class JmsDeliveries {
     /**
      * A JMS sink's queue as the broker counts it: what it holds (waiting, in delivery to a consumer, or scheduled for
      * a redelivery), what of that is in delivery, what its consumers acknowledged since the broker started (a count
-     * the broker keeps in memory only), its consumers now, and how many of its notifications the broker moved to the
-     * dead-letter queue after its consumers failed them ten times (broker.xml, max-delivery-attempts).
+     * the broker keeps in memory only), and its consumers now. What the broker dead-lettered from it is not counted:
+     * it lies on the broker's shared dead-letter queue, and the management API's count with a filter reads only the
+     * first {@code management-browse-page-size} (200) messages of a queue (QueueControlImpl, Artemis 2.44.0).
      */
-    public record QueueStatus(long held, long inDelivery, long acknowledged, int consumers, long dead) {
+    public record QueueStatus(long held, long inDelivery, long acknowledged, int consumers) {
     }
 
     public QueueStatus status(String queue) {
         try {
             BrokerManagement.QueueCounts counts = management.counts(queue);
-            // the queue's name is Tidings' own (tidings.sink.<uuid>): nothing in it needs quoting in a filter
-            long dead = Math.max(0, management.countMessages(DEAD_LETTERS, "_AMQ_ORIG_QUEUE = '" + queue + "'"));
-            return counts == null ? new QueueStatus(0, 0, 0, 0, dead)
-                    : new QueueStatus(counts.held(), counts.inDelivery(), counts.acknowledged(), counts.consumers(),
-                            dead);
+            return counts == null ? new QueueStatus(0, 0, 0, 0)
+                    : new QueueStatus(counts.held(), counts.inDelivery(), counts.acknowledged(), counts.consumers());
         } catch (JMSException | JMSRuntimeException e) {
             LOG.warning(() -> "the queue " + queue + " cannot be inspected: " + e);
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the sink's queue cannot be inspected: the "

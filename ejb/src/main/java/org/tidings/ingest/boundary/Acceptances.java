@@ -90,7 +90,7 @@ public class Acceptances {
      * longer ago than the window and pruned since, or accepted while the window was off.
      */
     public AcceptanceStore.Recorded recorded(AcceptanceKey key) {
-        try (Connection db = database.getConnection()) {
+        try (Connection db = autocommitting()) {
             return AcceptanceStore.recorded(db, key);
         } catch (SQLException e) {
             throw new IllegalStateException("the record of event " + key + " cannot be read: " + e.getMessage(), e);

@@ -18,13 +18,13 @@ class JmsDeliveriesTest {
     private static final Instant AT = Instant.parse("2026-12-05T03:00:00Z");
 
     @Test
-    void aStandingClaimIsForwardedAndAReleasedOnePendingEachBySubscriptionWithItsSinkIfItStillHasOne() {
+    void aStandingClaimIsForwardedAndAReleasedOneRetryingEachBySubscriptionWithItsSinkIfItStillHasOne() {
         var numbers = Map.of(CALENDAR, 7L, MAIL, 3L);
         assertThat(JmsDeliveries.listed(new Recorded(AT, false, numbers), Map.of(MAIL, MAIL_SINK))).containsExactly(
                 new JmsDelivery(MAIL_SINK, MAIL, 3, "forwarded", AT),
                 new JmsDelivery(null, CALENDAR, 7, "forwarded", AT));
         assertThat(JmsDeliveries.listed(new Recorded(AT, true, numbers), Map.of(MAIL, MAIL_SINK)))
-                .extracting(JmsDelivery::status).containsExactly("pending", "pending");
+                .extracting(JmsDelivery::status).containsExactly("retrying", "retrying");
         assertThat(JmsDeliveries.listed(new Recorded(AT, false, Map.of()), Map.of())).isEmpty();
     }
 }

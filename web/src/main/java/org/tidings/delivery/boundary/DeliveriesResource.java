@@ -41,7 +41,7 @@ public class DeliveriesResource {
      * subject (it is due once that one is done), or queued (matched, and waiting on the deliveries queue for its
      * first attempt: no position, number or attempts yet; {@link QueuedDeliveries}). A JMS sink's notification is listed from its event's record in the
      * duplicate window ({@link JmsDeliveries}): status forwarded (to the sink's queue, where its consumers take it) or
-     * pending (its forward failed and waits for the broker's redelivery of the event), with its subscription, sink and
+     * retrying (its forward failed and waits for the broker's redelivery of the event), with its subscription, sink and
      * sequence number ({@code tidings_seq} on the message), no position, notification id, subject or attempts, and
      * the time of its event's claim as both times.
      */
@@ -56,6 +56,16 @@ public class DeliveriesResource {
             return new DeliveryView(d.position(), d.notificationId(), d.sinkId(), d.subscriptionId(), d.seq(),
                     d.subject(), d.eventSource(), d.eventId(), status, d.attempts(), d.nextAttemptAt(), d.lastStatus(),
                     d.lastAnswer(), d.createdAt(), d.updatedAt());
+        }
+
+        /**
+         * What a source sees of a delivery of its own event: where it went, its status, attempts and times; not
+         * the receiver's answer, the next attempt or the sequence number (which counts every source's notifications
+         * to that subscription), which are the subscriber's.
+         */
+        DeliveryView seenBySource() {
+            return new DeliveryView(position, notificationId, sinkId, subscriptionId, null, subject, eventSource,
+                    eventId, status, attempts, null, null, null, createdAt, updatedAt);
         }
 
         static DeliveryView of(QueuedDeliveries.Queued q, String source, String id) {
@@ -93,6 +103,11 @@ public class DeliveriesResource {
     public List<DeliveryView> ofEvent(@QueryParam("source") @NotBlank String source,
             @QueryParam("id") @NotBlank String id) {
         UUID speaker = Callers.speaker(request);
+        List<DeliveryView> all = all(source, id, speaker);
+        return speaker == null ? all : all.stream().map(DeliveryView::seenBySource).toList();
+    }
+
+    private List<DeliveryView> all(String source, String id, UUID speaker) {
         if (speaker != null) {
             // the same answer for another provisioned source and for none: a source's token learns nothing of others
             String key = sources.resolved(source);

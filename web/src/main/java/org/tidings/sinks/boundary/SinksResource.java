@@ -125,13 +125,14 @@ public class SinksResource {
     /**
      * How a sink is doing. A webhook, purge or pull sink: notifications waiting (backlog), delivered and dead; last
      * success and failure; the circuit breaker's state as the instance that answers sees it (closed, open,
-     * half_open). A JMS sink, from the broker's counters of its queue (docs/adr/0012, "JMS sinks"): backlog is what the
-     * queue holds (waiting, in delivery, scheduled), {@code inDelivery} what of that its consumers hold unacknowledged,
-     * {@code consumers} how many are connected, delivered what they acknowledged since the broker started, dead what
-     * the broker dead-lettered after they failed it ten times; it has no last success or failure and no circuit.
+     * half_open). A JMS sink, from the broker's counters of its queue (docs/adr/0012, "JMS sinks, what is still
+     * queued, and the origin's view"): backlog is what the queue holds (waiting, in delivery, scheduled),
+     * {@code inDelivery} what of that its consumers hold unacknowledged, {@code consumers} how many are connected,
+     * delivered what they acknowledged since the broker started; dead is not counted (null: the broker's dead-letter
+     * queue holds them), and it has no last success or failure and no circuit.
      */
     public record StatusView(UUID id, boolean enabled, String disabledReason, long backlog, long delivered,
-            long dead, Instant lastSuccess, Instant lastFailure, String circuit, Long inDelivery, Integer consumers) {
+            Long dead, Instant lastSuccess, Instant lastFailure, String circuit, Long inDelivery, Integer consumers) {
     }
 
     /** Which dead letters to put back in line: those that died in [from, to); all of them without either. */
@@ -308,7 +309,7 @@ public class SinksResource {
         if (sink.channel() == Channel.JMS) {
             var queue = jmsDeliveries.status(Sink.queueOf(id));
             return new StatusView(id, sink.enabled(), sink.disabledReason(), queue.held(), queue.acknowledged(),
-                    queue.dead(), null, null, null, queue.inDelivery(), queue.consumers());
+                    null, null, null, null, queue.inDelivery(), queue.consumers());
         }
         var status = ledger.status(id);
         return new StatusView(id, sink.enabled(), sink.disabledReason(), status.waiting(), status.delivered(),
