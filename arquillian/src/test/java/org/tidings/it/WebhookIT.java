@@ -129,51 +129,6 @@ class WebhookIT {
         }
     }
 
-    /**
-     * Propagation feedback before the ledger has a record (RUP-11): a notification matched and waiting on the
-     * deliveries queue is listed as queued, with its sink, subscription, subject and the id it will be sent under;
-     * once taken and delivered it is listed once, as delivered. The event's id holds a quote, which the queue's
-     * selector must take as text.
-     */
-    // covers RUP-11
-    @Test
-    void aNotificationStillQueuedForItsFirstAttemptIsListedAsQueuedThenAsDelivered() throws Exception {
-        try (var receiver = new WebhookReceiver(n -> 200)) {
-            Hook hook = hook(receiver);
-            String id = "it's " + UUID.randomUUID();
-            String json = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"" + hook.source()
-                    + "\",\"type\":\"" + TYPE + "\",\"subject\":\"mailto:queued@example.com\"}";
-            String deliveries = "/api/deliveries?source=" + hook.source() + "&id="
-                    + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8);
-            String[] queuedAs = new String[1];
-            try (var held = TestEnvironment.paused("tidings.deliver")) {
-                var accepted = api.post("/events", "application/cloudevents+json",
-                        json.getBytes(StandardCharsets.UTF_8));
-                assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-                await().atMost(WAIT).untilAsserted(() -> assertThat(api.get(deliveries).body()).singleElement()
-                        .satisfies(d -> {
-                            assertThat(d.get("status").asText()).isEqualTo("queued");
-                            assertThat(d.get("sinkId").asText()).isEqualTo(hook.sink());
-                            assertThat(d.get("subscriptionId").asText()).isEqualTo(hook.subscription());
-                            assertThat(d.get("subject").asText()).isEqualTo("mailto:queued@example.com");
-                            assertThat(d.get("eventId").asText()).isEqualTo(id);
-                            assertThat(d.get("attempts").asInt()).isZero();
-                            assertThat(d.hasNonNull("createdAt")).isTrue();
-                            queuedAs[0] = d.get("notificationId").asText();
-                        }));
-                assertThat(receiver.received()).as("held on the queue").isEmpty();
-            }
-            await().atMost(WAIT).until(() -> !receiver.delivered().isEmpty());
-            String webhookId = receiver.received().get(0).header("webhook-id");
-            await().atMost(WAIT).untilAsserted(() -> assertThat(api.get(deliveries).body()).singleElement()
-                    .satisfies(d -> {
-                        assertThat(d.get("status").asText()).isEqualTo("delivered");
-                        assertThat(d.get("notificationId").asText()).as("the id it was queued under, and sent")
-                                .isEqualTo(queuedAs[0]).isEqualTo(webhookId);
-                    }));
-        }
-    }
-
     // covers LEM-6, LEM-7, S2S-8d
     @Test
     void aBinaryModeSinkGetsTheEventsDataAsTheBodyByteForByteAndItsAttributesAsHeaders() throws Exception {

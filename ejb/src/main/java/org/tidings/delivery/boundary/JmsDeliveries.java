@@ -29,8 +29,8 @@ import org.tidings.sources.boundary.SourceDirectory;
  * What Tidings knows of its JMS sinks' notifications (propagation feedback, RUP-11). Tidings hands a JMS notification
  * to the sink's durable queue and its consumers take it from the broker, so there is no delivery record as a webhook
  * has one: per event, the record of its claim in the duplicate window (docs/adr/0019) says which JMS subscriptions
- * it was forwarded to, with which sequence numbers; per sink, the broker's counters of its queue say what waits there,
- * what its consumers took, and what the broker dead-lettered after they failed it too often.
+ * it was forwarded to, with which sequence numbers; per sink, the broker's counters of its queue say what waits there
+ * and what its consumers took.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)

@@ -14,9 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.platform.ErrorCode;
@@ -38,8 +36,7 @@ public class DeliveriesResource {
      * discarded (a dead letter given up, or a pull notification never acknowledged: {@code lastAnswer} says which), or
      * pending (a pull notification waiting for the receiver's ack); {@code seq} is its sequence number;
      * {@code nextAttemptAt} is when a waiting one is due, or null while it waits behind an earlier notification of its
-     * subject (it is due once that one is done), or queued (matched, and waiting on the deliveries queue for its
-     * first attempt: no position, number or attempts yet; {@link QueuedDeliveries}). A JMS sink's notification is listed from its event's record in the
+     * subject (it is due once that one is done). A JMS sink's notification is listed from its event's record in the
      * duplicate window ({@link JmsDeliveries}): status forwarded (to the sink's queue, where its consumers take it) or
      * retrying (its forward failed and waits for the broker's redelivery of the event), with its subscription, sink and
      * sequence number ({@code tidings_seq} on the message), no position, notification id, subject or attempts, and
@@ -60,17 +57,12 @@ public class DeliveriesResource {
 
         /**
          * What a source sees of a delivery of its own event: where it went, its status, attempts and times; not
-         * the receiver's answer, the next attempt or the sequence number (which counts every source's notifications
-         * to that subscription), which are the subscriber's.
+         * the receiver's answer, the next attempt, the sequence number (which counts every source's notifications
+         * to that subscription) or the ledger's position (which counts every notification recorded in between).
          */
         DeliveryView seenBySource() {
-            return new DeliveryView(position, notificationId, sinkId, subscriptionId, null, subject, eventSource,
+            return new DeliveryView(null, notificationId, sinkId, subscriptionId, null, subject, eventSource,
                     eventId, status, attempts, null, null, null, createdAt, updatedAt);
-        }
-
-        static DeliveryView of(QueuedDeliveries.Queued q, String source, String id) {
-            return new DeliveryView(null, q.notificationId(), q.sinkId(), q.subscriptionId(), null, q.subject(),
-                    source, id, "queued", 0, null, null, null, q.queuedAt(), q.queuedAt());
         }
 
         static DeliveryView of(JmsDeliveries.JmsDelivery d, String source, String id) {
@@ -85,9 +77,6 @@ public class DeliveriesResource {
     @EJB
     JmsDeliveries jms;
 
-    @EJB
-    QueuedDeliveries queued;
-
     @Inject
     SourceDirectory sources;
 
@@ -96,8 +85,7 @@ public class DeliveriesResource {
 
     /**
      * The deliveries of the event with this source and id: those Tidings makes itself (webhook, purge, pull) in the
-     * order they were recorded, then those of them still queued for their first attempt, then its JMS notifications
-     * by subscription.
+     * order they were recorded, then its JMS notifications by subscription.
      */
     @GET
     public List<DeliveryView> ofEvent(@QueryParam("source") @NotBlank String source,
@@ -116,16 +104,7 @@ public class DeliveriesResource {
                         + source + ": a source sees the deliveries of its own events only");
             }
         }
-        // The queue first: what the ledger records after the browse has either stayed queued (and is listed twice,
-        // once dropped below) or been recorded before it left the queue (DeliveriesListener acknowledges after the
-        // record commits), so nothing falls between the two reads.
-        List<QueuedDeliveries.Queued> waiting = queued.of(source, id);
-        List<DeliveryView> recorded = ledger.ofEvent(source, id).stream().map(DeliveryView::of).toList();
-        Set<String> recordedIds = recorded.stream().map(DeliveryView::notificationId).collect(Collectors.toSet());
-        return Stream.of(recorded.stream(),
-                waiting.stream().filter(q -> !recordedIds.contains(q.notificationId()))
-                        .map(q -> DeliveryView.of(q, source, id)),
-                jms.ofEvent(source, id).stream().map(d -> DeliveryView.of(d, source, id)))
-                .flatMap(s -> s).toList();
+        return Stream.concat(ledger.ofEvent(source, id).stream().map(DeliveryView::of),
+                jms.ofEvent(source, id).stream().map(d -> DeliveryView.of(d, source, id))).toList();
     }
 }

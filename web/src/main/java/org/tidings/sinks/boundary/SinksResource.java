@@ -125,8 +125,8 @@ public class SinksResource {
     /**
      * How a sink is doing. A webhook, purge or pull sink: notifications waiting (backlog), delivered and dead; last
      * success and failure; the circuit breaker's state as the instance that answers sees it (closed, open,
-     * half_open). A JMS sink, from the broker's counters of its queue (docs/adr/0012, "JMS sinks, what is still
-     * queued, and the origin's view"): backlog is what the queue holds (waiting, in delivery, scheduled),
+     * half_open). A JMS sink, from the broker's counters of its queue (docs/adr/0012, "JMS sinks, what is not yet
+     * recorded, and the origin's view"): backlog is what the queue holds (waiting, in delivery, scheduled),
      * {@code inDelivery} what of that its consumers hold unacknowledged, {@code consumers} how many are connected,
      * delivered what they acknowledged since the broker started; dead is not counted (null: the broker's dead-letter
      * queue holds them), and it has no last success or failure and no circuit.
