@@ -511,9 +511,8 @@ class WebhookIT {
     @Test
     void webhookOperationsOnAJmsSinkAreAConflict() {
         String sink = api.createJmsSink("queue reader");
-        for (String path : List.of("/status", "/dead-letters")) {
-            assertProblem(api.get("/api/sinks/" + sink + path), 409, "conflict");
-        }
+        // its status is the broker's count of its queue (SinkQueuesIT)
+        assertProblem(api.get("/api/sinks/" + sink + "/dead-letters"), 409, "conflict");
         for (String path : List.of("/secret", "/enable", "/dead-letters/redrive")) {
             assertProblem(api.postJson("/api/sinks/" + sink + path, Map.of()), 409, "conflict");
         }
