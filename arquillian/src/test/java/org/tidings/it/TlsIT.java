@@ -55,6 +55,7 @@ class TlsIT {
     private static final String OWN_EVENTS = "tidings.events.tls";
 
     private static Certificate certificate;
+    private static String receiverPassword;
     private static int httpsPort;
     private static SecondInstance micro;
     private static int brokerTlsPort;
@@ -68,6 +69,7 @@ class TlsIT {
         Path dir = Files.createDirectories(TestEnvironment.work().resolve("tls"));
         Path keystore = dir.resolve("keystore.p12");
         String password = UUID.randomUUID().toString();
+        receiverPassword = password;
         certificate = selfSigned(keystore, password, "localhost", "SAN=ip:127.0.0.1,dns:localhost");
         truststore = dir.resolve("truststore.p12");
         truststorePassword = UUID.randomUUID().toString();
@@ -76,13 +78,23 @@ class TlsIT {
         brokerTls = TestEnvironment.tlsAcceptor(brokerTlsPort, keystore, password, ALIAS);
         httpsPort = TestEnvironment.freePort();
         TestEnvironment.createEventsQueue(OWN_EVENTS);
-        micro = SecondInstance.start(Map.of(
-                        "javax.net.ssl.keyStore", keystore.toString(), "javax.net.ssl.keyStorePassword", password,
-                        "tidings.broker.port", Integer.toString(brokerTlsPort),
-                        "tidings.broker.connection-options", "sslEnabled=true;forceSSLParameters=true;verifyHost=true;"
-                                + "trustStoreType=PKCS12;"
-                                + "trustStorePath=" + truststore + ";trustStorePassword=" + truststorePassword,
-                        "tidings.queue.events", OWN_EVENTS, "tidings.http.plain", "none"),
+        Map<String, String> properties = new java.util.HashMap<>();
+        properties.put("javax.net.ssl.keyStore", keystore.toString());
+        properties.put("javax.net.ssl.keyStorePassword", password);
+        properties.put("tidings.broker.port", Integer.toString(brokerTlsPort));
+        properties.put("tidings.broker.connection-options", "sslEnabled=true;forceSSLParameters=true;verifyHost=true;"
+                + "trustStoreType=PKCS12;trustStorePath=" + truststore + ";trustStorePassword=" + truststorePassword);
+        properties.put("tidings.queue.events", OWN_EVENTS);
+        properties.put("tidings.http.plain", "none");
+        // the JDK's trust store for this Payara Micro's own TLS clients (webhook calls): the receivers of these tests
+        // show the same certificate
+        properties.put("javax.net.ssl.trustStore", truststore.toString());
+        properties.put("javax.net.ssl.trustStorePassword", truststorePassword);
+        properties.put("javax.net.ssl.trustStoreType", "PKCS12");
+        // and the client certificate webhook calls show when asked: the listener's own
+        properties.put("tidings.webhook.tls.key-store", keystore.toString());
+        properties.put("tidings.webhook.tls.key-store-password", password);
+        micro = SecondInstance.start(properties,
                 List.of("--sslport", Integer.toString(httpsPort), "--sslcert", ALIAS));
     }
 
@@ -227,8 +239,10 @@ class TlsIT {
 
     // covers S2S-7, LST-11 (the trust store's password is a secret too)
     @Test
-    void theBrokerConnectionsTrustStorePasswordIsNotInTheServerLog() throws IOException {
-        assertThat(Files.readString(micro.log())).contains("tidings").doesNotContain(truststorePassword);
+    void theTrustStoreAndKeyStorePasswordsAreNotInTheServerLog() throws IOException {
+        assertThat(Files.readString(micro.log())).contains("tidings").doesNotContain(truststorePassword)
+                .contains("webhook calls show the client certificate of") // the key store was read
+                .doesNotContain(receiverPassword);
     }
 
     // covers S2S-7: what a client that verifies certificates does with one it was not told to trust
@@ -474,6 +488,105 @@ class TlsIT {
     }
 
     /** A new PKCS12 keystore holding a self-signed EC certificate for this name and SAN extension: its certificate. */
+    /**
+     * Both sides of a webhook call authenticate (S2S-10): a receiver over HTTPS that demands a client certificate and
+     * trusts Tidings' (here its HTTPS listener's, named by tidings.webhook.tls.key-store) gets the notification and
+     * sees that certificate; one that trusts another certificate only refuses the handshake, and the notification
+     * waits for its retry with the failure as its last answer.
+     */
+    // covers S2S-7, S2S-10
+    @Test
+    void aWebhookReceiverThatDemandsAClientCertificateGetsTidingsOwnAndOneThatTrustsAnotherRefusesIt()
+            throws Exception {
+        Path dir = TestEnvironment.work().resolve("tls");
+        Certificate stranger = selfSigned(dir.resolve("stranger-" + UUID.randomUUID() + ".p12"),
+                UUID.randomUUID().toString(), "stranger", "SAN=dns:stranger.example.com");
+        try (var trusting = new MutualTlsReceiver(certificate); var distrusting = new MutualTlsReceiver(stranger)) {
+            var api = overHttps();
+            String source = Events.uniqueSource();
+            api.createSource("mail store", source);
+            for (var receiver : List.of(trusting, distrusting)) {
+                var created = api.postJson("/api/sinks", Map.of("name", "mutual TLS receiver", "channel", "webhook",
+                        "url", receiver.url()));
+                assertThat(created.status()).as("%s", created).isEqualTo(201);
+                api.subscribe(created.body().get("id").asText(), Map.of("types", List.of(NEW_MAIL), "sources",
+                        List.of(source)));
+            }
+            CloudEvent event = Events.event(source, NEW_MAIL, "mailto:ann@example.com");
+            assertThat(api.post("/events", "application/cloudevents+json", Events.json(event)
+                    .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+            String deliveries = "/api/deliveries?source=" + source + "&id=" + event.getId();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                var rows = api.get(deliveries).body();
+                assertThat(trusting.bodies).as("received; the deliveries say %s", rows).hasSize(1);
+                assertThat(rows).as("both attempted").hasSize(2).allSatisfy(row -> assertThat(row.path("attempts")
+                        .asInt()).isPositive());
+            });
+            assertThat(trusting.bodies.get(0)).contains(event.getId());
+            assertThat(trusting.presented).first().as("the client certificate Tidings showed").isEqualTo(certificate);
+            assertThat(distrusting.bodies).as("its handshake refused Tidings' certificate").isEmpty();
+            var failed = api.get(deliveries).body().findValuesAsText("status");
+            assertThat(failed).containsExactlyInAnyOrder("delivered", "retrying");
+        }
+    }
+
+    /** A webhook receiver over HTTPS with the listener's certificate, demanding a client certificate it trusts. */
+    private static final class MutualTlsReceiver implements AutoCloseable {
+        final List<Certificate> presented = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final com.sun.net.httpserver.HttpsServer server;
+
+        MutualTlsReceiver(Certificate trusted) throws Exception {
+            server = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress(
+                    InetAddress.getLoopbackAddress(), 0), 0);
+            server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(receiverContext(trusted)) {
+                @Override
+                public void configure(com.sun.net.httpserver.HttpsParameters parameters) {
+                    var ssl = getSSLContext().getDefaultSSLParameters();
+                    ssl.setNeedClientAuth(true);
+                    parameters.setSSLParameters(ssl);
+                }
+            });
+            server.createContext("/hooks", exchange -> {
+                presented.addAll(List.of(((com.sun.net.httpserver.HttpsExchange) exchange).getSSLSession()
+                        .getPeerCertificates()));
+                bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "https://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** The receiver's side: the same key and certificate as Tidings' listener, trusting one certificate alone. */
+    private static SSLContext receiverContext(Certificate trusted) throws Exception {
+        Path keystore = TestEnvironment.work().resolve("tls").resolve("keystore.p12");
+        var keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            keys.load(in, receiverPassword.toCharArray());
+        }
+        var keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory
+                .getDefaultAlgorithm());
+        keyManagers.init(keys, receiverPassword.toCharArray());
+        var trustedStore = KeyStore.getInstance("PKCS12");
+        trustedStore.load(null, null);
+        trustedStore.setCertificateEntry(ALIAS, trusted);
+        var trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trustedStore);
+        var context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        return context;
+    }
+
     private static Certificate selfSigned(Path keystore, String password, String name, String san) throws Exception {
         keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=" + name, "-ext", san,

@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.ReceiverPace;
 import org.tidings.delivery.control.SinkConcurrency;
+import org.tidings.delivery.webhook.WebhookTransmitter;
 
 /**
  * At start-up, creates the delivery beans whose settings can be wrong, and logs their settings: a value they refuse
@@ -28,9 +29,15 @@ public class DeliverySettingsCheck {
     @Inject
     ReceiverPace pace;
 
+    @Inject
+    WebhookTransmitter transmitter;
+
     @PostConstruct
     void check() {
+        // the transmitter loads its client certificate's key store when it is made: a bad one stops the start
+        String certificate = transmitter.clientCertificate();
         LOG.info(() -> "webhook and purge delivery: " + concurrency.settings() + "; " + breakers.settings() + "; "
-                + pace.settings());
+                + pace.settings() + "; webhook calls show " + (certificate == null ? "no client certificate"
+                        : "the client certificate of " + certificate + " to a receiver that asks for one"));
     }
 }

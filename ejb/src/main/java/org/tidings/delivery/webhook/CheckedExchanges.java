@@ -74,6 +74,7 @@ public final class CheckedExchanges implements AutoCloseable {
 
     private static final int FIRST_BUFFER = 1024;
 
+    private final SSLContext tls;
     private final CheckedResolver resolver;
     private final int connectionsPerRoute;
     private final int connections;
@@ -88,6 +89,13 @@ public final class CheckedExchanges implements AutoCloseable {
      */
     public CheckedExchanges(AddressPolicy policy, AddressPolicy.Lookup lookup, int connectionsPerRoute,
             int connections, int bodyLimit) {
+        this(policy, lookup, connectionsPerRoute, connections, bodyLimit, defaultSslContext());
+    }
+
+    /** The same, with this TLS context (a client certificate, {@link ClientCertificate}) for https. */
+    public CheckedExchanges(AddressPolicy policy, AddressPolicy.Lookup lookup, int connectionsPerRoute,
+            int connections, int bodyLimit, SSLContext tls) {
+        this.tls = tls;
         this.resolver = new CheckedResolver(policy, lookup);
         this.connectionsPerRoute = connectionsPerRoute;
         this.connections = connections;
@@ -195,7 +203,7 @@ public final class CheckedExchanges implements AutoCloseable {
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(resolver)
-                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(defaultSslContext()))
+                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls))
                         .setMaxConnPerRoute(connectionsPerRoute)
                         .setMaxConnTotal(connections)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +40,9 @@ import org.tidings.delivery.webhook.Attempt.Result;
  * ({@link CheckedResolver}): a name that rebinds to a denied address after the check is refused, never connected to.
  * The request is a POST with the Standard Webhooks headers, a timestamp taken now, and {@code user-agent: Tidings}.
  * Redirects are not followed (3xx is a failure, as the specification says), nothing is retried by the client, no
- * proxy is used. Certificates and host names are verified with the default SSLContext.
+ * proxy is used. Certificates and host names are verified with the default SSLContext's trust; with
+ * {@code tidings.webhook.tls.key-store} set, Tidings shows that key store's certificate to a receiver that asks for a
+ * client certificate ({@link ClientCertificate}).
  *
  * <p>HTTP/1.1 with keep-alive through {@link CheckedExchanges}: one pooled client for all timeouts (up to
  * {@value #CONNECTIONS_PER_ROUTE} connections per receiver), so connections are reused across notifications. At most
@@ -79,6 +82,7 @@ public class WebhookTransmitter {
     private final Clock clock;
     private final AddressPolicy.Lookup lookup;
     private volatile AddressPolicy policy;
+    private volatile String clientCertificate;
     private volatile CheckedExchanges exchanges;
 
     public WebhookTransmitter() {
@@ -93,15 +97,16 @@ public class WebhookTransmitter {
     WebhookTransmitter(AddressPolicy policy, AddressPolicy.Lookup lookup, Clock clock) {
         this.lookup = lookup;
         this.clock = clock;
-        use(policy);
+        use(policy, ClientCertificate.context(Optional.empty(), Optional.empty(), "PKCS12"));
     }
 
-    private void use(AddressPolicy policy) {
+    private void use(AddressPolicy policy, SSLContext tls) {
         if (exchanges != null) {
             exchanges.close();
         }
         this.policy = policy;
-        this.exchanges = new CheckedExchanges(policy, lookup, CONNECTIONS_PER_ROUTE, CONNECTIONS, ANSWER_BODY_LIMIT);
+        this.exchanges = new CheckedExchanges(policy, lookup, CONNECTIONS_PER_ROUTE, CONNECTIONS, ANSWER_BODY_LIMIT,
+                tls);
     }
 
     /** Closes the pooled connections. */
@@ -112,8 +117,18 @@ public class WebhookTransmitter {
 
     @Inject
     void configure(Config config) {
+        Optional<String> keyStore = config.getOptionalValue(ClientCertificate.KEY_STORE_PROPERTY, String.class);
         use(policyFrom(rawValue(config.getConfigSources(), ALLOW_PROPERTY),
-                rawValue(config.getConfigSources(), DENY_PROPERTY)));
+                rawValue(config.getConfigSources(), DENY_PROPERTY)),
+                ClientCertificate.context(keyStore,
+                        config.getOptionalValue(ClientCertificate.PASSWORD_PROPERTY, String.class),
+                        config.getOptionalValue(ClientCertificate.TYPE_PROPERTY, String.class).orElse("PKCS12")));
+        clientCertificate = keyStore.filter(path -> !path.isBlank()).orElse(null);
+    }
+
+    /** The key store whose certificate calls show to a receiver that asks for one, or null (for the start-up log). */
+    public String clientCertificate() {
+        return clientCertificate;
     }
 
     /** The address policy in force: the purge channel checks its caches against it too. */

@@ -1,0 +1,141 @@
+package org.tidings.delivery.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The TLS context of webhook calls: the JDK's default without a key store; with one, its single key, never a choice
+ * among several, and a key store that cannot serve stops the start with a message that does not hold the password.
+ */
+class ClientCertificateTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutAKeyStoreCallsUseTheDefaultContext() throws Exception {
+        assertThat(ClientCertificate.context(Optional.empty(), Optional.empty(), "PKCS12"))
+                .isSameAs(SSLContext.getDefault());
+        assertThat(ClientCertificate.context(Optional.of(" "), Optional.of("x"), "PKCS12"))
+                .isSameAs(SSLContext.getDefault());
+    }
+
+    /**
+     * A real handshake on loopback with a server that demands a client certificate and trusts only this one: it
+     * completes, and the server sees the key store's certificate. (The client here trusts the server's certificate
+     * through the test's trust managers; Tidings' calls trust the JDK's default, which TlsIT exercises.)
+     */
+    @Test
+    void aKeyStoreWithOneKeyIsShownToAReceiverThatAsksForACertificate() throws Exception {
+        String password = UUID.randomUUID().toString();
+        Path client = keyStore(password, "tidings");
+        Path server = keyStore(password, "receiver");
+        Certificate clientCertificate = load(client, password).getCertificate("tidings");
+        SSLContext context = ClientCertificate.context(Optional.of(client.toString()), Optional.of(password),
+                "PKCS12", trusting(load(server, password).getCertificate("receiver")));
+        assertThat(context).isNotSameAs(SSLContext.getDefault());
+
+        var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(load(server, password), password.toCharArray());
+        SSLContext receiver = SSLContext.getInstance("TLS");
+        receiver.init(keys.getKeyManagers(), trusting(clientCertificate), null);
+        try (var listening = (SSLServerSocket) receiver.getServerSocketFactory().createServerSocket(0, 1,
+                InetAddress.getLoopbackAddress())) {
+            listening.setNeedClientAuth(true);
+            var accepted = Executors.newSingleThreadExecutor().submit(() -> {
+                try (var socket = (SSLSocket) listening.accept()) {
+                    socket.startHandshake();
+                    return socket.getSession().getPeerCertificates()[0];
+                }
+            });
+            try (var socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                    listening.getLocalPort())) {
+                socket.startHandshake();
+                assertThat(accepted.get(10, TimeUnit.SECONDS)).as("the certificate the receiver saw")
+                        .isEqualTo(clientCertificate);
+            }
+        }
+    }
+
+    private static TrustManager[] trusting(Certificate certificate) throws Exception {
+        var store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("trusted", certificate);
+        var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        return trust.getTrustManagers();
+    }
+
+    @Test
+    void aWrongPasswordStopsTheStartWithoutShowingIt() throws Exception {
+        Path store = keyStore("right-" + UUID.randomUUID(), "tidings");
+        String wrong = "wrong-" + UUID.randomUUID();
+        assertThatThrownBy(() -> ClientCertificate.context(Optional.of(store.toString()), Optional.of(wrong),
+                "PKCS12")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(ClientCertificate.KEY_STORE_PROPERTY).hasMessageContaining(store.toString())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong))
+                .hasNoCause();
+    }
+
+    @Test
+    void aKeyStoreWithTwoKeysOrNoneIsRefused() throws Exception {
+        String password = UUID.randomUUID().toString();
+        Path two = keyStore(password, "first", "second");
+        assertThatThrownBy(() -> ClientCertificate.context(Optional.of(two.toString()), Optional.of(password),
+                "PKCS12")).isInstanceOf(IllegalStateException.class).hasMessageContaining("holds 2 key entries");
+        assertThatThrownBy(() -> ClientCertificate.context(Optional.of(dir.resolve("absent.p12").toString()),
+                Optional.of(password), "PKCS12")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("absent.p12");
+    }
+
+    private Path keyStore(String password, String... aliases) throws IOException, InterruptedException {
+        Path store = dir.resolve(UUID.randomUUID() + ".p12");
+        for (String alias : aliases) {
+            keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                    "-dname", "CN=tidings client", "-storetype", "PKCS12", "-keystore", store.toString(),
+                    "-storepass", password);
+        }
+        return store;
+    }
+
+    private static KeyStore load(Path store, String password) throws Exception {
+        var keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            keys.load(in, password.toCharArray());
+        }
+        return keys;
+    }
+
+    private static void keytool(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+    }
+}
