@@ -35,7 +35,8 @@ import org.apache.hc.core5.util.Timeout;
  * one lookup and the {@link AddressPolicy} permitted, and that end within a deadline. One pooled client for all
  * timeouts (both are set per request), with keep-alive, kept until {@link #close()}. No proxy (system proxies ignored), no
  * redirect followed, no automatic retry, no cookies, no authentication, no content compression; https over TLS with
- * the default SSLContext, certificate and host name verified. Thread-safe; shared by the webhook and purge channels.
+ * the default SSLContext or the one given (a client certificate, {@link ClientCertificate}), certificate and host name
+ * verified. Thread-safe; shared by the webhook and purge channels.
  *
  * <p>Timeouts: the connect timeout bounds each address tried, a TLS handshake and the wait for a pooled connection,
  * the read timeout each read of the answer, and the whole exchange (connecting, sending, reading the head and the body) ends at
@@ -216,6 +217,9 @@ public final class CheckedExchanges implements AutoCloseable {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableContentCompression()
+                // A connection that showed a client certificate is kept with its principal as its state, and a
+                // request (whose context has none) would never be given it again: one pool has one client identity.
+                .disableConnectionState()
                 .build();
     }
 

@@ -2,23 +2,35 @@ package org.tidings.delivery.webhook;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS context of webhook calls: the JDK's default (the trust store of {@code javax.net.ssl.trustStore}, or the
- * JDK's CAs; no client certificate), or, when a key store is configured, the same trust with the key store's key and
- * certificate chain, which Tidings shows to a receiver that asks for a client certificate (mutual TLS, S2S-10). The
- * key store must hold exactly one key entry, so that what is shown is never a choice made by the JDK; its password is
- * never part of a message.
+ * JDK's CAs; no client certificate), or, when a key store is configured, the JDK's default trust with the key store's
+ * key and certificate chain, which Tidings shows to every receiver that asks for a client certificate and accepts its
+ * key type (mutual TLS, S2S-10), whatever certificate authorities the receiver names. The key store must hold exactly
+ * one private key entry; its password is never part of a message.
  */
 public final class ClientCertificate {
 
@@ -45,42 +57,135 @@ public final class ClientCertificate {
             }
         }
         char[] secret = password.orElse("").toCharArray();
-        Path path = Path.of(keyStore.get());
+        String named = keyStore.get();
         try {
             KeyStore keys = KeyStore.getInstance(type);
-            try (InputStream in = Files.newInputStream(path)) {
+            try (InputStream in = Files.newInputStream(Path.of(named))) {
                 keys.load(in, secret);
             }
-            long entries = Collections.list(keys.aliases()).stream().filter(alias -> isKey(keys, alias)).count();
-            if (entries != 1) {
-                throw new IllegalStateException(KEY_STORE_PROPERTY + " " + path + " holds " + entries
-                        + " key entries; it must hold exactly one, the client certificate's");
+            List<String> privateKeys = Collections.list(keys.aliases()).stream()
+                    .filter(alias -> isPrivateKey(keys, alias)).toList();
+            if (privateKeys.size() != 1) {
+                throw new IllegalStateException(KEY_STORE_PROPERTY + " " + named + " holds " + privateKeys.size()
+                        + " private key entries; it must hold exactly one, the client certificate's");
             }
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, secret);
-            TrustManager[] trusted = trust;
-            if (trusted == null) {
-                TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                jdk.init((KeyStore) null); // the JDK's default trust, as SSLContext.getDefault() has it
-                trusted = jdk.getTrustManagers();
-            }
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(keys, secret); // the key's password is the store's
+            X509KeyManager keyManager = Arrays.stream(factory.getKeyManagers())
+                    .filter(X509KeyManager.class::isInstance).map(X509KeyManager.class::cast).findFirst()
+                    .orElseThrow(() -> new GeneralSecurityException("no X.509 key manager"));
+            TrustManager[] trusted = trust == null ? defaultTrust() : trust;
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), trusted, null);
+            context.init(new KeyManager[] {new OneKey(keyManager, privateKeys.get(0))}, trusted, null);
             return context;
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException | InvalidPathException e) {
             // the message names the file and the failure, never the password
-            throw new IllegalStateException(KEY_STORE_PROPERTY + " " + path + " (" + type + ") cannot be used as the "
-                    + "webhook client certificate: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw new IllegalStateException(KEY_STORE_PROPERTY + " " + named + " (" + type + ") cannot be used as "
+                    + "the webhook client certificate: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
-            java.util.Arrays.fill(secret, '\0');
+            Arrays.fill(secret, '\0');
         }
     }
 
-    private static boolean isKey(KeyStore keys, String alias) {
+    /**
+     * The JDK's default trust, as {@code TrustManagerFactory} builds it from {@code javax.net.ssl.trustStore} and its
+     * password. A trust store opened without its password (Payara's {@code cacerts.p12} when
+     * {@code javax.net.ssl.trustStorePassword} is not set) trusts nothing, and every https call would fail: that
+     * stops the start instead.
+     */
+    private static TrustManager[] defaultTrust() throws GeneralSecurityException {
+        TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        jdk.init((KeyStore) null);
+        TrustManager[] trusted = jdk.getTrustManagers();
+        int issuers = Arrays.stream(trusted).filter(X509TrustManager.class::isInstance)
+                .mapToInt(manager -> ((X509TrustManager) manager).getAcceptedIssuers().length).sum();
+        if (issuers == 0) {
+            throw new GeneralSecurityException("the JVM's trust store (javax.net.ssl.trustStore="
+                    + System.getProperty("javax.net.ssl.trustStore", "the JDK's cacerts") + ") trusts no "
+                    + "certificate; is javax.net.ssl.trustStorePassword set?");
+        }
+        return trusted;
+    }
+
+    private static boolean isPrivateKey(KeyStore keys, String alias) {
         try {
-            return keys.isKeyEntry(alias);
+            return keys.entryInstanceOf(alias, KeyStore.PrivateKeyEntry.class);
         } catch (GeneralSecurityException e) {
             return false;
+        }
+    }
+
+    /**
+     * The one key, offered to every receiver that asks for a client certificate of its key type. The JDK's own key
+     * manager also filters by the certificate authorities a receiver names, and then shows nothing when they do not
+     * match the stored chain (a receiver naming a root the store does not hold, or naming none it would accept): the
+     * receiver, not Tidings, decides whether it trusts the certificate.
+     */
+    static final class OneKey extends X509ExtendedKeyManager {
+        private final X509KeyManager keys;
+        private final String alias;
+        private final String algorithm;
+
+        OneKey(X509KeyManager keys, String alias) throws GeneralSecurityException {
+            PrivateKey key = keys.getPrivateKey(alias);
+            if (key == null || keys.getCertificateChain(alias) == null) {
+                throw new GeneralSecurityException("the private key entry has no key or no certificate chain");
+            }
+            this.keys = keys;
+            this.alias = alias;
+            this.algorithm = key.getAlgorithm();
+        }
+
+        /** Whether the receiver accepts this key's type ("EC", "RSA"; in TLS 1.2 also "EC_EC" and the like). */
+        private String ifAccepted(String[] keyTypes) {
+            if (keyTypes != null) {
+                for (String type : keyTypes) {
+                    if (type != null && (type.equals(algorithm) || type.startsWith(algorithm + "_"))) {
+                        return alias;
+                    }
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return ifAccepted(keyTypes);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+            return ifAccepted(keyTypes);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return ifAccepted(new String[] {keyType}) == null ? null : new String[] {alias};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null; // a client's key, never a server's
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String name) {
+            return alias.equals(name) ? keys.getCertificateChain(name) : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String name) {
+            return alias.equals(name) ? keys.getPrivateKey(name) : null;
         }
     }
 }

@@ -64,10 +64,13 @@ class ClientCertificateTest {
         try (var listening = (SSLServerSocket) receiver.getServerSocketFactory().createServerSocket(0, 1,
                 InetAddress.getLoopbackAddress())) {
             listening.setNeedClientAuth(true);
-            var accepted = Executors.newSingleThreadExecutor().submit(() -> {
+            var threads = Executors.newSingleThreadExecutor();
+            var accepted = threads.submit(() -> {
                 try (var socket = (SSLSocket) listening.accept()) {
                     socket.startHandshake();
                     return socket.getSession().getPeerCertificates()[0];
+                } finally {
+                    threads.shutdown();
                 }
             });
             try (var socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
@@ -77,6 +80,120 @@ class ClientCertificateTest {
                         .isEqualTo(clientCertificate);
             }
         }
+    }
+
+    /**
+     * A receiver that names certificate authorities the certificate is not from still gets it: the JDK's own key
+     * manager would show nothing then, and the receiver, not Tidings, is to decide.
+     */
+    @Test
+    void theCertificateIsShownWhateverAuthoritiesTheReceiverNames() throws Exception {
+        String password = UUID.randomUUID().toString();
+        Path client = keyStore(password, "tidings");
+        Path server = keyStore(password, "receiver");
+        Certificate clientCertificate = load(client, password).getCertificate("tidings");
+        var receiverCertificate = (java.security.cert.X509Certificate) load(server, password).getCertificate("receiver");
+        SSLContext context = ClientCertificate.context(Optional.of(client.toString()), Optional.of(password),
+                "PKCS12", trusting(receiverCertificate));
+        var shown = new java.util.concurrent.CopyOnWriteArrayList<Certificate>();
+        var namingNone = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                shown.add(chain[0]);
+                throw new java.security.cert.CertificateException("trusts no one");
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[] {receiverCertificate}; // not the client's issuer
+            }
+        };
+        var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(load(server, password), password.toCharArray());
+        SSLContext receiver = SSLContext.getInstance("TLS");
+        receiver.init(keys.getKeyManagers(), new TrustManager[] {namingNone}, null);
+        var threads = Executors.newSingleThreadExecutor();
+        try (var listening = (SSLServerSocket) receiver.getServerSocketFactory().createServerSocket(0, 1,
+                InetAddress.getLoopbackAddress())) {
+            listening.setNeedClientAuth(true);
+            // TLS 1.2 names the authorities in every CertificateRequest (the JDK's TLS 1.3 server does not by default)
+            listening.setEnabledProtocols(new String[] {"TLSv1.2"});
+            var accepted = threads.submit(() -> {
+                try (var socket = (SSLSocket) listening.accept()) {
+                    socket.startHandshake();
+                } catch (IOException refused) {
+                    // it refuses, as its trust manager says
+                }
+                return null;
+            });
+            try (var socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                    listening.getLocalPort())) {
+                socket.startHandshake();
+                socket.getInputStream().read(); // the receiver's refusal arrives here, if not in the handshake
+            } catch (IOException refused) {
+                // expected: the receiver trusts no one
+            }
+            accepted.get(10, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(shown).as("the certificate the receiver was shown").containsExactly(clientCertificate);
+    }
+
+    /**
+     * Calls to a receiver that demands a client certificate reuse their pooled connection, as other calls do: a
+     * connection that showed a certificate keeps no state that a later request would have to match.
+     */
+    @Test
+    void callsToAReceiverThatDemandsACertificateReuseOneConnection() throws Exception {
+        String password = UUID.randomUUID().toString();
+        Path client = keyStore(password, "tidings");
+        Path server = dir.resolve("receiver.p12");
+        keytool("-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=receiver", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore",
+                server.toString(), "-storepass", password);
+        SSLContext context = ClientCertificate.context(Optional.of(client.toString()), Optional.of(password),
+                "PKCS12", trusting(load(server, password).getCertificate("receiver")));
+        var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(load(server, password), password.toCharArray());
+        SSLContext receiver = SSLContext.getInstance("TLS");
+        receiver.init(keys.getKeyManagers(), trusting(load(client, password).getCertificate("tidings")), null);
+        var ports = new java.util.concurrent.CopyOnWriteArrayList<Integer>();
+        var https = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress(
+                InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(receiver) {
+            @Override
+            public void configure(com.sun.net.httpserver.HttpsParameters parameters) {
+                var ssl = getSSLContext().getDefaultSSLParameters();
+                ssl.setNeedClientAuth(true);
+                parameters.setSSLParameters(ssl);
+            }
+        });
+        https.createContext("/", exchange -> {
+            ports.add(exchange.getRemoteAddress().getPort());
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        https.start();
+        try (var exchanges = new CheckedExchanges(AddressPolicy.defaults(), InetAddress::getAllByName, 4, 4, 1024,
+                context)) {
+            var target = new org.apache.hc.core5.http.HttpHost("https", "127.0.0.1", https.getAddress().getPort());
+            for (int i = 0; i < 3; i++) {
+                var answer = exchanges.exchange(target, new org.apache.hc.client5.http.classic.methods.HttpPost("/"),
+                        java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(5));
+                assertThat(answer.status()).isEqualTo(204);
+            }
+        } finally {
+            https.stop(0);
+        }
+        assertThat(ports).as("one connection for the three calls").hasSize(3).containsOnly(ports.get(0));
     }
 
     private static TrustManager[] trusting(Certificate certificate) throws Exception {
@@ -104,7 +221,7 @@ class ClientCertificateTest {
         String password = UUID.randomUUID().toString();
         Path two = keyStore(password, "first", "second");
         assertThatThrownBy(() -> ClientCertificate.context(Optional.of(two.toString()), Optional.of(password),
-                "PKCS12")).isInstanceOf(IllegalStateException.class).hasMessageContaining("holds 2 key entries");
+                "PKCS12")).isInstanceOf(IllegalStateException.class).hasMessageContaining("holds 2 private key entries");
         assertThatThrownBy(() -> ClientCertificate.context(Optional.of(dir.resolve("absent.p12").toString()),
                 Optional.of(password), "PKCS12")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("absent.p12");
