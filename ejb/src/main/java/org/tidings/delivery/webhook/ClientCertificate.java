@@ -117,9 +117,9 @@ public final class ClientCertificate {
 
     /**
      * The one key, offered to every receiver that asks for a client certificate of its key type. The JDK's own key
-     * manager also filters by the certificate authorities a receiver names, and then shows nothing when they do not
-     * match the stored chain (a receiver naming a root the store does not hold, or naming none it would accept): the
-     * receiver, not Tidings, decides whether it trusts the certificate.
+     * managers may also filter by the certificate authorities a receiver names (a review measured SunX509 showing
+     * nothing to a receiver that named another; ClientCertificateTest, on this JDK, saw it shown): this one does not,
+     * so the receiver, not Tidings, decides whether it trusts the certificate.
      */
     static final class OneKey extends X509ExtendedKeyManager {
         private final X509KeyManager keys;
