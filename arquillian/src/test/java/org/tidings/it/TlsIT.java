@@ -91,17 +91,16 @@ class TlsIT {
                 + "trustStoreType=PKCS12;trustStorePath=" + truststore + ";trustStorePassword=" + truststorePassword);
         properties.put("tidings.queue.events", OWN_EVENTS);
         properties.put("tidings.http.plain", "none");
-        // the JVM's trust store, for this Payara Micro's webhook calls: the receivers' certificate alone (not the
-        // broker's, so that the broker connection trusts it only through its own connection options)
+        // the webhook calls' own trust store: the receivers' certificate alone (not in the JVM's trust store, which
+        // Payara manages, and not the broker's, which the broker connection trusts through its connection options)
         receiverKeystore = dir.resolve("receiver.p12");
         receiverPassword = UUID.randomUUID().toString();
         receiverCertificate = selfSigned(receiverKeystore, receiverPassword, "receiver", "SAN=ip:127.0.0.1");
         Path receiverTrust = dir.resolve("receiver-trust.p12");
         String receiverTrustPassword = UUID.randomUUID().toString();
         trustStoreOf(receiverCertificate, receiverTrust, receiverTrustPassword);
-        properties.put("javax.net.ssl.trustStore", receiverTrust.toString());
-        properties.put("javax.net.ssl.trustStorePassword", receiverTrustPassword);
-        properties.put("javax.net.ssl.trustStoreType", "PKCS12");
+        properties.put("tidings.webhook.tls.trust-store", receiverTrust.toString());
+        properties.put("tidings.webhook.tls.trust-store-password", receiverTrustPassword);
         // and the client certificate webhook calls show when asked: the listener's own
         properties.put("tidings.webhook.tls.key-store", keystore.toString());
         properties.put("tidings.webhook.tls.key-store-password", password);

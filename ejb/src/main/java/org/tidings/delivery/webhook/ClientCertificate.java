@@ -37,6 +37,9 @@ public final class ClientCertificate {
     static final String KEY_STORE_PROPERTY = "tidings.webhook.tls.key-store";
     static final String PASSWORD_PROPERTY = "tidings.webhook.tls.key-store-password";
     static final String TYPE_PROPERTY = "tidings.webhook.tls.key-store-type";
+    static final String TRUST_STORE_PROPERTY = "tidings.webhook.tls.trust-store";
+    static final String TRUST_PASSWORD_PROPERTY = "tidings.webhook.tls.trust-store-password";
+    static final String TRUST_TYPE_PROPERTY = "tidings.webhook.tls.trust-store-type";
 
     private ClientCertificate() {
     }
@@ -46,14 +49,22 @@ public final class ClientCertificate {
         return context(keyStore, password, type, null);
     }
 
-    /** The same, trusting what {@code trust} trusts (null: the JDK's default trust); for tests. */
+    /**
+     * The same, trusting what {@code trust} trusts (null: the JDK's default trust; see {@link #trustOf} for a trust
+     * store of its own).
+     */
     static SSLContext context(Optional<String> keyStore, Optional<String> password, String type,
             TrustManager[] trust) {
         if (keyStore.isEmpty() || keyStore.get().isBlank()) {
             try {
-                return SSLContext.getDefault();
+                if (trust == null) {
+                    return SSLContext.getDefault();
+                }
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trust, null);
+                return context;
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("no default SSLContext", e);
+                throw new IllegalStateException("no SSLContext for webhook calls: " + e.getMessage(), e);
             }
         }
         char[] secret = password.orElse("").toCharArray();
@@ -88,6 +99,43 @@ public final class ClientCertificate {
     }
 
     /**
+     * The trust of webhook calls in a trust store of their own ({@value #TRUST_STORE_PROPERTY}), or null (the JVM's
+     * default) when none is named. Its certificates are trusted whatever the JVM trusts; one that trusts nothing, or
+     * cannot be read, stops the start. Its password is never part of a message.
+     */
+    static TrustManager[] trustOf(Optional<String> trustStore, Optional<String> password, String type) {
+        if (trustStore.isEmpty() || trustStore.get().isBlank()) {
+            return null;
+        }
+        char[] secret = password.orElse("").toCharArray();
+        String named = trustStore.get();
+        try {
+            KeyStore store = KeyStore.getInstance(type);
+            try (InputStream in = Files.newInputStream(Path.of(named))) {
+                store.load(in, secret);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return trusting(factory.getTrustManagers(), TRUST_STORE_PROPERTY + " " + named);
+        } catch (IOException | GeneralSecurityException | InvalidPathException e) {
+            throw new IllegalStateException(TRUST_STORE_PROPERTY + " " + named + " (" + type + ") cannot be used as "
+                    + "the webhook calls' trust: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    /** The trust managers, if they trust some certificate; else a refusal naming {@code what}. */
+    private static TrustManager[] trusting(TrustManager[] trusted, String what) throws GeneralSecurityException {
+        int issuers = Arrays.stream(trusted).filter(X509TrustManager.class::isInstance)
+                .mapToInt(manager -> ((X509TrustManager) manager).getAcceptedIssuers().length).sum();
+        if (issuers == 0) {
+            throw new GeneralSecurityException(what + " trusts no certificate");
+        }
+        return trusted;
+    }
+
+    /**
      * The JDK's default trust, as {@code TrustManagerFactory} builds it from {@code javax.net.ssl.trustStore} and its
      * password. A trust store opened without its password (Payara's {@code cacerts.p12} when
      * {@code javax.net.ssl.trustStorePassword} is not set) trusts nothing, and every https call would fail: that
@@ -96,15 +144,9 @@ public final class ClientCertificate {
     private static TrustManager[] defaultTrust() throws GeneralSecurityException {
         TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         jdk.init((KeyStore) null);
-        TrustManager[] trusted = jdk.getTrustManagers();
-        int issuers = Arrays.stream(trusted).filter(X509TrustManager.class::isInstance)
-                .mapToInt(manager -> ((X509TrustManager) manager).getAcceptedIssuers().length).sum();
-        if (issuers == 0) {
-            throw new GeneralSecurityException("the JVM's trust store (javax.net.ssl.trustStore="
-                    + System.getProperty("javax.net.ssl.trustStore", "the JDK's cacerts") + ") trusts no "
-                    + "certificate; is javax.net.ssl.trustStorePassword set?");
-        }
-        return trusted;
+        return trusting(jdk.getTrustManagers(), "the JVM's trust store (javax.net.ssl.trustStore="
+                + System.getProperty("javax.net.ssl.trustStore", "the JDK's cacerts") + "; is "
+                + "javax.net.ssl.trustStorePassword set?)");
     }
 
     private static boolean isPrivateKey(KeyStore keys, String alias) {

@@ -118,11 +118,16 @@ public class WebhookTransmitter {
     @Inject
     void configure(Config config) {
         Optional<String> keyStore = config.getOptionalValue(ClientCertificate.KEY_STORE_PROPERTY, String.class);
+        var trust = ClientCertificate.trustOf(
+                config.getOptionalValue(ClientCertificate.TRUST_STORE_PROPERTY, String.class),
+                config.getOptionalValue(ClientCertificate.TRUST_PASSWORD_PROPERTY, String.class),
+                config.getOptionalValue(ClientCertificate.TRUST_TYPE_PROPERTY, String.class).orElse("PKCS12"));
         use(policyFrom(rawValue(config.getConfigSources(), ALLOW_PROPERTY),
                 rawValue(config.getConfigSources(), DENY_PROPERTY)),
                 ClientCertificate.context(keyStore,
                         config.getOptionalValue(ClientCertificate.PASSWORD_PROPERTY, String.class),
-                        config.getOptionalValue(ClientCertificate.TYPE_PROPERTY, String.class).orElse("PKCS12")));
+                        config.getOptionalValue(ClientCertificate.TYPE_PROPERTY, String.class).orElse("PKCS12"),
+                        trust));
         clientCertificate = keyStore.filter(path -> !path.isBlank()).orElse(null);
     }
 

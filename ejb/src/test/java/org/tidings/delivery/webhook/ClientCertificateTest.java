@@ -206,6 +206,44 @@ class ClientCertificateTest {
         return trust.getTrustManagers();
     }
 
+    /**
+     * A trust store of the webhook calls' own: its certificates, whatever the JVM trusts; with no key store too; one
+     * that trusts nothing or cannot be opened stops the start without showing its password.
+     */
+    @Test
+    void aTrustStoreOfTheirOwnIsWhatWebhookCallsTrust() throws Exception {
+        assertThat(ClientCertificate.trustOf(Optional.empty(), Optional.empty(), "PKCS12")).as("the JVM's").isNull();
+        String password = UUID.randomUUID().toString();
+        Path server = keyStore(password, "receiver");
+        Path trusted = dir.resolve("trusted.p12");
+        var store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("receiver", load(server, password).getCertificate("receiver"));
+        try (var out = Files.newOutputStream(trusted)) {
+            store.store(out, password.toCharArray());
+        }
+        TrustManager[] trust = ClientCertificate.trustOf(Optional.of(trusted.toString()), Optional.of(password),
+                "PKCS12");
+        assertThat(((javax.net.ssl.X509TrustManager) trust[0]).getAcceptedIssuers())
+                .containsExactly((java.security.cert.X509Certificate) load(server, password).getCertificate("receiver"));
+        assertThat(ClientCertificate.context(Optional.empty(), Optional.empty(), "PKCS12", trust))
+                .as("no client certificate, its own trust").isNotSameAs(SSLContext.getDefault());
+
+        Path empty = dir.resolve("empty.p12");
+        var none = KeyStore.getInstance("PKCS12");
+        none.load(null, null);
+        try (var out = Files.newOutputStream(empty)) {
+            none.store(out, password.toCharArray());
+        }
+        assertThatThrownBy(() -> ClientCertificate.trustOf(Optional.of(empty.toString()), Optional.of(password),
+                "PKCS12")).isInstanceOf(IllegalStateException.class).hasMessageContaining("trusts no certificate");
+        String wrong = "wrong-" + UUID.randomUUID();
+        assertThatThrownBy(() -> ClientCertificate.trustOf(Optional.of(trusted.toString()), Optional.of(wrong),
+                "PKCS12")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(ClientCertificate.TRUST_STORE_PROPERTY)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong));
+    }
+
     @Test
     void aWrongPasswordStopsTheStartWithoutShowingIt() throws Exception {
         Path store = keyStore("right-" + UUID.randomUUID(), "tidings");
