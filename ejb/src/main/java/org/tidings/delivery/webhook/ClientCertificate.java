@@ -70,10 +70,7 @@ public final class ClientCertificate {
         char[] secret = password.orElse("").toCharArray();
         String named = keyStore.get();
         try {
-            KeyStore keys = KeyStore.getInstance(type);
-            try (InputStream in = Files.newInputStream(Path.of(named))) {
-                keys.load(in, secret);
-            }
+            KeyStore keys = opened(named, type, secret);
             List<String> privateKeys = Collections.list(keys.aliases()).stream()
                     .filter(alias -> isPrivateKey(keys, alias)).toList();
             if (privateKeys.size() != 1) {
@@ -110,10 +107,7 @@ public final class ClientCertificate {
         char[] secret = password.orElse("").toCharArray();
         String named = trustStore.get();
         try {
-            KeyStore store = KeyStore.getInstance(type);
-            try (InputStream in = Files.newInputStream(Path.of(named))) {
-                store.load(in, secret);
-            }
+            KeyStore store = opened(named, type, secret);
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             return trusting(factory.getTrustManagers(), TRUST_STORE_PROPERTY + " " + named);
@@ -123,6 +117,15 @@ public final class ClientCertificate {
         } finally {
             Arrays.fill(secret, '\0');
         }
+    }
+
+    private static KeyStore opened(String path, String type, char[] password) throws IOException,
+            GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(type);
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            store.load(in, password);
+        }
+        return store;
     }
 
     /** The trust managers, if they trust some certificate; else a refusal naming {@code what}. */
