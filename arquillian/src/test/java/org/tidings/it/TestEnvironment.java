@@ -238,6 +238,21 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     /**
+     * A second deliveries queue, with tidings.deliver's roles and settings: a {@link SecondInstance} given it as
+     * {@code tidings.queue.deliver} makes the first attempts of its own notifications, which no other instance takes.
+     */
+    public static synchronized void createDeliverQueue(String name) throws Exception {
+        var server = broker.getActiveMQServer();
+        server.getSecurityRepository().addMatch(name, server.getSecurityRepository().getMatch("tidings.deliver"));
+        server.getAddressSettingsRepository().addMatch(name,
+                server.getAddressSettingsRepository().getMatch("tidings.deliver"));
+        if (server.locateQueue(name) == null) {
+            server.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true)
+                    .setGroupBuckets(4096).setAutoCreateAddress(true));
+        }
+    }
+
+    /**
      * Until closed, this queue is disabled, as an operator may disable one (Artemis 2.44: the queue stays, and the
      * broker routes nothing to it). Closing enables it again.
      */

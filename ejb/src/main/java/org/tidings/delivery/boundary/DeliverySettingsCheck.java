@@ -36,8 +36,10 @@ public class DeliverySettingsCheck {
     void check() {
         // the transmitter loads its client certificate's key store when it is made: a bad one stops the start
         String certificate = transmitter.clientCertificate();
+        String trust = transmitter.trustStore();
         LOG.info(() -> "webhook and purge delivery: " + concurrency.settings() + "; " + breakers.settings() + "; "
                 + pace.settings() + "; webhook calls show " + (certificate == null ? "no client certificate"
-                        : "the client certificate of " + certificate + " to a receiver that asks for one"));
+                        : "the client certificate of " + certificate + " to a receiver that asks for one")
+                + " and trust " + (trust == null ? "the JVM's trust store" : "the certificates of " + trust));
     }
 }

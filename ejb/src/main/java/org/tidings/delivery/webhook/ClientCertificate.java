@@ -27,8 +27,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS context of webhook calls: the JDK's default (the trust store of {@code javax.net.ssl.trustStore}, or the
- * JDK's CAs; no client certificate), or, when a key store is configured, the JDK's default trust with the key store's
- * key and certificate chain, which Tidings shows to every receiver that asks for a client certificate and accepts its
+ * JDK's CAs; no client certificate), or one with a trust store of its own ({@value #TRUST_STORE_PROPERTY}) and, when a
+ * key store is configured, the key store's key and certificate chain, which Tidings shows to every receiver that asks for a client certificate and accepts its
  * key type (mutual TLS, S2S-10), whatever certificate authorities the receiver names. The key store must hold exactly
  * one private key entry; its password is never part of a message.
  */
@@ -104,7 +104,9 @@ public final class ClientCertificate {
         if (trustStore.isEmpty() || trustStore.get().isBlank()) {
             return null;
         }
-        char[] secret = password.orElse("").toCharArray();
+        // no password: the store is read without its integrity check (a JKS store, the JDK's cacerts among them, can
+        // be; a password-protected PKCS12 store then shows no certificate, and is refused below)
+        char[] secret = password.map(String::toCharArray).orElse(null);
         String named = trustStore.get();
         try {
             KeyStore store = opened(named, type, secret);
@@ -115,7 +117,9 @@ public final class ClientCertificate {
             throw new IllegalStateException(TRUST_STORE_PROPERTY + " " + named + " (" + type + ") cannot be used as "
                     + "the webhook calls' trust: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
-            Arrays.fill(secret, '\0');
+            if (secret != null) {
+                Arrays.fill(secret, '\0');
+            }
         }
     }
 

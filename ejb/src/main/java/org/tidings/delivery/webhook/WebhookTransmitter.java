@@ -40,9 +40,10 @@ import org.tidings.delivery.webhook.Attempt.Result;
  * ({@link CheckedResolver}): a name that rebinds to a denied address after the check is refused, never connected to.
  * The request is a POST with the Standard Webhooks headers, a timestamp taken now, and {@code user-agent: Tidings}.
  * Redirects are not followed (3xx is a failure, as the specification says), nothing is retried by the client, no
- * proxy is used. Certificates and host names are verified with the default SSLContext's trust; with
- * {@code tidings.webhook.tls.key-store} set, Tidings shows that key store's certificate to a receiver that asks for a
- * client certificate ({@link ClientCertificate}).
+ * proxy is used. Certificates and host names are verified, against the JVM's default trust or, with
+ * {@code tidings.webhook.tls.trust-store} set, against that store alone; with {@code tidings.webhook.tls.key-store}
+ * set, Tidings shows that key store's certificate to a receiver that asks for a client certificate
+ * ({@link ClientCertificate}).
  *
  * <p>HTTP/1.1 with keep-alive through {@link CheckedExchanges}: one pooled client for all timeouts (up to
  * {@value #CONNECTIONS_PER_ROUTE} connections per receiver), so connections are reused across notifications. At most
@@ -83,6 +84,7 @@ public class WebhookTransmitter {
     private final AddressPolicy.Lookup lookup;
     private volatile AddressPolicy policy;
     private volatile String clientCertificate;
+    private volatile String trustStore;
     private volatile CheckedExchanges exchanges;
 
     public WebhookTransmitter() {
@@ -129,11 +131,18 @@ public class WebhookTransmitter {
                         config.getOptionalValue(ClientCertificate.TYPE_PROPERTY, String.class).orElse("PKCS12"),
                         trust));
         clientCertificate = keyStore.filter(path -> !path.isBlank()).orElse(null);
+        trustStore = config.getOptionalValue(ClientCertificate.TRUST_STORE_PROPERTY, String.class)
+                .filter(path -> !path.isBlank()).orElse(null);
     }
 
     /** The key store whose certificate calls show to a receiver that asks for one, or null (for the start-up log). */
     public String clientCertificate() {
         return clientCertificate;
+    }
+
+    /** The trust store of the calls' own, or null for the JVM's (for the start-up log). */
+    public String trustStore() {
+        return trustStore;
     }
 
     /** The address policy in force: the purge channel checks its caches against it too. */
