@@ -1,16 +1,20 @@
 package org.tidings.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.tidings.it.PipelineIT.assertProblem;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,6 +107,56 @@ class AdminLimitsIT {
             assertThat(Collections.frequency(statuses, 201)).as("created once: %s", statuses).isEqualTo(1);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Two creates of equivalent URIs (no unique key can tell) that both pass the first check before either commits:
+     * the change log's lock is held until both wait for it, then let go; the second to have it sees the first's
+     * source and is refused. Before the check under that lock, both were created.
+     */
+    // covers S2S-14, S2S-9 (one source per normalized URI)
+    @Test
+    void equivalentSourcesCreatedAtTheSameTimeMakeOneSource() throws Exception {
+        String host = "mail-" + UUID.randomUUID() + ".example.com";
+        List<String> spellings = List.of("https://" + host + "/store", "HTTPS://" + host.toUpperCase(Locale.ROOT)
+                + ":443/store");
+        ExecutorService pool = Executors.newFixedThreadPool(spellings.size());
+        List<AdminApi.Reply> replies = new ArrayList<>();
+        try (Connection holder = TestEnvironment.openDatabase()) {
+            holder.setAutoCommit(false);
+            try (var hold = holder.createStatement()) {
+                hold.executeUpdate("UPDATE change_generation SET generation = generation WHERE id = 1");
+            }
+            List<Future<AdminApi.Reply>> pending = new ArrayList<>();
+            for (String uri : spellings) {
+                pending.add(pool.submit(() -> api.postJson("/api/sources", Map.of("name", "twin", "uri", uri))));
+            }
+            // both have checked and inserted, and wait for the change log (H2 waits 2 s at most, so poll often)
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> waitingForALock(holder) >= spellings.size());
+            holder.rollback();
+            for (Future<AdminApi.Reply> reply : pending) {
+                replies.add(reply.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Integer> statuses = replies.stream().map(AdminApi.Reply::status).toList();
+        assertThat(statuses).as("%s", replies).containsExactlyInAnyOrder(201, 409);
+        replies.stream().filter(reply -> reply.status() != 201).forEach(reply -> assertProblem(reply, 409, "conflict"));
+        assertThat(api.get("/api/sources").body().findValuesAsText("uri"))
+                .filteredOn(uri -> uri.toLowerCase(Locale.ROOT).contains(host)).hasSize(1);
+    }
+
+    /** Other sessions of the database waiting for a lock now. */
+    private static long waitingForALock(Connection db) throws SQLException {
+        String sql = TestEnvironment.postgres()
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                : "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
+        try (var query = db.createStatement(); var count = query.executeQuery(sql)) {
+            count.next();
+            return count.getLong(1);
         }
     }
 

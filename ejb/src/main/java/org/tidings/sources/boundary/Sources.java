@@ -59,7 +59,14 @@ public class Sources {
         }
         var source = new Source(name, uri, description, brokerUser, clock.instant());
         em.persist(source);
+        // The change log's lock, held from here to the commit, puts this create after any other that got there
+        // first; checked again under it, a create of an equivalent URI that committed meanwhile is seen (each
+        // statement reads what is committed when it starts, on H2 and PostgreSQL alike), and this one is refused.
         announce(source.id());
+        if (all().stream().anyMatch(s -> !s.id().equals(source.id()) && key.equals(UriNormalizer.normalize(s.uri())))) {
+            throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " (or one equivalent to it) "
+                    + "was created at the same time");
+        }
         return source;
     }
 
