@@ -85,6 +85,58 @@ class WebhookIT {
         return event;
     }
 
+    /**
+     * A notification the dispatcher has not taken yet (the deliveries queue paused, as a busy or stopped consumer
+     * leaves it) is listed from its event's record as queued, a webhook's and a pull sink's alike; once taken, its
+     * ledger row replaces it. The event spells its source otherwise than the source was provisioned: both spellings
+     * find its deliveries.
+     */
+    // covers RUP-11
+    @Test
+    void aNotificationTheDispatcherHasNotTakenYetIsListedAsQueuedAndThenAsItsDeliveryUnderEitherSpelling()
+            throws Exception {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            Hook hook = hook(receiver);
+            var pull = api.postJson("/api/sinks", Map.of("name", "feed", "channel", "pull"));
+            assertThat(pull.status()).as(pull.toString()).isEqualTo(201);
+            String feed = pull.body().get("id").asText();
+            String feedSubscription = api.subscribe(feed, Map.of("types", List.of(TYPE), "sources",
+                    List.of(hook.source())));
+            Map<String, String> sinkOf = Map.of(hook.subscription(), hook.sink(), feedSubscription, feed);
+            String spelled = hook.source().replace(".example.com", ".EXAMPLE.COM");
+            CloudEvent event = Events.event(spelled, TYPE, "mailto:quinn@example.com");
+            String asProvisioned = "/api/deliveries?source=" + hook.source() + "&id=" + event.getId();
+            try (var held = TestEnvironment.paused("tidings.deliver")) {
+                var accepted = api.post("/events", "application/cloudevents+json",
+                        Events.json(event).getBytes(StandardCharsets.UTF_8));
+                assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+                await().atMost(WAIT).untilAsserted(() -> assertThat(api.get(asProvisioned).body()).hasSize(2)
+                        .allSatisfy(d -> {
+                            assertThat(d.path("status").asText()).isEqualTo("queued");
+                            assertThat(d.path("sinkId").asText())
+                                    .isEqualTo(sinkOf.get(d.path("subscriptionId").asText()));
+                            assertThat(d.path("eventSource").asText()).isEqualTo(spelled);
+                            assertThat(d.path("attempts").asInt()).isZero();
+                            assertThat(d.hasNonNull("seq")).as("numbered by the dispatcher, later").isFalse();
+                            assertThat(d.hasNonNull("createdAt")).isTrue();
+                        }));
+                assertThat(receiver.received()).isEmpty();
+            }
+            for (String source : List.of(hook.source(), spelled)) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/deliveries?source=" + source
+                        + "&id=" + event.getId()).body()).hasSize(2).allSatisfy(d -> {
+                            assertThat(d.path("status").asText()).as("%s", d).isEqualTo("delivered");
+                            assertThat(d.path("sinkId").asText())
+                                    .isEqualTo(sinkOf.get(d.path("subscriptionId").asText()));
+                            assertThat(d.path("seq").asLong()).isEqualTo(1);
+                            assertThat(d.path("eventSource").asText()).isEqualTo(spelled);
+                        }));
+            }
+            assertThat(receiver.delivered()).hasSize(1);
+            assertThat(api.delete("/api/subscriptions/" + feedSubscription).status()).isEqualTo(204);
+        }
+    }
+
     private static Map<String, List<String>> headersOf(WebhookReceiver.Received received) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         received.headers().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));

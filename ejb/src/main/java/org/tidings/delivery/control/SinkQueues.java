@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.logging.Logger;
 import org.tidings.ingest.control.EventMessages;
 import org.tidings.ingest.entity.Acceptance;
+import org.tidings.ingest.entity.Dispatched;
 import org.tidings.ingest.entity.EventKey;
 import org.tidings.ingest.entity.RawEvent;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -82,6 +83,20 @@ public class SinkQueues {
     }
 
     /**
+     * The subscriptions among {@code matches} whose notifications this forward sends to the deliveries queue (those of
+     * webhook, purge and pull sinks), to be recorded with the event's claim under the source as the event spelled it.
+     */
+    public Dispatched dispatched(String eventSource, List<Match> matches) {
+        Set<UUID> dispatched = new HashSet<>();
+        for (Match match : matches) {
+            if (toDeliveries(channels.of(match.sinkId()))) {
+                dispatched.add(match.subscriptionId());
+            }
+        }
+        return Dispatched.of(eventSource, dispatched);
+    }
+
+    /**
      * Sends the notifications of one event. A JMS sink's carry their number from {@code acceptance} (per
      * subscription, {@link #numbered}). Where the numbers are recorded with the event, a JMS notification's duplicate
      * id ends with its number: a forward of the same acceptance repeats it and is dropped, a new acceptance of the
@@ -129,6 +144,10 @@ public class SinkQueues {
         }
     }
 
+    private static boolean toDeliveries(Channel channel) {
+        return channel == Channel.WEBHOOK || channel == Channel.PURGE || channel == Channel.PULL;
+    }
+
     private void send(Session session, MessageProducer producer, RawEvent raw, EventKey key, String type,
             String orderingKey, Match match, Acceptance acceptance) throws JMSException {
         Channel channel = channels.of(match.sinkId());
@@ -141,7 +160,7 @@ public class SinkQueues {
         notification.setStringProperty(EVENT_SOURCE_PROPERTY, key.source());
         notification.setStringProperty(EVENT_ID_PROPERTY, key.id());
         notification.setStringProperty(TYPE_PROPERTY, type);
-        if (channel == Channel.WEBHOOK || channel == Channel.PURGE || channel == Channel.PULL) {
+        if (toDeliveries(channel)) {
             // Delivered by Tidings itself (DeliveriesListener).
             notification.setStringProperty(SINK_PROPERTY, match.sinkId().toString());
             notification.setStringProperty(SUBJECT_PROPERTY, orderingKey);

@@ -22,6 +22,7 @@ import org.tidings.ingest.control.AcceptanceStore;
 import org.tidings.ingest.entity.Acceptance;
 import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
+import org.tidings.ingest.entity.Dispatched;
 import org.tidings.ingest.entity.Provenance;
 import org.tidings.platform.Resources;
 
@@ -67,6 +68,14 @@ public class Acceptances {
      * is redelivered).
      */
     public Acceptance claim(AcceptanceKey key, Provenance from, Collection<UUID> numbered) {
+        return claim(key, from, numbered, Dispatched.NONE);
+    }
+
+    /**
+     * {@link #claim}, and records with the claim the notifications its forward sends to the deliveries queue, so that
+     * the event's delivery state lists them before the dispatcher records them (docs/adr/0012).
+     */
+    public Acceptance claim(AcceptanceKey key, Provenance from, Collection<UUID> numbered, Dispatched dispatched) {
         if (!enforced) {
             return new Acceptance(Claim.CLAIMED, unrecorded(key, numbered), false);
         }
@@ -74,7 +83,7 @@ public class Acceptances {
         for (int i = 1; ; i++) {
             Instant now = clock.instant();
             try {
-                return claimedOnce(key, claimant, from.redelivered(), now, now.minus(window), numbered);
+                return claimedOnce(key, claimant, from.redelivered(), now, now.minus(window), numbered, dispatched);
             } catch (SQLException e) {
                 if (i == TRIES || !retryable(claimant, e)) {
                     throw new IllegalStateException("event " + key + " could not be claimed (try " + i + " of "
@@ -152,17 +161,18 @@ public class Acceptances {
      * together. Throws if it failed (a race on the key, or the database), having rolled back what it did.
      */
     Acceptance claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now, Instant windowStart,
-            Collection<UUID> numbered) throws SQLException {
+            Collection<UUID> numbered, Dispatched dispatched) throws SQLException {
         try (Connection db = autocommitting()) {
             if (numbered.isEmpty()) {
-                return Acceptance.of(store.claimed(db, key, claimant, redelivered, now, windowStart));
+                return Acceptance.of(store.claimed(db, key, claimant, redelivered, now, windowStart, dispatched));
             }
             db.setAutoCommit(false);
             boolean open = true; // a transaction that may hold uncommitted work
             try {
                 Acceptance acceptance;
                 try {
-                    acceptance = numberedClaim(db, key, claimant, redelivered, now, windowStart, numbered);
+                    acceptance = numberedClaim(db, key, claimant, redelivered, now, windowStart, numbered,
+                            dispatched);
                 } catch (SQLException | RuntimeException e) {
                     open = !rolledBack(db, e);
                     if (open) {
@@ -200,14 +210,14 @@ public class Acceptances {
      * committed).
      */
     private Acceptance numberedClaim(Connection db, AcceptanceKey key, String claimant, boolean redelivered,
-            Instant now, Instant windowStart, Collection<UUID> numbered) throws SQLException {
+            Instant now, Instant windowStart, Collection<UUID> numbered, Dispatched dispatched) throws SQLException {
         if (redelivered) {
-            Claim own = store.reclaimed(db, key, claimant, true, now, windowStart);
+            Claim own = store.reclaimed(db, key, claimant, true, now, windowStart, dispatched);
             if (own != null) {
                 return withNumbers(db, key, own, numbered);
             }
         }
-        Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered);
+        Map<UUID, Long> fresh = store.claimedAfresh(db, key, claimant, now, numbered, dispatched);
         if (fresh != null) {
             return new Acceptance(Claim.CLAIMED, fresh, true);
         }
@@ -215,7 +225,7 @@ public class Acceptances {
             throw new SQLException("the record of event " + key + " was made during its claim");
         }
         givenBack(db);
-        Claim claim = store.reclaimed(db, key, claimant, false, now, windowStart);
+        Claim claim = store.reclaimed(db, key, claimant, false, now, windowStart, dispatched);
         if (claim == null) { // pruned since the first try found it: the next try claims the event afresh
             throw new SQLException("the record of event " + key + " was pruned during its claim");
         }

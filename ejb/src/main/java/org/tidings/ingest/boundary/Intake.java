@@ -324,7 +324,8 @@ public class Intake {
         EventKey key = EventKey.of(event);
         AcceptanceKey accepted = AcceptanceKey.of(source, event.getId());
         List<Match> matches = seen(event, matching.matches(event));
-        Acceptance acceptance = acceptances.claim(accepted, raw.from(), sinkQueues.numbered(matches));
+        Acceptance acceptance = acceptances.claim(accepted, raw.from(), sinkQueues.numbered(matches),
+                sinkQueues.dispatched(key.source(), matches));
         Claim claim = acceptance.claim();
         if (!claim.forward()) {
             duplicates.suppressed(key);

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
+import org.tidings.ingest.entity.Dispatched;
 
 /**
  * The record of accepted events ({@code accepted_event}, docs/adr/0019). Claims and releases are plain JDBC on the
@@ -36,29 +37,32 @@ public class AcceptanceStore {
     public static final int PRUNE_BATCH = 1000;
 
     /**
-     * Parameters: key, time, claimant (may be null), numbers, key. Numbers: empty for an event whose claim numbers
-     * nothing (it had no JMS matches), null for one that {@link #numbered} numbers in the same transaction.
+     * Parameters: key, time, claimant (may be null), numbers, dispatched, key. Numbers: empty for an event whose claim
+     * numbers nothing (it had no JMS matches), null for one that {@link #numbered} numbers in the same transaction.
+     * Dispatched: the notifications the forward sends to the deliveries queue ({@link Dispatched}), or null.
      */
-    static final String INSERT = "INSERT INTO accepted_event (event_key, accepted_at, claimant, numbers) "
-            + "SELECT ?, CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(200)), CAST(? AS BYTEA) "
-            + "WHERE NOT EXISTS (SELECT 1 FROM accepted_event WHERE event_key = ?)";
+    static final String INSERT = "INSERT INTO accepted_event (event_key, accepted_at, claimant, numbers, dispatched) "
+            + "SELECT ?, CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(200)), CAST(? AS BYTEA), "
+            + "CAST(? AS BYTEA) WHERE NOT EXISTS (SELECT 1 FROM accepted_event WHERE event_key = ?)";
     /**
      * Takes over a record that is older than the window, or that the same message made (a redelivery), or that was
      * released. The numbers its notifications were given stay with a record the same message made or one released
      * within the window (they were never sent, or are sent again); a record of another message's acceptance older
      * than the window loses them: this is a new acceptance, whose notifications get new numbers (its numbers are set
-     * as a new record's). Parameters: claimant, window start, numbers, time, claimant, key, window start, claimant.
+     * as a new record's). The notifications for the deliveries queue are those of the claim that takes it over: its
+     * forward sends them (or, after a crash, the broker drops them as the ones it has). Parameters: claimant, window
+     * start, numbers, dispatched, time, claimant, key, window start, claimant.
      */
     static final String RECLAIM = "UPDATE accepted_event SET numbers = CASE WHEN claimant = ? OR (released AND "
-            + "accepted_at >= ?) THEN numbers ELSE CAST(? AS BYTEA) END, accepted_at = ?, claimant = ?, "
-            + "released = FALSE "
+            + "accepted_at >= ?) THEN numbers ELSE CAST(? AS BYTEA) END, dispatched = CAST(? AS BYTEA), "
+            + "accepted_at = ?, claimant = ?, released = FALSE "
             + "WHERE event_key = ? AND (accepted_at < ? OR claimant = ? OR released)";
     /**
      * The same for a message without an id, which never takes a record as its own (but keeps a released record's
-     * numbers within the window). Parameters: start, numbers, time, key, start.
+     * numbers within the window). Parameters: start, numbers, dispatched, time, key, start.
      */
     static final String RECLAIM_NO_ID = "UPDATE accepted_event SET numbers = CASE WHEN released AND accepted_at >= ? "
-            + "THEN numbers ELSE CAST(? AS BYTEA) END, "
+            + "THEN numbers ELSE CAST(? AS BYTEA) END, dispatched = CAST(? AS BYTEA), "
             + "accepted_at = ?, claimant = NULL, released = FALSE WHERE event_key = ? AND (accepted_at < ? OR released)";
     /**
      * Gives the claim up, so that any message may claim the event again, but keeps the record and the numbers: a
@@ -69,7 +73,8 @@ public class AcceptanceStore {
     static final String RELEASE_NO_ID = "UPDATE accepted_event SET released = TRUE "
             + "WHERE event_key = ? AND claimant IS NULL AND NOT released";
     static final String EXISTS = "SELECT 1 FROM accepted_event WHERE event_key = ?";
-    static final String RECORD = "SELECT accepted_at, released, numbers FROM accepted_event WHERE event_key = ?";
+    static final String RECORD = "SELECT accepted_at, released, numbers, dispatched FROM accepted_event "
+            + "WHERE event_key = ?";
     static final String NUMBERS = "SELECT numbers FROM accepted_event WHERE event_key = ? FOR UPDATE";
     static final String NUMBERED = "UPDATE accepted_event SET numbers = ? WHERE event_key = ?";
     static final String NEXT = "UPDATE subscription_sequence SET last_seq = last_seq + 1 WHERE subscription_id = ?";
@@ -97,12 +102,19 @@ public class AcceptanceStore {
      */
     public Claim claimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
             Instant windowStart) throws SQLException {
+        return claimed(db, key, claimant, redelivered, now, windowStart, Dispatched.NONE);
+    }
+
+    /** {@link #claimed}, recording {@code dispatched} with the claim (a claim that does not take the record, not). */
+    public Claim claimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+            Instant windowStart, Dispatched dispatched) throws SQLException {
         byte[] bytes = key.bytes();
         byte[] numbers = new byte[0];
+        byte[] sent = dispatched.encoded();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        if (inserted(db, bytes, claimant, at, numbers)
-                || tookOver(db, bytes, claimant, at, windowStart.atOffset(ZoneOffset.UTC), numbers)
-                || inserted(db, bytes, claimant, at, numbers)) { // not there any more: pruned in between
+        if (inserted(db, bytes, claimant, at, numbers, sent)
+                || tookOver(db, bytes, claimant, at, windowStart.atOffset(ZoneOffset.UTC), numbers, sent)
+                || inserted(db, bytes, claimant, at, numbers, sent)) { // not there any more: pruned in between
             return Claim.CLAIMED;
         }
         return notClaimed(claimant, redelivered);
@@ -118,8 +130,15 @@ public class AcceptanceStore {
      */
     public Claim reclaimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
             Instant windowStart) throws SQLException {
+        return reclaimed(db, key, claimant, redelivered, now, windowStart, Dispatched.NONE);
+    }
+
+    /** {@link #reclaimed}, recording {@code dispatched} with a claim that takes the record over. */
+    public Claim reclaimed(Connection db, AcceptanceKey key, String claimant, boolean redelivered, Instant now,
+            Instant windowStart, Dispatched dispatched) throws SQLException {
         byte[] bytes = key.bytes();
-        if (tookOver(db, bytes, claimant, now.atOffset(ZoneOffset.UTC), windowStart.atOffset(ZoneOffset.UTC), null)) {
+        if (tookOver(db, bytes, claimant, now.atOffset(ZoneOffset.UTC), windowStart.atOffset(ZoneOffset.UTC), null,
+                dispatched.encoded())) {
             return Claim.CLAIMED;
         }
         try (PreparedStatement exists = db.prepareStatement(EXISTS)) {
@@ -136,26 +155,28 @@ public class AcceptanceStore {
 
     /** Takes the record over where {@link #RECLAIM} (or {@link #RECLAIM_NO_ID}) may; whether it did. */
     private static boolean tookOver(Connection db, byte[] bytes, String claimant, OffsetDateTime at,
-            OffsetDateTime start, byte[] numbers) throws SQLException {
+            OffsetDateTime start, byte[] numbers, byte[] dispatched) throws SQLException {
         if (claimant == null) {
             try (PreparedStatement reclaim = db.prepareStatement(RECLAIM_NO_ID)) {
                 reclaim.setObject(1, start);
-                setNumbers(reclaim, 2, numbers);
-                reclaim.setObject(3, at);
-                reclaim.setBytes(4, bytes);
-                reclaim.setObject(5, start);
+                setBytesOrNull(reclaim, 2, numbers);
+                setBytesOrNull(reclaim, 3, dispatched);
+                reclaim.setObject(4, at);
+                reclaim.setBytes(5, bytes);
+                reclaim.setObject(6, start);
                 return reclaim.executeUpdate() == 1;
             }
         }
         try (PreparedStatement reclaim = db.prepareStatement(RECLAIM)) {
             reclaim.setString(1, claimant);
             reclaim.setObject(2, start);
-            setNumbers(reclaim, 3, numbers);
-            reclaim.setObject(4, at);
-            reclaim.setString(5, claimant);
-            reclaim.setBytes(6, bytes);
-            reclaim.setObject(7, start);
-            reclaim.setString(8, claimant);
+            setBytesOrNull(reclaim, 3, numbers);
+            setBytesOrNull(reclaim, 4, dispatched);
+            reclaim.setObject(5, at);
+            reclaim.setString(6, claimant);
+            reclaim.setBytes(7, bytes);
+            reclaim.setObject(8, start);
+            reclaim.setString(9, claimant);
             return reclaim.executeUpdate() == 1;
         }
     }
@@ -173,11 +194,18 @@ public class AcceptanceStore {
      */
     public Map<UUID, Long> claimedAfresh(Connection db, AcceptanceKey key, String claimant, Instant now,
             Collection<UUID> subscriptions) throws SQLException {
+        return claimedAfresh(db, key, claimant, now, subscriptions, Dispatched.NONE);
+    }
+
+    /** {@link #claimedAfresh}, recording {@code dispatched} with the claim. */
+    public Map<UUID, Long> claimedAfresh(Connection db, AcceptanceKey key, String claimant, Instant now,
+            Collection<UUID> subscriptions, Dispatched dispatched) throws SQLException {
         Map<UUID, Long> numbers = new HashMap<>();
         for (UUID subscription : new TreeSet<>(subscriptions)) {
             numbers.put(subscription, next(db, subscription));
         }
-        return inserted(db, key.bytes(), claimant, now.atOffset(ZoneOffset.UTC), encoded(numbers)) ? numbers : null;
+        return inserted(db, key.bytes(), claimant, now.atOffset(ZoneOffset.UTC), encoded(numbers),
+                dispatched.encoded()) ? numbers : null;
     }
 
     /**
@@ -249,11 +277,12 @@ public class AcceptanceStore {
         }
     }
 
-    private static void setNumbers(PreparedStatement statement, int index, byte[] numbers) throws SQLException {
-        if (numbers == null) {
+    /** Sets a {@code BYTEA} parameter, which may be null. */
+    private static void setBytesOrNull(PreparedStatement statement, int index, byte[] value) throws SQLException {
+        if (value == null) {
             statement.setNull(index, Types.VARBINARY);
         } else {
-            statement.setBytes(index, numbers);
+            statement.setBytes(index, value);
         }
     }
 
@@ -291,9 +320,10 @@ public class AcceptanceStore {
 
     /**
      * An event's record as it stands: when it was last claimed, whether that claim was released after a failed
-     * forward, and the numbers of its JMS notifications. Null if there is none (never accepted, or pruned).
+     * forward, the numbers of its JMS notifications, and the notifications its forward sends to the deliveries queue.
+     * Null if there is none (never accepted, or pruned).
      */
-    public record Recorded(Instant claimedAt, boolean released, Map<UUID, Long> numbers) {
+    public record Recorded(Instant claimedAt, boolean released, Map<UUID, Long> numbers, Dispatched dispatched) {
     }
 
     public static Recorded recorded(Connection db, AcceptanceKey key) throws SQLException {
@@ -304,7 +334,7 @@ public class AcceptanceStore {
                     return null;
                 }
                 return new Recorded(row.getObject(1, OffsetDateTime.class).toInstant(), row.getBoolean(2),
-                        decoded(row.getBytes(3)));
+                        decoded(row.getBytes(3)), Dispatched.decoded(row.getBytes(4)));
             }
         }
     }
@@ -314,8 +344,8 @@ public class AcceptanceStore {
         return em.createNativeQuery(PRUNE).setParameter(1, before.atOffset(ZoneOffset.UTC)).executeUpdate();
     }
 
-    private static boolean inserted(Connection db, byte[] key, String claimant, OffsetDateTime at, byte[] numbers)
-            throws SQLException {
+    private static boolean inserted(Connection db, byte[] key, String claimant, OffsetDateTime at, byte[] numbers,
+            byte[] dispatched) throws SQLException {
         try (PreparedStatement insert = db.prepareStatement(INSERT)) {
             insert.setBytes(1, key);
             insert.setObject(2, at);
@@ -324,8 +354,9 @@ public class AcceptanceStore {
             } else {
                 insert.setString(3, claimant);
             }
-            setNumbers(insert, 4, numbers);
-            insert.setBytes(5, key);
+            setBytesOrNull(insert, 4, numbers);
+            setBytesOrNull(insert, 5, dispatched);
+            insert.setBytes(6, key);
             return insert.executeUpdate() == 1;
         }
     }

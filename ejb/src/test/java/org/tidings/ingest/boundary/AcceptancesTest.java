@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.tidings.ingest.entity.Acceptance;
 import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
+import org.tidings.ingest.entity.Dispatched;
 import org.tidings.ingest.entity.Provenance;
 
 /** The claim's tries: a try that lost a race on the key is tried again; three lost tries fail the delivery. */
@@ -82,7 +83,7 @@ class AcceptancesTest {
         var acceptances = new Acceptances() {
             @Override
             Acceptance claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
-                    Instant windowStart, Collection<UUID> numbered) throws SQLException {
+                    Instant windowStart, Collection<UUID> numbered, Dispatched dispatched) throws SQLException {
                 claimants.add(claimant);
                 if (!failed[0]) {
                     failed[0] = true;
@@ -101,7 +102,7 @@ class AcceptancesTest {
         var acceptances = new Acceptances() {
             @Override
             Acceptance claimedOnce(AcceptanceKey key, String claimant, boolean redelivered, Instant now,
-                    Instant windowStart, Collection<UUID> numbered) throws SQLException {
+                    Instant windowStart, Collection<UUID> numbered, Dispatched dispatched) throws SQLException {
                 claimants.add(claimant);
                 windows.add(Duration.between(windowStart, now));
                 Claim claim = left.poll();

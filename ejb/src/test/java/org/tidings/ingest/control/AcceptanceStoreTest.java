@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tidings.ingest.entity.AcceptanceKey;
 import org.tidings.ingest.entity.Claim;
+import org.tidings.ingest.entity.Dispatched;
 import org.tidings.platform.TestDatabase;
 
 /** The duplicate window's record on H2 with the real schema: who may forward an event, and pruning. */
@@ -25,6 +28,9 @@ class AcceptanceStoreTest {
     private static final Duration WINDOW = Duration.ofHours(24);
     private static final AcceptanceKey KEY = AcceptanceKey.of("https://mail.example.com/store", "42");
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    private static final UUID WEBHOOK = UUID.fromString("00000000-0000-0000-0000-00000000000a");
+    private static final UUID PULL = UUID.fromString("00000000-0000-0000-0000-00000000000b");
+    private static final UUID JMS = UUID.fromString("00000000-0000-0000-0000-00000000000c");
 
     private final TestDatabase database = TestDatabase.migrated("accepted");
     private final SessionFactory sessions = database.sessions();
@@ -157,6 +163,51 @@ class AcceptanceStoreTest {
                     .as("its own message's record").isEqualTo(Claim.CLAIMED);
         }
         assertThat(count()).isEqualTo(1);
+    }
+
+    /**
+     * The notifications for the deliveries queue are those of the claim that holds the record: written by the claim
+     * that inserts it, replaced by one that takes it over (a redelivery, a claim after a release or after the
+     * window), untouched by a duplicate; the numbered path (claimedAfresh, reclaimed) writes them the same way.
+     */
+    @Test
+    void theRecordKeepsTheNotificationsForTheDeliveriesQueueOfTheClaimThatHoldsIt() throws SQLException {
+        var first = Dispatched.of("HTTPS://Mail.Example.com/store", List.of(WEBHOOK));
+        var second = Dispatched.of("https://mail.example.com/store", List.of(WEBHOOK, PULL));
+        try (Connection db = database.connection()) {
+            var store = new AcceptanceStore();
+            assertThat(store.claimed(db, KEY, "ID:first", false, NOW, NOW.minus(WINDOW), first))
+                    .isEqualTo(Claim.CLAIMED);
+            assertThat(AcceptanceStore.recorded(db, KEY).dispatched()).isEqualTo(first);
+            assertThat(store.claimed(db, KEY, "ID:second", false, NOW, NOW.minus(WINDOW), second))
+                    .isEqualTo(Claim.DUPLICATE);
+            assertThat(AcceptanceStore.recorded(db, KEY).dispatched()).isEqualTo(first);
+            assertThat(store.released(db, KEY, "ID:first")).isTrue();
+            assertThat(store.claimed(db, KEY, "ID:second", false, NOW, NOW.minus(WINDOW), second))
+                    .isEqualTo(Claim.CLAIMED);
+            assertThat(AcceptanceStore.recorded(db, KEY).dispatched()).isEqualTo(second);
+            assertThat(store.claimed(db, KEY, "ID:second", true, NOW, NOW.minus(WINDOW), Dispatched.NONE))
+                    .as("its redelivery, matched by none now").isEqualTo(Claim.CLAIMED);
+            assertThat(AcceptanceStore.recorded(db, KEY).dispatched()).isEqualTo(Dispatched.NONE);
+
+            var idless = AcceptanceKey.of("urn:stomp", "7");
+            assertThat(store.claimed(db, idless, null, false, NOW, NOW.minus(WINDOW), first)).isEqualTo(Claim.CLAIMED);
+            assertThat(store.claimed(db, idless, null, true, NOW, NOW.minus(WINDOW), second))
+                    .as("taken for its own, not taken over").isEqualTo(Claim.REDELIVERED);
+            assertThat(AcceptanceStore.recorded(db, idless).dispatched()).isEqualTo(first);
+            assertThat(store.released(db, idless, null)).isTrue();
+            assertThat(store.claimed(db, idless, null, false, NOW, NOW.minus(WINDOW), second))
+                    .isEqualTo(Claim.CLAIMED);
+            assertThat(AcceptanceStore.recorded(db, idless).dispatched()).isEqualTo(second);
+
+            var other = AcceptanceKey.of("https://mail.example.com/store", "43");
+            assertThat(store.claimedAfresh(db, other, "ID:third", NOW, List.of(JMS), first)).containsKey(JMS);
+            assertThat(AcceptanceStore.recorded(db, other).dispatched()).isEqualTo(first);
+            assertThat(store.reclaimed(db, other, "ID:third", true, NOW, NOW.minus(WINDOW), second))
+                    .isEqualTo(Claim.CLAIMED);
+            assertThat(AcceptanceStore.recorded(db, other).dispatched()).isEqualTo(second);
+            assertThat(AcceptanceStore.recorded(db, other).numbers()).containsEntry(JMS, 1L);
+        }
     }
 
     /** A claim as the event path makes it: each statement in autocommit. */

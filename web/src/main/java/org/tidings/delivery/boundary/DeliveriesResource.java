@@ -12,9 +12,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.platform.ErrorCode;
@@ -40,7 +44,9 @@ public class DeliveriesResource {
      * duplicate window ({@link JmsDeliveries}): status forwarded (to the sink's queue, where its consumers take it) or
      * retrying (its forward failed and waits for the broker's redelivery of the event), with its subscription, sink and
      * sequence number ({@code tidings_seq} on the message), no position, notification id, subject or attempts, and
-     * the time of its event's claim as both times.
+     * the time of its event's claim as both times. A webhook, purge or pull notification the ledger does not hold yet
+     * is listed from the same record: status queued (sent to the deliveries queue with its event's forward, not yet
+     * taken by the dispatcher) or retrying (as a JMS one), with its subscription and sink only, and the claim's time.
      */
     public record DeliveryView(Long position, String notificationId, UUID sinkId, UUID subscriptionId, Long seq,
             String subject, String eventSource, String eventId, String status, int attempts, Instant nextAttemptAt,
@@ -69,6 +75,11 @@ public class DeliveriesResource {
             return new DeliveryView(null, null, d.sinkId(), d.subscriptionId(), d.seq(), null, source, id, d.status(),
                     0, null, null, null, d.claimedAt(), d.claimedAt());
         }
+
+        static DeliveryView of(JmsDeliveries.Dispatch d, String source, String id) {
+            return new DeliveryView(null, null, d.sinkId(), d.subscriptionId(), null, null, source, id, d.status(), 0,
+                    null, null, null, d.claimedAt(), d.claimedAt());
+        }
     }
 
     @EJB
@@ -85,7 +96,7 @@ public class DeliveriesResource {
 
     /**
      * The deliveries of the event with this source and id: those Tidings makes itself (webhook, purge, pull) in the
-     * order they were recorded, then its JMS notifications by subscription.
+     * order they were recorded, then those it has not recorded yet and its JMS notifications, each by subscription.
      */
     @GET
     public List<DeliveryView> ofEvent(@QueryParam("source") @NotBlank String source,
@@ -104,7 +115,19 @@ public class DeliveriesResource {
                         + source + ": a source sees the deliveries of its own events only");
             }
         }
-        return Stream.concat(ledger.ofEvent(source, id).stream().map(DeliveryView::of),
-                jms.ofEvent(source, id).stream().map(d -> DeliveryView.of(d, source, id))).toList();
+        // the record first: a notification the dispatcher records after the ledger was read is then still listed
+        JmsDeliveries.EventRecord record = jms.ofEvent(source, id);
+        String spelled = record.eventSource() != null ? record.eventSource() : source; // as the ledger's rows say it
+        List<Delivery> recorded = new ArrayList<>(ledger.ofEvent(source, id));
+        if (!spelled.equals(source)) { // rows of an earlier acceptance may name the spelling asked with
+            recorded.addAll(ledger.ofEvent(spelled, id));
+            recorded.sort(Comparator.comparing(Delivery::position));
+        }
+        Set<UUID> inLedger = recorded.stream().map(Delivery::subscriptionId).collect(Collectors.toSet());
+        return Stream.of(recorded.stream().map(DeliveryView::of),
+                record.dispatched().stream().filter(d -> !inLedger.contains(d.subscriptionId()))
+                        .map(d -> DeliveryView.of(d, spelled, id)),
+                record.jms().stream().map(d -> DeliveryView.of(d, source, id)))
+                .flatMap(views -> views).toList();
     }
 }
