@@ -120,8 +120,9 @@ public class WebhookTransmitter {
     @Inject
     void configure(Config config) {
         Optional<String> keyStore = config.getOptionalValue(ClientCertificate.KEY_STORE_PROPERTY, String.class);
-        var trust = ClientCertificate.trustOf(
-                config.getOptionalValue(ClientCertificate.TRUST_STORE_PROPERTY, String.class),
+        Optional<String> trustStoreSetting = config.getOptionalValue(ClientCertificate.TRUST_STORE_PROPERTY,
+                String.class);
+        var trust = ClientCertificate.trustOf(trustStoreSetting,
                 config.getOptionalValue(ClientCertificate.TRUST_PASSWORD_PROPERTY, String.class),
                 config.getOptionalValue(ClientCertificate.TRUST_TYPE_PROPERTY, String.class).orElse("PKCS12"));
         use(policyFrom(rawValue(config.getConfigSources(), ALLOW_PROPERTY),
@@ -131,8 +132,7 @@ public class WebhookTransmitter {
                         config.getOptionalValue(ClientCertificate.TYPE_PROPERTY, String.class).orElse("PKCS12"),
                         trust));
         clientCertificate = keyStore.filter(path -> !path.isBlank()).orElse(null);
-        trustStore = config.getOptionalValue(ClientCertificate.TRUST_STORE_PROPERTY, String.class)
-                .filter(path -> !path.isBlank()).orElse(null);
+        trustStore = trustStoreSetting.filter(path -> !path.isBlank()).orElse(null);
     }
 
     /** The key store whose certificate calls show to a receiver that asks for one, or null (for the start-up log). */
