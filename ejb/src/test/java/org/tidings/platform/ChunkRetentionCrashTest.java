@@ -62,8 +62,9 @@ class ChunkRetentionCrashTest {
                 for (var reported : last.entrySet()) {
                     checkWriter(statement, kill, url, reported.getKey(), reported.getValue());
                 }
-                statement.execute("DELETE FROM churn"); // the next process numbers from 1 again
-                statement.execute("DELETE FROM churn_counter");
+                // The next process numbers from 1 again, on tables of its own: a commit kept in part may have left
+                // a key in the primary key's index without its row, which a DELETE does not see (ADR 0013).
+                statement.execute("DROP TABLE churn, churn_counter");
             }
         }
         return bytesPerCommit;
@@ -101,7 +102,7 @@ class ChunkRetentionCrashTest {
     /**
      * Runs {@link ChurningProcess} until it has committed for {@link #COMMITTING_MILLIS} (from its first report, so a
      * slow start does not shorten it), kills it while it runs, and gives each writer's last reported commit (a line is
- * printed with one write, shorter than a pipe's atomic size, so none is cut short by the kill).
+     * printed with one write, shorter than a pipe's atomic size, so none is cut short by the kill).
      */
     private static Map<Integer, Long> churnAndKill(String url) throws Exception {
         Process churner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
