@@ -47,6 +47,21 @@ class SinkQueuesIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> !TestEnvironment.queueExists(queue));
     }
 
+    /**
+     * A JMS sink whose queue an operator removed on the broker: its status counts nothing (the broker's answer to a
+     * missing queue is told from a refusal, BrokerManagement), and the sink can be deleted.
+     */
+    // covers S2S-6, RUP-11
+    @Test
+    void aSinkWhoseQueueIsGoneCountsNothingAndCanBeDeleted() throws Exception {
+        String sink = api.createJmsSink("queue removed by an operator");
+        String queue = "tidings.sink." + sink;
+        TestEnvironment.destroyQueue(queue);
+        assertThat(TestEnvironment.queueExists(queue)).isFalse();
+        assertStatus(sink, 0, 0, 0, 0, 0);
+        assertThat(api.delete("/api/sinks/" + sink).status()).isEqualTo(204);
+    }
+
     // covers S2S-6, CARD-3
     @Test
     void aSinkWhoseQueueHoldsNotificationsGoesOnlyWhenPurged() {
@@ -69,7 +84,8 @@ class SinkQueuesIT {
     /**
      * Propagation feedback for JMS sinks: an event's deliveries list its JMS notifications (sink, subscription,
      * number), and a JMS sink's status counts its queue as the broker does: what waits, what a consumer holds and what
-     * it took; what the broker dead-lettered after its consumer failed it is not counted as taken.
+     * it took; what the broker dead-lettered after its consumer failed it is not counted as taken but as dead, on the
+     * sink's own dead-letter queue.
      */
     // covers RUP-11
     @Test
@@ -101,12 +117,12 @@ class SinkQueuesIT {
         assertThat(sinkOfSubscription).isEqualTo(Map.of(route.subscription(), route.sink(),
                 failingSubscription, failing));
 
-        assertStatus(route.sink(), 1, 0, 0, 0);
+        assertStatus(route.sink(), 1, 0, 0, 0, 0);
         try (var app = Messaging.asApp()) {
             var notification = app.receive(queue, null, WAIT.toMillis());
             assertThat(Messaging.property(notification, "tidings_seq")).isEqualTo("1");
         }
-        await().atMost(WAIT).untilAsserted(() -> assertStatus(route.sink(), 0, 0, 1, 0));
+        await().atMost(WAIT).untilAsserted(() -> assertStatus(route.sink(), 0, 0, 1, 0, 0));
 
         // a consumer that takes the notification and fails it each time: three attempts here (ten in broker.xml, which
         // take minutes), then the broker moves it to its dead-letter queue
@@ -116,31 +132,32 @@ class SinkQueuesIT {
                 JMSContext failingConsumer = factory.createContext(JMSContext.SESSION_TRANSACTED);
                 var consumer = failingConsumer.createConsumer(failingConsumer.createQueue(failingQueue))) {
             assertThat(consumer.receive(WAIT.toMillis())).isNotNull();
-            assertStatus(failing, 1, 1, 0, 1);
+            assertStatus(failing, 1, 1, 0, 1, 0);
             failingConsumer.rollback();
             for (int attempt = 2; attempt <= 3; attempt++) {
                 assertThat(consumer.receive(WAIT.toMillis())).as("attempt %d", attempt).isNotNull();
                 failingConsumer.rollback();
             }
             await().atMost(WAIT).until(() -> TestEnvironment.messageCount(failingQueue) == 0);
-            assertStatus(failing, 0, 0, 0, 1);
+            assertStatus(failing, 0, 0, 0, 1, 1);
         }
+        // dead-lettered by the broker, not acknowledged, onto the sink's own dead-letter queue, not the shared one
+        assertThat(TestEnvironment.messageCount("DLQ." + failingQueue)).isEqualTo(1);
         try (var app = Messaging.asApp()) {
-            assertThat(app.browse("DLQ")).as("dead-lettered by the broker, not acknowledged")
-                    .anyMatch(m -> failingQueue.equals(Messaging.property(m, "_AMQ_ORIG_QUEUE")));
+            assertThat(app.browse("DLQ")).noneMatch(m -> failingQueue.equals(Messaging.property(m, "_AMQ_ORIG_QUEUE")));
         }
-        await().atMost(WAIT).untilAsserted(() -> assertStatus(failing, 0, 0, 0, 0));
-        assertStatus(route.sink(), 0, 0, 1, 0);
+        await().atMost(WAIT).untilAsserted(() -> assertStatus(failing, 0, 0, 0, 0, 1));
+        assertStatus(route.sink(), 0, 0, 1, 0, 0);
     }
 
-    private void assertStatus(String sink, long backlog, long inDelivery, long delivered, int consumers) {
+    private void assertStatus(String sink, long backlog, long inDelivery, long delivered, int consumers, long dead) {
         var reply = api.get("/api/sinks/" + sink + "/status");
         var status = reply.body();
         assertThat(reply.status()).as("%s", status).isEqualTo(200);
         assertThat(status.get("backlog").asLong()).as("backlog").isEqualTo(backlog);
         assertThat(status.get("inDelivery").asLong()).as("inDelivery").isEqualTo(inDelivery);
         assertThat(status.get("delivered").asLong()).as("delivered").isEqualTo(delivered);
-        assertThat(status.hasNonNull("dead")).as("dead letters are not counted for a JMS sink").isFalse();
+        assertThat(status.get("dead").asLong()).as("dead").isEqualTo(dead);
         assertThat(status.get("consumers").asInt()).as("consumers").isEqualTo(consumers);
         assertThat(status.hasNonNull("circuit")).as("a JMS sink has no circuit").isFalse();
     }

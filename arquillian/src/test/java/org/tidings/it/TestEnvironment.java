@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -150,6 +151,11 @@ public class TestEnvironment implements LauncherSessionListener {
     public static synchronized long messageCount(String queue) {
         var located = flushed(queue);
         return located == null ? 0 : located.getMessageCount();
+    }
+
+    /** Removes a queue and its address, as an operator may on the broker. */
+    public static synchronized void destroyQueue(String queue) throws Exception {
+        broker.getActiveMQServer().destroyQueue(SimpleString.of(queue), null, false, true, true);
     }
 
     /** Whether the broker has the queue. */

@@ -63,9 +63,15 @@ public class BrokerManagement {
                 ((JsonNumber) acknowledged).longValue(), ((JsonNumber) consumers).intValue());
     }
 
+    /**
+     * An attribute of the queue, or null if the queue does not exist. Read by invoking its getter as an operation:
+     * the broker answers a failed attribute read with "Problem while retrieving attribute" whatever the cause, so a
+     * missing queue could not be told from a refusal (ManagementServiceImpl.getAttribute, Artemis 2.44.0), while an
+     * operation on a missing resource is refused with AMQ229067.
+     */
     private JsonValue attribute(String queue, String name) throws JMSException {
-        return request("queue." + queue, message -> message.setStringProperty("_AMQ_Attribute", name), null,
-                NO_SUCH_RESOURCE);
+        return request("queue." + queue, operation("get" + Character.toUpperCase(name.charAt(0)) + name.substring(1)),
+                Json.createArrayBuilder(), NO_SUCH_RESOURCE);
     }
 
     /**

@@ -154,18 +154,27 @@ public class JmsDeliveries {
     /**
      * A JMS sink's queue as the broker counts it: what it holds (waiting, in delivery to a consumer, or scheduled for
      * a redelivery), what of that is in delivery, what its consumers acknowledged since the broker started (a count
-     * the broker keeps in memory only), and its consumers now. What the broker dead-lettered from it is not counted:
-     * it lies on the broker's shared dead-letter queue, and the management API's count with a filter reads only the
-     * first {@code management-browse-page-size} (200) messages of a queue (QueueControlImpl, Artemis 2.44.0).
+     * the broker keeps in memory only), its consumers now, and what its own dead-letter queue holds (what its
+     * consumers failed max-delivery-attempts times; broker.xml gives each sink's queue one, {@link #deadLettersOf}).
      */
-    public record QueueStatus(long held, long inDelivery, long acknowledged, int consumers) {
+    public record QueueStatus(long held, long inDelivery, long acknowledged, int consumers, long dead) {
+    }
+
+    /**
+     * The dead-letter queue of a sink's queue: the broker creates it with the first message it dead-letters from that
+     * queue (auto-create-dead-letter-resources, the default prefix {@code DLQ.}) and removes it once it is empty.
+     */
+    public static String deadLettersOf(String queue) {
+        return "DLQ." + queue;
     }
 
     public QueueStatus status(String queue) {
         try {
             BrokerManagement.QueueCounts counts = management.counts(queue);
-            return counts == null ? new QueueStatus(0, 0, 0, 0)
-                    : new QueueStatus(counts.held(), counts.inDelivery(), counts.acknowledged(), counts.consumers());
+            long deadLetters = Math.max(0, management.messageCount(deadLettersOf(queue))); // -1: none yet
+            return counts == null ? new QueueStatus(0, 0, 0, 0, deadLetters)
+                    : new QueueStatus(counts.held(), counts.inDelivery(), counts.acknowledged(), counts.consumers(),
+                            deadLetters);
         } catch (JMSException | JMSRuntimeException e) {
             LOG.warning(() -> "the queue " + queue + " cannot be inspected: " + e);
             throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the sink's queue cannot be inspected: the "

@@ -128,8 +128,8 @@ public class SinksResource {
      * half_open). A JMS sink, from the broker's counters of its queue (docs/adr/0012, "JMS sinks, what is not yet
      * recorded, and the origin's view"): backlog is what the queue holds (waiting, in delivery, scheduled),
      * {@code inDelivery} what of that its consumers hold unacknowledged, {@code consumers} how many are connected,
-     * delivered what they acknowledged since the broker started; dead is not counted (null: the broker's dead-letter
-     * queue holds them), and it has no last success or failure and no circuit.
+     * delivered what they acknowledged since the broker started, dead what its own dead-letter queue holds
+     * (DLQ.tidings.sink.&lt;id&gt;); it has no last success or failure and no circuit.
      */
     public record StatusView(UUID id, boolean enabled, String disabledReason, long backlog, long delivered,
             Long dead, Instant lastSuccess, Instant lastFailure, String circuit, Long inDelivery, Integer consumers) {
@@ -309,7 +309,7 @@ public class SinksResource {
         if (sink.channel() == Channel.JMS) {
             var queue = jmsDeliveries.status(Sink.queueOf(id));
             return new StatusView(id, sink.enabled(), sink.disabledReason(), queue.held(), queue.acknowledged(),
-                    null, null, null, null, queue.inDelivery(), queue.consumers());
+                    queue.dead(), null, null, null, queue.inDelivery(), queue.consumers());
         }
         var status = ledger.status(id);
         return new StatusView(id, sink.enabled(), sink.disabledReason(), status.waiting(), status.delivered(),
