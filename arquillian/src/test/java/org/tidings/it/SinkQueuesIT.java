@@ -139,7 +139,8 @@ class SinkQueuesIT {
                 failingConsumer.rollback();
             }
             await().atMost(WAIT).until(() -> TestEnvironment.messageCount(failingQueue) == 0);
-            assertStatus(failing, 0, 0, 0, 1, 1);
+            // counted once the dead-letter queue has taken it in, which may come just after
+            await().atMost(WAIT).untilAsserted(() -> assertStatus(failing, 0, 0, 0, 1, 1));
         }
         // dead-lettered by the broker, not acknowledged, onto the sink's own dead-letter queue, not the shared one
         assertThat(TestEnvironment.messageCount("DLQ." + failingQueue)).isEqualTo(1);
@@ -148,6 +149,14 @@ class SinkQueuesIT {
         }
         await().atMost(WAIT).untilAsserted(() -> assertStatus(failing, 0, 0, 0, 0, 1));
         assertStatus(route.sink(), 0, 0, 1, 0, 0);
+
+        // its dead letter keeps the sink until it is purged, and goes with it
+        assertThat(api.delete("/api/subscriptions/" + failingSubscription).status()).isEqualTo(204);
+        assertProblem(api.delete("/api/sinks/" + failing), 409, "conflict");
+        assertThat(TestEnvironment.messageCount("DLQ." + failingQueue)).as("nothing discarded unasked").isEqualTo(1);
+        assertThat(api.delete("/api/sinks/" + failing + "?purge=true").status()).isEqualTo(204);
+        await().atMost(WAIT).until(() -> !TestEnvironment.queueExists("DLQ." + failingQueue)
+                && !TestEnvironment.queueExists(failingQueue));
     }
 
     private void assertStatus(String sink, long backlog, long inDelivery, long delivered, int consumers, long dead) {

@@ -21,7 +21,8 @@ import java.util.UUID;
  * The broker's management API, spoken as Artemis' management messages over the resource adapter (request to
  * {@code activemq.management}, reply on {@code tidings.management.replies}, matched by correlation id). What the
  * application may do there is limited in broker.xml with management-message RBAC: it may read a sink queue's
- * counters (message count; in delivery, acknowledged and consumers for a JMS sink's status) and remove its messages
+ * counters (message count; in delivery, acknowledged and consumers for a JMS sink's status) and the message count of
+ * its dead-letter queue, remove its messages
  * by a filter, destroy queues, and add, reset and remove broker users with
  * their connections and the broker's cached logins (the sources' broker users, docs/adr/0021), nothing else
  * (docs/adr/0011).

@@ -27,6 +27,7 @@ import org.tidings.ingest.entity.Dispatched;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.sinks.entity.Sink;
 import org.tidings.sources.boundary.SourceDirectory;
 
 /**
@@ -155,23 +156,25 @@ public class JmsDeliveries {
      * A JMS sink's queue as the broker counts it: what it holds (waiting, in delivery to a consumer, or scheduled for
      * a redelivery), what of that is in delivery, what its consumers acknowledged since the broker started (a count
      * the broker keeps in memory only), its consumers now, and what its own dead-letter queue holds (what its
-     * consumers failed max-delivery-attempts times; broker.xml gives each sink's queue one, {@link #deadLettersOf}).
+     * consumers failed max-delivery-attempts times; broker.xml gives each sink's queue one, {@link Sink#deadLettersOf});
+     * null if the broker refused to count that (a broker.xml without the permission).
      */
-    public record QueueStatus(long held, long inDelivery, long acknowledged, int consumers, long dead) {
+    public record QueueStatus(long held, long inDelivery, long acknowledged, int consumers, Long dead) {
     }
 
-    /**
-     * The dead-letter queue of a sink's queue: the broker creates it with the first message it dead-letters from that
-     * queue (auto-create-dead-letter-resources, the default prefix {@code DLQ.}) and removes it once it is empty.
-     */
-    public static String deadLettersOf(String queue) {
-        return "DLQ." + queue;
+    private Long deadLetters(String queue) throws JMSException {
+        try {
+            return Math.max(0, management.messageCount(Sink.deadLettersOf(queue))); // -1: none dead-lettered yet
+        } catch (BrokerManagement.Refused e) {
+            LOG.warning(() -> "the dead letters of queue " + queue + " cannot be counted: " + e.getMessage());
+            return null;
+        }
     }
 
     public QueueStatus status(String queue) {
         try {
             BrokerManagement.QueueCounts counts = management.counts(queue);
-            long deadLetters = Math.max(0, management.messageCount(deadLettersOf(queue))); // -1: none yet
+            Long deadLetters = deadLetters(queue);
             return counts == null ? new QueueStatus(0, 0, 0, 0, deadLetters)
                     : new QueueStatus(counts.held(), counts.inDelivery(), counts.acknowledged(), counts.consumers(),
                             deadLetters);

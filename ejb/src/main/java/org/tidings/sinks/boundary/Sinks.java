@@ -332,7 +332,8 @@ public class Sinks {
 
     /**
      * A sink with subscriptions cannot go: removing it would silently end deliveries someone relies on. A JMS sink
-     * whose queue still holds notifications goes only when {@code purge} says to discard them. Its queue is removed
+     * whose queue or dead-letter queue still holds notifications goes only when {@code purge} says to discard them.
+     * Its queues are removed
      * only once the sink's deletion has committed (a failed delete leaves the queue and what it holds), and then,
      * without {@code purge}, only if it is still empty (see {@link SinkQueueProvisioning#sinkDeleted}). Likewise a
      * webhook or purge sink with notifications waiting or dead goes only with {@code purge}; they are then discarded,
@@ -348,15 +349,17 @@ public class Sinks {
         }
         if (sink.channel() == Channel.JMS) {
             long held;
+            long dead;
             try {
                 held = queues.held(sink.endpoint());
+                dead = queues.held(Sink.deadLettersOf(sink.endpoint()));
             } catch (JMSException | JMSRuntimeException e) {
                 throw new TidingsException(ErrorCode.BROKER_UNAVAILABLE, "the sink's queue cannot be inspected: the "
                         + "message broker cannot be reached; nothing was deleted, retry later", e);
             }
-            if (held > 0 && !purge) {
-                throw new TidingsException(ErrorCode.CONFLICT, "the queue of sink " + id + " still holds " + held
-                        + " notification(s); delete with purge=true to discard them");
+            if (held + dead > 0 && !purge) {
+                throw new TidingsException(ErrorCode.CONFLICT, "the queues of sink " + id + " still hold " + held
+                        + " notification(s) and " + dead + " dead letter(s); delete with purge=true to discard them");
             }
         }
         if (sink.channel() != Channel.JMS) {

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tidings.sinks.entity.Sink;
 
 /**
  * Removes the queue of a sink whose deletion has committed, on a thread of its own and outside any transaction:
@@ -41,6 +42,16 @@ public class SinkQueueRemoval {
                 return;
             }
             queues.destroy(deleted.queue());
+            // its dead letters: discarded with purge, else the queue goes only if empty (Sinks.delete refused a sink
+            // that had any without purge; one may have died since)
+            String dead = Sink.deadLettersOf(deleted.queue());
+            long deadLetters = queues.held(dead);
+            if (deadLetters > 0 && !deleted.purge()) {
+                LOG.log(Level.WARNING, "dead-letter queue {0} kept: {1} notification(s) died while its sink was "
+                        + "deleted", new Object[] {dead, deadLetters});
+            } else {
+                queues.destroy(dead);
+            }
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.WARNING, "sink queue {0} of a deleted sink is left: {1}", new Object[] {deleted.queue(),
                     e.toString()});

@@ -280,6 +280,14 @@ public class Sink implements AuditTarget {
         return QUEUE_PREFIX + sinkId;
     }
 
+    /**
+     * The dead-letter queue of a JMS sink's queue: the broker creates it with the first message it dead-letters from
+     * that queue (broker.xml: auto-create-dead-letter-resources, the default prefix {@code DLQ.}), and keeps it.
+     */
+    public static String deadLettersOf(String queue) {
+        return "DLQ." + queue;
+    }
+
     public UUID id() {
         return id;
     }
