@@ -30,7 +30,8 @@ import org.flywaydb.core.Flyway;
         properties = {"fish.payara.is-connection-validation-required=true",
                 "fish.payara.connection-validation-method=meta-data"})
 // The one broker connection factory: never enlisted in a JTA transaction. A context asked for as SESSION_TRANSACTED is
-// a local broker transaction (allowLocalTransactions) that the code which opened it commits (docs/adr/0007).
+// a local broker transaction (AllowLocalTransactions) that the code which opened it commits (docs/adr/0007). Each of its
+// properties is declared with its type, under the same name, in the adapter's ra.xml (docs/adr/0001).
 @JMSConnectionFactoryDefinition(
         name = Resources.CONNECTION_FACTORY,
         interfaceName = "jakarta.jms.ConnectionFactory",
@@ -40,14 +41,14 @@ import org.flywaydb.core.Flyway;
         transactional = false,
         maxPoolSize = 64,
         properties = {
-                "connectorClassName=" + Resources.CONNECTOR,
-                "connectionParameters=" + Resources.BROKER_ADDRESS,
-                "allowLocalTransactions=true",
+                "ConnectorClassName=" + Resources.CONNECTOR,
+                "ConnectionParameters=" + Resources.BROKER_ADDRESS,
+                "AllowLocalTransactions=true",
                 // Session.createQueue asks the broker whether the queue exists unless the session caches what it
                 // named (ActiveMQSession.lookupQueue): one blocking round trip per notification otherwise.
-                "cacheDestinations=true",
-                "reconnectAttempts=0",
-                "callTimeout=10000"})
+                "CacheDestinations=true",
+                "ReconnectAttempts=0",
+                "CallTimeout=10000"})
 @Startup
 @Singleton
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
