@@ -1,6 +1,7 @@
 package org.tidings.platform;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.jms.JMSConnectionFactoryDefinition;
@@ -9,14 +10,17 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.flywaydb.core.Flyway;
 
 /**
  * Brings the database schema up to date with Flyway before the application serves anything, and on H2 makes each
- * commit reach the database file before it returns ({@link CommitDurability}). It also carries the
+ * commit reach the database file before it returns ({@link CommitDurability}) and, after a stop that was not clean,
+ * rebuilds the embedded database's tables and indexes ({@link UncleanStop}). It also carries the
  * application's resource definitions (see {@link Resources}), where every server reads them.
  */
 @DataSourceDefinition(
@@ -66,6 +70,11 @@ public class SchemaMigration {
         } catch (SQLException e) {
             throw new IllegalStateException("the database's commits cannot be made durable: " + e.getMessage(), e);
         }
+        try (Connection connection = dataSource.getConnection()) {
+            UncleanStop.repairIfUnclean(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the database's last stop cannot be told: " + e.getMessage(), e);
+        }
         var result = Flyway.configure(SchemaMigration.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
@@ -73,5 +82,27 @@ public class SchemaMigration {
                 .migrate();
         LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");
+    }
+
+    /**
+     * Marks the stop clean on the embedded H2 database ({@link UncleanStop}). Payara has removed the application's
+     * data source by now (its pool is gone before the singletons stop), so no commit of the application can follow;
+     * the mark goes through a connection of H2's own driver, with the URL and account the data source was given.
+     */
+    @PreDestroy
+    void stopped() {
+        var config = ConfigProvider.getConfig();
+        var url = config.getOptionalValue("tidings.db.url", String.class);
+        if (url.isEmpty() || !UncleanStop.embeddedH2(url.get())) {
+            return;
+        }
+        try (Connection connection = DriverManager.getConnection(url.get(),
+                config.getOptionalValue("tidings.db.user", String.class).orElse(""),
+                config.getOptionalValue("tidings.db.password", String.class).orElse(""))) {
+            UncleanStop.markCleanStop(connection);
+        } catch (SQLException e) {
+            LOG.warning(() -> "the stop could not be marked clean, so the next start rebuilds the embedded H2 "
+                    + "database's tables: " + e.getMessage());
+        }
     }
 }
