@@ -5,6 +5,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.jms.JMSConnectionFactoryDefinition;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
@@ -82,6 +84,17 @@ public class SchemaMigration {
                 .migrate();
         LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");
+    }
+
+    /**
+     * Returns at once, once the start-up above has finished: the container runs no business method of a singleton
+     * before its {@code @PostConstruct} has completed, and a caller that comes during it waits (Payara:
+     * AbstractSingletonContainer.instantiateSingletonInstance holds the container's monitor through it). The
+     * message-driven beans call it before their first message, since Payara starts them before the singletons.
+     */
+    @Lock(LockType.READ)
+    public void awaitReady() {
+        // nothing to do: being let in is the point
     }
 
     /**

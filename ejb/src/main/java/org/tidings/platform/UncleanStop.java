@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
- * Rebuilds every table of an embedded H2 database, and with it every index, when the process that held the database
- * did not stop cleanly (docs/adr/0013, "A commit under way at the kill").
+ * Rebuilds the indexes of an embedded H2 database from its tables' rows when the process that held the database did
+ * not stop cleanly (docs/adr/0013, "A commit under way at the kill").
  *
  * <p>H2 2.2.224 writes a commit's tables and indexes to its file one map at a time, and a store started by another
  * commit may catch a commit half converted; a kill -9 right after leaves that commit kept in part (h2database#2080).
@@ -18,31 +18,35 @@ import java.util.logging.Logger;
  * row fails ("Row not found when trying to delete from index", 90112) and every read through that index may miss it
  * or fail. bench/crash saw it once: a delivery row that could not be updated stalled its sink.
  *
- * <p>A rebuild copies each table through H2's own {@code ALTER TABLE ... ADD COLUMN} (then {@code DROP COLUMN}), which
- * makes a new table, inserts the rows of a scan of the old one, creates its constraints and indexes again from those
- * rows, and keeps names, identity counters and the foreign keys of other tables (AlterTableAlterColumn.copyData).
- * A row is kept if the table's main map holds it; an index entry without its row is gone. It does not mend what a
- * commit kept in part across tables (a claim's record without its numbers): ADR 0013 says what that costs.
+ * <p>Each index of schema PUBLIC that belongs to no constraint is built again: {@code CREATE INDEX} under a
+ * temporary name, which H2 fills from a scan of the table's main map (MVTable.rebuildIndex reads
+ * {@code getScanIndex}), then the old one dropped and the new one given its name. A row is in the new index if the main
+ * map holds it; an entry without its row is gone. The indexes that constraints use (primary keys, unique constraints,
+ * the index a foreign key uses) are not rebuilt: dropping them would take the constraint with them; ADR 0013 says what
+ * is left to the operator. Nor does it mend what a commit kept in part across tables (a claim's record without its
+ * numbers).
  *
  * <p>A clean stop is told by a row in {@code clean_stop}, written as the application stops and taken away as it
  * starts. A database whose engine runs in another process (H2 over TCP, as the integration tests run it) or in memory
- * does not die with this one and is left alone; so is PostgreSQL.
+ * does not die with this one and is left alone; so is PostgreSQL. The message-driven beans wait for the rebuild and
+ * the migrations ({@link SchemaMigration#awaitReady}).
  */
 public final class UncleanStop {
 
     private static final Logger LOG = Logger.getLogger(UncleanStop.class.getName());
     static final String MARKER = "CLEAN_STOP";
-    /** The column a rebuild adds and drops again. */
-    static final String REBUILD_COLUMN = "TIDINGS_REBUILD";
+    /** The prefix of the name an index is built under before it takes the old one's place. */
+    static final String REBUILT_PREFIX = "TIDINGS_REBUILT_";
 
     private UncleanStop() {
     }
 
     /**
-     * At a start: if the database is an embedded H2 one and its last stop left no mark, rebuilds every table of its
-     * schema PUBLIC; takes the mark away either way. Returns the tables rebuilt (none after a clean stop, on a database
-     * without the marker table yet, or on any other database). A table whose copy fails (its rows break one of its
-     * constraints, which the copy checks again) is logged and left as it was.
+     * At a start: on an embedded H2 database whose last stop left no mark, builds every index that belongs to no
+     * constraint again; takes the mark away either way. Returns the indexes rebuilt (none after a clean stop, on a
+     * database without the marker table yet, or on any other database). First it finishes a rebuild a kill cut: an
+     * index built under the temporary name takes its old name if that is free, and is dropped otherwise. An index that
+     * cannot be built (a unique index whose rows now hold a duplicate) is logged and left as it was.
      */
     public static List<String> repairIfUnclean(Connection connection) throws SQLException {
         if (!embeddedH2(connection) || !markerTableExists(connection)) {
@@ -56,20 +60,24 @@ public final class UncleanStop {
             return List.of();
         }
         long started = System.nanoTime();
+        finishCutRebuilds(connection);
         List<String> rebuilt = new ArrayList<>();
-        for (String table : tables(connection)) {
+        List<String> failed = new ArrayList<>();
+        for (IndexDefinition index : plainIndexes(connection)) {
             try {
-                rebuild(connection, table);
-                rebuilt.add(table);
+                rebuild(connection, index);
+                rebuilt.add(index.name());
             } catch (SQLException e) {
-                LOG.warning(() -> "after an unclean stop, table " + table + " could not be rebuilt and is left as it "
-                        + "was: " + e.getMessage());
+                failed.add(index.name());
+                LOG.severe(() -> "after an unclean stop, index " + index.name() + " of table " + index.table()
+                        + " could not be built again and is left as it was: " + e.getMessage());
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        LOG.warning(() -> "the embedded H2 database was not stopped cleanly: rebuilt " + rebuilt.size() + " tables "
-                + "and their indexes from their rows in " + millis + " ms, against an index that a commit cut by the "
-                + "stop may have left without its row or a row without its index entry (docs/adr/0013)");
+        LOG.warning(() -> "the embedded H2 database was not stopped cleanly: rebuilt " + rebuilt.size() + " indexes "
+                + "from their tables' rows in " + millis + " ms" + (failed.isEmpty() ? "" : ", not " + failed)
+                + ", against an index that a commit cut by the stop may have left out of step with its rows "
+                + "(docs/adr/0013)");
         return rebuilt;
     }
 
@@ -83,13 +91,92 @@ public final class UncleanStop {
         }
     }
 
-    /** Copies one table of schema PUBLIC into a new one, indexes and constraints made again from its rows. */
-    static void rebuild(Connection connection, String table) throws SQLException {
-        String name = "\"PUBLIC\".\"" + table.replace("\"", "\"\"") + "\"";
+    /** An index of schema PUBLIC: its table, whether unique, and its columns as SQL ("C" DESC NULLS FIRST). */
+    record IndexDefinition(String table, String name, boolean unique, List<String> columns) {
+    }
+
+    /** Builds one index again from the table's rows, under a temporary name, then in the old one's place. */
+    static void rebuild(Connection connection, IndexDefinition index) throws SQLException {
+        String temporary = REBUILT_PREFIX + index.name();
         try (Statement statement = connection.createStatement()) {
-            statement.execute("ALTER TABLE " + name + " ADD COLUMN \"" + REBUILD_COLUMN + "\" INT");
-            statement.execute("ALTER TABLE " + name + " DROP COLUMN \"" + REBUILD_COLUMN + "\"");
+            statement.execute("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX " + quoted(temporary) + " ON "
+                    + quoted(index.table()) + " (" + String.join(", ", index.columns()) + ")");
+            statement.execute("DROP INDEX " + quoted(index.name()));
+            statement.execute("ALTER INDEX " + quoted(temporary) + " RENAME TO " + quotedName(index.name()));
         }
+    }
+
+    /** The indexes of schema PUBLIC that no constraint uses, plain or unique, with their columns in order. */
+    static List<IndexDefinition> plainIndexes(Connection connection) throws SQLException {
+        List<IndexDefinition> indexes = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT i.TABLE_NAME, i.INDEX_NAME, i.INDEX_TYPE_NAME, "
+                        + "c.COLUMN_NAME, c.ORDERING_SPECIFICATION, c.NULL_ORDERING "
+                        + "FROM INFORMATION_SCHEMA.INDEXES i JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c "
+                        + "ON c.INDEX_SCHEMA = i.INDEX_SCHEMA AND c.INDEX_NAME = i.INDEX_NAME "
+                        + "WHERE i.TABLE_SCHEMA = 'PUBLIC' AND i.INDEX_TYPE_NAME IN ('INDEX', 'UNIQUE INDEX') "
+                        + "AND i.INDEX_NAME NOT LIKE '" + REBUILT_PREFIX + "%' "
+                        + "AND NOT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS t "
+                        + "WHERE t.INDEX_SCHEMA = i.INDEX_SCHEMA AND t.INDEX_NAME = i.INDEX_NAME) "
+                        + "ORDER BY i.TABLE_NAME, i.INDEX_NAME, c.ORDINAL_POSITION")) {
+            IndexDefinition current = null;
+            while (rows.next()) {
+                String name = rows.getString(2);
+                if (current == null || !current.name().equals(name)) {
+                    current = new IndexDefinition(rows.getString(1), name, "UNIQUE INDEX".equals(rows.getString(3)),
+                            new ArrayList<>());
+                    indexes.add(current);
+                }
+                String nulls = rows.getString(6);
+                current.columns().add(quotedName(rows.getString(4)) + " " + rows.getString(5)
+                        + (nulls == null ? "" : " NULLS " + nulls));
+            }
+        }
+        return indexes;
+    }
+
+    /**
+     * An index built under the temporary name when a kill cut its rebuild: it takes the old name if no index has it
+     * (the old one was dropped already), and goes otherwise (the old one was not, and is rebuilt with the others).
+     */
+    private static void finishCutRebuilds(Connection connection) throws SQLException {
+        List<String> cut = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
+                        + "WHERE TABLE_SCHEMA = 'PUBLIC' AND INDEX_NAME LIKE '" + REBUILT_PREFIX + "%'")) {
+            while (rows.next()) {
+                cut.add(rows.getString(1));
+            }
+        }
+        for (String temporary : cut) {
+            String name = temporary.substring(REBUILT_PREFIX.length());
+            try (Statement statement = connection.createStatement()) {
+                if (indexExists(connection, name)) {
+                    statement.execute("DROP INDEX " + quoted(temporary));
+                } else {
+                    statement.execute("ALTER INDEX " + quoted(temporary) + " RENAME TO " + quotedName(name));
+                }
+            }
+        }
+    }
+
+    private static boolean indexExists(Connection connection, String name) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES "
+                + "WHERE TABLE_SCHEMA = 'PUBLIC' AND INDEX_NAME = ?")) {
+            statement.setString(1, name);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1) > 0;
+            }
+        }
+    }
+
+    private static String quoted(String name) {
+        return "\"PUBLIC\"." + quotedName(name);
+    }
+
+    private static String quotedName(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     /**
@@ -117,17 +204,5 @@ public final class UncleanStop {
                 return rows.getInt(1) > 0;
             }
         }
-    }
-
-    private static List<String> tables(Connection connection) throws SQLException {
-        List<String> tables = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                var rows = statement.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
-                        + "WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME")) {
-            while (rows.next()) {
-                tables.add(rows.getString(1));
-            }
-        }
-        return tables;
     }
 }

@@ -21,6 +21,7 @@ import org.tidings.ingest.control.Rejections;
 import org.tidings.ingest.entity.Provenance;
 import org.tidings.platform.ListenerPause;
 import org.tidings.platform.Resources;
+import org.tidings.platform.SchemaMigration;
 
 /**
  * Consumes {@code tidings.deliver}, the notifications for webhook sinks, outside any JTA transaction like the events
@@ -52,6 +53,12 @@ public class DeliveriesListener implements MessageListener {
     @EJB
     Dispatcher dispatcher;
 
+    /** Waited for once per instance: no message is handled before the schema is migrated (and repaired). */
+    @EJB
+    SchemaMigration schema;
+
+    private boolean schemaReady;
+
     @Inject
     Rejections rejections;
 
@@ -61,6 +68,13 @@ public class DeliveriesListener implements MessageListener {
 
     @Override
     public void onMessage(Message message) {
+        try {
+            awaitSchema();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "notification not handled before the schema is ready, it comes again: " + e);
+            ListenerPause.pause(PAUSE);
+            throw e;
+        }
         try {
             if (!(message instanceof TextMessage || message instanceof BytesMessage)
                     || message.getStringProperty(SinkQueues.SINK_PROPERTY) == null
@@ -96,6 +110,18 @@ public class DeliveriesListener implements MessageListener {
             }
         } catch (JMSException e) {
             throw new IllegalStateException("unreadable notification " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns once SchemaMigration's start-up has finished: Payara starts the message-driven beans before the
+     * singletons, and a backlog would otherwise be written to tables that migrations or an index rebuild are changing
+     * (docs/adr/0013).
+     */
+    private void awaitSchema() {
+        if (!schemaReady) {
+            schema.awaitReady();
+            schemaReady = true;
         }
     }
 }

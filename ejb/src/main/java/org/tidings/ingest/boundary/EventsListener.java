@@ -20,6 +20,7 @@ import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.ListenerPause;
 import org.tidings.platform.Resources;
+import org.tidings.platform.SchemaMigration;
 
 /**
  * Consumes {@code tidings.events} through the Artemis resource adapter, outside any JTA transaction: the adapter
@@ -59,6 +60,12 @@ public class EventsListener implements MessageListener {
     @EJB
     Intake intake;
 
+    /** Waited for once per instance: no message is handled before the schema is migrated (and repaired). */
+    @EJB
+    SchemaMigration schema;
+
+    private boolean schemaReady;
+
     @Inject
     Rejections rejections;
 
@@ -68,6 +75,7 @@ public class EventsListener implements MessageListener {
     @Override
     public void onMessage(Message message) {
         try {
+            awaitSchema();
             handle(message);
         } catch (RuntimeException | Error e) {
             // an Error too (an OutOfMemoryError while a body is read): without the pause it would be redelivered
@@ -78,6 +86,18 @@ public class EventsListener implements MessageListener {
                     : "event not handled, it comes again after " + pause.toMillis() + " ms: " + e);
             ListenerPause.pause(pause);
             throw e;
+        }
+    }
+
+    /**
+     * Returns once SchemaMigration's start-up has finished: Payara starts the message-driven beans before the
+     * singletons, and a backlog would otherwise be written to tables that migrations or an index rebuild are changing
+     * (docs/adr/0013).
+     */
+    private void awaitSchema() {
+        if (!schemaReady) {
+            schema.awaitReady();
+            schemaReady = true;
         }
     }
 

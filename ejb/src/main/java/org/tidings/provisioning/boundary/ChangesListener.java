@@ -8,6 +8,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import org.tidings.platform.Resources;
+import org.tidings.platform.SchemaMigration;
 
 /**
  * Every instance's non-durable subscription to {@code tidings.changes}, the fast path of other instances'
@@ -37,11 +38,30 @@ public class ChangesListener implements MessageListener {
     @EJB
     Views views;
 
+    /** Waited for once per instance: no message is handled before the schema is migrated (and repaired). */
+    @EJB
+    SchemaMigration schema;
+
+    private boolean schemaReady;
+
     @Override
     public void onMessage(Message message) {
+        awaitSchema();
         var catchUp = views.caughtUp();
         if (!catchUp.converged()) {
             throw new IllegalStateException("views cannot catch up: " + catchUp.reports());
+        }
+    }
+
+    /**
+     * Returns once SchemaMigration's start-up has finished: Payara starts the message-driven beans before the
+     * singletons, and a backlog would otherwise be written to tables that migrations or an index rebuild are changing
+     * (docs/adr/0013).
+     */
+    private void awaitSchema() {
+        if (!schemaReady) {
+            schema.awaitReady();
+            schemaReady = true;
         }
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.entity.RawEvent;
+import org.tidings.platform.SchemaMigration;
 
 class EventsListenerTest {
 
@@ -45,6 +46,7 @@ class EventsListenerTest {
     @Test
     void anErrorIsPausedOnBeforeItGoesOutAsAnExceptionIs() {
         var listener = new EventsListener();
+        listener.schema = new SchemaMigration(); // as migrated: awaitReady lets it in
         listener.reader = new CloudEventReader(1024);
         var error = new OutOfMemoryError("injected by the test");
         listener.intake = new Intake() {
