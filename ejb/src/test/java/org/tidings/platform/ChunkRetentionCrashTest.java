@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -18,13 +17,12 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/adr/0013, "The chunks' cost per commit": a shorter {@code RETENTION_TIME} lets H2 overwrite the space of dead
- * chunks sooner. Writers commit as fast as they can for longer than 1 s, the process is killed (SIGKILL) in the middle
- * of the commits, three times, and after each kill the database must open with every commit the process reported, and
- * of the commits under way at the kill no more than H2 gives (see {@link #checkWriter}); with the shipped setting
- * (45 s) and with the 1 s the README offers. That the
- * 1 s run did reuse space is checked too: after the first kill its file holds fewer bytes per commit than the 45 s
- * one's (measured: about half). A smoke test of the process-crash case, not a proof (the ADR says what it leaves open).
+ * docs/adr/0013, "The chunks' cost per commit": H2 overwrites the space of a dead chunk once it is older than
+ * {@code RETENTION_TIME} (45 s as shipped). Writers commit as fast as they can, the process is killed (SIGKILL) in the
+ * middle of the commits, three times, and after each kill the database must open with every commit the process
+ * reported, and of the commits under way at the kill no more than H2 gives (see {@link #checkWriter}). A smoke test of
+ * the process-crash case, not a proof (the ADR says what it leaves open). It ran with {@code RETENTION_TIME=1000} too
+ * until 2026-12-05, when that database twice could not be opened again after a kill (90030): no longer offered.
  */
 class ChunkRetentionCrashTest {
 
@@ -37,26 +35,12 @@ class ChunkRetentionCrashTest {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void everyReturnedCommitSurvivesKillDashNineWithEitherRetention() throws Exception {
-        double shipped = bytesPerCommitAfterChurningAndKilling(work.resolve("shipped"), "");
-        double short1s = bytesPerCommitAfterChurningAndKilling(work.resolve("one-second"), ";RETENTION_TIME=1000");
-
-        assertThat(short1s).as("bytes per commit with 1 s (%.0f) against 45 s (%.0f): space was reused", short1s, shipped)
-                .isLessThan(shipped * 0.85);
-    }
-
-    /** Three rounds of churning and killing on a fresh database; the file's bytes per commit after the first. */
-    private static double bytesPerCommitAfterChurningAndKilling(Path dir, String options) throws Exception {
-        Path file = dir.resolve("tidings.mv.db");
-        String url = "jdbc:h2:file:" + dir.resolve("tidings") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0" + options;
-        double bytesPerCommit = 0;
+    void everyReturnedCommitSurvivesKillDashNineWithTheShippedRetention() throws Exception {
+        Path dir = work.resolve("shipped");
+        String url = "jdbc:h2:file:" + dir.resolve("tidings") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         for (int kill = 1; kill <= 3; kill++) {
             Map<Integer, Long> last = churnAndKill(url);
-            long commits = last.values().stream().mapToLong(Long::longValue).sum();
-            if (kill == 1) {
-                bytesPerCommit = (double) Files.size(file) / commits;
-            }
-            assertThat(last).as("every writer reported commits (kill %d, %s)", kill, options).hasSize(WRITERS);
+            assertThat(last).as("every writer reported commits (kill %d)", kill).hasSize(WRITERS);
             try (var connection = DriverManager.getConnection(url, "tidings", "tidings");
                     var statement = connection.createStatement()) {
                 for (var reported : last.entrySet()) {
@@ -67,7 +51,6 @@ class ChunkRetentionCrashTest {
                 statement.execute("DROP TABLE churn, churn_counter");
             }
         }
-        return bytesPerCommit;
     }
 
     /**
