@@ -5,12 +5,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.jms.JMSConnectionFactoryDefinition;
-import jakarta.ejb.Lock;
-import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,7 +21,8 @@ import org.flywaydb.core.Flyway;
 /**
  * Brings the database schema up to date with Flyway before the application serves anything, and on H2 makes each
  * commit reach the database file before it returns ({@link CommitDurability}) and, after a stop that was not clean,
- * rebuilds the embedded database's tables and indexes ({@link UncleanStop}). It also carries the
+ * builds the embedded database's indexes again ({@link UncleanStop}); then opens {@link SchemaReadiness}, which the
+ * message-driven beans wait for. It also carries the
  * application's resource definitions (see {@link Resources}), where every server reads them.
  */
 @DataSourceDefinition(
@@ -65,6 +65,9 @@ public class SchemaMigration {
     @Resource(lookup = Resources.DATA_SOURCE)
     DataSource dataSource;
 
+    @Inject
+    SchemaReadiness readiness;
+
     @PostConstruct
     void migrate() {
         try (Connection connection = dataSource.getConnection()) {
@@ -84,17 +87,7 @@ public class SchemaMigration {
                 .migrate();
         LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");
-    }
-
-    /**
-     * Returns at once, once the start-up above has finished: the container runs no business method of a singleton
-     * before its {@code @PostConstruct} has completed, and a caller that comes during it waits (Payara:
-     * AbstractSingletonContainer.instantiateSingletonInstance holds the container's monitor through it). The
-     * message-driven beans call it before their first message, since Payara starts them before the singletons.
-     */
-    @Lock(LockType.READ)
-    public void awaitReady() {
-        // nothing to do: being let in is the point
+        readiness.open();
     }
 
     /**
@@ -114,8 +107,8 @@ public class SchemaMigration {
                 config.getOptionalValue("tidings.db.password", String.class).orElse(""))) {
             UncleanStop.markCleanStop(connection);
         } catch (SQLException e) {
-            LOG.warning(() -> "the stop could not be marked clean, so the next start rebuilds the embedded H2 "
-                    + "database's tables: " + e.getMessage());
+            LOG.warning(() -> "the stop could not be marked clean, so the next start builds the embedded H2 "
+                    + "database's indexes again: " + e.getMessage());
         }
     }
 }

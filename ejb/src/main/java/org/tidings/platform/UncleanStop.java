@@ -20,8 +20,9 @@ import java.util.logging.Logger;
  *
  * <p>Each index of schema PUBLIC that belongs to no constraint is built again: {@code CREATE INDEX} under a
  * temporary name, which H2 fills from a scan of the table's main map (MVTable.rebuildIndex reads
- * {@code getScanIndex}), then the old one dropped and the new one given its name. A row is in the new index if the main
- * map holds it; an entry without its row is gone. The indexes that constraints use (primary keys, unique constraints,
+ * {@code getScanIndex}), then the old one dropped and the new one given its name. A row is in the new index if a scan
+ * of the main map returns it; an entry without its row is gone. What the cut transaction left in the main map itself
+ * (a value still marked with its transaction's id) stays, for H2 to settle as it meets it (ADR 0013). The indexes that constraints use (primary keys, unique constraints,
  * the index a foreign key uses) are not rebuilt: dropping them would take the constraint with them; ADR 0013 says what
  * is left to the operator. Nor does it mend what a commit kept in part across tables (a claim's record without its
  * numbers).
@@ -29,7 +30,7 @@ import java.util.logging.Logger;
  * <p>A clean stop is told by a row in {@code clean_stop}, written as the application stops and taken away as it
  * starts. A database whose engine runs in another process (H2 over TCP, as the integration tests run it) or in memory
  * does not die with this one and is left alone; so is PostgreSQL. The message-driven beans wait for the rebuild and
- * the migrations ({@link SchemaMigration#awaitReady}).
+ * the migrations ({@link SchemaReadiness}).
  */
 public final class UncleanStop {
 
@@ -37,6 +38,8 @@ public final class UncleanStop {
     static final String MARKER = "CLEAN_STOP";
     /** The prefix of the name an index is built under before it takes the old one's place. */
     static final String REBUILT_PREFIX = "TIDINGS_REBUILT_";
+    /** A LIKE pattern for those names (an underscore is a LIKE wildcard, hence the escape). */
+    private static final String REBUILT_LIKE = "'TIDINGS\\_REBUILT\\_%' ESCAPE '\\'";
 
     private UncleanStop() {
     }
@@ -44,14 +47,16 @@ public final class UncleanStop {
     /**
      * At a start: on an embedded H2 database whose last stop left no mark, builds every index that belongs to no
      * constraint again; takes the mark away either way. Returns the indexes rebuilt (none after a clean stop, on a
-     * database without the marker table yet, or on any other database). First it finishes a rebuild a kill cut: an
-     * index built under the temporary name takes its old name if that is free, and is dropped otherwise. An index that
-     * cannot be built (a unique index whose rows now hold a duplicate) is logged and left as it was.
+     * database without the marker table yet, or on any other database). First, at every start, it finishes a rebuild
+     * a kill or a failure cut: an index built under the temporary name takes its old name if that is free, and is
+     * dropped otherwise. An index that cannot be built (a unique index whose rows now hold a duplicate) is logged and
+     * left as it was.
      */
     public static List<String> repairIfUnclean(Connection connection) throws SQLException {
         if (!embeddedH2(connection) || !markerTableExists(connection)) {
             return List.of();
         }
+        finishCutRebuilds(connection);
         boolean clean;
         try (Statement statement = connection.createStatement()) {
             clean = statement.executeUpdate("DELETE FROM " + MARKER) > 0;
@@ -60,7 +65,6 @@ public final class UncleanStop {
             return List.of();
         }
         long started = System.nanoTime();
-        finishCutRebuilds(connection);
         List<String> rebuilt = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (IndexDefinition index : plainIndexes(connection)) {
@@ -91,18 +95,38 @@ public final class UncleanStop {
         }
     }
 
-    /** An index of schema PUBLIC: its table, whether unique, and its columns as SQL ("C" DESC NULLS FIRST). */
-    record IndexDefinition(String table, String name, boolean unique, List<String> columns) {
+    /**
+     * An index of schema PUBLIC: its table, its kind as SQL ("UNIQUE NULLS NOT DISTINCT ", or "" for a plain one), its
+     * columns as SQL ("C" DESC NULLS FIRST) and its comment.
+     */
+    record IndexDefinition(String table, String name, String kind, List<String> columns, String remarks) {
     }
 
-    /** Builds one index again from the table's rows, under a temporary name, then in the old one's place. */
+    /**
+     * Builds one index again from the table's rows, under a temporary name, then in the old one's place. If dropping
+     * the old one fails, the new one goes; if only the renaming fails, the next start's {@code finishCutRebuilds} does
+     * it.
+     */
     static void rebuild(Connection connection, IndexDefinition index) throws SQLException {
         String temporary = REBUILT_PREFIX + index.name();
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX " + quoted(temporary) + " ON "
-                    + quoted(index.table()) + " (" + String.join(", ", index.columns()) + ")");
-            statement.execute("DROP INDEX " + quoted(index.name()));
+            statement.execute("CREATE " + index.kind() + "INDEX " + quoted(temporary) + " ON " + quoted(index.table())
+                    + " (" + String.join(", ", index.columns()) + ")");
+            try {
+                statement.execute("DROP INDEX " + quoted(index.name()));
+            } catch (SQLException e) {
+                try {
+                    statement.execute("DROP INDEX " + quoted(temporary));
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
             statement.execute("ALTER INDEX " + quoted(temporary) + " RENAME TO " + quotedName(index.name()));
+            if (index.remarks() != null) {
+                statement.execute("COMMENT ON INDEX " + quoted(index.name()) + " IS '"
+                        + index.remarks().replace("'", "''") + "'");
+            }
         }
     }
 
@@ -111,11 +135,11 @@ public final class UncleanStop {
         List<IndexDefinition> indexes = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT i.TABLE_NAME, i.INDEX_NAME, i.INDEX_TYPE_NAME, "
-                        + "c.COLUMN_NAME, c.ORDERING_SPECIFICATION, c.NULL_ORDERING "
+                        + "c.COLUMN_NAME, c.ORDERING_SPECIFICATION, c.NULL_ORDERING, i.NULLS_DISTINCT, i.REMARKS "
                         + "FROM INFORMATION_SCHEMA.INDEXES i JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c "
                         + "ON c.INDEX_SCHEMA = i.INDEX_SCHEMA AND c.INDEX_NAME = i.INDEX_NAME "
                         + "WHERE i.TABLE_SCHEMA = 'PUBLIC' AND i.INDEX_TYPE_NAME IN ('INDEX', 'UNIQUE INDEX') "
-                        + "AND i.INDEX_NAME NOT LIKE '" + REBUILT_PREFIX + "%' "
+                        + "AND i.INDEX_NAME NOT LIKE " + REBUILT_LIKE + " "
                         + "AND NOT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS t "
                         + "WHERE t.INDEX_SCHEMA = i.INDEX_SCHEMA AND t.INDEX_NAME = i.INDEX_NAME) "
                         + "ORDER BY i.TABLE_NAME, i.INDEX_NAME, c.ORDINAL_POSITION")) {
@@ -123,8 +147,8 @@ public final class UncleanStop {
             while (rows.next()) {
                 String name = rows.getString(2);
                 if (current == null || !current.name().equals(name)) {
-                    current = new IndexDefinition(rows.getString(1), name, "UNIQUE INDEX".equals(rows.getString(3)),
-                            new ArrayList<>());
+                    current = new IndexDefinition(rows.getString(1), name, kind(rows.getString(3), rows.getString(7)),
+                            new ArrayList<>(), rows.getString(8));
                     indexes.add(current);
                 }
                 String nulls = rows.getString(6);
@@ -135,6 +159,18 @@ public final class UncleanStop {
         return indexes;
     }
 
+    /** The kind of an index as CREATE INDEX spells it, with its NULLS_DISTINCT as INFORMATION_SCHEMA gives it. */
+    private static String kind(String type, String nullsDistinct) {
+        if (!"UNIQUE INDEX".equals(type)) {
+            return "";
+        }
+        return "UNIQUE " + switch (nullsDistinct == null ? "YES" : nullsDistinct) {
+            case "NO" -> "NULLS NOT DISTINCT ";
+            case "ALL" -> "NULLS ALL DISTINCT ";
+            default -> "NULLS DISTINCT ";
+        };
+    }
+
     /**
      * An index built under the temporary name when a kill cut its rebuild: it takes the old name if no index has it
      * (the old one was dropped already), and goes otherwise (the old one was not, and is rebuilt with the others).
@@ -143,7 +179,7 @@ public final class UncleanStop {
         List<String> cut = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
-                        + "WHERE TABLE_SCHEMA = 'PUBLIC' AND INDEX_NAME LIKE '" + REBUILT_PREFIX + "%'")) {
+                        + "WHERE TABLE_SCHEMA = 'PUBLIC' AND INDEX_NAME LIKE " + REBUILT_LIKE)) {
             while (rows.next()) {
                 cut.add(rows.getString(1));
             }

@@ -113,7 +113,7 @@ class UncleanStopTest {
     }
 
     @Test
-    void aRebuildCutByAKillIsFinished() throws Exception {
+    void aRebuildCutByAKillIsFinishedAtTheNextStartCleanOrNot() throws Exception {
         String url = itemDatabase("cut");
         try (Connection connection = DriverManager.getConnection(url, "sa", "");
                 Statement statement = connection.createStatement()) {
@@ -123,11 +123,38 @@ class UncleanStopTest {
             // cut after the old one was dropped: the new one alone, under its temporary name
             statement.execute("CREATE INDEX " + UncleanStop.REBUILT_PREFIX + "ITEM_N ON item (n)");
             statement.execute("DROP INDEX item_n");
+            UncleanStop.markCleanStop(connection);
 
-            assertThat(UncleanStop.repairIfUnclean(connection)).containsExactlyInAnyOrder("ITEM_N", "ITEM_OWNER");
+            assertThat(UncleanStop.repairIfUnclean(connection)).as("a clean start rebuilds nothing").isEmpty();
             assertThat(rows(connection, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
                     + "WHERE TABLE_NAME = 'ITEM' AND INDEX_TYPE_NAME = 'INDEX' ORDER BY INDEX_NAME"))
                     .containsExactly("ITEM_N", "ITEM_OWNER");
+            assertThat(rows(connection, "SELECT id FROM item USE INDEX (item_n) WHERE n = 2")).containsExactly("2");
+        }
+    }
+
+    @Test
+    void aRebuiltIndexKeepsItsKindItsOrderAndItsComment() throws Exception {
+        String url = itemDatabase("kinds");
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE UNIQUE NULLS NOT DISTINCT INDEX item_n ON item (n DESC NULLS LAST)");
+            statement.execute("COMMENT ON INDEX item_owner IS 'by owner''s name'");
+            String query = "SELECT i.INDEX_NAME, i.INDEX_TYPE_NAME, i.NULLS_DISTINCT, i.REMARKS, c.COLUMN_NAME, "
+                    + "c.ORDERING_SPECIFICATION, c.NULL_ORDERING FROM INFORMATION_SCHEMA.INDEXES i "
+                    + "JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c ON c.INDEX_NAME = i.INDEX_NAME "
+                    + "WHERE i.TABLE_NAME = 'ITEM' ORDER BY i.INDEX_NAME, c.ORDINAL_POSITION";
+            List<String> before = rows(connection, query);
+            assertThat(before).contains("ITEM_N | UNIQUE INDEX | NO | null | N | DESC | LAST",
+                    "ITEM_OWNER | INDEX | null | by owner's name | OWNER | ASC | FIRST");
+
+            assertThat(UncleanStop.repairIfUnclean(connection)).containsExactlyInAnyOrder("ITEM_N", "ITEM_OWNER");
+
+            assertThat(rows(connection, query)).containsExactlyElementsOf(before);
+            statement.execute("INSERT INTO item VALUES (4, 'dee', NULL)");
+            assertThatThrownBy(() -> update(connection, "INSERT INTO item VALUES (5, 'eve', NULL)"))
+                    .as("nulls not distinct, still").isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getErrorCode()).isEqualTo(23505);
         }
     }
 

@@ -21,7 +21,7 @@ import org.tidings.ingest.control.Rejections;
 import org.tidings.ingest.entity.Provenance;
 import org.tidings.platform.ListenerPause;
 import org.tidings.platform.Resources;
-import org.tidings.platform.SchemaMigration;
+import org.tidings.platform.SchemaReadiness;
 
 /**
  * Consumes {@code tidings.deliver}, the notifications for webhook sinks, outside any JTA transaction like the events
@@ -54,8 +54,8 @@ public class DeliveriesListener implements MessageListener {
     Dispatcher dispatcher;
 
     /** Waited for once per instance: no message is handled before the schema is migrated (and repaired). */
-    @EJB
-    SchemaMigration schema;
+    @Inject
+    SchemaReadiness schema;
 
     private boolean schemaReady;
 
@@ -113,14 +113,10 @@ public class DeliveriesListener implements MessageListener {
         }
     }
 
-    /**
-     * Returns once SchemaMigration's start-up has finished: Payara starts the message-driven beans before the
-     * singletons, and a backlog would otherwise be written to tables that migrations or an index rebuild are changing
-     * (docs/adr/0013).
-     */
+    /** Returns once SchemaMigration's start-up has finished ({@link SchemaReadiness}). */
     private void awaitSchema() {
         if (!schemaReady) {
-            schema.awaitReady();
+            schema.await();
             schemaReady = true;
         }
     }

@@ -20,7 +20,7 @@ import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.ListenerPause;
 import org.tidings.platform.Resources;
-import org.tidings.platform.SchemaMigration;
+import org.tidings.platform.SchemaReadiness;
 
 /**
  * Consumes {@code tidings.events} through the Artemis resource adapter, outside any JTA transaction: the adapter
@@ -61,8 +61,8 @@ public class EventsListener implements MessageListener {
     Intake intake;
 
     /** Waited for once per instance: no message is handled before the schema is migrated (and repaired). */
-    @EJB
-    SchemaMigration schema;
+    @Inject
+    SchemaReadiness schema;
 
     private boolean schemaReady;
 
@@ -89,14 +89,10 @@ public class EventsListener implements MessageListener {
         }
     }
 
-    /**
-     * Returns once SchemaMigration's start-up has finished: Payara starts the message-driven beans before the
-     * singletons, and a backlog would otherwise be written to tables that migrations or an index rebuild are changing
-     * (docs/adr/0013).
-     */
+    /** Returns once SchemaMigration's start-up has finished ({@link SchemaReadiness}). */
     private void awaitSchema() {
         if (!schemaReady) {
-            schema.awaitReady();
+            schema.await();
             schemaReady = true;
         }
     }

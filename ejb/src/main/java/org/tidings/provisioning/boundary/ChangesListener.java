@@ -5,10 +5,11 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import org.tidings.platform.Resources;
-import org.tidings.platform.SchemaMigration;
+import org.tidings.platform.SchemaReadiness;
 
 /**
  * Every instance's non-durable subscription to {@code tidings.changes}, the fast path of other instances'
@@ -39,8 +40,8 @@ public class ChangesListener implements MessageListener {
     Views views;
 
     /** Waited for once per instance: no message is handled before the schema is migrated (and repaired). */
-    @EJB
-    SchemaMigration schema;
+    @Inject
+    SchemaReadiness schema;
 
     private boolean schemaReady;
 
@@ -53,14 +54,10 @@ public class ChangesListener implements MessageListener {
         }
     }
 
-    /**
-     * Returns once SchemaMigration's start-up has finished: Payara starts the message-driven beans before the
-     * singletons, and a backlog would otherwise be written to tables that migrations or an index rebuild are changing
-     * (docs/adr/0013).
-     */
+    /** Returns once SchemaMigration's start-up has finished ({@link SchemaReadiness}). */
     private void awaitSchema() {
         if (!schemaReady) {
-            schema.awaitReady();
+            schema.await();
             schemaReady = true;
         }
     }

@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.entity.RawEvent;
-import org.tidings.platform.SchemaMigration;
+import org.tidings.platform.SchemaReadiness;
 
 class EventsListenerTest {
 
@@ -46,7 +46,8 @@ class EventsListenerTest {
     @Test
     void anErrorIsPausedOnBeforeItGoesOutAsAnExceptionIs() {
         var listener = new EventsListener();
-        listener.schema = new SchemaMigration(); // as migrated: awaitReady lets it in
+        listener.schema = new SchemaReadiness();
+        listener.schema.open(); // as migrated
         listener.reader = new CloudEventReader(1024);
         var error = new OutOfMemoryError("injected by the test");
         listener.intake = new Intake() {
