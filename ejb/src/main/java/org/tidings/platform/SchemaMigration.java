@@ -22,8 +22,8 @@ import org.flywaydb.core.Flyway;
  * Brings the database schema up to date with Flyway before the application serves anything, and on H2 makes each
  * commit reach the database file before it returns ({@link CommitDurability}) and, after a stop that was not clean,
  * builds the embedded database's indexes again ({@link UncleanStop}); then opens {@link SchemaReadiness}, which the
- * message-driven beans wait for. It also carries the
- * application's resource definitions (see {@link Resources}), where every server reads them.
+ * message-driven beans wait for. It also carries the application's resource definitions (see {@link Resources}),
+ * where every server reads them.
  */
 @DataSourceDefinition(
         name = Resources.DATA_SOURCE,
@@ -36,8 +36,8 @@ import org.flywaydb.core.Flyway;
         properties = {"fish.payara.is-connection-validation-required=true",
                 "fish.payara.connection-validation-method=meta-data"})
 // The one broker connection factory: never enlisted in a JTA transaction. A context asked for as SESSION_TRANSACTED is
-// a local broker transaction (AllowLocalTransactions) that the code which opened it commits (docs/adr/0007). Each of its
-// properties is declared with its type, under the same name, in the adapter's ra.xml (docs/adr/0001).
+// a local broker transaction (AllowLocalTransactions) that the code which opened it commits (docs/adr/0007). Each of
+// its properties is declared with its type, under the same name, in the adapter's ra.xml (docs/adr/0001).
 @JMSConnectionFactoryDefinition(
         name = Resources.CONNECTION_FACTORY,
         interfaceName = "jakarta.jms.ConnectionFactory",

@@ -22,10 +22,10 @@ import java.util.logging.Logger;
  * temporary name, which H2 fills from a scan of the table's main map (MVTable.rebuildIndex reads
  * {@code getScanIndex}), then the old one dropped and the new one given its name. A row is in the new index if a scan
  * of the main map returns it; an entry without its row is gone. What the cut transaction left in the main map itself
- * (a value still marked with its transaction's id) stays, for H2 to settle as it meets it (ADR 0013). The indexes that constraints use (primary keys, unique constraints,
- * the index a foreign key uses) are not rebuilt: dropping them would take the constraint with them; ADR 0013 says what
- * is left to the operator. Nor does it mend what a commit kept in part across tables (a claim's record without its
- * numbers).
+ * (a value still marked with its transaction's id) stays, for H2 to settle as it meets it (ADR 0013). The indexes
+ * that constraints use (primary keys, unique constraints, the index a foreign key uses) are not rebuilt: dropping
+ * them would take the constraint with them; ADR 0013 says what is left to the operator. Nor does it mend what a commit
+ * kept in part across tables (a claim's record without its numbers).
  *
  * <p>A clean stop is told by a row in {@code clean_stop}, written as the application stops and taken away as it
  * starts. A database whose engine runs in another process (H2 over TCP, as the integration tests run it) or in memory

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * After a stop that left no mark, the indexes of an embedded H2 database that no constraint uses are built again from
  * their tables' rows: an index out of step with its table (what a commit cut by a kill -9 can leave, h2database#2080)
  * holds exactly the table's rows again and its rows can be updated, and the schema and the rows come through as they
- * were. A rebuild cut by a kill is finished, one that cannot be done leaves the index as it was, and after a clean stop,
- * or on a database whose engine does not run in this process, nothing is rebuilt.
+ * were. A rebuild cut by a kill is finished, one that cannot be done leaves the index as it was, and after a clean
+ * stop, or on a database whose engine does not run in this process, nothing is rebuilt.
  */
 class UncleanStopTest {
 
