@@ -197,14 +197,8 @@ public final class UncleanStop {
     }
 
     private static boolean indexExists(Connection connection, String name) throws SQLException {
-        try (var statement = connection.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES "
-                + "WHERE TABLE_SCHEMA = 'PUBLIC' AND INDEX_NAME = ?")) {
-            statement.setString(1, name);
-            try (var rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getInt(1) > 0;
-            }
-        }
+        return count(connection, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES "
+                + "WHERE TABLE_SCHEMA = 'PUBLIC' AND INDEX_NAME = ?", name) > 0;
     }
 
     private static String quoted(String name) {
@@ -232,12 +226,17 @@ public final class UncleanStop {
     }
 
     private static boolean markerTableExists(Connection connection) throws SQLException {
-        try (var statement = connection.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
-                + "WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = ?")) {
-            statement.setString(1, MARKER);
+        return count(connection, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
+                + "WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = ?", MARKER) > 0;
+    }
+
+    /** The count a query with one parameter, {@code name}, gives. */
+    private static int count(Connection connection, String query, String name) throws SQLException {
+        try (var statement = connection.prepareStatement(query)) {
+            statement.setString(1, name);
             try (var rows = statement.executeQuery()) {
                 rows.next();
-                return rows.getInt(1) > 0;
+                return rows.getInt(1);
             }
         }
     }

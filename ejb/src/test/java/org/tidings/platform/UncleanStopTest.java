@@ -61,9 +61,9 @@ class UncleanStopTest {
         // the index, and an entry for row 3 in the index without the row in the table. The index holds every column
         // (with the key), so that a query could take it for the table.
         try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
-            var session = (SessionLocal) ((JdbcConnection) connection).getSession();
-            Index index = session.getDatabase().getSchema("PUBLIC").findIndex(session, "ITEM_OWNER");
+            Index index = index(connection, "ITEM_OWNER");
             Table table = index.getTable();
+            SessionLocal session = session(connection);
             index.remove(session, table.getRow(session, 2));
             table.getScanIndex(session).remove(session, table.getRow(session, 3));
             session.commit(false);
@@ -97,10 +97,9 @@ class UncleanStopTest {
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE UNIQUE INDEX item_code ON item (n)");
             // row 2's entry lost from the unique index lets a second row with its value in
-            var session = (SessionLocal) ((JdbcConnection) connection).getSession();
-            Index index = session.getDatabase().getSchema("PUBLIC").findIndex(session, "ITEM_CODE");
-            index.remove(session, index.getTable().getRow(session, 2));
-            session.commit(false);
+            Index index = index(connection, "ITEM_CODE");
+            index.remove(session(connection), index.getTable().getRow(session(connection), 2));
+            session(connection).commit(false);
             statement.execute("INSERT INTO item VALUES (4, 'dee', 2)");
         }
         try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
@@ -193,6 +192,16 @@ class UncleanStopTest {
         assertThat(UncleanStop.embeddedH2("jdbc:postgresql://127.0.0.1:5432/tidings")).isFalse();
         assertThat(UncleanStop.embeddedH2("jdbc:h2:file:./data/db/tidings;WRITE_DELAY=0")).isTrue();
         assertThat(UncleanStop.embeddedH2("jdbc:h2:./data/db/tidings")).isTrue();
+    }
+
+    private static SessionLocal session(Connection connection) {
+        return (SessionLocal) ((JdbcConnection) connection).getSession();
+    }
+
+    /** H2's own object for an index of schema PUBLIC, to damage it with. */
+    private static Index index(Connection connection, String name) {
+        SessionLocal session = session(connection);
+        return session.getDatabase().getSchema("PUBLIC").findIndex(session, name);
     }
 
     /** A file database with the marker table and a table {@code item} of three rows, indexed by owner and n. */
