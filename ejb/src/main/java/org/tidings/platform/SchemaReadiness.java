@@ -6,25 +6,31 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens once {@link SchemaMigration} has migrated the schema (and, after an unclean stop, rebuilt the embedded
- * database's indexes); the message-driven beans wait for it before their first message. Payara starts them before the
- * singletons (EjbApplication.start), so without it a backlog would be written to tables that a migration or the
- * rebuild is changing, and on H2 a write committed while {@code ALTER TABLE ... ADD COLUMN} copies its table is lost
- * (docs/adr/0013).
+ * Opens once every singleton has started ({@link StartupComplete}), {@link SchemaMigration} first, which migrated the
+ * schema and, after an unclean stop, rebuilt the embedded database's indexes; the message-driven beans wait for it
+ * before their first message. Payara starts them before the singletons (EjbApplication.start), so without it a backlog
+ * would be written to tables that a migration or the rebuild is changing (on H2 a write committed while
+ * {@code ALTER TABLE ... ADD COLUMN} copies its table is lost, docs/adr/0013), and a singleton could be started on a
+ * message's thread.
  *
- * <p>A latch rather than a call on the singleton: such a call would start the singleton on the message's thread if
- * it came first, and a start that failed there marks the singleton failed for good in Payara, though the deploying
+ * <p>A latch rather than a call on a singleton: such a call would start the singleton on the message's thread if it
+ * came first, and a start that failed there marks the singleton failed for good in Payara, though the deploying
  * thread's own start of it succeeds afterwards.
  */
 @ApplicationScoped
 public class SchemaReadiness {
 
-    /** How long one message waits; then it fails, and comes again after its listener's pause. */
-    static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * How long one message waits; then it fails, and comes again after its listener's pause. Long enough that a slow
+     * start (Payara Micro took up to 260 s to boot under load, bench/README.md) does not use up an event's ten
+     * deliveries (about 23 minutes with the events listener's pauses), short enough that a deployment that failed is
+     * not held up for long by a waiting message.
+     */
+    static final Duration WAIT = Duration.ofMinutes(2);
 
     private final CountDownLatch ready = new CountDownLatch(1);
 
-    /** Called by SchemaMigration once its start-up has finished. */
+    /** Called by StartupComplete once every singleton has started. */
     public void open() {
         ready.countDown();
     }

@@ -103,9 +103,10 @@ public final class UncleanStop {
     }
 
     /**
-     * Builds one index again from the table's rows, under a temporary name, then in the old one's place. If dropping
-     * the old one fails, the new one goes; if only the renaming fails, the next start's {@code finishCutRebuilds} does
-     * it.
+     * Builds one index again from the table's rows, under a temporary name, then in the old one's place, and gives it
+     * its comment again. If dropping the old one fails, the new one goes and the failure is thrown; if only the
+     * renaming fails, it is logged and the next start's {@code finishCutRebuilds} does it. A kill between the renaming
+     * and the comment loses the comment (no index of Tidings has one).
      */
     static void rebuild(Connection connection, IndexDefinition index) throws SQLException {
         String temporary = REBUILT_PREFIX + index.name();
@@ -122,10 +123,21 @@ public final class UncleanStop {
                 }
                 throw e;
             }
-            statement.execute("ALTER INDEX " + quoted(temporary) + " RENAME TO " + quotedName(index.name()));
+            try {
+                statement.execute("ALTER INDEX " + quoted(temporary) + " RENAME TO " + quotedName(index.name()));
+            } catch (SQLException e) {
+                LOG.severe(() -> "index " + index.name() + " was built again as " + temporary + " but not renamed; "
+                        + "the next start renames it: " + e.getMessage());
+                return;
+            }
             if (index.remarks() != null) {
-                statement.execute("COMMENT ON INDEX " + quoted(index.name()) + " IS '"
-                        + index.remarks().replace("'", "''") + "'");
+                try {
+                    statement.execute("COMMENT ON INDEX " + quoted(index.name()) + " IS '"
+                            + index.remarks().replace("'", "''") + "'");
+                } catch (SQLException e) {
+                    LOG.warning(() -> "index " + index.name() + " was built again without its comment: "
+                            + e.getMessage());
+                }
             }
         }
     }
