@@ -9,6 +9,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,8 +21,8 @@ import org.flywaydb.core.Flyway;
 /**
  * Brings the database schema up to date with Flyway before the application serves anything, and on H2 makes each
  * commit reach the database file before it returns ({@link CommitDurability}) and, after a stop that was not clean,
- * builds the embedded database's indexes again ({@link UncleanStop}); the message-driven beans wait for it
- * ({@link SchemaReadiness}). It also carries the application's resource definitions (see {@link Resources}), where
+ * builds the embedded database's indexes again ({@link UncleanStop}); then opens {@link SchemaReadiness}, which the
+ * message-driven beans wait for. It also carries the application's resource definitions (see {@link Resources}), where
  * every server reads them.
  */
 @DataSourceDefinition(
@@ -64,6 +65,9 @@ public class SchemaMigration {
     @Resource(lookup = Resources.DATA_SOURCE)
     DataSource dataSource;
 
+    @Inject
+    SchemaReadiness readiness;
+
     @PostConstruct
     void migrate() {
         try (Connection connection = dataSource.getConnection()) {
@@ -83,6 +87,7 @@ public class SchemaMigration {
                 .migrate();
         LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");
+        readiness.open();
     }
 
     /**

@@ -6,16 +6,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens once every singleton has started ({@link StartupComplete}), {@link SchemaMigration} first, which migrated the
- * schema and, after an unclean stop, rebuilt the embedded database's indexes; the message-driven beans wait for it
- * before their first message. Payara starts them before the singletons (EjbApplication.start), so without it a backlog
- * would be written to tables that a migration or the rebuild is changing (on H2 a write committed while
- * {@code ALTER TABLE ... ADD COLUMN} copies its table is lost, docs/adr/0013), and a singleton could be started on a
- * message's thread.
+ * Opens once {@link SchemaMigration} has migrated the schema (and, after an unclean stop, rebuilt the embedded
+ * database's indexes); the message-driven beans wait for it before their first message. Payara starts them before the
+ * singletons (EjbApplication.start), so without it a backlog would be written to tables that a migration or the
+ * rebuild is changing (on H2 a write committed while {@code ALTER TABLE ... ADD COLUMN} copies its table is lost,
+ * docs/adr/0013).
  *
- * <p>A latch rather than a call on a singleton: such a call would start the singleton on the message's thread if it
- * came first, and a start that failed there marks the singleton failed for good in Payara, though the deploying
- * thread's own start of it succeeds afterwards.
+ * <p>A latch rather than a call on the singleton: such a call would start the singleton on the message's thread if
+ * it came first, and a start that failed there marks the singleton failed for good in Payara, though the deploying
+ * thread's own start of it succeeds afterwards. Other singletons a message reaches may still start on its thread, as
+ * before: a singleton that depended on all of them, to open the latch last, made Payara refuse the application now
+ * and then ("Cyclic dependency", docs/adr/0013).
  */
 @ApplicationScoped
 public class SchemaReadiness {
@@ -30,7 +31,7 @@ public class SchemaReadiness {
 
     private final CountDownLatch ready = new CountDownLatch(1);
 
-    /** Called by StartupComplete once every singleton has started. */
+    /** Called by SchemaMigration once its start-up has finished. */
     public void open() {
         ready.countDown();
     }
