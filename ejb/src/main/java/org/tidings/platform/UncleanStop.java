@@ -22,10 +22,15 @@ import java.util.logging.Logger;
  * temporary name, which H2 fills from a scan of the table's main map (MVTable.rebuildIndex reads
  * {@code getScanIndex}), then the old one dropped and the new one given its name. A row is in the new index if a scan
  * of the main map returns it; an entry without its row is gone. What the cut transaction left in the main map itself
- * (a value still marked with its transaction's id) stays, for H2 to settle as it meets it (ADR 0013). The indexes
- * that constraints use (primary keys, unique constraints, the index a foreign key uses) are not rebuilt: dropping
- * them would take the constraint with them; ADR 0013 says what is left to the operator. Nor does it mend what a commit
- * kept in part across tables (a claim's record without its numbers).
+ * (a value still marked with its transaction's id) stays, for H2 to settle as it meets it (ADR 0013).
+ *
+ * <p>The index of a primary key or unique constraint is built again too, since the damage there is worse: an entry
+ * whose row was not kept makes the event record's key look taken, so a redelivered event would be taken for a
+ * duplicate. A unique index is built under a temporary name first (which proves the rows still unique and keeps the
+ * key unique meanwhile), then the constraint is dropped with its old index and added again. Left as they are: a key
+ * that a foreign key references ({@code sink}'s), the index a foreign key uses, and a primary key of one integer
+ * column, which is the table's main map itself. ADR 0013 says what is left to the operator. Nor does it mend what a
+ * commit kept in part across tables (a claim's record without its numbers).
  *
  * <p>A clean stop is told by a row in {@code clean_stop}, written as the application stops and taken away as it
  * starts. A database whose engine runs in another process (H2 over TCP, as the integration tests run it) or in memory
@@ -40,23 +45,30 @@ public final class UncleanStop {
     static final String REBUILT_PREFIX = "TIDINGS_REBUILT_";
     /** A LIKE pattern for those names (an underscore is a LIKE wildcard, hence the escape). */
     private static final String REBUILT_LIKE = "'TIDINGS\\_REBUILT\\_%' ESCAPE '\\'";
+    /** The prefix of the name of a constraint's index built before the constraint is dropped, then the constraint. */
+    static final String REKEYED_PREFIX = "TIDINGS_REKEYED_";
+    private static final String REKEYED_LIKE = "'TIDINGS\\_REKEYED\\_%' ESCAPE '\\'";
+    /** The types of a one-column primary key that H2 keeps as the table's main map itself (TableBase). */
+    private static final List<String> ROW_KEY_TYPES = List.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT");
 
     private UncleanStop() {
     }
 
     /**
-     * At a start: on an embedded H2 database whose last stop left no mark, builds every index that belongs to no
-     * constraint again; takes the mark away either way. Returns the indexes rebuilt (none after a clean stop, on a
-     * database without the marker table yet, or on any other database). First, at every start, it finishes a rebuild
-     * a kill or a failure cut: an index built under the temporary name takes its old name if that is free, and is
-     * dropped otherwise. An index that cannot be built (a unique index whose rows now hold a duplicate) is logged and
-     * left as it was.
+     * At a start: on an embedded H2 database whose last stop left no mark, builds again the indexes of the primary
+     * keys and unique constraints ({@link #keys}), then every index that belongs to no constraint; takes the mark away
+     * either way. Returns the indexes rebuilt (none after a clean stop, on a database without the marker table yet,
+     * or on any other database). First, at every start, it finishes a rebuild a kill or a failure cut: an index built
+     * under the temporary name takes its old name if that is free, and is dropped otherwise; a constraint dropped for
+     * its rebuild is added again. An index that cannot be built (a unique index whose rows now hold a duplicate) is
+     * logged and left as it was.
      */
     public static List<String> repairIfUnclean(Connection connection) throws SQLException {
         if (!embeddedH2(connection) || !markerTableExists(connection)) {
             return List.of();
         }
         finishCutRebuilds(connection);
+        finishCutRekeys(connection);
         boolean clean;
         try (Statement statement = connection.createStatement()) {
             clean = statement.executeUpdate("DELETE FROM " + MARKER) > 0;
@@ -67,6 +79,18 @@ public final class UncleanStop {
         long started = System.nanoTime();
         List<String> rebuilt = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        for (KeyDefinition key : keys(connection)) {
+            try {
+                rekey(connection, key);
+                rebuilt.add(key.index());
+            } catch (SQLException e) {
+                failed.add(key.index());
+                LOG.severe(() -> "after an unclean stop, the index " + key.index() + " of constraint "
+                        + key.constraint() + " of table " + key.table() + " could not be built again (if the "
+                        + "constraint was dropped for it, an index " + REKEYED_PREFIX + key.constraint()
+                        + " keeps its key unique and the next start adds it again): " + e.getMessage());
+            }
+        }
         for (IndexDefinition index : plainIndexes(connection)) {
             try {
                 rebuild(connection, index);
@@ -151,7 +175,7 @@ public final class UncleanStop {
                         + "FROM INFORMATION_SCHEMA.INDEXES i JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c "
                         + "ON c.INDEX_SCHEMA = i.INDEX_SCHEMA AND c.INDEX_NAME = i.INDEX_NAME "
                         + "WHERE i.TABLE_SCHEMA = 'PUBLIC' AND i.INDEX_TYPE_NAME IN ('INDEX', 'UNIQUE INDEX') "
-                        + "AND i.INDEX_NAME NOT LIKE " + REBUILT_LIKE + " "
+                        + "AND i.INDEX_NAME NOT LIKE " + REBUILT_LIKE + " AND i.INDEX_NAME NOT LIKE " + REKEYED_LIKE + " "
                         + "AND NOT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS t "
                         + "WHERE t.INDEX_SCHEMA = i.INDEX_SCHEMA AND t.INDEX_NAME = i.INDEX_NAME) "
                         + "ORDER BY i.TABLE_NAME, i.INDEX_NAME, c.ORDINAL_POSITION")) {
@@ -181,6 +205,214 @@ public final class UncleanStop {
             case "ALL" -> "NULLS ALL DISTINCT ";
             default -> "NULLS DISTINCT ";
         };
+    }
+
+    /**
+     * A primary key or unique constraint of schema PUBLIC with an index of its own: its table, its name, its kind as
+     * SQL ("PRIMARY KEY", or "UNIQUE NULLS DISTINCT"), the name of its index, the index's columns as SQL and the
+     * constraint's comment.
+     */
+    record KeyDefinition(String table, String constraint, String kind, String index, List<String> columns,
+            String remarks) {
+
+        boolean primary() {
+            return "PRIMARY KEY".equals(kind);
+        }
+
+        /** What a cut rebuild's next start needs besides the columns: kind, the index's name, the comment. */
+        String plan() {
+            return kind + "\n" + index + "\n" + (remarks == null ? "" : remarks);
+        }
+    }
+
+    /**
+     * The primary keys and unique constraints of schema PUBLIC whose index belongs to them alone (H2 made it for the
+     * constraint) and that no foreign key references, with their index's columns in order; not a primary key of one
+     * integer column, which H2 keeps as the table's main map itself (the rows, not an index of them).
+     */
+    static List<KeyDefinition> keys(Connection connection) throws SQLException {
+        List<KeyDefinition> keys = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT t.TABLE_NAME, t.CONSTRAINT_NAME, t.CONSTRAINT_TYPE, "
+                        + "t.NULLS_DISTINCT, t.INDEX_NAME, t.REMARKS, c.COLUMN_NAME, c.ORDERING_SPECIFICATION, "
+                        + "c.NULL_ORDERING, col.DATA_TYPE FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS t "
+                        + "JOIN INFORMATION_SCHEMA.INDEXES i ON i.INDEX_SCHEMA = t.INDEX_SCHEMA "
+                        + "AND i.INDEX_NAME = t.INDEX_NAME "
+                        + "JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c ON c.INDEX_SCHEMA = i.INDEX_SCHEMA "
+                        + "AND c.INDEX_NAME = i.INDEX_NAME "
+                        + "JOIN INFORMATION_SCHEMA.COLUMNS col ON col.TABLE_SCHEMA = t.TABLE_SCHEMA "
+                        + "AND col.TABLE_NAME = t.TABLE_NAME AND col.COLUMN_NAME = c.COLUMN_NAME "
+                        + "WHERE t.TABLE_SCHEMA = 'PUBLIC' AND t.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE') "
+                        + "AND i.IS_GENERATED AND t.INDEX_NAME NOT LIKE " + REKEYED_LIKE + " "
+                        + "AND NOT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS r "
+                        + "WHERE r.UNIQUE_CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA "
+                        + "AND r.UNIQUE_CONSTRAINT_NAME = t.CONSTRAINT_NAME) "
+                        + "AND NOT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS o "
+                        + "WHERE o.INDEX_SCHEMA = t.INDEX_SCHEMA AND o.INDEX_NAME = t.INDEX_NAME "
+                        + "AND o.CONSTRAINT_NAME <> t.CONSTRAINT_NAME) "
+                        + "ORDER BY t.TABLE_NAME, t.CONSTRAINT_NAME, c.ORDINAL_POSITION")) {
+            KeyDefinition current = null;
+            while (rows.next()) {
+                String constraint = rows.getString(2);
+                if (current == null || !current.constraint().equals(constraint)) {
+                    String type = rows.getString(3);
+                    current = new KeyDefinition(rows.getString(1), constraint, "PRIMARY KEY".equals(type) ? type
+                            : kind("UNIQUE INDEX", rows.getString(4)).strip(), rows.getString(5), new ArrayList<>(),
+                            rows.getString(6));
+                    keys.add(current);
+                    types.add(null);
+                }
+                String nulls = rows.getString(9);
+                current.columns().add(quotedName(rows.getString(7)) + " " + rows.getString(8)
+                        + (nulls == null ? "" : " NULLS " + nulls));
+                types.set(types.size() - 1, current.columns().size() == 1 && "ASC".equals(rows.getString(8))
+                        ? rows.getString(10) : null);
+            }
+        }
+        List<KeyDefinition> own = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (!(keys.get(i).primary() && types.get(i) != null && ROW_KEY_TYPES.contains(types.get(i)))) {
+                own.add(keys.get(i));
+            }
+        }
+        return own;
+    }
+
+    /**
+     * Builds a constraint's index again from the table's rows: a unique index under a temporary name, which also
+     * holds the constraint's kind and its index's name as its comment; then the constraint is dropped, with its old
+     * index, and added again (a unique constraint takes the new index; a primary key builds one more, since H2 does not
+     * give it an index made before it) and its index takes the old name. While the constraint is gone the temporary
+     * index keeps the key unique. If building the index fails (the rows now hold a duplicate key) nothing is changed
+     * and the failure is thrown; a kill or a failure after the constraint was dropped is finished by the next start
+     * ({@code finishCutRekeys}).
+     */
+    static void rekey(Connection connection, KeyDefinition key) throws SQLException {
+        String temporary = REKEYED_PREFIX + key.constraint();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE " + (key.primary() ? "UNIQUE " : key.kind() + " ") + "INDEX "
+                    + quoted(temporary) + " ON " + quoted(key.table()) + " (" + String.join(", ", key.columns())
+                    + ")");
+            try {
+                statement.execute("COMMENT ON INDEX " + quoted(temporary) + " IS " + literal(key.plan()));
+                statement.execute("ALTER TABLE " + quoted(key.table()) + " DROP CONSTRAINT " + quoted(key.constraint()));
+            } catch (SQLException e) {
+                try {
+                    statement.execute("DROP INDEX " + quoted(temporary));
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+        }
+        restore(connection, key, temporary);
+    }
+
+    /**
+     * The second half of {@link #rekey}, also at a start after a kill cut it: adds the constraint if it is not there,
+     * then gives its index the old name and drops the temporary one if the constraint does not use it.
+     */
+    private static void restore(Connection connection, KeyDefinition key, String temporary) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            if (constraintIndex(connection, key.constraint()) == null) {
+                // a primary key's columns hold no nulls, and its index shows no null ordering
+                List<String> columns = key.primary()
+                        ? key.columns().stream().map(column -> column.replaceFirst(" NULLS (FIRST|LAST)$", "")).toList()
+                        : key.columns();
+                statement.execute("ALTER TABLE " + quoted(key.table()) + " ADD CONSTRAINT " + quoted(key.constraint())
+                        + " " + key.kind() + " (" + String.join(", ", columns) + ")"
+                        + (key.primary() ? "" : " INDEX " + quoted(temporary)));
+                if (key.remarks() != null) {
+                    statement.execute("COMMENT ON CONSTRAINT " + quoted(key.constraint()) + " IS "
+                            + literal(key.remarks()));
+                }
+            }
+            String now = constraintIndex(connection, key.constraint());
+            if (!now.equals(temporary)) {
+                statement.execute("DROP INDEX " + quoted(temporary));
+            }
+            if (!now.equals(key.index()) && !indexExists(connection, key.index())) {
+                statement.execute("ALTER INDEX " + quoted(now) + " RENAME TO " + quotedName(key.index()));
+                now = key.index();
+            }
+            if (now.equals(key.index())) {
+                // the plan the temporary index held; a kill just before leaves it as the index's comment
+                statement.execute("COMMENT ON INDEX " + quoted(now) + " IS NULL");
+            }
+        }
+    }
+
+    /**
+     * A constraint's index built under the temporary name when a kill or a failure cut its rebuild: the constraint is
+     * added again if it was dropped, and the indexes are put in order ({@link #restore}). An index whose comment was
+     * not written yet was made while the constraint still stood, and goes.
+     */
+    private static void finishCutRekeys(Connection connection) throws SQLException {
+        List<String[]> cut = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT INDEX_NAME, TABLE_NAME, REMARKS "
+                        + "FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_SCHEMA = 'PUBLIC' AND INDEX_NAME LIKE "
+                        + REKEYED_LIKE)) {
+            while (rows.next()) {
+                cut.add(new String[] {rows.getString(1), rows.getString(2), rows.getString(3)});
+            }
+        }
+        for (String[] index : cut) {
+            String temporary = index[0];
+            String constraint = temporary.substring(REKEYED_PREFIX.length());
+            String[] plan = index[2] == null ? new String[0] : index[2].split("\n", 3);
+            try {
+                if (plan.length < 3) {
+                    if (constraintIndex(connection, constraint) == null) {
+                        throw new SQLException("no record of the constraint it was built for");
+                    }
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("DROP INDEX " + quoted(temporary));
+                    }
+                    continue;
+                }
+                restore(connection, new KeyDefinition(index[1], constraint, plan[0], plan[1],
+                        indexColumns(connection, temporary), plan[2].isEmpty() ? null : plan[2]), temporary);
+            } catch (SQLException e) {
+                LOG.severe(() -> "constraint " + constraint + " of table " + index[1] + ", whose index was being "
+                        + "built again when the process stopped, could not be put back: " + e.getMessage()
+                        + "; its key is kept unique by the index " + temporary);
+            }
+        }
+    }
+
+    /** The index a constraint of schema PUBLIC uses, or null if there is no such constraint. */
+    private static String constraintIndex(Connection connection, String constraint) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
+                + "WHERE CONSTRAINT_SCHEMA = 'PUBLIC' AND CONSTRAINT_NAME = ?")) {
+            statement.setString(1, constraint);
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
+    }
+
+    /** An index's columns as SQL, in order. */
+    private static List<String> indexColumns(Connection connection, String index) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (var statement = connection.prepareStatement("SELECT COLUMN_NAME, ORDERING_SPECIFICATION, NULL_ORDERING "
+                + "FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE INDEX_SCHEMA = 'PUBLIC' AND INDEX_NAME = ? "
+                + "ORDER BY ORDINAL_POSITION")) {
+            statement.setString(1, index);
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String nulls = rows.getString(3);
+                    columns.add(quotedName(rows.getString(1)) + " " + rows.getString(2)
+                            + (nulls == null ? "" : " NULLS " + nulls));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /**

@@ -42,15 +42,27 @@ class UncleanStopTest {
                     .doesNotContain("SUBSCRIPTION_SINK").noneMatch(name -> name.startsWith("PRIMARY_KEY"))
                     .noneMatch(name -> name.startsWith("CONSTRAINT_") || name.contains("_UNIQUE_INDEX_"));
 
+            List<String> keys = UncleanStop.keys(connection).stream().map(UncleanStop.KeyDefinition::constraint)
+                    .toList();
+            assertThat(keys).as("the event's record, the sequences, the ledger's notification ids")
+                    .contains(constraint(connection, "ACCEPTED_EVENT", "PRIMARY KEY"),
+                            constraint(connection, "SUBSCRIPTION_SEQUENCE", "PRIMARY KEY"),
+                            "DELIVERY_NOTIFICATION_UNIQUE", "SOURCE_URI_UNIQUE")
+                    .as("a key a foreign key references, and keys that are the rows' own (one integer column)")
+                    .doesNotContain(constraint(connection, "SINK", "PRIMARY KEY"),
+                            constraint(connection, "DELIVERY", "PRIMARY KEY"), "flyway_schema_history_pk");
+            List<String> all = new ArrayList<>(plain);
+            UncleanStop.keys(connection).forEach(key -> all.add(key.index()));
+
             UncleanStop.markCleanStop(connection);
             assertThat(UncleanStop.repairIfUnclean(connection)).as("after a clean stop").isEmpty();
             assertThat(count(connection, "SELECT COUNT(*) FROM " + UncleanStop.MARKER)).as("the mark is taken away")
                     .isZero();
 
             assertThat(UncleanStop.repairIfUnclean(connection)).as("after a stop that left no mark")
-                    .containsExactlyInAnyOrderElementsOf(plain);
+                    .containsExactlyInAnyOrderElementsOf(all);
             assertThat(UncleanStop.repairIfUnclean(connection)).as("a start killed during its rebuild rebuilds again")
-                    .containsExactlyInAnyOrderElementsOf(plain);
+                    .containsExactlyInAnyOrderElementsOf(all);
         }
     }
 
@@ -88,6 +100,144 @@ class UncleanStopTest {
             assertThat(rows(connection, "SELECT id FROM item USE INDEX (item_owner) WHERE owner = 'cy'"))
                     .containsExactly("2");
             closeWithoutTheFinalStore(connection);
+        }
+    }
+
+    @Test
+    void theRebuildMendsTheIndexOfTheEventRecordsPrimaryKeyAndKeepsTheConstraint() throws Exception {
+        String url = migratedFileDatabase("key") + ";LOCK_TIMEOUT=500";
+        String constraint;
+        String key;
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            constraint = constraint(connection, "ACCEPTED_EVENT", "PRIMARY KEY");
+            key = constraintIndex(connection, constraint);
+            for (int k = 1; k <= 3; k++) {
+                assertThat(claim(connection, k)).isEqualTo(1);
+            }
+            // record 2 without its entry in the key's index, and record 3's entry without the record
+            Index index = index(connection, key);
+            Table table = index.getTable();
+            SessionLocal session = session(connection);
+            index.remove(session, record(connection, table, 2));
+            table.getScanIndex(session).remove(session, record(connection, table, 3));
+            session.commit(false);
+        }
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            assertThat(count(connection, "SELECT COUNT(*) FROM accepted_event WHERE event_key = X'02'"))
+                    .as("record 2, looked up by its key").isZero();
+            assertThat(rows(connection, "SELECT RAWTOHEX(event_key) FROM accepted_event USE INDEX (\"" + key
+                    + "\") WHERE event_key >= X'00' ORDER BY 1")).as("the records as the key's index has them").containsExactly("01", "03");
+            assertThat(claim(connection, 3)).as("event 3, whose record was not kept but its key's entry was, is "
+                    + "taken for a duplicate: it would be acknowledged and not forwarded").isZero();
+
+            assertThat(UncleanStop.repairIfUnclean(connection)).contains(key, "ACCEPTED_EVENT_AGE");
+
+            assertThat(rows(connection, "SELECT CONSTRAINT_TYPE, INDEX_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
+                    + "WHERE CONSTRAINT_NAME = '" + constraint + "'")).containsExactly("PRIMARY KEY | " + key);
+            assertThat(count(connection, "SELECT COUNT(*) FROM accepted_event WHERE event_key = X'02'"))
+                    .as("record 2, looked up by its key").isOne();
+            assertThat(claim(connection, 2)).as("event 2 again: a duplicate").isZero();
+            assertThat(claim(connection, 3)).as("event 3, claimed now").isOne();
+            assertThatThrownBy(() -> update(connection, "INSERT INTO accepted_event (event_key, accepted_at) "
+                    + "VALUES (X'01', CURRENT_TIMESTAMP)")).as("the key is still a primary key")
+                    .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getErrorCode())
+                    .isEqualTo(23505);
+            assertThat(rows(connection, "SELECT RAWTOHEX(event_key) FROM accepted_event USE INDEX (\"" + key
+                    + "\") WHERE event_key >= X'00' ORDER BY 1")).containsExactly("01", "02", "03");
+            assertThat(rows(connection, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
+                    + "WHERE TABLE_NAME = 'ACCEPTED_EVENT' ORDER BY INDEX_NAME"))
+                    .containsExactly("ACCEPTED_EVENT_AGE", key);
+            closeWithoutTheFinalStore(connection);
+        }
+    }
+
+    @Test
+    void aUniqueConstraintWhoseRowsNowHoldADuplicateIsLeftAsItWasAndItsPrimaryKeyIsRebuilt() throws Exception {
+        String url = itemDatabase("duplicate-key");
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE ticket (id UUID PRIMARY KEY, code INT CONSTRAINT ticket_code UNIQUE)");
+            statement.execute("INSERT INTO ticket VALUES (RANDOM_UUID(), 1), (RANDOM_UUID(), 2)");
+            // row 2's entry lost from the constraint's index lets a second row with its code in
+            Index index = index(connection, constraintIndex(connection, "TICKET_CODE"));
+            SessionLocal session = session(connection);
+            Table table = index.getTable();
+            var cursor = table.getScanIndex(session).find(session, null, null);
+            while (cursor.next()) {
+                if (cursor.get().getValue(1).getInt() == 2) {
+                    index.remove(session, cursor.get());
+                }
+            }
+            session.commit(false);
+            statement.execute("INSERT INTO ticket VALUES (RANDOM_UUID(), 2)");
+        }
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            String codes = constraintIndex(connection, "TICKET_CODE");
+            String key = constraintIndex(connection, constraint(connection, "TICKET", "PRIMARY KEY"));
+
+            assertThat(UncleanStop.repairIfUnclean(connection)).containsExactlyInAnyOrder(key, "ITEM_OWNER");
+
+            assertThat(constraintIndex(connection, "TICKET_CODE")).as("the constraint kept, with its index")
+                    .isEqualTo(codes);
+            assertThat(rows(connection, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
+                    + "WHERE TABLE_NAME = 'TICKET' ORDER BY INDEX_NAME")).as("nothing left under a temporary name")
+                    .containsExactlyInAnyOrder(codes, key);
+            assertThat(count(connection, "SELECT COUNT(*) FROM ticket")).isEqualTo(3);
+            closeWithoutTheFinalStore(connection);
+        }
+    }
+
+    @Test
+    void aConstraintsRebuildCutByAKillIsFinishedAtTheNextStartCleanOrNot() throws Exception {
+        for (boolean clean : new boolean[] {true, false}) {
+            String url = itemDatabase("cut-key-" + clean);
+            try (Connection connection = DriverManager.getConnection(url, "sa", "");
+                    Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE ticket (id UUID CONSTRAINT ticket_id PRIMARY KEY, "
+                        + "code INT CONSTRAINT ticket_code UNIQUE, "
+                        + "seat INT CONSTRAINT ticket_seat UNIQUE NULLS NOT DISTINCT, "
+                        + "gate INT CONSTRAINT ticket_gate UNIQUE)");
+                statement.execute("INSERT INTO ticket VALUES (RANDOM_UUID(), 1, 1, 1), (RANDOM_UUID(), 2, NULL, 2)");
+                statement.execute("COMMENT ON CONSTRAINT ticket_code IS 'the code''s own'");
+                List<String> before = schema(connection);
+                var keys = UncleanStop.keys(connection).stream().filter(key -> key.table().equals("TICKET"))
+                        .collect(java.util.stream.Collectors.toMap(UncleanStop.KeyDefinition::constraint,
+                                key -> key));
+                assertThat(keys).containsOnlyKeys("TICKET_ID", "TICKET_CODE", "TICKET_SEAT", "TICKET_GATE");
+                // cut after the primary key and two unique constraints were dropped
+                for (String name : List.of("TICKET_ID", "TICKET_CODE", "TICKET_SEAT")) {
+                    var key = keys.get(name);
+                    statement.execute("CREATE " + (key.primary() ? "UNIQUE" : key.kind()) + " INDEX "
+                            + UncleanStop.REKEYED_PREFIX + name + " ON ticket (" + String.join(", ", key.columns())
+                            + ")");
+                    statement.execute("COMMENT ON INDEX " + UncleanStop.REKEYED_PREFIX + name + " IS '"
+                            + key.plan().replace("'", "''") + "'");
+                    statement.execute("ALTER TABLE ticket DROP CONSTRAINT " + name);
+                }
+                // cut after the one of ticket_seat was added again on the new index, before its renaming
+                statement.execute("ALTER TABLE ticket ADD CONSTRAINT ticket_seat UNIQUE NULLS NOT DISTINCT (seat) "
+                        + "INDEX " + UncleanStop.REKEYED_PREFIX + "TICKET_SEAT");
+                // cut before the comment: the constraint still stands
+                statement.execute("CREATE UNIQUE INDEX " + UncleanStop.REKEYED_PREFIX + "TICKET_GATE ON ticket (gate)");
+                assertThat(schema(connection)).isNotEqualTo(before);
+                if (clean) {
+                    UncleanStop.markCleanStop(connection);
+                }
+
+                List<String> rebuilt = UncleanStop.repairIfUnclean(connection);
+
+                assertThat(schema(connection)).as("clean: %s", clean).containsExactlyElementsOf(before);
+                assertThat(rebuilt).hasSize(clean ? 0 : 5);
+                assertThat(rows(connection, "SELECT REMARKS FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
+                        + "WHERE CONSTRAINT_NAME = 'TICKET_CODE'")).containsExactly("the code's own");
+                assertThatThrownBy(() -> update(connection, "INSERT INTO ticket VALUES (RANDOM_UUID(), 3, NULL, 3)"))
+                        .as("nulls not distinct, still").isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getErrorCode()).isEqualTo(23505);
+                assertThatThrownBy(() -> update(connection, "INSERT INTO ticket VALUES (RANDOM_UUID(), 1, 3, 3)"))
+                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getErrorCode())
+                        .isEqualTo(23505);
+                assertThat(update(connection, "INSERT INTO ticket VALUES (RANDOM_UUID(), 3, 3, 3)")).isOne();
+            }
         }
     }
 
@@ -234,6 +384,36 @@ class UncleanStopTest {
         }
     }
 
+    /** The claim's first statement (AcceptanceStore): the record of event {@code k} if there is none. */
+    private static int claim(Connection connection, int k) throws SQLException {
+        return update(connection, "INSERT INTO accepted_event (event_key, accepted_at, claimant) "
+                + "SELECT X'0" + k + "', CURRENT_TIMESTAMP, 'ID:m" + k + "' "
+                + "WHERE NOT EXISTS (SELECT 1 FROM accepted_event WHERE event_key = X'0" + k + "')");
+    }
+
+    /** The row of {@code accepted_event} for event {@code k}, read from the table's main map. */
+    private static org.h2.result.Row record(Connection connection, Table table, int k) {
+        SessionLocal session = session(connection);
+        var cursor = table.getScanIndex(session).find(session, null, null);
+        while (cursor.next()) {
+            if (cursor.get().getValue(0).getBytesNoCopy()[0] == k) {
+                return cursor.get();
+            }
+        }
+        throw new AssertionError("no record " + k);
+    }
+
+    /** The name of a table's constraint of one type (H2 named them). */
+    private static String constraint(Connection connection, String table, String type) throws SQLException {
+        return rows(connection, "SELECT CONSTRAINT_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
+                + "WHERE TABLE_NAME = '" + table + "' AND CONSTRAINT_TYPE = '" + type + "'").get(0);
+    }
+
+    private static String constraintIndex(Connection connection, String constraint) throws SQLException {
+        return rows(connection, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
+                + "WHERE CONSTRAINT_NAME = '" + constraint + "'").get(0);
+    }
+
     private static SessionLocal session(Connection connection) {
         return (SessionLocal) ((JdbcConnection) connection).getSession();
     }
@@ -270,12 +450,14 @@ class UncleanStopTest {
         schema.addAll(rows(connection, "SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, "
                 + "CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE, COLUMN_DEFAULT, IS_IDENTITY, IDENTITY_GENERATION "
                 + "FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY TABLE_NAME, COLUMN_NAME"));
-        schema.addAll(rows(connection, "SELECT i.TABLE_NAME, i.INDEX_NAME, i.INDEX_TYPE_NAME, c.COLUMN_NAME, "
+        schema.addAll(rows(connection, "SELECT i.TABLE_NAME, i.INDEX_NAME, i.INDEX_TYPE_NAME, i.NULLS_DISTINCT, "
+                + "i.IS_GENERATED, i.REMARKS, c.COLUMN_NAME, "
                 + "c.ORDINAL_POSITION, c.ORDERING_SPECIFICATION, c.NULL_ORDERING FROM INFORMATION_SCHEMA.INDEXES i "
                 + "JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c ON c.INDEX_SCHEMA = i.INDEX_SCHEMA "
                 + "AND c.INDEX_NAME = i.INDEX_NAME WHERE i.TABLE_SCHEMA = 'PUBLIC' "
                 + "ORDER BY i.TABLE_NAME, i.INDEX_NAME, c.ORDINAL_POSITION"));
-        schema.addAll(rows(connection, "SELECT TABLE_NAME, CONSTRAINT_NAME, CONSTRAINT_TYPE, INDEX_NAME "
+        schema.addAll(rows(connection, "SELECT TABLE_NAME, CONSTRAINT_NAME, CONSTRAINT_TYPE, INDEX_NAME, "
+                + "NULLS_DISTINCT, REMARKS "
                 + "FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = 'PUBLIC' "
                 + "ORDER BY TABLE_NAME, CONSTRAINT_NAME"));
         schema.addAll(rows(connection, "SELECT CONSTRAINT_NAME, UNIQUE_CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE "
