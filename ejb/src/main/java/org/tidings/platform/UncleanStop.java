@@ -91,6 +91,7 @@ public final class UncleanStop {
                         + " keeps its key unique and the next start adds it again): " + e.getMessage());
             }
         }
+        finishCutRekeys(connection);
         for (IndexDefinition index : plainIndexes(connection)) {
             try {
                 rebuild(connection, index);
@@ -176,6 +177,7 @@ public final class UncleanStop {
                         + "ON c.INDEX_SCHEMA = i.INDEX_SCHEMA AND c.INDEX_NAME = i.INDEX_NAME "
                         + "WHERE i.TABLE_SCHEMA = 'PUBLIC' AND i.INDEX_TYPE_NAME IN ('INDEX', 'UNIQUE INDEX') "
                         + "AND i.INDEX_NAME NOT LIKE " + REBUILT_LIKE + " AND i.INDEX_NAME NOT LIKE " + REKEYED_LIKE + " "
+                        + "AND (i.REMARKS IS NULL OR i.REMARKS NOT LIKE '" + PLAN_MARK + "%') "
                         + "AND NOT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS t "
                         + "WHERE t.INDEX_SCHEMA = i.INDEX_SCHEMA AND t.INDEX_NAME = i.INDEX_NAME) "
                         + "ORDER BY i.TABLE_NAME, i.INDEX_NAME, c.ORDINAL_POSITION")) {
@@ -209,34 +211,83 @@ public final class UncleanStop {
 
     /**
      * A primary key or unique constraint of schema PUBLIC with an index of its own: its table, its name, its kind as
-     * SQL ("PRIMARY KEY", or "UNIQUE NULLS DISTINCT"), the name of its index, the index's columns as SQL and the
-     * constraint's comment.
+     * SQL ("PRIMARY KEY", or "UNIQUE NULLS DISTINCT" with the nulls kind of its index), the name of its index, the
+     * index's columns as SQL, the constraint's comment and the index's comment.
      */
     record KeyDefinition(String table, String constraint, String kind, String index, List<String> columns,
-            String remarks) {
+            String remarks, String indexRemarks) {
 
         boolean primary() {
             return "PRIMARY KEY".equals(kind);
         }
 
-        /** What a cut rebuild's next start needs besides the columns: kind, the index's name, the comment. */
+        /**
+         * What a start after a cut rebuild needs besides the table and the columns, kept as the new index's comment
+         * until the rebuild is done: a first line that marks it, then the constraint's name, its kind, its index's
+         * old name, the constraint's comment and the index's comment (each "=" and the text with its backslashes and
+         * line ends escaped, or "-" for none).
+         */
         String plan() {
-            return kind + "\n" + index + "\n" + (remarks == null ? "" : remarks);
+            return String.join("\n", PLAN_MARK, constraint, kind, index, escaped(remarks), escaped(indexRemarks));
+        }
+
+        /** The definition a plan holds, with the table and the columns of the index that holds it; null if none. */
+        static KeyDefinition ofPlan(String plan, String table, List<String> columns) {
+            String[] lines = plan == null ? new String[0] : plan.split("\n", -1);
+            if (lines.length != 6 || !PLAN_MARK.equals(lines[0])) {
+                return null;
+            }
+            return new KeyDefinition(table, lines[1], lines[2], lines[3], columns, unescaped(lines[4]),
+                    unescaped(lines[5]));
+        }
+
+        private static String escaped(String text) {
+            return text == null ? "-" : "=" + text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+        }
+
+        private static String unescaped(String field) {
+            if (!field.startsWith("=")) {
+                return null;
+            }
+            var text = new StringBuilder();
+            for (int i = 1; i < field.length(); i++) {
+                char c = field.charAt(i);
+                if (c == '\\' && i + 1 < field.length()) {
+                    char next = field.charAt(++i);
+                    text.append(next == 'n' ? '\n' : next == 'r' ? '\r' : next);
+                } else {
+                    text.append(c);
+                }
+            }
+            return text.toString();
         }
     }
 
+    /** The first line of a rebuild's plan (see {@link KeyDefinition#plan}). */
+    static final String PLAN_MARK = "tidings-rekey";
+
+    /** Called after each step of a constraint's rebuild: a test stops the rebuild there, as a kill would. */
+    interface Step {
+        void after(String step);
+    }
+
+    static Step step = name -> { };
+
     /**
-     * The primary keys and unique constraints of schema PUBLIC whose index belongs to them alone (H2 made it for the
-     * constraint) and that no foreign key references, with their index's columns in order; not a primary key of one
-     * integer column, which H2 keeps as the table's main map itself (the rows, not an index of them).
+     * The primary keys and unique constraints of schema PUBLIC whose index H2 made for them ({@code IS_GENERATED}),
+     * that share it with no other constraint and that no foreign key references, with their index's columns in order;
+     * not a primary key of one integer column in ascending order, which H2 keeps as the table's main map itself (the
+     * rows, not an index of them). The nulls kind is the index's: H2 2.2.224 does not keep a unique constraint's own
+     * (its SQL says only {@code UNIQUE}), so after a reopen the constraint may say "YES" where its index says "NO".
      */
     static List<KeyDefinition> keys(Connection connection) throws SQLException {
         List<KeyDefinition> keys = new ArrayList<>();
         List<String> types = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT t.TABLE_NAME, t.CONSTRAINT_NAME, t.CONSTRAINT_TYPE, "
-                        + "t.NULLS_DISTINCT, t.INDEX_NAME, t.REMARKS, c.COLUMN_NAME, c.ORDERING_SPECIFICATION, "
-                        + "c.NULL_ORDERING, col.DATA_TYPE FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS t "
+                        + "i.NULLS_DISTINCT, t.INDEX_NAME, t.REMARKS, i.REMARKS, c.COLUMN_NAME, "
+                        + "c.ORDERING_SPECIFICATION, c.NULL_ORDERING, col.DATA_TYPE "
+                        + "FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS t "
                         + "JOIN INFORMATION_SCHEMA.INDEXES i ON i.INDEX_SCHEMA = t.INDEX_SCHEMA "
                         + "AND i.INDEX_NAME = t.INDEX_NAME "
                         + "JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c ON c.INDEX_SCHEMA = i.INDEX_SCHEMA "
@@ -259,15 +310,15 @@ public final class UncleanStop {
                     String type = rows.getString(3);
                     current = new KeyDefinition(rows.getString(1), constraint, "PRIMARY KEY".equals(type) ? type
                             : kind("UNIQUE INDEX", rows.getString(4)).strip(), rows.getString(5), new ArrayList<>(),
-                            rows.getString(6));
+                            rows.getString(6), rows.getString(7));
                     keys.add(current);
                     types.add(null);
                 }
-                String nulls = rows.getString(9);
-                current.columns().add(quotedName(rows.getString(7)) + " " + rows.getString(8)
+                String nulls = rows.getString(10);
+                current.columns().add(quotedName(rows.getString(8)) + " " + rows.getString(9)
                         + (nulls == null ? "" : " NULLS " + nulls));
-                types.set(types.size() - 1, current.columns().size() == 1 && "ASC".equals(rows.getString(8))
-                        ? rows.getString(10) : null);
+                types.set(types.size() - 1, current.columns().size() == 1 && "ASC".equals(rows.getString(9))
+                        ? rows.getString(11) : null);
             }
         }
         List<KeyDefinition> own = new ArrayList<>();
@@ -280,12 +331,11 @@ public final class UncleanStop {
     }
 
     /**
-     * Builds a constraint's index again from the table's rows: a unique index under a temporary name, which also
-     * holds the constraint's kind and its index's name as its comment; then the constraint is dropped, with its old
-     * index, and added again (a unique constraint takes the new index; a primary key builds one more, since H2 does not
-     * give it an index made before it) and its index takes the old name. While the constraint is gone the temporary
-     * index keeps the key unique. If building the index fails (the rows now hold a duplicate key) nothing is changed
-     * and the failure is thrown; a kill or a failure after the constraint was dropped is finished by the next start
+     * Builds a constraint's index again from the table's rows. First a unique index under a temporary name, which
+     * proves the rows still unique, keeps the key unique while the constraint is gone, and holds the rebuild's plan as
+     * its comment; then the constraint is dropped with its old index, and {@link #finish} adds it again. If building
+     * the index fails (the rows now hold a duplicate key) or the constraint cannot be dropped, nothing is changed and
+     * the failure is thrown; a kill or a failure after the constraint was dropped is finished by the next start
      * ({@code finishCutRekeys}).
      */
     static void rekey(Connection connection, KeyDefinition key) throws SQLException {
@@ -294,90 +344,110 @@ public final class UncleanStop {
             statement.execute("CREATE " + (key.primary() ? "UNIQUE " : key.kind() + " ") + "INDEX "
                     + quoted(temporary) + " ON " + quoted(key.table()) + " (" + String.join(", ", key.columns())
                     + ")");
+            step.after("created");
             try {
                 statement.execute("COMMENT ON INDEX " + quoted(temporary) + " IS " + literal(key.plan()));
+                step.after("planned");
                 statement.execute("ALTER TABLE " + quoted(key.table()) + " DROP CONSTRAINT " + quoted(key.constraint()));
+                step.after("dropped");
             } catch (SQLException e) {
-                try {
-                    statement.execute("DROP INDEX " + quoted(temporary));
-                } catch (SQLException again) {
-                    e.addSuppressed(again);
+                if (constraintIndex(connection, key.constraint()) != null) {
+                    try {
+                        statement.execute("DROP INDEX " + quoted(temporary));
+                    } catch (SQLException again) {
+                        e.addSuppressed(again);
+                    }
                 }
                 throw e;
             }
         }
-        restore(connection, key, temporary);
+        finish(connection, key, temporary);
     }
 
     /**
-     * The second half of {@link #rekey}, also at a start after a kill cut it: adds the constraint if it is not there,
-     * then gives its index the old name and drops the temporary one if the constraint does not use it.
+     * The rest of a constraint's rebuild, from any point after its new index holds the plan (also at a start after a
+     * kill cut it), each step one statement H2 commits and each safe to do again:
+     * <ol>
+     * <li>if the constraint is not there: for a unique one, its new index takes the old index's name (so that the
+     * constraint's SQL, which names its index and which a later renaming would not change, names it rightly), and the
+     * constraint is added on it, with its comment; a primary key is added with its comment and builds its own index
+     * (H2 2.2.224 gives it no index made before it);</li>
+     * <li>the constraint's index takes the old name if it has another and that is free, and gets back its own comment
+     * (a unique constraint's: the plan goes);</li>
+     * <li>the constraint's comment is set again, which also writes its SQL again with its index's name;</li>
+     * <li>last, the index that held the plan goes if the constraint does not use it.</li>
+     * </ol>
      */
-    private static void restore(Connection connection, KeyDefinition key, String temporary) throws SQLException {
+    private static void finish(Connection connection, KeyDefinition key, String planned) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             if (constraintIndex(connection, key.constraint()) == null) {
-                // a primary key's columns hold no nulls, and its index shows no null ordering
-                List<String> columns = key.primary()
-                        ? key.columns().stream().map(column -> column.replaceFirst(" NULLS (FIRST|LAST)$", "")).toList()
-                        : key.columns();
-                statement.execute("ALTER TABLE " + quoted(key.table()) + " ADD CONSTRAINT " + quoted(key.constraint())
-                        + " " + key.kind() + " (" + String.join(", ", columns) + ")"
-                        + (key.primary() ? "" : " INDEX " + quoted(temporary)));
-                if (key.remarks() != null) {
-                    statement.execute("COMMENT ON CONSTRAINT " + quoted(key.constraint()) + " IS "
-                            + literal(key.remarks()));
+                String add = "ALTER TABLE " + quoted(key.table()) + " ADD CONSTRAINT " + quoted(key.constraint())
+                        + (key.remarks() == null ? "" : " COMMENT " + literal(key.remarks())) + " " + key.kind();
+                if (key.primary()) {
+                    // a primary key's columns hold no nulls, and its index shows no null ordering
+                    statement.execute(add + " (" + key.columns().stream()
+                            .map(column -> column.replaceFirst(" NULLS (FIRST|LAST)$", ""))
+                            .collect(java.util.stream.Collectors.joining(", ")) + ")");
+                } else {
+                    if (!planned.equals(key.index()) && !indexExists(connection, key.index())) {
+                        statement.execute("ALTER INDEX " + quoted(planned) + " RENAME TO " + quotedName(key.index()));
+                        planned = key.index();
+                        step.after("renamed");
+                    }
+                    statement.execute(add + " (" + String.join(", ", key.columns()) + ") INDEX " + quoted(planned));
                 }
+                step.after("added");
             }
             String now = constraintIndex(connection, key.constraint());
-            if (!now.equals(temporary)) {
-                statement.execute("DROP INDEX " + quoted(temporary));
-            }
-            if (!now.equals(key.index()) && !indexExists(connection, key.index())) {
+            if (!now.equals(planned) && !now.equals(key.index()) && !indexExists(connection, key.index())) {
                 statement.execute("ALTER INDEX " + quoted(now) + " RENAME TO " + quotedName(key.index()));
                 now = key.index();
+                step.after("index renamed");
             }
-            if (now.equals(key.index())) {
-                // the plan the temporary index held; a kill just before leaves it as the index's comment
-                statement.execute("COMMENT ON INDEX " + quoted(now) + " IS NULL");
+            statement.execute("COMMENT ON CONSTRAINT " + quoted(key.constraint()) + " IS "
+                    + (key.remarks() == null ? "NULL" : literal(key.remarks())));
+            step.after("constraint commented");
+            statement.execute("COMMENT ON INDEX " + quoted(now) + " IS "
+                    + (key.indexRemarks() == null ? "NULL" : literal(key.indexRemarks())));
+            step.after("index commented");
+            if (!now.equals(planned)) {
+                statement.execute("DROP INDEX " + quoted(planned));
+                step.after("temporary dropped");
             }
         }
     }
 
     /**
-     * A constraint's index built under the temporary name when a kill or a failure cut its rebuild: the constraint is
-     * added again if it was dropped, and the indexes are put in order ({@link #restore}). An index whose comment was
-     * not written yet was made while the constraint still stood, and goes.
+     * At every start, before anything else: finishes the rebuilds of constraints that a kill or a failure cut. An index
+     * whose comment is a plan is finished by {@link #finish}. An index under the temporary name without a plan was
+     * made while its constraint still stood (the plan is written before the constraint is dropped), and goes.
      */
     private static void finishCutRekeys(Connection connection) throws SQLException {
         List<String[]> cut = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT INDEX_NAME, TABLE_NAME, REMARKS "
-                        + "FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_SCHEMA = 'PUBLIC' AND INDEX_NAME LIKE "
-                        + REKEYED_LIKE)) {
+                        + "FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_SCHEMA = 'PUBLIC' AND (INDEX_NAME LIKE "
+                        + REKEYED_LIKE + " OR REMARKS LIKE '" + PLAN_MARK + "%') ORDER BY INDEX_NAME")) {
             while (rows.next()) {
                 cut.add(new String[] {rows.getString(1), rows.getString(2), rows.getString(3)});
             }
         }
         for (String[] index : cut) {
-            String temporary = index[0];
-            String constraint = temporary.substring(REKEYED_PREFIX.length());
-            String[] plan = index[2] == null ? new String[0] : index[2].split("\n", 3);
+            String name = index[0];
             try {
-                if (plan.length < 3) {
-                    if (constraintIndex(connection, constraint) == null) {
-                        throw new SQLException("no record of the constraint it was built for");
-                    }
+                KeyDefinition key = KeyDefinition.ofPlan(index[2], index[1], indexColumns(connection, name));
+                if (key != null) {
+                    finish(connection, key, name);
+                } else if (name.startsWith(REKEYED_PREFIX)
+                        && constraintIndex(connection, name.substring(REKEYED_PREFIX.length())) != null) {
                     try (Statement statement = connection.createStatement()) {
-                        statement.execute("DROP INDEX " + quoted(temporary));
+                        statement.execute("DROP INDEX " + quoted(name));
                     }
-                    continue;
                 }
-                restore(connection, new KeyDefinition(index[1], constraint, plan[0], plan[1],
-                        indexColumns(connection, temporary), plan[2].isEmpty() ? null : plan[2]), temporary);
             } catch (SQLException e) {
-                LOG.severe(() -> "constraint " + constraint + " of table " + index[1] + ", whose index was being "
-                        + "built again when the process stopped, could not be put back: " + e.getMessage()
-                        + "; its key is kept unique by the index " + temporary);
+                LOG.severe(() -> "the index " + name + " of table " + index[1] + ", built again for a constraint "
+                        + "when the process stopped, could not be put in its place (it keeps the key unique; the "
+                        + "next start tries again): " + e.getMessage());
             }
         }
     }

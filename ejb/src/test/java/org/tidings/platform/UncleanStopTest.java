@@ -188,56 +188,87 @@ class UncleanStopTest {
     }
 
     @Test
-    void aConstraintsRebuildCutByAKillIsFinishedAtTheNextStartCleanOrNot() throws Exception {
-        for (boolean clean : new boolean[] {true, false}) {
-            String url = itemDatabase("cut-key-" + clean);
-            try (Connection connection = DriverManager.getConnection(url, "sa", "");
-                    Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE ticket (id UUID CONSTRAINT ticket_id PRIMARY KEY, "
-                        + "code INT CONSTRAINT ticket_code UNIQUE, "
-                        + "seat INT CONSTRAINT ticket_seat UNIQUE NULLS NOT DISTINCT, "
-                        + "gate INT CONSTRAINT ticket_gate UNIQUE)");
-                statement.execute("INSERT INTO ticket VALUES (RANDOM_UUID(), 1, 1, 1), (RANDOM_UUID(), 2, NULL, 2)");
-                statement.execute("COMMENT ON CONSTRAINT ticket_code IS 'the code''s own'");
-                List<String> before = schema(connection);
-                var keys = UncleanStop.keys(connection).stream().filter(key -> key.table().equals("TICKET"))
-                        .collect(java.util.stream.Collectors.toMap(UncleanStop.KeyDefinition::constraint,
-                                key -> key));
-                assertThat(keys).containsOnlyKeys("TICKET_ID", "TICKET_CODE", "TICKET_SEAT", "TICKET_GATE");
-                // cut after the primary key and two unique constraints were dropped
-                for (String name : List.of("TICKET_ID", "TICKET_CODE", "TICKET_SEAT")) {
-                    var key = keys.get(name);
-                    statement.execute("CREATE " + (key.primary() ? "UNIQUE" : key.kind()) + " INDEX "
-                            + UncleanStop.REKEYED_PREFIX + name + " ON ticket (" + String.join(", ", key.columns())
-                            + ")");
-                    statement.execute("COMMENT ON INDEX " + UncleanStop.REKEYED_PREFIX + name + " IS '"
-                            + key.plan().replace("'", "''") + "'");
-                    statement.execute("ALTER TABLE ticket DROP CONSTRAINT " + name);
+    void aConstraintsRebuildCutByAKillAtAnyStepIsFinishedAtTheNextStartCleanOrNot() throws Exception {
+        List<String> cuts = new ArrayList<>();
+        for (int cut = 1; ; cut++) {
+            boolean clean = cut % 2 == 0;
+            String url = ticketDatabase("cut-" + cut);
+            List<String> before;
+            try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+                before = schema(connection);
+            }
+            int at = cut;
+            int[] steps = {0};
+            String[] stoppedAt = {null};
+            UncleanStop.step = step -> {
+                if (++steps[0] == at) {
+                    stoppedAt[0] = step;
+                    throw new Killed();
                 }
-                // cut after the one of ticket_seat was added again on the new index, before its renaming
-                statement.execute("ALTER TABLE ticket ADD CONSTRAINT ticket_seat UNIQUE NULLS NOT DISTINCT (seat) "
-                        + "INDEX " + UncleanStop.REKEYED_PREFIX + "TICKET_SEAT");
-                // cut before the comment: the constraint still stands
-                statement.execute("CREATE UNIQUE INDEX " + UncleanStop.REKEYED_PREFIX + "TICKET_GATE ON ticket (gate)");
-                assertThat(schema(connection)).isNotEqualTo(before);
+            };
+            try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+                try {
+                    UncleanStop.repairIfUnclean(connection);
+                } catch (Killed expected) {
+                    // the start was killed after this step
+                }
+                closeWithoutTheFinalStore(connection);
+            } finally {
+                UncleanStop.step = step -> { };
+            }
+            if (stoppedAt[0] == null) {
+                break;
+            }
+            cuts.add(stoppedAt[0]);
+            try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
                 if (clean) {
                     UncleanStop.markCleanStop(connection);
                 }
-
-                List<String> rebuilt = UncleanStop.repairIfUnclean(connection);
-
-                assertThat(schema(connection)).as("clean: %s", clean).containsExactlyElementsOf(before);
-                assertThat(rebuilt).hasSize(clean ? 0 : 5);
-                assertThat(rows(connection, "SELECT REMARKS FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
-                        + "WHERE CONSTRAINT_NAME = 'TICKET_CODE'")).containsExactly("the code's own");
+                UncleanStop.repairIfUnclean(connection);
+                assertThat(rows(connection, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE REMARKS LIKE '"
+                        + UncleanStop.PLAN_MARK + "%' OR INDEX_NAME LIKE 'TIDINGS%'")).as("cut after %s", cuts)
+                        .isEmpty();
                 assertThatThrownBy(() -> update(connection, "INSERT INTO ticket VALUES (RANDOM_UUID(), 3, NULL, 3)"))
                         .as("nulls not distinct, still").isInstanceOf(SQLException.class)
                         .extracting(e -> ((SQLException) e).getErrorCode()).isEqualTo(23505);
+            }
+            try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+                assertThat(schema(connection)).as("after a reopen, cut after %s, clean: %s", cuts, clean)
+                        .containsExactlyElementsOf(before);
+                assertThat(UncleanStop.keys(connection)).extracting(UncleanStop.KeyDefinition::constraint)
+                        .containsExactly("TICKET_CODE", "TICKET_GATE", "TICKET_ID", "TICKET_SEAT");
                 assertThatThrownBy(() -> update(connection, "INSERT INTO ticket VALUES (RANDOM_UUID(), 1, 3, 3)"))
                         .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getErrorCode())
                         .isEqualTo(23505);
                 assertThat(update(connection, "INSERT INTO ticket VALUES (RANDOM_UUID(), 3, 3, 3)")).isOne();
             }
+        }
+        assertThat(cuts).as("each step of each of the four constraints' rebuilds").hasSize(28)
+                .contains("created", "planned", "dropped", "renamed", "added", "constraint commented",
+                        "index commented", "temporary dropped");
+    }
+
+    @Test
+    void aRebuildKeepsTheConstraintsAndTheirIndexesAsTheyWereAfterAReopen() throws Exception {
+        String url = ticketDatabase("reopened");
+        List<String> before;
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            before = schema(connection);
+            assertThat(UncleanStop.repairIfUnclean(connection)).hasSize(5);
+        }
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            assertThat(schema(connection)).containsExactlyElementsOf(before);
+            assertThat(rows(connection, "SELECT CONSTRAINT_NAME, REMARKS FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
+                    + "WHERE TABLE_NAME = 'TICKET' AND REMARKS IS NOT NULL"))
+                    .containsExactly("TICKET_CODE | the code's own\nand more \\ so");
+            assertThat(rows(connection, "SELECT IS_GENERATED FROM INFORMATION_SCHEMA.INDEXES "
+                    + "WHERE TABLE_NAME = 'TICKET'")).as("each index its constraint's own")
+                    .containsExactly("TRUE", "TRUE", "TRUE", "TRUE");
+            assertThat(UncleanStop.repairIfUnclean(connection)).as("a second unclean start rebuilds them again")
+                    .hasSize(5);
+        }
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            assertThat(schema(connection)).containsExactlyElementsOf(before);
         }
     }
 
@@ -338,21 +369,29 @@ class UncleanStopTest {
     @Test
     void theRebuildKeepsTheSchemaAndTheRows() throws Exception {
         String url = migratedFileDatabase("kept");
+        List<String> schema;
+        List<String> rows;
         try (Connection connection = DriverManager.getConnection(url, "sa", "");
                 Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO audit_log (changed_at, actor, action, target_type, target_id, summary) "
                     + "VALUES (CURRENT_TIMESTAMP, 'admin', 'created', 'source', 'a', NULL), "
                     + "(CURRENT_TIMESTAMP, 'admin', 'created', 'source', 'b', NULL)");
-            List<String> schema = schema(connection);
-            List<String> rows = rows(connection, "SELECT * FROM audit_log ORDER BY id");
+            schema = schema(connection);
+            rows = rows(connection, "SELECT * FROM audit_log ORDER BY id");
+            List<String> keys = UncleanStop.keys(connection).stream().map(UncleanStop.KeyDefinition::index).toList();
 
-            assertThat(UncleanStop.repairIfUnclean(connection)).contains("AUDIT_LOG_TIME", "AUDIT_LOG_ACTOR");
+            assertThat(UncleanStop.repairIfUnclean(connection)).contains("AUDIT_LOG_TIME", "AUDIT_LOG_ACTOR")
+                    .containsAll(keys);
 
             assertThat(schema(connection)).as("tables, columns, indexes with their order, constraints, by name")
                     .containsExactlyElementsOf(schema);
             assertThat(rows(connection, "SELECT * FROM audit_log ORDER BY id")).isEqualTo(rows);
             assertThat(rows(connection, "SELECT target_id FROM audit_log USE INDEX (audit_log_actor) "
                     + "WHERE actor = 'admin' ORDER BY changed_at DESC, id DESC")).containsExactly("b", "a");
+        }
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            assertThat(schema(connection)).as("as H2 reads it again").containsExactlyElementsOf(schema);
+            assertThat(rows(connection, "SELECT * FROM audit_log ORDER BY id")).isEqualTo(rows);
         }
     }
 
@@ -422,6 +461,34 @@ class UncleanStopTest {
     private static Index index(Connection connection, String name) {
         SessionLocal session = session(connection);
         return session.getDatabase().getSchema("PUBLIC").findIndex(session, name);
+    }
+
+    /** Thrown by a step hook to stop a rebuild where a kill would. */
+    private static final class Killed extends RuntimeException {
+        Killed() {
+            super("killed", null, false, false);
+        }
+    }
+
+    /**
+     * The item database, with commits stored at once, and a table {@code ticket} with a primary key and three unique
+     * constraints (one nulls not distinct), comments on a constraint and on an index, and two rows.
+     */
+    private String ticketDatabase(String name) throws SQLException {
+        String url = itemDatabase(name) + ";WRITE_DELAY=0";
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE ticket (id UUID CONSTRAINT ticket_id PRIMARY KEY, "
+                    + "code INT CONSTRAINT ticket_code UNIQUE, "
+                    + "seat INT CONSTRAINT ticket_seat UNIQUE NULLS NOT DISTINCT, "
+                    + "gate INT CONSTRAINT ticket_gate UNIQUE)");
+            statement.execute("INSERT INTO ticket VALUES (RANDOM_UUID(), 1, 1, 1), (RANDOM_UUID(), 2, NULL, 2)");
+            statement.execute("COMMENT ON CONSTRAINT ticket_code IS 'the code''s own\nand more \\ so'");
+            String gate = rows(connection, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
+                    + "WHERE CONSTRAINT_NAME = 'TICKET_GATE'").get(0);
+            statement.execute("COMMENT ON INDEX \"" + gate + "\" IS 'the gate''s'");
+        }
+        return url;
     }
 
     /** A file database with the marker table and a table {@code item} of three rows, indexed by owner and n. */
