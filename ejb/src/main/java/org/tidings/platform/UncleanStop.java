@@ -351,12 +351,12 @@ public final class UncleanStop {
                 statement.execute("ALTER TABLE " + quoted(key.table()) + " DROP CONSTRAINT " + quoted(key.constraint()));
                 step.after("dropped");
             } catch (SQLException e) {
-                if (constraintIndex(connection, key.constraint()) != null) {
-                    try {
+                try {
+                    if (constraintIndex(connection, key.constraint()) != null) {
                         statement.execute("DROP INDEX " + quoted(temporary));
-                    } catch (SQLException again) {
-                        e.addSuppressed(again);
                     }
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
                 }
                 throw e;
             }
@@ -423,6 +423,15 @@ public final class UncleanStop {
      * made while its constraint still stood (the plan is written before the constraint is dropped), and goes.
      */
     private static void finishCutRekeys(Connection connection) throws SQLException {
+        // a pass may leave a plan for the next (a rebuild that failed half-way is rebuilt again, carrying its
+        // predecessor's plan over as the index's comment); three passes settle what can be settled
+        for (int pass = 0; pass < 3 && finishCutRekeysOnce(connection); pass++) {
+            // again
+        }
+    }
+
+    /** One pass of {@link #finishCutRekeys}; true if it found something to finish. */
+    private static boolean finishCutRekeysOnce(Connection connection) throws SQLException {
         List<String[]> cut = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT INDEX_NAME, TABLE_NAME, REMARKS "
@@ -436,13 +445,17 @@ public final class UncleanStop {
             String name = index[0];
             try {
                 KeyDefinition key = KeyDefinition.ofPlan(index[2], index[1], indexColumns(connection, name));
+                String constraint = name.substring(Math.min(name.length(), REKEYED_PREFIX.length()));
+                String used = key == null ? constraintIndex(connection, constraint) : null;
                 if (key != null) {
                     finish(connection, key, name);
-                } else if (name.startsWith(REKEYED_PREFIX)
-                        && constraintIndex(connection, name.substring(REKEYED_PREFIX.length())) != null) {
+                } else if (used != null && !used.equals(name)) {
                     try (Statement statement = connection.createStatement()) {
                         statement.execute("DROP INDEX " + quoted(name));
                     }
+                } else {
+                    throw new SQLException("it holds no plan of the rebuild, and its constraint " + constraint
+                            + (used == null ? " is not there" : " uses it"));
                 }
             } catch (SQLException e) {
                 LOG.severe(() -> "the index " + name + " of table " + index[1] + ", built again for a constraint "
@@ -450,6 +463,7 @@ public final class UncleanStop {
                         + "next start tries again): " + e.getMessage());
             }
         }
+        return !cut.isEmpty();
     }
 
     /** The index a constraint of schema PUBLIC uses, or null if there is no such constraint. */

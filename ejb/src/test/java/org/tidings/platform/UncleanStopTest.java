@@ -189,14 +189,21 @@ class UncleanStopTest {
 
     @Test
     void aConstraintsRebuildCutByAKillAtAnyStepIsFinishedAtTheNextStartCleanOrNot() throws Exception {
+        String template = ticketDatabase("template");
+        List<String> before;
+        try (Connection connection = DriverManager.getConnection(template, "sa", "")) {
+            before = schema(connection);
+        }
         List<String> cuts = new ArrayList<>();
-        for (int cut = 1; ; cut++) {
-            boolean clean = cut % 2 == 0;
-            String url = ticketDatabase("cut-" + cut);
-            List<String> before;
-            try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
-                before = schema(connection);
-            }
+        // each step cut with a clean start next, which only finishes the cut rebuild, and every third with an unclean
+        // one, which then rebuilds everything again
+        for (int run = 0; ; run++) {
+            // runs 0, 1, 2: steps 1, 2, 3 with a clean start next; run 3: step 3 with an unclean one; and so on
+            int cut = run / 4 * 3 + Math.min(run % 4, 2) + 1;
+            boolean clean = run % 4 != 3;
+            String name = "cut-" + cut + "-" + clean;
+            java.nio.file.Files.copy(work.resolve("template.mv.db"), work.resolve(name + ".mv.db"));
+            String url = template.replace("template", name);
             int at = cut;
             int[] steps = {0};
             String[] stoppedAt = {null};
@@ -219,8 +226,18 @@ class UncleanStopTest {
             if (stoppedAt[0] == null) {
                 break;
             }
-            cuts.add(stoppedAt[0]);
+            if (clean) {
+                cuts.add(stoppedAt[0]);
+            }
             try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+                for (String duplicate : List.of("SELECT id, 9, 9, 9 FROM ticket WHERE code = 1",
+                        "VALUES (RANDOM_UUID(), 1, 8, 8)", "VALUES (RANDOM_UUID(), 7, NULL, 7)",
+                        "VALUES (RANDOM_UUID(), 6, 6, 1)")) {
+                    assertThatThrownBy(() -> update(connection, "INSERT INTO ticket " + duplicate))
+                            .as("cut after %s: every key still unique: %s", stoppedAt[0], duplicate)
+                            .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getErrorCode())
+                            .isEqualTo(23505);
+                }
                 if (clean) {
                     UncleanStop.markCleanStop(connection);
                 }
@@ -260,7 +277,7 @@ class UncleanStopTest {
             assertThat(schema(connection)).containsExactlyElementsOf(before);
             assertThat(rows(connection, "SELECT CONSTRAINT_NAME, REMARKS FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
                     + "WHERE TABLE_NAME = 'TICKET' AND REMARKS IS NOT NULL"))
-                    .containsExactly("TICKET_CODE | the code's own\nand more \\ so");
+                    .containsExactlyInAnyOrder("TICKET_CODE | the code's own\nand more \\ so", "TICKET_ID | the key");
             assertThat(rows(connection, "SELECT IS_GENERATED FROM INFORMATION_SCHEMA.INDEXES "
                     + "WHERE TABLE_NAME = 'TICKET'")).as("each index its constraint's own")
                     .containsExactly("TRUE", "TRUE", "TRUE", "TRUE");
@@ -487,6 +504,10 @@ class UncleanStopTest {
             String gate = rows(connection, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
                     + "WHERE CONSTRAINT_NAME = 'TICKET_GATE'").get(0);
             statement.execute("COMMENT ON INDEX \"" + gate + "\" IS 'the gate''s'");
+            statement.execute("COMMENT ON CONSTRAINT ticket_id IS 'the key'");
+            String key = rows(connection, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS "
+                    + "WHERE CONSTRAINT_NAME = 'TICKET_ID'").get(0);
+            statement.execute("COMMENT ON INDEX \"" + key + "\" IS 'the key''s index'");
         }
         return url;
     }
