@@ -2,21 +2,23 @@ package org.tidings.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Opens once {@link SchemaMigration} has migrated the schema (and, after an unclean stop, rebuilt the embedded
- * database's indexes); the message-driven beans wait for it before their first message. Payara starts them before the
- * singletons (EjbApplication.start), so without it a backlog would be written to tables that a migration or the
- * rebuild is changing (on H2 a write committed while {@code ALTER TABLE ... ADD COLUMN} copies its table is lost,
- * docs/adr/0013).
+ * database's indexes) and the singletons a message reaches have loaded ({@link #SINGLETONS}); the message-driven beans
+ * wait for it before their first message. Payara starts them before the singletons (EjbApplication.start), so without
+ * it a backlog would be written to tables that a migration or the rebuild is changing (on H2 a write committed while
+ * {@code ALTER TABLE ... ADD COLUMN} copies its table is lost, docs/adr/0013).
  *
- * <p>A latch rather than a call on the singleton: such a call would start the singleton on the message's thread if
- * it came first, and a start that failed there marks the singleton failed for good in Payara, though the deploying
- * thread's own start of it succeeds afterwards. Other singletons a message reaches may still start on its thread, as
- * before: a singleton that depended on all of them, to open the latch last, made Payara refuse the application now
- * and then ("Cyclic dependency", docs/adr/0013).
+ * <p>A latch rather than a call on a singleton: such a call would start the singleton on the message's thread if it
+ * came first, and a start that failed there (a directory that could not be loaded) marks the singleton failed for good
+ * in Payara, though the deploying thread's own start of it succeeds afterwards. So each of those singletons reports
+ * here at the end of its own start, on the deploying thread. (A singleton that depended on all of them, to open the
+ * latch last, made Payara refuse the application now and then with a false "Cyclic dependency", docs/adr/0013.)
  */
 @ApplicationScoped
 public class SchemaReadiness {
@@ -29,22 +31,52 @@ public class SchemaReadiness {
      */
     static final Duration WAIT = Duration.ofMinutes(2);
 
+    /**
+     * The singletons that report their start: the migration, and the directories that follow the change log, which
+     * the listeners reach (the events listener the sources, grants and subscriptions; the changes listener all four,
+     * through their {@code CatchUp} observers). The others a message reaches start nothing that can fail.
+     */
+    public static final Set<String> SINGLETONS = Set.of("SchemaMigration", "SourceDirectory", "GrantDirectory",
+            "TokenDirectory", "SubscriptionView");
+
+    private final Set<String> awaited = ConcurrentHashMap.newKeySet();
     private final CountDownLatch ready = new CountDownLatch(1);
+
+    public SchemaReadiness() {
+        awaited.addAll(SINGLETONS);
+    }
 
     /** Called by SchemaMigration once its start-up has finished. */
     public void open() {
-        ready.countDown();
+        started("SchemaMigration");
+    }
+
+    /** Called by each of {@link #SINGLETONS} at the end of its start-up; the latch opens with the last of them. */
+    public void started(String singleton) {
+        if (!SINGLETONS.contains(singleton)) {
+            throw new IllegalArgumentException("not a singleton the listeners wait for: " + singleton);
+        }
+        awaited.remove(singleton);
+        if (awaited.isEmpty()) {
+            ready.countDown();
+        }
+    }
+
+    /** Whether the listeners may go on. */
+    boolean isOpen() {
+        return ready.getCount() == 0;
     }
 
     /** Returns once open; throws if it does not open within {@link #WAIT}. */
     public void await() {
         try {
             if (!ready.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the schema is not migrated yet (waited " + WAIT + ")");
+                throw new IllegalStateException("the application has not finished starting (waited " + WAIT
+                        + " for " + awaited + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the schema", e);
+            throw new IllegalStateException("interrupted while waiting for the application's start", e);
         }
     }
 }

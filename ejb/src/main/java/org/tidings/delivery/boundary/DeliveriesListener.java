@@ -113,7 +113,7 @@ public class DeliveriesListener implements MessageListener {
         }
     }
 
-    /** Returns once SchemaMigration's start-up has finished ({@link SchemaReadiness}). */
+    /** Returns once SchemaMigration and the directories have started ({@link SchemaReadiness}). */
     private void awaitSchema() {
         if (!schemaReady) {
             schema.await();

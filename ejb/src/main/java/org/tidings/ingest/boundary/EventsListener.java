@@ -89,7 +89,7 @@ public class EventsListener implements MessageListener {
         }
     }
 
-    /** Returns once SchemaMigration's start-up has finished ({@link SchemaReadiness}). */
+    /** Returns once SchemaMigration and the directories have started ({@link SchemaReadiness}). */
     private void awaitSchema() {
         if (!schemaReady) {
             schema.await();

@@ -54,7 +54,7 @@ public class ChangesListener implements MessageListener {
         }
     }
 
-    /** Returns once SchemaMigration's start-up has finished ({@link SchemaReadiness}). */
+    /** Returns once SchemaMigration and the directories have started ({@link SchemaReadiness}). */
     private void awaitSchema() {
         if (!schemaReady) {
             schema.await();

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.tidings.platform.SchemaReadiness;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.control.LoadGate;
 import org.tidings.provisioning.control.ViewFollower;
@@ -75,6 +76,10 @@ public class SourceDirectory {
         }
     };
 
+    /** Told when this singleton has started, on the deploying thread; the listeners wait for it. */
+    @Inject
+    SchemaReadiness readiness;
+
     /** An instance must not judge sources by a directory it could not load: the deployment fails instead. */
     @PostConstruct
     void load() {
@@ -82,6 +87,7 @@ public class SourceDirectory {
         if (loaded.failure() != null) {
             throw new IllegalStateException("source directory cannot be loaded: " + loaded.failure());
         }
+        readiness.started("SourceDirectory");
     }
 
     /**

@@ -15,6 +15,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.EnumSet;
+import org.tidings.platform.SchemaReadiness;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.control.ViewFollower;
 import org.tidings.provisioning.entity.CatchUp;
@@ -67,6 +68,10 @@ public class SubscriptionView {
         }
     };
 
+    /** Told when this singleton has started, on the deploying thread; the listeners wait for it. */
+    @Inject
+    SchemaReadiness readiness;
+
     /** An instance must not match with an index it could not load: the deployment fails instead. */
     @PostConstruct
     void load() {
@@ -74,6 +79,7 @@ public class SubscriptionView {
         if (loaded.failure() != null) {
             throw new IllegalStateException("matching index cannot be loaded: " + loaded.failure());
         }
+        readiness.started("SubscriptionView");
     }
 
     public void catchUp(@Observes CatchUp catchUp) {

@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.SchemaReadiness;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.control.LoadGate;
 import org.tidings.provisioning.control.ViewFollower;
@@ -93,6 +94,10 @@ public class GrantDirectory {
         }
     };
 
+    /** Told when this singleton has started, on the deploying thread; the listeners wait for it. */
+    @Inject
+    SchemaReadiness readiness;
+
     /** An instance must not judge events by grants it could not load: the deployment fails instead. */
     @PostConstruct
     void load() {
@@ -100,6 +105,7 @@ public class GrantDirectory {
         if (loaded.failure() != null) {
             throw new IllegalStateException("grant directory cannot be loaded: " + loaded.failure());
         }
+        readiness.started("GrantDirectory");
     }
 
     /**

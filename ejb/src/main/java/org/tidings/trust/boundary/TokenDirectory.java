@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tidings.platform.SchemaReadiness;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.control.LoadGate;
 import org.tidings.provisioning.control.ViewFollower;
@@ -95,6 +96,10 @@ public class TokenDirectory {
         }
     };
 
+    /** Told when this singleton has started, on the deploying thread; the listeners wait for it. */
+    @Inject
+    SchemaReadiness readiness;
+
     /** An instance must not authenticate from a directory it could not load: the deployment fails instead. */
     @PostConstruct
     void load() {
@@ -102,6 +107,7 @@ public class TokenDirectory {
         if (loaded.failure() != null) {
             throw new IllegalStateException("token directory cannot be loaded: " + loaded.failure());
         }
+        readiness.started("TokenDirectory");
     }
 
     /**

@@ -47,7 +47,7 @@ class EventsListenerTest {
     void anErrorIsPausedOnBeforeItGoesOutAsAnExceptionIs() {
         var listener = new EventsListener();
         listener.schema = new SchemaReadiness();
-        listener.schema.open(); // as migrated
+        SchemaReadiness.SINGLETONS.forEach(listener.schema::started); // as started
         listener.reader = new CloudEventReader(1024);
         var error = new OutOfMemoryError("injected by the test");
         listener.intake = new Intake() {
