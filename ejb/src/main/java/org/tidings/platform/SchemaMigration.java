@@ -13,6 +13,8 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -68,6 +70,9 @@ public class SchemaMigration {
     @Inject
     SchemaReadiness readiness;
 
+    /** An index could not be built again at this start: the stop is not marked clean, so the next start tries again. */
+    private volatile boolean rebuildOwed;
+
     @PostConstruct
     void migrate() {
         try (Connection connection = dataSource.getConnection()) {
@@ -76,7 +81,9 @@ public class SchemaMigration {
             throw new IllegalStateException("the database's commits cannot be made durable: " + e.getMessage(), e);
         }
         try (Connection connection = dataSource.getConnection()) {
-            UncleanStop.repairIfUnclean(connection);
+            List<String> failed = new ArrayList<>();
+            UncleanStop.repairIfUnclean(connection, failed);
+            rebuildOwed = !failed.isEmpty();
         } catch (SQLException e) {
             throw new IllegalStateException("the database's last stop cannot be told: " + e.getMessage(), e);
         }
@@ -100,6 +107,11 @@ public class SchemaMigration {
         var config = ConfigProvider.getConfig();
         var url = config.getOptionalValue("tidings.db.url", String.class);
         if (url.isEmpty() || !UncleanStop.embeddedH2(url.get())) {
+            return;
+        }
+        if (rebuildOwed) {
+            LOG.warning("the stop is not marked clean: an index of the embedded H2 database could not be built again "
+                    + "at this start (see its log), and the next start tries again");
             return;
         }
         try (Connection connection = DriverManager.getConnection(url.get(),

@@ -64,6 +64,14 @@ public final class UncleanStop {
      * logged and left as it was.
      */
     public static List<String> repairIfUnclean(Connection connection) throws SQLException {
+        return repairIfUnclean(connection, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #repairIfUnclean(Connection)}, adding to {@code failed} the indexes that could not be built; the
+     * caller then leaves the stop unmarked, so that the next start tries them again.
+     */
+    public static List<String> repairIfUnclean(Connection connection, List<String> failed) throws SQLException {
         if (!embeddedH2(connection) || !markerTableExists(connection)) {
             return List.of();
         }
@@ -78,7 +86,6 @@ public final class UncleanStop {
         }
         long started = System.nanoTime();
         List<String> rebuilt = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
         for (KeyDefinition key : keys(connection)) {
             try {
                 rekey(connection, key);
@@ -99,7 +106,8 @@ public final class UncleanStop {
             } catch (SQLException e) {
                 failed.add(index.name());
                 LOG.severe(() -> "after an unclean stop, index " + index.name() + " of table " + index.table()
-                        + " could not be built again and is left as it was: " + e.getMessage());
+                        + " could not be built again and is left as it was (the stop of this run is not marked "
+                        + "clean, so the next start tries again): " + e.getMessage());
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -189,9 +197,7 @@ public final class UncleanStop {
                             new ArrayList<>(), rows.getString(8));
                     indexes.add(current);
                 }
-                String nulls = rows.getString(6);
-                current.columns().add(quotedName(rows.getString(4)) + " " + rows.getString(5)
-                        + (nulls == null ? "" : " NULLS " + nulls));
+                current.columns().add(column(rows, 4));
             }
         }
         return indexes;
@@ -314,9 +320,7 @@ public final class UncleanStop {
                     keys.add(current);
                     types.add(null);
                 }
-                String nulls = rows.getString(10);
-                current.columns().add(quotedName(rows.getString(8)) + " " + rows.getString(9)
-                        + (nulls == null ? "" : " NULLS " + nulls));
+                current.columns().add(column(rows, 8));
                 types.set(types.size() - 1, current.columns().size() == 1 && "ASC".equals(rows.getString(9))
                         ? rows.getString(11) : null);
             }
@@ -486,13 +490,21 @@ public final class UncleanStop {
             statement.setString(1, index);
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    String nulls = rows.getString(3);
-                    columns.add(quotedName(rows.getString(1)) + " " + rows.getString(2)
-                            + (nulls == null ? "" : " NULLS " + nulls));
+                    columns.add(column(rows, 1));
                 }
             }
         }
         return columns;
+    }
+
+    /**
+     * An index column as SQL ({@code "C" DESC NULLS FIRST}) from a row that has INFORMATION_SCHEMA.INDEX_COLUMNS'
+     * COLUMN_NAME, ORDERING_SPECIFICATION and NULL_ORDERING from column {@code first} on.
+     */
+    private static String column(java.sql.ResultSet rows, int first) throws SQLException {
+        String nulls = rows.getString(first + 2);
+        return quotedName(rows.getString(first)) + " " + rows.getString(first + 1)
+                + (nulls == null ? "" : " NULLS " + nulls);
     }
 
     private static String literal(String text) {
