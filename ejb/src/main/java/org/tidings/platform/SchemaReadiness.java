@@ -9,16 +9,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Opens once {@link SchemaMigration} has migrated the schema (and, after an unclean stop, rebuilt the embedded
- * database's indexes) and the singletons a message reaches have loaded ({@link #SINGLETONS}); the message-driven beans
- * wait for it before their first message. Payara starts them before the singletons (EjbApplication.start), so without
- * it a backlog would be written to tables that a migration or the rebuild is changing (on H2 a write committed while
+ * database's indexes) and the directories messages reach have loaded ({@link #SINGLETONS}); the message-driven beans
+ * wait for it before their first message, and the timers that reach the directories do nothing until then. Payara
+ * starts the message-driven beans, and the timers, before the start-up singletons (EjbApplication.start), so without it
+ * a backlog would be written to tables that a migration or the rebuild is changing (on H2 a write committed while
  * {@code ALTER TABLE ... ADD COLUMN} copies its table is lost, docs/adr/0013).
  *
- * <p>A latch rather than a call on a singleton: such a call would start the singleton on the message's thread if it
- * came first, and a start that failed there (a directory that could not be loaded) marks the singleton failed for good
- * in Payara, though the deploying thread's own start of it succeeds afterwards. So each of those singletons reports
- * here at the end of its own start, on the deploying thread. (A singleton that depended on all of them, to open the
- * latch last, made Payara refuse the application now and then with a false "Cyclic dependency", docs/adr/0013.)
+ * <p>A latch rather than a call on a singleton: such a call would start the singleton on the message's (or timer's)
+ * thread if it came first, and a start that failed there (a directory that could not be loaded) marks the singleton
+ * failed for good in Payara, though the deploying thread's own start of it succeeds afterwards. So each of those
+ * singletons reports here at the end of its own start. (A singleton that depended on all of them, to open the latch
+ * last, made Payara refuse the application now and then with a false "Cyclic dependency", docs/adr/0013.)
  */
 @ApplicationScoped
 public class SchemaReadiness {
@@ -33,8 +34,9 @@ public class SchemaReadiness {
 
     /**
      * The singletons that report their start: the migration, and the directories that follow the change log, which
-     * the listeners reach (the events listener the sources, grants and subscriptions; the changes listener all four,
-     * through their {@code CatchUp} observers). The others a message reaches start nothing that can fail.
+     * messages reach (the events listener the sources and grants, and the subscriptions through Matching's load gate;
+     * the deliveries listener the grants; the changes listener all four, through their {@code CatchUp} observers). The
+     * other singletons a message reaches (Matching, Views) have no start-up method.
      */
     public static final Set<String> SINGLETONS = Set.of("SchemaMigration", "SourceDirectory", "GrantDirectory",
             "TokenDirectory", "SubscriptionView");
@@ -62,8 +64,8 @@ public class SchemaReadiness {
         }
     }
 
-    /** Whether the listeners may go on. */
-    boolean isOpen() {
+    /** Whether the listeners may go on; timers that reach the directories do nothing until then. */
+    public boolean isOpen() {
         return ready.getCount() == 0;
     }
 

@@ -558,11 +558,15 @@ public final class UncleanStop {
         return CommitDurability.H2.equals(metaData.getDatabaseProductName()) && embeddedH2(metaData.getURL());
     }
 
-    /** True for the JDBC URL of an H2 database whose engine would run in this process on a file. */
+    /**
+     * True for the JDBC URL of an H2 database whose engine would run in this process on a file, and in no other: not
+     * with {@code AUTO_SERVER=TRUE}, where a second process may open it through the first, so that neither's start
+     * may rebuild under the other and neither's stop may mark the database clean for both.
+     */
     public static boolean embeddedH2(String url) {
-        String lower = url.toLowerCase(Locale.ROOT);
+        String lower = url.toLowerCase(Locale.ROOT).replace(" ", "");
         return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:")
-                && !lower.startsWith("jdbc:h2:mem:");
+                && !lower.startsWith("jdbc:h2:mem:") && !lower.contains(";auto_server=true");
     }
 
     private static boolean markerTableExists(Connection connection) throws SQLException {

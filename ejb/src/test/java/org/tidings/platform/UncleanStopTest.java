@@ -431,6 +431,8 @@ class UncleanStopTest {
         assertThat(UncleanStop.embeddedH2("jdbc:postgresql://127.0.0.1:5432/tidings")).isFalse();
         assertThat(UncleanStop.embeddedH2("jdbc:h2:file:./data/db/tidings;WRITE_DELAY=0")).isTrue();
         assertThat(UncleanStop.embeddedH2("jdbc:h2:./data/db/tidings")).isTrue();
+        assertThat(UncleanStop.embeddedH2("jdbc:h2:file:./data/db/tidings;AUTO_SERVER=TRUE")).as("shared").isFalse();
+        assertThat(UncleanStop.embeddedH2("jdbc:h2:file:./data/db/tidings;auto_server=false")).isTrue();
     }
 
     /**

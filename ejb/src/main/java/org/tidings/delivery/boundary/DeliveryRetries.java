@@ -33,6 +33,7 @@ import org.tidings.delivery.control.SinkConcurrency;
 import org.tidings.delivery.control.WebhookAttempts;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.Notification;
+import org.tidings.platform.SchemaReadiness;
 import org.tidings.provisioning.control.TaskLockStore;
 import org.tidings.sinks.entity.Sink;
 
@@ -57,6 +58,10 @@ import org.tidings.sinks.entity.Sink;
 @DependsOn("SchemaMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class DeliveryRetries {
+
+    /** Whether the application has started; until then a run of the timer does nothing (SchemaReadiness). */
+    @Inject
+    SchemaReadiness readiness;
 
     static final int HEADS = 50;
     /** Stands in the set of sinks left alone, so that the query's NOT IN never gets an empty list. */
@@ -107,7 +112,7 @@ public class DeliveryRetries {
     @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void retry() {
-        if (!running.compareAndSet(false, true)) {
+        if (!readiness.isOpen() || !running.compareAndSet(false, true)) {
             return; // the previous run is still at work
         }
         try {

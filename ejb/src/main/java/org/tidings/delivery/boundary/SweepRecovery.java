@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.tidings.delivery.control.SinkQueueSweep;
 import org.tidings.delivery.control.SweepsOwed;
+import org.tidings.platform.SchemaReadiness;
 
 /**
  * Makes the sweeps that revoked see grants still owe {@value SinkQueueSweep#OVERDUE_SECONDS} s after they were due
@@ -33,6 +34,10 @@ import org.tidings.delivery.control.SweepsOwed;
 @DependsOn("SchemaMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class SweepRecovery {
+
+    /** Whether the application has started; until then a run of the timer does nothing (SchemaReadiness). */
+    @Inject
+    SchemaReadiness readiness;
 
     /** Subscribers swept per run at most. */
     static final int SUBSCRIBERS = 100;
@@ -54,7 +59,7 @@ public class SweepRecovery {
     @Schedule(hour = "*", minute = "*", second = "*/15", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void recover() {
-        if (!running.compareAndSet(false, true)) {
+        if (!readiness.isOpen() || !running.compareAndSet(false, true)) {
             return; // the previous run is still sweeping
         }
         try {

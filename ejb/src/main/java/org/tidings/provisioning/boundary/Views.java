@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import org.tidings.platform.SchemaReadiness;
 import org.tidings.provisioning.entity.CatchUp;
 import org.tidings.provisioning.entity.Staleness;
 
@@ -27,6 +28,10 @@ import org.tidings.provisioning.entity.Staleness;
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Views {
+
+    /** Whether the application has started; until then a run of the timer does nothing (SchemaReadiness). */
+    @Inject
+    SchemaReadiness readiness;
 
     @Inject
     Event<CatchUp> catchUps;
@@ -52,7 +57,9 @@ public class Views {
 
     @Schedule(hour = "*", minute = "*", second = "*/2", persistent = false)
     void periodically() {
-        caughtUp();
+        if (readiness.isOpen()) {
+            caughtUp();
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
+import org.tidings.platform.SchemaReadiness;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.control.TaskLockStore;
 import org.tidings.provisioning.entity.ChangeKind;
@@ -33,6 +34,10 @@ import org.tidings.subscriptions.entity.Subscription;
 @DependsOn("SchemaMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class ExpiryReaper {
+
+    /** Whether the application has started; until then a run of the timer does nothing (SchemaReadiness). */
+    @Inject
+    SchemaReadiness readiness;
 
     static final int BATCH = 500;
 
@@ -55,6 +60,9 @@ public class ExpiryReaper {
     @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void reap() {
+        if (!readiness.isOpen()) {
+            return;
+        }
         var self = context.getBusinessObject(ExpiryReaper.class);
         try {
             while (self.reapedBatch() == BATCH) {

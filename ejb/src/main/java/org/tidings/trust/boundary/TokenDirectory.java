@@ -5,7 +5,6 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
-import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
@@ -44,7 +43,7 @@ import org.tidings.trust.entity.Subscriber;
  * The valid bearer tokens, in memory, so that authenticating a request costs no database query. Loaded at start and
  * kept equal to the committed tokens through the change log like the other views (docs/adr/0010): a revocation on
  * any instance reaches this one with its change notice, and within the two-second catch-up period if the notice is
- * lost (docs/adr/0018). When a token was last used is noted in memory and written once a minute.
+ * lost (docs/adr/0018). When a token was last used is noted in memory and written once a minute ({@link TokenLastUse}).
  */
 @Startup
 @Singleton
@@ -137,8 +136,8 @@ public class TokenDirectory {
         return follower.staleness();
     }
 
-    @Schedule(hour = "*", minute = "*", persistent = false)
-    void writeLastUse() {
+    /** Writes when tokens were last used; once a minute, from {@link TokenLastUse}. */
+    public void writeLastUse() {
         if (usedSinceWritten.isEmpty()) {
             return;
         }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.tidings.delivery.control.SinkQueueSweep;
 import org.tidings.delivery.control.SweepsOwed;
+import org.tidings.platform.SchemaReadiness;
 
 /** The recovery run of owed sweeps (docs/adr/0022): what it does with a sweep that fails again. */
 class SweepRecoveryTest {
@@ -48,7 +49,22 @@ class SweepRecoveryTest {
                 times.add(new Instant[] {upTo, until});
             }
         };
+        recovery.readiness = new SchemaReadiness();
+        SchemaReadiness.SINGLETONS.forEach(recovery.readiness::started); // as started
         return recovery;
+    }
+
+    /**
+     * A run that comes before the application has started does nothing: what it reaches would otherwise start the
+     * directories on the timer's thread (SchemaReadiness).
+     */
+    @Test
+    void aRunBeforeTheApplicationHasStartedDoesNothing() {
+        var recovery = recovery();
+        recovery.readiness = new SchemaReadiness();
+        recovery.recover();
+        assertThat(overdueBefore).isEmpty();
+        assertThat(swept).isEmpty();
     }
 
     /**
