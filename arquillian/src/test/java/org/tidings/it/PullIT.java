@@ -181,16 +181,22 @@ class PullIT {
         final BlockingQueue<SseParser.Event> events = new LinkedBlockingQueue<>();
         final SseParser parser = new SseParser();
         final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+        /** Done when the server has ended the stream (its body read to the end). */
+        final CompletableFuture<Void> ended;
 
         EventStreamClient(Feed feed, String lastEventId) {
+            this(feed, lastEventId, AdminApi.adminAuthorization());
+        }
+
+        EventStreamClient(Feed feed, String lastEventId, String authorization) {
             var request = HttpRequest.newBuilder(URI.create(TestEnvironment.baseUrl() + feed.path()))
-                .header("Authorization", AdminApi.adminAuthorization())
+                    .header("Authorization", authorization)
                     .header("Accept", "text/event-stream");
             if (lastEventId != null) {
                 request.header("Last-Event-ID", lastEventId);
             }
             response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
-            response.thenAcceptAsync(r -> {
+            ended = response.thenAcceptAsync(r -> {
                 for (String line : (Iterable<String>) r.body()::iterator) {
                     parser.line(line).ifPresent(events::add);
                 }
@@ -252,6 +258,43 @@ class PullIT {
             assertThat(resumed.events.poll(2, TimeUnit.SECONDS)).as("nothing repeated, nothing more").isNull();
         }
         assertThat(received).isEqualTo(sent);
+    }
+
+    /**
+     * A wait outlives the request that was authenticated: once its token is revoked, an open stream is closed and a
+     * waiting long-poll answered 401, and neither gets what is appended after the revocation.
+     */
+    // covers S2S-10, LST-3
+    @Test
+    void aStreamAndALongPollWhoseTokenIsRevokedEndAndGetNothingMore() throws Exception {
+        Feed feed = feed();
+        String operator = api.postJson("/api/administrators", Map.of("name", "puller " + UUID.randomUUID(),
+                "role", "operator")).body().get("id").asText();
+        var streaming = api.postJson("/api/administrators/" + operator + "/tokens", Map.of("label", "stream"));
+        var polling = api.postJson("/api/administrators/" + operator + "/tokens", Map.of("label", "poll"));
+        String before = send(feed, "mailto:ann@example.com").getId();
+        try (var stream = new EventStreamClient(feed, null, "Bearer " + streaming.body().get("token").asText())) {
+            assertThat(stream.response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(AdminApi.JSON.readTree(stream.next().data()).get("id").asText()).isEqualTo(before);
+            CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
+                    URI.create(TestEnvironment.baseUrl() + feed.path() + "?after=1&wait=PT30S"))
+                    .header("Authorization", "Bearer " + polling.body().get("token").asText()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            for (var token : List.of(streaming, polling)) {
+                assertThat(api.delete("/api/administrators/" + operator + "/tokens/" + token.body().get("id")
+                        .asText()).status()).isEqualTo(200);
+            }
+            String after = send(feed, "mailto:bob@example.com").getId();
+            await().atMost(WAIT).until(() -> readAll(feed, 0, 100).size() == 2);
+
+            stream.ended.get(20, TimeUnit.SECONDS); // closed by the server, within a poll interval or two
+            assertThat(stream.events).as("nothing after the revocation").noneMatch(e -> e.data().contains(after));
+            HttpResponse<String> answer = poll.get(20, TimeUnit.SECONDS); // not the 30 s it asked to wait
+            assertThat(answer.statusCode()).isEqualTo(401);
+            assertThat(AdminApi.JSON.readTree(answer.body()).get("code").asText()).isEqualTo("invalid-token");
+            assertThat(answer.body()).doesNotContain(after);
+        }
     }
 
     /**

@@ -128,6 +128,17 @@ public class TokenDirectory {
         return identity;
     }
 
+    /**
+     * Whether the token that gave {@code identity} still gives exactly it: not revoked (nor its principal deleted),
+     * not expired, its principal's roles unchanged. For what outlives the request that was authenticated, such as a
+     * pull client waiting on a feed (docs/adr/0018).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean stillGives(Identity identity) {
+        Identity now = index.byTokenId(identity.tokenId());
+        return identity.equals(now) && !now.expired(clock.instant());
+    }
+
     public void catchUp(@Observes CatchUp catchUp) {
         catchUp.reported(follower.caughtUp(changes, directory));
     }

@@ -19,6 +19,12 @@ public final class TokenIndex {
         return byHash.get(hash);
     }
 
+    /** The identity the token with this id gives now, or null if no valid token has that id. */
+    public synchronized Identity byTokenId(UUID tokenId) {
+        String hash = hashById.get(tokenId);
+        return hash == null ? null : byHash.get(hash);
+    }
+
     /** This token exists and is valid (not revoked) with this identity. */
     public synchronized void present(String hash, Identity identity) {
         String previous = hashById.put(identity.tokenId(), hash);

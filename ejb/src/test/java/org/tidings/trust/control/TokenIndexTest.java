@@ -22,8 +22,10 @@ class TokenIndexTest {
         UUID token = UUID.randomUUID();
         index.present("h1", identity(token));
         assertThat(index.identity("h1").tokenId()).isEqualTo(token);
+        assertThat(index.byTokenId(token)).isEqualTo(index.identity("h1"));
         index.absent(token);
         assertThat(index.identity("h1")).isNull();
+        assertThat(index.byTokenId(token)).isNull();
         index.absent(UUID.randomUUID()); // unknown: nothing happens
         assertThat(index.size()).isZero();
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.logging.Logger;
 import org.tidings.pull.boundary.Feeds.Page;
 import org.tidings.pull.entity.FeedEntry;
+import org.tidings.trust.control.Identity;
 
 /**
  * A feed as server-sent events: each notification is an event named {@value #EVENT} whose id is its sequence number
@@ -29,13 +30,15 @@ final class EventStream implements Watcher {
     private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
 
     private final UUID subscriptionId;
+    private final Identity caller;
     private final String remoteAddress;
     private final SseEventSink sink;
     private final Sse sse;
     private volatile long position;
 
-    EventStream(UUID subscriptionId, String remoteAddress, long after, SseEventSink sink, Sse sse) {
+    EventStream(UUID subscriptionId, Identity caller, String remoteAddress, long after, SseEventSink sink, Sse sse) {
         this.subscriptionId = subscriptionId;
+        this.caller = caller;
         this.remoteAddress = remoteAddress;
         this.position = after;
         this.sink = sink;
@@ -45,6 +48,11 @@ final class EventStream implements Watcher {
     @Override
     public UUID subscriptionId() {
         return subscriptionId;
+    }
+
+    @Override
+    public Identity caller() {
+        return caller;
     }
 
     @Override

@@ -27,6 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.pull.entity.FeedAppended;
+import org.tidings.trust.boundary.TokenDirectory;
+import org.tidings.trust.control.Identity;
 
 /**
  * The clients waiting on feeds (long-polls and event streams): at most {@code tidings.pull.max-waiters} (1000) on
@@ -62,6 +64,9 @@ public class FeedWatch {
 
     @EJB
     Feeds feeds;
+
+    @EJB
+    TokenDirectory tokens;
 
     @Inject
     @ConfigProperty(name = "tidings.pull.max-waiters", defaultValue = "1000")
@@ -154,6 +159,12 @@ public class FeedWatch {
         }
     }
 
+    /** Whether the token a watcher's wait began with still gives the same identity (always, with security off). */
+    boolean stillAuthorized(Watcher watcher) {
+        Identity caller = watcher.caller();
+        return caller == null || tokens.stillGives(caller);
+    }
+
     /** How many clients wait on this instance. */
     int waiters() {
         return count.get();
@@ -229,6 +240,7 @@ public class FeedWatch {
     private void tick() {
         try {
             stalledWritesInterrupted();
+            revokedEnded();
             if (!waiting.isEmpty()) {
                 feeds.lastOf(Set.copyOf(waiting.keySet())).forEach(this::wakeBehind);
             }
@@ -245,6 +257,14 @@ public class FeedWatch {
     void stalledWritesInterrupted() {
         long now = System.nanoTime();
         waiting.values().forEach(of -> of.forEach(w -> w.interruptIfStalled(now, sendTimeout)));
+    }
+
+    /**
+     * Wakes every waiter whose token no longer gives the identity its wait began with: its read then fails it, so a
+     * revoked token's stream is closed within a poll interval even while nothing is appended.
+     */
+    void revokedEnded() {
+        waiting.values().forEach(of -> of.stream().filter(w -> !stillAuthorized(w.watcher)).forEach(Waiting::wake));
     }
 
     /** Asks every waiter for a heartbeat; one still pending from the last round is not asked again. */

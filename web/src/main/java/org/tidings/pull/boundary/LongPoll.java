@@ -3,18 +3,22 @@ package org.tidings.pull.boundary;
 import jakarta.ws.rs.container.AsyncResponse;
 import java.util.UUID;
 import org.tidings.pull.boundary.Feeds.Page;
+import org.tidings.trust.control.Identity;
 
 /** A suspended GET of a feed page, answered by the first notification after its position or its timeout. */
 final class LongPoll implements Watcher {
 
     private final UUID subscriptionId;
+    private final Identity caller;
     private final String remoteAddress;
     private final long after;
     private final int limit;
     private final AsyncResponse response;
 
-    LongPoll(UUID subscriptionId, String remoteAddress, long after, int limit, AsyncResponse response) {
+    LongPoll(UUID subscriptionId, Identity caller, String remoteAddress, long after, int limit,
+            AsyncResponse response) {
         this.subscriptionId = subscriptionId;
+        this.caller = caller;
         this.remoteAddress = remoteAddress;
         this.after = after;
         this.limit = limit;
@@ -29,6 +33,11 @@ final class LongPoll implements Watcher {
     @Override
     public UUID subscriptionId() {
         return subscriptionId;
+    }
+
+    @Override
+    public Identity caller() {
+        return caller;
     }
 
     @Override

@@ -82,7 +82,7 @@ public class NotificationsResource {
                 response.resume(PageView.of(page, position));
                 return;
             }
-            var poll = new LongPoll(id, request.getRemoteAddr(), position, size, response);
+            var poll = new LongPoll(id, Callers.identity(request), request.getRemoteAddr(), position, size, response);
             response.setTimeout(waiting.toMillis(), TimeUnit.MILLISECONDS);
             response.setTimeoutHandler(timedOut -> timedOut.resume(poll.nothingNew()));
             response.register((CompletionCallback) failure -> watch.removed(poll));
@@ -105,7 +105,7 @@ public class NotificationsResource {
         Long asked = PullParameters.position("after", after);
         long position = startOf(id, resumed != null ? resumed : asked);
         feeds.read(id, position, 1); // refusals now, while they can still be an answer of their own
-        watch.admit(new EventStream(id, request.getRemoteAddr(), position, sink, sse));
+        watch.admit(new EventStream(id, Callers.identity(request), request.getRemoteAddr(), position, sink, sse));
     }
 
     @POST

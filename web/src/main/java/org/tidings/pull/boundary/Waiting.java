@@ -6,6 +6,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
 import org.tidings.pull.boundary.Feeds.Page;
 
 /**
@@ -85,10 +87,17 @@ final class Waiting {
         }
     }
 
-    /** On a reader thread: never writes to the client, hands what it read to a writer thread. */
+    /**
+     * On a reader thread: never writes to the client, hands what it read to a writer thread. A client whose token
+     * no longer gives the identity it began with is failed instead, before anything more is read for it.
+     */
     private void read() {
         Page page;
         try {
+            if (!watch.stillAuthorized(watcher)) {
+                throw new TidingsException(ErrorCode.INVALID_TOKEN, "the token this wait began with is revoked, "
+                        + "expired or no longer valid as it was");
+            }
             page = watch.feeds().read(watcher.subscriptionId(), watcher.position(), watcher.limit());
         } catch (RuntimeException e) {
             run(watch.writers(), () -> write(() -> {

@@ -2,6 +2,7 @@ package org.tidings.pull.boundary;
 
 import java.util.UUID;
 import org.tidings.pull.boundary.Feeds.Page;
+import org.tidings.trust.control.Identity;
 
 /**
  * A client waiting on a feed: a long-poll or a server-sent event stream. {@link FeedWatch} calls its methods on one
@@ -12,6 +13,13 @@ import org.tidings.pull.boundary.Feeds.Page;
 interface Watcher {
 
     UUID subscriptionId();
+
+    /**
+     * Who the request that began the wait was authenticated as, or null if it was not (security off). The wait ends,
+     * and nothing more reaches the client, once that token no longer gives this identity (revoked, expired, its
+     * principal deleted or its role changed).
+     */
+    Identity caller();
 
     /** The address of the peer that connected (a proxy's, behind one): waits are limited per address. */
     String remoteAddress();

@@ -11,6 +11,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -24,6 +25,9 @@ import org.tidings.platform.TidingsException;
 import org.tidings.pull.boundary.Feeds.Page;
 import org.tidings.pull.entity.FeedAppended;
 import org.tidings.pull.entity.FeedPositions;
+import org.tidings.trust.boundary.TokenDirectory;
+import org.tidings.trust.control.Identity;
+import org.tidings.trust.entity.PrincipalKind;
 
 /** The feed watch's threads and limits, with clients that stop taking writes. Pure logic: no feed, no HTTP. */
 class FeedWatchTest {
@@ -222,12 +226,47 @@ class FeedWatchTest {
         assertThat(watch.waitersOf("192.0.2.11")).isZero();
     }
 
+    /**
+     * A wait outlives the request that was authenticated: once its token no longer gives the identity it began with
+     * (revoked, expired, principal deleted), the next read fails it with invalid-token instead of handing it pages,
+     * and a tick fails it even while nothing is appended.
+     */
+    @Test
+    void aWaiterWhoseTokenNoLongerCountsIsFailedAndGetsNothingMore() {
+        var valid = new java.util.concurrent.atomic.AtomicBoolean(true);
+        watch.tokens = new TokenDirectory() {
+            @Override
+            public boolean stillGives(Identity identity) {
+                return valid.get();
+            }
+        };
+        AtomicInteger pages = new AtomicInteger();
+        var waiter = new FakeWatcher(UUID.randomUUID(), pages::incrementAndGet);
+        waiter.caller = new Identity(UUID.randomUUID(), PrincipalKind.SUBSCRIBER, UUID.randomUUID(),
+                Set.of(Identity.SUBSCRIBER_GROUP), null);
+        var anonymous = new FakeWatcher(UUID.randomUUID(), () -> { }); // security off: no caller, never failed
+        watch.admit(waiter);
+        watch.admit(anonymous);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pages.get() == 1);
+
+        valid.set(false);
+        watch.revokedEnded();
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.waiters() == 1);
+        assertThat(waiter.failures).singleElement().isInstanceOfSatisfying(TidingsException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TOKEN));
+        watch.appended(new FeedAppended(waiter.subscriptionId(), 5));
+        assertThat(pages.get()).as("no page after the token stopped counting").isEqualTo(1);
+        assertThat(anonymous.failures).isEmpty();
+    }
+
     /** A client whose every write (a page or a heartbeat) runs {@code write}. */
     private static final class FakeWatcher implements Watcher {
         private final UUID subscriptionId;
         private final String remoteAddress;
         private final Runnable write;
         final CountDownLatch stalled = new CountDownLatch(1);
+        final List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Identity caller;
 
         FakeWatcher(UUID subscriptionId, Runnable write) {
             this(subscriptionId, "192.0.2.1", write);
@@ -242,6 +281,11 @@ class FeedWatchTest {
         @Override
         public UUID subscriptionId() {
             return subscriptionId;
+        }
+
+        @Override
+        public Identity caller() {
+            return caller;
         }
 
         @Override
@@ -267,6 +311,7 @@ class FeedWatchTest {
 
         @Override
         public void failed(RuntimeException e) {
+            failures.add(e);
         }
 
         @Override
