@@ -523,4 +523,35 @@ class PipelineIT {
         assertThat(reply.code()).isEqualTo(code);
         assertThat(reply.body().get("status").asInt()).isEqualTo(status);
     }
+    /**
+     * What the duplicate window's naming of a redelivered message rests on (EventsListener.messageIdOf): the broker
+     * gives an AMQP message whose id is not a UUID (Qpid JMS's own ids are strings) a new JMS message id on every
+     * delivery to a core consumer, as Tidings' listeners are, and keeps the sender's id as NATIVE_MESSAGE_ID. Named by
+     * its JMS id, an AMQP event redelivered after its claim committed (a kill -9 before its forward did) was taken
+     * for a copy of itself and dropped.
+     */
+    // covers S2S-8c
+    @Test
+    void anAmqpMessageKeepsItsSendersIdOnEveryDeliveryToACoreConsumerThoughItsJmsIdChanges() throws Exception {
+        String queue = "pipeline.amqp-ids." + UUID.randomUUID();
+        TestEnvironment.createEventsQueue(queue);
+        try (var amqp = Messaging.asAmqpSource()) {
+            amqp.sendText(queue, "{}");
+        }
+        var core = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(TestEnvironment.brokerUrl(),
+                TestEnvironment.APP_USER, TestEnvironment.APP_PASSWORD);
+        try (var jms = core.createContext(jakarta.jms.JMSContext.SESSION_TRANSACTED);
+             var consumer = jms.createConsumer(jms.createQueue(queue))) {
+            Message first = consumer.receive(WAIT);
+            assertThat(first).isNotNull();
+            jms.rollback();
+            Message again = consumer.receive(WAIT);
+            assertThat(again).isNotNull();
+            jms.commit();
+            assertThat(again.getJMSRedelivered()).isTrue();
+            assertThat(again.getJMSMessageID()).as("the JMS id of each delivery").isNotEqualTo(first.getJMSMessageID());
+            assertThat(again.getStringProperty("NATIVE_MESSAGE_ID")).as("the sender's id").isNotNull()
+                    .isEqualTo(first.getStringProperty("NATIVE_MESSAGE_ID"));
+        }
+    }
 }

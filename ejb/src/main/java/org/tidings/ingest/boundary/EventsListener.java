@@ -56,6 +56,8 @@ public class EventsListener implements MessageListener {
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(60);
     /** broker.xml's max-delivery-attempts: a delivery with this number that fails goes to DLQ. */
     static final int LAST_ATTEMPT = 10;
+    /** Where Artemis keeps the id an AMQP sender gave a message ({@code FilterConstants.NATIVE_MESSAGE_ID}). */
+    static final String AMQP_MESSAGE_ID = "NATIVE_MESSAGE_ID";
 
     @EJB
     Intake intake;
@@ -120,10 +122,23 @@ public class EventsListener implements MessageListener {
         }
     }
 
+    /**
+     * The id that names this message on every delivery of it: the duplicate window tells a redelivery from a copy by
+     * it (docs/adr/0019), and a rejection record carries it. For a message an AMQP sender gave an id, that id as the
+     * broker keeps it ({@value #AMQP_MESSAGE_ID}): Artemis converts an AMQP message for a core consumer again on every
+     * delivery, and gives it a new random JMS message id each time unless the AMQP id is a UUID (2.44.0
+     * {@code AmqpCoreConverter.processProperties}, called from {@code AMQPMessage.toCore} per delivery), so its
+     * redelivery would look like another message. Else the JMS message id, which a core message keeps (its user id).
+     */
+    static String messageIdOf(Message message) throws JMSException {
+        String amqp = message.getStringProperty(AMQP_MESSAGE_ID);
+        return amqp != null ? amqp : message.getJMSMessageID();
+    }
+
     private void handle(Message message) {
         try {
             Provenance from = new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
-                    message.getJMSMessageID(), message.getJMSCorrelationID(),
+                    messageIdOf(message), message.getJMSCorrelationID(),
                     message.propertyExists(Provenance.ADMITTED), message.getJMSRedelivered());
             if (message instanceof TextMessage text) {
                 onText(text.getText(), from);

@@ -64,6 +64,29 @@ class EventsListenerTest {
                 .isGreaterThanOrEqualTo(EventsListener.pauseBefore(1));
     }
 
+    /**
+     * Artemis gives an AMQP message a new random JMS message id on every delivery to a core consumer unless its AMQP
+     * id is a UUID (PipelineIT shows it on the real broker): its redelivery must still be named as the same message,
+     * by the AMQP id the broker keeps, or the duplicate window would take it for a copy of itself and drop it.
+     */
+    @Test
+    void aMessageIsNamedByItsAmqpIdWhenItHasOneWhateverJmsIdThisDeliveryGaveIt() throws Exception {
+        assertThat(EventsListener.messageIdOf(delivery("ID:random-1", "ID:sender-7")))
+                .isEqualTo(EventsListener.messageIdOf(delivery("ID:random-2", "ID:sender-7"))).isEqualTo("ID:sender-7");
+        assertThat(EventsListener.messageIdOf(delivery("ID:core-3", null))).as("a core message keeps its JMS id")
+                .isEqualTo("ID:core-3");
+        assertThat(EventsListener.messageIdOf(delivery(null, null))).isNull();
+    }
+
+    private static TextMessage delivery(String jmsId, String amqpId) {
+        return (TextMessage) Proxy.newProxyInstance(EventsListenerTest.class.getClassLoader(),
+                new Class<?>[] {TextMessage.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getJMSMessageID" -> jmsId;
+                    case "getStringProperty" -> EventsListener.AMQP_MESSAGE_ID.equals(args[0]) ? amqpId : null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     /** A text message on its first delivery: only what the listener reads of it answers. */
     private static TextMessage firstDelivery(String text) {
         return (TextMessage) Proxy.newProxyInstance(EventsListenerTest.class.getClassLoader(),
