@@ -13,6 +13,7 @@ import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.logging.Logger;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
@@ -135,11 +136,17 @@ public class EventsListener implements MessageListener {
         return amqp != null ? amqp : message.getJMSMessageID();
     }
 
+    /** When the broker took the message, if it stamped it (broker.xml: tidings.events), else null. */
+    static Instant receivedAt(Message message) throws JMSException {
+        return message.propertyExists(Provenance.INGRESS_TIMESTAMP)
+                ? Instant.ofEpochMilli(message.getLongProperty(Provenance.INGRESS_TIMESTAMP)) : null;
+    }
+
     private void handle(Message message) {
         try {
             Provenance from = new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
                     messageIdOf(message), message.getJMSCorrelationID(),
-                    message.propertyExists(Provenance.ADMITTED), message.getJMSRedelivered());
+                    message.propertyExists(Provenance.ADMITTED), message.getJMSRedelivered(), receivedAt(message));
             if (message instanceof TextMessage text) {
                 onText(text.getText(), from);
             } else if (message instanceof BytesMessage bytes) {

@@ -12,6 +12,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -315,7 +316,7 @@ public class Intake {
             }
             requireGranted(source, event);
             if (!countedOverHttp(raw.from())) {
-                requireWithinQuota(source, sources.quotaOf(source));
+                requireWithinQuota(source, sources.quotaOf(source), raw.from().receivedAt());
             }
         } catch (TidingsException rejected) {
             rejections.rejected(raw, rejected.code(), rejected.getMessage());
@@ -445,7 +446,12 @@ public class Intake {
     }
 
     private void requireWithinQuota(String source, SourceQuota quota) {
-        Duration wait = quotas.admitted(source, quota);
+        requireWithinQuota(source, quota, null);
+    }
+
+    /** As the quota stands at {@code receivedAt}, when the broker took the event (null: now). */
+    private void requireWithinQuota(String source, SourceQuota quota, Instant receivedAt) {
+        Duration wait = quotas.admitted(source, quota, receivedAt);
         if (!wait.isZero()) {
             throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has used its quota of events "
                     + "on this instance; this event was not accepted, retry later", wait);

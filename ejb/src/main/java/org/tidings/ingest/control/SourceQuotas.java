@@ -2,9 +2,12 @@ package org.tidings.ingest.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.sources.entity.SourceQuota;
@@ -23,6 +26,7 @@ public class SourceQuotas {
     private final double perSecond;
     private final long burst;
     private final LongSupplier nanoClock;
+    private final Clock wallClock;
 
     @Inject
     public SourceQuotas(@ConfigProperty(name = "tidings.quota.events-per-second", defaultValue = "10000") double perSecond,
@@ -31,10 +35,15 @@ public class SourceQuotas {
     }
 
     public SourceQuotas(double perSecond, long burst, LongSupplier nanoClock) {
+        this(perSecond, burst, nanoClock, Clock.systemUTC());
+    }
+
+    public SourceQuotas(double perSecond, long burst, LongSupplier nanoClock, Clock wallClock) {
         new TokenBucket(perSecond, burst, 0); // refuses a rate or burst no bucket could have, at start-up
         this.perSecond = perSecond;
         this.burst = burst;
         this.nanoClock = nanoClock;
+        this.wallClock = wallClock;
     }
 
     /** For CDI's proxy only. */
@@ -42,6 +51,7 @@ public class SourceQuotas {
         this.perSecond = 1;
         this.burst = 1;
         this.nanoClock = System::nanoTime;
+        this.wallClock = Clock.systemUTC();
     }
 
     /**
@@ -62,13 +72,33 @@ public class SourceQuotas {
      * @return as {@link #admitted(String)}
      */
     public Duration admitted(String sourceKey, SourceQuota quota) {
+        return admitted(sourceKey, quota, null);
+    }
+
+    /**
+     * Counts one event of the source against its quota at the time the broker took it ({@code receivedAt}; null:
+     * now), so that events a source sent within its rate stay within it however long they then waited on the queue
+     * (a consumer stopped by a database outage or a restart, another source's flood): the event counts as taken that
+     * long before now. One stamped later than now (the broker's clock ahead of this one) counts as taken now.
+     *
+     * @return as {@link #admitted(String)}; the wait is from the event's time
+     */
+    public Duration admitted(String sourceKey, SourceQuota quota, Instant receivedAt) {
         double rate = quota.eventsPerSecond() == null ? perSecond : quota.eventsPerSecond();
         long size = quota.burst() == null ? burst : quota.burst();
-        long now = nanoClock.getAsLong();
+        long now = nanoClock.getAsLong() - ageNanos(receivedAt);
         TokenBucket bucket = buckets.get(sourceKey);
         if (bucket == null) {
             bucket = buckets.computeIfAbsent(sourceKey, key -> new TokenBucket(rate, size, now));
         }
         return Duration.ofNanos(bucket.take(now, rate, size));
+    }
+
+    private long ageNanos(Instant receivedAt) {
+        if (receivedAt == null) {
+            return 0;
+        }
+        long ageMillis = wallClock.millis() - receivedAt.toEpochMilli();
+        return ageMillis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(ageMillis);
     }
 }

@@ -1,5 +1,7 @@
 package org.tidings.ingest.entity;
 
+import java.time.Instant;
+
 /**
  * Where a queued event came from, as the broker tells it: the authenticated sender, and the JMS message and
  * correlation ids. A rejection record repeats them, so a sender finds the record of its own message: by
@@ -13,9 +15,14 @@ package org.tidings.ingest.entity;
  * @param redelivered whether the broker says it delivered this message before ({@code JMSRedelivered}): the duplicate
  *                    window tells by it whether a message without an id may have claimed its event itself
  *                    (docs/adr/0019)
+ * @param receivedAt when the broker took the message ({@value #INGRESS_TIMESTAMP}, which the broker sets whatever the
+ *                   sender did), or null if it did not say: a source's rate is measured by it (docs/adr/0017)
  */
 public record Provenance(String validatedUser, String messageId, String correlationId, boolean admittedMark,
-        boolean redelivered) {
+        boolean redelivered, Instant receivedAt) {
+
+    /** The broker's stamp of when it took a message, where its address has {@code enable-ingress-timestamp}. */
+    public static final String INGRESS_TIMESTAMP = "_AMQ_INGRESS_TIMESTAMP";
 
     /** The message property HTTP ingest sets on an event it counted against its source's quota. */
     public static final String ADMITTED = "tidings_admitted";
@@ -33,5 +40,10 @@ public record Provenance(String validatedUser, String messageId, String correlat
 
     public Provenance(String validatedUser, String messageId, String correlationId) {
         this(validatedUser, messageId, correlationId, false, false);
+    }
+
+    public Provenance(String validatedUser, String messageId, String correlationId, boolean admittedMark,
+            boolean redelivered) {
+        this(validatedUser, messageId, correlationId, admittedMark, redelivered, null);
     }
 }

@@ -55,6 +55,47 @@ class SourceQuotasTest {
         assertThat(quotas.admitted(CALENDAR, SourceQuota.DEFAULTS)).as("the default burst").isPositive();
     }
 
+    /**
+     * Events a source sent within its rate while no one consumed them (a database outage, a restart) drain at once
+     * when consumption resumes: counted when the broker took them, they stay within the rate; counted at consumption,
+     * all but a burst's worth were refused.
+     */
+    @Test
+    void eventsSentWithinTheRateStayWithinItHoweverLongTheyWaitedOnTheQueue() {
+        var wall = new AtomicLong(1_000_000);
+        var atBroker = new SourceQuotas(2, 3, now::get, new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(wall.get());
+            }
+        });
+        long sentFrom = wall.get();
+        wall.addAndGet(180_000); // three minutes later the backlog drains, all within a few milliseconds
+        for (int i = 0; i < 360; i++) { // two a second, the rate, for those three minutes
+            assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, java.time.Instant.ofEpochMilli(sentFrom + 500L * i)))
+                    .as("event %d", i).isZero();
+        }
+        var last = java.time.Instant.ofEpochMilli(sentFrom + 500L * 359);
+        for (int i = 0; i < 2; i++) { // each event took the token the half second before it brought
+            assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, last)).as("the rest of the burst").isZero();
+        }
+        assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, last)).as("beyond the burst at that time").isPositive();
+        for (int i = 0; i < 3; i++) {
+            quotas.admitted(MAIL);
+        }
+        assertThat(quotas.admitted(MAIL)).as("counted at consumption, as before: over the burst").isPositive();
+    }
+
     @Test
     void aChangedQuotaAppliesAtTheNextEventWithoutRefillingTheBucket() {
         for (int i = 0; i < 3; i++) {
