@@ -169,8 +169,18 @@ class GrantsIT {
             assertThat(asAnn.postJson("/api/sinks/" + sink + "/enable", Map.of()).status()).isEqualTo(200);
             await().atMost(Duration.ofMillis(WAIT)).until(() -> asAnn.get("/api/sinks/" + sink + "/dead-letters")
                     .body().size() == 2);
-            asAnn.get("/api/sinks/" + sink + "/dead-letters").body().forEach(letter ->
-                    assertThat(letter.get("lastAnswer").asText()).contains("no longer cover"));
+            asAnn.get("/api/sinks/" + sink + "/dead-letters").body().forEach(letter -> {
+                assertThat(letter.get("lastAnswer").asText()).contains("no longer cover");
+                // what her grants no longer cover is not shown to her, as her pull feed would withhold it
+                assertThat(letter.hasNonNull("subject")).as(letter.toString()).isFalse();
+                assertThat(letter.hasNonNull("eventSource")).isFalse();
+                assertThat(letter.hasNonNull("eventId")).isFalse();
+            });
+            assertThat(asAnn.get("/api/sinks/" + sink + "/dead-letters?subject=https://ann.example/late/1").body())
+                    .as("asking for a subject she may not see tells her nothing").isEmpty();
+            assertThat(api.get("/api/sinks/" + sink + "/dead-letters?subject=https://ann.example/late/1").body())
+                    .as("an administrator sees them whole").hasSize(2)
+                    .allSatisfy(letter -> assertThat(letter.get("subject").asText()).isEqualTo("https://ann.example/late/1"));
             assertThat(receiver.delivered()).as("nothing reached the receiver after the revocation").isEmpty();
             assertThat(receiver.received()).hasSize(1);
         }

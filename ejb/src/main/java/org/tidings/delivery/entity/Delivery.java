@@ -328,6 +328,11 @@ public class Delivery {
         return seq == null ? notification : notification.numbered(seq);
     }
 
+    /** The event as accepted, while the record still holds it (until it is delivered or given up), else null. */
+    public byte[] body() {
+        return body == null ? null : body.clone();
+    }
+
     public Long position() {
         return position;
     }

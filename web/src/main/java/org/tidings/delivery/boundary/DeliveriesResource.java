@@ -62,6 +62,19 @@ public class DeliveriesResource {
         }
 
         /**
+         * A dead letter as its subscriber sees it once its see grants no longer cover the event: where it stands and
+         * when, not what it was about (subject, source, id), and in place of the last answer (a receiver's may quote
+         * the event) why it is withheld.
+         */
+        public DeliveryView withheld() {
+            return new DeliveryView(position, notificationId, sinkId, subscriptionId, seq, null, null, null, status,
+                    attempts, nextAttemptAt, lastStatus, WITHHELD, createdAt, updatedAt);
+        }
+
+        static final String WITHHELD = "withheld: the see grants of this sink's subscriber no longer cover this "
+                + "event, so its subject, source, id and last answer are not shown (docs/adr/0022)";
+
+        /**
          * What a source sees of a delivery of its own event: where it went, its status, attempts and times; not
          * the receiver's answer, the next attempt, the sequence number (which counts every source's notifications
          * to that subscription) or the ledger's position (which counts every notification recorded in between).

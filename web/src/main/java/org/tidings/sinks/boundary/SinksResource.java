@@ -33,6 +33,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -41,6 +42,7 @@ import org.tidings.delivery.boundary.DeliveriesResource.DeliveryView;
 import org.tidings.delivery.boundary.DeliveryLedger;
 import org.tidings.delivery.boundary.JmsDeliveries;
 import org.tidings.delivery.control.CircuitBreakers;
+import org.tidings.delivery.control.SeenNow;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
@@ -158,6 +160,9 @@ public class SinksResource {
 
     @Inject
     CircuitBreakers breakers;
+
+    @Inject
+    SeenNow seenNow;
 
     @Context
     HttpServletRequest caller;
@@ -329,9 +334,24 @@ public class SinksResource {
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("subject") @Size(max = 8192) String subject) {
-        deliveredSink(id);
-        return ledger.deadLetters(id, after, limit, instant("from", from), instant("to", to), subject).stream()
-                .map(DeliveryView::of).toList();
+        Sink sink = deliveredSink(id);
+        var rows = ledger.deadLetters(id, after, limit, instant("from", from), instant("to", to), subject);
+        if (Callers.subscriber(caller) == null) {
+            return rows.stream().map(DeliveryView::of).toList();
+        }
+        // A subscriber sees of a dead letter its see grants no longer cover only what its pull feed would show of it
+        // (docs/adr/0022): not its subject, source, id or the receiver's answer; asked for one subject, it gets
+        // nothing of those, so that asking is no way to learn whether an event about that subject died here.
+        List<DeliveryView> seen = new ArrayList<>();
+        for (var row : rows) {
+            byte[] body = row.body(); // a dead letter whose body is gone cannot be judged: it is withheld
+            if (body != null && seenNow.withheld(sink, body) == null) {
+                seen.add(DeliveryView.of(row));
+            } else if (subject == null) {
+                seen.add(DeliveryView.of(row).withheld());
+            }
+        }
+        return seen;
     }
 
     /** Puts the sink's dead letters that died in [from, to) back in line (all of them without a body). */
