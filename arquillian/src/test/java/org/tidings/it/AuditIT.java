@@ -62,6 +62,10 @@ class AuditIT {
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String sink = created.body().get("id").asText();
         String firstSecret = created.body().get("secret").asText();
+        assertThat(created.header("Cache-Control")).as("an answer holding a secret").isEqualTo("no-store");
+        assertThat(created.body().get("url").asText()).isEqualTo("http://127.0.0.1:9/hooks?(not shown)");
+        assertThat(api.get("/api/sinks/" + sink).body().toString()).as("the query may hold a key")
+                .doesNotContain(queryKey);
         made.add(new Entry("sink.create", sink));
         var patched = api.request("PATCH", "/api/sinks/" + sink, "application/merge-patch+json",
                 ("{\"auth\":{\"type\":\"bearer\",\"token\":\"" + token + "\"}}").getBytes(StandardCharsets.UTF_8));
@@ -70,6 +74,7 @@ class AuditIT {
         var rotated = api.postJson("/api/sinks/" + sink + "/secret", Map.of());
         assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
         String secondSecret = rotated.body().get("secret").asText();
+        assertThat(rotated.header("Cache-Control")).isEqualTo("no-store");
         made.add(new Entry("sink.rotate-secret", sink));
 
         String subscription = api.subscribe(sink, Map.of("types", List.of("com.example.audited")));
@@ -151,6 +156,25 @@ class AuditIT {
         assertThat(api.get("/api/audit?target=" + subscription).body()).hasSize(1);
         assertThat(api.get("/api/audit?action=subscription.create&from=" + started).body().toString())
                 .doesNotContain("unknown");
+
+        // a change that changed nothing leaves no record either: a token revoked again, dead letters redriven where
+        // there are none
+        String subscriber = api.postJson("/api/subscribers", Map.of("name", name)).body().get("id").asText();
+        String token = api.postJson("/api/subscribers/" + subscriber + "/tokens", Map.of("label", "twice")).body()
+                .get("id").asText();
+        for (int i = 0; i < 2; i++) {
+            assertThat(api.delete("/api/subscribers/" + subscriber + "/tokens/" + token).status()).isEqualTo(200);
+        }
+        assertThat(api.get("/api/audit?action=token.revoke&target=" + token).body()).as("revoked once").hasSize(1);
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            String hook = api.postJson("/api/sinks", Map.of("name", name, "channel", "webhook",
+                    "url", receiver.url("/hook"))).body().get("id").asText();
+            assertThat(api.postJson("/api/sinks/" + hook + "/dead-letters/redrive", Map.of()).body().get("redriven")
+                    .asInt()).isZero();
+            assertThat(api.get("/api/audit?target=" + hook).body()).extracting(r -> r.get("action").asText())
+                    .containsExactly("sink.create");
+            assertThat(api.delete("/api/sinks/" + hook).status()).isEqualTo(204);
+        }
     }
 
     @Test

@@ -6,4 +6,12 @@ import java.util.UUID;
 public interface AuditTarget extends AuditSummary {
 
     UUID id();
+
+    /**
+     * Whether the call that returned this changed anything. One that changed nothing (revoking a revoked token,
+     * enabling an enabled sink) leaves no record, as a call that found nothing to change does (docs/adr/0020).
+     */
+    default boolean auditedChangeMade() {
+        return true;
+    }
 }

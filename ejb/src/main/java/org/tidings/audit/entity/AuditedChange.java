@@ -36,8 +36,9 @@ public record AuditedChange(String action, String targetType, String targetId, S
      * @param details for each argument, the name under which the summary shows it, or null to leave it out
      */
     public static Optional<AuditedChange> of(String action, Object[] arguments, String[] details, Object result) {
-        if (Boolean.FALSE.equals(result)) {
-            return Optional.empty();
+        if (Boolean.FALSE.equals(result) || Integer.valueOf(0).equals(result) || Long.valueOf(0).equals(result)
+                || result instanceof AuditTarget target && !target.auditedChangeMade()) {
+            return Optional.empty(); // nothing changed: false, a count of none, or a target that says so
         }
         var matcher = ACTION.matcher(action);
         String targetType = matcher.matches() ? matcher.group(1) : action;

@@ -185,6 +185,9 @@ public class Sinks {
     @Audited("sink.enable")
     public Sink enable(UUID id) {
         var sink = webhook(id);
+        if (sink.enabled()) {
+            sink.unchangedByThisCall();
+        }
         sink.enable();
         return sink;
     }

@@ -7,6 +7,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -110,6 +111,10 @@ public class Sink implements AuditTarget {
     @Enumerated(EnumType.STRING)
     @Column(name = "content_mode", nullable = false, length = 20)
     private ContentMode contentMode = ContentMode.STRUCTURED;
+
+    /** Set by a call that changed nothing, for the audit; never stored. */
+    @Transient
+    private boolean unchanged;
 
     protected Sink() {
     }
@@ -316,14 +321,26 @@ public class Sink implements AuditTarget {
         this.ownerId = owner;
     }
 
+    /**
+     * A webhook sink's URL as the API and the audit log show it: without its query or fragment, which may carry a
+     * key (a receiver that takes its credential as {@code ?key=...}), marked {@code ?(not shown)} where it had one:
+     * like every other credential of a sink, it is never returned (LST-11).
+     */
+    public String shownUrl() {
+        if (endpoint == null) {
+            return null;
+        }
+        String url = endpoint.replaceFirst("[?#].*", "");
+        return url.length() < endpoint.length() ? url + "?(not shown)" : url;
+    }
+
     /** Name, channel, url without its query (which may carry a key), kind of credentials; never a secret or value. */
     @Override
     public String auditSummary() {
         var summary = new StringBuilder("name=").append(name).append(", channel=")
                 .append(channel.name().toLowerCase(Locale.ROOT));
         if (channel == Channel.WEBHOOK && endpoint != null) {
-            String url = endpoint.replaceFirst("[?#].*", "");
-            summary.append(", url=").append(url).append(url.length() < endpoint.length() ? "?(not shown)" : "");
+            summary.append(", url=").append(shownUrl());
         }
         if (channel == Channel.PURGE) {
             summary.append(", caches=").append(storedPurge().caches().size());
@@ -335,5 +352,15 @@ public class Sink implements AuditTarget {
             summary.append(", retrySchedule=").append(retrySchedule);
         }
         return summary.toString();
+    }
+
+    /** This call changed nothing on it: its audited method leaves no record ({@link AuditTarget#auditedChangeMade}). */
+    public void unchangedByThisCall() {
+        unchanged = true;
+    }
+
+    @Override
+    public boolean auditedChangeMade() {
+        return !unchanged;
     }
 }

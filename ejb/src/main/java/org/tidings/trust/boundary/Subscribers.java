@@ -82,7 +82,9 @@ public class Subscribers {
     public Subscriber removeBrokerUser(UUID id) {
         Subscriber subscriber = find(id);
         try {
-            brokerAccounts.remove(BrokerAccounts.subscriberUser(id));
+            if (!brokerAccounts.remove(BrokerAccounts.subscriberUser(id))) {
+                subscriber.unchangedByThisCall(); // it had none
+            }
         } catch (JMSException | JMSRuntimeException e) {
             throw brokerFailure("removed", e);
         }

@@ -81,7 +81,9 @@ public class Tokens {
         if (token == null || token.principalKind() != kind || !token.principalId().equals(principalId)) {
             throw TidingsException.notFound("token", tokenId);
         }
-        if (!token.revoked()) {
+        if (token.revoked()) {
+            token.unchangedByThisCall();
+        } else {
             token.revoke(clock.instant());
             changes.recorded(ChangeKind.TOKEN, token.id());
         }

@@ -7,6 +7,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.UUID;
 import org.tidings.audit.entity.AuditTarget;
@@ -55,6 +56,10 @@ public class AccessToken implements AuditTarget {
 
     @Column(name = "last_used_at")
     private Instant lastUsedAt;
+
+    /** Set by a call that changed nothing, for the audit; never stored. */
+    @Transient
+    private boolean unchanged;
 
     protected AccessToken() {
     }
@@ -132,5 +137,15 @@ public class AccessToken implements AuditTarget {
         return "prefix=" + prefix + ", principal=" + principalKind.label() + ":" + principalId
                 + (label == null ? "" : ", label=" + label) + (expiresAt == null ? "" : ", expiresAt=" + expiresAt)
                 + (revokedAt == null ? "" : ", revoked");
+    }
+
+    /** This call changed nothing on it: its audited method leaves no record ({@link AuditTarget#auditedChangeMade}). */
+    public void unchangedByThisCall() {
+        unchanged = true;
+    }
+
+    @Override
+    public boolean auditedChangeMade() {
+        return !unchanged;
     }
 }

@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.UUID;
 import org.tidings.audit.entity.AuditTarget;
@@ -28,6 +29,10 @@ public class Subscriber implements AuditTarget {
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
+
+    /** Set by a call that changed nothing, for the audit; never stored. */
+    @Transient
+    private boolean unchanged;
 
     protected Subscriber() {
     }
@@ -58,5 +63,15 @@ public class Subscriber implements AuditTarget {
     @Override
     public String auditSummary() {
         return "name=" + name;
+    }
+
+    /** This call changed nothing on it: its audited method leaves no record ({@link AuditTarget#auditedChangeMade}). */
+    public void unchangedByThisCall() {
+        unchanged = true;
+    }
+
+    @Override
+    public boolean auditedChangeMade() {
+        return !unchanged;
     }
 }

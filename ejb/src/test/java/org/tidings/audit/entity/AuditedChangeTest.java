@@ -50,6 +50,13 @@ class AuditedChangeTest {
                 new String[] {null, "notification"}, false)).isEmpty();
         assertThat(AuditedChange.of("sink.discard-dead-letter", new Object[] {ID, "n1"},
                 new String[] {null, "notification"}, true)).isPresent();
+        assertThat(AuditedChange.of("sink.redrive-dead-letters", new Object[] {ID, null, null},
+                new String[] {null, "from", "to"}, 0)).as("a count of none").isEmpty();
+        var token = new org.tidings.trust.entity.AccessToken("prefix", "hash",
+                org.tidings.trust.entity.PrincipalKind.SUBSCRIBER, OTHER, "label", Instant.EPOCH, null);
+        assertThat(AuditedChange.of("token.revoke", new Object[] {ID}, new String[1], token)).isPresent();
+        token.unchangedByThisCall(); // revoked already
+        assertThat(AuditedChange.of("token.revoke", new Object[] {ID}, new String[1], token)).isEmpty();
     }
 
     @Test

@@ -111,7 +111,7 @@ public class SinksResource {
             boolean webhook = s.channel() == Channel.WEBHOOK;
             Sink.StoredPurge purge = s.storedPurge(); // as stored: a row older than a rule still shows
             return new SinkView(s.id(), s.name(), s.channel().name().toLowerCase(Locale.ROOT),
-                    s.channel() == Channel.JMS ? s.endpoint() : null, webhook ? s.endpoint() : null,
+                    s.channel() == Channel.JMS ? s.endpoint() : null, webhook ? s.shownUrl() : null,
                     webhook ? s.enabled() : null, s.disabledReason(), s.disabledAt(), s.connectTimeoutMillis(),
                     s.readTimeoutMillis(), s.createdAt(), secret,
                     purge == null ? null : purge.caches(),
@@ -208,7 +208,9 @@ public class SinksResource {
             }
             view = SinkView.of(sinks.create(owner, request.name(), channel));
         }
-        return Response.created(uri.getAbsolutePathBuilder().path(view.id().toString()).build()).entity(view).build();
+        // a webhook sink's answer holds its signing secret, shown this once: no cache may keep it
+        return Response.created(uri.getAbsolutePathBuilder().path(view.id().toString()).build()).entity(view)
+                .header("Cache-Control", "no-store").build();
     }
 
     @RolesAllowed({"viewer", "subscriber"})
@@ -291,10 +293,10 @@ public class SinksResource {
     /** A new signing secret, shown in this answer only; the previous one keeps signing during the overlap. */
     @POST
     @Path("{id}/secret")
-    public SinkView rotateSecret(@PathParam("id") UUID id) {
+    public Response rotateSecret(@PathParam("id") UUID id) {
         visible(id);
         var rotated = sinks.rotateSecret(id);
-        return SinkView.of(rotated.sink(), rotated.secret());
+        return Response.ok(SinkView.of(rotated.sink(), rotated.secret())).header("Cache-Control", "no-store").build();
     }
 
     /** Re-enables a webhook sink that was disabled (a 410 answer); what waited for it is sent in order. */
