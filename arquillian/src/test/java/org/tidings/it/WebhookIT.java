@@ -137,6 +137,42 @@ class WebhookIT {
         }
     }
 
+    /**
+     * An operator (or the sink's subscriber) pauses a webhook sink: what is matched for it waits, in order, and goes
+     * out once the sink is enabled again. A JMS sink, whose consumers take its notifications themselves, cannot be
+     * paused. The pause is audited; pausing a paused sink changes nothing and leaves no second record.
+     */
+    // covers RUP-11, S2S-10
+    @Test
+    void aPausedSinkHoldsItsNotificationsUntilItIsEnabledAgain() {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            Hook hook = hook(receiver);
+            var paused = api.postJson("/api/sinks/" + hook.sink() + "/pause", Map.of());
+            assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
+            assertThat(paused.body().get("enabled").asBoolean()).isFalse();
+            assertThat(paused.body().get("disabledReason").asText()).startsWith("paused");
+            assertThat(api.postJson("/api/sinks/" + hook.sink() + "/pause", Map.of()).status()).isEqualTo(200);
+
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sent.add(send(hook, "mailto:pia@example.com").getId());
+            }
+            await().atMost(WAIT).until(() -> api.get("/api/sinks/" + hook.sink() + "/status").body()
+                    .get("backlog").asInt() == 3);
+            assertThat(receiver.received()).as("nothing sent while paused").isEmpty();
+
+            assertThat(api.postJson("/api/sinks/" + hook.sink() + "/enable", Map.of()).status()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 3);
+            assertThat(receiver.delivered()).extracting(received -> eventOf(received).getId())
+                    .as("in order, once each").containsExactlyElementsOf(sent);
+            assertThat(api.get("/api/audit?target=" + hook.sink()).body()).extracting(r -> r.get("action").asText())
+                    .containsExactly("sink.enable", "sink.pause", "sink.create");
+
+            String jms = api.createJmsSink("read by its consumers");
+            assertProblem(api.postJson("/api/sinks/" + jms + "/pause", Map.of()), 409, "conflict");
+        }
+    }
+
     private static Map<String, List<String>> headersOf(WebhookReceiver.Received received) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         received.headers().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));

@@ -181,10 +181,28 @@ public class Sinks {
         return new WithSecret(sink, secret);
     }
 
-    /** Lets deliveries to a disabled webhook sink resume; what waited for it is sent, in order. */
+    /** The reason a sink paused through the API gives, until it is enabled again. */
+    public static final String PAUSED = "paused by an operator or its subscriber";
+
+    /**
+     * Holds a webhook or purge sink's deliveries: what is matched for it waits, in order, until it is enabled again
+     * ({@link #enable}), as for a sink disabled by a 410 answer. Pausing a paused or disabled sink changes nothing.
+     */
+    @Audited("sink.pause")
+    public Sink pause(UUID id) {
+        var sink = sent(id);
+        if (sink.enabled()) {
+            sink.disable(PAUSED, clock.instant());
+        } else {
+            sink.unchangedByThisCall();
+        }
+        return sink;
+    }
+
+    /** Lets deliveries to a disabled or paused sink resume; what waited for it is sent, in order. */
     @Audited("sink.enable")
     public Sink enable(UUID id) {
-        var sink = webhook(id);
+        var sink = sent(id);
         if (sink.enabled()) {
             sink.unchangedByThisCall();
         }
@@ -290,6 +308,17 @@ public class Sinks {
         } catch (IllegalArgumentException e) {
             throw new TidingsException(ErrorCode.INVALID_RETRY_SCHEDULE, e.getMessage());
         }
+    }
+
+    /** A sink Tidings sends to itself (webhook or purge), which can therefore be held back. */
+    private Sink sent(UUID id) {
+        var sink = find(id);
+        if (sink.channel() != Channel.WEBHOOK && sink.channel() != Channel.PURGE) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a " + sink.channel().name()
+                    .toLowerCase(java.util.Locale.ROOT) + " sink: its receivers take its notifications themselves, "
+                    + "so Tidings has no sending of it to hold back or resume");
+        }
+        return sink;
     }
 
     private Sink webhook(UUID id) {

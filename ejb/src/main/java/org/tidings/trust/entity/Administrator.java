@@ -15,11 +15,11 @@ import org.tidings.audit.entity.AuditTarget;
 @Entity
 @Table(name = "administrator")
 @NamedQuery(name = Administrator.ALL, query = "SELECT a FROM Administrator a ORDER BY a.createdAt, a.id")
-@NamedQuery(name = Administrator.COUNT_IN_ROLE, query = "SELECT COUNT(a) FROM Administrator a WHERE a.role = :role")
+@NamedQuery(name = Administrator.IN_ROLE, query = "SELECT a FROM Administrator a WHERE a.role = :role ORDER BY a.id")
 public class Administrator implements AuditTarget {
 
     public static final String ALL = "Administrator.all";
-    public static final String COUNT_IN_ROLE = "Administrator.countInRole";
+    public static final String IN_ROLE = "Administrator.inRole";
 
     @Id
     private UUID id;

@@ -112,7 +112,8 @@ public class SinksResource {
             Sink.StoredPurge purge = s.storedPurge(); // as stored: a row older than a rule still shows
             return new SinkView(s.id(), s.name(), s.channel().name().toLowerCase(Locale.ROOT),
                     s.channel() == Channel.JMS ? s.endpoint() : null, webhook ? s.shownUrl() : null,
-                    webhook ? s.enabled() : null, s.disabledReason(), s.disabledAt(), s.connectTimeoutMillis(),
+                    webhook || s.channel() == Channel.PURGE ? s.enabled() : null, s.disabledReason(),
+                    s.disabledAt(), s.connectTimeoutMillis(),
                     s.readTimeoutMillis(), s.createdAt(), secret,
                     purge == null ? null : purge.caches(),
                     purge == null ? null : purge.purgeMethod(), purge == null ? null : purge.banMethod(),
@@ -299,7 +300,19 @@ public class SinksResource {
         return Response.ok(SinkView.of(rotated.sink(), rotated.secret())).header("Cache-Control", "no-store").build();
     }
 
-    /** Re-enables a webhook sink that was disabled (a 410 answer); what waited for it is sent in order. */
+    /**
+     * Holds a webhook or purge sink's deliveries until it is enabled again: what is matched for it waits, in order
+     * (409 for a JMS or pull sink, whose receivers take their notifications themselves).
+     */
+    @RolesAllowed({"operator", "subscriber"})
+    @POST
+    @Path("{id}/pause")
+    public SinkView pause(@PathParam("id") UUID id) {
+        visible(id);
+        return SinkView.of(sinks.pause(id));
+    }
+
+    /** Re-enables a sink that was paused or disabled (a 410 answer); what waited for it is sent in order. */
     @RolesAllowed({"operator", "subscriber"})
     @POST
     @Path("{id}/enable")
