@@ -52,6 +52,22 @@ public class SeenNow {
         return judged == null ? null : judged.why();
     }
 
+    /** Whether the sink's subscriber (if it has one) may see events about this URI now. */
+    public boolean sees(Sink sink, String uri) {
+        if (sink.ownerId() == null) {
+            return true;
+        }
+        GrantRules seen = grants.seen(sink.ownerId());
+        if (seen.allowsEverything()) {
+            return true;
+        }
+        try {
+            return seen.covers(UriReach.normalize(uri));
+        } catch (RuntimeException notAUri) {
+            return false;
+        }
+    }
+
     /** Why the event may not reach the sink's subscriber, and whether it was read to say so. */
     private record Judged(boolean read, String why) {
     }

@@ -132,14 +132,33 @@ public class EventsListener implements MessageListener {
      * redelivery would look like another message. Else the JMS message id, which a core message keeps (its user id).
      */
     static String messageIdOf(Message message) throws JMSException {
-        String amqp = message.getStringProperty(AMQP_MESSAGE_ID);
-        return amqp != null ? amqp : message.getJMSMessageID();
+        // any sender may set a property of this name, of any type: only a text is an id, nothing else fails the message
+        return propertyOf(message, AMQP_MESSAGE_ID) instanceof String amqp ? amqp : message.getJMSMessageID();
     }
 
-    /** When the broker took the message, if it stamped it (broker.xml: tidings.events), else null. */
+    /** A property as it is, or null if the message has none or it cannot be read. */
+    private static Object propertyOf(Message message, String name) {
+        try {
+            return message.getObjectProperty(name);
+        } catch (JMSException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /**
+     * When the broker took the message, if it stamped it (broker.xml: tidings.events) and this is its first delivery;
+     * else null, and the message counts against its source's rate when it is handled. A redelivery counts then as it
+     * always did: at the stamp's time again it would find the tokens its earlier tries took and none refilled since.
+     * The stamp is the broker's on every protocol but AMQP, whose application properties can carry one of their own
+     * (the conversion for a core consumer sets them after the broker's annotation); {@code SourceQuotas} bounds what
+     * an old stamp may count for.
+     */
     static Instant receivedAt(Message message) throws JMSException {
-        return message.propertyExists(Provenance.INGRESS_TIMESTAMP)
-                ? Instant.ofEpochMilli(message.getLongProperty(Provenance.INGRESS_TIMESTAMP)) : null;
+        if (message.getJMSRedelivered()) {
+            return null;
+        }
+        return propertyOf(message, Provenance.INGRESS_TIMESTAMP) instanceof Long stamp ? Instant.ofEpochMilli(stamp)
+                : null;
     }
 
     private void handle(Message message) {

@@ -132,7 +132,10 @@ public class Rejections {
                 record.setStringProperty(DETAIL, detail);
                 if (from.messageId() != null) {
                     record.setStringProperty(ORIGINAL_MESSAGE_ID, from.messageId());
-                    record.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, "rejected " + from.messageId());
+                    // the sender chose the id (an AMQP client's message-id): with its broker user, another's
+                    // refusal under the same id is not taken for this one's
+                    record.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, "rejected " + from.validatedUser() + " "
+                            + from.messageId());
                 }
                 if (from.correlationId() != null) {
                     record.setJMSCorrelationID(from.correlationId());

@@ -22,6 +22,13 @@ import org.tidings.sources.entity.SourceQuota;
 @ApplicationScoped
 public class SourceQuotas {
 
+    /**
+     * The longest an event counts as having waited. A stamp is believed (an AMQP sender can set one of its own), but
+     * a bucket gains nothing from a time before the latest it has counted, so a forged old stamp can only make a
+     * source's first event on this instance count that far back: at most this long times its rate, once.
+     */
+    static final Duration LONGEST_AGE = Duration.ofHours(1);
+
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final double perSecond;
     private final long burst;
@@ -79,7 +86,8 @@ public class SourceQuotas {
      * Counts one event of the source against its quota at the time the broker took it ({@code receivedAt}; null:
      * now), so that events a source sent within its rate stay within it however long they then waited on the queue
      * (a consumer stopped by a database outage or a restart, another source's flood): the event counts as taken that
-     * long before now. One stamped later than now (the broker's clock ahead of this one) counts as taken now.
+     * long before now, an hour at most ({@link #LONGEST_AGE}). One stamped later than now (the broker's clock ahead of
+     * this one) counts as taken now.
      *
      * @return as {@link #admitted(String)}; the wait is from the event's time
      */
@@ -98,7 +106,7 @@ public class SourceQuotas {
         if (receivedAt == null) {
             return 0;
         }
-        long ageMillis = wallClock.millis() - receivedAt.toEpochMilli();
+        long ageMillis = Math.min(wallClock.millis() - receivedAt.toEpochMilli(), LONGEST_AGE.toMillis());
         return ageMillis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(ageMillis);
     }
 }

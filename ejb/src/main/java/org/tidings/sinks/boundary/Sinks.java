@@ -185,12 +185,14 @@ public class Sinks {
     public static final String PAUSED = "paused by an operator or its subscriber";
 
     /**
-     * Holds a webhook or purge sink's deliveries: what is matched for it waits, in order, until it is enabled again
+     * Holds a webhook sink's deliveries: what is matched for it waits, in order, until it is enabled again
      * ({@link #enable}), as for a sink disabled by a 410 answer. Pausing a paused or disabled sink changes nothing.
+     * A purge sink is not paused: each of its notifications is a line of its own, so a paused one would leave the
+     * retry worker a due head per notification to pass over every second.
      */
     @Audited("sink.pause")
     public Sink pause(UUID id) {
-        var sink = sent(id);
+        var sink = webhook(id);
         if (sink.enabled()) {
             sink.disable(PAUSED, clock.instant());
         } else {
@@ -199,10 +201,10 @@ public class Sinks {
         return sink;
     }
 
-    /** Lets deliveries to a disabled or paused sink resume; what waited for it is sent, in order. */
+    /** Lets deliveries to a disabled or paused webhook sink resume; what waited for it is sent, in order. */
     @Audited("sink.enable")
     public Sink enable(UUID id) {
-        var sink = sent(id);
+        var sink = webhook(id);
         if (sink.enabled()) {
             sink.unchangedByThisCall();
         }
@@ -308,17 +310,6 @@ public class Sinks {
         } catch (IllegalArgumentException e) {
             throw new TidingsException(ErrorCode.INVALID_RETRY_SCHEDULE, e.getMessage());
         }
-    }
-
-    /** A sink Tidings sends to itself (webhook or purge), which can therefore be held back. */
-    private Sink sent(UUID id) {
-        var sink = find(id);
-        if (sink.channel() != Channel.WEBHOOK && sink.channel() != Channel.PURGE) {
-            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a " + sink.channel().name()
-                    .toLowerCase(java.util.Locale.ROOT) + " sink: its receivers take its notifications themselves, "
-                    + "so Tidings has no sending of it to hold back or resume");
-        }
-        return sink;
     }
 
     private Sink webhook(UUID id) {

@@ -46,6 +46,7 @@ class AuditedMethodsTest {
                 Map.entry("Sinks.change", "sink.update"),
                 Map.entry("Sinks.rotateSecret", "sink.rotate-secret"),
                 Map.entry("Sinks.enable", "sink.enable"),
+                Map.entry("Sinks.pause", "sink.pause"),
                 Map.entry("Sinks.delete", "sink.delete"),
                 Map.entry("Subscriptions.create", "subscription.create"),
                 Map.entry("Subscriptions.update", "subscription.update"),

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import jakarta.jms.TextMessage;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.tidings.ingest.control.CloudEventReader;
+import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.SchemaReadiness;
 
@@ -76,13 +78,37 @@ class EventsListenerTest {
         assertThat(EventsListener.messageIdOf(delivery("ID:core-3", null))).as("a core message keeps its JMS id")
                 .isEqualTo("ID:core-3");
         assertThat(EventsListener.messageIdOf(delivery(null, null))).isNull();
+        assertThat(EventsListener.messageIdOf(delivery("ID:core-4", new byte[] {1}))).as("a sender's property of "
+                + "that name that is no text is no id, and fails nothing").isEqualTo("ID:core-4");
     }
 
-    private static TextMessage delivery(String jmsId, String amqpId) {
+    /**
+     * The broker's stamp of when it took an event counts on its first delivery only (a redelivery counts when it is
+     * handled, or its retries would take tokens at one instant); a stamp that is no number is none.
+     */
+    @Test
+    void anEventCountsAtTheBrokersStampOnItsFirstDeliveryOnly() throws Exception {
+        Instant stamped = Instant.parse("2026-12-05T12:00:00Z");
+        assertThat(EventsListener.receivedAt(stamped(stamped.toEpochMilli(), false))).isEqualTo(stamped);
+        assertThat(EventsListener.receivedAt(stamped(stamped.toEpochMilli(), true))).isNull();
+        assertThat(EventsListener.receivedAt(stamped("yesterday", false))).isNull();
+        assertThat(EventsListener.receivedAt(stamped(null, false))).isNull();
+    }
+
+    private static TextMessage stamped(Object stamp, boolean redelivered) {
+        return (TextMessage) Proxy.newProxyInstance(EventsListenerTest.class.getClassLoader(),
+                new Class<?>[] {TextMessage.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getJMSRedelivered" -> redelivered;
+                    case "getObjectProperty" -> Provenance.INGRESS_TIMESTAMP.equals(args[0]) ? stamp : null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static TextMessage delivery(String jmsId, Object amqpId) {
         return (TextMessage) Proxy.newProxyInstance(EventsListenerTest.class.getClassLoader(),
                 new Class<?>[] {TextMessage.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getJMSMessageID" -> jmsId;
-                    case "getStringProperty" -> EventsListener.AMQP_MESSAGE_ID.equals(args[0]) ? amqpId : null;
+                    case "getObjectProperty" -> EventsListener.AMQP_MESSAGE_ID.equals(args[0]) ? amqpId : null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
@@ -95,7 +121,7 @@ class EventsListenerTest {
                     case "getIntProperty" -> 1;
                     case "getJMSRedelivered", "propertyExists" -> false;
                     case "getJMSMessageID" -> "ID:test";
-                    case "getStringProperty", "getJMSCorrelationID" -> null;
+                    case "getStringProperty", "getObjectProperty", "getJMSCorrelationID" -> null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }

@@ -94,6 +94,18 @@ class SourceQuotasTest {
             quotas.admitted(MAIL);
         }
         assertThat(quotas.admitted(MAIL)).as("counted at consumption, as before: over the burst").isPositive();
+
+        // forged stamps (an AMQP sender may set its own), from two hours ago, one every half second: what is older
+        // than an hour counts as an hour old, the future as now, and a bucket gains nothing from a time before the
+        // latest it counted, so the forgery gains an hour of its rate, once
+        var forged = java.time.Instant.ofEpochMilli(wall.get() - 7_200_000L);
+        int admitted = 0;
+        for (int i = 0; i < 20_000; i++) {
+            if (atBroker.admitted(CALENDAR, SourceQuota.DEFAULTS, forged.plusMillis(500L * i)).isZero()) {
+                admitted++;
+            }
+        }
+        assertThat(admitted).as("the burst and an hour's rate, once").isEqualTo(3 + 2 * 3600);
     }
 
     @Test

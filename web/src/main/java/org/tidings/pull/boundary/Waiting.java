@@ -89,16 +89,15 @@ final class Waiting {
 
     /**
      * On a reader thread: never writes to the client, hands what it read to a writer thread. A client whose token
-     * no longer gives the identity it began with is failed instead, before anything more is read for it.
+     * no longer gives the identity it began with is failed instead, checked before the read and again after it, so
+     * that nothing appended after a revocation this instance knows of is handed on.
      */
     private void read() {
         Page page;
         try {
-            if (!watch.stillAuthorized(watcher)) {
-                throw new TidingsException(ErrorCode.INVALID_TOKEN, "the token this wait began with is revoked, "
-                        + "expired or no longer valid as it was");
-            }
+            requireAuthorized();
             page = watch.feeds().read(watcher.subscriptionId(), watcher.position(), watcher.limit());
+            requireAuthorized(); // revoked while it read: what it read may be newer than the revocation
         } catch (RuntimeException e) {
             run(watch.writers(), () -> write(() -> {
                 watcher.failed(e);
@@ -107,6 +106,13 @@ final class Waiting {
             return;
         }
         run(watch.writers(), () -> write(() -> !watcher.caughtUp(page, this::progressed)));
+    }
+
+    private void requireAuthorized() {
+        if (!watch.stillAuthorized(watcher)) {
+            throw new TidingsException(ErrorCode.INVALID_TOKEN, "the token this wait began with is revoked, expired "
+                    + "or no longer valid as it was");
+        }
     }
 
     /** On a writer thread: {@code write} is true if the watcher goes on waiting. */

@@ -112,8 +112,7 @@ public class SinksResource {
             Sink.StoredPurge purge = s.storedPurge(); // as stored: a row older than a rule still shows
             return new SinkView(s.id(), s.name(), s.channel().name().toLowerCase(Locale.ROOT),
                     s.channel() == Channel.JMS ? s.endpoint() : null, webhook ? s.shownUrl() : null,
-                    webhook || s.channel() == Channel.PURGE ? s.enabled() : null, s.disabledReason(),
-                    s.disabledAt(), s.connectTimeoutMillis(),
+                    webhook ? s.enabled() : null, s.disabledReason(), s.disabledAt(), s.connectTimeoutMillis(),
                     s.readTimeoutMillis(), s.createdAt(), secret,
                     purge == null ? null : purge.caches(),
                     purge == null ? null : purge.purgeMethod(), purge == null ? null : purge.banMethod(),
@@ -301,8 +300,8 @@ public class SinksResource {
     }
 
     /**
-     * Holds a webhook or purge sink's deliveries until it is enabled again: what is matched for it waits, in order
-     * (409 for a JMS or pull sink, whose receivers take their notifications themselves).
+     * Holds a webhook sink's deliveries until it is enabled again: what is matched for it waits, in order (409 for
+     * another channel).
      */
     @RolesAllowed({"operator", "subscriber"})
     @POST
@@ -312,7 +311,7 @@ public class SinksResource {
         return SinkView.of(sinks.pause(id));
     }
 
-    /** Re-enables a sink that was paused or disabled (a 410 answer); what waited for it is sent in order. */
+    /** Re-enables a webhook sink that was paused or disabled (a 410 answer); what waited for it is sent in order. */
     @RolesAllowed({"operator", "subscriber"})
     @POST
     @Path("{id}/enable")
@@ -355,16 +354,16 @@ public class SinksResource {
             return rows.stream().map(DeliveryView::of).toList();
         }
         // A subscriber sees of a dead letter its see grants no longer cover only what its pull feed would show of it
-        // (docs/adr/0022): not its subject, source, id or the receiver's answer; asked for one subject, it gets
-        // nothing of those, so that asking is no way to learn whether an event about that subject died here.
+        // (docs/adr/0022): not its subject, source, id or the receiver's answer; asked for a subject its grants do
+        // not cover, it gets nothing, so that asking is no way to learn whether an event about it died here.
+        if (subject != null && !seenNow.sees(sink, subject)) {
+            return List.of();
+        }
         List<DeliveryView> seen = new ArrayList<>();
         for (var row : rows) {
             byte[] body = row.body(); // a dead letter whose body is gone cannot be judged: it is withheld
-            if (body != null && seenNow.withheld(sink, body) == null) {
-                seen.add(DeliveryView.of(row));
-            } else if (subject == null) {
-                seen.add(DeliveryView.of(row).withheld());
-            }
+            seen.add(body != null && seenNow.withheld(sink, body) == null ? DeliveryView.of(row)
+                    : DeliveryView.of(row).withheld());
         }
         return seen;
     }
