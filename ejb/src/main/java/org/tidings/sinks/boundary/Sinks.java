@@ -44,6 +44,9 @@ public class Sinks {
 
     private static final Logger LOG = Logger.getLogger(Sinks.class.getName());
 
+    /** The reason a sink paused through the API gives, until it is enabled again. */
+    public static final String PAUSED = "paused by an operator or its subscriber";
+
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
 
@@ -180,9 +183,6 @@ public class Sinks {
         sink.rotateSecret(sealer.seal(secret), clock.instant().plus(secretOverlap));
         return new WithSecret(sink, secret);
     }
-
-    /** The reason a sink paused through the API gives, until it is enabled again. */
-    public static final String PAUSED = "paused by an operator or its subscriber";
 
     /**
      * Holds a webhook sink's deliveries: what is matched for it waits, in order, until it is enabled again

@@ -61,6 +61,10 @@ public class DeliveriesResource {
                     d.lastAnswer(), d.createdAt(), d.updatedAt());
         }
 
+        /** The last answer of a dead letter whose event its subscriber may no longer see ({@link #withheld}). */
+        static final String WITHHELD = "withheld: the see grants of this sink's subscriber no longer cover this "
+                + "event, so its subject, source, id and last answer are not shown (docs/adr/0022)";
+
         /**
          * A dead letter as its subscriber sees it once its see grants no longer cover the event: where it stands and
          * when, not what it was about (subject, source, id), and in place of the last answer (a receiver's may quote
@@ -70,9 +74,6 @@ public class DeliveriesResource {
             return new DeliveryView(position, notificationId, sinkId, subscriptionId, seq, null, null, null, status,
                     attempts, nextAttemptAt, lastStatus, WITHHELD, createdAt, updatedAt);
         }
-
-        static final String WITHHELD = "withheld: the see grants of this sink's subscriber no longer cover this "
-                + "event, so its subject, source, id and last answer are not shown (docs/adr/0022)";
 
         /**
          * What a source sees of a delivery of its own event: where it went, its status, attempts and times; not

@@ -349,15 +349,16 @@ public class SinksResource {
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("subject") @Size(max = 8192) String subject) {
         Sink sink = deliveredSink(id);
-        var rows = ledger.deadLetters(id, after, limit, instant("from", from), instant("to", to), subject);
-        if (Callers.subscriber(caller) == null) {
-            return rows.stream().map(DeliveryView::of).toList();
-        }
+        boolean subscriber = Callers.subscriber(caller) != null;
         // A subscriber sees of a dead letter its see grants no longer cover only what its pull feed would show of it
         // (docs/adr/0022): not its subject, source, id or the receiver's answer; asked for a subject its grants do
         // not cover, it gets nothing, so that asking is no way to learn whether an event about it died here.
-        if (subject != null && !seenNow.sees(sink, subject)) {
+        if (subscriber && subject != null && !seenNow.sees(sink, subject)) {
             return List.of();
+        }
+        var rows = ledger.deadLetters(id, after, limit, instant("from", from), instant("to", to), subject);
+        if (!subscriber) {
+            return rows.stream().map(DeliveryView::of).toList();
         }
         List<DeliveryView> seen = new ArrayList<>();
         for (var row : rows) {
