@@ -59,6 +59,11 @@ public class EventsListener implements MessageListener {
     static final int LAST_ATTEMPT = 10;
     /** Where Artemis keeps the id an AMQP sender gave a message ({@code FilterConstants.NATIVE_MESSAGE_ID}). */
     static final String AMQP_MESSAGE_ID = "NATIVE_MESSAGE_ID";
+    /**
+     * What Artemis's conversion of an AMQP message for a core consumer sets for a body of data or of a text, a
+     * binary, a list or a map value ({@code AMQPMessageSupport.JMS_AMQP_ORIGINAL_ENCODING}).
+     */
+    static final String AMQP_ENCODING = "JMS_AMQP_ORIGINAL_ENCODING";
 
     @EJB
     Intake intake;
@@ -146,15 +151,16 @@ public class EventsListener implements MessageListener {
     }
 
     /**
-     * When the broker took the message, if it stamped it (broker.xml: tidings.events) and this is its first delivery;
-     * else null, and the message counts against its source's rate when it is handled. A redelivery counts then as it
-     * always did: at the stamp's time again it would find the tokens its earlier tries took and none refilled since.
-     * The stamp is the broker's on every protocol but AMQP, whose application properties can carry one of their own
-     * (the conversion for a core consumer sets them after the broker's annotation); {@code SourceQuotas} bounds what
-     * an old stamp may count for.
+     * When the broker took the message, if it stamped it (broker.xml: tidings.events) and no sender could have set
+     * the stamp; else null, and the message counts against its source's rate when it is handled. The broker sets the
+     * stamp over whatever a core, STOMP, MQTT or OpenWire sender put (2.44.0 {@code ServerSessionImpl.doSend}); an
+     * AMQP message carries it as an annotation, which the conversion for a core consumer sets before the message's
+     * application properties, so an AMQP sender can put a stamp of its own. An AMQP message is told by the property
+     * that conversion always adds for an event's body ({@value #AMQP_ENCODING}); a core sender that sets it only gets
+     * its events counted when they are handled. A property that is not a number is no stamp.
      */
-    static Instant receivedAt(Message message) throws JMSException {
-        if (message.getJMSRedelivered()) {
+    static Instant receivedAt(Message message) {
+        if (propertyOf(message, AMQP_ENCODING) != null) {
             return null;
         }
         return propertyOf(message, Provenance.INGRESS_TIMESTAMP) instanceof Long stamp ? Instant.ofEpochMilli(stamp)

@@ -12,7 +12,6 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -316,7 +315,7 @@ public class Intake {
             }
             requireGranted(source, event);
             if (!countedOverHttp(raw.from())) {
-                requireWithinQuota(source, sources.quotaOf(source), raw.from().receivedAt());
+                requireWithinQuota(source, sources.quotaOf(source), raw.from());
             }
         } catch (TidingsException rejected) {
             rejections.rejected(raw, rejected.code(), rejected.getMessage());
@@ -446,12 +445,12 @@ public class Intake {
     }
 
     private void requireWithinQuota(String source, SourceQuota quota) {
-        requireWithinQuota(source, quota, null);
+        requireWithinQuota(source, quota, Provenance.NONE);
     }
 
-    /** As the quota stands at {@code receivedAt}, when the broker took the event (null: now). */
-    private void requireWithinQuota(String source, SourceQuota quota, Instant receivedAt) {
-        Duration wait = quotas.admitted(source, quota, receivedAt);
+    /** As the quota stood when the broker took the event, if it says, once per message ({@link SourceQuotas}). */
+    private void requireWithinQuota(String source, SourceQuota quota, Provenance from) {
+        Duration wait = quotas.admitted(source, quota, from.receivedAt(), from.messageId());
         if (!wait.isZero()) {
             throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has used its quota of events "
                     + "on this instance; this event was not accepted, retry later", wait);

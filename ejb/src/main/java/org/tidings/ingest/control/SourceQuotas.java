@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,17 +24,23 @@ import org.tidings.sources.entity.SourceQuota;
 public class SourceQuotas {
 
     /**
-     * The longest an event counts as having waited. A stamp is believed (an AMQP sender can set one of its own), but
-     * a bucket gains nothing from a time before the latest it has counted, so a forged old stamp can only make a
-     * source's first event on this instance count that far back: at most this long times its rate, once.
+     * How many messages this instance remembers having counted: a message tried again after a failure (its claim's
+     * database down, say) is counted once, not at each try. Far more than the messages in flight at once.
      */
-    static final Duration LONGEST_AGE = Duration.ofHours(1);
+    static final int REMEMBERED = 10_000;
 
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final double perSecond;
     private final long burst;
     private final LongSupplier nanoClock;
     private final Clock wallClock;
+    /** The messages counted (and let through) lately, by the id that names them on every delivery; oldest first. */
+    private final Map<String, Boolean> counted = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     @Inject
     public SourceQuotas(@ConfigProperty(name = "tidings.quota.events-per-second", defaultValue = "10000") double perSecond,
@@ -79,19 +86,24 @@ public class SourceQuotas {
      * @return as {@link #admitted(String)}
      */
     public Duration admitted(String sourceKey, SourceQuota quota) {
-        return admitted(sourceKey, quota, null);
+        return admitted(sourceKey, quota, null, null);
     }
 
     /**
      * Counts one event of the source against its quota at the time the broker took it ({@code receivedAt}; null:
      * now), so that events a source sent within its rate stay within it however long they then waited on the queue
      * (a consumer stopped by a database outage or a restart, another source's flood): the event counts as taken that
-     * long before now, an hour at most ({@link #LONGEST_AGE}). One stamped later than now (the broker's clock ahead of
-     * this one) counts as taken now.
+     * long before now. One stamped later than now (the broker's clock ahead of this one) counts as taken now. A
+     * message this instance counted and let through lately ({@code messageId}, null: none) is not counted again: a
+     * redelivery after a failed try would otherwise take a token at each try, at its stamp, with none refilled in
+     * between.
      *
      * @return as {@link #admitted(String)}; the wait is from the event's time
      */
-    public Duration admitted(String sourceKey, SourceQuota quota, Instant receivedAt) {
+    public Duration admitted(String sourceKey, SourceQuota quota, Instant receivedAt, String messageId) {
+        if (messageId != null && countedBefore(messageId)) {
+            return Duration.ZERO;
+        }
         double rate = quota.eventsPerSecond() == null ? perSecond : quota.eventsPerSecond();
         long size = quota.burst() == null ? burst : quota.burst();
         long now = nanoClock.getAsLong() - ageNanos(receivedAt);
@@ -99,14 +111,26 @@ public class SourceQuotas {
         if (bucket == null) {
             bucket = buckets.computeIfAbsent(sourceKey, key -> new TokenBucket(rate, size, now));
         }
-        return Duration.ofNanos(bucket.take(now, rate, size));
+        Duration wait = Duration.ofNanos(bucket.take(now, rate, size));
+        if (wait.isZero() && messageId != null) {
+            remember(messageId);
+        }
+        return wait;
+    }
+
+    private synchronized boolean countedBefore(String messageId) {
+        return counted.containsKey(messageId);
+    }
+
+    private synchronized void remember(String messageId) {
+        counted.put(messageId, Boolean.TRUE);
     }
 
     private long ageNanos(Instant receivedAt) {
         if (receivedAt == null) {
             return 0;
         }
-        long ageMillis = Math.min(wallClock.millis() - receivedAt.toEpochMilli(), LONGEST_AGE.toMillis());
+        long ageMillis = wallClock.millis() - receivedAt.toEpochMilli();
         return ageMillis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(ageMillis);
     }
 }

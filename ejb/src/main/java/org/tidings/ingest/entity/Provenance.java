@@ -15,9 +15,8 @@ import java.time.Instant;
  * @param redelivered whether the broker says it delivered this message before ({@code JMSRedelivered}): the duplicate
  *                    window tells by it whether a message without an id may have claimed its event itself
  *                    (docs/adr/0019)
- * @param receivedAt when the broker took the message ({@value #INGRESS_TIMESTAMP}: the broker's stamp, which only an
- *                   AMQP sender can replace with its own), on its first delivery; else null: a source's rate is
- *                   measured by it (docs/adr/0017)
+ * @param receivedAt when the broker took the message ({@value #INGRESS_TIMESTAMP}), unless it came over AMQP, whose
+ *                   sender can set that stamp itself; else null: a source's rate is measured by it (docs/adr/0017)
  */
 public record Provenance(String validatedUser, String messageId, String correlationId, boolean admittedMark,
         boolean redelivered, Instant receivedAt) {

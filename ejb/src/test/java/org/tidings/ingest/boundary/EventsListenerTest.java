@@ -83,23 +83,24 @@ class EventsListenerTest {
     }
 
     /**
-     * The broker's stamp of when it took an event counts on its first delivery only (a redelivery counts when it is
-     * handled, or its retries would take tokens at one instant); a stamp that is no number is none.
+     * The broker's stamp of when it took an event is believed where no sender could have set it: not on a message
+     * that came over AMQP (its application properties are set after the broker's annotation), nor when it is no
+     * number.
      */
     @Test
-    void anEventCountsAtTheBrokersStampOnItsFirstDeliveryOnly() throws Exception {
+    void anEventCountsAtTheBrokersStampUnlessItsSenderCouldHaveSetIt() {
         Instant stamped = Instant.parse("2026-12-05T12:00:00Z");
         assertThat(EventsListener.receivedAt(stamped(stamped.toEpochMilli(), false))).isEqualTo(stamped);
-        assertThat(EventsListener.receivedAt(stamped(stamped.toEpochMilli(), true))).isNull();
+        assertThat(EventsListener.receivedAt(stamped(stamped.toEpochMilli(), true))).as("over AMQP").isNull();
         assertThat(EventsListener.receivedAt(stamped("yesterday", false))).isNull();
         assertThat(EventsListener.receivedAt(stamped(null, false))).isNull();
     }
 
-    private static TextMessage stamped(Object stamp, boolean redelivered) {
+    private static TextMessage stamped(Object stamp, boolean overAmqp) {
         return (TextMessage) Proxy.newProxyInstance(EventsListenerTest.class.getClassLoader(),
                 new Class<?>[] {TextMessage.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getJMSRedelivered" -> redelivered;
-                    case "getObjectProperty" -> Provenance.INGRESS_TIMESTAMP.equals(args[0]) ? stamp : null;
+                    case "getObjectProperty" -> Provenance.INGRESS_TIMESTAMP.equals(args[0]) ? stamp
+                            : EventsListener.AMQP_ENCODING.equals(args[0]) && overAmqp ? (short) 5 : null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
