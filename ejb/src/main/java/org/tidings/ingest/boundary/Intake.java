@@ -450,7 +450,7 @@ public class Intake {
 
     /** As the quota stood when the broker took the event, if it says, once per message ({@link SourceQuotas}). */
     private void requireWithinQuota(String source, SourceQuota quota, Provenance from) {
-        Duration wait = quotas.admitted(source, quota, from.receivedAt(), from.messageId());
+        Duration wait = quotas.admitted(source, quota, from.receivedAt(), from.messageId(), from.redelivered());
         if (!wait.isZero()) {
             throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has used its quota of events "
                     + "on this instance; this event was not accepted, retry later", wait);

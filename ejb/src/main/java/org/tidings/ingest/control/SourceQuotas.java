@@ -86,7 +86,7 @@ public class SourceQuotas {
      * @return as {@link #admitted(String)}
      */
     public Duration admitted(String sourceKey, SourceQuota quota) {
-        return admitted(sourceKey, quota, null, null);
+        return admitted(sourceKey, quota, null, null, false);
     }
 
     /**
@@ -94,14 +94,16 @@ public class SourceQuotas {
      * now), so that events a source sent within its rate stay within it however long they then waited on the queue
      * (a consumer stopped by a database outage or a restart, another source's flood): the event counts as taken that
      * long before now. One stamped later than now (the broker's clock ahead of this one) counts as taken now. A
-     * message this instance counted and let through lately ({@code messageId}, null: none) is not counted again: a
-     * redelivery after a failed try would otherwise take a token at each try, at its stamp, with none refilled in
-     * between.
+     * redelivery of a message this instance counted and let through lately ({@code messageId}, null: none) is not
+     * counted again: after a failed try it would otherwise take a token at each try, at its stamp, with none refilled
+     * in between. Only a redelivery, which the broker marks: a sender chooses its message ids, and a new message that
+     * reuses one is counted as any other.
      *
      * @return as {@link #admitted(String)}; the wait is from the event's time
      */
-    public Duration admitted(String sourceKey, SourceQuota quota, Instant receivedAt, String messageId) {
-        if (messageId != null && countedBefore(messageId)) {
+    public Duration admitted(String sourceKey, SourceQuota quota, Instant receivedAt, String messageId,
+            boolean redelivered) {
+        if (redelivered && messageId != null && countedBefore(messageId)) {
             return Duration.ZERO;
         }
         double rate = quota.eventsPerSecond() == null ? perSecond : quota.eventsPerSecond();

@@ -82,14 +82,14 @@ class SourceQuotasTest {
         long sentFrom = wall.get();
         wall.addAndGet(180_000); // three minutes later the backlog drains, all within a few milliseconds
         for (int i = 0; i < 360; i++) { // two a second, the rate, for those three minutes
-            assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, java.time.Instant.ofEpochMilli(sentFrom + 500L * i), null))
+            assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, java.time.Instant.ofEpochMilli(sentFrom + 500L * i), null, false))
                     .as("event %d", i).isZero();
         }
         var last = java.time.Instant.ofEpochMilli(sentFrom + 500L * 359);
         for (int i = 0; i < 2; i++) { // each event took the token the half second before it brought
-            assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, last, null)).as("the rest of the burst").isZero();
+            assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, last, null, false)).as("the rest of the burst").isZero();
         }
-        assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, last, null)).as("beyond the burst at that time").isPositive();
+        assertThat(atBroker.admitted(MAIL, SourceQuota.DEFAULTS, last, null, false)).as("beyond the burst at that time").isPositive();
         for (int i = 0; i < 3; i++) {
             quotas.admitted(MAIL);
         }
@@ -97,23 +97,28 @@ class SourceQuotasTest {
     }
 
     /**
-     * A message let through is not counted again when it comes back after a failed try (its claim's database down):
-     * at its stamp again, each try would take a token with none refilled between them. One refused is counted again
-     * (it was recorded as refused, and comes back only if that failed).
+     * A message let through is not counted again when the broker redelivers it after a failed try (its claim's
+     * database down): at its stamp again, each try would take a token with none refilled between them. A new message
+     * that reuses its id (a sender chooses its ids) is counted, as is one refused before, and one without an id.
      */
     @Test
-    void aMessageLetThroughIsCountedOnceHoweverOftenItIsTried() {
+    void aMessageLetThroughIsCountedOnceHoweverOftenItIsRedelivered() {
         var stamp = java.time.Instant.now();
-        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:tried")).isZero();
+        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:tried", false)).isZero();
         for (int i = 0; i < 10; i++) {
-            assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:tried")).as("try %d", i).isZero();
+            assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:tried", true)).as("try %d", i)
+                    .isZero();
         }
-        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:second")).isZero();
-        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:third")).isZero();
-        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:fourth")).as("the burst is three").isPositive();
-        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:fourth")).isPositive();
-        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, null)).as("no id: counted each time")
+        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:tried", false)).as("its id reused")
+                .isZero();
+        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:third", false)).isZero();
+        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:fourth", false)).as("the burst is three")
                 .isPositive();
+        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:fourth", true)).as("refused before")
+                .isPositive();
+        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, "ID:tried", false)).as("reused again, now over")
+                .isPositive();
+        assertThat(quotas.admitted(MAIL, SourceQuota.DEFAULTS, stamp, null, true)).as("no id").isPositive();
     }
 
     @Test
