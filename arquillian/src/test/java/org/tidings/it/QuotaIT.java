@@ -110,59 +110,6 @@ class QuotaIT {
         }
     }
 
-    /**
-     * A source's rate is measured when the broker took its events (their ingress timestamp), not when Tidings
-     * consumed them: events sent within the rate while the events queue was not consumed (a database outage, a
-     * restart) all pass once consumption resumes, however fast the backlog then drains. Counted at consumption, all
-     * but a burst's worth were recorded as rate-limited, though the broker had told the sender each was accepted.
-     */
-    // covers RUP-17
-    @Test
-    void eventsSentWithinTheRateWhileNoOneConsumedPassWhenConsumptionResumes() throws Exception {
-        String paced = Events.uniqueSource();
-        String pacedId = api.createSource("paced", paced);
-        String sink = api.createJmsSink("its sink");
-        api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(paced)));
-        assertThat(api.putJson("/api/sources/" + pacedId + "/quota", Map.of("eventsPerSecond", 4, "burst", 2))
-                .status()).isEqualTo(200);
-        String run = "paced-" + UUID.randomUUID();
-        int count = 12;
-        List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        var pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        // over the core protocol, whose senders cannot set the stamp (an AMQP sender can: its events are counted
-        // when they are handled, ADR 0017)
-        try (var held = TestEnvironment.paused("tidings.events"); var core = Messaging.asSource()) {
-            var done = new java.util.concurrent.CountDownLatch(count);
-            pacer.scheduleAtFixedRate(() -> { // three a second, within its rate of four
-                if (sent.size() < count) {
-                    CloudEvent event = Events.event(paced, TYPE, "mailto:ann@example.com");
-                    core.send("tidings.events", jms -> {
-                        Message message = jms.createTextMessage(Events.json(event));
-                        message.setJMSCorrelationID(run + "-" + event.getId());
-                        // as README asks of a source: its subject's events are then taken in order
-                        message.setStringProperty("JMSXGroupID", event.getSubject());
-                        message.setStringProperty("_AMQ_DUPL_ID", paced + " " + event.getId());
-                        return message;
-                    });
-                    sent.add(event.getId());
-                    done.countDown();
-                }
-            }, 0, 333, java.util.concurrent.TimeUnit.MILLISECONDS);
-            assertThat(done.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("all sent").isTrue();
-        } finally {
-            pacer.shutdownNow();
-        }
-        try (var app = Messaging.asApp()) {
-            Set<String> delivered = new HashSet<>();
-            for (Message notification : notifications(app, sink, count)) {
-                delivered.add(Messaging.property(notification, "tidings_event_id"));
-            }
-            assertThat(delivered).containsExactlyInAnyOrderElementsOf(sent);
-            assertThat(app.receive("tidings.rejected", "JMSCorrelationID LIKE '" + run + "-%'", 1000))
-                    .as("nothing recorded as over the rate").isNull();
-        }
-    }
-
     // covers RUP-17
     @Test
     void aSourcesOwnQuotaAppliesOnEveryInstanceAndCapsItsQueuedEvents() throws Exception {

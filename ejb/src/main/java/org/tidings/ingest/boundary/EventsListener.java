@@ -13,7 +13,6 @@ import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.logging.Logger;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.ingest.control.Rejections;
@@ -59,11 +58,6 @@ public class EventsListener implements MessageListener {
     static final int LAST_ATTEMPT = 10;
     /** Where Artemis keeps the id an AMQP sender gave a message ({@code FilterConstants.NATIVE_MESSAGE_ID}). */
     static final String AMQP_MESSAGE_ID = "NATIVE_MESSAGE_ID";
-    /**
-     * What Artemis's conversion of an AMQP message for a core consumer sets for a body of data or of a text, a
-     * binary, a list or a map value ({@code AMQPMessageSupport.JMS_AMQP_ORIGINAL_ENCODING}).
-     */
-    static final String AMQP_ENCODING = "JMS_AMQP_ORIGINAL_ENCODING";
 
     @EJB
     Intake intake;
@@ -150,28 +144,11 @@ public class EventsListener implements MessageListener {
         }
     }
 
-    /**
-     * When the broker took the message, if it stamped it (broker.xml: tidings.events) and no sender could have set
-     * the stamp; else null, and the message counts against its source's rate when it is handled. The broker sets the
-     * stamp over whatever a core, STOMP, MQTT or OpenWire sender put (2.44.0 {@code ServerSessionImpl.doSend}); an
-     * AMQP message carries it as an annotation, which the conversion for a core consumer sets before the message's
-     * application properties, so an AMQP sender can put a stamp of its own. An AMQP message is told by the property
-     * that conversion always adds for an event's body ({@value #AMQP_ENCODING}); a core sender that sets it only gets
-     * its events counted when they are handled. A property that is not a number is no stamp.
-     */
-    static Instant receivedAt(Message message) {
-        if (propertyOf(message, AMQP_ENCODING) != null) {
-            return null;
-        }
-        return propertyOf(message, Provenance.INGRESS_TIMESTAMP) instanceof Long stamp ? Instant.ofEpochMilli(stamp)
-                : null;
-    }
-
     private void handle(Message message) {
         try {
             Provenance from = new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
                     messageIdOf(message), message.getJMSCorrelationID(),
-                    message.propertyExists(Provenance.ADMITTED), message.getJMSRedelivered(), receivedAt(message));
+                    message.propertyExists(Provenance.ADMITTED), message.getJMSRedelivered());
             if (message instanceof TextMessage text) {
                 onText(text.getText(), from);
             } else if (message instanceof BytesMessage bytes) {

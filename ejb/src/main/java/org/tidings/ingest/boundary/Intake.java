@@ -315,7 +315,7 @@ public class Intake {
             }
             requireGranted(source, event);
             if (!countedOverHttp(raw.from())) {
-                requireWithinQuota(source, sources.quotaOf(source), raw.from());
+                requireWithinQuota(source, sources.quotaOf(source));
             }
         } catch (TidingsException rejected) {
             rejections.rejected(raw, rejected.code(), rejected.getMessage());
@@ -445,12 +445,7 @@ public class Intake {
     }
 
     private void requireWithinQuota(String source, SourceQuota quota) {
-        requireWithinQuota(source, quota, Provenance.NONE);
-    }
-
-    /** As the quota stood when the broker took the event, if it says, once per message ({@link SourceQuotas}). */
-    private void requireWithinQuota(String source, SourceQuota quota, Provenance from) {
-        Duration wait = quotas.admitted(source, quota, from.receivedAt(), from.messageId(), from.redelivered());
+        Duration wait = quotas.admitted(source, quota);
         if (!wait.isZero()) {
             throw new TidingsException(ErrorCode.RATE_LIMITED, "source " + source + " has used its quota of events "
                     + "on this instance; this event was not accepted, retry later", wait);

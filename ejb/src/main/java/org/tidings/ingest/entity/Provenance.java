@@ -1,7 +1,5 @@
 package org.tidings.ingest.entity;
 
-import java.time.Instant;
-
 /**
  * Where a queued event came from, as the broker tells it: the authenticated sender, and the JMS message and
  * correlation ids. A rejection record repeats them, so a sender finds the record of its own message: by
@@ -15,14 +13,9 @@ import java.time.Instant;
  * @param redelivered whether the broker says it delivered this message before ({@code JMSRedelivered}): the duplicate
  *                    window tells by it whether a message without an id may have claimed its event itself
  *                    (docs/adr/0019)
- * @param receivedAt when the broker took the message ({@value #INGRESS_TIMESTAMP}), unless it came over AMQP, whose
- *                   sender can set that stamp itself; else null: a source's rate is measured by it (docs/adr/0017)
  */
 public record Provenance(String validatedUser, String messageId, String correlationId, boolean admittedMark,
-        boolean redelivered, Instant receivedAt) {
-
-    /** The broker's stamp of when it took a message, where its address has {@code enable-ingress-timestamp}. */
-    public static final String INGRESS_TIMESTAMP = "_AMQ_INGRESS_TIMESTAMP";
+        boolean redelivered) {
 
     /** The message property HTTP ingest sets on an event it counted against its source's quota. */
     public static final String ADMITTED = "tidings_admitted";
@@ -40,10 +33,5 @@ public record Provenance(String validatedUser, String messageId, String correlat
 
     public Provenance(String validatedUser, String messageId, String correlationId) {
         this(validatedUser, messageId, correlationId, false, false);
-    }
-
-    public Provenance(String validatedUser, String messageId, String correlationId, boolean admittedMark,
-            boolean redelivered) {
-        this(validatedUser, messageId, correlationId, admittedMark, redelivered, null);
     }
 }

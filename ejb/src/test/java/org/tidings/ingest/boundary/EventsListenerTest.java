@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import jakarta.jms.TextMessage;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.tidings.ingest.control.CloudEventReader;
-import org.tidings.ingest.entity.Provenance;
 import org.tidings.ingest.entity.RawEvent;
 import org.tidings.platform.SchemaReadiness;
 
@@ -80,29 +78,6 @@ class EventsListenerTest {
         assertThat(EventsListener.messageIdOf(delivery(null, null))).isNull();
         assertThat(EventsListener.messageIdOf(delivery("ID:core-4", new byte[] {1}))).as("a sender's property of "
                 + "that name that is no text is no id, and fails nothing").isEqualTo("ID:core-4");
-    }
-
-    /**
-     * The broker's stamp of when it took an event is believed where no sender could have set it: not on a message
-     * that came over AMQP (its application properties are set after the broker's annotation), nor when it is no
-     * number.
-     */
-    @Test
-    void anEventCountsAtTheBrokersStampUnlessItsSenderCouldHaveSetIt() {
-        Instant stamped = Instant.parse("2026-12-05T12:00:00Z");
-        assertThat(EventsListener.receivedAt(stamped(stamped.toEpochMilli(), false))).isEqualTo(stamped);
-        assertThat(EventsListener.receivedAt(stamped(stamped.toEpochMilli(), true))).as("over AMQP").isNull();
-        assertThat(EventsListener.receivedAt(stamped("yesterday", false))).isNull();
-        assertThat(EventsListener.receivedAt(stamped(null, false))).isNull();
-    }
-
-    private static TextMessage stamped(Object stamp, boolean overAmqp) {
-        return (TextMessage) Proxy.newProxyInstance(EventsListenerTest.class.getClassLoader(),
-                new Class<?>[] {TextMessage.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getObjectProperty" -> Provenance.INGRESS_TIMESTAMP.equals(args[0]) ? stamp
-                            : EventsListener.AMQP_ENCODING.equals(args[0]) && overAmqp ? (short) 5 : null;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
     }
 
     private static TextMessage delivery(String jmsId, Object amqpId) {
