@@ -54,11 +54,8 @@ public class SeenNow {
 
     /** Whether the sink's subscriber (if it has one) may see events about this URI now. */
     public boolean sees(Sink sink, String uri) {
-        if (sink.ownerId() == null) {
-            return true;
-        }
-        GrantRules seen = grants.seen(sink.ownerId());
-        if (seen.allowsEverything()) {
+        GrantRules seen = rulesToCheck(sink);
+        if (seen == null) {
             return true;
         }
         try {
@@ -68,17 +65,23 @@ public class SeenNow {
         }
     }
 
+    /** The see grants of the sink's subscriber, or null if there is none to check (no subscriber, a grant of all). */
+    private GrantRules rulesToCheck(Sink sink) {
+        if (sink.ownerId() == null) {
+            return null;
+        }
+        GrantRules seen = grants.seen(sink.ownerId());
+        return seen.allowsEverything() ? null : seen;
+    }
+
     /** Why the event may not reach the sink's subscriber, and whether it was read to say so. */
     private record Judged(boolean read, String why) {
     }
 
     /** The see check itself, or null if the event may go. */
     private Judged judged(Sink sink, byte[] body) {
-        if (sink.ownerId() == null) {
-            return null;
-        }
-        GrantRules seen = grants.seen(sink.ownerId());
-        if (seen.allowsEverything()) {
+        GrantRules seen = rulesToCheck(sink);
+        if (seen == null) {
             return null;
         }
         List<String> uris;
