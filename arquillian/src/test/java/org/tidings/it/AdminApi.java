@@ -71,6 +71,14 @@ public final class AdminApi {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** A POST with these headers too. */
+    public Reply post(String path, String contentType, byte[] body, Map<String, String> headers) {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     /** A POST whose length is not said beforehand: the body goes in chunks, without a Content-Length. */
     public Reply postChunked(String path, String contentType, byte[] body) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)

@@ -233,11 +233,31 @@ class PipelineIT {
                 415, "unsupported-media-type");
         assertProblem(api.post("/events", ce, Events.json(Events.event("https://stranger.example.net/", NEW_MAIL,
                 "mailto:ann@example.com")).getBytes(StandardCharsets.UTF_8)), 403, "unknown-source");
+        // Another encoding of Unicode, whose zero bytes are valid UTF-8, and a byte order mark: Jackson read both, and
+        // the bytes delivered were what no webhook or purge sink could read.
+        String plain = Events.json(Events.event(source, NEW_MAIL, "mailto:ann@example.com"));
+        assertProblem(api.post("/events", ce, plain.getBytes(StandardCharsets.UTF_16LE)), 400, "invalid-encoding");
+        assertProblem(api.post("/events", ce, ("\uFEFF" + plain).getBytes(StandardCharsets.UTF_8)), 400,
+                "invalid-encoding");
+        // An id holding an unpaired surrogate, which UTF-8 turns into "?": the event whose id has "?" there was
+        // dropped as its duplicate. That one is sent below, and must be delivered.
+        String surrogateId = "lone-" + UUID.randomUUID() + "-";
+        assertProblem(api.post("/events", ce, plain.replaceFirst("\"id\":\"[^\"]*\"", "\"id\":\"" + surrogateId
+                + "\\\\ud800\"").getBytes(StandardCharsets.UTF_8)), 400, "invalid-encoding");
+        // As deep as JSON-P, which pull pages read stored events with, cannot read: accepted, it broke every page
+        String deep = plain.replace("\"uid\":42", "\"uid\":" + "[".repeat(997) + "]".repeat(997)); // 999 levels
+        assertThat(deep).isNotEqualTo(plain);
+        assertProblem(api.post("/events", ce, deep.getBytes(StandardCharsets.UTF_8)), 400, "malformed-event");
+        // binary content mode: attributes in ce- headers, which were ignored
+        assertProblem(api.post("/events", "application/json", plain.getBytes(StandardCharsets.UTF_8),
+                Map.of("ce-specversion", "1.0", "ce-id", "outer", "ce-source", source, "ce-type", NEW_MAIL)), 415,
+                "unsupported-media-type");
 
         assertThat(TestEnvironment.messagesAdded("tidings.events")).as("no refused event reached the events queue")
                 .isEqualTo(queuedBefore);
 
-        CloudEvent good = Events.event(source, NEW_MAIL, "mailto:zoë@exämple.org");
+        CloudEvent good = io.cloudevents.core.builder.CloudEventBuilder.v1(
+                Events.event(source, NEW_MAIL, "mailto:zoë@exämple.org")).withId(surrogateId + "?").build();
         assertThat(api.post("/events", ce, Events.json(good).getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
         assertThat(TestEnvironment.messagesAdded("tidings.events")).as("the accepted one did").isEqualTo(queuedBefore + 1);
         try (var messaging = Messaging.asApp()) {
@@ -463,11 +483,19 @@ class PipelineIT {
                 400, "invalid-request");
         assertProblem(api.get("/api/sinks/6f1c1d34-0000-4000-8000-000000000000"), 404, "not-found");
         assertProblem(api.get("/api/subscriptions/not-a-uuid"), 404, "not-found");
+        // a query parameter that does not parse is a bad request, not a missing resource
+        assertProblem(api.get("/api/audit?limit=abc"), 400, "invalid-request");
+        assertProblem(api.get("/api/subscriptions?sinkId=not-a-uuid"), 400, "invalid-request");
+        assertThat(api.get("/api/audit?before=x").body().get("detail").asText()).contains("before");
         assertProblem(api.delete("/api/sources/6f1c1d34-0000-4000-8000-000000000000"), 404, "not-found");
         assertProblem(api.postJson("/api/subscriptions", Map.of("sinkId", "6f1c1d34-0000-4000-8000-000000000000",
                 "filter", Map.of("types", List.of(NEW_MAIL)))), 400, "unknown-sink");
 
         String sink = api.createJmsSink("validated");
+        // a merge patch is read as text in the charset its type names: "pässe" sent in UTF-8 was stored as "pÃ¤sse"
+        assertProblem(api.request("PATCH", "/api/sinks/" + sink, "application/merge-patch+json; charset=iso-8859-1",
+                "{\"name\":\"pässe\"}".getBytes(StandardCharsets.UTF_8)), 415, "unsupported-media-type");
+        assertThat(api.get("/api/sinks/" + sink).body().get("name").asText()).isEqualTo("validated");
         assertProblem(api.postJson("/api/subscriptions", Map.of("sinkId", sink,
                 "filter", Map.of("expression", "subject LIKE"))), 400, "invalid-filter");
         assertProblem(api.postJson("/api/subscriptions", Map.of("sinkId", sink)), 400, "invalid-request");

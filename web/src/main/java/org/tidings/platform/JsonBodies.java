@@ -88,6 +88,7 @@ public final class JsonBodies implements ReaderInterceptor {
             drain(in);
             throw tooLarge(limit);
         }
+        requireUtf8Label(context.getMediaType());
         requireWellFormed(body);
         context.setProperty(BODY_SHA256, sha256(body));
         context.setInputStream(new ByteArrayInputStream(body));
@@ -145,8 +146,31 @@ public final class JsonBodies implements ReaderInterceptor {
         return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
-    /** Checks the bytes as UTF-8 through a small buffer, without decoding the whole body into memory. */
+    /**
+     * A charset named on the body's type must be UTF-8, as its bytes must be: JAX-RS decodes a body taken as text (a
+     * merge patch) by the charset its type names, so a PATCH labelled ISO-8859-1 stored "pÃ¤ss" for the "päss" sent,
+     * a webhook's password that its receiver would then refuse on every call. 415 {@code unsupported-media-type}.
+     */
+    static void requireUtf8Label(MediaType type) {
+        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !charset.strip().replace("\"", "").equalsIgnoreCase("utf-8")) {
+            throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "JSON is sent as UTF-8 (RFC 8259); this body's type names the charset " + charset);
+        }
+    }
+
+    /**
+     * Checks the bytes as UTF-8 through a small buffer, without decoding the whole body into memory; and that they
+     * hold no zero byte, which no JSON text in UTF-8 does: UTF-16 or UTF-32 text of ASCII characters is valid UTF-8
+     * too, and Jackson, which guesses the encoding, would find it well-formed where the resource reads other text.
+     */
     private static void requireUtf8(byte[] body) {
+        for (byte b : body) {
+            if (b == 0) {
+                throw new TidingsException(ErrorCode.INVALID_ENCODING, "the body is not UTF-8: it holds a zero byte, "
+                        + "as UTF-16 and UTF-32 text does");
+            }
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);

@@ -55,6 +55,11 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(WebApplicationException e) {
             int status = e.getResponse().getStatus();
+            String query = unparsedQueryParameter(e);
+            if (query != null) {
+                return Problem.of(ErrorCode.INVALID_REQUEST, "the query parameter " + query
+                        + " does not parse as what it names (a number, a UUID...)");
+            }
             return switch (status) {
                 // includes path parameters that do not parse (an id that is not a UUID names nothing)
                 case 404 -> Problem.of(ErrorCode.NOT_FOUND, "no such resource");
@@ -66,6 +71,25 @@ public final class ProblemMappers {
                             : code.title());
                 }
             };
+        }
+
+        /**
+         * The name of the query parameter that did not parse into its method parameter's type, or null if {@code e}
+         * is not about one. Jersey answers such a parameter 404 (JAX-RS says so of query, matrix and path parameters):
+         * {@code ?limit=abc} would say that the sink or the log asked for is not there. By class name, as Jersey is
+         * the server's own and not on this module's class path.
+         */
+        static String unparsedQueryParameter(WebApplicationException e) {
+            for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
+                if (c.getName().equals("org.glassfish.jersey.server.ParamException$QueryParamException")) {
+                    try {
+                        return String.valueOf(c.getMethod("getParameterName").invoke(e));
+                    } catch (ReflectiveOperationException | RuntimeException unnamed) {
+                        return "(unnamed)";
+                    }
+                }
+            }
+            return null;
         }
 
         /** Jersey's entity providers signal a body they cannot read as a 400 caused by the parser's exception. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
+import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonBodiesTest {
@@ -56,6 +58,47 @@ class JsonBodiesTest {
                 new byte[] {'"', (byte) 0xc3, '"'}, new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'})) {
             assertThat(refusal(body).code()).isEqualTo(ErrorCode.INVALID_ENCODING);
         }
+    }
+
+    /** UTF-16 and UTF-32 text of ASCII characters is valid UTF-8 too, which Jackson would read as what it guesses. */
+    @Test
+    void textInUtf16OrUtf32IsAnEncodingError() {
+        String body = "{\"name\":\"ann\"}";
+        for (String charset : List.of("UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE")) {
+            var refusal = refusal(body.getBytes(java.nio.charset.Charset.forName(charset)));
+            assertThat(refusal.code()).as(charset).isEqualTo(ErrorCode.INVALID_ENCODING);
+            assertThat(refusal.getMessage()).contains("zero byte");
+        }
+    }
+
+    /** Parsson, which JSON-B and a merge patch read with, fails on 1,000 levels with a plain RuntimeException. */
+    @Test
+    void nestingDeeperThanTheBoundIsMalformed() {
+        int bound = OutsideJson.MAX_DEPTH;
+        assertThatCode(() -> JsonBodies.requireWellFormed(bytes("{\"x\":" + "[".repeat(bound - 1) + "]".repeat(bound - 1)
+                + "}"))).doesNotThrowAnyException();
+        for (int depth : new int[] {bound + 1, 1000}) {
+            assertThat(refusal(bytes("{\"x\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}")).code())
+                    .as("%d levels", depth).isEqualTo(ErrorCode.MALFORMED_JSON);
+        }
+    }
+
+    /** JAX-RS decodes a body taken as text by the charset its type names: only UTF-8 may be named. */
+    @Test
+    void aCharsetOtherThanUtf8OnTheBodysTypeIsRefused() {
+        for (String charset : List.of("utf-8", "UTF-8", "\"utf-8\"")) {
+            assertThatCode(() -> JsonBodies.requireUtf8Label(json(charset))).as(charset).doesNotThrowAnyException();
+        }
+        assertThatCode(() -> JsonBodies.requireUtf8Label(new MediaType("application", "json"))).doesNotThrowAnyException();
+        assertThatCode(() -> JsonBodies.requireUtf8Label(null)).doesNotThrowAnyException();
+        for (String charset : List.of("iso-8859-1", "utf-16", "windows-1252", "utf8x")) {
+            var refusal = catchThrowableOfType(TidingsException.class, () -> JsonBodies.requireUtf8Label(json(charset)));
+            assertThat(refusal.code()).as(charset).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+        }
+    }
+
+    private static MediaType json(String charset) {
+        return new MediaType("application", "merge-patch+json", Map.of(MediaType.CHARSET_PARAMETER, charset));
     }
 
     /** A malformed body may carry a secret (a webhook sink's): the refusal says where it broke, not what it read. */

@@ -48,7 +48,7 @@ public final class CloudEventBatch {
     public static List<byte[]> split(byte[] body, int maxEvents) {
         String text = CloudEventReader.utf8(body);
         if (text.startsWith("\uFEFF")) {
-            text = text.substring(1); // a byte order mark, which a single event may carry too
+            text = text.substring(1); // a byte order mark before the array: the events are cut out without it
         }
         List<byte[]> events = new ArrayList<>();
         // Over the decoded text, whose character offsets Jackson reports exactly (of bytes it reports none, with the

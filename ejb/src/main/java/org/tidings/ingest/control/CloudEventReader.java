@@ -176,6 +176,7 @@ public class CloudEventReader {
     }
 
     private static void extension(CloudEventBuilder event, JsonParser parser, String name) throws IOException {
+        wholeCharacters(name, "an extension's name");
         if (SurrogateKeys.EXTENSION.equals(name)) {
             String keys = text(parser, name, (SurrogateKeys.MAX_KEY_CHARS + 1) * SurrogateKeys.MAX_KEYS);
             SurrogateKeys.of(keys);
@@ -234,7 +235,25 @@ public class CloudEventReader {
         if (parser.getTextLength() > maxChars) {
             throw tooLong(attribute, maxChars);
         }
-        return parser.getText();
+        return wholeCharacters(parser.getText(), "attribute " + attribute);
+    }
+
+    /**
+     * {@code text} if no surrogate in it is unpaired. A JSON escape can spell one (backslash, {@code ud800}), which no
+     * UTF-8 text holds: encoded, it becomes {@code ?}, so an event whose id held one was taken for the event whose id
+     * held {@code ?} there, and the later of the two was dropped as a duplicate. Refused with {@code invalid-encoding}.
+     */
+    static String wholeCharacters(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new TidingsException(ErrorCode.INVALID_ENCODING, what + " holds an unpaired surrogate (\\u"
+                        + Integer.toHexString(c) + "), which is no Unicode character and has no UTF-8 form");
+            }
+        }
+        return text;
     }
 
     private static TidingsException tooLong(String attribute, int maxChars) {
@@ -242,8 +261,24 @@ public class CloudEventReader {
                 attribute + " is longer than its limit of " + maxChars + " characters");
     }
 
+    /**
+     * UTF-8 as RFC 8259 section 8.1 asks of JSON between systems: valid, without a byte order mark, and so without a
+     * zero byte, which no JSON text in UTF-8 holds (a NUL in a string is escaped). Jackson would otherwise read a
+     * mark, or text in UTF-16 or UTF-32 whose zero bytes happen to be valid UTF-8 too, by its own guess of the
+     * encoding, while the bytes queued and delivered are the ones sent: a webhook or purge sink could not read them.
+     */
     private static void requireUtf8(byte[] body) {
         utf8(body);
+        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            throw new TidingsException(ErrorCode.INVALID_ENCODING,
+                    "the body starts with a byte order mark; JSON is sent as UTF-8 without one (RFC 8259)");
+        }
+        for (byte b : body) {
+            if (b == 0) {
+                throw new TidingsException(ErrorCode.INVALID_ENCODING, "the body holds a zero byte, which no JSON "
+                        + "text in UTF-8 does: it is sent as UTF-8, not UTF-16 or UTF-32 (RFC 8259)");
+            }
+        }
     }
 
     /** The body's text, if it is valid UTF-8; else {@code invalid-encoding}. */

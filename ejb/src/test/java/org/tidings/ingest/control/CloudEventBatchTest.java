@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.OutsideJson;
 import org.tidings.platform.TidingsException;
 
 // covers LEM-11, S2S-12, S2S-14: a batch is split into its events' own bytes, or refused whole with a code
@@ -47,7 +48,8 @@ class CloudEventBatchTest {
 
     @Test
     void anElementAtTheReadersLimitsIsCutOutAndJudgedAloneNotTheBatch() {
-        String deep = FIRST.replace("\"nested\":[{\"a\":[]}]", "\"nested\":" + "[".repeat(998) + "]".repeat(998));
+        int arrays = OutsideJson.MAX_DEPTH - 2; // in the event's object and its data's: as deep as an event may be
+        String deep = FIRST.replace("\"nested\":[{\"a\":[]}]", "\"nested\":" + "[".repeat(arrays) + "]".repeat(arrays));
         String longNumber = FIRST.replace("1e400", "1" + "0".repeat(2000));
         String tooDeep = FIRST.replace("\"nested\":[{\"a\":[]}]", "\"nested\":" + "[".repeat(2000) + "]".repeat(2000));
         var reader = new CloudEventReader(1 << 20);

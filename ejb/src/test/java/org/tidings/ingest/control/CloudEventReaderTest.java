@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.OutsideJson;
 import org.tidings.platform.TidingsException;
 
 // covers S2S-12, S2S-14: the envelope is read in one streaming pass, strictly, and every refusal has its code
@@ -110,6 +114,62 @@ class CloudEventReaderTest {
                 .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENCODING));
         assertThatThrownBy(() -> reader.read(new byte[4097]))
                 .isInstanceOfSatisfying(TidingsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EVENT_TOO_LARGE));
+    }
+
+    @Test
+    void refusesABodyInAnotherEncodingOfUnicodeOrWithAByteOrderMark() throws Exception {
+        String event = HEAD + "}";
+        assertThat(reader.read(utf8(event)).getId()).isEqualTo("e-1");
+        for (var charset : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, Charset.forName("UTF-32LE"),
+                Charset.forName("UTF-32BE"))) {
+            byte[] other = event.getBytes(charset);
+            assertThat(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(other)).toString())
+                    .as("%s of ASCII is valid UTF-8 too", charset).hasSize(other.length);
+            assertThatThrownBy(() -> reader.read(other)).as(charset.name())
+                    .isInstanceOfSatisfying(TidingsException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENCODING))
+                    .hasMessageContaining("zero byte");
+        }
+        assertThatThrownBy(() -> reader.read(utf8("\uFEFF" + event)))
+                .isInstanceOfSatisfying(TidingsException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENCODING))
+                .hasMessageContaining("byte order mark");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a high surrogate alone in the id     | \"id\":\"x\\ud800\"",
+        "a low surrogate alone in the id      | \"id\":\"x\\udc00y\"",
+        "a pair the wrong way round           | \"subject\":\"mailto:\\udc00\\ud800@example.com\"",
+        "a high surrogate at an extension's end | \"note\":\"x\\ud83d\"",
+        "in an extension's name               | \"x\\ud800\":\"y\"",
+    })
+    void refusesAnUnpairedSurrogateThatNoUtf8TextHolds(String why, String member) {
+        String body = "{\"specversion\":\"1.0\",\"source\":\"https://mail.example.com/store\",\"type\":\"t\","
+                + (member.startsWith("\"id\"") ? member : "\"id\":\"e-1\"," + member) + "}";
+        assertThatThrownBy(() -> reader.read(utf8(body)))
+                .isInstanceOfSatisfying(TidingsException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENCODING))
+                .hasMessageContaining("unpaired surrogate");
+    }
+
+    @Test
+    void anEscapedPairOfSurrogatesIsOneCharacterAndAccepted() {
+        var event = reader.read(utf8(HEAD.replace("\"e-1\"", "\"x\\ud83d\\ude00\"") + "}"));
+        assertThat(event.getId()).isEqualTo("x\uD83D\uDE00");
+    }
+
+    @Test
+    void nestingIsBoundedBelowWhatJsonPReadsAgainOnTheWayOut() {
+        String deepest = HEAD + ",\"data\":" + "[".repeat(OutsideJson.MAX_DEPTH - 1) + "]".repeat(OutsideJson.MAX_DEPTH - 1)
+                + "}";
+        assertThat(reader.read(utf8(deepest)).getId()).isEqualTo("e-1");
+        for (int depth : new int[] {OutsideJson.MAX_DEPTH + 1, 1000}) {
+            String deeper = HEAD + ",\"data\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
+            assertThatThrownBy(() -> roomy.read(utf8(deeper))).as("%d levels", depth)
+                    .isInstanceOfSatisfying(TidingsException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_EVENT));
+        }
     }
 
     @ParameterizedTest(name = "{0} of {1} characters")

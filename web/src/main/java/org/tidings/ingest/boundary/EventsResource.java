@@ -42,6 +42,9 @@ public class EventsResource {
     @Inject
     CloudEventReader reader;
 
+    /** The header that marks an event in the HTTP binding's binary content mode. */
+    static final String BINARY_MODE = "ce-specversion";
+
     /** The most bytes of one batch: 1 MiB, three events of the largest size (tidings.ingest.max-event-bytes) and more. */
     @Inject
     @ConfigProperty(name = "tidings.ingest.max-batch-bytes", defaultValue = "1048576")
@@ -56,7 +59,14 @@ public class EventsResource {
     @Consumes({"application/cloudevents+json", MediaType.APPLICATION_JSON})
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type, InputStream body,
-            @Context HttpServletRequest request) throws IOException {
+            @HeaderParam(BINARY_MODE) String binaryMode, @Context HttpServletRequest request) throws IOException {
+        if (binaryMode != null) {
+            // CloudEvents' HTTP binding: attributes as ce- headers, the data as the body. Read as structured, a body
+            // that is itself an event (a relay's) would be taken for the event and its headers' event dropped.
+            throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "an event in binary content mode (a "
+                    + BINARY_MODE + " header) is not accepted: send it in structured mode, the whole event as "
+                    + "application/cloudevents+json");
+        }
         requireUtf8(type, "an event needs a Content-Type: application/cloudevents+json or application/json");
         // read at most one byte past the limit: the reader refuses it without buffering a huge body
         var event = intake.submit(body.readNBytes(reader.maxBytes() + 1), Callers.speaker(request));

@@ -4,7 +4,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -271,7 +270,7 @@ public class SinksResource {
             if (reader.readValue() instanceof JsonObject object) {
                 return object;
             }
-        } catch (JsonException notJson) {
+        } catch (RuntimeException notJson) { // JsonException; and Parsson's plain RuntimeException on deep nesting
             // answered below
         }
         throw new TidingsException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object");
