@@ -142,6 +142,15 @@ class GrantsIT {
         // what her feed held before is withheld now: no grant of hers covers inbox/1 or inbox/2 any more
         assertThat(feed(asAnn, subscription)).containsExactly("withheld: not-authorized", "withheld: not-authorized",
                 "https://ann.example/inbox/4");
+        // A pull sink's dead letters are notifications no grant of its subscriber covered when they were dispatched
+        // (a revocation between the match and the dispatch): nothing sends them, so a redrive is refused, where it
+        // was answered 200 for rows that died again at once
+        long dead = api.get("/api/sinks/" + sink + "/dead-letters").body().size();
+        PipelineIT.assertProblem(api.postJson("/api/sinks/" + sink + "/dead-letters/redrive", Map.of()), 409,
+                "conflict");
+        PipelineIT.assertProblem(asAnn.postJson("/api/sinks/" + sink + "/dead-letters/msg_0/redrive", Map.of()), 409,
+                "conflict");
+        assertThat(api.get("/api/sinks/" + sink + "/dead-letters").body()).hasSize((int) dead);
     }
 
     // covers S2S-11

@@ -499,6 +499,12 @@ class PipelineIT {
         assertProblem(api.postJson("/api/subscriptions", Map.of("sinkId", sink,
                 "filter", Map.of("expression", "subject LIKE"))), 400, "invalid-filter");
         assertProblem(api.postJson("/api/subscriptions", Map.of("sinkId", sink)), 400, "invalid-request");
+        // an instant JSON-B reads but a database cannot store (PostgreSQL: "timestamp out of range", a 500)
+        var farOff = api.postJson("/api/subscriptions", Map.of("sinkId", sink, "filter", Map.of("types",
+                List.of(NEW_MAIL)), "expiresAt", "+300000-01-01T00:00:00Z"));
+        assertProblem(farOff, 400, "invalid-request");
+        assertThat(farOff.body().get("errors").findValuesAsText("field")).containsExactly("expiresAt");
+        assertProblem(api.get("/api/audit?from=%2B300000-01-01T00:00:00Z"), 400, "invalid-request");
 
         String source = Events.uniqueSource();
         api.createSource("first", source);

@@ -173,6 +173,38 @@ class WebhookIT {
         }
     }
 
+    // covers CARD-5, LEM-9: an operator's pause holds until an operator lifts it; a subscriber's own, either may
+    @Test
+    void aSubscriberCannotLiftAnOperatorsPauseOfItsSinkButLiftsItsOwn() {
+        try (var receiver = new WebhookReceiver(n -> 200)) {
+            String owner = api.postJson("/api/subscribers", Map.of("name", "pia " + UUID.randomUUID())).body()
+                    .get("id").asText();
+            AdminApi asOwner = api.withToken(api.issueToken("subscribers", owner));
+            var created = asOwner.postJson("/api/sinks", Map.of("name", "pia's hook", "channel", "webhook",
+                    "url", receiver.url("/hooks")));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String sink = created.body().get("id").asText();
+
+            var byOperator = api.postJson("/api/sinks/" + sink + "/pause", Map.of());
+            assertThat(byOperator.body().get("disabledReason").asText()).isEqualTo("paused by an operator");
+            assertProblem(asOwner.postJson("/api/sinks/" + sink + "/enable", Map.of()), 409, "conflict");
+            assertThat(api.get("/api/sinks/" + sink).body().get("enabled").asBoolean()).isFalse();
+            assertThat(api.postJson("/api/sinks/" + sink + "/enable", Map.of()).body().get("enabled").asBoolean())
+                    .isTrue();
+
+            var own = asOwner.postJson("/api/sinks/" + sink + "/pause", Map.of());
+            assertThat(own.body().get("disabledReason").asText()).isEqualTo("paused by its subscriber");
+            assertThat(asOwner.postJson("/api/sinks/" + sink + "/enable", Map.of()).body().get("enabled").asBoolean())
+                    .isTrue();
+
+            // an operator pausing a sink its subscriber paused makes it an operator's pause
+            asOwner.postJson("/api/sinks/" + sink + "/pause", Map.of());
+            assertThat(api.postJson("/api/sinks/" + sink + "/pause", Map.of()).body().get("disabledReason").asText())
+                    .isEqualTo("paused by an operator");
+            assertProblem(asOwner.postJson("/api/sinks/" + sink + "/enable", Map.of()), 409, "conflict");
+        }
+    }
+
     private static Map<String, List<String>> headersOf(WebhookReceiver.Received received) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         received.headers().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
@@ -706,6 +738,31 @@ class WebhookIT {
                 assertThatCode(() -> new Webhook(each).verify(payload,
                         headersOf(received))).doesNotThrowAnyException();
             }
+
+            // The answer of a second rotation is lost, and it is retried: the receivers still hold the first secret,
+            // which a third rotation within the overlap used to drop at once
+            assertThat(api.postJson("/api/sinks/" + hook.sink() + "/secret", Map.of()).status()).isEqualTo(200);
+            String third = api.postJson("/api/sinks/" + hook.sink() + "/secret", Map.of()).body().get("secret").asText();
+            send(hook, "mailto:eve@example.com");
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 2);
+            var later = receiver.delivered().get(1);
+            String laterPayload = new String(later.body(), StandardCharsets.UTF_8);
+            for (String each : List.of(hook.secret(), secret, third)) {
+                assertThatCode(() -> new Webhook(each).verify(laterPayload, headersOf(later)))
+                        .doesNotThrowAnyException();
+            }
+
+            // a secret leaked: the rotation that ends the overlap leaves the new secret alone signing
+            var alone = api.post("/api/sinks/" + hook.sink() + "/secret?endOverlap=true", "application/json",
+                    "{}".getBytes(StandardCharsets.UTF_8));
+            assertThat(alone.status()).isEqualTo(200);
+            String last = alone.body().get("secret").asText();
+            send(hook, "mailto:eve@example.com");
+            await().atMost(WAIT).until(() -> receiver.delivered().size() == 3);
+            var leaked = receiver.delivered().get(2);
+            assertThat(leaked.header("webhook-signature").split(" ")).hasSize(1);
+            assertThatCode(() -> new Webhook(last).verify(new String(leaked.body(), StandardCharsets.UTF_8),
+                    headersOf(leaked))).doesNotThrowAnyException();
         }
     }
 

@@ -1,5 +1,7 @@
 package org.tidings.delivery.webhook;
 
+import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,39 @@ final class EchoedCredentials {
         this.forms = forms;
     }
 
+    /**
+     * A query parameter's value shorter than this is not blotted out on its own (the whole query still is): {@code
+     * ?v=1} would blot every "1" of an answer, and so short a value keeps nothing secret.
+     */
+    static final int SHORTEST_QUERY_VALUE = 4;
+
+    /**
+     * As {@link #of(Map)}, and the query of the sink's URL too, which may hold a key ({@code ?key=...}, row LST-11,
+     * never shown by the API): whole, raw and decoded, and each parameter's value of at least
+     * {@value #SHORTEST_QUERY_VALUE} characters, raw and decoded. A receiver's error page that echoes the request's
+     * target would otherwise have put the key in the recorded answer.
+     */
+    static EchoedCredentials of(Map<String, String> headers, URI url) {
+        List<String> forms = new ArrayList<>(of(headers).forms);
+        String raw = url.getRawQuery();
+        if (raw != null) {
+            forms.add(raw);
+            forms.add(url.getQuery());
+            for (String parameter : raw.split("[&;]")) {
+                String value = parameter.substring(parameter.indexOf('=') + 1);
+                if (value.length() >= SHORTEST_QUERY_VALUE) {
+                    forms.add(value);
+                    try {
+                        forms.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException notDecodable) {
+                        // blotted out as it is
+                    }
+                }
+            }
+        }
+        return sorted(forms);
+    }
+
     static EchoedCredentials of(Map<String, String> headers) {
         List<String> forms = new ArrayList<>();
         for (String value : headers.values()) {
@@ -44,7 +79,11 @@ final class EchoedCredentials {
                 }
             }
         }
-        forms.removeIf(String::isEmpty);
+        return sorted(forms);
+    }
+
+    private static EchoedCredentials sorted(List<String> forms) {
+        forms.removeIf(form -> form == null || form.isEmpty());
         forms.sort(Comparator.comparingInt(String::length).reversed());
         return new EchoedCredentials(List.copyOf(forms));
     }

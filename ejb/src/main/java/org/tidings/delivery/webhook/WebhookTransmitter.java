@@ -187,7 +187,7 @@ public class WebhookTransmitter {
         }
         try {
             return answered(exchanges.exchange(HttpHost.create(call.url()), request, call.connectTimeout(),
-                    call.readTimeout()), EchoedCredentials.of(call.headers()), started);
+                    call.readTimeout()), EchoedCredentials.of(call.headers(), call.url()), started);
         } catch (CheckedResolver.Refused e) {
             return new Attempt(Result.REFUSED, 0, e.getMessage() + " (when connecting)", Optional.empty(),
                     since(started));

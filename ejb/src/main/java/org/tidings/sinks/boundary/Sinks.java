@@ -6,11 +6,13 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,8 +46,13 @@ public class Sinks {
 
     private static final Logger LOG = Logger.getLogger(Sinks.class.getName());
 
-    /** The reason a sink paused through the API gives, until it is enabled again. */
-    public static final String PAUSED = "paused by an operator or its subscriber";
+    /**
+     * The reason a sink paused by an operator (or an administrator) gives, until an operator enables it again: its
+     * subscriber may not lift it (an operator may pause a sink whose receiver is being hammered, or that misbehaves).
+     */
+    public static final String PAUSED_BY_OPERATOR = "paused by an operator";
+    /** The reason a sink its subscriber paused gives; either the subscriber or an operator enables it again. */
+    public static final String PAUSED_BY_SUBSCRIBER = "paused by its subscriber";
 
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
@@ -174,13 +181,17 @@ public class Sinks {
 
     /**
      * Gives a webhook sink a new secret, returned here and never again; the one it replaces keeps signing too, for
-     * {@code tidings.webhook.secret-overlap} (24 hours by default), so receivers can switch without losing any.
+     * {@code tidings.webhook.secret-overlap} (24 hours by default), so receivers can switch without losing any; and so
+     * do those still signing from rotations before it, until the same end (the answer of a rotation may be lost, and
+     * its receivers still hold the secret before it). With {@code endOverlap} (a secret leaked) only the new secret
+     * signs, at once.
      */
     @Audited("sink.rotate-secret")
-    public WithSecret rotateSecret(UUID id) {
-        var sink = webhook(id);
+    public WithSecret rotateSecret(UUID id, @Audited.Detail("endOverlap") boolean endOverlap) {
+        var sink = lockedWebhook(id);
         String secret = WebhookSecrets.generate();
-        sink.rotateSecret(sealer.seal(secret), clock.instant().plus(secretOverlap));
+        Instant now = clock.instant();
+        sink.rotateSecret(sealer.seal(secret), now, endOverlap ? now : now.plus(secretOverlap));
         return new WithSecret(sink, secret);
     }
 
@@ -191,20 +202,29 @@ public class Sinks {
      * retry worker a due head per notification to pass over every second.
      */
     @Audited("sink.pause")
-    public Sink pause(UUID id) {
-        var sink = webhook(id);
+    public Sink pause(UUID id, boolean byOperator) {
+        var sink = lockedWebhook(id);
         if (sink.enabled()) {
-            sink.disable(PAUSED, clock.instant());
+            sink.disable(byOperator ? PAUSED_BY_OPERATOR : PAUSED_BY_SUBSCRIBER, clock.instant());
+        } else if (byOperator && !PAUSED_BY_OPERATOR.equals(sink.disabledReason())) {
+            sink.disable(PAUSED_BY_OPERATOR, sink.disabledAt()); // held now until an operator lifts it
         } else {
             sink.unchangedByThisCall();
         }
         return sink;
     }
 
-    /** Lets deliveries to a disabled or paused webhook sink resume; what waited for it is sent, in order. */
+    /**
+     * Lets deliveries to a disabled or paused webhook sink resume; what waited for it is sent, in order. A pause by an
+     * operator is lifted by an operator only: its subscriber is answered 409 {@code conflict}.
+     */
     @Audited("sink.enable")
-    public Sink enable(UUID id) {
-        var sink = webhook(id);
+    public Sink enable(UUID id, boolean byOperator) {
+        var sink = lockedWebhook(id);
+        if (!byOperator && PAUSED_BY_OPERATOR.equals(sink.disabledReason())) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " was paused by an operator, and only an "
+                    + "operator enables it again");
+        }
         if (sink.enabled()) {
             sink.unchangedByThisCall();
         }
@@ -314,6 +334,20 @@ public class Sinks {
 
     private Sink webhook(UUID id) {
         var sink = find(id);
+        if (sink.channel() != Channel.WEBHOOK) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is not a webhook sink");
+        }
+        return sink;
+    }
+
+    /**
+     * A webhook sink, its row locked to the end of the transaction: two rotations, or a pause and an enable, at the
+     * same moment each see the other's outcome instead of both reading the same row and the last write winning (two
+     * rotations each handed out a secret, and one of them never signed anything).
+     */
+    private Sink lockedWebhook(UUID id) {
+        var sink = Optional.ofNullable(em.find(Sink.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> TidingsException.notFound("sink", id));
         if (sink.channel() != Channel.WEBHOOK) {
             throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is not a webhook sink");
         }

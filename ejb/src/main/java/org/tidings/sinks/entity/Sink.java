@@ -10,6 +10,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -180,19 +181,46 @@ public class Sink implements AuditTarget {
                 banHeader, keyHeader, keyMethod);
     }
 
-    /** A new secret signs from now on; the current one keeps signing too until {@code overlapEnds}. */
-    public void rotateSecret(String sealedNewSecret, Instant overlapEnds) {
-        this.sealedPreviousSecret = sealedSecret;
-        this.previousSecretUntil = overlapEnds;
+    /**
+     * Most secrets rotated out that sign beside the current one: a rotation beyond them drops the oldest. Four sealed
+     * secrets (about 107 characters each) and their separators fit the column's 500.
+     */
+    public static final int MAX_RETIRED_SECRETS = 4;
+
+    /**
+     * A new secret signs from {@code now} on; the current one, and those rotated out before it that still sign at
+     * {@code now}, keep signing too until {@code overlapEnds} (newest first, at most {@link #MAX_RETIRED_SECRETS}). A
+     * second rotation within an overlap used to drop the secret before the first: if the first's answer was lost, the
+     * receivers still held it, and every delivery failed their check at once. {@code overlapEnds} at {@code now}: only
+     * the new secret signs.
+     */
+    public void rotateSecret(String sealedNewSecret, Instant now, Instant overlapEnds) {
+        List<String> retired = new ArrayList<>();
+        retired.add(sealedSecret);
+        retired.addAll(retiredSigningAt(now));
+        boolean overlap = now.isBefore(overlapEnds);
+        this.sealedPreviousSecret = overlap
+                ? String.join(" ", retired.subList(0, Math.min(retired.size(), MAX_RETIRED_SECRETS))) : null;
+        this.previousSecretUntil = overlap ? overlapEnds : null;
         this.sealedSecret = sealedNewSecret;
     }
 
-    /** The sealed secrets that sign at {@code now}: the current one, and the previous one during its overlap. */
+    /**
+     * The sealed secrets that sign at {@code now}: the current one, then those rotated out during their overlap. The
+     * column holds them separated by spaces, which no sealed secret has ({@code v1:} and base64).
+     */
     public List<String> sealedSecretsAt(Instant now) {
-        if (sealedPreviousSecret != null && previousSecretUntil != null && now.isBefore(previousSecretUntil)) {
-            return List.of(sealedSecret, sealedPreviousSecret);
+        List<String> secrets = new ArrayList<>();
+        secrets.add(sealedSecret);
+        secrets.addAll(retiredSigningAt(now));
+        return secrets;
+    }
+
+    private List<String> retiredSigningAt(Instant now) {
+        if (sealedPreviousSecret == null || previousSecretUntil == null || !now.isBefore(previousSecretUntil)) {
+            return List.of();
         }
-        return List.of(sealedSecret);
+        return List.of(sealedPreviousSecret.split(" "));
     }
 
     /** Stops deliveries (the receiver answered 410 Gone); notifications wait until the sink is enabled. */

@@ -306,6 +306,22 @@ class WebhookTransmitterTest {
         assertThat(header.answer()).contains("bad credentials").doesNotContain("key with inner spaces");
     }
 
+    /** The query of a sink's URL may hold a key, which the API never shows: nor may an answer that echoes it. */
+    @Test
+    void aKeyInTheUrlsQueryThatTheReceiverEchoesIsNotRecorded() {
+        String key = "k3y/" + "q".repeat(30) + "+=";
+        String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8);
+        receiver.answer(exchange -> Receiver.respond(exchange, 404, "Not found: " + exchange.getRequestURI()
+                + " (key " + java.net.URLDecoder.decode(exchange.getRequestURI().getRawQuery().replaceAll(".*key=", ""),
+                StandardCharsets.UTF_8) + ")"));
+
+        Attempt attempt = transmitter.send(call(URI.create(receiver.uri("/hook") + "?v=1&key=" + encoded), "msg_1"));
+
+        assertThat(attempt.status()).isEqualTo(404);
+        assertThat(attempt.answer()).startsWith("HTTP 404: Not found: /hook?").doesNotContain(encoded)
+                .doesNotContain(key).contains(EchoedCredentials.REDACTED);
+    }
+
     @Test
     void sequentialCallsReuseOneConnection() {
         for (int i = 0; i < 5; i++) {

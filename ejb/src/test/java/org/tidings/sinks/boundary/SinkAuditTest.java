@@ -79,8 +79,8 @@ class SinkAuditTest {
     void rotatingTheSecretRecordsTheSinkNotTheSecret() throws Exception {
         var sink = sinks.createWebhook(null, "hooks", "https://receiver.example/hook", null, null, null, null, null).sink();
 
-        var rotated = sinks.rotateSecret(sink.id());
-        var change = audited("rotateSecret", new Object[] {sink.id()}, rotated);
+        var rotated = sinks.rotateSecret(sink.id(), false);
+        var change = audited("rotateSecret", new Object[] {sink.id(), false}, rotated);
 
         assertThat(change.action()).isEqualTo("sink.rotate-secret");
         assertThat(change.targetId()).isEqualTo(sink.id().toString());

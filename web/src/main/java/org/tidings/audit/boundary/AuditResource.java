@@ -17,6 +17,7 @@ import java.util.List;
 import org.tidings.audit.entity.AuditQuery;
 import org.tidings.audit.entity.AuditRecord;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.StorableInstant;
 import org.tidings.platform.TidingsException;
 
 /** The audit log of administrative changes, newest first, for admins (docs/adr/0020). */
@@ -62,7 +63,11 @@ public class AuditResource {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant instant = Instant.parse(value);
+            if (!StorableInstant.Check.storable(instant)) {
+                throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be within the years 1 to 9999");
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 instant such as "
                     + "2026-11-30T12:00:00Z");

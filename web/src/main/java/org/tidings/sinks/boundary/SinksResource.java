@@ -43,6 +43,7 @@ import org.tidings.delivery.boundary.JmsDeliveries;
 import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.SeenNow;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.StorableInstant;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
 import org.tidings.sinks.entity.Channel;
@@ -137,7 +138,7 @@ public class SinksResource {
     }
 
     /** Which dead letters to put back in line: those that died in [from, to); all of them without either. */
-    public record RedriveRequest(Instant from, Instant to) {
+    public record RedriveRequest(@StorableInstant Instant from, @StorableInstant Instant to) {
     }
 
     public record Redriven(int redriven) {
@@ -289,12 +290,16 @@ public class SinksResource {
                 + "durations, e.g. [\"PT0S\",\"PT5S\",\"PT5M\"]");
     }
 
-    /** A new signing secret, shown in this answer only; the previous one keeps signing during the overlap. */
+    /**
+     * A new signing secret, shown in this answer only; the previous ones keep signing during the overlap, or, with
+     * {@code ?endOverlap=true} (a secret leaked), stop at once.
+     */
     @POST
     @Path("{id}/secret")
-    public Response rotateSecret(@PathParam("id") UUID id) {
+    public Response rotateSecret(@PathParam("id") UUID id,
+            @QueryParam("endOverlap") @DefaultValue("false") boolean endOverlap) {
         visible(id);
-        var rotated = sinks.rotateSecret(id);
+        var rotated = sinks.rotateSecret(id, endOverlap);
         return Response.ok(SinkView.of(rotated.sink(), rotated.secret())).header("Cache-Control", "no-store").build();
     }
 
@@ -307,16 +312,19 @@ public class SinksResource {
     @Path("{id}/pause")
     public SinkView pause(@PathParam("id") UUID id) {
         visible(id);
-        return SinkView.of(sinks.pause(id));
+        return SinkView.of(sinks.pause(id, Callers.subscriber(caller) == null));
     }
 
-    /** Re-enables a webhook sink that was paused or disabled (a 410 answer); what waited for it is sent in order. */
+    /**
+     * Re-enables a webhook sink that was paused or disabled (a 410 answer); what waited for it is sent in order. A
+     * pause by an operator is lifted by an operator: the sink's subscriber gets 409.
+     */
     @RolesAllowed({"operator", "subscriber"})
     @POST
     @Path("{id}/enable")
     public SinkView enable(@PathParam("id") UUID id) {
         visible(id);
-        return SinkView.of(sinks.enable(id));
+        return SinkView.of(sinks.enable(id, Callers.subscriber(caller) == null));
     }
 
     @RolesAllowed({"viewer", "subscriber"})
@@ -372,8 +380,8 @@ public class SinksResource {
     @RolesAllowed({"operator", "subscriber"})
     @POST
     @Path("{id}/dead-letters/redrive")
-    public Redriven redrive(@PathParam("id") UUID id, RedriveRequest request) {
-        deliveredSink(id);
+    public Redriven redrive(@PathParam("id") UUID id, @Valid RedriveRequest request) {
+        sentSink(id);
         return new Redriven(ledger.redrive(id, request == null ? null : request.from(),
                 request == null ? null : request.to()));
     }
@@ -383,7 +391,7 @@ public class SinksResource {
     @POST
     @Path("{id}/dead-letters/{notification}/redrive")
     public Redriven redriveOne(@PathParam("id") UUID id, @PathParam("notification") String notification) {
-        deliveredSink(id);
+        sentSink(id);
         if (!ledger.redriveOne(id, notification)) {
             throw TidingsException.notFound("dead letter", notification);
         }
@@ -420,12 +428,31 @@ public class SinksResource {
         return sink;
     }
 
+    /**
+     * A sink Tidings sends to, whose dead letters a redrive can put back in line: a webhook or purge sink. A pull
+     * sink's dead letters are events its subscriber's see grants did not cover when they were matched; nothing sends
+     * them, and a redrive answered 200 for rows that died again at once (409: they are listed and discarded only).
+     */
+    private Sink sentSink(UUID id) {
+        var sink = deliveredSink(id);
+        if (sink.channel() == Channel.PULL) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is a pull sink: its dead letters are "
+                    + "events its subscriber's grants did not cover when they were matched, and nothing sends them "
+                    + "again; they can be listed and discarded");
+        }
+        return sink;
+    }
+
     private static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant instant = Instant.parse(value);
+            if (!StorableInstant.Check.storable(instant)) {
+                throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be within the years 1 to 9999");
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 instant such as "
                     + "2026-11-30T12:00:00Z");

@@ -33,6 +33,7 @@ import java.util.UUID;
 import org.tidings.platform.BoundedBody;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.JsonBodies;
+import org.tidings.platform.StorableInstant;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
 import org.tidings.sinks.boundary.Sinks;
@@ -75,7 +76,8 @@ public class SubscriptionsResource {
     }
 
     /** {@code expiresAt} is optional: without it the subscription stands until deleted. */
-    public record SubscriptionRequest(@NotNull UUID sinkId, @NotNull @Valid FilterBody filter, Instant expiresAt) {
+    public record SubscriptionRequest(@NotNull UUID sinkId, @NotNull @Valid FilterBody filter,
+            @StorableInstant Instant expiresAt) {
     }
 
     /** Up to {@value #BATCH_LIMIT} subscriptions to create at once, all or none, in {@value #BATCH_BYTES} bytes. */
@@ -91,7 +93,7 @@ public class SubscriptionsResource {
     /** 8 MiB: a full batch of subscriptions of some forty URIs each. */
     static final int BATCH_BYTES = 8 * 1024 * 1024;
 
-    public record SubscriptionUpdate(@NotNull @Valid FilterBody filter, Instant expiresAt) {
+    public record SubscriptionUpdate(@NotNull @Valid FilterBody filter, @StorableInstant Instant expiresAt) {
     }
 
     public record SubscriptionView(UUID id, UUID sinkId, Filter filter, Instant expiresAt, Instant createdAt) {

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.tidings.platform.StorableInstant;
 import org.tidings.sources.boundary.Sources;
 import org.tidings.trust.entity.AccessToken;
 import org.tidings.trust.entity.PrincipalKind;
@@ -63,7 +64,7 @@ public abstract class TokensResource {
     abstract PrincipalKind kind();
 
     /** Both optional: a label to tell the token apart, and when it stops working (never, if absent). */
-    public record TokenRequest(@Size(max = 200) String label, @Future Instant expiresAt) {
+    public record TokenRequest(@Size(max = 200) String label, @Future @StorableInstant Instant expiresAt) {
     }
 
     public record TokenView(UUID id, String prefix, String label, Instant createdAt, Instant expiresAt,
