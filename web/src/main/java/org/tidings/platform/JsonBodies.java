@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -153,9 +154,25 @@ public final class JsonBodies implements ReaderInterceptor {
      */
     static void requireUtf8Label(MediaType type) {
         String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
-        if (charset != null && !charset.strip().replace("\"", "").equalsIgnoreCase("utf-8")) {
+        if (!utf8(charset)) {
             throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "JSON is sent as UTF-8 (RFC 8259); this body's type names the charset " + charset);
+        }
+    }
+
+    /**
+     * Whether a {@code charset} parameter (null: none) lets the bytes be read as UTF-8: UTF-8 under any of its names
+     * ({@code utf8} too), or US-ASCII, of which UTF-8 is a superset.
+     */
+    public static boolean utf8(String charset) {
+        if (charset == null) {
+            return true;
+        }
+        try {
+            Charset named = Charset.forName(charset.strip().replace("\"", ""));
+            return named.equals(StandardCharsets.UTF_8) || named.equals(StandardCharsets.US_ASCII);
+        } catch (IllegalArgumentException unknown) { // illegal or unsupported names
+            return false;
         }
     }
 

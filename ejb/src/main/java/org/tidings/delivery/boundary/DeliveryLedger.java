@@ -172,7 +172,9 @@ public class DeliveryLedger {
             LOG.fine(() -> "the outcome of " + notification.id() + " is not recorded: it was no longer being sent");
             return null;
         }
-        Sink sink = em.find(Sink.class, notification.sinkId());
+        // the delivery row is locked, then (for a 410 only) the sink's: pause, enable and rotation lock the sink's alone
+        Sink sink = em.find(Sink.class, notification.sinkId(),
+                outcome.disablesSink() ? LockModeType.PESSIMISTIC_WRITE : LockModeType.NONE);
         if (sink != null) {
             outcome.applyTo(delivery, sink);
         } else {

@@ -69,6 +69,14 @@ public class WebhookAttempts {
             }
         }
 
+        /**
+         * True if this outcome disables the sink (410): its row is then read locked, so that a pause committed after
+         * an unlocked read is not overwritten (an operator's pause made a 410's, which the subscriber could lift).
+         */
+        public boolean disablesSink() {
+            return step.kind() == NextStep.Kind.DISABLE;
+        }
+
         /** True if the next notification of the same line may follow now: this one is done, and the sink is fine. */
         public boolean lineGoesOn() {
             return step.kind() == NextStep.Kind.DELIVERED

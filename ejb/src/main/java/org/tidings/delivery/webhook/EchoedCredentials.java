@@ -44,6 +44,13 @@ final class EchoedCredentials {
      */
     static EchoedCredentials of(Map<String, String> headers, URI url) {
         List<String> forms = new ArrayList<>(of(headers).forms);
+        addQuery(url, forms);
+        // the request goes out as the URL's ASCII form: a key with other characters is percent-encoded on the wire
+        addQuery(URI.create(url.toASCIIString()), forms);
+        return sorted(forms);
+    }
+
+    private static void addQuery(URI url, List<String> forms) {
         String raw = url.getRawQuery();
         if (raw != null) {
             forms.add(raw);
@@ -60,7 +67,6 @@ final class EchoedCredentials {
                 }
             }
         }
-        return sorted(forms);
     }
 
     static EchoedCredentials of(Map<String, String> headers) {

@@ -47,6 +47,10 @@ public final class CloudEventBatch {
     /** The batch's elements in order: each object's own bytes, or null for an element that is not an object. */
     public static List<byte[]> split(byte[] body, int maxEvents) {
         String text = CloudEventReader.utf8(body);
+        if (text.indexOf('\0') >= 0) { // as for one event: UTF-16 or UTF-32 text of ASCII is valid UTF-8 too
+            throw new TidingsException(ErrorCode.INVALID_ENCODING, "the batch holds a zero byte, which no JSON text in "
+                    + "UTF-8 does: it is sent as UTF-8, not UTF-16 or UTF-32 (RFC 8259); nothing of it was accepted");
+        }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // a byte order mark before the array: the events are cut out without it
         }

@@ -320,6 +320,12 @@ class WebhookTransmitterTest {
         assertThat(attempt.status()).isEqualTo(404);
         assertThat(attempt.answer()).startsWith("HTTP 404: Not found: /hook?").doesNotContain(encoded)
                 .doesNotContain(key).contains(EchoedCredentials.REDACTED);
+
+        // a key outside ASCII in the URL as given goes on the wire percent-encoded, and is echoed so
+        String clef = "cl\u00e9-" + "s".repeat(20);
+        Attempt other = transmitter.send(call(URI.create(receiver.uri("/hook") + "?key=" + clef), "msg_2"));
+        assertThat(other.answer()).startsWith("HTTP 404: Not found: /hook?").doesNotContain("cl%C3%A9-sss")
+                .doesNotContain(clef);
     }
 
     @Test

@@ -74,6 +74,16 @@ class CloudEventBatchTest {
     }
 
     @Test
+    void aBatchInUtf16OrUtf32IsAnEncodingErrorAsOneEventIs() {
+        for (String charset : List.of("UTF-16LE", "UTF-16BE", "UTF-32LE")) {
+            byte[] batch = ("[" + SECOND + "]").getBytes(java.nio.charset.Charset.forName(charset));
+            assertThatThrownBy(() -> CloudEventBatch.split(batch, 10)).as(charset)
+                    .isInstanceOfSatisfying(TidingsException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENCODING));
+        }
+    }
+
+    @Test
     void anEmptyBatchHasNoEvents() {
         assertThat(CloudEventBatch.split(utf8(" [ ] "), 10)).isEmpty();
     }

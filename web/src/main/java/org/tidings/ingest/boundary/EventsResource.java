@@ -20,6 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.ingest.control.CloudEventBatch;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.JsonBodies;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
 
@@ -60,9 +61,11 @@ public class EventsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type, InputStream body,
             @HeaderParam(BINARY_MODE) String binaryMode, @Context HttpServletRequest request) throws IOException {
-        if (binaryMode != null) {
-            // CloudEvents' HTTP binding: attributes as ce- headers, the data as the body. Read as structured, a body
-            // that is itself an event (a relay's) would be taken for the event and its headers' event dropped.
+        if (binaryMode != null && !structured(type)) {
+            // CloudEvents' HTTP binding: the mode is told by the Content-Type; with another type than
+            // application/cloudevents+json, ce- headers mean binary mode (attributes as headers, the data as the
+            // body). Read as structured, a body that is itself an event (a relay's) would be taken for the event and
+            // its headers' event dropped. A structured event may carry ce- headers too (the binding, 3.2.3).
             throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "an event in binary content mode (a "
                     + BINARY_MODE + " header) is not accepted: send it in structured mode, the whole event as "
                     + "application/cloudevents+json");
@@ -100,13 +103,18 @@ public class EventsResource {
         return Response.ok(new BatchOutcome(accepted, outcomes.size() - accepted, outcomes)).build();
     }
 
+    private static boolean structured(MediaType type) {
+        return type != null && "application".equalsIgnoreCase(type.getType())
+                && "cloudevents+json".equalsIgnoreCase(type.getSubtype());
+    }
+
     /** Events are UTF-8 (RFC 8259): a Content-Type naming another charset is refused, not reinterpreted. */
     private static void requireUtf8(MediaType type, String missing) {
         if (type == null) {
             throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, missing);
         }
         String charset = type.getParameters().get(MediaType.CHARSET_PARAMETER);
-        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+        if (!JsonBodies.utf8(charset)) {
             throw new TidingsException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "events are UTF-8 (RFC 8259); charset " + charset + " is not accepted");
         }

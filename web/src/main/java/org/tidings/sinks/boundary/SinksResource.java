@@ -43,6 +43,7 @@ import org.tidings.delivery.boundary.JmsDeliveries;
 import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.SeenNow;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.QueryFlag;
 import org.tidings.platform.StorableInstant;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
@@ -297,9 +298,9 @@ public class SinksResource {
     @POST
     @Path("{id}/secret")
     public Response rotateSecret(@PathParam("id") UUID id,
-            @QueryParam("endOverlap") @DefaultValue("false") boolean endOverlap) {
+            @QueryParam("endOverlap") String endOverlap) {
         visible(id);
-        var rotated = sinks.rotateSecret(id, endOverlap);
+        var rotated = sinks.rotateSecret(id, QueryFlag.of("endOverlap", endOverlap));
         return Response.ok(SinkView.of(rotated.sink(), rotated.secret())).header("Cache-Control", "no-store").build();
     }
 
@@ -462,7 +463,8 @@ public class SinksResource {
     /** {@code ?purge=true} discards notifications still queued for the sink; without it such a sink stays (409). */
     @DELETE
     @Path("{id}")
-    public void delete(@PathParam("id") UUID id, @QueryParam("purge") @DefaultValue("false") boolean purge) {
+    public void delete(@PathParam("id") UUID id, @QueryParam("purge") String purgeFlag) {
+        boolean purge = QueryFlag.of("purge", purgeFlag);
         visible(id);
         sinks.delete(id, purge);
     }

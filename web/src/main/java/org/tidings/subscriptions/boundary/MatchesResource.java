@@ -4,7 +4,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,6 +14,7 @@ import java.io.InputStream;
 import java.util.List;
 import org.tidings.ingest.boundary.Intake;
 import org.tidings.ingest.control.CloudEventReader;
+import org.tidings.platform.QueryFlag;
 import org.tidings.subscriptions.entity.Match;
 
 /**
@@ -45,8 +45,8 @@ public class MatchesResource {
     @POST
     @Consumes({"application/cloudevents+json", MediaType.APPLICATION_JSON})
     @Produces(MediaType.APPLICATION_JSON)
-    public Matches match(InputStream body, @QueryParam("explain") @DefaultValue("false") boolean explain)
-            throws IOException {
+    public Matches match(InputStream body, @QueryParam("explain") String explainFlag) throws IOException {
+        boolean explain = QueryFlag.of("explain", explainFlag);
         var event = reader.read(body.readNBytes(reader.maxBytes() + 1));
         var dryRun = intake.dryRun(event, explain ? MOST_EXPLAINED : 0);
         return new Matches(matching.size(), dryRun.refused(), dryRun.delivered(), dryRun.verdicts());
