@@ -252,6 +252,11 @@ class PipelineIT {
         var binaryHeaders = Map.of("ce-specversion", "1.0", "ce-id", "outer", "ce-source", source, "ce-type", NEW_MAIL);
         assertProblem(api.post("/events", "application/json", plain.getBytes(StandardCharsets.UTF_8), binaryHeaders),
                 415, "unsupported-media-type");
+        // the dry run tells what ingest would refuse: the same
+        assertProblem(api.post("/api/matches", "application/json", plain.getBytes(StandardCharsets.UTF_8),
+                binaryHeaders), 415, "unsupported-media-type");
+        assertProblem(api.post("/api/matches", "application/json; charset=iso-8859-1",
+                plain.getBytes(StandardCharsets.UTF_8)), 415, "unsupported-media-type");
 
         assertThat(TestEnvironment.messagesAdded("tidings.events")).as("no refused event reached the events queue")
                 .isEqualTo(queuedBefore);

@@ -89,8 +89,15 @@ public final class JsonBodies implements ReaderInterceptor {
             drain(in);
             throw tooLarge(limit);
         }
-        requireUtf8Label(context.getMediaType());
+        MediaType type = context.getMediaType();
+        requireUtf8Label(type);
         requireWellFormed(body);
+        if (type != null && type.getParameters().containsKey(MediaType.CHARSET_PARAMETER)) {
+            // read as UTF-8 whatever name the label gave it: a reader decoding by the label's own charset read a
+            // merge patch labelled US-ASCII with every non-ASCII character replaced, and a label with spaces inside
+            // its quotes (" utf-8 ") made it throw
+            context.setMediaType(type.withCharset(StandardCharsets.UTF_8.name()));
+        }
         context.setProperty(BODY_SHA256, sha256(body));
         context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -177,17 +178,25 @@ public class WebhookTransmitter {
     public Attempt send(WebhookCall call) {
         long started = System.nanoTime();
         HttpUriRequestBase request;
+        EchoedCredentials echoed;
         try {
             policy.check(call.url(), lookup);
             request = request(call);
+            echoed = EchoedCredentials.of(call.headers(), call.url()); // before the call: its answer is then recorded
         } catch (AddressPolicy.Refused e) {
             return new Attempt(Result.REFUSED, 0, e.getMessage(), Optional.empty(), since(started));
-        } catch (IllegalArgumentException e) { // a header that cannot be sent, a malformed secret or id
-            return new Attempt(Result.REFUSED, 0, describe(e), Optional.empty(), since(started));
+        } catch (RuntimeException e) {
+            // a header that cannot be sent, a malformed secret or id; a URL without an ASCII form (URI.toASCIIString
+            // throws a NullPointerException on a lone surrogate in JDK 17): refused, never thrown to the consumer,
+            // whose message would be redelivered for ever. The URL's own failures are not quoted: they quote the URL,
+            // whose query may hold a key (the answer is shown by the API)
+            boolean ours = e instanceof IllegalArgumentException && !(e.getCause() instanceof URISyntaxException);
+            return new Attempt(Result.REFUSED, 0, ours ? describe(e) : "the sink's URL has no form a request can be "
+                    + "made to (" + e.getClass().getSimpleName() + ")", Optional.empty(), since(started));
         }
         try {
             return answered(exchanges.exchange(HttpHost.create(call.url()), request, call.connectTimeout(),
-                    call.readTimeout()), EchoedCredentials.of(call.headers(), call.url()), started);
+                    call.readTimeout()), echoed, started);
         } catch (CheckedResolver.Refused e) {
             return new Attempt(Result.REFUSED, 0, e.getMessage() + " (when connecting)", Optional.empty(),
                     since(started));

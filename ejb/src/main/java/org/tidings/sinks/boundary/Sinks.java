@@ -367,6 +367,13 @@ public class Sinks {
             throw new TidingsException(ErrorCode.INVALID_REQUEST,
                     "url must be an absolute http or https URL with a host, and without user info or fragment");
         }
+        try {
+            URI.create(uri.toASCIIString()); // what each call is made to: it must exist
+        } catch (RuntimeException noAsciiForm) { // a lone surrogate (a NullPointerException in JDK 17), or a
+            // character whose normal form is not allowed in a URI
+            throw new TidingsException(ErrorCode.INVALID_REQUEST, "url has no ASCII form that a request can be "
+                    + "made to (an unpaired surrogate, or a character whose normal form a URI may not hold)");
+        }
     }
 
     public List<Sink> all() {

@@ -328,6 +328,21 @@ class WebhookTransmitterTest {
                 .doesNotContain(clef);
     }
 
+    /**
+     * A URL Java parses but cannot give in ASCII (a lone surrogate: toASCIIString throws a NullPointerException in
+     * JDK 17) is refused, never thrown: a throw went back to the consumer of tidings.deliver, redelivered for ever.
+     */
+    @Test
+    void aUrlWithoutAnAsciiFormIsRefusedNotThrownAndNotQuoted() throws Exception {
+        URI url = new URI("http://127.0.0.1:9/hook?key=ab\ud800cd-secret-key");
+
+        Attempt attempt = transmitter.send(call(url, "msg_1"));
+
+        assertThat(attempt.result()).isEqualTo(Result.REFUSED);
+        assertThat(attempt.answer()).contains("no form a request can be made to").doesNotContain("secret-key");
+        assertThat(receiver.received()).isEmpty();
+    }
+
     @Test
     void sequentialCallsReuseOneConnection() {
         for (int i = 0; i < 5; i++) {

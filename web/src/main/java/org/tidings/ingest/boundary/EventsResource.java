@@ -44,7 +44,7 @@ public class EventsResource {
     CloudEventReader reader;
 
     /** The header that marks an event in the HTTP binding's binary content mode. */
-    static final String BINARY_MODE = "ce-specversion";
+    public static final String BINARY_MODE = "ce-specversion";
 
     /** The most bytes of one batch: 1 MiB, three events of the largest size (tidings.ingest.max-event-bytes) and more. */
     @Inject
@@ -61,6 +61,16 @@ public class EventsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type, InputStream body,
             @HeaderParam(BINARY_MODE) String binaryMode, @Context HttpServletRequest request) throws IOException {
+        requireStructuredUtf8(type, binaryMode);
+        // read at most one byte past the limit: the reader refuses it without buffering a huge body
+        var event = intake.submit(body.readNBytes(reader.maxBytes() + 1), Callers.speaker(request));
+        return Response.accepted(new Accepted(event.getId(), event.getSource().toString(), "accepted")).build();
+    }
+
+    /**
+     * What one event's headers must say, on {@code /events} and the dry run alike: structured mode, in UTF-8.
+     */
+    public static void requireStructuredUtf8(MediaType type, String binaryMode) {
         if (binaryMode != null && !structured(type)) {
             // CloudEvents' HTTP binding: the mode is told by the Content-Type; with another type than
             // application/cloudevents+json, ce- headers mean binary mode (attributes as headers, the data as the
@@ -71,9 +81,6 @@ public class EventsResource {
                     + "application/cloudevents+json");
         }
         requireUtf8(type, "an event needs a Content-Type: application/cloudevents+json or application/json");
-        // read at most one byte past the limit: the reader refuses it without buffering a huge body
-        var event = intake.submit(body.readNBytes(reader.maxBytes() + 1), Callers.speaker(request));
-        return Response.accepted(new Accepted(event.getId(), event.getSource().toString(), "accepted")).build();
     }
 
     /** The answer to a batch: how many of its events were accepted and refused, and each one's outcome in order. */

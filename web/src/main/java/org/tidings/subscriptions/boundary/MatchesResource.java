@@ -4,14 +4,17 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import org.tidings.ingest.boundary.EventsResource;
 import org.tidings.ingest.boundary.Intake;
 import org.tidings.ingest.control.CloudEventReader;
 import org.tidings.platform.QueryFlag;
@@ -45,8 +48,11 @@ public class MatchesResource {
     @POST
     @Consumes({"application/cloudevents+json", MediaType.APPLICATION_JSON})
     @Produces(MediaType.APPLICATION_JSON)
-    public Matches match(InputStream body, @QueryParam("explain") String explainFlag) throws IOException {
+    public Matches match(InputStream body, @QueryParam("explain") String explainFlag,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type,
+            @HeaderParam(EventsResource.BINARY_MODE) String binaryMode) throws IOException {
         boolean explain = QueryFlag.of("explain", explainFlag);
+        EventsResource.requireStructuredUtf8(type, binaryMode); // as /events would refuse it
         var event = reader.read(body.readNBytes(reader.maxBytes() + 1));
         var dryRun = intake.dryRun(event, explain ? MOST_EXPLAINED : 0);
         return new Matches(matching.size(), dryRun.refused(), dryRun.delivered(), dryRun.verdicts());
