@@ -332,14 +332,6 @@ public class Sinks {
         }
     }
 
-    private Sink webhook(UUID id) {
-        var sink = find(id);
-        if (sink.channel() != Channel.WEBHOOK) {
-            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " is not a webhook sink");
-        }
-        return sink;
-    }
-
     /**
      * A webhook sink, its row locked to the end of the transaction: two rotations, or a pause and an enable, at the
      * same moment each see the other's outcome instead of both reading the same row and the last write winning (two

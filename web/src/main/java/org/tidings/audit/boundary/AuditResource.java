@@ -12,13 +12,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.tidings.audit.entity.AuditQuery;
 import org.tidings.audit.entity.AuditRecord;
-import org.tidings.platform.ErrorCode;
-import org.tidings.platform.StorableInstant;
-import org.tidings.platform.TidingsException;
+import org.tidings.platform.QueryInstant;
 
 /** The audit log of administrative changes, newest first, for admins (docs/adr/0020). */
 @RolesAllowed("admin")
@@ -49,28 +46,12 @@ public class AuditResource {
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("before") @Min(1) Long before,
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(AuditQuery.MAX_LIMIT) int limit) {
-        var query = new AuditQuery(blankless(actor), blankless(target), blankless(action), instant("from", from),
-                instant("to", to), before, limit);
+        var query = new AuditQuery(blankless(actor), blankless(target), blankless(action),
+                QueryInstant.of("from", from), QueryInstant.of("to", to), before, limit);
         return log.page(query).stream().map(AuditView::of).toList();
     }
 
     private static String blankless(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            Instant instant = Instant.parse(value);
-            if (!StorableInstant.Check.storable(instant)) {
-                throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be within the years 1 to 9999");
-            }
-            return instant;
-        } catch (DateTimeParseException e) {
-            throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 instant such as "
-                    + "2026-11-30T12:00:00Z");
-        }
     }
 }

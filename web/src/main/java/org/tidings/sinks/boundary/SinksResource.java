@@ -31,7 +31,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +43,7 @@ import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.SeenNow;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.QueryFlag;
+import org.tidings.platform.QueryInstant;
 import org.tidings.platform.StorableInstant;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
@@ -364,7 +364,8 @@ public class SinksResource {
         if (subscriber && subject != null && !seenNow.sees(sink, subject)) {
             return List.of();
         }
-        var rows = ledger.deadLetters(id, after, limit, instant("from", from), instant("to", to), subject);
+        var rows = ledger.deadLetters(id, after, limit, QueryInstant.of("from", from), QueryInstant.of("to", to),
+                subject);
         if (!subscriber) {
             return rows.stream().map(DeliveryView::of).toList();
         }
@@ -442,22 +443,6 @@ public class SinksResource {
                     + "again; they can be listed and discarded");
         }
         return sink;
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            Instant instant = Instant.parse(value);
-            if (!StorableInstant.Check.storable(instant)) {
-                throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be within the years 1 to 9999");
-            }
-            return instant;
-        } catch (DateTimeParseException e) {
-            throw new TidingsException(ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 instant such as "
-                    + "2026-11-30T12:00:00Z");
-        }
     }
 
     /** {@code ?purge=true} discards notifications still queued for the sink; without it such a sink stays (409). */
