@@ -152,7 +152,7 @@ public class Feeds {
 
     /** Records the receiver's ack of everything up to {@code upTo} (RUP-3); pending deliveries up to it are done. */
     public FeedPositions ack(UUID subscriptionId, long upTo) {
-        positions(subscriptionId);
+        pullSinkOf(subscriptionId);
         try {
             return store.acked(subscriptionId, upTo, clock.instant());
         } catch (IllegalArgumentException e) {

@@ -52,8 +52,7 @@ public class FeedStore {
      * @throws CounterMissing if the subscription has no counter yet (see {@link #counterCreated})
      */
     public long nextSeq(UUID subscriptionId) {
-        SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
-                LockModeType.PESSIMISTIC_WRITE);
+        SubscriptionSequence counter = locked(subscriptionId);
         if (counter == null) {
             throw new CounterMissing(subscriptionId);
         }
@@ -69,6 +68,23 @@ public class FeedStore {
             em.persist(new SubscriptionSequence(subscriptionId));
             em.flush();
         }
+    }
+
+    /**
+     * The subscription's counter with its row locked until the transaction ends, as committed when the lock was
+     * taken; null if it has none. Read again after the lock: if this transaction had read the counter before,
+     * Hibernate only takes the lock on the instance it holds and keeps that instance's state, which a transaction
+     * that held the lock meanwhile may have changed; written back, the old numbers would wind the counter back (a
+     * hostile review found an ack doing so to an append that committed while it waited, and the next append then
+     * failing on the number for ever).
+     */
+    private SubscriptionSequence locked(UUID subscriptionId) {
+        SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
+                LockModeType.PESSIMISTIC_WRITE);
+        if (counter != null) {
+            em.refresh(counter);
+        }
+        return counter;
     }
 
     /** The feed's positions; {@link FeedPositions#EMPTY} if the subscription never had a notification. */
@@ -125,8 +141,7 @@ public class FeedStore {
      * @throws IllegalArgumentException if {@code upTo} is not a position of the feed
      */
     public FeedPositions acked(UUID subscriptionId, long upTo, Instant now) {
-        SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
-                LockModeType.PESSIMISTIC_WRITE);
+        SubscriptionSequence counter = locked(subscriptionId);
         if (counter == null) {
             counter = new SubscriptionSequence(subscriptionId);
             counter.ackedUpTo(upTo);
@@ -159,8 +174,7 @@ public class FeedStore {
             Long firstKept = em.createNamedQuery(FeedEntry.FIRST_KEPT, Long.class)
                     .setParameter("subscription", subscriptionId).setParameter("before", before).getSingleResult();
             long through = firstKept == null ? (Long) row[1] : Math.min((Long) row[1], firstKept - 1);
-            SubscriptionSequence counter = em.find(SubscriptionSequence.class, subscriptionId,
-                    LockModeType.PESSIMISTIC_WRITE);
+            SubscriptionSequence counter = locked(subscriptionId);
             deleted += em.createNamedQuery(FeedEntry.DELETE_THROUGH).setParameter("subscription", subscriptionId)
                     .setParameter("through", through).executeUpdate();
             if (counter != null) {

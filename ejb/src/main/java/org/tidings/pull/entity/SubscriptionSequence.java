@@ -6,14 +6,18 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 
 /**
  * The positions of one pull subscription's feed (docs/adr/0015): the last sequence number handed out, the last one
  * deleted by retention, and the last one the receiver acknowledged. Read and changed only under the row's lock
  * ({@code PESSIMISTIC_WRITE}), held until the transaction that appends, prunes or acknowledges commits: numbers are
  * handed out in commit order, without gaps, and only the notifications of the same subscription wait for each other.
+ * {@code @DynamicUpdate}: an update writes only the numbers it changed, so an ack, an append and retention never write
+ * back each other's.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "subscription_sequence")
 @NamedQuery(name = SubscriptionSequence.OF, query = "SELECT s FROM SubscriptionSequence s "
         + "WHERE s.subscriptionId IN :ids")

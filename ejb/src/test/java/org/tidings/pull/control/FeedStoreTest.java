@@ -247,6 +247,38 @@ class FeedStoreTest {
     }
 
     @Test
+    void anAckThatReadTheCounterBeforeAnAppendCommittedDoesNotWindItBack() throws Exception {
+        UUID subscription = UUID.randomUUID();
+        append(subscription, "b1", true);
+        ExecutorService acker = Executors.newSingleThreadExecutor();
+        try (Session acking = sessions.openSession(); Session appending = sessions.openSession()) {
+            var ackStore = new FeedStore();
+            ackStore.em = acking;
+            acking.beginTransaction();
+            assertThat(ackStore.positions(subscription).last()).as("read before the append").isEqualTo(1);
+
+            var appendStore = new FeedStore();
+            appendStore.em = appending;
+            appending.beginTransaction();
+            assertThat(appendStore.append(notification(subscription, "b2"), true, Instant.now())).isEqualTo(2);
+
+            Future<FeedPositions> acked = acker.submit(() -> ackStore.acked(subscription, 1, Instant.now()));
+            await().atMost(Duration.ofSeconds(5)).until(database::aSessionIsBlocked);
+            appending.getTransaction().commit();
+            FeedPositions after = acked.get(5, TimeUnit.SECONDS);
+            acking.getTransaction().commit();
+
+            assertThat(after.acked()).isEqualTo(1);
+            assertThat(after.last()).as("the ack answers the counter as it found it under the lock").isEqualTo(2);
+        } finally {
+            acker.shutdownNow();
+        }
+        assertThat(inTransaction(store -> store.positions(subscription)).last()).isEqualTo(2);
+        assertThat(append(subscription, "b3", true)).as("the next append takes the next number").isEqualTo(3);
+        assertThat(seqs(subscription)).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void pruningSettlesThePendingDeliveriesOfTheEntriesItDeletesAsNeverAcknowledged() {
         // the subscriptions of this test have no row in subscription: as for a deleted subscription, whose entries
         // retention deletes like any others, settling does not depend on the subscription
