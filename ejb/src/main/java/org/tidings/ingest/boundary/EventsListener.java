@@ -31,8 +31,10 @@ import org.tidings.platform.SchemaReadiness;
  * DLQ. A redelivered event that was forwarded before is recognised by the broker's duplicate detection, and an event
  * another message had accepted within {@code tidings.dedup.window} is acknowledged unmatched (docs/adr/0019).
  * Input that cannot be an event is recorded on {@code tidings.rejected} with its code instead, never redelivered:
- * an oversized body (its size is checked before it is read; the record keeps an excerpt), or a message that is not
- * a text or bytes message.
+ * an oversized body (its size is checked before Tidings reads it; the record keeps an excerpt), or a message that is
+ * not a text or bytes message. The broker refuses at the send what this listener could not take at all: a message
+ * over its size limit (the resource adapter reads a whole body before this runs) and an AMQP message it cannot
+ * convert for this consumer (jms-config's UnconsumableEventsRefusal, docs/adr/0011).
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Resources.RESOURCE_ADAPTER),

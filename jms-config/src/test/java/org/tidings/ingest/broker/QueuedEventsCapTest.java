@@ -44,6 +44,8 @@ class QueuedEventsCapTest {
 
     private static final String EVENTS = "tidings.events";
     private static final String PASSWORD = "secret";
+    /** The size limit of {@link UnconsumableEventsRefusal} here; over the client's 100 KiB a message is a large one. */
+    private static final int MAX_BYTES = 300 * 1024;
 
     private final QueuedEventsCap cap = new QueuedEventsCap();
     private ActiveMQServer broker;
@@ -72,6 +74,9 @@ class QueuedEventsCapTest {
         config.putSecurityRoles("#", Set.of(new Role("all", true, true, true, true, true, true, true, true, true, true,
                 false, false)));
         config.registerBrokerPlugin(new ValidatedUserStamp());
+        var unconsumable = new UnconsumableEventsRefusal();
+        unconsumable.init(Map.of("max-bytes", String.valueOf(MAX_BYTES)));
+        config.registerBrokerPlugin(unconsumable);
         config.registerBrokerPlugin(new UnroutedEventsRefusal());
         config.registerBrokerPlugin(plugin);
         config.setJournalDirectory(journal.resolve("journal").toString())
@@ -191,6 +196,30 @@ class QueuedEventsCapTest {
             assertThatThrownBy(() -> send(tidings, "https://mail.example.com/"))
                     .hasMessageContaining(QueuedEventsCap.REFUSAL);
         }
+    }
+
+    @Test
+    void aMessageOverTheSizeLimitIsRefusedUncountedAndNothingOfItIsQueuedWhileOneUnderItGoesOn() throws Exception {
+        try (ClientSession mail = session("mail-store", true); ClientSession tidings = session("tidings", false)) {
+            assertThatThrownBy(() -> mail.createProducer(EVENTS).send(sized(mail, MAX_BYTES + 1)))
+                    .isInstanceOf(ActiveMQException.class).hasMessageContaining(UnconsumableEventsRefusal.TOO_LARGE);
+            tidings.createProducer(EVENTS).send(sized(tidings, 4 * MAX_BYTES));
+            assertThatThrownBy(tidings::commit).hasMessageContaining(UnconsumableEventsRefusal.TOO_LARGE);
+
+            assertThat(events().getMessagesAdded()).as("nothing of either was queued").isZero();
+            assertThat(cap.queued("user mail-store")).isZero();
+            awaitNoFiles(journal.resolve("large")); // the refused large messages' files are gone
+            mail.createProducer(EVENTS).send(sized(mail, 250 * 1024)); // large, under the limit
+            send(mail, null);
+            awaitOnQueue(events(), 2);
+        }
+    }
+
+    /** A message whose body is {@code bytes} long. */
+    private static ClientMessage sized(ClientSession session, int bytes) {
+        ClientMessage message = session.createMessage(org.apache.activemq.artemis.api.core.Message.BYTES_TYPE, true);
+        message.getBodyBuffer().writeBytes(new byte[bytes]);
+        return message;
     }
 
     @Test

@@ -1,16 +1,20 @@
 package org.tidings.ingest.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.protocol.amqp.broker.AMQPStandardMessage;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Properties;
 import org.junit.jupiter.api.Test;
 
 /** The stamp on messages as the broker holds them: core ones, and AMQP ones as a core consumer (Tidings) sees them. */
@@ -21,7 +25,7 @@ class ValidatedUserStampTest {
     private final ValidatedUserStamp stamp = new ValidatedUserStamp();
 
     @Test
-    void anAmqpMessageCarriesItsSessionsUserToACoreConsumer() {
+    void anAmqpMessageCarriesItsSessionsUserToACoreConsumer() throws Exception {
         Message message = amqp(Map.of());
 
         stamp.beforeSend(sessionOf("mail-store"), null, message, false, false);
@@ -30,7 +34,7 @@ class ValidatedUserStampTest {
     }
 
     @Test
-    void anAmqpClientsClaimIsReplaced() {
+    void anAmqpClientsClaimIsReplaced() throws Exception {
         Message message = amqp(Map.of(SENDER, "tidings"));
 
         stamp.beforeSend(sessionOf("mail-store"), null, message, false, false);
@@ -39,7 +43,40 @@ class ValidatedUserStampTest {
     }
 
     @Test
-    void aClaimOfAnotherTypeIsReplacedToo() {
+    void anAmqpMessageWhoseUserIdNamesAnotherUserIsRefusedForTheConversionWouldBelieveIt() throws Exception {
+        Message forged = amqp(Map.of(), "tidings");
+
+        assertThat(forged.toCore().getStringProperty(SENDER)).as("what a core consumer would read unrefused")
+                .isEqualTo("tidings");
+        assertThatThrownBy(() -> stamp.beforeSend(sessionOf("mail-store"), null, forged, false, false))
+                .isInstanceOf(ActiveMQSecurityException.class).hasMessageStartingWith(ValidatedUserStamp.FORGED);
+        assertThatThrownBy(() -> stamp.beforeSend(sessionOf(null), null, amqp(Map.of(), "tidings"), false, false))
+                .isInstanceOf(ActiveMQSecurityException.class);
+    }
+
+    @Test
+    void anAmqpMessageWhoseUserIdIsItsSendersOwnIsStamped() throws Exception {
+        Message own = amqp(Map.of(SENDER, "tidings"), "mail-store"); // Qpid JMS with populateJMSXUserID
+
+        stamp.beforeSend(sessionOf("mail-store"), null, own, false, false);
+
+        assertThat(own.toCore().getStringProperty(SENDER)).isEqualTo("mail-store");
+    }
+
+    @Test
+    void binaryDuplicateIdsThatAreNotTextStayApart() throws Exception {
+        byte[] one = {0x01, (byte) 0x80};
+        byte[] other = {0x01, (byte) 0x81};
+
+        assertThat(ValidatedUserStamp.scoped("a", one)).isNotEqualTo(ValidatedUserStamp.scoped("a", other))
+                .isEqualTo("1#a:0180");
+        assertThat(ValidatedUserStamp.scoped("a", "0180")).isNotEqualTo(ValidatedUserStamp.scoped("a", one));
+        assertThat(ValidatedUserStamp.scoped("a", "é".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo(ValidatedUserStamp.scoped("a", "é"));
+    }
+
+    @Test
+    void aClaimOfAnotherTypeIsReplacedToo() throws Exception {
         Message message = amqp(Map.of(SENDER, 42L));
 
         stamp.beforeSend(sessionOf("mail-store"), null, message, false, false);
@@ -48,7 +85,7 @@ class ValidatedUserStampTest {
     }
 
     @Test
-    void aClaimWithoutAnAuthenticatedUserIsRemoved() {
+    void aClaimWithoutAnAuthenticatedUserIsRemoved() throws Exception {
         Message amqp = amqp(Map.of(SENDER, "tidings"));
         Message core = new CoreMessage(1, 100).putStringProperty(SENDER, "tidings");
 
@@ -60,7 +97,7 @@ class ValidatedUserStampTest {
     }
 
     @Test
-    void aDuplicateIdBecomesItsSendersOwnSoThatNoOtherSenderCanOccupyIt() {
+    void aDuplicateIdBecomesItsSendersOwnSoThatNoOtherSenderCanOccupyIt() throws Exception {
         String duplicate = Message.HDR_DUPLICATE_DETECTION_ID.toString();
         Message forged = new CoreMessage(1, 100).putStringProperty(duplicate, "https://victim/ 42");
         Message real = new CoreMessage(2, 100).putStringProperty(duplicate, "https://victim/ 42");
@@ -84,7 +121,7 @@ class ValidatedUserStampTest {
     }
 
     @Test
-    void aCoreMessageIsStampedAsTheBrokerItselfWould() {
+    void aCoreMessageIsStampedAsTheBrokerItselfWould() throws Exception {
         Message claimed = new CoreMessage(1, 100).putStringProperty(SENDER, "tidings");
         Message plain = new CoreMessage(2, 100);
 
@@ -97,7 +134,17 @@ class ValidatedUserStampTest {
 
     /** An AMQP message as it arrives: encoded by the client, with these application properties. */
     private static Message amqp(Map<String, Object> properties) {
+        return amqp(properties, null);
+    }
+
+    /** An AMQP message as it arrives, its properties section's user-id set to {@code userId} unless that is null. */
+    private static Message amqp(Map<String, Object> properties, String userId) {
         var proton = org.apache.qpid.proton.message.Message.Factory.create();
+        if (userId != null) {
+            var header = new Properties();
+            header.setUserId(new Binary(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            proton.setProperties(header);
+        }
         proton.setApplicationProperties(new ApplicationProperties(Map.copyOf(properties)));
         proton.setBody(new AmqpValue("{\"specversion\":\"1.0\"}"));
         byte[] buffer = new byte[4096];

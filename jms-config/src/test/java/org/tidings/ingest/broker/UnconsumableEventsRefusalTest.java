@@ -1,0 +1,96 @@
+package org.tidings.ingest.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.FileDeploymentManager;
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.protocol.amqp.broker.AMQPStandardMessage;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Section;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@link UnconsumableEventsRefusal} refuses, on messages as the broker holds them: AMQP messages the broker's
+ * conversion for a core consumer throws on (each would have closed the Tidings consumer it was delivered to), and
+ * messages over the size limit. Its refusal on a running broker, and what stays of a refused message, is in
+ * {@link QueuedEventsCapTest}. And broker.xml's events queue, whose message groups are bucketed.
+ */
+class UnconsumableEventsRefusalTest {
+
+    private final UnconsumableEventsRefusal refusal = new UnconsumableEventsRefusal();
+
+    @Test
+    void anAmqpMessageTheBrokerCannotConvertIsRefusedWithItsCode() {
+        for (Message unconvertible : new Message[] {
+                amqp(Map.of("sent", new Date()), new AmqpValue("{}")),
+                amqp(Map.of("id", UUID.randomUUID()), new AmqpValue("{}")),
+                amqp(Map.of(), new AmqpValue(Map.of("kind", Symbol.valueOf("x")))),
+                amqp(Map.of(), new AmqpValue(Map.of(1, "a number for a key")))}) {
+            assertThatThrownBy(unconvertible::toCore).as("the broker's own conversion fails")
+                    .isInstanceOf(RuntimeException.class);
+
+            assertThat(refusal.refusal(unconvertible)).as(unconvertible.toString()).isNotNull()
+                    .hasMessageStartingWith(UnconsumableEventsRefusal.UNCONVERTIBLE);
+        }
+    }
+
+    @Test
+    void anAmqpMessageOfJmsTypesPasses() {
+        Message plain = amqp(Map.of("sent", 1L, "kind", "text", "flag", true), new AmqpValue("{\"specversion\":\"1.0\"}"));
+        Message map = amqp(Map.of(), new AmqpValue(Map.of("kind", "text", "n", 2)));
+
+        assertThat(refusal.refusal(plain)).isNull();
+        assertThat(refusal.refusal(map)).isNull();
+    }
+
+    @Test
+    void aMessageOverTheLimitIsRefusedWhateverItsProtocol() {
+        refusal.init(Map.of("max-bytes", "2048"));
+        CoreMessage core = new CoreMessage(1, 4096);
+        core.getBodyBuffer().writeBytes(new byte[3000]);
+        Message amqp = amqp(Map.of(), new AmqpValue("x".repeat(3000)));
+
+        assertThat(refusal.refusal(core)).hasMessageStartingWith(UnconsumableEventsRefusal.TOO_LARGE);
+        assertThat(refusal.refusal(amqp)).hasMessageStartingWith(UnconsumableEventsRefusal.TOO_LARGE);
+        assertThat(refusal.refusal(amqp(Map.of(), new AmqpValue("x".repeat(1000))))).isNull();
+        assertThatThrownBy(() -> refusal.init(Map.of("max-bytes", "10"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void brokerXmlsEventsQueueBucketsItsMessageGroupsAndHasTheRefusalFirst() throws Exception {
+        var config = new FileConfiguration();
+        var deployment = new FileDeploymentManager(Path.of("src/main/broker/broker.xml").toUri().toString());
+        deployment.addDeployable(config);
+        deployment.readConfiguration();
+
+        QueueConfiguration events = config.getAddressConfigurations().stream()
+                .filter(a -> a.getName().equals("tidings.events")).map(CoreAddressConfiguration::getQueueConfigs)
+                .flatMap(java.util.List::stream).filter(q -> q.getName().toString().equals("tidings.events"))
+                .findFirst().orElseThrow();
+        assertThat(events.getGroupBuckets()).isEqualTo(4096);
+        assertThat(config.getBrokerPlugins()).extracting(p -> p.getClass().getSimpleName()).containsSubsequence(
+                "ValidatedUserStamp", "UnconsumableEventsRefusal", "UnroutedEventsRefusal", "QueuedEventsCap");
+    }
+
+    /** An AMQP message as it arrives: encoded by the client, with these application properties and this body. */
+    private static Message amqp(Map<String, Object> properties, Section body) {
+        var proton = org.apache.qpid.proton.message.Message.Factory.create();
+        proton.setApplicationProperties(new ApplicationProperties(Map.copyOf(properties)));
+        proton.setBody(body);
+        byte[] buffer = new byte[16384];
+        int length = proton.encode(buffer, 0, buffer.length);
+        return new AMQPStandardMessage(0, Arrays.copyOf(buffer, length), null);
+    }
+}
