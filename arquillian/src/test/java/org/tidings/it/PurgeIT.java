@@ -388,7 +388,9 @@ class PurgeIT {
         long purgesBefore = varnishCounter("MAIN.n_purges");
         int events = 40;
         List<CloudEvent> sent = new ArrayList<>();
-        try (var messaging = Messaging.asSource()) {
+        // the notifications are held on tidings.deliver until all are there, so that they come to the purge channel
+        // together however slowly a loaded machine routes the events (coalescing joins those within 100 ms)
+        try (var held = TestEnvironment.paused("tidings.deliver"); var messaging = Messaging.asSource()) {
             for (int i = 0; i < events; i++) {
                 // One subject, one sink. In one line (one JMS group, one ledger line) each notification would wait
                 // for the window behind the one before it: one PURGE each.
@@ -396,6 +398,7 @@ class PurgeIT {
                 messaging.sendText("tidings.events", Events.json(event));
                 sent.add(event);
             }
+            await().atMost(WAIT).until(() -> TestEnvironment.messageCount("tidings.deliver") >= events);
         }
         for (CloudEvent accepted : sent) {
             awaitStatus(route, accepted, "delivered");

@@ -884,9 +884,10 @@ class WebhookIT {
 
     // covers LEM-9
     /**
-     * A notification waits for its second attempt, fifteen seconds after the first (room for the change on a loaded
-     * machine), under a two-attempt schedule; the schedule changes meanwhile to four attempts, and the notification
-     * is tried four times before it is dead.
+     * A notification waits for its second attempt, ten minutes after the first, under a two-attempt schedule; the
+     * schedule changes meanwhile to four attempts; then the waiting row is made due in the database (a waiting
+     * notification keeps the time it was given), and the notification is tried four times before it is dead. Not
+     * timed: the change is committed before the second attempt can be claimed, whatever the machine's pace.
      */
     @Test
     void aChangedRetryScheduleAppliesFromTheNextScheduledAttempt() throws Exception {
@@ -894,18 +895,23 @@ class WebhookIT {
             String source = Events.uniqueSource();
             api.createSource("mail store", source);
             var created = api.postJson("/api/sinks", Map.of("name", "rescheduled", "channel", "webhook",
-                    "url", receiver.url("/hooks"), "retrySchedule", List.of("PT0S", "PT5S")));
+                    "url", receiver.url("/hooks"), "retrySchedule", List.of("PT0S", "PT10M")));
             String sink = created.body().get("id").asText();
             String subscription = api.subscribe(sink, Map.of("types", List.of(TYPE), "sources", List.of(source)));
             CloudEvent event = send(new Hook(source, sink, null, subscription), "mailto:ivy@example.com");
             await().atMost(WAIT).untilAsserted(() -> assertThat(api.get("/api/deliveries?source=" + source + "&id="
                     + event.getId()).body().get(0).get("status").asText()).isEqualTo("retrying"));
 
-            // 5 s before the second attempt: the change, a request or two, comes well before it
-            var changed = patch(sink, "{\"retrySchedule\":[\"PT0S\",\"PT5S\",\"PT0.2S\",\"PT0.2S\"]}");
+            var changed = patch(sink, "{\"retrySchedule\":[\"PT0S\",\"PT10M\",\"PT0.2S\",\"PT0.2S\"]}");
             assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
-            assertThat(retryScheduleOf(sink)).containsExactly("PT0S", "PT5S", "PT0.2S", "PT0.2S");
+            assertThat(retryScheduleOf(sink)).containsExactly("PT0S", "PT10M", "PT0.2S", "PT0.2S");
             assertThat(receiver.received()).as("the change came before the second attempt").hasSize(1);
+            try (var db = TestEnvironment.openDatabase(); var due = db.prepareStatement("UPDATE delivery SET "
+                    + "next_attempt_at = ? WHERE sink_id = ? AND status = 'WAITING'")) {
+                due.setObject(1, OffsetDateTime.now(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                due.setObject(2, UUID.fromString(sink));
+                assertThat(due.executeUpdate()).as("the notification waiting for its second attempt").isEqualTo(1);
+            }
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(deadAttempts(sink)).isEqualTo(4));
             assertThat(receiver.received()).hasSize(4);

@@ -107,14 +107,13 @@ class WebhookRestartIT {
             // a retry in flight when Payara Micro stops: the first attempt failed, the retry worker's call is held
             String retrySource = Events.uniqueSource();
             api.createSource("mail store", retrySource);
-            // its retry 3 s after the first attempt (the tests' global schedule retries after 400 ms), so that the
-            // receiver holds its answers before the retry comes
+            // the receiver answers the first attempt (503) and holds its answer to the retry, 3 s after it
+            heldRetry.holdAnswersFrom(2);
             String retrySink = webhookSink(api, "held retry", heldRetry.url("/hooks"), retrySource,
                     List.of("PT0S", "PT3S", "PT0.5S"));
             String retryFirst = sendTo(api, retrySource, "mailto:flo@example.com");
             await("the first attempt's failure is recorded").atMost(Duration.ofSeconds(30)).until(() -> api
                     .get("/api/sinks/" + retrySink + "/status").body().hasNonNull("lastFailure"));
-            heldRetry.holdAnswers();
             await("its retry is in flight").atMost(Duration.ofSeconds(30))
                     .until(() -> heldRetry.received().size() == 2);
             String retrySecond = sendTo(api, retrySource, "mailto:flo@example.com");

@@ -78,14 +78,22 @@ public class FirstAttempts {
     private final Set<Handover> running = ConcurrentHashMap.newKeySet();
     private ExecutorService pool;
     private ScheduledExecutorService renewals;
+    /** {@link #START}; longer in tests that must not take a slow thread start for a busy pool. */
+    private Duration start = START;
 
     public FirstAttempts() {
     }
 
     /** For tests: attempts on {@code pool}, leases not renewed. */
     FirstAttempts(ExecutorService pool, Duration hold) {
+        this(pool, hold, START);
+    }
+
+    /** For tests: as above, waiting up to {@code start} for an attempt to start. */
+    FirstAttempts(ExecutorService pool, Duration hold, Duration start) {
         this.pool = pool;
         this.hold = hold;
+        this.start = start;
     }
 
     @PostConstruct
@@ -141,7 +149,7 @@ public class FirstAttempts {
                 letGo(handover, call, "is not waited for: its sink is slow");
                 return false;
             }
-            if (!handover.started(START)) {
+            if (!handover.started(start)) {
                 letGo(handover, call, "waits for a thread");
                 return false;
             }

@@ -31,7 +31,8 @@ class FirstAttemptsTest {
 
     @Test
     void aQuickAttemptIsWaitedForAndItsFailureIsTheConsumers() {
-        var attempts = new FirstAttempts(pool, Duration.ofMinutes(1));
+        // threads are free: a start that takes longer than 100 ms is a busy machine's, not a busy pool's
+        var attempts = new FirstAttempts(pool, Duration.ofMinutes(1), Duration.ofSeconds(30));
         AtomicInteger made = new AtomicInteger();
 
         attempts.make("n1", made::incrementAndGet, done::incrementAndGet);
@@ -47,7 +48,7 @@ class FirstAttemptsTest {
 
     @Test
     void anAttemptThatOutlastsTheHoldGoesOnWhileTheConsumerReturns() throws InterruptedException {
-        var attempts = new FirstAttempts(pool, Duration.ofMillis(100));
+        var attempts = new FirstAttempts(pool, Duration.ofMillis(100), Duration.ofSeconds(30));
         var answer = new CountDownLatch(1);
         AtomicInteger made = new AtomicInteger();
 

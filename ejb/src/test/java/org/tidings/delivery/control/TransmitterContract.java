@@ -128,14 +128,16 @@ public abstract class TransmitterContract {
 
     @Test
     void aRefusedConnectionIsRetried() throws IOException {
-        int closedPort;
-        try (var socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            closedPort = socket.getLocalPort();
+        // a port bound and not listening: a connection to it is refused, and no other socket of the parallel tests
+        // can take it meanwhile (a port closed before the call could be)
+        try (var reserved = new java.net.Socket()) {
+            reserved.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            int closedPort = reserved.getLocalPort();
+            Attempt attempt = sendTo(URI.create("http://127.0.0.1:" + closedPort + "/"), AddressPolicy.defaults());
+            assertThat(attempt.result()).isEqualTo(Result.RETRY);
+            assertThat(attempt.status()).isZero();
+            assertThat(attempt.answer()).isNotBlank();
         }
-        Attempt attempt = sendTo(URI.create("http://127.0.0.1:" + closedPort + "/"), AddressPolicy.defaults());
-        assertThat(attempt.result()).isEqualTo(Result.RETRY);
-        assertThat(attempt.status()).isZero();
-        assertThat(attempt.answer()).isNotBlank();
     }
 
     @Test
