@@ -159,6 +159,10 @@ class PullIT {
         assertThat(empty.status()).isEqualTo(200);
         assertThat(empty.body().get("notifications")).isEmpty();
         assertThat(empty.body().get("next").asLong()).isZero();
+        // under a millisecond: JAX-RS takes 0 ms for no timeout, and this poll waited for ever
+        var brief = api.get(feed.path() + "?after=0&wait=PT0.0001S");
+        assertThat(brief.status()).isEqualTo(200);
+        assertThat(brief.body().get("notifications")).isEmpty();
 
         CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
                 URI.create(TestEnvironment.baseUrl() + feed.path() + "?after=0&wait=PT30S"))
@@ -295,6 +299,34 @@ class PullIT {
             assertThat(AdminApi.JSON.readTree(answer.body()).get("code").asText()).isEqualTo("invalid-token");
             assertThat(answer.body()).doesNotContain(after);
         }
+    }
+
+    /**
+     * A stream and a long-poll of a subscription that is deleted end within a poll interval or two, though nothing is
+     * appended; before, the stream was kept alive with heartbeats for ever. A reconnect is told the subscription is
+     * gone.
+     */
+    // covers RUP-12
+    @Test
+    void aStreamAndALongPollOfADeletedSubscriptionEndAndAReconnectIsToldItIsGone() throws Exception {
+        Feed feed = feed();
+        String first = send(feed, "mailto:ann@example.com").getId();
+        try (var stream = new EventStreamClient(feed, null)) {
+            assertThat(stream.response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(AdminApi.JSON.readTree(stream.next().data()).get("id").asText()).isEqualTo(first);
+            CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
+                    URI.create(TestEnvironment.baseUrl() + feed.path() + "?after=1&wait=PT30S"))
+                    .header("Authorization", AdminApi.adminAuthorization()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(api.delete("/api/subscriptions/" + feed.subscription()).status()).isEqualTo(204);
+
+            stream.ended.get(20, TimeUnit.SECONDS); // closed by the server, within a poll interval or two
+            HttpResponse<String> answer = poll.get(20, TimeUnit.SECONDS); // not the 30 s it asked to wait
+            assertThat(answer.statusCode()).isEqualTo(404);
+            assertThat(AdminApi.JSON.readTree(answer.body()).get("code").asText()).isEqualTo("not-found");
+        }
+        assertProblem(api.get(feed.path() + "?after=1"), 404, "not-found");
     }
 
     /**

@@ -164,4 +164,13 @@ public class Feeds {
     public Map<UUID, Long> lastOf(Collection<UUID> subscriptionIds) {
         return store.lastOf(subscriptionIds);
     }
+
+    /** Which of these subscriptions still exist (a waiting client of one deleted or expired is told, not kept). */
+    public Set<UUID> existing(Collection<UUID> subscriptionIds) {
+        if (subscriptionIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(em.createQuery("SELECT s.id FROM Subscription s WHERE s.id IN :ids", UUID.class)
+                .setParameter("ids", subscriptionIds).getResultList());
+    }
 }

@@ -242,7 +242,9 @@ public class FeedWatch {
             stalledWritesInterrupted();
             revokedEnded();
             if (!waiting.isEmpty()) {
-                feeds.lastOf(Set.copyOf(waiting.keySet())).forEach(this::wakeBehind);
+                Set<UUID> waitedOn = Set.copyOf(waiting.keySet());
+                feeds.lastOf(waitedOn).forEach(this::wakeBehind);
+                goneEnded(waitedOn);
             }
             if (System.nanoTime() - lastHeartbeat > heartbeat.toNanos()) {
                 lastHeartbeat = System.nanoTime();
@@ -265,6 +267,17 @@ public class FeedWatch {
      */
     void revokedEnded() {
         waiting.values().forEach(of -> of.stream().filter(w -> !stillAuthorized(w.watcher)).forEach(Waiting::wake));
+    }
+
+    /**
+     * Wakes every waiter of a subscription that no longer exists (deleted, or expired and reaped): its read then fails
+     * with 404, which closes a stream and answers a long-poll. Before, such a stream was kept alive with heartbeats for
+     * as long as nothing was appended, which for a deleted subscription is for ever (a hostile review).
+     */
+    void goneEnded(Set<UUID> waitedOn) {
+        Set<UUID> existing = feeds.existing(waitedOn);
+        waitedOn.stream().filter(id -> !existing.contains(id)).map(waiting::get).filter(java.util.Objects::nonNull)
+                .forEach(of -> of.forEach(Waiting::wake));
     }
 
     /** Asks every waiter for a heartbeat; one still pending from the last round is not asked again. */

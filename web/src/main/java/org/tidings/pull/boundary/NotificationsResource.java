@@ -83,7 +83,7 @@ public class NotificationsResource {
                 return;
             }
             var poll = new LongPoll(id, Callers.identity(request), request.getRemoteAddr(), position, size, response);
-            response.setTimeout(waiting.toMillis(), TimeUnit.MILLISECONDS);
+            response.setTimeout(Math.max(1, waiting.toMillis()), TimeUnit.MILLISECONDS); // 0 would be no timeout
             response.setTimeoutHandler(timedOut -> timedOut.resume(poll.nothingNew()));
             response.register((CompletionCallback) failure -> watch.removed(poll));
             watch.admit(poll);

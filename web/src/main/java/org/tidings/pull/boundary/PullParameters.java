@@ -56,7 +56,12 @@ final class PullParameters {
         throw new TidingsException(ErrorCode.INVALID_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
-    /** How long to wait for a first notification: whole seconds ("20") or an ISO-8601 duration ("PT20S"). */
+    /**
+     * How long to wait for a first notification: whole seconds ("20") or an ISO-8601 duration ("PT20S"), rounded up to
+     * whole milliseconds. The wait is given to JAX-RS in milliseconds, where 0 means no timeout: a hostile review found
+     * that "PT0.0001S" suspended a long-poll for ever, holding its place among the waiting clients after its client
+     * had gone.
+     */
     static Duration waiting(String value) {
         if (value == null || value.isEmpty()) {
             return Duration.ZERO;
@@ -74,6 +79,7 @@ final class PullParameters {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, "wait must be seconds or an ISO-8601 duration "
                     + "(PT20S) from 0 to " + MAX_WAIT.toSeconds() + " seconds");
         }
-        return wait;
+        long millis = wait.toMillis();
+        return Duration.ofMillis(wait.minusMillis(millis).isZero() ? millis : millis + 1);
     }
 }

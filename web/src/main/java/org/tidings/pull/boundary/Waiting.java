@@ -105,7 +105,15 @@ final class Waiting {
             }));
             return;
         }
-        run(watch.writers(), () -> write(() -> !watcher.caughtUp(page, this::progressed)));
+        run(watch.writers(), () -> write(() -> {
+            boolean goesOn = !watcher.caughtUp(page, this::progressed);
+            if (goesOn && page.entries().size() >= watcher.limit()) {
+                // a full page: more may be there already; read on at once rather than at the next append here or
+                // the next tick (a review found a stream behind by 50,000 taking 100 a poll interval)
+                readAsked.set(true);
+            }
+            return goesOn;
+        }));
     }
 
     private void requireAuthorized() {

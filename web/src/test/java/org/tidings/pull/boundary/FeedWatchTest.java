@@ -24,6 +24,7 @@ import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
 import org.tidings.pull.boundary.Feeds.Page;
 import org.tidings.pull.entity.FeedAppended;
+import org.tidings.pull.entity.FeedEntry;
 import org.tidings.pull.entity.FeedPositions;
 import org.tidings.trust.boundary.TokenDirectory;
 import org.tidings.trust.control.Identity;
@@ -259,8 +260,100 @@ class FeedWatchTest {
         assertThat(anonymous.failures).isEmpty();
     }
 
+    @Test
+    void aStreamFarBehindReadsPageAfterPageWithoutWaitingForAnAppendOrATick() {
+        UUID subscription = UUID.randomUUID();
+        int entries = 250;
+        watch.feeds = new Feeds() {
+            @Override
+            public Page read(UUID subscriptionId, long after, int limit) {
+                List<FeedEntry> page = java.util.stream.LongStream.rangeClosed(after + 1, Math.min(entries, after + limit))
+                        .mapToObj(seq -> new FeedEntry(subscriptionId, seq, "msg_" + seq, java.time.Instant.EPOCH,
+                                new byte[0])).toList();
+                return new Page(page, new FeedPositions(entries, 0, 0));
+            }
+        };
+        List<Long> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var behind = new FakeWatcher(subscription, () -> { }) {
+            private volatile long position;
+
+            @Override
+            public long position() {
+                return position;
+            }
+
+            @Override
+            public boolean caughtUp(Page page, Runnable tookOne) {
+                for (FeedEntry entry : page.entries()) {
+                    received.add(entry.seq());
+                    position = entry.seq();
+                    tookOne.run();
+                }
+                return false;
+            }
+        };
+
+        watch.admit(behind); // the poll interval is an hour here, and nothing is appended
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == entries);
+        assertThat(received).isEqualTo(java.util.stream.LongStream.rangeClosed(1, entries).boxed().toList());
+    }
+
+    @Test
+    void aWaiterOfASubscriptionThatIsGoneIsFailedThoughNothingIsAppended() {
+        UUID gone = UUID.randomUUID();
+        UUID kept = UUID.randomUUID();
+        watch.feeds = new Feeds() {
+            @Override
+            public Page read(UUID subscriptionId, long after, int limit) {
+                if (subscriptionId.equals(gone)) {
+                    throw TidingsException.notFound("subscription", subscriptionId);
+                }
+                return new Page(List.of(), FeedPositions.EMPTY);
+            }
+
+            @Override
+            public Set<UUID> existing(java.util.Collection<UUID> ids) {
+                return Set.of(kept);
+            }
+        };
+        AtomicInteger reads = new AtomicInteger();
+        var waiter = new FakeWatcher(gone, reads::incrementAndGet);
+        var other = new FakeWatcher(kept, () -> { });
+        watch.admit(other);
+        watch.admit(waiter); // its first read fails already: the subscription went while it connected
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.failures.size() == 1);
+        var late = new FakeWatcher(gone, reads::incrementAndGet);
+        watch.feeds = new Feeds() {
+            private boolean deleted;
+
+            @Override
+            public Page read(UUID subscriptionId, long after, int limit) {
+                if (deleted && subscriptionId.equals(gone)) {
+                    throw TidingsException.notFound("subscription", subscriptionId);
+                }
+                return new Page(List.of(), FeedPositions.EMPTY);
+            }
+
+            @Override
+            public Set<UUID> existing(java.util.Collection<UUID> ids) {
+                deleted = true;
+                return Set.of(kept);
+            }
+        };
+        watch.admit(late);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reads.get() == 1); // waits, caught up
+
+        watch.goneEnded(Set.of(gone, kept)); // what each tick does
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> watch.waiters() == 1);
+        assertThat(late.failures).singleElement().isInstanceOfSatisfying(TidingsException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(other.failures).isEmpty();
+    }
+
     /** A client whose every write (a page or a heartbeat) runs {@code write}. */
-    private static final class FakeWatcher implements Watcher {
+    private static class FakeWatcher implements Watcher {
         private final UUID subscriptionId;
         private final String remoteAddress;
         private final Runnable write;

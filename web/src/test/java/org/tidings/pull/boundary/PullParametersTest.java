@@ -41,7 +41,8 @@ class PullParametersTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"20, PT20S", "PT20S, PT20S", "PT0.5S, PT0.5S", "0, PT0S", "'', PT0S", "PT30S, PT30S"})
+    @CsvSource({"20, PT20S", "PT20S, PT20S", "PT0.5S, PT0.5S", "0, PT0S", "'', PT0S", "PT30S, PT30S",
+            "PT0.0001S, PT0.001S", "PT0.000000001S, PT0.001S", "PT1.0005S, PT1.001S"})
     void aWaitIsSecondsOrAnIsoDurationUpToThirtySeconds(String given, String wait) {
         assertThat(PullParameters.waiting(given)).isEqualTo(Duration.parse(wait));
     }
