@@ -109,7 +109,7 @@ class WebhookHostileIT {
 
     /**
      * Each test's sinks go when it ends, so that what they left waiting (a disabled sink's lines, a poisoned head)
-     * becomes dead ("the sink no longer exists") and cannot hold up the next test's retries.
+     * is discarded ("the sink no longer exists") and cannot hold up the next test's retries.
      */
     @org.junit.jupiter.api.AfterEach
     void removeSinks() {

@@ -115,7 +115,7 @@ public class DeliveryLedger {
      * at {@code now}, first of its line (nothing ahead of it waits or is being sent) and its sink is enabled, its row
      * becomes {@code SENDING}, held by the caller until {@code lease}. The row is locked first, so that of two takers
      * (the retry worker's run and a line drained after a delivery, or two instances) one finds it taken. A row whose
-     * sink is gone dies ("the sink no longer exists"). Nothing if it cannot be taken now.
+     * sink is gone is discarded ({@link Delivery#SINK_GONE}). Nothing if it cannot be taken now.
      */
     public Optional<Claim> claimed(long position, Instant lease, Instant now) {
         Delivery delivery = em.find(Delivery.class, position);
@@ -132,7 +132,7 @@ public class DeliveryLedger {
         }
         Sink sink = em.find(Sink.class, delivery.sinkId());
         if (sink == null) {
-            delivery.dead(delivery.attempts(), null, "the sink no longer exists", now);
+            delivery.sinkGone(delivery.attempts(), now);
             lineMovedOn(delivery, now);
             return Optional.empty();
         }
@@ -178,7 +178,7 @@ public class DeliveryLedger {
         if (sink != null) {
             outcome.applyTo(delivery, sink);
         } else {
-            delivery.dead(outcome.attempts(), null, "the sink no longer exists", outcome.answeredAt());
+            delivery.sinkGone(outcome.attempts(), outcome.answeredAt());
         }
         return lineMovedOn(delivery, now);
     }
@@ -261,13 +261,32 @@ public class DeliveryLedger {
      */
     public void dead(Notification notification, int attemptsMade, Integer httpStatus, String answer, Instant now) {
         Delivery delivery = recordedForUpdate(notification);
-        if (delivery == null) {
+        boolean fresh = delivery == null;
+        if (fresh) {
             delivery = new Delivery(notification, now);
-            em.persist(delivery);
         } else if (!firstSenders(delivery)) {
             return;
         }
         delivery.dead(attemptsMade, httpStatus, answer, now);
+        if (fresh) {
+            em.persist(delivery); // with its status: the row is inserted at once (its position is an identity)
+        }
+        lineMovedOn(delivery, now);
+    }
+
+    /** Records a notification whose sink was deleted before it came: discarded ({@link Delivery#sinkGone}). */
+    public void sinkGone(Notification notification, Instant now) {
+        Delivery delivery = recordedForUpdate(notification);
+        boolean fresh = delivery == null;
+        if (fresh) {
+            delivery = new Delivery(notification, now);
+        } else if (!firstSenders(delivery)) {
+            return;
+        }
+        delivery.sinkGone(0, now);
+        if (fresh) {
+            em.persist(delivery);
+        }
         lineMovedOn(delivery, now);
     }
 

@@ -73,7 +73,7 @@ public class Dispatcher {
         Instant now = clock.instant();
         Sink sink = outlook.sink();
         if (sink == null) {
-            ledger.dead(notification, 0, null, "the sink no longer exists", now);
+            ledger.sinkGone(notification, now);
             return;
         }
         if (sink.channel() == Channel.PULL) {

@@ -302,6 +302,19 @@ public class Delivery {
         this.updatedAt = now;
     }
 
+    /** What a row whose sink is gone records: it is {@link #sinkGone discarded} with this answer. */
+    public static final String SINK_GONE = "the sink no longer exists";
+
+    /**
+     * Its sink was deleted (a notification routed, or parked, before the deletion): discarded, without the body, as a
+     * purging deletion discards the rows it finds. As a dead letter it kept the body for ever: nothing could redrive,
+     * discard or prune it once its sink was gone (a hostile review).
+     */
+    public void sinkGone(int attemptsMade, Instant now) {
+        answered(attemptsMade, null, SINK_GONE, now);
+        discarded(now);
+    }
+
     /** Given up by the operator: the row stays as the record of it, without the body. */
     public void discarded(Instant now) {
         this.retrying = false;

@@ -671,7 +671,7 @@ class DeliveryLedgerTest {
     }
 
     @Test
-    void aParkedNotificationOfASinkThatIsGoneDiesWhenTaken() {
+    void aParkedNotificationOfASinkThatIsGoneIsDiscardedWithoutItsBodyWhenTaken() {
         Notification parked = notification("e1");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, not rounded up
         inTransaction(ledger -> {
@@ -682,8 +682,43 @@ class DeliveryLedgerTest {
 
         assertThat(claimed(parked, now.plus(FirstAttempts.LEASE), now))
                 .isEmpty();
-        assertThat(record(parked).status()).isEqualTo(DeliveryStatus.DEAD);
+        assertThat(record(parked).status()).as("not a dead letter no one could redrive, discard or prune")
+                .isEqualTo(DeliveryStatus.DISCARDED);
         assertThat(record(parked).lastAnswer()).isEqualTo("the sink no longer exists");
+        assertThat(record(parked).body()).isNull();
+    }
+
+    @Test
+    void aNotificationThatComesAfterItsSinkWasDeletedIsRecordedDiscardedWithoutItsBody() {
+        Notification late = notification("e2");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        inTransaction(ledger -> {
+            ledger.sinkGone(late, now);
+            return null;
+        });
+
+        Delivery row = record(late);
+        assertThat(row.status()).isEqualTo(DeliveryStatus.DISCARDED);
+        assertThat(row.lastAnswer()).isEqualTo(Delivery.SINK_GONE);
+        assertThat(row.body()).isNull();
+        assertThat(row.nextAttemptAt()).isNull();
+    }
+
+    @Test
+    void aNotificationThatDiesBeforeAnyRecordOfItIsRecordedDead() {
+        Notification withheld = notification("e3");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        // as the dispatcher records a pull notification its subscriber may no longer see: no row of it yet (before,
+        // the row was inserted without a status and the insert failed, for every redelivery of the notification)
+        inTransaction(ledger -> {
+            ledger.dead(withheld, 0, null, "subject-not-granted", now);
+            return null;
+        });
+
+        assertThat(record(withheld).status()).isEqualTo(DeliveryStatus.DEAD);
+        assertThat(record(withheld).lastAnswer()).isEqualTo("subject-not-granted");
     }
 
     /**
