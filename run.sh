@@ -12,7 +12,14 @@
 #   the events queue (asked over the broker's management with the operator account).
 # - If Payara Micro or the broker exits, the run stops the other and exits non-zero.
 # - Stopping sends SIGTERM, Payara Micro first, and SIGKILL to whatever still runs TIDINGS_STOP_GRACE seconds later.
+# - Other local users can read nothing of the run: $DATA is 0700 and what the run writes is owner-only (umask 077),
+#   the broker accounts' passwords are random unless given, and no password is on a command line (ps shows those).
 set -euo pipefail
+# Everything the run writes is the owner's alone: the H2 database, the broker's journal, the logs (they hold events'
+# payloads) and the passwords. Under the usual umask 022 all of it was readable by every local user. The build keeps
+# the caller's umask: its outputs are not secret.
+CALLER_UMASK=$(umask)
+umask 077
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 DATA=${TIDINGS_DATA:-$ROOT/data}
@@ -26,12 +33,14 @@ TLS_ALIAS=${TIDINGS_TLS_ALIAS:-tidings}
 BROKER_TLS_PORT=${TIDINGS_BROKER_TLS_PORT:-61617}
 STOP_GRACE=${TIDINGS_STOP_GRACE:-30}
 OPERATOR_USER=${TIDINGS_BROKER_OPERATOR_USER:-operator}
-OPERATOR_PASSWORD=${TIDINGS_BROKER_OPERATOR_PASSWORD:-operator}
+# The broker accounts' passwords, the operator's and the application's: these variables if set, else random ones kept
+# in $DATA (below, "The broker's two accounts").
+OPERATOR_PASSWORD=${TIDINGS_BROKER_OPERATOR_PASSWORD:-}
 EVENTS_QUEUE=${TIDINGS_QUEUE_EVENTS:-tidings.events}
 export TIDINGS_BROKER_HOST=${TIDINGS_BROKER_HOST:-127.0.0.1}
 export TIDINGS_BROKER_PORT=${TIDINGS_BROKER_PORT:-61616}
 export TIDINGS_BROKER_USER=${TIDINGS_BROKER_USER:-tidings}
-export TIDINGS_BROKER_PASSWORD=${TIDINGS_BROKER_PASSWORD:-tidings}
+export TIDINGS_BROKER_PASSWORD=${TIDINGS_BROKER_PASSWORD:-} # Payara Micro reads it from its environment
 export TIDINGS_DB_URL=${TIDINGS_DB_URL:-jdbc:h2:file:$DATA/db/tidings;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0}
 # The key that seals webhook signing secrets in the database: TIDINGS_SECRETS_KEY (base64 of 32 bytes) if set, else
 # this file, created owner-only on first use. Every instance sharing the database needs the same key.
@@ -58,14 +67,13 @@ running() {
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; } # host port: something accepts connections there
 
 [ "$OPERATOR_USER" != "$TIDINGS_BROKER_USER" ] || fail "the operator account must not be the application's ($OPERATOR_USER)"
-# No default password beyond loopback (issue 10): the broker accounts' defaults above are accepted only while the
-# broker listens on a loopback address. Checked before anything is started or connected to.
-if ! [[ $TIDINGS_BROKER_HOST =~ ^(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|::1)$ ]]; then
-  [ "$TIDINGS_BROKER_PASSWORD" != tidings ] || fail "the broker would listen on $TIDINGS_BROKER_HOST, beyond loopback," \
-    "with the application account's default password: set TIDINGS_BROKER_PASSWORD; nothing was started."
-  [ "$OPERATOR_PASSWORD" != operator ] || fail "the broker would listen on $TIDINGS_BROKER_HOST, beyond loopback," \
-    "with the operator's default password: set TIDINGS_BROKER_OPERATOR_PASSWORD; nothing was started."
-fi
+# No published password: tidings and operator were the two accounts' defaults until 2026-12-05, printed in every copy
+# of the README, and the broker's port answers every local user, on loopback too. Given explicitly, they are refused
+# before anything is started or connected to.
+[ "$TIDINGS_BROKER_PASSWORD" != tidings ] || fail "TIDINGS_BROKER_PASSWORD is tidings, the application account's" \
+  "former default, published: set another, or unset it for a random one; nothing was started."
+[ "$OPERATOR_PASSWORD" != operator ] || fail "TIDINGS_BROKER_OPERATOR_PASSWORD is operator, the operator's former" \
+  "default, published: set another, or unset it for a random one; nothing was started."
 
 # --- One run per data directory --------------------------------------------------------------------------------
 command -v flock >/dev/null || fail "run.sh needs flock (util-linux)"
@@ -81,6 +89,10 @@ if ! flock -n 9; then
 fi
 printf 'run.sh %s\n' "$$" >"$LOCK" # "name pid" lines: what holds the lock, for the refusal above
 record() { printf '%s %s\n' "$1" "$2" >>"$LOCK"; }
+# Owner-only, a data directory of an earlier run too: made under the caller's umask, it and what it holds were open to
+# every local user, and closing the directory closes all of it (its files keep their modes). After the lock: a
+# refused run changes nothing.
+chmod 700 "$DATA"
 
 for endpoint in "127.0.0.1 $HTTP_PORT" "127.0.0.1 $HTTPS_PORT" "$TIDINGS_BROKER_HOST $TIDINGS_BROKER_PORT" \
   "$TIDINGS_BROKER_HOST $BROKER_TLS_PORT"; do
@@ -99,7 +111,7 @@ stale() {
 
 if stale; then
   log "building (first run or sources changed)..."
-  ./mvnw -B -q -Pruntime -Dmaven.test.skip=true install -pl jms-config,ejb/cesql-shaded,ejb,web -am
+  (umask "$CALLER_UMASK" && ./mvnw -B -q -Pruntime -Dmaven.test.skip=true install -pl jms-config,ejb/cesql-shaded,ejb,web -am)
 fi
 
 RUNTIME="$DATA/runtime"
@@ -110,32 +122,88 @@ if [ ! -x "$RUNTIME/apache-artemis/bin/artemis" ]; then
   mv "$RUNTIME"/unpack/apache-artemis-* "$RUNTIME/apache-artemis" && rmdir "$RUNTIME/unpack"
 fi
 
+# --- The broker's two accounts ----------------------------------------------------------------------------------
+# The application's (TIDINGS_BROKER_USER, role tidings-app) and the operator's (role tidings-admin, the one broker.xml
+# lets use management: artemis queue stat ...). Their passwords: TIDINGS_BROKER_PASSWORD and
+# TIDINGS_BROKER_OPERATOR_PASSWORD if set, else random ones made on the first start in $DATA/broker-app.password and
+# $DATA/broker-operator.password (owner-only) and read back on later starts: 32 random bytes in hex, letters and
+# digits that need quoting nowhere (an argument file, a URL, the resource adapter's settings). No password goes on a
+# command line, which every local user can read (ps, /proc/<pid>/cmdline): Payara Micro takes the application's from
+# its environment (owner-only), the artemis CLI each from an argument file.
+APP_PASSWORD_FILE="$DATA/broker-app.password"
+OPERATOR_PASSWORD_FILE="$DATA/broker-operator.password"
+made_password() { # file user: a random password in the file, unless it holds one already
+  [ ! -s "$1" ] || return 0
+  rm -f "$1.new"
+  od -An -vtx1 -N32 /dev/urandom | tr -d ' \n' >"$1.new" && mv "$1.new" "$1"
+  log "a random password for the broker account $2 in $1 (owner-only)"
+}
+APP_PASSWORD_FROM=TIDINGS_BROKER_PASSWORD # for "ready"
+if [ -z "$TIDINGS_BROKER_PASSWORD" ]; then
+  made_password "$APP_PASSWORD_FILE" "$TIDINGS_BROKER_USER"
+  TIDINGS_BROKER_PASSWORD=$(cat "$APP_PASSWORD_FILE") APP_PASSWORD_FROM="in $APP_PASSWORD_FILE (owner-only)"
+fi
+if [ -z "$OPERATOR_PASSWORD" ]; then
+  made_password "$OPERATOR_PASSWORD_FILE" "$OPERATOR_USER"
+  OPERATOR_PASSWORD=$(cat "$OPERATOR_PASSWORD_FILE")
+fi
+[ -n "$TIDINGS_BROKER_PASSWORD" ] && [ -n "$OPERATOR_PASSWORD" ] ||
+  fail "no broker password in $APP_PASSWORD_FILE or $OPERATOR_PASSWORD_FILE"
+# The artemis CLI (picocli) replaces an argument @file by the words of that file, read in its own JVM: each password
+# goes there as one double-quoted word, escaped as picocli reads it (java.io.StreamTokenizer: a backslash escapes
+# within quotes, a quoted word ends at a line break, and a word starting with @ would name another file unless doubled).
+# Checked with picocli 4.7.7, Artemis 2.44.0's, on passwords holding quotes, blanks, backslashes, #, @ and line breaks.
+cli_argfile() { # file word...: an owner-only argument file for the artemis CLI
+  local word v out=''
+  for word in "${@:2}"; do
+    v=${word//\\/\\\\} && v=${v//\"/\\\"} && v=${v//$'\n'/\\n} && v=${v//$'\r'/\\r}
+    [[ $v != @* ]] || v=@$v
+    out+="\"$v\""$'\n'
+  done
+  rm -f "$1" && printf '%s' "$out" >"$1" # created anew: umask does not narrow the mode of a file that exists
+}
+
 BROKER="$DATA/broker"
 if [ ! -f "$BROKER/etc/artemis.profile" ]; then
   log "creating the broker instance in $BROKER"
+  cli_argfile "$RUNTIME/create.args" "--password=$TIDINGS_BROKER_PASSWORD"
   "$RUNTIME/apache-artemis/bin/artemis" create "$BROKER" --silent --force --nio --no-web --require-login \
-    --user "$TIDINGS_BROKER_USER" --password "$TIDINGS_BROKER_PASSWORD" --role tidings-app \
+    --user "$TIDINGS_BROKER_USER" "@$RUNTIME/create.args" --role tidings-app \
     --host "$TIDINGS_BROKER_HOST" --default-port "$TIDINGS_BROKER_PORT" >/dev/null
+  rm -f "$RUNTIME/create.args"
 fi
 
-# The operator account: role tidings-admin, the one broker.xml lets use management (artemis queue stat ...).
-# Its password is hashed into the instance when the account is added; it is never printed.
+# Both accounts are written into the broker's users file on every start, before the broker starts, hashed with
+# artemis mask --hash (as artemis user add would): the broker always takes the passwords the run uses, a changed
+# variable counts from the next start, and the data directory of an earlier run.sh, whose accounts had the published
+# passwords tidings and operator, moves to the random ones. The file's other users (those Tidings or an operator
+# made) stay as they are. This costs a JVM start per account (artemis mask).
 USERS="$BROKER/etc/artemis-users.properties"
 ROLES="$BROKER/etc/artemis-roles.properties"
 append_line() { # file line: the properties files artemis create writes do not end with a newline
   if [ -s "$1" ] && [ -n "$(tail -c 1 "$1")" ]; then printf '\n' >>"$1"; fi
   printf '%s\n' "$2" >>"$1"
 }
-if ! awk -v user="$OPERATOR_USER" '$1 == user && $2 == "=" { found = 1 } END { exit !found }' "$USERS"; then
-  log "adding the broker operator account $OPERATOR_USER (role tidings-admin)"
-  hash=$("$BROKER/bin/artemis" mask --hash "$OPERATOR_PASSWORD" | sed -n 's/^result: //p')
-  [ -n "$hash" ] || fail "could not hash the operator password with artemis mask"
-  append_line "$USERS" "$OPERATOR_USER = ENC($hash)"
-fi
+set_account() { # user password
+  local hash
+  cli_argfile "$RUNTIME/mask.args" -- "$2" # -- : a password that starts with - is no option
+  hash=$("$BROKER/bin/artemis" mask --hash "@$RUNTIME/mask.args" | sed -n 's/^result: //p') || true
+  rm -f "$RUNTIME/mask.args"
+  [ -n "$hash" ] || fail "could not hash the password of the broker account $1 with artemis mask"
+  # every line of the user (key = value, key: value or key=value), and only those, replaced
+  awk -v user="$1" '{ key = $0; sub(/[ \t]*[=:].*$/, "", key); sub(/^[ \t]+/, "", key) } key != user' \
+    "$USERS" >"$USERS.new"
+  append_line "$USERS.new" "$1 = ENC($hash)"
+  mv "$USERS.new" "$USERS"
+}
+set_account "$TIDINGS_BROKER_USER" "$TIDINGS_BROKER_PASSWORD"
+set_account "$OPERATOR_USER" "$OPERATOR_PASSWORD"
 if ! grep -qxF "tidings-admin = $OPERATOR_USER" "$ROLES"; then
   awk '$1 != "tidings-admin"' "$ROLES" >"$ROLES.new" && mv "$ROLES.new" "$ROLES"
   append_line "$ROLES" "tidings-admin = $OPERATOR_USER"
 fi
+# The operator's password for the readiness check's artemis queue stat (below).
+cli_argfile "$RUNTIME/operator.args" "--password=$OPERATOR_PASSWORD"
 # The broker's addresses, queues, policies and security come from jms-config, refreshed on every run (below, once
 # the TLS acceptor's keystore is known), and so does the plugin broker.xml names, which stamps every message with the
 # user its sender authenticated as (docs/adr/0021): the instance's lib/ is on the broker's classpath.
@@ -325,10 +393,10 @@ app_answers() {
 consumers_attached() {
   local stat
   stat=$("$BROKER/bin/artemis" queue stat --silent --url "$BROKER_URL" --user "$OPERATOR_USER" \
-    --password "$OPERATOR_PASSWORD" --json --field NAME --operation EQUALS --value "$EVENTS_QUEUE" 2>&1) || true
+    "@$RUNTIME/operator.args" --json --field NAME --operation EQUALS --value "$EVENTS_QUEUE" 2>&1 </dev/null) || true
   if [[ $stat == *AMQ229031* ]]; then
-    fail "the broker refused the operator account $OPERATOR_USER. Its password was set when the account was added to
-  $USERS; remove its line there to set it again from TIDINGS_BROKER_OPERATOR_PASSWORD."
+    fail "the broker refused the operator account $OPERATOR_USER, although this run wrote its password into $USERS
+  before starting the broker; see $DATA/broker.log"
   fi
   [[ $stat =~ \"consumerCount\":\"([0-9]+)\" ]] && ((BASH_REMATCH[1] > 0))
 }
@@ -353,14 +421,17 @@ cat <<READY
   HTTPS       https://127.0.0.1:$HTTPS_PORT/ (the same paths), key $TLS_ALIAS in $TLS_KEYSTORE$(
   [ ! -f "$TLS_DIR/tidings.pem" ] || [ "$TLS_KEYSTORE" != "$TLS_DIR/keystore.p12" ] ||
     printf '\n              self-signed: trust %s (curl --cacert)' "$TLS_DIR/tidings.pem")
-  broker      $BROKER_URL (CORE, AMQP, STOMP, MQTT), user $TIDINGS_BROKER_USER
+  broker      $BROKER_URL (CORE, AMQP, STOMP, MQTT), user $TIDINGS_BROKER_USER, password $APP_PASSWORD_FROM
               over TLS: $TIDINGS_BROKER_HOST:$BROKER_TLS_PORT, the same protocols, key and certificate as HTTPS
               events in: $EVENTS_QUEUE (MQTT topic ${EVENTS_QUEUE//./\/}); rejected: tidings.rejected; per sink: tidings.sink.<sink id>
-  operator    "$BROKER/bin/artemis" queue stat --url $BROKER_URL --user $OPERATOR_USER --password ...
+  operator    "$BROKER/bin/artemis" queue stat --url $BROKER_URL --user $OPERATOR_USER --password $(
+  if [ -n "${TIDINGS_BROKER_OPERATOR_PASSWORD:-}" ]; then printf '@<a file holding TIDINGS_BROKER_OPERATOR_PASSWORD>'
+  else printf '"@%s"' "$OPERATOR_PASSWORD_FILE"; fi)
+              (@file: the CLI reads the argument from that file, off the command line that every local user sees)
   webhooks    POST /api/sinks {"name":..,"channel":"webhook","url":..}; targets on loopback (127.0.0.1, ::1) are
               allowed here for local use, private and link-local ranges are refused (tidings.webhook.allow/deny)
-  data        $DATA (H2 database in db/, broker journal in broker/data/, webhook secrets' key in secrets.key,
-              HTTPS key and certificate in tls/)
+  data        $DATA, owner-only (H2 database in db/, broker journal in broker/data/, webhook secrets' key in
+              secrets.key, HTTPS key and certificate in tls/, broker passwords in broker-*.password)
   logs        $DATA/payara.log, $DATA/broker.log
 Press Ctrl-C to stop.
 READY

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Smoke test of README's run command on its embedded defaults (Artemis distribution, H2 file, Payara Micro), with a
 # data directory whose path holds a space. Loopback only. In order:
-#  1. a foreign listener on the broker port, and a broker beyond loopback with a default password: the run refuses,
-#     never "ready";
-#  2. a run becomes ready; a second run on the same data refuses and changes nothing; the operator account runs
+#  1. a foreign listener on the broker port, and either broker account's former, published password (tidings,
+#     operator) given explicitly: the run refuses, never "ready";
+#  2. a run becomes ready, and no command line of its processes, sampled while it started, held either broker password;
+#     the data directory is owner-only (0700), and so are the H2 database, the logs and the two broker passwords, random
+#     ones in files; the broker refuses operator/operator and tidings/tidings;
+#     a second run on the same data refuses and changes nothing; the operator account runs
 #     `artemis queue stat`, the application's account cannot; an event sent over HTTP and one published over MQTT to
 #     tidings/events each reach the sink's queue, and MQTT's tidings.events is refused; an event over HTTPS is accepted
 #     by a client trusting only the self-signed certificate run.sh created (owner-only), refused by one that does not
 #     trust it, and the same for MQTT on the broker's TLS acceptor; Ctrl-C stops both processes;
-#  3. a restart keeps the provisioning; Payara Micro crashes while the broker ignores SIGTERM: run.sh exits non-zero
-#     and SIGKILLs the broker after the grace period;
+#  3. a restart keeps the provisioning, and moves a data directory of the former run.sh (the published passwords, open
+#     to all) to new random passwords and owner-only; Payara Micro crashes while the broker ignores SIGTERM: run.sh
+#     exits non-zero and SIGKILLs the broker after the grace period;
 #  4. kill -9 of run.sh and Payara Micro leaves the broker orphaned: the next run refuses and names it, never "ready".
 #  5. an operator's keystore with a password that does not open it: the run refuses, never "ready".
 set -euo pipefail
@@ -20,7 +24,11 @@ export TIDINGS_DATA=$data TIDINGS_HTTP_PORT=18080 TIDINGS_HTTPS_PORT=18443 TIDIN
 base=http://127.0.0.1:$TIDINGS_HTTP_PORT
 broker_url=tcp://127.0.0.1:$TIDINGS_BROKER_PORT
 artemis=$data/broker/bin/artemis
+# The broker accounts' passwords run.sh makes. Hex: each file is also an argument file for the artemis CLI
+# (--password @file), which keeps them off the command line.
+app_password=$data/broker-app.password operator_password=$data/broker-operator.password
 pid="" # the run.sh under test
+sampler="" # the sampler of its command lines
 runs=0
 
 say() { echo "[smoke] $*"; }
@@ -57,12 +65,47 @@ curl() {
     command curl "$@"
   fi
 }
-start() { # a run that must become ready
+# Every distinct command line of run.sh's processes (its process group: set -m) while it starts, sampled every 50 ms
+# into a file: any local user could read them (ps, /proc/<pid>/cmdline).
+sample_command_lines() {
+  python3 - "$pid" "$data/cmdlines$runs.txt" <<'PY' &
+import os, sys, time
+group, seen = int(sys.argv[1]), set()
+with open(sys.argv[2], 'w') as out:
+    while True:
+        for p in os.listdir('/proc'):
+            try:
+                if not p.isdigit() or os.getpgid(int(p)) != group: continue
+                with open('/proc/%s/cmdline' % p, 'rb') as f: line = f.read()
+            except OSError: continue
+            if line and line not in seen:
+                seen.add(line); out.write(line.replace(b'\0', b' ').decode('utf-8', 'replace') + '\n'); out.flush()
+        time.sleep(0.05)
+PY
+  sampler=$!
+}
+# Neither broker password on any sampled command line; the samples hold the artemis CLI's runs that take a password
+# (else they would prove nothing): "queue stat" (readiness) and "mask" (every start), and "create" on the first.
+no_password_on_command_lines() {
+  local samples=$data/cmdlines$runs.txt pattern f
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; sampler=""
+  for pattern in ' queue stat ' ' mask --hash ' "$@"; do
+    grep -qF -- "$pattern" "$samples" || die "no command line with \"$pattern\" was sampled: $(cut -c1-200 "$samples")"
+  done
+  for f in "$app_password" "$operator_password"; do
+    [ -s "$f" ] || die "no broker password in $f"
+    ! grep -qF -- "$(cat "$f")" "$samples" || die "a broker password was on a command line: $(grep -F -- "$(cat "$f")" "$samples")"
+  done
+  say "run $runs: neither broker password on the $(wc -l <"$samples") command lines its processes showed while it started"
+}
+start() { # [pattern...]: a run that must become ready; its sampled command lines hold these too
   launch
+  sample_command_lines
   for _ in $(seq 1 400); do
     if grep -q 'ready\.' "$run_out"; then
       broker=$(recorded broker); micro=$(recorded payara-micro)
       alive "$broker" && alive "$micro" || die "ready, but its broker ($broker) or Payara Micro ($micro) is not running"
+      no_password_on_command_lines "$@"
       return 0
     fi
     alive "$pid" || break
@@ -80,6 +123,7 @@ refused() { # name expected-text: a run that must exit non-zero at once, without
   say "$1: refused ($(grep -m1 -F -- "$2" "$refused_out"))"
 }
 cleanup() {
+  [ -z "$sampler" ] || kill "$sampler" 2>/dev/null || true
   if [ -n "$pid" ] && alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   if [ -f "$data/run.lock" ]; then # what the last run recorded that it started
     for p in $(awk '{ print $2 }' "$data/run.lock"); do kill -KILL "$p" 2>/dev/null || true; done
@@ -91,10 +135,12 @@ trap cleanup EXIT
 mqtt_publish() { # topic payload [tls-ca]: MQTT 3.1.1 CONNECT and PUBLISH at QoS 1 as user tidings; prints puback or
   # refused. With a third argument: to the TLS acceptor, trusting only that CA file ("default": the system's CAs), the
   # certificate and its name for 127.0.0.1 verified; prints untrusted if the handshake refuses the broker's certificate.
-  python3 - "$TIDINGS_BROKER_PORT" "$1" "$2" "$TIDINGS_BROKER_TLS_PORT" "${3:-}" <<'PY'
+  # The password is read from its file, not passed on the command line.
+  python3 - "$TIDINGS_BROKER_PORT" "$1" "$2" "$TIDINGS_BROKER_TLS_PORT" "${3:-}" "$app_password" <<'PY'
 import socket, ssl, struct, sys
 port, topic, payload = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode()
 tls_port, ca = int(sys.argv[4]), sys.argv[5]
+password = open(sys.argv[6]).read().strip().encode()
 def text(b): return struct.pack('!H', len(b)) + b
 def packet(kind, body):
     size, n = b'', len(body)
@@ -107,7 +153,7 @@ if ca:
     context = ssl.create_default_context() if ca == 'default' else ssl.create_default_context(cafile=ca)
     try: s = context.wrap_socket(s, server_hostname='127.0.0.1')
     except ssl.SSLCertVerificationError: print('untrusted'); sys.exit(0)
-s.sendall(packet(0x10, text(b'MQTT') + b'\x04\xc2\x00\x1e' + text(b'tidings-smoke') + text(b'tidings') + text(b'tidings')))
+s.sendall(packet(0x10, text(b'MQTT') + b'\x04\xc2\x00\x1e' + text(b'tidings-smoke') + text(b'tidings') + text(password)))
 assert s.recv(4) == b'\x20\x02\x00\x00', 'CONNECT refused'
 s.sendall(packet(0x32, text(topic) + b'\x00\x01' + payload))
 try: print('puback' if s.recv(4) == b'\x40\x02\x00\x01' else 'refused')
@@ -122,13 +168,15 @@ listener=$!
 for i in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$TIDINGS_BROKER_PORT") 2>/dev/null && break; sleep 0.2; done
 ((i < 50)) || die "the foreign listener did not start"
 refused "foreign listener on the broker port" "already answers on 127.0.0.1:$TIDINGS_BROKER_PORT"
-TIDINGS_BROKER_HOST=192.0.2.1 refused "a broker beyond loopback with the default passwords" "beyond loopback"
-TIDINGS_BROKER_HOST=192.0.2.1 TIDINGS_BROKER_PASSWORD=not-the-default refused \
-  "a broker beyond loopback with the operator's default password" "operator's default password"
+TIDINGS_BROKER_PASSWORD=tidings refused "the application account's former, published password" \
+  "TIDINGS_BROKER_PASSWORD is tidings, the application account's former default, published"
+TIDINGS_BROKER_OPERATOR_PASSWORD=operator refused "the operator's former, published password" \
+  "TIDINGS_BROKER_OPERATOR_PASSWORD is operator, the operator's former default, published"
 kill "$listener"; wait "$listener" 2>/dev/null || true; listener=""
 
 # 2. Ready; a second run refused; the operator; events over HTTP and MQTT; Ctrl-C.
-start
+chmod 755 "$data" # as mkdir makes it under the usual umask (mktemp's is 0700 already, and a refused run closed it)
+start ' create '
 refused "second run on the same data" "is in use by another run"
 grep -qF "still running: broker (pid $broker)" "$refused_out" || die "the refusal did not name the broker"
 [ -d "$data/payara/root" ] && alive "$broker" && alive "$micro" || die "the refused run disturbed the live one"
@@ -140,14 +188,32 @@ command curl -sS -D "$data/anonymous.head" "$base/api/sinks" | grep -q '"code":"
   grep -qi '^www-authenticate: Bearer' "$data/anonymous.head" || die "a call without a token was not a coded 401"
 say "the first administrator's token is in an owner-only file that run.sh names, logged nowhere; no token, no answer"
 
-"$artemis" queue stat --silent --url "$broker_url" --user operator --password operator --queueName tidings.events \
-  >"$data/stat.out" 2>&1 || die "artemis queue stat as operator failed: $(cat "$data/stat.out")"
-grep -q '|tidings.events *|' "$data/stat.out" || die "queue stat did not list tidings.events: $(cat "$data/stat.out")"
-if "$artemis" queue stat --silent --url "$broker_url" --user tidings --password tidings >"$data/stat-app.out" 2>&1 ||
+operator_stat() { # the operator runs artemis queue stat with its password from its file
+  "$artemis" queue stat --silent --url "$broker_url" --user operator --password "@$operator_password" \
+    --queueName tidings.events >"$data/stat.out" 2>&1 </dev/null || die "artemis queue stat as operator failed: $(cat "$data/stat.out")"
+  grep -q '|tidings.events *|' "$data/stat.out" || die "queue stat did not list tidings.events: $(cat "$data/stat.out")"
+}
+operator_stat
+if "$artemis" queue stat --silent --url "$broker_url" --user tidings --password "@$app_password" >"$data/stat-app.out" 2>&1 </dev/null ||
   ! grep -q AMQ229213 "$data/stat-app.out"; then
   die "the application's account may use management: $(head -3 "$data/stat-app.out")"
 fi
 say "the operator runs artemis queue stat; the application's account may not"
+# The former published passwords: the broker refuses the login itself (AMQ229031), where the right password gets the
+# queue's row or, for the application, a refusal of management (AMQ229213). The password goes in an argument file, as
+# the operator's above: what is refused is the password, not a way of passing it.
+published_refused() {
+  local user
+  for user in operator tidings; do
+    printf '%s\n' "$user" >"$data/published.password" # each account's password was its name
+    "$artemis" queue stat --silent --url "$broker_url" --user "$user" --password "@$data/published.password" \
+      --queueName tidings.events >"$data/stat-published.out" 2>&1 </dev/null || true
+    grep -q AMQ229031 "$data/stat-published.out" && ! grep -q '|tidings.events' "$data/stat-published.out" ||
+      die "the broker did not refuse $user/$user: $(head -5 "$data/stat-published.out")"
+  done
+  say "the broker refuses operator/operator and tidings/tidings ($(grep -o -m1 'AMQ229031[^;]*' "$data/stat-published.out"))"
+}
+published_refused
 
 source_uri="https://mail.smoke.example.com/store"
 source=$(curl -fsS -H 'Content-Type: application/json' -d "{\"name\":\"smoke mail\",\"uri\":\"$source_uri\"}" "$base/api/sources" | json '["id"]')
@@ -160,10 +226,15 @@ event() { echo "{\"specversion\":\"1.0\",\"id\":\"$1\",\"source\":\"$source_uri\
 status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/cloudevents+json' -d "$(event smoke-1)" "$base/events")
 [ "$status" = 202 ] || die "POST /events answered $status"
 tls=$data/tls
-owner_only() { # the keystore, its password, and the two files that hold the password: broker.xml, tls.properties
+owner_only() { # the keystore, its password, and the two files that hold the password: broker.xml, tls.properties;
+  # the data directory, and in it the H2 database, the logs (events' payloads) and the broker passwords
   [ "$(stat -c %a "$tls/keystore.p12" "$tls/keystore.password" "$data/broker/etc/broker.xml" \
     "$data/payara/tls.properties" | tr '\n' ' ')" = "600 600 600 600 " ] ||
     die "the keystore, its password, broker.xml or tls.properties is not owner-only: $(ls -l "$tls" "$data/payara")"
+  [ "$(stat -c %a "$data")" = 700 ] || die "the data directory is not owner-only: $(stat -c '%a %n' "$data")"
+  [ "$(stat -c %a "$data/db/tidings.mv.db" "$data/payara.log" "$data/broker.log" "$app_password" \
+    "$operator_password" | tr '\n' ' ')" = "600 600 600 600 600 " ] ||
+    die "the H2 database, a log or a broker password is not owner-only: $(ls -l "$data" "$data/db")"
 }
 owner_only
 status=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$tls/tidings.pem" -H 'Content-Type: application/cloudevents+json' \
@@ -181,7 +252,7 @@ say "HTTPS: an event accepted with the self-signed certificate trusted, refused 
 say "broker TLS acceptor: MQTT over TLS accepted with the certificate trusted, refused by a client that does not trust it"
 [ "$(mqtt_publish tidings/events "$(event smoke-mqtt)")" = puback ] || die "MQTT publish to tidings/events not acknowledged"
 [ "$(mqtt_publish tidings.events "$(event smoke-dot)")" = refused ] || die "MQTT publish to tidings.events was accepted"
-"$artemis" consumer --silent --user tidings --password tidings --url "$broker_url" --destination "queue://tidings.sink.$sink" \
+"$artemis" consumer --silent --user tidings --password "@$app_password" --url "$broker_url" --destination "queue://tidings.sink.$sink" \
   --message-count 4 --receive-timeout 30000 --data "$data/notifications.xml" >"$data/consumer.out" 2>&1 || true
 # The MQTT event arrives as a bytes message; the notification's properties name either event.
 grep -q 'name="tidings_event_id" value="smoke-1"' "$data/notifications.xml" &&
@@ -202,10 +273,29 @@ say "Ctrl-C stopped Payara Micro and the broker cleanly"
 # 3. A restart keeps the provisioning; then Payara Micro crashes while the broker ignores SIGTERM.
 export TIDINGS_STOP_GRACE=5
 chmod 644 "$data/payara/tls.properties" # widened meanwhile: the restart writes it owner-only again
+# Meanwhile the data directory becomes one of the former run.sh: both accounts with their published passwords (their
+# names; public, so on mask's command line), no password files, the directory open to every local user.
+users=$data/broker/etc/artemis-users.properties
+for user in tidings operator; do
+  hash=$("$artemis" mask --hash "$user" | sed -n 's/^result: //p')
+  [ -n "$hash" ] || die "artemis mask gave no hash"
+  { grep -v "^$user = " "$users" || true; printf '%s = ENC(%s)\n' "$user" "$hash"; } >"$data/users.new"
+  cat "$data/users.new" >"$users"
+  [ "$(grep -c "^$user = " "$users")" = 1 ] && grep -qF "$user = ENC($hash)" "$users" || die "$users: not as the former run.sh left it"
+done
+former_passwords=$(cat "$app_password" "$operator_password")
+rm "$app_password" "$operator_password"
+chmod 755 "$data"
 start
+grep -q 'a random password for the broker account tidings' "$run_out" &&
+  grep -q 'a random password for the broker account operator' "$run_out" || die "the restart made no new broker passwords"
+[ "$(cat "$app_password" "$operator_password")" != "$former_passwords" ] || die "the new broker passwords are the old ones"
 curl -fsS "$base/api/sources" | grep -q "$source_uri" || die "provisioning lost over a restart"
 owner_only
-say "provisioning kept over a restart; the files holding the keystore password owner-only again"
+operator_stat
+published_refused
+say "provisioning kept over a restart; the files holding the keystore password owner-only again; a data directory" \
+  "of the former run.sh got random broker passwords (Tidings consumes with its new one) and is owner-only"
 kill -KILL "$micro"; kill -STOP "$broker" # a frozen process ignores SIGTERM until SIGKILL
 rc=0; wait "$pid" || rc=$?; pid=""
 [ "$rc" != 0 ] || die "run.sh exited 0 after Payara Micro crashed"
