@@ -86,6 +86,38 @@ class IngestHardeningIT {
         }
     }
 
+    /**
+     * A sender's message ids are its own (an AMQP client's counter may start again at 1): two different refused
+     * messages under one id each get their record; the record's duplicate id held only the sender and the id, and the
+     * broker dropped the second record as a duplicate of the first. Sent with the core client, which lets a sender
+     * choose the id as an AMQP client can.
+     */
+    // covers S2S-8, S2S-14
+    @Test
+    void twoRefusedMessagesUnderOneMessageIdAreEachRecorded() throws Exception {
+        var id = org.apache.activemq.artemis.utils.UUIDGenerator.getInstance().generateUUID();
+        try (var locator = org.apache.activemq.artemis.api.core.client.ActiveMQClient.createServerLocator(
+                TestEnvironment.brokerUrl()); var factory = locator.createSessionFactory();
+                var session = factory.createSession(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD, false,
+                        true, true, false, 0); var producer = session.createProducer("tidings.events");
+                var app = Messaging.asApp()) {
+            String selector = "tidings_original_message_id = 'ID:" + id + "'";
+            // one after the other: the second is sent once the first's record is committed and in the broker's
+            // duplicate cache (two at once could both pass the cache, each in its own transaction)
+            for (String body : List.of("{not json", "[\"neither\"]")) {
+                var message = session.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
+                message.getBodyBuffer().writeNullableSimpleString(
+                        org.apache.activemq.artemis.api.core.SimpleString.of(body));
+                message.setUserID(id);
+                producer.send(message);
+
+                Message record = rejected(app, selector);
+                assertThat(Messaging.property(record, "tidings_code")).isEqualTo("malformed-event");
+                assertThat(((TextMessage) record).getText()).isEqualTo(body);
+            }
+        }
+    }
+
     // covers S2S-12, LEM-9: map and stream bodies are kept whole; an object body is never deserialized
     @Test
     void messagesThatAreNotTextOrBytesAreRejectedKeepingWhatIsSafe() throws JMSException {

@@ -27,7 +27,10 @@ import org.tidings.platform.ErrorCode;
  * {@link #ORIGINAL_SIZE}), or {@code none} (an object message, which Tidings never deserializes, or a message with
  * no body). It repeats the original's message id, sender and correlation id (as its own {@code JMSCorrelationID}).
  * Committed before the refused message is acknowledged; a record of a message with a JMS message id carries
- * a duplicate id made of it, so a redelivered refusal is recorded once.
+ * a duplicate id made of it, its sender and a digest of its body, so a redelivered refusal is recorded once, and two
+ * different messages under one id (an AMQP sender's ids are its own: a counter that starts again at 1) are recorded
+ * each (a hostile review found the second dropped, acknowledged with no record). A map, stream or object message
+ * has no digest: two of them under one id and one sender are recorded once.
  */
 @ApplicationScoped
 public class Rejections {
@@ -51,7 +54,7 @@ public class Rejections {
 
     /** Records a refused event with its whole body. */
     public void rejected(RawEvent raw, ErrorCode code, String detail) {
-        record(raw.from(), code, detail, session -> {
+        record(raw.from(), code, detail, digest(raw.body(), -1), session -> {
             Message record = EventMessages.copyOf(session, raw);
             record.setStringProperty(BODY, "whole");
             return record;
@@ -60,7 +63,7 @@ public class Rejections {
 
     /** Records an oversized event: the excerpt given (at most {@link #EXCERPT_BYTES} of it) and the full size. */
     public void rejectedOversized(RawEvent excerpt, long size, String detail) {
-        record(excerpt.from(), ErrorCode.EVENT_TOO_LARGE, detail, session -> {
+        record(excerpt.from(), ErrorCode.EVENT_TOO_LARGE, detail, digest(excerpt.body(), size), session -> {
             Message record = EventMessages.copyOf(session, excerpt);
             record.setStringProperty(BODY, "excerpt");
             record.setLongProperty(ORIGINAL_SIZE, size);
@@ -73,7 +76,7 @@ public class Rejections {
      * copied whole, entry by entry; an object body is not deserialized and so not kept.
      */
     public void rejectedKind(Message original, Provenance from, String detail) {
-        record(from, ErrorCode.UNSUPPORTED_MEDIA_TYPE, detail, session -> {
+        record(from, ErrorCode.UNSUPPORTED_MEDIA_TYPE, detail, "kind", session -> {
             Message record;
             if (original instanceof MapMessage map) {
                 MapMessage copy = session.createMapMessage();
@@ -124,7 +127,21 @@ public class Rejections {
         Message on(Session session) throws JMSException;
     }
 
-    private void record(Provenance from, ErrorCode code, String detail, Body body) {
+    /** The first 128 bits of the SHA-256 of the body (and of its whole size, for an excerpt), in hexadecimal. */
+    static String digest(byte[] body, long size) {
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(body);
+            if (size >= 0) {
+                sha.update(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(size).array());
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    private void record(Provenance from, ErrorCode code, String detail, String digest, Body body) {
         try {
             sessions.commitOnce(session -> {
                 Message record = body.on(session);
@@ -135,7 +152,7 @@ public class Rejections {
                     // the sender chose the id (an AMQP client's message-id): with its broker user, another's
                     // refusal under the same id is not taken for this one's
                     record.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, "rejected " + from.validatedUser() + " "
-                            + from.messageId());
+                            + from.messageId() + " " + digest);
                 }
                 if (from.correlationId() != null) {
                     record.setJMSCorrelationID(from.correlationId());
