@@ -153,6 +153,11 @@ public class TestEnvironment implements LauncherSessionListener {
         return located == null ? 0 : located.getMessageCount();
     }
 
+    /** Where the embedded broker keeps large messages' bodies, a file each. */
+    public static java.nio.file.Path largeMessagesDirectory() {
+        return broker.getActiveMQServer().getConfiguration().getLargeMessagesLocation().toPath();
+    }
+
     /** Removes a queue and its address, as an operator may on the broker. */
     public static synchronized void destroyQueue(String queue) throws Exception {
         broker.getActiveMQServer().destroyQueue(SimpleString.of(queue), null, false, true, true);

@@ -22,6 +22,38 @@ class UnroutedEventsIT {
     private static final String DUPLICATE_ID = "unrouted-it-1";
     private static final long WAIT = 10_000;
 
+    /**
+     * A STOMP frame over the events address's size limit (4 MiB, UnconsumableEventsRefusal) is refused, and its body,
+     * which the broker received into a large message's file, does not stay on disk: Artemis' STOMP handler does not
+     * delete it when the send fails, so a sender could fill the broker's disk with refused frames.
+     */
+    // covers S2S-14
+    @Test
+    void aStompFrameOverTheSizeLimitIsRefusedAndLeavesNoFileBehind() throws Exception {
+        String queue = "tidings.events.oversized-it";
+        TestEnvironment.createEventsQueue(queue);
+        java.nio.file.Path large = TestEnvironment.largeMessagesDirectory();
+        java.util.Set<java.nio.file.Path> before = filesIn(large);
+        try (var stomp = StompClient.open()) {
+            assertThat(stomp.connect(TestEnvironment.SOURCE_USER, TestEnvironment.SOURCE_PASSWORD).command())
+                    .isEqualTo("CONNECTED");
+            var answer = stomp.send(queue, java.util.Map.of(), "x".repeat(5 * 1024 * 1024));
+            assertThat(answer.command()).as("an ERROR frame, not a RECEIPT").isEqualTo("ERROR");
+        }
+        assertThat(TestEnvironment.messagesAdded(queue)).isZero();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(filesIn(large)).as("a refused frame's file").isSubsetOf(before));
+    }
+
+    private static java.util.Set<java.nio.file.Path> filesIn(java.nio.file.Path directory) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(directory)) {
+            return java.util.Set.of();
+        }
+        try (var files = java.nio.file.Files.list(directory)) {
+            return files.collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     // covers LEM-9, S2S-3
     @Test
     void aSourceIsRefusedOverEveryProtocolWhileTheEventsQueueIsDisabled() throws Exception {

@@ -3,6 +3,7 @@ package org.tidings.ingest.broker;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.LargeServerMessage;
 import org.apache.activemq.artemis.core.server.RoutingContext;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
@@ -24,11 +25,21 @@ final class RoutingRefusal {
      * does when an address is full: nobody else would end it, and the id it put in the duplicate cache at once would
      * stay there, so the sender's retry of the refused message would be dropped as a duplicate, acknowledged as sent.
      * A bridge's duplicate id (its own cache) is not handled: Tidings' broker.xml has no bridges. A large message's
-     * file is not this method's: the protocol handler that received it deletes it when the send fails
-     * (ServerSessionPacketHandler for CORE, AMQPSessionCallback.onSendFailed for AMQP; not STOMP's, docs/adr/0017).
+     * file is deleted here only when it came over STOMP: CORE's and AMQP's protocol handlers delete it when the send
+     * fails (ServerSessionPacketHandler, AMQPSessionCallback.onSendFailed), STOMP's does not (docs/adr/0017).
      */
     static void refuse(ActiveMQServer server, Message message, RoutingContext context, boolean rejectDuplicates,
                        ActiveMQException refused) {
+        if (message instanceof LargeServerMessage large && fromStomp(context)) {
+            // STOMP's handler does not delete a large message's file when its send fails (Artemis 2.44.0: no
+            // deleteFile in artemis-stomp-protocol): each refused one stayed on disk until the broker restarted, and a
+            // sender refused for its size could fill the disk (a review)
+            try {
+                large.deleteFile();
+            } catch (Exception e) {
+                refused.addSuppressed(e);
+            }
+        }
         Transaction tx = context.getTransaction();
         if (tx != null) {
             if (startedForDuplicateId(server, message, context, rejectDuplicates)) {
@@ -42,6 +53,12 @@ final class RoutingRefusal {
                 tx.markAsRollbackOnly(refused);
             }
         }
+    }
+
+    private static boolean fromStomp(RoutingContext context) {
+        var session = context.getServerSession();
+        return session != null && session.getRemotingConnection() != null
+                && "STOMP".equals(session.getRemotingConnection().getProtocolName());
     }
 
     /**

@@ -73,7 +73,12 @@ public class UnconsumableEventsRefusal implements ActiveMQServerPlugin {
         }
     }
 
-    /** Why Tidings' consumers could not take the message, or null if they can. */
+    /**
+     * Why Tidings' consumers could not take the message, or null if they can. A compressed message (a CORE client's
+     * {@code compressLargeMessages}) is refused whatever its size: the broker holds it deflated, and the client that
+     * consumes it inflates it whole, a thousandfold for repetitive text, so its stored size bounds nothing (a review
+     * found a 4 MiB one would become gigabytes). Tidings itself never compresses.
+     */
     ActiveMQException refusal(Message message) {
         long size = message.getWholeMessageSize();
         if (size < 0 || size > maxBytes) {
@@ -81,13 +86,20 @@ public class UnconsumableEventsRefusal implements ActiveMQServerPlugin {
                     + (size < 0 ? "a size that cannot be read" : size + " bytes") + ", more than the " + maxBytes
                     + " this address takes; it was not accepted");
         }
+        if (message instanceof ICoreMessage core && core.getBooleanProperty(Message.HDR_LARGE_COMPRESSED)) {
+            return new ActiveMQException(ActiveMQExceptionType.GENERIC_EXCEPTION, TOO_LARGE + ": the message is "
+                    + "compressed, and its size once inflated is not known before a consumer reads it whole; send it "
+                    + "uncompressed; it was not accepted");
+        }
         if (message instanceof ICoreMessage) {
             return null;
         }
         try {
             message.toCore();
             return null;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // StackOverflowError: a value nested deep enough (proton-j decodes lists and maps by recursion); the
+            // broker would log it, skip this plugin and accept the message, and each delivery would fail again
             // the broker's own words, without its stack: which property or entry of which type it could not convert
             return new ActiveMQException(ActiveMQExceptionType.GENERIC_EXCEPTION, UNCONVERTIBLE + ": the broker "
                     + "cannot convert this " + message.getProtocolName() + " message for Tidings (" + shortened(e)
@@ -96,7 +108,7 @@ public class UnconsumableEventsRefusal implements ActiveMQServerPlugin {
     }
 
     /** The failure's text, at most 200 characters of it (it may quote a property's name, which the sender chose). */
-    private static String shortened(RuntimeException e) {
+    private static String shortened(Throwable e) {
         String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         return text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }

@@ -44,10 +44,27 @@ public class ValidatedUserStamp implements ActiveMQServerPlugin {
 
     /** How the refusal of a message naming another sender starts, so that a client can tell it from other failures. */
     public static final String FORGED = "tidings-forged-user";
+    /** How the refusal of a message whose properties the broker could not read starts. */
+    public static final String UNREADABLE = "tidings-unreadable-message";
 
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct,
                            boolean noAutoCreateQueue) throws ActiveMQSecurityException {
+        try {
+            stamped(session, tx, message);
+        } catch (StackOverflowError | RuntimeException e) {
+            // The broker logs and skips a plugin that throws anything but an ActiveMQException, and would accept the
+            // message unstamped: refused instead (an AMQP property nested deep enough overflows proton-j's decoder).
+            var refused = new ActiveMQSecurityException(UNREADABLE + ": the broker could not read this message's "
+                    + "properties (" + e.getClass().getSimpleName() + "); it was not accepted");
+            if (tx != null) {
+                tx.markAsRollbackOnly(refused);
+            }
+            throw refused;
+        }
+    }
+
+    private void stamped(ServerSession session, Transaction tx, Message message) throws ActiveMQSecurityException {
         String user = session.getValidatedUser();
         Object claimed = message.getObjectProperty(JMSX_USER_ID);
         if (claimed != null && !claimed.equals(user)) {

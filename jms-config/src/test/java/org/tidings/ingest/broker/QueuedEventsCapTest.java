@@ -215,6 +215,20 @@ class QueuedEventsCapTest {
         }
     }
 
+    @Test
+    void aCompressedMessageIsRefusedHoweverSmallItsDeflatedBody() throws Exception {
+        try (ServerLocator compressing = ActiveMQClient.createServerLocator("vm://0").setBlockOnDurableSend(true)
+                .setCompressLargeMessage(true); ClientSessionFactory sessions = compressing.createSessionFactory();
+                ClientSession mail = sessions.createSession("mail-store", PASSWORD, false, true, true, false, 0)) {
+            // 8 MiB of zeros deflate to a few KiB: stored under any limit, inflated whole by the consumer
+            assertThatThrownBy(() -> mail.createProducer(EVENTS).send(sized(mail, 8 * 1024 * 1024)))
+                    .hasMessageContaining(UnconsumableEventsRefusal.TOO_LARGE);
+
+            assertThat(events().getMessagesAdded()).as("nothing of it was queued").isZero();
+            awaitNoFiles(journal.resolve("large"));
+        }
+    }
+
     /** A message whose body is {@code bytes} long. */
     private static ClientMessage sized(ClientSession session, int bytes) {
         ClientMessage message = session.createMessage(org.apache.activemq.artemis.api.core.Message.BYTES_TYPE, true);

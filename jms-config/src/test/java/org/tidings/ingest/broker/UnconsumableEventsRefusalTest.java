@@ -47,12 +47,71 @@ class UnconsumableEventsRefusalTest {
     }
 
     @Test
+    void anAmqpMessageNestedDeeperThanTheDecoderCanGoIsRefusedNotLetThrough() throws Exception {
+        Message deep = new AMQPStandardMessage(0, amqpValueSection(nestedLists(100_000)), null);
+        var refused = new java.util.concurrent.atomic.AtomicReference<Object>();
+        // a thread with a small stack, as the broker's may be: the overflow comes within these 100,000 levels
+        Thread small = new Thread(null, () -> {
+            try {
+                refused.set(refusal.refusal(deep));
+            } catch (Throwable t) {
+                refused.set(t);
+            }
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join(30_000);
+
+        assertThat(refused.get()).as("a refusal, not an Error the broker would log and skip")
+                .isInstanceOfSatisfying(org.apache.activemq.artemis.api.core.ActiveMQException.class,
+                        e -> assertThat(e).hasMessageStartingWith(UnconsumableEventsRefusal.UNCONVERTIBLE));
+    }
+
+    /** An AMQP list32 holding a list32 ... {@code depth} levels down to an empty list. */
+    static byte[] nestedLists(int depth) {
+        var out = new java.io.ByteArrayOutputStream();
+        byte[] inner = {0x45}; // list0
+        // built from the inside out: each level is 0xd0, its size (4 bytes), its count (1), then the inner level
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(depth * 9 + 1);
+        buffer.position(buffer.capacity() - 1);
+        buffer.put(inner);
+        int end = buffer.capacity();
+        int start = end - 1;
+        for (int level = 0; level < depth; level++) {
+            int size = 4 + (end - start);
+            start -= 9;
+            buffer.put(start, (byte) 0xd0).putInt(start + 1, size).putInt(start + 5, 1);
+        }
+        out.write(buffer.array(), start, end - start);
+        return out.toByteArray();
+    }
+
+    /** A whole AMQP message whose only section is an amqp-value holding {@code value}. */
+    static byte[] amqpValueSection(byte[] value) {
+        byte[] message = new byte[3 + value.length];
+        message[0] = 0x00;
+        message[1] = 0x53;
+        message[2] = 0x77;
+        System.arraycopy(value, 0, message, 3, value.length);
+        return message;
+    }
+
+    @Test
     void anAmqpMessageOfJmsTypesPasses() {
         Message plain = amqp(Map.of("sent", 1L, "kind", "text", "flag", true), new AmqpValue("{\"specversion\":\"1.0\"}"));
         Message map = amqp(Map.of(), new AmqpValue(Map.of("kind", "text", "n", 2)));
 
         assertThat(refusal.refusal(plain)).isNull();
         assertThat(refusal.refusal(map)).isNull();
+    }
+
+    @Test
+    void aCompressedMessageIsRefusedWhateverItsStoredSize() {
+        CoreMessage compressed = new CoreMessage(1, 512);
+        compressed.putBooleanProperty(Message.HDR_LARGE_COMPRESSED, true);
+        compressed.getBodyBuffer().writeBytes(new byte[100]);
+
+        assertThat(refusal.refusal(compressed)).hasMessageStartingWith(UnconsumableEventsRefusal.TOO_LARGE)
+                .hasMessageContaining("compressed");
     }
 
     @Test

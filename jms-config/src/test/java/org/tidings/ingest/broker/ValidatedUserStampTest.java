@@ -64,6 +64,30 @@ class ValidatedUserStampTest {
     }
 
     @Test
+    void aMessageWhosePropertiesTheBrokerCannotReadIsRefusedNotLetThroughUnstamped() throws Exception {
+        // application properties: a map32 of one entry, "k" -> lists nested 100,000 deep
+        byte[] deep = UnconsumableEventsRefusalTest.nestedLists(100_000);
+        var section = java.nio.ByteBuffer.allocate(3 + 9 + 3 + deep.length);
+        section.put(new byte[] {0x00, 0x53, 0x74}).put((byte) 0xd1).putInt(4 + 3 + deep.length).putInt(2)
+                .put(new byte[] {(byte) 0xa1, 0x01, 'k'}).put(deep);
+        Message message = new AMQPStandardMessage(0, section.array(), null);
+        var outcome = new java.util.concurrent.atomic.AtomicReference<Object>("not refused");
+        Thread small = new Thread(null, () -> {
+            try {
+                stamp.beforeSend(sessionOf("mail-store"), null, message, false, false);
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join(30_000);
+
+        assertThat(outcome.get()).as("a refusal, not an Error the broker would log and skip, sending it unstamped")
+                .isInstanceOfSatisfying(ActiveMQSecurityException.class,
+                        e -> assertThat(e).hasMessageStartingWith(ValidatedUserStamp.UNREADABLE));
+    }
+
+    @Test
     void binaryDuplicateIdsThatAreNotTextStayApart() throws Exception {
         byte[] one = {0x01, (byte) 0x80};
         byte[] other = {0x01, (byte) 0x81};

@@ -36,7 +36,8 @@ import org.tidings.trust.control.Identity;
  * {@code tidings.pull.max-waiters-per-address} (100) per connecting address (per /64 for IPv6, a network that one
  * client commonly holds whole: {@link ClientAddresses}), so that one client cannot take the
  * instance's places through many subscriptions (behind a reverse proxy every client has the proxy's address: raise
- * the limit to the instance's there); none holds a thread
+ * the limit to the instance's there), and {@code tidings.pull.max-waiters-per-principal} (250) per principal,
+ * whatever addresses it comes from; none holds a thread
  * while it waits (docs/adr/0015). A waiter is woken at once by an append on this instance, and within
  * {@code tidings.pull.poll-interval} (1 s) by an append on another: every interval, one query reads the last
  * sequence number of every subscription waited on.
@@ -80,6 +81,15 @@ public class FeedWatch {
     @ConfigProperty(name = "tidings.pull.max-waiters-per-address", defaultValue = "100")
     int maxWaitersPerAddress;
 
+    /**
+     * Long-polls and streams one principal (a subscriber, an administrator) may have waiting on this instance, whatever
+     * subscriptions and addresses they come from: without it one subscriber with 63 subscriptions and ten addresses (or
+     * one IPv6 /56) took all of an instance's places (a hostile review).
+     */
+    @Inject
+    @ConfigProperty(name = "tidings.pull.max-waiters-per-principal", defaultValue = "250")
+    int maxWaitersPerPrincipal;
+
     @Inject
     @ConfigProperty(name = "tidings.pull.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
@@ -100,6 +110,8 @@ public class FeedWatch {
     private final AtomicInteger count = new AtomicInteger();
     /** Waiters per connecting address; an address with none has no entry. */
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    /** Waiters per principal (with security on); a principal with none has no entry. */
+    private final Map<String, Integer> perPrincipal = new ConcurrentHashMap<>();
     private ThreadPoolExecutor readers;
     private ThreadPoolExecutor writers;
     private volatile ScheduledFuture<?> ticker;
@@ -127,10 +139,17 @@ public class FeedWatch {
             throw new TidingsException(ErrorCode.UNAVAILABLE, "this instance has its limit of waiting clients; "
                     + "retry later");
         }
-        if (!placeTaken(watcher.remoteAddress())) {
+        if (!placeTaken(perAddress, ClientAddresses.limitedAs(watcher.remoteAddress()), maxWaitersPerAddress)) {
             count.decrementAndGet();
             throw new TidingsException(ErrorCode.RATE_LIMITED, "this client address has its limit of "
                     + maxWaitersPerAddress + " waiting clients on this instance; retry later");
+        }
+        String principal = principalOf(watcher);
+        if (principal != null && !placeTaken(perPrincipal, principal, maxWaitersPerPrincipal)) {
+            count.decrementAndGet();
+            placeFreed(perAddress, ClientAddresses.limitedAs(watcher.remoteAddress()));
+            throw new TidingsException(ErrorCode.RATE_LIMITED, "this principal has its limit of "
+                    + maxWaitersPerPrincipal + " waiting clients on this instance; retry later");
         }
         var entry = new Waiting(watcher, this);
         var added = new AtomicBoolean();
@@ -143,7 +162,7 @@ public class FeedWatch {
         });
         if (!added.get()) {
             count.decrementAndGet();
-            placeFreed(watcher.remoteAddress());
+            placesFreed(watcher);
             throw new TidingsException(ErrorCode.UNAVAILABLE, "this subscription has its limit of "
                     + maxWaitersPerSubscription + " waiting clients on this instance; retry later");
         }
@@ -179,16 +198,16 @@ public class FeedWatch {
         });
         if (removed.get()) {
             count.decrementAndGet();
-            placeFreed(entry.watcher.remoteAddress());
+            placesFreed(entry.watcher);
         }
     }
 
-    /** Takes one of the address's places; false if it has none left. */
-    private boolean placeTaken(String address) {
+    /** Takes one of the key's places in {@code places}; false if it has none left. */
+    private static boolean placeTaken(Map<String, Integer> places, String key, int max) {
         var taken = new AtomicBoolean();
-        perAddress.compute(ClientAddresses.limitedAs(address), (a, held) -> {
+        places.compute(key, (k, held) -> {
             int now = held == null ? 0 : held;
-            if (now >= maxWaitersPerAddress) {
+            if (now >= max) {
                 return held;
             }
             taken.set(true);
@@ -197,8 +216,27 @@ public class FeedWatch {
         return taken.get();
     }
 
-    private void placeFreed(String address) {
-        perAddress.computeIfPresent(ClientAddresses.limitedAs(address), (a, held) -> held > 1 ? held - 1 : null);
+    private static void placeFreed(Map<String, Integer> places, String key) {
+        places.computeIfPresent(key, (k, held) -> held > 1 ? held - 1 : null);
+    }
+
+    private void placesFreed(Watcher watcher) {
+        placeFreed(perAddress, ClientAddresses.limitedAs(watcher.remoteAddress()));
+        String principal = principalOf(watcher);
+        if (principal != null) {
+            placeFreed(perPrincipal, principal);
+        }
+    }
+
+    /** The principal a waiter is counted for, or null with security off. */
+    private static String principalOf(Watcher watcher) {
+        Identity caller = watcher.caller();
+        return caller == null ? null : caller.kind() + " " + caller.principalId();
+    }
+
+    /** How many clients of this principal wait on this instance. */
+    int waitersOfPrincipal(Identity caller) {
+        return perPrincipal.getOrDefault(caller.kind() + " " + caller.principalId(), 0);
     }
 
     /** How many clients of this address (of its /64, for IPv6) wait on this instance. */

@@ -42,6 +42,7 @@ class FeedWatchTest {
         watch.maxWaiters = 100;
         watch.maxWaitersPerSubscription = 3;
         watch.maxWaitersPerAddress = 50;
+        watch.maxWaitersPerPrincipal = 50;
         watch.sendTimeout = Duration.ZERO; // a write still running when the test checks for stalls has stalled
         watch.pollInterval = Duration.ofHours(1); // no tick during a test: it calls what a tick would
         watch.threads = proxy(ManagedThreadFactory.class, (method, args) -> {
@@ -186,6 +187,42 @@ class FeedWatchTest {
         watch.removed(first);
         watch.admit(new FakeWatcher(UUID.randomUUID(), greedy, () -> { }));
         assertThat(watch.waitersOf(greedy)).as("a place the address freed is taken again").isEqualTo(2);
+    }
+
+    @Test
+    void aPrincipalHasAtMostItsShareOfWaitersWhateverAddressesAndSubscriptionsItWaitsFrom() {
+        watch.maxWaitersPerPrincipal = 3;
+        watch.tokens = new TokenDirectory() {
+            @Override
+            public boolean stillGives(Identity identity) {
+                return true;
+            }
+        };
+        var greedy = new Identity(UUID.randomUUID(), PrincipalKind.SUBSCRIBER, UUID.randomUUID(),
+                Set.of(Identity.SUBSCRIBER_GROUP), null);
+        var other = new Identity(UUID.randomUUID(), PrincipalKind.SUBSCRIBER, UUID.randomUUID(),
+                Set.of(Identity.SUBSCRIBER_GROUP), null);
+        List<FakeWatcher> admitted = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            var waiter = new FakeWatcher(UUID.randomUUID(), "192.0.2." + (10 + i), () -> { });
+            waiter.caller = greedy;
+            watch.admit(waiter);
+            admitted.add(waiter);
+        }
+        var fourth = new FakeWatcher(UUID.randomUUID(), "198.51.100.1", () -> { });
+        fourth.caller = greedy;
+        assertThatThrownBy(() -> watch.admit(fourth)).as("a fourth wait, from yet another address and subscription")
+                .isInstanceOfSatisfying(TidingsException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+        assertThat(watch.waitersOf("198.51.100.1")).as("the refused wait gave its address's place back").isZero();
+
+        var someoneElse = new FakeWatcher(UUID.randomUUID(), "198.51.100.1", () -> { });
+        someoneElse.caller = other;
+        watch.admit(someoneElse);
+        assertThat(watch.waiters()).as("another principal is not held back").isEqualTo(4);
+        watch.removed(admitted.get(0));
+        watch.admit(fourth);
+        assertThat(watch.waitersOfPrincipal(greedy)).as("a place the principal freed is taken again").isEqualTo(3);
     }
 
     @Test
