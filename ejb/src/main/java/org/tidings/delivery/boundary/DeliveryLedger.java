@@ -260,22 +260,20 @@ public class DeliveryLedger {
      * notification taken over dies only if it is still being sent.
      */
     public void dead(Notification notification, int attemptsMade, Integer httpStatus, String answer, Instant now) {
-        Delivery delivery = recordedForUpdate(notification);
-        boolean fresh = delivery == null;
-        if (fresh) {
-            delivery = new Delivery(notification, now);
-        } else if (!firstSenders(delivery)) {
-            return;
-        }
-        delivery.dead(attemptsMade, httpStatus, answer, now);
-        if (fresh) {
-            em.persist(delivery); // with its status: the row is inserted at once (its position is an identity)
-        }
-        lineMovedOn(delivery, now);
+        endedBeforeAnyAttempt(notification, now, delivery -> delivery.dead(attemptsMade, httpStatus, answer, now));
     }
 
     /** Records a notification whose sink was deleted before it came: discarded ({@link Delivery#sinkGone}). */
     public void sinkGone(Notification notification, Instant now) {
+        endedBeforeAnyAttempt(notification, now, delivery -> delivery.sinkGone(0, now));
+    }
+
+    /**
+     * Ends a notification that is not attempted: its row, locked, or a new one, given its outcome before a new one is
+     * inserted (its position is an identity: the insert happens at once, and its status must be set by then).
+     */
+    private void endedBeforeAnyAttempt(Notification notification, Instant now,
+            java.util.function.Consumer<Delivery> outcome) {
         Delivery delivery = recordedForUpdate(notification);
         boolean fresh = delivery == null;
         if (fresh) {
@@ -283,7 +281,7 @@ public class DeliveryLedger {
         } else if (!firstSenders(delivery)) {
             return;
         }
-        delivery.sinkGone(0, now);
+        outcome.accept(delivery);
         if (fresh) {
             em.persist(delivery);
         }

@@ -49,21 +49,33 @@ class UnconsumableEventsRefusalTest {
     @Test
     void anAmqpMessageNestedDeeperThanTheDecoderCanGoIsRefusedNotLetThrough() throws Exception {
         Message deep = new AMQPStandardMessage(0, amqpValueSection(nestedLists(100_000)), null);
-        var refused = new java.util.concurrent.atomic.AtomicReference<Object>();
-        // a thread with a small stack, as the broker's may be: the overflow comes within these 100,000 levels
+        Object refused = onASmallStack(() -> refusal.refusal(deep));
+
+        assertThat(refused).as("a refusal, not an Error the broker would log and skip")
+                .isInstanceOfSatisfying(org.apache.activemq.artemis.api.core.ActiveMQException.class,
+                        e -> assertThat(e).hasMessageStartingWith(UnconsumableEventsRefusal.UNCONVERTIBLE));
+    }
+
+    interface Work {
+        Object run() throws Exception;
+    }
+
+    /**
+     * What {@code work} returns, or throws, on a thread with a 256 KiB stack, as a broker's may be: the overflow comes
+     * well within {@link #nestedLists} of 100,000 levels.
+     */
+    static Object onASmallStack(Work work) throws InterruptedException {
+        var outcome = new java.util.concurrent.atomic.AtomicReference<Object>();
         Thread small = new Thread(null, () -> {
             try {
-                refused.set(refusal.refusal(deep));
+                outcome.set(work.run());
             } catch (Throwable t) {
-                refused.set(t);
+                outcome.set(t);
             }
         }, "small-stack", 256 * 1024);
         small.start();
         small.join(30_000);
-
-        assertThat(refused.get()).as("a refusal, not an Error the broker would log and skip")
-                .isInstanceOfSatisfying(org.apache.activemq.artemis.api.core.ActiveMQException.class,
-                        e -> assertThat(e).hasMessageStartingWith(UnconsumableEventsRefusal.UNCONVERTIBLE));
+        return outcome.get();
     }
 
     /** An AMQP list32 holding a list32 ... {@code depth} levels down to an empty list. */

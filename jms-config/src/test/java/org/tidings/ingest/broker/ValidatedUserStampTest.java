@@ -71,18 +71,12 @@ class ValidatedUserStampTest {
         section.put(new byte[] {0x00, 0x53, 0x74}).put((byte) 0xd1).putInt(4 + 3 + deep.length).putInt(2)
                 .put(new byte[] {(byte) 0xa1, 0x01, 'k'}).put(deep);
         Message message = new AMQPStandardMessage(0, section.array(), null);
-        var outcome = new java.util.concurrent.atomic.AtomicReference<Object>("not refused");
-        Thread small = new Thread(null, () -> {
-            try {
-                stamp.beforeSend(sessionOf("mail-store"), null, message, false, false);
-            } catch (Throwable t) {
-                outcome.set(t);
-            }
-        }, "small-stack", 256 * 1024);
-        small.start();
-        small.join(30_000);
+        Object outcome = UnconsumableEventsRefusalTest.onASmallStack(() -> {
+            stamp.beforeSend(sessionOf("mail-store"), null, message, false, false);
+            return "not refused";
+        });
 
-        assertThat(outcome.get()).as("a refusal, not an Error the broker would log and skip, sending it unstamped")
+        assertThat(outcome).as("a refusal, not an Error the broker would log and skip, sending it unstamped")
                 .isInstanceOfSatisfying(ActiveMQSecurityException.class,
                         e -> assertThat(e).hasMessageStartingWith(ValidatedUserStamp.UNREADABLE));
     }
