@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -122,7 +123,7 @@ class PullHostileIT {
 
     // covers RUP-2, RUP-13
     @Test
-    void clientsThatStopReadingDoNotStallOtherPullClients() throws Exception {
+    void clientsThatStopReadingDoNotStallOtherPullClientsAndAFloodComesInBoundedPages() throws Exception {
         Feed flooded = feed(api);
         Feed calm = feed(api);
         List<Socket> stalled = new ArrayList<>();
@@ -150,6 +151,25 @@ class PullHostileIT {
             JsonNode page = AdminApi.JSON.readTree(again.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS).body());
             assertThat(page.get("notifications").get(0).get("seq").asLong()).isEqualTo(2);
 
+            // the flood in pages: 40 bodies of 120 KB pass tidings.pull.max-page-bytes (4 MiB), so a page asking for
+            // a thousand stops before it, and the rest follows from its next position, none missed
+            List<Long> seqs = new ArrayList<>();
+            int pages = 0;
+            long next = 0;
+            while (seqs.size() < LARGE_EVENTS && pages++ < LARGE_EVENTS) {
+                var read = api.get(flooded.path() + "?after=" + next + "&limit=1000");
+                assertThat(read.status()).as(read.toString()).isEqualTo(200);
+                int bytes = 0;
+                for (JsonNode notification : read.body().get("notifications")) {
+                    seqs.add(notification.get("seq").asLong());
+                    bytes += notification.get("event").toString().length();
+                }
+                assertThat(read.body().get("notifications").size()).as("page %d", pages).isPositive();
+                assertThat(bytes).as("page %d's events", pages).isLessThan(4 * 1024 * 1024 + PADDING * 2);
+                next = read.body().get("next").asLong();
+            }
+            assertThat(pages).as("the first page was cut by its bytes").isGreaterThan(1);
+            assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, LARGE_EVENTS).boxed().toList());
         } finally {
             for (Socket socket : stalled) {
                 socket.close();

@@ -63,10 +63,18 @@ public class Feeds {
      * A page of a feed: its entries after the position asked for, the feed's positions when it was read, and the
      * sequence numbers of the entries withheld from the reader: its subscriber's see grants no longer cover them.
      */
-    public record Page(List<FeedEntry> entries, FeedPositions positions, Set<Long> withheld) {
+    public record Page(List<FeedEntry> entries, FeedPositions positions, Set<Long> withheld, boolean cut) {
 
         public Page(List<FeedEntry> entries, FeedPositions positions) {
-            this(entries, positions, Set.of());
+            this(entries, positions, Set.of(), false);
+        }
+
+        /**
+         * Whether more entries may follow at once: the page has as many as were asked for, or fewer because their
+         * bodies reached {@code tidings.pull.max-page-bytes}.
+         */
+        public boolean full(int limit) {
+            return cut || entries.size() >= limit;
         }
 
         /** Whether the entry is withheld: only its place in the feed may be shown, not the event. */
@@ -108,7 +116,8 @@ public class Feeds {
     }
 
     /**
-     * Up to {@code limit} entries after {@code after}. An entry whose event its subscriber may no longer see (a see
+     * Up to {@code limit} entries after {@code after}, cut short where their bodies reach
+     * {@code tidings.pull.max-page-bytes} (at least one). An entry whose event its subscriber may no longer see (a see
      * grant revoked after it was appended, docs/adr/0022) keeps its place, so the sequence stays gap-free, and is
      * marked withheld.
      *
@@ -121,14 +130,14 @@ public class Feeds {
         if (!positions.continuableFrom(after)) {
             throw new ResyncRequired(after, positions);
         }
-        List<FeedEntry> entries = store.after(subscriptionId, after, limit);
+        FeedStore.Slice slice = store.after(subscriptionId, after, limit);
         Set<Long> withheld = new HashSet<>();
-        for (FeedEntry entry : entries) {
+        for (FeedEntry entry : slice.entries()) {
             if (seen.withheld(sink, entry.body()) != null) {
                 withheld.add(entry.seq());
             }
         }
-        return new Page(entries, positions, withheld);
+        return new Page(slice.entries(), positions, withheld, slice.cut());
     }
 
     /** The feed's positions, after checking that the subscription exists and belongs to a pull sink. */

@@ -1,6 +1,7 @@
 package org.tidings.pull.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.delivery.entity.Notification;
 import org.tidings.pull.entity.FeedEntry;
@@ -26,8 +28,20 @@ import org.tidings.pull.entity.SubscriptionSequence;
 @ApplicationScoped
 public class FeedStore {
 
+    /** Each body's size in bytes, without the body, in feed order: OCTET_LENGTH is H2's and PostgreSQL's alike. */
+    private static final String SIZES_AFTER = "SELECT seq, OCTET_LENGTH(body) FROM pull_notification "
+            + "WHERE subscription_id = ?1 AND seq > ?2 ORDER BY seq";
+
+    /** The default of {@code tidings.pull.max-page-bytes}: 4 MiB of event bodies in one page. */
+    public static final long DEFAULT_MAX_PAGE_BYTES = 4L * 1024 * 1024;
+
     @PersistenceContext(unitName = "tidings")
     EntityManager em;
+
+    /** At most this many bytes of event bodies are read for one page (however many entries were asked for). */
+    @Inject
+    @ConfigProperty(name = "tidings.pull.max-page-bytes", defaultValue = "4194304")
+    long maxPageBytes = DEFAULT_MAX_PAGE_BYTES;
 
     /**
      * Appends the notification to its subscription's feed with the next number, and records it in the delivery
@@ -94,24 +108,49 @@ public class FeedStore {
     }
 
     /**
-     * Up to {@code limit} entries after {@code after}, in order, the first of them {@code after + 1}. The caller
-     * checked the position against the feed's positions, but retention may have committed since: if the entries do
-     * not continue from {@code after}, the feed is read again, and a position it can no longer continue from is
-     * refused rather than answered with the entries after the gap.
+     * Up to {@code limit} entries after {@code after}, in order, the first of them {@code after + 1}, and no more than
+     * fit in {@link #maxPageBytes} of event bodies (at least one, however large). The sizes are read first, without
+     * the bodies, so a page of a thousand large events is never loaded whole to be cut. The caller checked the
+     * position against the feed's positions, but retention may have committed since: if the entries do not continue
+     * from {@code after}, the feed is read again, and a position it can no longer continue from is refused rather than
+     * answered with the entries after the gap.
      *
      * @throws ResyncRequired if entries after {@code after} were deleted since the caller checked
      */
-    public List<FeedEntry> after(UUID subscriptionId, long after, int limit) {
-        List<FeedEntry> entries = em.createNamedQuery(FeedEntry.AFTER, FeedEntry.class)
-                .setParameter("subscription", subscriptionId).setParameter("after", after).setMaxResults(limit)
-                .getResultList();
+    public Slice after(UUID subscriptionId, long after, int limit) {
+        List<?> sizes = em.createNativeQuery(SIZES_AFTER).setParameter(1, subscriptionId).setParameter(2, after)
+                .setMaxResults(limit).getResultList();
+        int fitting = fitting(sizes.stream().mapToLong(row -> ((Number) ((Object[]) row)[1]).longValue()).toArray(),
+                maxPageBytes);
+        List<FeedEntry> entries = fitting == 0 ? List.of()
+                : em.createNamedQuery(FeedEntry.AFTER, FeedEntry.class).setParameter("subscription", subscriptionId)
+                        .setParameter("after", after).setMaxResults(fitting).getResultList();
         if (entries.isEmpty() || entries.get(0).seq() != after + 1) {
             FeedPositions now = committedPositions(subscriptionId);
             if (!now.continuableFrom(after)) {
                 throw new ResyncRequired(after, now);
             }
         }
-        return entries;
+        return new Slice(entries, fitting < sizes.size());
+    }
+
+    /**
+     * How many of the bodies, in order, fit in {@code budget} bytes together: at least one if there is any, so that a
+     * body larger than the budget is still read, alone.
+     */
+    static int fitting(long[] sizes, long budget) {
+        long total = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            total += sizes[i];
+            if (total > budget && i > 0) {
+                return i;
+            }
+        }
+        return sizes.length;
+    }
+
+    /** Entries of a feed in order; {@code cut} if more were there within the count asked for but not the bytes. */
+    public record Slice(List<FeedEntry> entries, boolean cut) {
     }
 
     /** The positions as last committed, not as this transaction first read them. */

@@ -97,7 +97,7 @@ class FeedStoreTest {
     }
 
     private List<Long> seqs(UUID subscription) {
-        return inTransaction(store -> store.after(subscription, store.positions(subscription).pruned(), 10_000).stream()
+        return inTransaction(store -> store.after(subscription, store.positions(subscription).pruned(), 10_000).entries().stream()
                 .map(FeedEntry::seq).toList());
     }
 
@@ -110,6 +110,46 @@ class FeedStoreTest {
         assertThat(seqs(a)).containsExactly(1L, 2L, 3L);
         FeedPositions positions = inTransaction(store -> store.positions(b));
         assertThat(positions).isEqualTo(new FeedPositions(2, 0, 0));
+    }
+
+    @Test
+    void aPageHoldsNoMoreBodyBytesThanItsBoundAndAtLeastOneEntry() {
+        UUID subscription = UUID.randomUUID();
+        for (int i = 1; i <= 5; i++) {
+            append(subscription, "e" + i, false); // bodies of {"id":"eN"}: 11 bytes each
+        }
+        FeedStore.Slice two = inTransaction(store -> {
+            store.maxPageBytes = 30;
+            return store.after(subscription, 0, 10);
+        });
+        assertThat(two.entries()).extracting(FeedEntry::seq).containsExactly(1L, 2L);
+        assertThat(two.cut()).as("three more were there within the count asked for").isTrue();
+
+        FeedStore.Slice one = inTransaction(store -> {
+            store.maxPageBytes = 5;
+            return store.after(subscription, 2, 10);
+        });
+        assertThat(one.entries()).as("a body larger than the bound still comes, alone").extracting(FeedEntry::seq)
+                .containsExactly(3L);
+        assertThat(one.cut()).isTrue();
+
+        FeedStore.Slice rest = inTransaction(store -> {
+            store.maxPageBytes = 30;
+            return store.after(subscription, 3, 2);
+        });
+        assertThat(rest.entries()).extracting(FeedEntry::seq).containsExactly(4L, 5L);
+        assertThat(rest.cut()).as("cut by the count asked for, not by bytes").isFalse();
+        FeedStore.Slice none = inTransaction(store -> store.after(subscription, 5, 10));
+        assertThat(none).isEqualTo(new FeedStore.Slice(List.of(), false));
+    }
+
+    @Test
+    void theBodiesThatFitAreCountedInOrder() {
+        assertThat(FeedStore.fitting(new long[0], 10)).isZero();
+        assertThat(FeedStore.fitting(new long[] {100}, 10)).isEqualTo(1);
+        assertThat(FeedStore.fitting(new long[] {5, 5, 1}, 10)).isEqualTo(2);
+        assertThat(FeedStore.fitting(new long[] {4, 4, 4}, 12)).isEqualTo(3);
+        assertThat(FeedStore.fitting(new long[] {1, 100, 1}, 50)).as("order, not the best packing").isEqualTo(1);
     }
 
     @Test

@@ -107,8 +107,8 @@ final class Waiting {
         }
         run(watch.writers(), () -> write(() -> {
             boolean goesOn = !watcher.caughtUp(page, this::progressed);
-            if (goesOn && page.entries().size() >= watcher.limit()) {
-                // a full page: more may be there already; read on at once rather than at the next append here or
+            if (goesOn && page.full(watcher.limit())) {
+                // a full page (by count or by bytes): more may be there already; read on at once rather than at the next append here or
                 // the next tick (a review found a stream behind by 50,000 taking 100 a poll interval)
                 readAsked.set(true);
             }
