@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -72,7 +73,7 @@ public final class JsonBodies implements ReaderInterceptor {
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        if (!boundFromJson(context)) {
+        if (!boundFromJson(context) && !(consumesOnlyJson() && readWhole(context))) {
             return context.proceed();
         }
         int limit = limit();
@@ -109,9 +110,36 @@ public final class JsonBodies implements ReaderInterceptor {
      */
     private static boolean boundFromJson(ReaderInterceptorContext context) {
         MediaType type = context.getMediaType();
-        String subtype = type == null ? "" : type.getSubtype().toLowerCase(java.util.Locale.ROOT); // JSON is json
-        boolean json = "json".equals(subtype) || subtype.endsWith("+json");
-        return json && !InputStream.class.isAssignableFrom(context.getType());
+        return type != null && json(type) && readWhole(context); // JSON is json, in any case
+    }
+
+    /**
+     * Whether the resource method takes only JSON: then its body is checked as JSON whatever it is labelled. JAX-RS
+     * routes a request without a Content-Type, or with a wildcard one, to a method that consumes JSON, and labels the
+     * first {@code application/octet-stream}: a PATCH sent so was read whole without a limit, and its bytes decoded
+     * with invalid UTF-8 replaced, until a review found it (2026-12-05).
+     */
+    private boolean consumesOnlyJson() {
+        Method method = resource == null ? null : resource.getResourceMethod();
+        if (method == null) {
+            return false;
+        }
+        Consumes consumes = method.getAnnotation(Consumes.class);
+        if (consumes == null) {
+            consumes = method.getDeclaringClass().getAnnotation(Consumes.class);
+        }
+        return consumes != null && consumes.value().length > 0 && java.util.Arrays.stream(consumes.value())
+                .flatMap(value -> java.util.Arrays.stream(value.split(","))).map(MediaType::valueOf)
+                .allMatch(JsonBodies::json);
+    }
+
+    private static boolean json(MediaType type) {
+        String subtype = type.getSubtype().toLowerCase(java.util.Locale.ROOT);
+        return "json".equals(subtype) || subtype.endsWith("+json");
+    }
+
+    private static boolean readWhole(ReaderInterceptorContext context) {
+        return !InputStream.class.isAssignableFrom(context.getType());
     }
 
     /** The Content-Length as a number (leading zeros allowed), {@code Long.MAX_VALUE} if longer; -1 if none. */
