@@ -56,16 +56,21 @@ final class CacheExchange implements AutoCloseable {
      * Resolves the cache's host once, as a connection would: the policy's refusal if it refuses an address or the
      * name does not resolve, else empty.
      */
-    Optional<String> refusal(URI cache) {
+    Optional<Refusal> refusal(URI cache) {
         String host = HttpHost.create(cache).getHostName();
         try {
             exchanges.resolve(host);
             return Optional.empty();
         } catch (CheckedResolver.Refused e) {
-            return Optional.of(e.getMessage());
+            return Optional.of(new Refusal(e.getMessage(), e.mayPassLater()));
         } catch (UnknownHostException e) {
-            return Optional.of(AddressPolicy.Reason.UNRESOLVED.code() + ": host " + host + " does not resolve");
+            return Optional.of(new Refusal(AddressPolicy.Reason.UNRESOLVED.code() + ": host " + host
+                    + " does not resolve", true));
         }
+    }
+
+    /** Why a cache is not purged now, and whether a later attempt may (a name that does not resolve now). */
+    record Refusal(String reason, boolean mayPassLater) {
     }
 
     /**

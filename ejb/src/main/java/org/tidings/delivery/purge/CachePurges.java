@@ -30,7 +30,8 @@ import org.tidings.sinks.entity.Sink;
  * any other answer, a timeout or a connection failure makes it {@link Result#RETRY} (the whole notification is tried
  * again: purging is idempotent). A cache the
  * {@link AddressPolicy} refuses (the webhook's, resolved now) makes it {@link Result#REFUSED} before anything is sent,
- * and so does one whose name resolves to a refused address when a connection is opened (each connection resolves
+ * and so does one whose name resolves to a refused address when a connection is opened (a name that does not
+ * resolve now is {@link Result#RETRY}, as a connection failure is) (each connection resolves
  * the name once and connects only to the addresses the policy permitted:
  * {@link org.tidings.delivery.webhook.CheckedResolver}). Each request to a cache takes at most the connect timeout
  * plus twice the read timeout ({@code tidings.purge.connect-timeout}, {@code tidings.purge.read-timeout}, or the
@@ -114,9 +115,13 @@ public class CachePurges implements Transmitter {
         }
         List<PurgeRequest> requests;
         for (URI cache : settings.caches()) {
-            Optional<String> refusal = exchange.refusal(cache);
+            Optional<CacheExchange.Refusal> refusal = exchange.refusal(cache);
+            if (refusal.isPresent() && refusal.get().mayPassLater()) {
+                return attempt(Result.RETRY, 0, "cache not reached: " + refusal.get().reason(), started);
+            }
             if (refusal.isPresent()) {
-                return attempt(Result.REFUSED, 0, "cache refused by the address policy: " + refusal.get(), started);
+                return attempt(Result.REFUSED, 0, "cache refused by the address policy: " + refusal.get().reason(),
+                        started);
             }
         }
         try {

@@ -68,6 +68,15 @@ public final class AddressPolicy {
         public Reason reason() {
             return reason;
         }
+
+        /**
+         * Whether a later attempt may succeed: a name that does not resolve now (a resolver's failure, a record
+         * missing for a while, a negative answer cached for some seconds) is retried as a connection failure is,
+         * never made a dead letter at once; an address or URL the policy refuses is final.
+         */
+        public boolean mayPassLater() {
+            return reason == Reason.UNRESOLVED;
+        }
     }
 
     private record Range(byte[] network, int prefix) {

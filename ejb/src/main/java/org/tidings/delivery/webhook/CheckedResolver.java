@@ -16,8 +16,16 @@ public final class CheckedResolver implements DnsResolver {
     public static final class Refused extends UnknownHostException {
         private static final long serialVersionUID = 1L;
 
+        private final boolean mayPassLater;
+
         Refused(AddressPolicy.Refused refusal) {
             super(refusal.getMessage());
+            this.mayPassLater = refusal.mayPassLater();
+        }
+
+        /** See {@link AddressPolicy.Refused#mayPassLater}. */
+        public boolean mayPassLater() {
+            return mayPassLater;
         }
     }
 

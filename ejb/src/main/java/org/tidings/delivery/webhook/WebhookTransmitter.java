@@ -184,7 +184,10 @@ public class WebhookTransmitter {
             request = request(call);
             echoed = EchoedCredentials.of(call.headers(), call.url()); // before the call: its answer is then recorded
         } catch (AddressPolicy.Refused e) {
-            return new Attempt(Result.REFUSED, 0, e.getMessage(), Optional.empty(), since(started));
+            // a name that does not resolve now is retried (a review found a resolver's passing failure made a whole
+            // line dead letters at once, and the circuit never opened); a refused address is final
+            return new Attempt(e.mayPassLater() ? Result.RETRY : Result.REFUSED, 0, e.getMessage(), Optional.empty(),
+                    since(started));
         } catch (RuntimeException e) {
             // a header that cannot be sent, a malformed secret or id; a URL without an ASCII form (URI.toASCIIString
             // throws a NullPointerException on a lone surrogate in JDK 17): refused, never thrown to the consumer,
@@ -198,8 +201,8 @@ public class WebhookTransmitter {
             return answered(exchanges.exchange(HttpHost.create(call.url()), request, call.connectTimeout(),
                     call.readTimeout()), echoed, started);
         } catch (CheckedResolver.Refused e) {
-            return new Attempt(Result.REFUSED, 0, e.getMessage() + " (when connecting)", Optional.empty(),
-                    since(started));
+            return new Attempt(e.mayPassLater() ? Result.RETRY : Result.REFUSED, 0, e.getMessage()
+                    + " (when connecting)", Optional.empty(), since(started));
         } catch (CheckedExchanges.DeadlineExceeded e) {
             return new Attempt(Result.RETRY, 0, e.getMessage(), Optional.empty(), since(started));
         } catch (InterruptedIOException e) {

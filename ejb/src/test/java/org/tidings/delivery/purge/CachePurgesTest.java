@@ -262,6 +262,19 @@ class CachePurgesTest extends TransmitterContract {
     /** 127.0.0.1 and 127.0.0.3 permitted, the rest of the loopback range denied: every address here is local. */
     private static final AddressPolicy ONLY_1_AND_3 = new AddressPolicy("127.0.0.1,127.0.0.3", "127.0.0.0/8");
 
+    /** A cache whose name does not resolve now is tried again, as one that refuses the connection is. */
+    @Test
+    void aCacheNameThatDoesNotResolveNowIsRetriedNotMadeDead() {
+        AddressPolicy.Lookup failing = host -> {
+            throw new java.net.UnknownHostException(host + ": Temporary failure in name resolution");
+        };
+        Sink sink = sink(List.of(URI.create("http://cache.invalid:6081")), null, null, null);
+        Attempt attempt = new CachePurges(ONLY_1_AND_3, failing, Duration.ZERO, Duration.ofSeconds(2), READ_TIMEOUT)
+                .send(sink, event(sink, "http://www.example.com/page", Map.of()));
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.RETRY);
+        assertThat(attempt.answer()).contains("unresolved").contains("cache.invalid");
+    }
+
     @Test
     void aCacheNameThatRebindsToADeniedAddressAfterTheCheckIsRefusedAndNeverConnectedTo() throws IOException {
         List<HttpExchange> checked = new CopyOnWriteArrayList<>();

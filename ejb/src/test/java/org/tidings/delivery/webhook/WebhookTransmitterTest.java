@@ -413,6 +413,24 @@ class WebhookTransmitterTest {
         return server;
     }
 
+    /**
+     * A name that does not resolve now (a resolver's passing failure, a negative answer cached for a while) is a
+     * failure to retry, as a refused connection is, never a dead letter at once: a review found one such failure made
+     * every notification of a line dead in a row, and never opened the circuit. An address the policy refuses stays
+     * final (the test below).
+     */
+    @Test
+    void aReceiverNameThatDoesNotResolveNowIsRetriedNotMadeDead() {
+        AddressPolicy.Lookup failing = host -> {
+            throw new UnknownHostException(host + ": Temporary failure in name resolution");
+        };
+        Attempt attempt = new WebhookTransmitter(ONLY_1_AND_3, failing, clock)
+                .send(call(URI.create("http://hooks.invalid:8080/hook"), "msg_1"));
+
+        assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.RETRY);
+        assertThat(attempt.answer()).contains("unresolved").contains("hooks.invalid");
+    }
+
     @Test
     void aReceiverNameThatRebindsToADeniedAddressAfterTheCheckIsRefusedAndNeverConnectedTo() throws IOException {
         List<String> checked = new CopyOnWriteArrayList<>();
