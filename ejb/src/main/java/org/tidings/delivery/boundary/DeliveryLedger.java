@@ -1,5 +1,6 @@
 package org.tidings.delivery.boundary;
 
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -49,6 +50,13 @@ public class DeliveryLedger {
 
     @Inject
     FeedStore store;
+
+    /** This bean through the container, so that each page of a redrive is a transaction of its own. */
+    @EJB
+    DeliveryLedger self;
+
+    /** Dead letters redriven per transaction: 200 bodies of at most 256 KiB (the default largest event) is 50 MiB. */
+    int redrivePageSize = 200;
 
     /**
      * What the dispatcher needs to know before a first attempt, read in one transaction: the sink as it is now
@@ -489,13 +497,40 @@ public class DeliveryLedger {
     @Audited("sink.redrive-dead-letters")
     public int redrive(UUID sinkId, @Audited.Detail("from") Instant from,
             @Audited.Detail("to") Instant to) {
-        Instant now = Instant.now();
-        List<Delivery> dead = lockedDead(em.createNamedQuery(Delivery.DEAD_BETWEEN, Delivery.class)
-                .setParameter("sinkId", sinkId)
-                .setParameter("from", from != null ? from : Instant.EPOCH)
-                .setParameter("to", to != null ? to : FAR_FUTURE));
-        redriven(dead, now);
-        return dead.size();
+        DeliveryLedger pages = self != null ? self : this; // a test without a container: one transaction
+        int redriven = 0;
+        RedrivePage page = new RedrivePage(0, Long.MIN_VALUE, true);
+        while (page.full()) {
+            page = pages.redrivePage(sinkId, from != null ? from : Instant.EPOCH, to != null ? to : FAR_FUTURE,
+                    page.last());
+            redriven += page.redriven();
+        }
+        return redriven;
+    }
+
+    /**
+     * Dead letters redriven in one transaction: how many, the position of the last read (the next page starts after
+     * it), and whether the page was full (more may follow).
+     */
+    public record RedrivePage(int redriven, long last, boolean full) {
+    }
+
+    /**
+     * One page of a redrive, in a transaction of its own: up to {@link #redrivePageSize} dead letters after position
+     * {@code after}, in the order of position. A redrive read every dead letter of the sink, bodies and all, into one
+     * transaction: a sink with hundreds of thousands could take the heap (a review found it, 2026-12-05). A row that
+     * dies again while later pages are read keeps its position, behind the cursor, so a redrive ends.
+     */
+    public RedrivePage redrivePage(UUID sinkId, Instant from, Instant to, long after) {
+        List<Delivery> read = em.createNamedQuery(Delivery.DEAD_OF_SINK, Delivery.class).setParameter("sinkId", sinkId)
+                .setParameter("after", after).setParameter("from", from).setParameter("to", to)
+                .setMaxResults(redrivePageSize).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        List<Delivery> dead = read.stream().filter(d -> d.status() == DeliveryStatus.DEAD).toList();
+        redriven(dead, Instant.now());
+        em.flush();
+        em.clear(); // what this page read is not held while the next is read (in a test's one transaction too)
+        return new RedrivePage(dead.size(), read.isEmpty() ? after : read.get(read.size() - 1).position(),
+                read.size() == redrivePageSize);
     }
 
     /**

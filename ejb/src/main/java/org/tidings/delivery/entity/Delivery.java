@@ -79,9 +79,6 @@ import java.util.UUID;
         + "d.updatedAt = :now WHERE d.sinkId = :sinkId AND d.status IN ("
         + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.SENDING, "
         + "org.tidings.delivery.entity.DeliveryStatus.DEAD)")
-@NamedQuery(name = Delivery.DEAD_BETWEEN, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
-        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.updatedAt >= :from "
-        + "AND d.updatedAt < :to")
 @NamedQuery(name = Delivery.DEAD_OF_SINK, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.position > :after "
         + "AND d.updatedAt >= :from AND d.updatedAt < :to ORDER BY d.position")
@@ -120,7 +117,6 @@ public class Delivery {
     public static final String COUNT_BY_STATUS = "Delivery.countByStatus";
     public static final String LAST_DELIVERED = "Delivery.lastDelivered";
     public static final String LAST_FAILED = "Delivery.lastFailed";
-    public static final String DEAD_BETWEEN = "Delivery.deadBetween";
     public static final String COUNT_UNDELIVERED = "Delivery.countUndelivered";
     public static final String DISCARD_UNDELIVERED = "Delivery.discardUndelivered";
     public static final String DEAD_OF_SINK = "Delivery.deadOfSink";

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -754,6 +755,34 @@ class DeliveryLedgerTest {
         assertThat(record(third).nextAttemptAt()).as("still behind the second").isNull();
         assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId)
                 .containsExactlyInAnyOrder(second.id(), otherLine.id());
+    }
+
+    /**
+     * A redrive goes in pages (each a transaction of its own in the container), holding no more than a page of dead
+     * letters at once, and misses none: the first of each line is due, the rest wait behind it, across pages too.
+     */
+    @Test
+    void aRedriveGoesInPagesHoldingOnlyAPageAndMissesNone() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<Notification> dead = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            dead.add(died(notification("p" + i, "mailto:u" + (i % 3) + "@example.com"), now));
+        }
+        int[] held = new int[1];
+        int redriven = inTransaction(ledger -> {
+            ledger.redrivePageSize = 5;
+            int count = ledger.redrive(sink.id(), null, null);
+            held[0] = ledger.em.unwrap(org.hibernate.Session.class).getStatistics().getEntityCount();
+            return count;
+        });
+
+        assertThat(redriven).isEqualTo(23);
+        assertThat(held[0]).as("rows still held once the redrive is done").isLessThanOrEqualTo(5);
+        assertThat(dead).allSatisfy(n -> assertThat(record(n).status()).isEqualTo(DeliveryStatus.WAITING));
+        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId)
+                .containsExactlyInAnyOrder(dead.get(0).id(), dead.get(1).id(), dead.get(2).id());
+        assertThat(dead.subList(3, 23)).as("behind the first of their lines, in later pages too")
+                .allSatisfy(n -> assertThat(record(n).nextAttemptAt()).isNull());
     }
 
     /**
