@@ -7,6 +7,7 @@ import static org.tidings.it.PipelineIT.assertProblem;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -81,6 +82,85 @@ class AdminLimitsIT {
         // each member within its own limit, but together more than the members column holds (1,000,000)
         assertInvalid("/api/groups", group("g", List.of(), strings(600, i -> "https://example.com/" + i + "/"
                 + "a".repeat(1900))), "invalid-request", null);
+    }
+
+    /**
+     * What one subscriber may keep (docs/adr/0024): every instance holds every subscription and group in memory, so a
+     * subscriber that created them without end would take every instance's heap. Past its 100 sinks, or its 16 Mi
+     * characters of filters and groups, it is refused with 409 quota-exceeded and nothing is stored; another
+     * subscriber and the administrators are not held back, and a deletion makes room again.
+     */
+    // covers S2S-14, LST-3
+    @Test
+    void aSubscriberPastItsLimitsIsRefusedWithQuotaExceededAndOthersAreNot() {
+        AdminApi ann = api.withToken(api.issueToken("subscribers", api.postJson("/api/subscribers",
+                Map.of("name", "ann the hoarder " + UUID.randomUUID())).body().get("id").asText()));
+        AdminApi bob = api.withToken(api.issueToken("subscribers", api.postJson("/api/subscribers",
+                Map.of("name", "bob " + UUID.randomUUID())).body().get("id").asText()));
+        String last = null;
+        for (int i = 0; i < 100; i++) {
+            AdminApi.Reply made = ann.postJson("/api/sinks", Map.of("name", "ann's " + i, "channel", "pull"));
+            assertThat(made.status()).as("sink %d: %s", i, made).isEqualTo(201);
+            last = made.body().get("id").asText();
+        }
+        AdminApi.Reply over = ann.postJson("/api/sinks", Map.of("name", "one too many", "channel", "pull"));
+        assertThat(over.status()).as("%s", over).isEqualTo(409);
+        assertThat(over.code()).isEqualTo("quota-exceeded");
+        assertThat(ann.get("/api/sinks").body()).as("nothing of it stored").hasSize(100);
+        assertThat(bob.postJson("/api/sinks", Map.of("name", "bob's", "channel", "pull")).status()).isEqualTo(201);
+        assertThat(api.postJson("/api/sinks", Map.of("name", "the admins'", "channel", "pull")).status())
+                .isEqualTo(201);
+        assertThat(ann.delete("/api/sinks/" + last).status()).isEqualTo(204);
+        assertThat(ann.postJson("/api/sinks", Map.of("name", "in its place", "channel", "pull")).status())
+                .as("room again after a deletion").isEqualTo(201);
+
+        // groups of about 1.9 million characters each: the ninth passes 16 Mi characters
+        for (int g = 0; g < 9; g++) {
+            int n = g;
+            AdminApi.Reply made = ann.postJson("/api/groups", group("ann's large " + g,
+                    strings(480, i -> "https://p" + n + ".example/" + i + "/" + "a".repeat(1970)),
+                    strings(480, i -> "https://m" + n + ".example/" + i + "/" + "b".repeat(1970))));
+            if (g < 8) {
+                assertThat(made.status()).as("group %d: %s", g, made).isEqualTo(201);
+            } else {
+                assertThat(made.status()).as("%s", made).isEqualTo(409);
+                assertThat(made.code()).isEqualTo("quota-exceeded");
+            }
+        }
+        assertThat(ann.get("/api/groups").body()).hasSize(8);
+
+        // subscriptions of ann's sinks count against ann, whoever makes them: filters of about 58,000 characters
+        // fill the 1.5 million characters the groups left
+        String annsSink = ann.postJson("/api/sinks", Map.of("name", "one more?", "channel", "pull")).code();
+        assertThat(annsSink).as("still at its 100 sinks").isEqualTo("quota-exceeded");
+        String sink = ann.get("/api/sinks").body().get(0).get("id").asText();
+        String quota = "https://quota-" + UUID.randomUUID() + ".example/";
+        assertThat(api.postJson("/api/grants", Map.of("principalKind", "subscriber", "principalId",
+                ann.get("/api/caller").body().get("id").asText(), "kind", "see", "subjectPrefixes", List.of(quota)))
+                .status()).isEqualTo(201);
+        int stored = 0;
+        AdminApi.Reply refused = null;
+        while (refused == null && stored < 40) {
+            int n = stored;
+            AdminApi.Reply made = api.postJson("/api/subscriptions", subscription(sink, Map.of("subjects",
+                    strings(30, i -> quota + n + "/" + i + "/" + "c".repeat(1860)))));
+            if (made.status() == 201) {
+                stored++;
+            } else {
+                refused = made;
+            }
+        }
+        assertThat(refused).as("refused within 40").isNotNull();
+        assertThat(refused.code()).as("%s", refused).isEqualTo("quota-exceeded");
+        assertThat(stored).as("what the groups left held this many").isBetween(20, 30);
+
+        // what the suite's other classes need not carry in the instance's matching index
+        for (JsonNode subscription : ann.get("/api/subscriptions").body()) {
+            assertThat(ann.delete("/api/subscriptions/" + subscription.get("id").asText()).status()).isEqualTo(204);
+        }
+        for (JsonNode group : ann.get("/api/groups").body()) {
+            assertThat(ann.delete("/api/groups/" + group.get("id").asText()).status()).isEqualTo(204);
+        }
     }
 
     // covers S2S-14: a unique-key race between two admins is a conflict, and exactly one of them wins

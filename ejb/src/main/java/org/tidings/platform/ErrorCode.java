@@ -40,6 +40,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "The resource does not support this method"),
     NOT_ACCEPTABLE("not-acceptable", 406, "No representation the request accepts can be produced"),
     CONFLICT("conflict", 409, "The resource conflicts with an existing one"),
+    QUOTA_EXCEEDED("quota-exceeded", 409, "The subscriber has reached its limit of these resources"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422,
             "This Idempotency-Key was used for a request with another body; use a new key for a new request"),
     RESYNC_REQUIRED("resync-required", 410,

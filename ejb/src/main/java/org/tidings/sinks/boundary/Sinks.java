@@ -38,6 +38,7 @@ import org.tidings.sinks.entity.ContentMode;
 import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
+import org.tidings.trust.control.OwnerLimits;
 import org.tidings.subscriptions.entity.Subscription;
 
 /** Provisioning of sinks. */
@@ -58,6 +59,9 @@ public class Sinks {
     EntityManager em;
 
     private final Clock clock = Clock.systemUTC();
+
+    @Inject
+    OwnerLimits limits;
 
     @Inject
     SinkQueueProvisioning queues;
@@ -100,9 +104,11 @@ public class Sinks {
      */
     @Audited("sink.create")
     public Sink create(UUID owner, String name, Channel channel) {
+        limits.lock(owner); // the owner's creations take turns, each counting what the other committed
         var sink = new Sink(name, channel, clock.instant());
         sink.ownedBy(owner);
         em.persist(sink);
+        limits.checkSinks(owner); // before a queue is made on the broker, which no rollback takes back
         if (channel == Channel.JMS) {
             try {
                 queues.create(sink.endpoint());
@@ -134,6 +140,7 @@ public class Sinks {
     @Audited("sink.create")
     public WithSecret createWebhook(UUID owner, String name, String url, Integer connectTimeoutMillis, Integer readTimeoutMillis,
             List<String> retrySchedule, ReceiverCredentials auth, ContentMode mode) {
+        limits.lock(owner); // the owner's creations take turns, each counting what the other committed
         requireWebhookUrl(url);
         String schedule = canonical(retrySchedule);
         String secret = WebhookSecrets.generate();
@@ -146,6 +153,7 @@ public class Sinks {
             authenticate(sink, auth);
         }
         em.persist(sink);
+        limits.checkSinks(owner); // before a queue is made on the broker, which no rollback takes back
         return new WithSecret(sink, secret);
     }
 
@@ -159,6 +167,7 @@ public class Sinks {
     public Sink createPurge(UUID owner, String name, List<String> caches, String purgeMethod, String banMethod, String banHeader,
             String keyHeader, String keyMethod, Integer connectTimeoutMillis, Integer readTimeoutMillis,
             List<String> retrySchedule) {
+        limits.lock(owner); // the owner's creations take turns, each counting what the other committed
         String schedule = canonical(retrySchedule);
         PurgeSettings settings;
         try {
@@ -176,6 +185,7 @@ public class Sinks {
         sink.retryBy(schedule);
         sink.ownedBy(owner);
         em.persist(sink);
+        limits.checkSinks(owner); // before a queue is made on the broker, which no rollback takes back
         return sink;
     }
 

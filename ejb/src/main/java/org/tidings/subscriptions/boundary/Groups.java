@@ -3,6 +3,7 @@ package org.tidings.subscriptions.boundary;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.subscriptions.entity.ResourceGroup;
+import org.tidings.trust.control.OwnerLimits;
 
 /** Provisioning of resource groups (synchronization groups, RUP-6), defined out of band through the API. */
 @Stateless
@@ -26,14 +28,19 @@ public class Groups {
     @Inject
     ChangeStore changes;
 
+    @Inject
+    OwnerLimits limits;
+
     private final Clock clock = Clock.systemUTC();
 
     /** A new group, owned by {@code owner} (a subscriber's id, or null for the administrators'). */
     @Audited("group.create")
     public ResourceGroup create(UUID owner, String name, Set<String> prefixes, Set<String> members) {
+        limits.lock(owner); // the owner's creations take turns, each counting what the other committed
         var group = new ResourceGroup(name, prefixes, members, clock.instant());
         group.ownedBy(owner);
         em.persist(group);
+        limits.checkGroups(owner);
         announce(group.id());
         return group;
     }
@@ -41,7 +48,9 @@ public class Groups {
     @Audited("group.update")
     public ResourceGroup update(UUID id, String name, Set<String> prefixes, Set<String> members) {
         var group = find(id);
+        limits.lock(group.ownerId());
         group.redefined(name, prefixes, members);
+        limits.checkGroups(group.ownerId()); // larger sets count against the owner's characters
         announce(id);
         return group;
     }
@@ -69,7 +78,10 @@ public class Groups {
     /** A group that subscriptions name cannot go: they would silently stop matching. */
     @Audited("group.delete")
     public void delete(UUID id) {
-        var group = find(id);
+        // the group's lock first: a subscription naming it that is being created (Subscriptions.validate takes the
+        // same lock) commits before this counts, or sees the group gone; a review found both could commit
+        var group = Optional.ofNullable(em.find(ResourceGroup.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> TidingsException.notFound("resource group", id));
         Number users = (Number) em.createNativeQuery("SELECT COUNT(*) FROM subscription WHERE filter LIKE ?1")
                 .setParameter(1, "%" + id + "%").getSingleResult();
         if (users.longValue() > 0) {

@@ -5,6 +5,7 @@ import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
@@ -30,6 +31,7 @@ import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.control.FilterExpression;
 import org.tidings.subscriptions.entity.Filter;
 import org.tidings.subscriptions.entity.ResourceGroup;
+import org.tidings.trust.control.OwnerLimits;
 import org.tidings.subscriptions.entity.Subscription;
 
 /** Provisioning of subscriptions; every change is recorded in the change log, which every instance's index follows. */
@@ -45,6 +47,9 @@ public class Subscriptions {
 
     @Inject
     ChangeStore changes;
+
+    @Inject
+    OwnerLimits limits;
 
     @Inject
     AuditStore audit;
@@ -77,6 +82,7 @@ public class Subscriptions {
     @Audited(CREATE)
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
         var subscription = persisted(new NewSubscription(sinkId, filter, expiresAt), "");
+        limits.checkSubscriptions(subscription.ownerId());
         announce(subscription.id());
         return subscription;
     }
@@ -118,6 +124,7 @@ public class Subscriptions {
                     subscription).ifPresent(change -> audit.recorded(actor, change));
             created.add(subscription);
         }
+        created.stream().map(Subscription::ownerId).distinct().forEach(limits::checkSubscriptions);
         changes.recorded(ChangeKind.SUBSCRIPTION, created.stream().map(Subscription::id).toList());
         if (idempotency != null) {
             remember(idempotency, created);
@@ -189,6 +196,7 @@ public class Subscriptions {
         if (sink == null) {
             throw new TidingsException(ErrorCode.UNKNOWN_SINK, item + "sink " + wanted.sinkId() + " does not exist");
         }
+        limits.lock(sink.ownerId()); // the owner's creations take turns, each counting what the other committed
         try {
             validate(wanted.filter());
         } catch (TidingsException e) {
@@ -202,9 +210,11 @@ public class Subscriptions {
 
     @Audited("subscription.update")
     public Subscription update(UUID id, Filter filter, Instant expiresAt) {
-        validate(filter);
         var subscription = find(id);
+        limits.lock(subscription.ownerId()); // first, as a creation takes it: the owner, then the groups named
+        validate(filter);
         subscription.changed(filter, expiresAt);
+        limits.checkSubscriptions(subscription.ownerId()); // a longer filter counts against its characters
         announce(id);
         return subscription;
     }
@@ -241,7 +251,9 @@ public class Subscriptions {
 
     private void validate(Filter filter) {
         for (UUID group : filter.groups()) {
-            if (em.find(ResourceGroup.class, group) == null) {
+            // under the group's lock, which its deletion takes before it looks for subscriptions naming it: either
+            // this sees the group gone, or the deletion sees this subscription once it has committed
+            if (em.find(ResourceGroup.class, group, LockModeType.PESSIMISTIC_WRITE) == null) {
                 throw new TidingsException(ErrorCode.INVALID_FILTER, "resource group " + group + " does not exist");
             }
         }

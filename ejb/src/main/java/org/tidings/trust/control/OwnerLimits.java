@@ -1,0 +1,101 @@
+package org.tidings.trust.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.tidings.platform.ErrorCode;
+import org.tidings.platform.TidingsException;
+import org.tidings.trust.entity.Subscriber;
+
+/**
+ * What one subscriber may keep (docs/adr/0024): every subscription and group is held in memory by every instance's
+ * matching index, and every JMS sink has a broker queue, so a subscriber that created them without end could take
+ * every instance's heap, again at each start (a hostile review, 2026-12-05). Limits per subscriber, within the
+ * caller's transaction: {@link #lock} first (the subscriber's row, so that two creations of one subscriber take turns
+ * and the second counts what the first committed), then the change, then the check, which counts with the change
+ * flushed and refuses with 409 {@code quota-exceeded}, rolling the change back. What administrators own (no owner) is
+ * not limited.
+ */
+@ApplicationScoped
+public class OwnerLimits {
+
+    /** Characters of subscription filters and of groups' prefixes and members (H2's and PostgreSQL's CHAR_LENGTH). */
+    private static final String STORED_CHARS = "SELECT (SELECT COALESCE(SUM(CHAR_LENGTH(filter)), 0) FROM subscription "
+            + "WHERE owner_id = ?1) + (SELECT COALESCE(SUM(CHAR_LENGTH(prefixes) + CHAR_LENGTH(members)), 0) "
+            + "FROM resource_group WHERE owner_id = ?1)";
+
+    @PersistenceContext(unitName = "tidings")
+    EntityManager em;
+
+    @Inject
+    @ConfigProperty(name = "tidings.limits.sinks-per-subscriber", defaultValue = "100")
+    long sinks;
+
+    @Inject
+    @ConfigProperty(name = "tidings.limits.subscriptions-per-subscriber", defaultValue = "10000")
+    long subscriptions;
+
+    @Inject
+    @ConfigProperty(name = "tidings.limits.groups-per-subscriber", defaultValue = "100")
+    long groups;
+
+    @Inject
+    @ConfigProperty(name = "tidings.limits.stored-chars-per-subscriber", defaultValue = "16777216")
+    long storedChars;
+
+    /** Takes the owner's row lock until the transaction ends; nothing for an administrators' resource. */
+    public void lock(UUID owner) {
+        if (owner != null) {
+            em.find(Subscriber.class, owner, LockModeType.PESSIMISTIC_WRITE);
+        }
+    }
+
+    /** @throws TidingsException quota-exceeded if the owner now has more sinks than its limit */
+    public void checkSinks(UUID owner) {
+        if (owner != null) {
+            within("sinks", count("SELECT COUNT(s) FROM Sink s WHERE s.ownerId = :owner", owner), sinks);
+        }
+    }
+
+    /** @throws TidingsException quota-exceeded if the owner now has more subscriptions, or characters, than allowed */
+    public void checkSubscriptions(UUID owner) {
+        if (owner != null) {
+            within("subscriptions", count("SELECT COUNT(s) FROM Subscription s WHERE s.ownerId = :owner", owner),
+                    subscriptions);
+            checkStoredChars(owner);
+        }
+    }
+
+    /** @throws TidingsException quota-exceeded if the owner now has more groups, or characters, than allowed */
+    public void checkGroups(UUID owner) {
+        if (owner != null) {
+            within("resource groups", count("SELECT COUNT(g) FROM ResourceGroup g WHERE g.ownerId = :owner", owner),
+                    groups);
+            checkStoredChars(owner);
+        }
+    }
+
+    private void checkStoredChars(UUID owner) {
+        em.flush();
+        long stored = ((Number) em.createNativeQuery(STORED_CHARS).setParameter(1, owner).getSingleResult())
+                .longValue();
+        within("characters of subscription filters and resource groups", stored, storedChars);
+    }
+
+    private long count(String query, UUID owner) {
+        em.flush();
+        return em.createQuery(query, Long.class).setParameter("owner", owner).getSingleResult();
+    }
+
+    private static void within(String what, long now, long limit) {
+        if (now > limit) {
+            throw new TidingsException(ErrorCode.QUOTA_EXCEEDED, "this subscriber would have " + now + " " + what
+                    + ", over its limit of " + limit + "; delete some first, or ask an administrator to raise "
+                    + "the limit");
+        }
+    }
+}
