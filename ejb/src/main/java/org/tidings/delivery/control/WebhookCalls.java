@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.delivery.entity.Notification;
@@ -50,18 +51,24 @@ public class WebhookCalls {
         byte[] body = notification.body();
         String contentType = CONTENT_TYPE;
         Map<String, String> headers = credentials(sink);
+        Set<String> attributes = Set.of();
         if (sink.contentMode() == ContentMode.BINARY) {
             var binary = BinaryMode.of(body);
             body = binary.body();
             contentType = binary.contentType();
             var all = new LinkedHashMap<>(binary.headers());
+            // a credential header of the same name replaces the attribute's, and stays a credential
+            Set<String> credentialNames = headers.keySet();
+            all.keySet().removeIf(name -> credentialNames.stream().anyMatch(name::equalsIgnoreCase));
+            attributes = Set.copyOf(all.keySet());
             all.putAll(headers);
             headers = all;
         }
         return new WebhookCall(URI.create(sink.endpoint()), notification.id(), body, contentType,
                 headers, sink.sealedSecretsAt(now).stream().map(this::open).toList(),
                 sink.connectTimeoutMillis() != null ? Duration.ofMillis(sink.connectTimeoutMillis()) : connectTimeout,
-                sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout);
+                sink.readTimeoutMillis() != null ? Duration.ofMillis(sink.readTimeoutMillis()) : readTimeout,
+                attributes);
     }
 
     /**

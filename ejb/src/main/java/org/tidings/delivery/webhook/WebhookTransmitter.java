@@ -182,7 +182,9 @@ public class WebhookTransmitter {
         try {
             policy.check(call.url(), lookup);
             request = request(call);
-            echoed = EchoedCredentials.of(call.headers(), call.url()); // before the call: its answer is then recorded
+            // before the call: its answer is then recorded; of the headers only credentials, not the event's own
+            // attributes (a binary-mode ce-specversion of 1.0 blotted every "1.0" out of an answer)
+            echoed = EchoedCredentials.of(call.credentialHeaders(), call.url());
         } catch (AddressPolicy.Refused e) {
             // a name that does not resolve now is retried (a review found a resolver's passing failure made a whole
             // line dead letters at once, and the circuit never opened); a refused address is final

@@ -14,6 +14,7 @@ import org.tidings.delivery.webhook.Sealer;
 import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.delivery.webhook.WebhookCall;
 import org.tidings.delivery.webhook.WebhookSecrets;
+import org.tidings.sinks.entity.ContentMode;
 import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
 
@@ -42,6 +43,10 @@ class WebhookCallsTest {
     }
 
     private WebhookCall callTo(Sink sink) {
+        return callTo(sink, "{}");
+    }
+
+    private WebhookCall callTo(Sink sink, String body) {
         var calls = new WebhookCalls();
         calls.sealer = new SecretSealer() {
             @Override
@@ -58,7 +63,7 @@ class WebhookCallsTest {
         calls.readTimeout = Duration.ofSeconds(15);
         Notification notification = new Notification(Notification.idOf("https://shop.example.com", "e-1", sink.id()),
                 sink.id(), UUID.randomUUID(), "s", "https://shop.example.com", "e-1",
-                "{}".getBytes(StandardCharsets.UTF_8));
+                body.getBytes(StandardCharsets.UTF_8));
         return calls.of(sink, notification, Instant.now());
     }
 
@@ -105,6 +110,22 @@ class WebhookCallsTest {
                 .doesNotContain("pw-31337");
         assertThat(callFor(null, null, ReceiverCredentials.header("X-Api-Key", "k-1")).headers())
                 .isEqualTo(Map.of("X-Api-Key", "k-1"));
+    }
+
+    /** In binary mode the event's ce- headers are told from the credentials, which alone are blotted out of answers. */
+    @Test
+    void inBinaryModeTheEventsAttributesAreNotTakenForCredentials() {
+        Sink sink = sink(null, null);
+        var credentials = ReceiverCredentials.header("X-Api-Key", "k-31337");
+        sink.authenticateWith(credentials.type(), sealer.seal(credentials.plaintext(),
+                sink.credentialsContext(credentials.type())));
+        sink.sendsIn(ContentMode.BINARY);
+        WebhookCall call = callTo(sink, "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":"
+                + "\"https://shop.example.com\",\"type\":\"t\",\"data\":{\"a\":1}}");
+
+        assertThat(call.headers()).containsEntry("X-Api-Key", "k-31337").containsEntry("ce-specversion", "1.0");
+        assertThat(call.attributeHeaders()).contains("ce-specversion", "ce-id").doesNotContain("X-Api-Key");
+        assertThat(call.credentialHeaders()).isEqualTo(Map.of("X-Api-Key", "k-31337"));
     }
 
     @Test

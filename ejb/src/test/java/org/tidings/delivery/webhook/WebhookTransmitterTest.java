@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -306,6 +307,25 @@ class WebhookTransmitterTest {
         assertThat(basicAttempt.answer()).contains("bad credentials").doesNotContain(basic)
                 .doesNotContain("pa55-word");
         assertThat(header.answer()).contains("bad credentials").doesNotContain("key with inner spaces");
+    }
+
+    /**
+     * In binary mode the event's attributes travel as ce- headers beside the credentials: an answer that quotes
+     * them is recorded as it came (a review found "line 7" recorded as "line [redacted]" for a ce-tidingsseq of 7, and
+     * every "1.0" blotted out for ce-specversion), while the credential beside them still is blotted out.
+     */
+    @Test
+    void theEventsOwnAttributesInBinaryModeAreNotBlottedOutOfAnAnswerButItsCredentialsAre() {
+        receiver.answer(exchange -> Receiver.respond(exchange, 400, "line 7: bad field in specversion 1.0 (key "
+                + exchange.getRequestHeaders().getFirst("X-Api-Key") + ")"));
+        Map<String, String> headers = Map.of("ce-specversion", "1.0", "ce-tidingsseq", "7", "X-Api-Key",
+                "s3cr3t-key-value");
+        Attempt attempt = transmitter.send(new WebhookCall(receiver.uri("/"), "msg_1", bytes("{}"),
+                "application/json", headers, List.of(secret), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Set.of("ce-specversion", "ce-tidingsseq")));
+
+        assertThat(attempt.answer()).startsWith("HTTP 400: line 7: bad field in specversion 1.0 (key ")
+                .doesNotContain("s3cr3t-key-value").contains(EchoedCredentials.REDACTED);
     }
 
     /** The query of a sink's URL may hold a key, which the API never shows: nor may an answer that echoes it. */
