@@ -61,6 +61,41 @@ class IngestHardeningIT {
         assertThat(TestEnvironment.messageCount("DLQ")).as("nothing went to the DLQ").isEqualTo(dlq);
     }
 
+    /**
+     * A message on the deliveries queue that is no notification (only Tidings and administrators may send there: a bug
+     * or an operator's mistake) is recorded on tidings.rejected and the queue goes on, where a malformed id or a
+     * missing subject was redelivered at once, for ever, holding its group (a review).
+     */
+    // covers S2S-14
+    @Test
+    void aMalformedNotificationOnTheDeliveriesQueueIsRecordedNotRedeliveredForEver() throws JMSException {
+        try (var app = Messaging.asApp()) {
+            String badId = app.send("tidings.deliver", jms -> {
+                Message message = jms.createTextMessage("{}");
+                message.setStringProperty("tidings_sink_id", UUID.randomUUID().toString());
+                message.setStringProperty("tidings_subscription_id", "not-a-uuid");
+                message.setStringProperty("tidings_event_source", "https://store.example");
+                message.setStringProperty("tidings_event_id", "e-1");
+                message.setStringProperty("tidings_subject", "s");
+                message.setStringProperty("JMSXGroupID", "bad " + UUID.randomUUID());
+                return message;
+            });
+            String noSubject = app.send("tidings.deliver", jms -> {
+                Message message = jms.createTextMessage("{}");
+                message.setStringProperty("tidings_sink_id", UUID.randomUUID().toString());
+                message.setStringProperty("tidings_subscription_id", UUID.randomUUID().toString());
+                message.setStringProperty("tidings_event_source", "https://store.example");
+                message.setStringProperty("tidings_event_id", "e-2");
+                return message;
+            });
+
+            Message record = rejected(app, "tidings_original_message_id = '" + badId + "'");
+            assertThat(Messaging.property(record, "tidings_detail")).contains("no sink or subscription id");
+            record = rejected(app, "tidings_original_message_id = '" + noSubject + "'");
+            assertThat(Messaging.property(record, "tidings_detail")).contains("no event source, id or subject");
+        }
+    }
+
     // covers S2S-14, LEM-9: the size is checked before the body is read; the record keeps an excerpt and the size
     @Test
     void oversizedBodiesAreRejectedWithAnExcerptAndTheirSize() throws JMSException {

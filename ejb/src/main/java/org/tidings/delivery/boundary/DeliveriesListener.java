@@ -76,13 +76,18 @@ public class DeliveriesListener implements MessageListener {
             throw e;
         }
         try {
-            if (!(message instanceof TextMessage || message instanceof BytesMessage)
-                    || message.getStringProperty(SinkQueues.SINK_PROPERTY) == null
-                    || message.getStringProperty(SinkQueues.SUBSCRIPTION_PROPERTY) == null) {
+            String malformed = malformation(message instanceof TextMessage || message instanceof BytesMessage,
+                    message.getStringProperty(SinkQueues.SINK_PROPERTY),
+                    message.getStringProperty(SinkQueues.SUBSCRIPTION_PROPERTY),
+                    message.getStringProperty(SinkQueues.EVENT_SOURCE_PROPERTY),
+                    message.getStringProperty(SinkQueues.EVENT_ID_PROPERTY),
+                    message.getStringProperty(SinkQueues.SUBJECT_PROPERTY));
+            if (malformed != null) {
                 // Only Tidings may send here (broker.xml); anything else is recorded, not redelivered for ever.
                 rejections.rejectedKind(message, new Provenance(message.getStringProperty("_AMQ_VALIDATED_USER"),
                         message.getJMSMessageID(), message.getJMSCorrelationID()),
-                        "not a notification: only Tidings puts notifications on the deliveries queue");
+                        "not a notification (" + malformed + "): only Tidings puts notifications on the deliveries "
+                        + "queue");
                 return;
             }
             String source = message.getStringProperty(SinkQueues.EVENT_SOURCE_PROPERTY);
@@ -110,6 +115,38 @@ public class DeliveriesListener implements MessageListener {
             }
         } catch (JMSException e) {
             throw new IllegalStateException("unreadable notification " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What makes a message on the deliveries queue no notification, or null if nothing does: a text or bytes body,
+     * the sink and subscription as UUIDs, the event's source and id, and its subject. A review found a malformed UUID
+     * or a missing subject thrown from here, outside any pause, and the message redelivered at once, for ever, holding
+     * its group; a missing source or id failed the insert once a second, for ever.
+     */
+    static String malformation(boolean readableBody, String sink, String subscription, String source, String id,
+            String subject) {
+        if (!readableBody) {
+            return "neither text nor bytes";
+        }
+        if (!isUuid(sink) || !isUuid(subscription)) {
+            return "no sink or subscription id";
+        }
+        if (source == null || id == null || subject == null) {
+            return "no event source, id or subject";
+        }
+        return null;
+    }
+
+    private static boolean isUuid(String text) {
+        if (text == null) {
+            return false;
+        }
+        try {
+            UUID.fromString(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
