@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.logging.Logger;
 
 /**
  * Which addresses webhooks may be sent to, so that a subscriber cannot aim them at internal services (SSRF). An
@@ -25,6 +26,8 @@ import java.util.Objects;
  * {@code tidings.webhook.allow} to empty.
  */
 public final class AddressPolicy {
+
+    private static final Logger LOG = Logger.getLogger(AddressPolicy.class.getName());
 
     public static final String DEFAULT_ALLOW = "127.0.0.0/8,::1/128";
     public static final String DEFAULT_DENY = "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,"
@@ -164,7 +167,13 @@ public final class AddressPolicy {
         }
         for (InetAddress address : addresses) {
             if (!permits(address)) {
-                throw new Refused(Reason.ADDRESS_DENIED, "host " + host + " resolves to " + address.getHostAddress());
+                // the address for the operator's log only: the refusal becomes the dead letter's last answer, which
+                // the sink's subscriber reads, and naming the address would map the internal network's names for it
+                // (a review)
+                LOG.info(() -> "webhook or cache host " + host + " refused: it resolves to " + address.getHostAddress()
+                        + ", which tidings.webhook.allow/deny refuse");
+                throw new Refused(Reason.ADDRESS_DENIED, "host " + host + " resolves to an address the address "
+                        + "policy refuses (Tidings' log names it)");
             }
         }
     }

@@ -286,7 +286,7 @@ class CachePurgesTest extends TransmitterContract {
         Attempt attempt = new CachePurges(ONLY_1_AND_3, names, Duration.ZERO, Duration.ofSeconds(2), READ_TIMEOUT)
                 .send(sink, event(sink, "http://www.example.com/page", Map.of()));
         assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.REFUSED);
-        assertThat(attempt.answer()).contains("address-denied").contains("127.0.0.2");
+        assertThat(attempt.answer()).contains("address-denied").doesNotContain("127.0.0.2");
         assertThat(names.lookups).hasValue(2); // the check's, then the connection's own
         assertThat(checked).isEmpty();
         assertThat(denied).isEmpty();
