@@ -107,7 +107,7 @@ class AuditIT {
             assertThat(at).isBetween(started.minusSeconds(1), previous);
             previous = at;
             assertThat(record.get("targetType").asText()).isEqualTo(record.get("action").asText().split("\\.")[0]);
-            // who: the caller principal as the container gives it; with no authentication, Payara's anonymous one
+            // who: the authenticated caller principal, kind:id (docs/adr/0020, amendment)
             assertThat(record.get("actor").asText()).isNotBlank().isEqualTo(ours.get(0).get("actor").asText());
         }
         JsonNode sinkCreated = ours.get(ours.size() - 3);
