@@ -285,6 +285,31 @@ class SecurityIT {
         }
     }
 
+    /**
+     * A subscriber that still owns sinks or groups is not deleted (409 conflict, nothing changed, its token still
+     * works): a review found them left behind, still matched and delivered to. Once they are gone, it is.
+     */
+    // covers LST-3
+    @Test
+    void aSubscriberIsDeletedOnlyOnceItOwnsNothing() {
+        String id = created(ADMIN.postJson("/api/subscribers", Map.of("name", "leaving " + UUID.randomUUID())));
+        AdminApi leaving = ADMIN.withToken(ADMIN.issueToken("subscribers", id));
+        String sink = created(leaving.postJson("/api/sinks", Map.of("name", "left behind?", "channel", "pull")));
+        String group = created(leaving.postJson("/api/groups", Map.of("name", "left behind?", "prefixes",
+                List.of("https://leaving.example/"), "members", List.of())));
+
+        AdminApi.Reply refused = ADMIN.delete("/api/subscribers/" + id);
+        assertThat(refused.status()).as("%s", refused).isEqualTo(409);
+        assertThat(refused.code()).isEqualTo("conflict");
+        assertThat(leaving.get("/api/caller").status()).as("nothing changed: its token still works").isEqualTo(200);
+
+        assertThat(leaving.delete("/api/sinks/" + sink).status()).isEqualTo(204);
+        assertThat(ADMIN.delete("/api/subscribers/" + id).status()).as("a group still owned").isEqualTo(409);
+        assertThat(leaving.delete("/api/groups/" + group).status()).isEqualTo(204);
+        assertThat(ADMIN.delete("/api/subscribers/" + id).status()).isEqualTo(204);
+        assertThat(leaving.get("/api/caller").status()).as("its tokens went with it").isEqualTo(401);
+    }
+
     // covers LEM-3, LST-3
     @Test
     void aSubscriberSeesAndChangesOnlyItsOwnSinksSubscriptionsGroupsAndFeeds() {

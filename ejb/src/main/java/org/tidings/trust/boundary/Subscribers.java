@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.tidings.platform.BrokerAccounts;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.trust.control.OwnerLimits;
 import org.tidings.trust.entity.PrincipalKind;
 import org.tidings.trust.entity.Subscriber;
 
@@ -31,6 +33,9 @@ public class Subscribers {
 
     @EJB
     Tokens tokens;
+
+    @Inject
+    OwnerLimits limits;
 
     @EJB
     Grants grants;
@@ -121,10 +126,15 @@ public class Subscribers {
                 .orElseThrow(() -> TidingsException.notFound("subscriber", id));
     }
 
-    /** Deletes a subscriber and revokes its tokens. */
+    /**
+     * Deletes a subscriber and revokes its tokens and grants, once it owns no sink and no group (else 409 conflict,
+     * nothing changed): under its row lock, which its own creations take too.
+     */
     @Audited("subscriber.delete")
     public void delete(UUID id) {
-        Subscriber subscriber = find(id);
+        Subscriber subscriber = Optional.ofNullable(em.find(Subscriber.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> TidingsException.notFound("subscriber", id));
+        limits.requireNothingOwned(id); // before the broker is asked to change anything
         removeBrokerUserIfAny(id);
         tokens.revokeAll(PrincipalKind.SUBSCRIBER, id);
         grants.deleteAll(PrincipalKind.SUBSCRIBER, id);

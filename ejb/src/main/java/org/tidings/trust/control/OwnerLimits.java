@@ -47,10 +47,32 @@ public class OwnerLimits {
     @ConfigProperty(name = "tidings.limits.stored-chars-per-subscriber", defaultValue = "16777216")
     long storedChars;
 
-    /** Takes the owner's row lock until the transaction ends; nothing for an administrators' resource. */
+    /**
+     * Takes the owner's row lock until the transaction ends; nothing for an administrators' resource.
+     *
+     * @throws TidingsException conflict if the subscriber was deleted meanwhile (its call authenticated before)
+     */
     public void lock(UUID owner) {
-        if (owner != null) {
-            em.find(Subscriber.class, owner, LockModeType.PESSIMISTIC_WRITE);
+        if (owner != null && em.find(Subscriber.class, owner, LockModeType.PESSIMISTIC_WRITE) == null) {
+            throw new TidingsException(ErrorCode.CONFLICT, "subscriber " + owner + " no longer exists");
+        }
+    }
+
+    /**
+     * For a subscriber's deletion, under its row lock ({@link #lock} takes the same, so no creation of its can commit
+     * in between): it may own no sink (a sink's subscriptions are its owner's) and no group. A review found a deleted
+     * subscriber's sinks, subscriptions, groups and queues left behind, matched and delivered to, with nothing to
+     * tell an administrator whose they were.
+     *
+     * @throws TidingsException conflict if it still owns any
+     */
+    public void requireNothingOwned(UUID owner) {
+        long ownedSinks = count("SELECT COUNT(s) FROM Sink s WHERE s.ownerId = :owner", owner);
+        long ownedGroups = count("SELECT COUNT(g) FROM ResourceGroup g WHERE g.ownerId = :owner", owner);
+        if (ownedSinks + ownedGroups > 0) {
+            throw new TidingsException(ErrorCode.CONFLICT, "subscriber " + owner + " still owns " + ownedSinks
+                    + " sink(s) and " + ownedGroups + " resource group(s); delete them first (a sink after its "
+                    + "subscriptions)");
         }
     }
 

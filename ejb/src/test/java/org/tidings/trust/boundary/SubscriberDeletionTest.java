@@ -14,6 +14,7 @@ import org.tidings.platform.BrokerAccounts;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.trust.control.OwnerLimits;
 import org.tidings.trust.entity.PrincipalKind;
 import org.tidings.trust.entity.Subscriber;
 
@@ -50,6 +51,12 @@ class SubscriberDeletionTest {
                 done.add("grants deleted");
             }
         };
+        subscribers.limits = new OwnerLimits() {
+            @Override
+            public void requireNothingOwned(UUID owner) {
+                done.add("owns nothing");
+            }
+        };
     }
 
     private void brokerRefuses(String reason) {
@@ -70,7 +77,7 @@ class SubscriberDeletionTest {
             done.clear();
             brokerRefuses(reason);
             subscribers.delete(subscriber.id());
-            assertThat(done).as(reason).containsExactly("tokens revoked", "grants deleted", "removed");
+            assertThat(done).as(reason).containsExactly("owns nothing", "tokens revoked", "grants deleted", "removed");
         }
     }
 
@@ -79,6 +86,6 @@ class SubscriberDeletionTest {
         brokerRefuses("org.apache.commons.configuration2.ex.ConfigurationException: Unable to save to file");
         assertThatThrownBy(() -> subscribers.delete(subscriber.id())).isInstanceOf(TidingsException.class)
                 .satisfies(e -> assertThat(((TidingsException) e).code()).isEqualTo(ErrorCode.BROKER_REFUSED));
-        assertThat(done).isEmpty();
+        assertThat(done).containsExactly("owns nothing");
     }
 }
