@@ -498,11 +498,18 @@ public class DeliveryLedger {
     public int redrive(UUID sinkId, @Audited.Detail("from") Instant from,
             @Audited.Detail("to") Instant to) {
         DeliveryLedger pages = self != null ? self : this; // a test without a container: one transaction
+        // the dead letters there are now: rows that die while the pages are read come after the last of them, so a
+        // sink whose notifications keep dying (an address refused, a grant revoked) cannot keep a redrive going
+        Long last = em.createNamedQuery(Delivery.LAST_DEAD_OF_SINK, Long.class).setParameter("sinkId", sinkId)
+                .getSingleResult();
+        if (last == null) {
+            return 0;
+        }
         int redriven = 0;
         RedrivePage page = new RedrivePage(0, Long.MIN_VALUE, true);
         while (page.full()) {
             page = pages.redrivePage(sinkId, from != null ? from : Instant.EPOCH, to != null ? to : FAR_FUTURE,
-                    page.last());
+                    page.last(), last);
             redriven += page.redriven();
         }
         return redriven;
@@ -519,18 +526,21 @@ public class DeliveryLedger {
      * One page of a redrive, in a transaction of its own: up to {@link #redrivePageSize} dead letters after position
      * {@code after}, in the order of position. A redrive read every dead letter of the sink, bodies and all, into one
      * transaction: a sink with hundreds of thousands could take the heap (a review found it, 2026-12-05). A row that
-     * dies again while later pages are read keeps its position, behind the cursor, so a redrive ends.
+     * dies again while later pages are read keeps its position, behind the cursor, and none after {@code upTo} (the
+     * last dead when the redrive began) is read, so a redrive ends.
      */
-    public RedrivePage redrivePage(UUID sinkId, Instant from, Instant to, long after) {
+    public RedrivePage redrivePage(UUID sinkId, Instant from, Instant to, long after, long upTo) {
         List<Delivery> read = em.createNamedQuery(Delivery.DEAD_OF_SINK, Delivery.class).setParameter("sinkId", sinkId)
                 .setParameter("after", after).setParameter("from", from).setParameter("to", to)
                 .setMaxResults(redrivePageSize).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        boolean beyond = read.stream().anyMatch(d -> d.position() > upTo);
+        read = read.stream().filter(d -> d.position() <= upTo).toList();
         List<Delivery> dead = read.stream().filter(d -> d.status() == DeliveryStatus.DEAD).toList();
         redriven(dead, Instant.now());
         em.flush();
         em.clear(); // what this page read is not held while the next is read (in a test's one transaction too)
         return new RedrivePage(dead.size(), read.isEmpty() ? after : read.get(read.size() - 1).position(),
-                read.size() == redrivePageSize);
+                !beyond && read.size() == redrivePageSize);
     }
 
     /**

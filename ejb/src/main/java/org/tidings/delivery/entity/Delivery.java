@@ -43,7 +43,8 @@ import java.util.UUID;
         + "AND NOT EXISTS (SELECT f.position FROM Delivery f WHERE f.sinkId = d.sinkId "
         + "AND f.orderingKey = d.orderingKey AND f.status = org.tidings.delivery.entity.DeliveryStatus.SENDING "
         + "AND f.position < d.position) "
-        + "AND d.sinkId NOT IN :leftAlone ORDER BY d.nextAttemptAt, d.position")
+        + "AND d.sinkId NOT IN :leftAlone AND NOT EXISTS (SELECT s.id FROM Sink s WHERE s.id = d.sinkId "
+        + "AND s.disabledAt IS NOT NULL) ORDER BY d.nextAttemptAt, d.position")
 // a row parked behind its line whose line no longer holds it (the finish that should have made it due did not get its
 // lock): made due, by the retry worker now and then (DeliveryRetries.LEFT_BEHIND_EVERY); it reads every row parked
 // behind a line, so it does not run every second
@@ -79,6 +80,8 @@ import java.util.UUID;
         + "d.updatedAt = :now WHERE d.sinkId = :sinkId AND d.status IN ("
         + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.SENDING, "
         + "org.tidings.delivery.entity.DeliveryStatus.DEAD)")
+@NamedQuery(name = Delivery.LAST_DEAD_OF_SINK, query = "SELECT MAX(d.position) FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD")
 @NamedQuery(name = Delivery.DEAD_OF_SINK, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.position > :after "
         + "AND d.updatedAt >= :from AND d.updatedAt < :to ORDER BY d.position")
@@ -120,6 +123,7 @@ public class Delivery {
     public static final String COUNT_UNDELIVERED = "Delivery.countUndelivered";
     public static final String DISCARD_UNDELIVERED = "Delivery.discardUndelivered";
     public static final String DEAD_OF_SINK = "Delivery.deadOfSink";
+    public static final String LAST_DEAD_OF_SINK = "Delivery.lastDeadOfSink";
     public static final String DEAD_OF_SUBJECT = "Delivery.deadOfSubject";
     public static final String DEAD_BY_NOTIFICATION = "Delivery.deadByNotification";
     public static final String FINISHED_BEFORE = "Delivery.finishedBefore";

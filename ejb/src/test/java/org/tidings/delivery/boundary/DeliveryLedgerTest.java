@@ -1,6 +1,7 @@
 package org.tidings.delivery.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -508,6 +509,29 @@ class DeliveryLedgerTest {
         assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).containsExactly(second.id());
     }
 
+    /**
+     * A paused or 410-disabled sink's rows wait, due from when they were parked, until it is enabled: the retry
+     * worker's read of due heads passes over them in the query, where before it read them first (the oldest) and left
+     * them alone one round at a time, so that many paused sinks could take a whole run before an enabled sink's head
+     * was read (a review).
+     */
+    @Test
+    void aDisabledSinksRowsAreNoDueHeadsUntilItIsEnabled() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Notification waiting = parked("e-disabled", now.minusSeconds(60));
+        inTransaction(ledger -> {
+            ledger.em.find(Sink.class, sink.id()).disable("paused by its subscriber", now);
+            return null;
+        });
+        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).doesNotContain(waiting.id());
+
+        inTransaction(ledger -> {
+            ledger.em.find(Sink.class, sink.id()).enable();
+            return null;
+        });
+        assertThat(dueHeads(Instant.now())).extracting(Delivery::notificationId).contains(waiting.id());
+    }
+
     /** The heads the retry worker finds due at {@code now}. */
     private List<Delivery> dueHeads(Instant now) {
         return inTransaction(ledger -> ledger.em.createNamedQuery(Delivery.DUE_HEADS, Delivery.class)
@@ -783,6 +807,41 @@ class DeliveryLedgerTest {
                 .containsExactlyInAnyOrder(dead.get(0).id(), dead.get(1).id(), dead.get(2).id());
         assertThat(dead.subList(3, 23)).as("behind the first of their lines, in later pages too")
                 .allSatisfy(n -> assertThat(record(n).nextAttemptAt()).isNull());
+    }
+
+    /**
+     * A sink whose notifications keep dying while a redrive reads its pages (an address refused, a grant revoked)
+     * cannot keep the redrive going: it redrives what was dead when it began (a review of the pages).
+     */
+    @Test
+    void aRedriveEndsThoughNewDeadLettersKeepComing() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        for (int i = 0; i < 7; i++) {
+            died(notification("before" + i, "mailto:b" + i + "@example.com"), now);
+        }
+        int[] late = new int[1];
+        try (Session session = sessions.openSession()) {
+            var ledger = new DeliveryLedger() {
+                @Override
+                public RedrivePage redrivePage(UUID sinkId, Instant from, Instant to, long after, long upTo) {
+                    RedrivePage page = super.redrivePage(sinkId, from, to, after, upTo);
+                    for (int i = 0; i < 5; i++, late[0]++) { // each in a line of its own: nothing the page locked
+                        died(notification("late" + late[0], "mailto:l" + late[0] + "@example.com"), now);
+                    }
+                    return page;
+                }
+            };
+            ledger.em = session;
+            ledger.store = storeOn(session);
+            ledger.redrivePageSize = 5;
+            session.beginTransaction();
+            int redriven = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> ledger.redrive(sink.id(), null, null));
+            session.getTransaction().commit();
+
+            assertThat(redriven).as("what was dead when it began").isEqualTo(7);
+            assertThat(late[0]).as("pages read").isEqualTo(10);
+        }
     }
 
     /**
