@@ -49,8 +49,9 @@ public class Groups {
     public ResourceGroup update(UUID id, String name, Set<String> prefixes, Set<String> members) {
         var group = find(id);
         limits.lock(group.ownerId());
+        long before = limits.storedChars(group.ownerId());
         group.redefined(name, prefixes, members);
-        limits.checkGroups(group.ownerId()); // larger sets count against the owner's characters
+        limits.checkGrowth(group.ownerId(), before); // larger sets count against the owner's characters
         announce(id);
         return group;
     }

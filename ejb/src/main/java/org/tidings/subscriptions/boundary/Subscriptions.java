@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -81,6 +82,9 @@ public class Subscriptions {
     /** A new subscription of the sink, owned by the sink's owner. */
     @Audited(CREATE)
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
+        Sink sink = em.find(Sink.class, sinkId);
+        limits.lockAll(sink == null ? List.of() : java.util.Collections.singletonList(sink.ownerId()),
+                filter.groups());
         var subscription = persisted(new NewSubscription(sinkId, filter, expiresAt), "");
         limits.checkSubscriptions(subscription.ownerId());
         announce(subscription.id());
@@ -117,6 +121,9 @@ public class Subscriptions {
     private List<Subscription> created(List<NewSubscription> wanted, Idempotency idempotency, boolean indexed) {
         List<Subscription> created = new ArrayList<>(wanted.size());
         String actor = context.getCallerPrincipal() == null ? null : context.getCallerPrincipal().getName();
+        // every lock the batch needs, in one order, before anything is written (docs/adr/0024)
+        limits.lockAll(wanted.stream().map(one -> em.find(Sink.class, one.sinkId())).filter(Objects::nonNull)
+                .map(Sink::ownerId).toList(), wanted.stream().flatMap(one -> one.filter().groups().stream()).toList());
         for (int i = 0; i < wanted.size(); i++) {
             var one = wanted.get(i);
             var subscription = persisted(one, indexed ? "subscriptions[" + i + "]: " : "");
@@ -211,10 +218,12 @@ public class Subscriptions {
     @Audited("subscription.update")
     public Subscription update(UUID id, Filter filter, Instant expiresAt) {
         var subscription = find(id);
-        limits.lock(subscription.ownerId()); // first, as a creation takes it: the owner, then the groups named
+        // as a creation takes them: the owner, then the groups named, by id
+        limits.lockAll(java.util.Collections.singletonList(subscription.ownerId()), filter.groups());
+        long before = limits.storedChars(subscription.ownerId());
         validate(filter);
         subscription.changed(filter, expiresAt);
-        limits.checkSubscriptions(subscription.ownerId()); // a longer filter counts against its characters
+        limits.checkGrowth(subscription.ownerId(), before); // a longer filter counts against its characters
         announce(id);
         return subscription;
     }
@@ -250,7 +259,7 @@ public class Subscriptions {
     }
 
     private void validate(Filter filter) {
-        for (UUID group : filter.groups()) {
+        for (UUID group : new java.util.TreeSet<>(filter.groups())) { // by id, as OwnerLimits.lockAll takes them
             // under the group's lock, which its deletion takes before it looks for subscriptions naming it: either
             // this sees the group gone, or the deletion sees this subscription once it has committed
             if (em.find(ResourceGroup.class, group, LockModeType.PESSIMISTIC_WRITE) == null) {

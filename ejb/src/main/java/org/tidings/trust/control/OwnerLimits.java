@@ -101,6 +101,40 @@ public class OwnerLimits {
         }
     }
 
+    /** The characters the owner stores now (0 for the administrators'), with this transaction's changes flushed. */
+    public long storedChars(UUID owner) {
+        if (owner == null) {
+            return 0;
+        }
+        em.flush();
+        return ((Number) em.createNativeQuery(STORED_CHARS).setParameter(1, owner).getSingleResult()).longValue();
+    }
+
+    /**
+     * For a change of a subscription or group: refused only if it made the owner's characters grow past the limit.
+     * Counts are not checked, and a change that shrinks is never refused, so a subscriber over a limit (one lowered
+     * since, or rows from before the limits) can still make its things smaller.
+     *
+     * @throws TidingsException quota-exceeded if the change grew the characters past the limit
+     */
+    public void checkGrowth(UUID owner, long before) {
+        long after = storedChars(owner);
+        if (after > before) {
+            within("characters of subscription filters and resource groups", after, storedChars);
+        }
+    }
+
+    /**
+     * Takes the row locks a creation of subscriptions needs, before it writes anything, in one order for all callers:
+     * the owners by id, then the groups the filters name by id (a batch took them item by item, and two batches naming
+     * the same owners or groups in other orders could deadlock, a review). Missing groups are left to the validation.
+     */
+    public void lockAll(java.util.Collection<UUID> owners, java.util.Collection<UUID> groups) {
+        owners.stream().filter(java.util.Objects::nonNull).distinct().sorted().forEach(this::lock);
+        groups.stream().distinct().sorted().forEach(group -> em.find(
+                org.tidings.subscriptions.entity.ResourceGroup.class, group, LockModeType.PESSIMISTIC_WRITE));
+    }
+
     private void checkStoredChars(UUID owner) {
         em.flush();
         long stored = ((Number) em.createNativeQuery(STORED_CHARS).setParameter(1, owner).getSingleResult())
