@@ -92,7 +92,8 @@ final class CacheExchange implements AutoCloseable {
             return new Answer(answer.status(), "HTTP " + answer.status()
                     + (answer.reason().isEmpty() ? "" : " " + answer.reason()));
         } catch (CheckedResolver.Refused e) {
-            return new Answer(0, "cache refused by the address policy when connecting: " + e.getMessage(), true);
+            return new Answer(0, "cache refused by the address policy when connecting: " + e.getMessage(),
+                    !e.mayPassLater());
         } catch (CheckedExchanges.DeadlineExceeded e) {
             return new Answer(0, e.getMessage() + " from " + target.toHostString());
         } catch (InterruptedIOException e) {

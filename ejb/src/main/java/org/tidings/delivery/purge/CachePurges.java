@@ -114,15 +114,19 @@ public class CachePurges implements Transmitter {
                     + stored.getMessage(), started);
         }
         List<PurgeRequest> requests;
+        CacheExchange.Refusal unresolved = null;
         for (URI cache : settings.caches()) {
             Optional<CacheExchange.Refusal> refusal = exchange.refusal(cache);
-            if (refusal.isPresent() && refusal.get().mayPassLater()) {
-                return attempt(Result.RETRY, 0, "cache not reached: " + refusal.get().reason(), started);
-            }
-            if (refusal.isPresent()) {
+            if (refusal.isPresent() && !refusal.get().mayPassLater()) {
                 return attempt(Result.REFUSED, 0, "cache refused by the address policy: " + refusal.get().reason(),
                         started);
             }
+            if (refusal.isPresent() && unresolved == null) {
+                unresolved = refusal.get(); // a refused cache after it still makes the attempt final
+            }
+        }
+        if (unresolved != null) {
+            return attempt(Result.RETRY, 0, "cache not reached: " + unresolved.reason(), started);
         }
         try {
             requests = Invalidations.of(notification.body(), settings);

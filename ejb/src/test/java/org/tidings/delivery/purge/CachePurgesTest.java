@@ -273,6 +273,20 @@ class CachePurgesTest extends TransmitterContract {
                 .send(sink, event(sink, "http://www.example.com/page", Map.of()));
         assertThat(attempt.result()).as(attempt.answer()).isEqualTo(Result.RETRY);
         assertThat(attempt.answer()).contains("unresolved").contains("cache.invalid");
+
+        // a cache that does not resolve now does not hide one the policy refuses after it: that is final
+        AddressPolicy.Lookup firstFailsSecondDenied = host -> {
+            if (host.startsWith("gone")) {
+                throw new java.net.UnknownHostException(host);
+            }
+            return new java.net.InetAddress[] {java.net.InetAddress.getByName("127.0.0.2")};
+        };
+        Sink both = sink(List.of(URI.create("http://gone.invalid:6081"), URI.create("http://denied.invalid:6081")),
+                null, null, null);
+        Attempt refused = new CachePurges(ONLY_1_AND_3, firstFailsSecondDenied, Duration.ZERO, Duration.ofSeconds(2),
+                READ_TIMEOUT).send(both, event(both, "http://www.example.com/page", Map.of()));
+        assertThat(refused.result()).as(refused.answer()).isEqualTo(Result.REFUSED);
+        assertThat(refused.answer()).contains("address-denied").contains("denied.invalid");
     }
 
     @Test
