@@ -167,6 +167,8 @@ class PullHostileIT {
                 assertThat(read.body().get("notifications").size()).as("page %d", pages).isPositive();
                 assertThat(bytes).as("page %d's events", pages).isLessThan(4 * 1024 * 1024 + PADDING * 2);
                 next = read.body().get("next").asLong();
+                assertThat(read.body().get("more").asBoolean()).as("page %d says whether more is there", pages)
+                        .isEqualTo(seqs.size() < LARGE_EVENTS);
             }
             assertThat(pages).as("the first page was cut by its bytes").isGreaterThan(1);
             assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, LARGE_EVENTS).boxed().toList());

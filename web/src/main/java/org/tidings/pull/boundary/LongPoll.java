@@ -60,7 +60,7 @@ final class LongPoll implements Watcher {
         if (page.entries().isEmpty()) {
             return !response.isSuspended();
         }
-        response.resume(PageView.of(page, after));
+        response.resume(PageView.of(page, after, limit));
         return true;
     }
 

@@ -79,7 +79,7 @@ public class NotificationsResource {
             long position = startOf(id, PullParameters.position("after", after));
             Page page = feeds.read(id, position, size);
             if (!page.entries().isEmpty() || waiting.isZero()) {
-                response.resume(PageView.of(page, position));
+                response.resume(PageView.of(page, position, size));
                 return;
             }
             var poll = new LongPoll(id, Callers.identity(request), request.getRemoteAddr(), position, size, response);

@@ -11,10 +11,12 @@ import org.tidings.pull.boundary.Feeds.Page;
 import org.tidings.pull.entity.FeedEntry;
 
 /**
- * A page of a feed as the pull API answers it: the notifications in order, and {@code next}, the position to ask
- * after next time (the last notification's {@code seq}, or the position asked for if there was none).
+ * A page of a feed as the pull API answers it: the notifications in order, {@code next}, the position to ask after
+ * next time (the last notification's {@code seq}, or the position asked for if there was none), and {@code more}:
+ * whether more may be there already (the page holds as many as were asked for, or fewer because their bodies reached
+ * {@code tidings.pull.max-page-bytes}), so that a client asks again at once rather than waiting.
  */
-public record PageView(List<NotificationView> notifications, long next) {
+public record PageView(List<NotificationView> notifications, long next, boolean more) {
 
     /** The CloudEvents extension attribute that carries the notification's sequence number (LEM-8). */
     public static final String SEQ_EXTENSION = "tidingsseq";
@@ -35,14 +37,14 @@ public record PageView(List<NotificationView> notifications, long next) {
         }
     }
 
-    static PageView of(Page page, long after) {
+    static PageView of(Page page, long after, int limit) {
         List<FeedEntry> entries = page.entries();
         return new PageView(entries.stream().map(entry -> NotificationView.of(entry, page.isWithheld(entry))).toList(),
-                entries.isEmpty() ? after : entries.get(entries.size() - 1).seq());
+                entries.isEmpty() ? after : entries.get(entries.size() - 1).seq(), page.full(limit));
     }
 
     static PageView empty(long after) {
-        return new PageView(List.of(), after);
+        return new PageView(List.of(), after, false);
     }
 
     static JsonObject eventOf(FeedEntry entry) {
