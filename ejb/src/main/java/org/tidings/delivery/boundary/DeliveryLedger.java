@@ -530,17 +530,17 @@ public class DeliveryLedger {
      * last dead when the redrive began) is read, so a redrive ends.
      */
     public RedrivePage redrivePage(UUID sinkId, Instant from, Instant to, long after, long upTo) {
-        List<Delivery> read = em.createNamedQuery(Delivery.DEAD_OF_SINK, Delivery.class).setParameter("sinkId", sinkId)
-                .setParameter("after", after).setParameter("from", from).setParameter("to", to)
-                .setMaxResults(redrivePageSize).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
-        boolean beyond = read.stream().anyMatch(d -> d.position() > upTo);
-        read = read.stream().filter(d -> d.position() <= upTo).toList();
+        // rows after upTo are neither read nor locked: a discard of one waits for no page
+        List<Delivery> read = em.createNamedQuery(Delivery.DEAD_OF_SINK_UP_TO, Delivery.class)
+                .setParameter("sinkId", sinkId).setParameter("after", after).setParameter("upTo", upTo)
+                .setParameter("from", from).setParameter("to", to).setMaxResults(redrivePageSize)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
         List<Delivery> dead = read.stream().filter(d -> d.status() == DeliveryStatus.DEAD).toList();
         redriven(dead, Instant.now());
         em.flush();
         em.clear(); // what this page read is not held while the next is read (in a test's one transaction too)
         return new RedrivePage(dead.size(), read.isEmpty() ? after : read.get(read.size() - 1).position(),
-                !beyond && read.size() == redrivePageSize);
+                read.size() == redrivePageSize);
     }
 
     /**

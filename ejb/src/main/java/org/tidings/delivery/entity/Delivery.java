@@ -80,6 +80,9 @@ import java.util.UUID;
         + "d.updatedAt = :now WHERE d.sinkId = :sinkId AND d.status IN ("
         + "org.tidings.delivery.entity.DeliveryStatus.WAITING, org.tidings.delivery.entity.DeliveryStatus.SENDING, "
         + "org.tidings.delivery.entity.DeliveryStatus.DEAD)")
+@NamedQuery(name = Delivery.DEAD_OF_SINK_UP_TO, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
+        + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD AND d.position > :after "
+        + "AND d.position <= :upTo AND d.updatedAt >= :from AND d.updatedAt < :to ORDER BY d.position")
 @NamedQuery(name = Delivery.LAST_DEAD_OF_SINK, query = "SELECT MAX(d.position) FROM Delivery d WHERE d.sinkId = :sinkId "
         + "AND d.status = org.tidings.delivery.entity.DeliveryStatus.DEAD")
 @NamedQuery(name = Delivery.DEAD_OF_SINK, query = "SELECT d FROM Delivery d WHERE d.sinkId = :sinkId "
@@ -124,6 +127,7 @@ public class Delivery {
     public static final String DISCARD_UNDELIVERED = "Delivery.discardUndelivered";
     public static final String DEAD_OF_SINK = "Delivery.deadOfSink";
     public static final String LAST_DEAD_OF_SINK = "Delivery.lastDeadOfSink";
+    public static final String DEAD_OF_SINK_UP_TO = "Delivery.deadOfSinkUpTo";
     public static final String DEAD_OF_SUBJECT = "Delivery.deadOfSubject";
     public static final String DEAD_BY_NOTIFICATION = "Delivery.deadByNotification";
     public static final String FINISHED_BEFORE = "Delivery.finishedBefore";

@@ -48,7 +48,7 @@ public class Groups {
     @Audited("group.update")
     public ResourceGroup update(UUID id, String name, Set<String> prefixes, Set<String> members) {
         var group = find(id);
-        limits.lock(group.ownerId());
+        limits.lockIfThere(group.ownerId());
         long before = limits.storedChars(group.ownerId());
         group.redefined(name, prefixes, members);
         limits.checkGrowth(group.ownerId(), before); // larger sets count against the owner's characters

@@ -84,7 +84,7 @@ public class Subscriptions {
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
         Sink sink = em.find(Sink.class, sinkId);
         limits.lockAll(sink == null ? List.of() : java.util.Collections.singletonList(sink.ownerId()),
-                filter.groups());
+                filter.groups(), true);
         var subscription = persisted(new NewSubscription(sinkId, filter, expiresAt), "");
         limits.checkSubscriptions(subscription.ownerId());
         announce(subscription.id());
@@ -123,7 +123,8 @@ public class Subscriptions {
         String actor = context.getCallerPrincipal() == null ? null : context.getCallerPrincipal().getName();
         // every lock the batch needs, in one order, before anything is written (docs/adr/0024)
         limits.lockAll(wanted.stream().map(one -> em.find(Sink.class, one.sinkId())).filter(Objects::nonNull)
-                .map(Sink::ownerId).toList(), wanted.stream().flatMap(one -> one.filter().groups().stream()).toList());
+                .map(Sink::ownerId).toList(), wanted.stream().flatMap(one -> one.filter().groups().stream()).toList(),
+                true);
         for (int i = 0; i < wanted.size(); i++) {
             var one = wanted.get(i);
             var subscription = persisted(one, indexed ? "subscriptions[" + i + "]: " : "");
@@ -219,7 +220,7 @@ public class Subscriptions {
     public Subscription update(UUID id, Filter filter, Instant expiresAt) {
         var subscription = find(id);
         // as a creation takes them: the owner, then the groups named, by id
-        limits.lockAll(java.util.Collections.singletonList(subscription.ownerId()), filter.groups());
+        limits.lockAll(java.util.Collections.singletonList(subscription.ownerId()), filter.groups(), false);
         long before = limits.storedChars(subscription.ownerId());
         validate(filter);
         subscription.changed(filter, expiresAt);

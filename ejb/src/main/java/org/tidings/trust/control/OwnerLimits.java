@@ -48,14 +48,25 @@ public class OwnerLimits {
     long storedChars;
 
     /**
-     * Takes the owner's row lock until the transaction ends; nothing for an administrators' resource.
+     * For a creation: takes the owner's row lock until the transaction ends; nothing for an administrators' resource.
      *
-     * @throws TidingsException conflict if the subscriber was deleted meanwhile (its call authenticated before)
+     * @throws TidingsException conflict if the subscriber no longer exists (deleted while its call was under way):
+     *         nothing new is owned by a subscriber that is gone
      */
     public void lock(UUID owner) {
-        if (owner != null && em.find(Subscriber.class, owner, LockModeType.PESSIMISTIC_WRITE) == null) {
+        if (!lockIfThere(owner)) {
             throw new TidingsException(ErrorCode.CONFLICT, "subscriber " + owner + " no longer exists");
         }
+    }
+
+    /**
+     * For a change of what exists: takes the owner's row lock if it is there. Rows whose owner was deleted before
+     * deletions were refused (2026-12-05) can still be changed by an administrator.
+     *
+     * @return false if the owner is a subscriber that no longer exists
+     */
+    public boolean lockIfThere(UUID owner) {
+        return owner == null || em.find(Subscriber.class, owner, LockModeType.PESSIMISTIC_WRITE) != null;
     }
 
     /**
@@ -129,8 +140,15 @@ public class OwnerLimits {
      * the owners by id, then the groups the filters name by id (a batch took them item by item, and two batches naming
      * the same owners or groups in other orders could deadlock, a review). Missing groups are left to the validation.
      */
-    public void lockAll(java.util.Collection<UUID> owners, java.util.Collection<UUID> groups) {
-        owners.stream().filter(java.util.Objects::nonNull).distinct().sorted().forEach(this::lock);
+    public void lockAll(java.util.Collection<UUID> owners, java.util.Collection<UUID> groups, boolean creating) {
+        owners.stream().filter(java.util.Objects::nonNull).distinct().sorted()
+                .forEach(owner -> {
+                    if (creating) {
+                        lock(owner);
+                    } else {
+                        lockIfThere(owner);
+                    }
+                });
         groups.stream().distinct().sorted().forEach(group -> em.find(
                 org.tidings.subscriptions.entity.ResourceGroup.class, group, LockModeType.PESSIMISTIC_WRITE));
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.tidings.delivery.entity.Delivery;
 import org.tidings.platform.TestDatabase;
 import org.tidings.provisioning.control.TaskLockStore;
+import org.tidings.sinks.entity.Sink;
 
 /**
  * The pruner's look for finished records reads the records it deletes, not the week of records within the retention:
@@ -48,7 +49,7 @@ class DeliveryPruningScanTest {
         sessions = database.sessions(sql -> {
             statements.add(sql);
             return sql;
-        }, Delivery.class);
+        }, Delivery.class, Sink.class); // Delivery's queries name Sink
     }
 
     @AfterEach

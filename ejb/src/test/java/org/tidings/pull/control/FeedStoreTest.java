@@ -34,6 +34,7 @@ import org.tidings.pull.entity.FeedEntry;
 import org.tidings.pull.entity.FeedPositions;
 import org.tidings.pull.entity.ResyncRequired;
 import org.tidings.pull.entity.SubscriptionSequence;
+import org.tidings.sinks.entity.Sink;
 
 /**
  * The feed's numbers on H2 with the migrations' schema, through Hibernate as in the container: gap-free and
@@ -49,7 +50,7 @@ class FeedStoreTest {
 
     @BeforeEach
     void schema() {
-        sessions = database.sessions(Delivery.class, FeedEntry.class, SubscriptionSequence.class);
+        sessions = database.sessions(Delivery.class, FeedEntry.class, SubscriptionSequence.class, Sink.class);
     }
 
     @AfterEach

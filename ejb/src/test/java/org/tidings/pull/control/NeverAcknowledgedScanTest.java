@@ -21,6 +21,7 @@ import org.tidings.delivery.entity.DeliveryStatus;
 import org.tidings.platform.TestDatabase;
 import org.tidings.pull.entity.FeedEntry;
 import org.tidings.pull.entity.SubscriptionSequence;
+import org.tidings.sinks.entity.Sink;
 
 /**
  * Settling the pending deliveries of the feed entries retention deletes reads those deliveries, not the
@@ -72,7 +73,7 @@ class NeverAcknowledgedScanTest {
         sessions = database.sessions(sql -> {
             statements.add(sql);
             return sql;
-        }, Delivery.class, FeedEntry.class, SubscriptionSequence.class);
+        }, Delivery.class, FeedEntry.class, SubscriptionSequence.class, Sink.class); // Delivery's queries name Sink
     }
 
     private static void rows(PreparedStatement insert, String prefix, UUID subscription, String status,

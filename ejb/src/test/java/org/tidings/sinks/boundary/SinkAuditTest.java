@@ -16,6 +16,7 @@ import org.tidings.audit.entity.AuditedChange;
 import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
+import org.tidings.trust.control.OwnerLimits;
 
 /**
  * What the audit log keeps of the sink changes that handle secrets: the real {@link Sinks} methods run (with a
@@ -55,6 +56,15 @@ class SinkAuditTest {
             }
         };
         sinks.secretOverlap = Duration.ofHours(24);
+        sinks.limits = new OwnerLimits() { // the limits have tests of their own (AdminLimitsIT)
+            @Override
+            public void lock(UUID owner) {
+            }
+
+            @Override
+            public void checkSinks(UUID owner) {
+            }
+        };
     }
 
     @Test

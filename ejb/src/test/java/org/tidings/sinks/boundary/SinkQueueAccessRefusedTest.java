@@ -13,6 +13,7 @@ import org.tidings.platform.TidingsException;
 import org.tidings.sinks.control.SinkQueueAccess;
 import org.tidings.sinks.control.SinkQueueProvisioning;
 import org.tidings.sinks.entity.Channel;
+import org.tidings.trust.control.OwnerLimits;
 
 /**
  * A subscriber creates a JMS sink and the broker refuses to let it read the queue: the subscriber learns that and
@@ -26,6 +27,15 @@ class SinkQueueAccessRefusedTest {
     @Test
     void theCallerGetsTheCodeAndNotTheBrokersWords() {
         var sinks = new Sinks();
+        sinks.limits = new OwnerLimits() { // the limits have tests of their own (AdminLimitsIT)
+            @Override
+            public void lock(UUID owner) {
+            }
+
+            @Override
+            public void checkSinks(UUID owner) {
+            }
+        };
         sinks.em = (EntityManager) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {EntityManager.class}, (proxy, called, args) -> null);
         sinks.queues = new SinkQueueProvisioning() {
