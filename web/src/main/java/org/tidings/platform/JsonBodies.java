@@ -23,6 +23,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Every JSON body the admin API reads whole passes here before JSON-B (Yasson on Parsson) or a resource reads it:
@@ -128,8 +129,8 @@ public final class JsonBodies implements ReaderInterceptor {
         if (consumes == null) {
             consumes = method.getDeclaringClass().getAnnotation(Consumes.class);
         }
-        return consumes != null && consumes.value().length > 0 && java.util.Arrays.stream(consumes.value())
-                .flatMap(value -> java.util.Arrays.stream(value.split(","))).map(MediaType::valueOf)
+        return consumes != null && consumes.value().length > 0 && Arrays.stream(consumes.value())
+                .flatMap(value -> Arrays.stream(value.split(","))).map(MediaType::valueOf)
                 .allMatch(JsonBodies::json);
     }
 

@@ -2,6 +2,7 @@ package org.tidings.delivery.webhook;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public record WebhookCall(URI url, String messageId, byte[] body, String content
 
     /** The extra headers that may hold a secret: all but the event's attributes. */
     public Map<String, String> credentialHeaders() {
-        Map<String, String> credentials = new java.util.HashMap<>(headers);
+        Map<String, String> credentials = new HashMap<>(headers);
         credentials.keySet().removeAll(attributeHeaders);
         return credentials;
     }

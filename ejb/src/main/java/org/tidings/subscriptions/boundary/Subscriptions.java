@@ -15,10 +15,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.tidings.audit.boundary.Audited;
@@ -83,7 +85,7 @@ public class Subscriptions {
     @Audited(CREATE)
     public Subscription create(UUID sinkId, Filter filter, Instant expiresAt) {
         Sink sink = em.find(Sink.class, sinkId);
-        limits.lockAll(sink == null ? List.of() : java.util.Collections.singletonList(sink.ownerId()),
+        limits.lockAll(sink == null ? List.of() : Collections.singletonList(sink.ownerId()),
                 filter.groups(), true);
         var subscription = persisted(new NewSubscription(sinkId, filter, expiresAt), "");
         limits.checkSubscriptions(subscription.ownerId());
@@ -220,7 +222,7 @@ public class Subscriptions {
     public Subscription update(UUID id, Filter filter, Instant expiresAt) {
         var subscription = find(id);
         // as a creation takes them: the owner, then the groups named, by id
-        limits.lockAll(java.util.Collections.singletonList(subscription.ownerId()), filter.groups(), false);
+        limits.lockAll(Collections.singletonList(subscription.ownerId()), filter.groups(), false);
         long before = limits.storedChars(subscription.ownerId());
         validate(filter);
         subscription.changed(filter, expiresAt);
@@ -260,7 +262,7 @@ public class Subscriptions {
     }
 
     private void validate(Filter filter) {
-        for (UUID group : new java.util.TreeSet<>(filter.groups())) { // by id, as OwnerLimits.lockAll takes them
+        for (UUID group : new TreeSet<>(filter.groups())) { // by id, as OwnerLimits.lockAll takes them
             // under the group's lock, which its deletion takes before it looks for subscriptions naming it: either
             // this sees the group gone, or the deletion sees this subscription once it has committed
             if (em.find(ResourceGroup.class, group, LockModeType.PESSIMISTIC_WRITE) == null) {

@@ -5,10 +5,13 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import java.util.Collection;
+import java.util.Objects;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.TidingsException;
+import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.trust.entity.Subscriber;
 
 /**
@@ -140,8 +143,8 @@ public class OwnerLimits {
      * the owners by id, then the groups the filters name by id (a batch took them item by item, and two batches naming
      * the same owners or groups in other orders could deadlock, a review). Missing groups are left to the validation.
      */
-    public void lockAll(java.util.Collection<UUID> owners, java.util.Collection<UUID> groups, boolean creating) {
-        owners.stream().filter(java.util.Objects::nonNull).distinct().sorted()
+    public void lockAll(Collection<UUID> owners, Collection<UUID> groups, boolean creating) {
+        owners.stream().filter(Objects::nonNull).distinct().sorted()
                 .forEach(owner -> {
                     if (creating) {
                         lock(owner);
@@ -149,15 +152,12 @@ public class OwnerLimits {
                         lockIfThere(owner);
                     }
                 });
-        groups.stream().distinct().sorted().forEach(group -> em.find(
-                org.tidings.subscriptions.entity.ResourceGroup.class, group, LockModeType.PESSIMISTIC_WRITE));
+        groups.stream().distinct().sorted()
+                .forEach(group -> em.find(ResourceGroup.class, group, LockModeType.PESSIMISTIC_WRITE));
     }
 
     private void checkStoredChars(UUID owner) {
-        em.flush();
-        long stored = ((Number) em.createNativeQuery(STORED_CHARS).setParameter(1, owner).getSingleResult())
-                .longValue();
-        within("characters of subscription filters and resource groups", stored, storedChars);
+        within("characters of subscription filters and resource groups", storedChars(owner), storedChars);
     }
 
     private long count(String query, UUID owner) {

@@ -796,7 +796,7 @@ class DeliveryLedgerTest {
         int redriven = inTransaction(ledger -> {
             ledger.redrivePageSize = 5;
             int count = ledger.redrive(sink.id(), null, null);
-            held[0] = ledger.em.unwrap(org.hibernate.Session.class).getStatistics().getEntityCount();
+            held[0] = ledger.em.unwrap(Session.class).getStatistics().getEntityCount();
             return count;
         });
 

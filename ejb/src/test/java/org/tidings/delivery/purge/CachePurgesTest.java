@@ -266,7 +266,7 @@ class CachePurgesTest extends TransmitterContract {
     @Test
     void aCacheNameThatDoesNotResolveNowIsRetriedNotMadeDead() {
         AddressPolicy.Lookup failing = host -> {
-            throw new java.net.UnknownHostException(host + ": Temporary failure in name resolution");
+            throw new UnknownHostException(host + ": Temporary failure in name resolution");
         };
         Sink sink = sink(List.of(URI.create("http://cache.invalid:6081")), null, null, null);
         Attempt attempt = new CachePurges(ONLY_1_AND_3, failing, Duration.ZERO, Duration.ofSeconds(2), READ_TIMEOUT)
@@ -277,9 +277,9 @@ class CachePurgesTest extends TransmitterContract {
         // a cache that does not resolve now does not hide one the policy refuses after it: that is final
         AddressPolicy.Lookup firstFailsSecondDenied = host -> {
             if (host.startsWith("gone")) {
-                throw new java.net.UnknownHostException(host);
+                throw new UnknownHostException(host);
             }
-            return new java.net.InetAddress[] {java.net.InetAddress.getByName("127.0.0.2")};
+            return new InetAddress[] {InetAddress.getByName("127.0.0.2")};
         };
         Sink both = sink(List.of(URI.create("http://gone.invalid:6081"), URI.create("http://denied.invalid:6081")),
                 null, null, null);
