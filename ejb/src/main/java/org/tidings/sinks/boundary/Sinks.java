@@ -38,8 +38,8 @@ import org.tidings.sinks.entity.ContentMode;
 import org.tidings.sinks.entity.PurgeSettings;
 import org.tidings.sinks.entity.ReceiverCredentials;
 import org.tidings.sinks.entity.Sink;
-import org.tidings.trust.control.OwnerLimits;
 import org.tidings.subscriptions.entity.Subscription;
+import org.tidings.trust.control.OwnerLimits;
 
 /** Provisioning of sinks. */
 @Stateless

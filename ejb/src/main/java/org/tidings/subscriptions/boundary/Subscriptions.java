@@ -34,8 +34,8 @@ import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.control.FilterExpression;
 import org.tidings.subscriptions.entity.Filter;
 import org.tidings.subscriptions.entity.ResourceGroup;
-import org.tidings.trust.control.OwnerLimits;
 import org.tidings.subscriptions.entity.Subscription;
+import org.tidings.trust.control.OwnerLimits;
 
 /** Provisioning of subscriptions; every change is recorded in the change log, which every instance's index follows. */
 @Stateless
