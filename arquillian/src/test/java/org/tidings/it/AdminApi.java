@@ -2,6 +2,7 @@ package org.tidings.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What an administrator's tool or a source's HTTP client does: JSON over HTTP on loopback. */
 public final class AdminApi {
@@ -128,6 +131,38 @@ public final class AdminApi {
     public Reply get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
+
+    /**
+     * Every row of a list (docs/adr/0026): its pages, each got by following the last one's {@code Link rel="next"},
+     * as one array. A page that is not 200 fails the call.
+     */
+    public ArrayNode getAll(String path) {
+        ArrayNode all = JSON.createArrayNode();
+        for (String page = path; page != null; ) {
+            Reply reply = get(page);
+            if (reply.status() != 200 || !reply.body().isArray()) {
+                throw new IllegalStateException("expected a page of " + path + ", got " + reply);
+            }
+            reply.body().forEach(all::add);
+            page = nextPage(reply);
+        }
+        return all;
+    }
+
+    /** The path and query of a page's {@code Link rel="next"}, or null if it has none (the last page). */
+    public static String nextPage(Reply reply) {
+        List<String> links = reply.headers().allValues("Link");
+        for (String link : links) {
+            Matcher next = NEXT_LINK.matcher(link);
+            if (next.find()) {
+                URI uri = URI.create(next.group(1));
+                return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"?next\"?");
 
     public Reply delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());

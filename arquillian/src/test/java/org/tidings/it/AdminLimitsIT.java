@@ -156,10 +156,10 @@ class AdminLimitsIT {
             assertThat(stored).as("what the groups left held this many").isBetween(20, 30);
         } finally {
             // what the suite's other classes need not carry in the instance's matching index, also after a failure
-            for (JsonNode subscription : ann.get("/api/subscriptions").body()) {
+            for (JsonNode subscription : ann.getAll("/api/subscriptions")) {
                 ann.delete("/api/subscriptions/" + subscription.get("id").asText());
             }
-            for (JsonNode group : ann.get("/api/groups").body()) {
+            for (JsonNode group : ann.getAll("/api/groups")) {
                 ann.delete("/api/groups/" + group.get("id").asText());
             }
         }
@@ -216,7 +216,7 @@ class AdminLimitsIT {
                     .containsOnly(201, 409).contains(409);
             replies.stream().filter(reply -> reply.status() != 201).forEach(reply -> assertProblem(reply, 409,
                     "conflict"));
-            assertThat(api.get("/api/sources").body().findValuesAsText("uri"))
+            assertThat(api.getAll("/api/sources").findValuesAsText("uri"))
                     .filteredOn(uri -> uri.toLowerCase(Locale.ROOT).contains(host)).as("round %d", round)
                     .hasSizeLessThanOrEqualTo(1);
             if (replies.stream().anyMatch(reply -> reply.status() == 409
@@ -300,6 +300,86 @@ class AdminLimitsIT {
         if (field != null) {
             assertThat(reply.body().findValuesAsText("field")).contains(field);
         }
+    }
+
+    /**
+     * Lists come in pages (docs/adr/0026): at most {@code ?limit=} rows (100 unless asked, at most 1,000), the next
+     * page named by a {@code Link rel="next"} header; walked to the end a list holds every row once, in one order; a
+     * subscriber walks only its own rows; a limit or position the API did not give is 400 invalid-request.
+     */
+    // covers S2S-14, LST-3
+    @Test
+    void everyListComesInBoundedPagesThatTogetherHoldEveryRowOnce() {
+        String catId = api.postJson("/api/subscribers", Map.of("name", "cat the lister " + UUID.randomUUID())).body()
+                .get("id").asText();
+        AdminApi cat = api.withToken(api.issueToken("subscribers", catId));
+        AdminApi dan = api.withToken(api.issueToken("subscribers", api.postJson("/api/subscribers",
+                Map.of("name", "dan " + UUID.randomUUID())).body().get("id").asText()));
+        String prefix = "https://pages-" + UUID.randomUUID() + ".example/";
+        assertThat(api.postJson("/api/grants", Map.of("principalKind", "subscriber", "principalId", catId, "kind", "see",
+                "subjectPrefixes", List.of(prefix))).status()).isEqualTo(201);
+        String sink = cat.postJson("/api/sinks", Map.of("name", "cat's", "channel", "pull")).body().get("id").asText();
+        String other = cat.postJson("/api/sinks", Map.of("name", "cat's other", "channel", "pull")).body().get("id")
+                .asText();
+        AdminApi.Reply made = cat.postJson("/api/subscriptions/batch", Map.of("subscriptions", IntStream.range(0, 153)
+                .mapToObj(i -> subscription(i < 150 ? sink : other, Map.of("subjects", List.of(prefix + i)))).toList()));
+        assertThat(made.status()).as("%s", made).isEqualTo(201);
+        // at least three rows in every list, whatever ran before
+        cat.postJson("/api/sinks", Map.of("name", "cat's third", "channel", "pull"));
+        api.postJson("/api/subscribers", Map.of("name", "eve " + UUID.randomUUID()));
+        api.createSource("pages", Events.uniqueSource()); // and its two grants
+        for (int i = 0; i < 3; i++) {
+            assertThat(cat.postJson("/api/groups", group("cat's " + i, List.of(prefix + "g" + i + "/"), List.of()))
+                    .status()).isEqualTo(201);
+            api.issueToken("subscribers", catId);
+            api.createBareSource("pages " + i, Events.uniqueSource());
+        }
+        try {
+            AdminApi.Reply first = cat.get("/api/subscriptions?sinkId=" + sink);
+            assertThat(first.body()).as("100 unless asked").hasSize(100);
+            assertThat(AdminApi.nextPage(first)).isNotNull();
+
+            List<String> walked = new ArrayList<>();
+            int pages = 0;
+            for (String page = "/api/subscriptions?sinkId=" + sink + "&limit=40"; page != null; pages++) {
+                AdminApi.Reply reply = cat.get(page);
+                assertThat(reply.status()).as("%s", reply).isEqualTo(200);
+                assertThat(reply.body().size()).as(page).isBetween(1, 40);
+                walked.addAll(reply.body().findValuesAsText("id"));
+                page = AdminApi.nextPage(reply);
+            }
+            assertThat(pages).as("40, 40, 40 and 30").isEqualTo(4);
+            assertThat(walked).doesNotHaveDuplicates().hasSize(150)
+                    .containsExactlyElementsOf(api.getAll("/api/subscriptions?sinkId=" + sink + "&limit=1000")
+                            .findValuesAsText("id"));
+            assertThat(cat.getAll("/api/subscriptions?limit=7").findValuesAsText("id")).as("both sinks'")
+                    .doesNotHaveDuplicates().hasSize(153).containsAll(walked);
+            AdminApi.Reply foreign = dan.get("/api/subscriptions?sinkId=" + sink + "&limit=1");
+            assertThat(foreign.body()).as("none of another's sink").isEmpty();
+            assertThat(AdminApi.nextPage(foreign)).isNull();
+            assertThat(dan.getAll("/api/groups?limit=1")).isEmpty();
+
+            // every list pages the same way: two pages of two rows, the second after the first
+            for (String list : List.of("/api/sources", "/api/sinks", "/api/subscribers", "/api/grants", "/api/groups",
+                    "/api/subscriptions", "/api/subscribers/" + catId + "/tokens")) {
+                AdminApi.Reply one = api.get(list + "?limit=2");
+                assertThat(one.body()).as(list).hasSize(2);
+                AdminApi.Reply two = api.get(AdminApi.nextPage(one));
+                assertThat(two.status()).as("%s: %s", list, two).isEqualTo(200);
+                assertThat(two.body().findValuesAsText("id")).as(list).isNotEmpty()
+                        .doesNotContainAnyElementsOf(one.body().findValuesAsText("id"));
+                for (String bad : List.of("limit=0", "limit=1001", "limit=x", "after=bm90IGEgcG9zaXRpb24",
+                        "after=%25%25", "after=" + "A".repeat(200))) {
+                    assertProblem(api.get(list + "?" + bad), 400, "invalid-request");
+                }
+            }
+            assertThat(api.get("/api/administrators?limit=1000").status()).isEqualTo(200);
+        } finally {
+            for (JsonNode subscription : cat.getAll("/api/subscriptions")) {
+                cat.delete("/api/subscriptions/" + subscription.get("id").asText());
+            }
+        }
+        assertThat(cat.get("/api/subscriptions").body()).as("cleaned up").isEmpty();
     }
 
     private static Map<String, Object> subscription(String sink, Map<String, Object> filter) {

@@ -527,7 +527,7 @@ class PipelineIT {
         var stored = api.get("/api/subscriptions/" + subscription);
         assertThat(stored.status()).isEqualTo(200);
         assertThat(stored.body().at("/filter/types/0").asText()).isEqualTo(NEW_MAIL);
-        assertThat(api.get("/api/sinks").body().findValuesAsText("id")).contains(sink);
+        assertThat(api.getAll("/api/sinks").findValuesAsText("id")).contains(sink);
         assertThat(api.delete("/api/subscriptions/" + subscription).status()).isEqualTo(204);
         assertThat(api.delete("/api/sinks/" + sink).status()).isEqualTo(204);
     }

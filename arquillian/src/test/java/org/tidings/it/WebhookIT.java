@@ -930,12 +930,12 @@ class WebhookIT {
         List<Object> hostile = List.of("PT5S", 5, Map.of(), List.of(), List.of("PT5S", 5), List.of("5s"),
                 List.of("PT-5S"), List.of("P8D"), List.of("PT1S".repeat(20)), java.util.Collections.nCopies(21, "PT1S"),
                 List.of(List.of("PT1S")));
-        int sinksBefore = api.get("/api/sinks").body().size();
+        int sinksBefore = api.getAll("/api/sinks").size();
         for (Object schedule : hostile) {
             assertProblem(api.postJson("/api/sinks", Map.of("name", "bad", "channel", "webhook",
                     "url", "http://127.0.0.1:9/hooks", "retrySchedule", schedule)), 400, "invalid-retry-schedule");
         }
-        assertThat(api.get("/api/sinks").body()).as("none was created").hasSize(sinksBefore);
+        assertThat(api.getAll("/api/sinks")).as("none was created").hasSize(sinksBefore);
 
         var purge = api.postJson("/api/sinks", Map.of("name", "cache", "channel", "purge",
                 "caches", List.of("http://127.0.0.1:9/"), "retrySchedule", List.of("PT1S", "P7D")));
@@ -985,7 +985,7 @@ class WebhookIT {
                     .allSatisfy(request -> assertThat(request.header("authorization")).isEqualTo("Basic " + basic));
 
             var shown = List.of(created.body().toString(), api.get("/api/sinks/" + sink).body().toString(),
-                    api.get("/api/sinks").body().toString(),
+                    api.getAll("/api/sinks").toString(),
                     api.get("/api/deliveries?source=" + source + "&id=" + first.getId()).body().toString());
             assertThat(api.get("/api/sinks/" + sink).body().get("auth")).hasToString("{\"type\":\"basic\"}");
             try (var db = TestEnvironment.openDatabase(); var select = db.prepareStatement(

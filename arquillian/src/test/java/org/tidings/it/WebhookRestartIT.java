@@ -196,7 +196,7 @@ class WebhookRestartIT {
         var stored = api.get("/api/subscriptions/" + route.subscription());
         assertThat(stored.status()).isEqualTo(200);
         assertThat(stored.body().get("sinkId").asText()).isEqualTo(route.sink());
-        assertThat(api.get("/api/sources").body().findValuesAsText("uri")).contains(route.source());
+        assertThat(api.getAll("/api/sources").findValuesAsText("uri")).contains(route.source());
         try (var messaging = Messaging.asApp()) {
             String queue = "tidings.sink." + route.sink();
             List<String> received = new ArrayList<>();

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -30,6 +31,7 @@ import org.tidings.delivery.webhook.SecretSealer;
 import org.tidings.delivery.webhook.WebhookSecrets;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.sinks.control.SinkQueueAccess;
 import org.tidings.sinks.control.SinkQueueProvisioning;
@@ -378,13 +380,11 @@ public class Sinks {
         }
     }
 
-    public List<Sink> all() {
-        return em.createNamedQuery(Sink.ALL, Sink.class).getResultList();
-    }
-
-    /** The sinks of one subscriber. */
-    public List<Sink> ownedBy(UUID owner) {
-        return em.createNamedQuery(Sink.OF_OWNER, Sink.class).setParameter("ownerId", owner).getResultList();
+    /** A page of the sinks of one subscriber (null: everybody's). */
+    public Listing<Sink> page(UUID owner, Listing.Position after, int limit) {
+        return Listing.read(em, Sink.class, owner == null ? null : "e.ownerId = :ownerId",
+                owner == null ? Map.of() : Map.of("ownerId", owner), after, limit,
+                r -> new Listing.Position(r.createdAt(), r.id()));
     }
 
     /** The sink, or null if there is none. */

@@ -23,11 +23,9 @@ import org.hibernate.annotations.DynamicUpdate;
 // An update writes only the columns it changed: a 410's disable (the retry worker) and a secret rotation (the API)
 // made at the same time both stay.
 @DynamicUpdate
-@NamedQuery(name = Sink.ALL, query = "SELECT s FROM Sink s ORDER BY s.createdAt, s.id")
 @NamedQuery(name = Sink.OF_OWNER, query = "SELECT s FROM Sink s WHERE s.ownerId = :ownerId ORDER BY s.createdAt, s.id")
 public class Sink implements AuditTarget {
 
-    public static final String ALL = "Sink.all";
     public static final String OF_OWNER = "Sink.ofOwner";
     public static final String QUEUE_PREFIX = "tidings.sink.";
     /** Room for the longest credentials sealed: "v1:" and the base64 of a 12-byte IV, the text and a 16-byte tag. */

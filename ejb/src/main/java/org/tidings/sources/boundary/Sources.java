@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
@@ -16,6 +17,7 @@ import org.tidings.audit.entity.AuditTarget;
 import org.tidings.platform.BrokerAccounts;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
@@ -53,7 +55,7 @@ public class Sources {
             @Audited.Detail("brokerUser") String brokerUser) {
         // in its normal form: two sources holding one would each speak for the other and add up their grants
         String key = UriNormalizer.normalize(uri);
-        if (byUri(uri).isPresent() || all().stream().anyMatch(s -> key.equals(UriNormalizer.normalize(s.uri())))) {
+        if (byUri(uri).isPresent() || everything().stream().anyMatch(s -> key.equals(UriNormalizer.normalize(s.uri())))) {
             throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " (or one equivalent to it) "
                     + "exists already");
         }
@@ -63,15 +65,17 @@ public class Sources {
         // first; checked again under it, a create of an equivalent URI that committed meanwhile is seen (each
         // statement reads what is committed when it starts, on H2 and PostgreSQL alike), and this one is refused.
         announce(source.id());
-        if (all().stream().anyMatch(s -> !s.id().equals(source.id()) && key.equals(UriNormalizer.normalize(s.uri())))) {
+        if (everything().stream().anyMatch(s -> !s.id().equals(source.id()) && key.equals(UriNormalizer.normalize(s.uri())))) {
             throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " (or one equivalent to it) "
                     + "was created at the same time");
         }
         return source;
     }
 
-    public List<Source> all() {
-        return em.createNamedQuery(Source.ALL, Source.class).getResultList();
+    /** A page of all sources. */
+    public Listing<Source> page(Listing.Position after, int limit) {
+        return Listing.read(em, Source.class, null, Map.of(), after, limit,
+                r -> new Listing.Position(r.createdAt(), r.id()));
     }
 
     public Source find(UUID id) {
@@ -219,5 +223,9 @@ public class Sources {
 
     private void announce(UUID id) {
         changes.recorded(ChangeKind.SOURCE, id);
+    }
+
+    private List<Source> everything() {
+        return em.createNamedQuery(Source.ALL, Source.class).getResultList();
     }
 }

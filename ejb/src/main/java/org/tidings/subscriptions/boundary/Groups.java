@@ -6,12 +6,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
@@ -56,14 +57,11 @@ public class Groups {
         return group;
     }
 
-    public List<ResourceGroup> all() {
-        return em.createNamedQuery(ResourceGroup.ALL, ResourceGroup.class).getResultList();
-    }
-
-    /** The groups of one subscriber. */
-    public List<ResourceGroup> ownedBy(UUID owner) {
-        return em.createNamedQuery(ResourceGroup.OF_OWNER, ResourceGroup.class).setParameter("ownerId", owner)
-                .getResultList();
+    /** A page of the groups of one subscriber (null: everybody's). */
+    public Listing<ResourceGroup> page(UUID owner, Listing.Position after, int limit) {
+        return Listing.read(em, ResourceGroup.class, owner == null ? null : "e.ownerId = :ownerId",
+                owner == null ? Map.of() : Map.of("ownerId", owner), after, limit,
+                r -> new Listing.Position(r.createdAt(), r.id()));
     }
 
     /** The group, or null if there is none. */

@@ -16,7 +16,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +29,7 @@ import org.tidings.audit.boundary.Audited;
 import org.tidings.audit.control.AuditStore;
 import org.tidings.audit.entity.AuditedChange;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
@@ -231,19 +234,20 @@ public class Subscriptions {
         return subscription;
     }
 
-    public List<Subscription> all() {
-        return em.createNamedQuery(Subscription.ALL, Subscription.class).getResultList();
-    }
-
-    /** The subscriptions of one subscriber (those of its sinks). */
-    public List<Subscription> ownedBy(UUID owner) {
-        return em.createNamedQuery(Subscription.OF_OWNER, Subscription.class).setParameter("ownerId", owner)
-                .getResultList();
-    }
-
-    public List<Subscription> ofSink(UUID sinkId) {
-        return em.createNamedQuery(Subscription.BY_SINK, Subscription.class).setParameter("sinkId", sinkId)
-                .getResultList();
+    /** A page of the subscriptions of one subscriber (null: everybody's), of one sink (null: of all sinks). */
+    public Listing<Subscription> page(UUID owner, UUID sinkId, Listing.Position after, int limit) {
+        List<String> condition = new ArrayList<>();
+        Map<String, Object> parameters = new HashMap<>();
+        if (owner != null) {
+            condition.add("e.ownerId = :ownerId");
+            parameters.put("ownerId", owner);
+        }
+        if (sinkId != null) {
+            condition.add("e.sinkId = :sinkId");
+            parameters.put("sinkId", sinkId);
+        }
+        return Listing.read(em, Subscription.class, condition.isEmpty() ? null : String.join(" AND ", condition),
+                parameters, after, limit, s -> new Listing.Position(s.createdAt(), s.id()));
     }
 
     public Subscription find(UUID id) {

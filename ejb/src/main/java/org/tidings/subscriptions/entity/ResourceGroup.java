@@ -19,12 +19,9 @@ import org.tidings.audit.entity.AuditTarget;
 @Entity
 @Table(name = "resource_group")
 @NamedQuery(name = ResourceGroup.ALL, query = "SELECT g FROM ResourceGroup g ORDER BY g.createdAt, g.id")
-@NamedQuery(name = ResourceGroup.OF_OWNER,
-        query = "SELECT g FROM ResourceGroup g WHERE g.ownerId = :ownerId ORDER BY g.createdAt, g.id")
 public class ResourceGroup implements AuditTarget {
 
     public static final String ALL = "ResourceGroup.all";
-    public static final String OF_OWNER = "ResourceGroup.ofOwner";
 
     @Id
     private UUID id;

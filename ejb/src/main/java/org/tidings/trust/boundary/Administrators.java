@@ -7,10 +7,12 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.trust.entity.AdminRole;
 import org.tidings.trust.entity.Administrator;
@@ -38,8 +40,10 @@ public class Administrators {
         return administrator;
     }
 
-    public List<Administrator> all() {
-        return em.createNamedQuery(Administrator.ALL, Administrator.class).getResultList();
+    /** A page of all administrators. */
+    public Listing<Administrator> page(Listing.Position after, int limit) {
+        return Listing.read(em, Administrator.class, null, Map.of(), after, limit,
+                r -> new Listing.Position(r.createdAt(), r.id()));
     }
 
     public Administrator find(UUID id) {
@@ -75,6 +79,10 @@ public class Administrators {
     }
 
     private Optional<Administrator> byName(String name) {
-        return all().stream().filter(a -> a.name().equals(name)).findFirst();
+        return everything().stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
+    private List<Administrator> everything() {
+        return em.createNamedQuery(Administrator.ALL, Administrator.class).getResultList();
     }
 }

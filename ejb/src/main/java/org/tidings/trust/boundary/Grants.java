@@ -7,11 +7,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
@@ -66,13 +68,16 @@ public class Grants {
         return grant;
     }
 
-    public List<Grant> all() {
-        return em.createNamedQuery(Grant.ALL, Grant.class).getResultList();
-    }
-
     public List<Grant> of(PrincipalKind kind, UUID principalId) {
         return em.createNamedQuery(Grant.OF_PRINCIPAL, Grant.class).setParameter("kind", kind)
                 .setParameter("id", principalId).getResultList();
+    }
+
+    /** A page of the grants of one principal (a null kind: of every principal). */
+    public Listing<Grant> page(PrincipalKind kind, UUID principalId, Listing.Position after, int limit) {
+        return Listing.read(em, Grant.class, kind == null ? null : "e.principalKind = :kind AND e.principalId = :id",
+                kind == null ? Map.of() : Map.of("kind", kind, "id", principalId), after, limit,
+                g -> new Listing.Position(g.createdAt(), g.id()));
     }
 
     public Grant find(UUID id) {

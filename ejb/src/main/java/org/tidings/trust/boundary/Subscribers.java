@@ -10,6 +10,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -19,6 +20,7 @@ import org.tidings.audit.entity.AuditTarget;
 import org.tidings.platform.BrokerAccounts;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.trust.control.OwnerLimits;
 import org.tidings.trust.entity.PrincipalKind;
@@ -109,7 +111,7 @@ public class Subscribers {
 
     @Audited("subscriber.create")
     public Subscriber create(String name, String description) {
-        if (all().stream().anyMatch(s -> s.name().equals(name))) {
+        if (everything().stream().anyMatch(s -> s.name().equals(name))) {
             throw new TidingsException(ErrorCode.CONFLICT, "a subscriber named " + name + " exists already");
         }
         var subscriber = new Subscriber(name, description, clock.instant());
@@ -117,8 +119,10 @@ public class Subscribers {
         return subscriber;
     }
 
-    public List<Subscriber> all() {
-        return em.createNamedQuery(Subscriber.ALL, Subscriber.class).getResultList();
+    /** A page of all subscribers. */
+    public Listing<Subscriber> page(Listing.Position after, int limit) {
+        return Listing.read(em, Subscriber.class, null, Map.of(), after, limit,
+                r -> new Listing.Position(r.createdAt(), r.id()));
     }
 
     public Subscriber find(UUID id) {
@@ -160,5 +164,9 @@ public class Subscribers {
         } catch (JMSException | JMSRuntimeException e) {
             throw brokerFailure("removed", e);
         }
+    }
+
+    private List<Subscriber> everything() {
+        return em.createNamedQuery(Subscriber.ALL, Subscriber.class).getResultList();
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
 import org.tidings.audit.entity.AuditTarget;
+import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
@@ -72,6 +73,12 @@ public class Tokens {
     public List<AccessToken> of(PrincipalKind kind, UUID principalId) {
         return em.createNamedQuery(AccessToken.OF_PRINCIPAL, AccessToken.class).setParameter("kind", kind)
                 .setParameter("id", principalId).getResultList();
+    }
+
+    /** A page of one principal's tokens. */
+    public Listing<AccessToken> page(PrincipalKind kind, UUID principalId, Listing.Position after, int limit) {
+        return Listing.read(em, AccessToken.class, "e.principalKind = :kind AND e.principalId = :id",
+                Map.of("kind", kind, "id", principalId), after, limit, t -> new Listing.Position(t.createdAt(), t.id()));
     }
 
     /** Revokes one token of this principal; revoking a revoked one again changes nothing. */

@@ -42,6 +42,8 @@ import org.tidings.delivery.boundary.JmsDeliveries;
 import org.tidings.delivery.control.CircuitBreakers;
 import org.tidings.delivery.control.SeenNow;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
+import org.tidings.platform.Pages;
 import org.tidings.platform.QueryFlag;
 import org.tidings.platform.QueryInstant;
 import org.tidings.platform.StorableInstant;
@@ -216,9 +218,10 @@ public class SinksResource {
 
     @RolesAllowed({"viewer", "subscriber"})
     @GET
-    public List<SinkView> all() {
-        UUID subscriber = Callers.subscriber(caller);
-        return (subscriber == null ? sinks.all() : sinks.ownedBy(subscriber)).stream().map(SinkView::of).toList();
+    public Response all(@QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(Listing.MAX_LIMIT) int limit, @Context UriInfo uri) {
+        var page = sinks.page(Callers.subscriber(caller), Pages.after(after), limit);
+        return Pages.of(uri, page, page.map(SinkView::of), limit);
     }
 
     @RolesAllowed({"viewer", "subscriber"})

@@ -13,19 +13,22 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
+import org.tidings.platform.Listing;
+import org.tidings.platform.Pages;
 import org.tidings.sources.entity.Source;
 import org.tidings.sources.entity.SourceQuota;
 
@@ -99,8 +102,10 @@ public class SourcesResource {
 
     @RolesAllowed("viewer")
     @GET
-    public List<SourceView> all() {
-        return sources.all().stream().map(SourceView::of).toList();
+    public Response all(@QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(Listing.MAX_LIMIT) int limit, @Context UriInfo uri) {
+        var page = sources.page(Pages.after(after), limit);
+        return Pages.of(uri, page, page.map(SourceView::of), limit);
     }
 
     @RolesAllowed("viewer")

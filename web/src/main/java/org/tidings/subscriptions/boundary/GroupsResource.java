@@ -3,6 +3,8 @@ package org.tidings.subscriptions.boundary;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -10,21 +12,24 @@ import jakarta.validation.constraints.Size;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.tidings.platform.BoundedBody;
+import org.tidings.platform.Listing;
+import org.tidings.platform.Pages;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
 import org.tidings.subscriptions.entity.ResourceGroup;
@@ -86,9 +91,10 @@ public class GroupsResource {
 
     @RolesAllowed({"viewer", "subscriber"})
     @GET
-    public List<GroupView> all() {
-        UUID subscriber = Callers.subscriber(caller);
-        return (subscriber == null ? groups.all() : groups.ownedBy(subscriber)).stream().map(GroupView::of).toList();
+    public Response all(@QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(Listing.MAX_LIMIT) int limit, @Context UriInfo uri) {
+        var page = groups.page(Callers.subscriber(caller), Pages.after(after), limit);
+        return Pages.of(uri, page, page.map(GroupView::of), limit);
     }
 
     @RolesAllowed({"viewer", "subscriber"})

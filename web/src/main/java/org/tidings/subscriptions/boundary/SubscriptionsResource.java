@@ -3,12 +3,15 @@ package org.tidings.subscriptions.boundary;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -33,6 +36,8 @@ import java.util.UUID;
 import org.tidings.platform.BoundedBody;
 import org.tidings.platform.ErrorCode;
 import org.tidings.platform.JsonBodies;
+import org.tidings.platform.Listing;
+import org.tidings.platform.Pages;
 import org.tidings.platform.StorableInstant;
 import org.tidings.platform.TidingsException;
 import org.tidings.platform.security.Callers;
@@ -250,18 +255,11 @@ public class SubscriptionsResource {
 
     @RolesAllowed({"viewer", "subscriber"})
     @GET
-    public List<SubscriptionView> all(@QueryParam("sinkId") UUID sinkId) {
-        UUID subscriber = Callers.subscriber(caller);
-        List<Subscription> found;
-        if (subscriber == null) {
-            found = sinkId == null ? subscriptions.all() : subscriptions.ofSink(sinkId);
-        } else if (sinkId == null) {
-            found = subscriptions.ownedBy(subscriber); // not everybody's, read and then filtered: any subscriber asks
-        } else {
-            Sink sink = sinks.byId(sinkId);
-            found = sink != null && subscriber.equals(sink.ownerId()) ? subscriptions.ofSink(sinkId) : List.of();
-        }
-        return found.stream().map(SubscriptionView::of).toList();
+    public Response all(@QueryParam("sinkId") UUID sinkId, @QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(Listing.MAX_LIMIT) int limit, @Context UriInfo uri) {
+        // a subscriber's own only: of another's sink, none
+        var page = subscriptions.page(Callers.subscriber(caller), sinkId, Pages.after(after), limit);
+        return Pages.of(uri, page, page.map(SubscriptionView::of), limit);
     }
 
     @RolesAllowed({"viewer", "subscriber"})

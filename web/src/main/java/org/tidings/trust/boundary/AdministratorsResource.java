@@ -3,24 +3,29 @@ package org.tidings.trust.boundary;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
+import org.tidings.platform.Listing;
+import org.tidings.platform.Pages;
 import org.tidings.trust.entity.AdminRole;
 import org.tidings.trust.entity.Administrator;
 
@@ -54,8 +59,10 @@ public class AdministratorsResource {
     }
 
     @GET
-    public List<AdministratorView> all() {
-        return administrators.all().stream().map(AdministratorView::of).toList();
+    public Response all(@QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(Listing.MAX_LIMIT) int limit, @Context UriInfo uri) {
+        var page = administrators.page(Pages.after(after), limit);
+        return Pages.of(uri, page, page.map(AdministratorView::of), limit);
     }
 
     @GET

@@ -3,12 +3,15 @@ package org.tidings.trust.boundary;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,10 +23,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.tidings.platform.ErrorCode;
+import org.tidings.platform.Listing;
+import org.tidings.platform.Pages;
 import org.tidings.platform.TidingsException;
 import org.tidings.sources.boundary.Sources;
 import org.tidings.trust.entity.Grant;
@@ -92,17 +97,19 @@ public class GrantsResource {
     /** Every grant, or one principal's ({@code principalKind} and {@code principalId} together). */
     @RolesAllowed("viewer")
     @GET
-    public List<GrantView> all(@QueryParam("principalKind") String principalKind,
-            @QueryParam("principalId") UUID principalId) {
-        if (principalKind == null && principalId == null) {
-            return grants.all().stream().map(GrantView::of).toList();
+    public Response all(@QueryParam("principalKind") String principalKind,
+            @QueryParam("principalId") UUID principalId, @QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(Listing.MAX_LIMIT) int limit, @Context UriInfo uri) {
+        PrincipalKind kind = null;
+        if (principalKind != null || principalId != null) {
+            if (principalId == null || !Set.of("source", "subscriber").contains(String.valueOf(principalKind))) {
+                throw new TidingsException(ErrorCode.INVALID_REQUEST,
+                        "principalKind (source or subscriber) and principalId go together");
+            }
+            kind = PrincipalKind.valueOf(principalKind.toUpperCase(Locale.ROOT));
         }
-        if (principalId == null || !Set.of("source", "subscriber").contains(String.valueOf(principalKind))) {
-            throw new TidingsException(ErrorCode.INVALID_REQUEST,
-                    "principalKind (source or subscriber) and principalId go together");
-        }
-        return grants.of(PrincipalKind.valueOf(principalKind.toUpperCase(java.util.Locale.ROOT)), principalId)
-                .stream().map(GrantView::of).toList();
+        var page = grants.page(kind, principalId, Pages.after(after), limit);
+        return Pages.of(uri, page, page.map(GrantView::of), limit);
     }
 
     @RolesAllowed("viewer")

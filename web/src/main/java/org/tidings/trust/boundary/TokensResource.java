@@ -4,21 +4,26 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Future;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
+import org.tidings.platform.Listing;
+import org.tidings.platform.Pages;
 import org.tidings.platform.StorableInstant;
 import org.tidings.sources.boundary.Sources;
 import org.tidings.trust.entity.AccessToken;
@@ -105,8 +110,10 @@ public abstract class TokensResource {
     }
 
     @GET
-    public List<TokenView> all(@PathParam("id") UUID id) {
-        return tokens.of(existing(id), id).stream().map(TokenView::of).toList();
+    public Response all(@PathParam("id") UUID id, @QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(Listing.MAX_LIMIT) int limit, @Context UriInfo uri) {
+        var page = tokens.page(existing(id), id, Pages.after(after), limit);
+        return Pages.of(uri, page, page.map(TokenView::of), limit);
     }
 
     /** Revokes the token at once on this instance, and on every other as soon as it hears of the change. */

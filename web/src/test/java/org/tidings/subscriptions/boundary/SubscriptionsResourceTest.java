@@ -6,12 +6,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.tidings.platform.Listing;
 import org.tidings.platform.security.BearerTokenMechanism;
-import org.tidings.sinks.boundary.Sinks;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
 import org.tidings.subscriptions.entity.Filter;
@@ -36,39 +35,21 @@ class SubscriptionsResourceTest {
         annsSubscription.ownedBy(ann);
     }
 
+    /** What the database would answer: ann's subscriptions (and no one else's), of one sink or of all. */
     private final class OwnedOnly extends Subscriptions {
         @Override
-        public List<Subscription> all() {
-            throw new AssertionError("a subscriber's list read every subscription");
-        }
-
-        @Override
-        public List<Subscription> ofSink(UUID sinkId) {
-            return sinkId.equals(annsSink.id()) ? List.of(annsSubscription) : List.of();
-        }
-
-        @Override
-        public List<Subscription> ownedBy(UUID owner) {
-            return owner.equals(ann) ? List.of(annsSubscription) : List.of();
-        }
-    }
-
-    private final class SinksById extends Sinks {
-        @Override
-        public List<Sink> all() {
-            throw new AssertionError("a subscriber's list read every sink");
-        }
-
-        @Override
-        public Sink byId(UUID id) {
-            return Map.of(annsSink.id(), annsSink, bobsSink.id(), bobsSink).get(id);
+        public Listing<Subscription> page(UUID owner, UUID sinkId, Listing.Position after, int limit) {
+            if (owner == null) {
+                throw new AssertionError("a subscriber's list read every subscription");
+            }
+            boolean found = owner.equals(ann) && (sinkId == null || sinkId.equals(annsSink.id()));
+            return new Listing<>(found ? List.of(annsSubscription) : List.of(), null);
         }
     }
 
     private SubscriptionsResource resource() {
         var resource = new SubscriptionsResource();
         resource.subscriptions = new OwnedOnly();
-        resource.sinks = new SinksById();
         Identity identity = new Identity(UUID.randomUUID(), PrincipalKind.SUBSCRIBER, ann, Set.of("subscriber"), null);
         resource.caller = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class},
@@ -79,11 +60,10 @@ class SubscriptionsResourceTest {
 
     @Test
     void aSubscribersListReadsOnlyItsOwnSubscriptions() {
-        assertThat(resource().all(null)).extracting(SubscriptionsResource.SubscriptionView::id)
-                .containsExactly(annsSubscription.id());
-        assertThat(resource().all(annsSink.id())).extracting(SubscriptionsResource.SubscriptionView::id)
-                .containsExactly(annsSubscription.id());
-        assertThat(resource().all(bobsSink.id())).isEmpty();
-        assertThat(resource().all(UUID.randomUUID())).isEmpty();
+        String annsOwn = annsSubscription.id().toString();
+        assertThat(GroupsResourceTest.rows(resource().all(null, null, 100, null))).containsExactly(annsOwn);
+        assertThat(GroupsResourceTest.rows(resource().all(annsSink.id(), null, 100, null))).containsExactly(annsOwn);
+        assertThat(GroupsResourceTest.rows(resource().all(bobsSink.id(), null, 100, null))).isEmpty();
+        assertThat(GroupsResourceTest.rows(resource().all(UUID.randomUUID(), null, 100, null))).isEmpty();
     }
 }
