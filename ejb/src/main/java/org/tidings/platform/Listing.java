@@ -71,7 +71,9 @@ public record Listing<T>(List<T> rows, Position next) {
             where.add("(" + condition + ")");
         }
         if (after != null) {
-            where.add("(e.createdAt > :afterAt OR (e.createdAt = :afterAt AND e.id > :afterId))");
+            // the same rows as "createdAt > t OR (createdAt = t AND id > i)", in a form whose first part an index on
+            // (created_at, id) seeks to, on H2 as on PostgreSQL (the OR alone made H2 read the index from its start)
+            where.add("e.createdAt >= :afterAt AND (e.createdAt > :afterAt OR e.id > :afterId)");
         }
         String jpql = "SELECT e FROM " + em.getMetamodel().entity(type).getName() + " e"
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY e.createdAt, e.id";
