@@ -207,7 +207,7 @@ public class CloudEventReader {
         if (!ABOUT_URIS.equals(name)) {
             return text(parser, name, MAX_EXTENSION_CHARS);
         }
-        String uris = text(parser, name, (MAX_URI_CHARS + 1) * MAX_ABOUT_URIS);
+        String uris = text(parser, name, (MAX_URI_CHARS + 1) * MAX_ABOUT_URIS, true);
         int count = 0;
         int start = -1;
         for (int i = 0; i <= uris.length(); i++) {
@@ -229,13 +229,37 @@ public class CloudEventReader {
     }
 
     private static String text(JsonParser parser, String attribute, int maxChars) throws IOException {
+        return text(parser, attribute, maxChars, false);
+    }
+
+    /** {@code lineBreaks}: tab, line feed and carriage return may separate the parts of a list (tidingsuris). */
+    private static String text(JsonParser parser, String attribute, int maxChars, boolean lineBreaks)
+            throws IOException {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
             throw new IllegalArgumentException("attribute " + attribute + " must be a JSON string");
         }
         if (parser.getTextLength() > maxChars) {
             throw tooLong(attribute, maxChars);
         }
-        return wholeCharacters(parser.getText(), "attribute " + attribute);
+        return withoutControls(wholeCharacters(parser.getText(), "attribute " + attribute), attribute, lineBreaks);
+    }
+
+    /**
+     * {@code text} if it holds no control character (U+0000-U+001F, U+007F-U+009F), which the CloudEvents type system
+     * disallows in a String (spec 1.0.2, "Type System"). A JSON escape can spell one (backslash, {@code u0000}): an
+     * id or subject holding NUL was accepted, and then no row of PostgreSQL could hold it, so its delivery failed on
+     * every try and held back every later one of its subject. Refused with {@code malformed-event}.
+     */
+    static String withoutControls(String text, String attribute, boolean lineBreaks) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 || (c >= 0x7F && c <= 0x9F)) && !(lineBreaks && (c == '\t' || c == '\n' || c == '\r'))) {
+                throw new TidingsException(ErrorCode.MALFORMED_EVENT, "attribute " + attribute
+                        + " holds a control character (U+" + String.format("%04X", (int) c) + "), which a CloudEvents "
+                        + "string may not hold");
+            }
+        }
+        return text;
     }
 
     /**

@@ -153,6 +153,31 @@ class CloudEventReaderTest {
                 .hasMessageContaining("unpaired surrogate");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "NUL in the id                        | \"id\":\"a\\u0000b\"",
+        "NUL in the subject                   | \"subject\":\"https://a.example/\\u0000\"",
+        "a line feed in the subject           | \"subject\":\"mailto:ann@example.com\\n\"",
+        "DEL in an extension                  | \"note\":\"x\\u007f\"",
+        "a C1 control in the subject          | \"subject\":\"mailto:ann\\u0085@example.com\"",
+        "a tab in the data content type       | \"datacontenttype\":\"text/plain;\\tq=1\"",
+    })
+    void refusesAControlCharacterThatNoCloudEventsStringHolds(String why, String member) {
+        String body = "{\"specversion\":\"1.0\",\"source\":\"https://mail.example.com/store\",\"type\":\"t\","
+                + (member.startsWith("\"id\"") ? member : "\"id\":\"e-1\"," + member) + "}";
+        assertThatThrownBy(() -> reader.read(utf8(body)))
+                .isInstanceOfSatisfying(TidingsException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_EVENT))
+                .hasMessageContaining("control character");
+    }
+
+    @Test
+    void lineBreaksMaySeparateTheUrisOfTidingsurisAndNothingElse() {
+        var event = reader.read(utf8(HEAD + ",\"tidingsuris\":\"https://a.example/1\\nhttps://a.example/2\\t"
+                + "mailto:ann@example.com\"}"));
+        assertThat(event.getExtension("tidingsuris")).isEqualTo("https://a.example/1\nhttps://a.example/2\tmailto:ann@example.com");
+    }
+
     @Test
     void anEscapedPairOfSurrogatesIsOneCharacterAndAccepted() {
         var event = reader.read(utf8(HEAD.replace("\"e-1\"", "\"x\\ud83d\\ude00\"") + "}"));

@@ -43,4 +43,15 @@ class AcceptanceKeyTest {
         assertThat(AcceptanceKey.claimant(longId)).startsWith("sha256:").hasSize(7 + 64)
                 .isEqualTo(AcceptanceKey.claimant(longId)).isNotEqualTo(AcceptanceKey.claimant(longId + "y"));
     }
+
+    @Test
+    void aClaimantHoldingWhatNoTextColumnKeepsIsItsDigest() {
+        for (String id : new String[] {"ID:m\u00001", "ID:tab\there", "ID:\u0085", "ID:lone\ud800", "ID:pair\ud83d\ude00"}) {
+            assertThat(AcceptanceKey.claimant(id)).as(id).startsWith("sha256:").hasSize(7 + 64)
+                    .isEqualTo(AcceptanceKey.claimant(id));
+        }
+        assertThat(AcceptanceKey.claimant("ID:m\u00001")).isNotEqualTo(AcceptanceKey.claimant("ID:m\u00002"));
+        assertThat(AcceptanceKey.claimant("ID:AMQP_STRING:caf\u00e9")).as("any other character is kept")
+                .isEqualTo("ID:AMQP_STRING:caf\u00e9");
+    }
 }
