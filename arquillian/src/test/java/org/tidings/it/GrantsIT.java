@@ -95,6 +95,36 @@ class GrantsIT {
         }
     }
 
+    /**
+     * An event answered 202 is accepted (docs/adr/0017): a send grant revoked before a consumer takes the event from
+     * tidings.events does not make it a rejection record, which its HTTP sender could not see and whose resend the
+     * broker would drop by its duplicate id. The same holds for an instance whose views lag the one that answered.
+     */
+    // covers S2S-11, S2S-3
+    @Test
+    void anEventAcceptedOverHttpIsDeliveredEvenIfItsSendGrantIsRevokedBeforeItIsProcessed() throws Exception {
+        String uri = Events.uniqueSource();
+        String source = api.createBareSource("revoked after the 202", uri);
+        String sink = api.createJmsSink("accepted before the revocation");
+        api.subscribe(sink, Map.of("sources", List.of(uri)));
+        String send = grant("source", source, "send", Map.of("typePrefixes", List.of("org.example.mail")));
+        grant("source", source, "route", Map.of("subjectDomains", List.of("example.com")));
+
+        AdminApi.Reply accepted;
+        try (var held = TestEnvironment.paused("tidings.events")) {
+            accepted = post(uri, NEW_MAIL, "mailto:ann@example.com");
+            assertThat(accepted.status()).as("%s", accepted).isEqualTo(202);
+            assertThat(api.delete("/api/grants/" + send).status()).isEqualTo(204);
+            assertThat(post(uri, NEW_MAIL, "mailto:ann@example.com").code()).as("a POST after the revocation")
+                    .isEqualTo("type-not-granted");
+        }
+        try (var app = Messaging.asApp()) {
+            Message delivered = app.receive("tidings.sink." + sink, null, WAIT);
+            assertThat(delivered).as("the event accepted before the revocation").isNotNull();
+            assertThat(Messaging.property(delivered, "tidings_event_id")).isEqualTo(accepted.body().get("id").asText());
+        }
+    }
+
     // covers S2S-11
     @Test
     void aSubscriberSeesOnlyGrantedSubjectsAndCannotSubscribeBeyondThem() {

@@ -40,6 +40,7 @@ import org.tidings.platform.TidingsException;
 import org.tidings.sources.boundary.SourceDirectory;
 import org.tidings.sources.entity.SourceQuota;
 import org.tidings.subscriptions.boundary.Matching;
+import org.tidings.subscriptions.control.UriNormalizer;
 import org.tidings.subscriptions.control.UriReach;
 import org.tidings.subscriptions.entity.Match;
 import org.tidings.trust.boundary.GrantDirectory;
@@ -252,6 +253,12 @@ public class Intake {
                     BatchCommit.QUEUED_RETRY);
         } catch (JMSException | JMSRuntimeException e) {
             throw brokerFailure(e, false);
+        } catch (TidingsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a failure the client does not report as JMS (ActiveMQInterruptedException, from an interrupt during the
+            // commit, for one): whether the broker has the event is not known, so the sender is not told "nothing"
+            throw brokerFailure(e, false);
         }
     }
 
@@ -309,12 +316,18 @@ public class Intake {
                 throw new TidingsException(ErrorCode.INVALID_ENCODING, "text body has unpaired surrogates");
             }
             event = reader.read(raw.body());
-            source = knownSource(event);
-            if (securityEnabled) {
-                senders().requireSpeaksFor(raw.from().validatedUser(), source);
-            }
-            requireGranted(source, event);
-            if (!countedOverHttp(raw.from())) {
+            if (countedOverHttp(raw.from())) {
+                // Answered 202 already, after HTTP ingest checked its source, token, grants and quota: it is accepted,
+                // and refusing it now would lose it (docs/adr/0017). Not judged again against this instance's views,
+                // which may not yet know a source or grant made a moment ago on another instance, or may know of a
+                // revocation that came after the acceptance. Its key is the one the source directory would give.
+                source = UriNormalizer.normalize(event.getSource().toString());
+            } else {
+                source = knownSource(event);
+                if (securityEnabled) {
+                    senders().requireSpeaksFor(raw.from().validatedUser(), source);
+                }
+                requireGranted(source, event);
                 requireWithinQuota(source, sources.quotaOf(source));
             }
         } catch (TidingsException rejected) {

@@ -2,8 +2,9 @@ package org.tidings.ingest.entity;
 
 /**
  * Where a queued event came from, as the broker tells it: the authenticated sender, and the JMS message and
- * correlation ids. A rejection record repeats them, so a sender finds the record of its own message: by
- * correlation id when it set one (an AMQP source's message id is not the one JMS consumers see), else by message id.
+ * correlation ids. A rejection record repeats them, so an operator (who may read tidings.rejected; a source's broker
+ * account may not) finds the record of a sender's message: by correlation id when it set one (an AMQP source's
+ * message id is not the one JMS consumers see), else by message id.
  *
  * @param validatedUser the broker-authenticated sender ({@code _AMQ_VALIDATED_USER}), or null
  * @param messageId the JMS message id, or null
