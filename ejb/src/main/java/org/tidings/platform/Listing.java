@@ -15,8 +15,8 @@ import java.util.function.Function;
 /**
  * One page of a list that the admin API hands out in creation order (docs/adr/0026): at most {@code limit} rows after
  * a position, and the position of its last row when more may follow (else {@code next} is null). Paging is by key
- * ({@code created_at}, then {@code id}), so a page costs the same wherever it starts, and a row created or deleted
- * between two pages neither repeats nor hides another.
+ * ({@code created_at}, then {@code id}), so a row created or deleted between two pages neither repeats nor hides
+ * another; what a page costs the database depends on the list's indexes (docs/adr/0026, "Cost per page").
  */
 public record Listing<T>(List<T> rows, Position next) {
 
@@ -28,6 +28,9 @@ public record Listing<T>(List<T> rows, Position next) {
 
         /** Longer than any text {@link #text()} gives; a longer one is refused before it is decoded. */
         private static final int MAX_TEXT = 128;
+        /** What both databases' timestamps hold (years 1 to 9999): another instant failed the query with a 500. */
+        private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
         public String text() {
             return Base64.getUrlEncoder().withoutPadding()
@@ -48,7 +51,11 @@ public record Listing<T>(List<T> rows, Position next) {
                 if (space < 0) {
                     throw new IllegalArgumentException("no separator");
                 }
-                return new Position(Instant.parse(plain.substring(0, space)), UUID.fromString(plain.substring(space + 1)));
+                Instant createdAt = Instant.parse(plain.substring(0, space));
+                if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(LATEST)) {
+                    throw new IllegalArgumentException("not a time the database holds");
+                }
+                return new Position(createdAt, UUID.fromString(plain.substring(space + 1)));
             } catch (IllegalArgumentException | DateTimeParseException e) {
                 throw new TidingsException(ErrorCode.INVALID_REQUEST,
                         name + " must be a position from this list's Link header (rel=\"next\")");

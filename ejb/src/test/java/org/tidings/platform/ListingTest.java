@@ -113,7 +113,9 @@ class ListingTest {
         Function<String, String> b64 = s -> Base64.getUrlEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
         for (String made : List.of("not base64!", b64.apply("no-separator"), b64.apply("yesterday " + UUID.randomUUID()),
                 b64.apply(T0 + " not-a-uuid"), b64.apply(T0 + " " + UUID.randomUUID()) + "A".repeat(100), "%00",
-                b64.apply(T0 + " " + UUID.randomUUID() + "\u00e9"))) {
+                b64.apply(T0 + " " + UUID.randomUUID() + "\u00e9"), b64.apply("+294277-01-01T00:00:00Z " + UUID.randomUUID()),
+                b64.apply("+1000000000-01-01T00:00:00Z " + UUID.randomUUID()),
+                b64.apply("-0001-12-31T00:00:00Z " + UUID.randomUUID()))) {
             assertThatThrownBy(() -> Listing.Position.parse("after", made)).as(made)
                     .isInstanceOfSatisfying(TidingsException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));

@@ -86,7 +86,7 @@ public class SeenNow {
         }
         List<String> uris;
         try {
-            uris = UriReach.aboutUris(ACCEPTED.read(body));
+            uris = UriReach.aboutUris(ACCEPTED.readAccepted(body));
         } catch (RuntimeException unreadable) { // it was read at ingest; a rule tightened since may refuse it now
             return new Judged(false, "not sent: the event can no longer be read to check the see grants of "
                     + "subscriber " + sink.ownerId() + " (" + unreadable.getMessage() + ")");

@@ -315,8 +315,9 @@ public class Intake {
             if (!raw.encodable()) {
                 throw new TidingsException(ErrorCode.INVALID_ENCODING, "text body has unpaired surrogates");
             }
-            event = reader.read(raw.body());
-            if (countedOverHttp(raw.from())) {
+            boolean admitted = countedOverHttp(raw.from());
+            event = admitted ? reader.readAccepted(raw.body()) : reader.read(raw.body());
+            if (admitted) {
                 // Answered 202 already, after HTTP ingest checked its source, token, grants and quota: it is accepted,
                 // and refusing it now would lose it (docs/adr/0017). Not judged again against this instance's views,
                 // which may not yet know a source or grant made a moment ago on another instance, or may know of a

@@ -86,7 +86,19 @@ public class CloudEventReader {
         return maxBytes;
     }
 
+    /** A new event, by every rule (docs/adr/0011). */
     public CloudEvent read(byte[] body) {
+        CloudEvent event = readAccepted(body);
+        requireNoControls(event);
+        return event;
+    }
+
+    /**
+     * An event accepted already, read again (a notification judged against its subscriber's grants, an event HTTP
+     * ingest answered 202): by the rules of {@link #read} except the one on control characters, which came later
+     * (2026-12-06), so that an event accepted before it is not refused or withheld for it now.
+     */
+    public CloudEvent readAccepted(byte[] body) {
         if (body.length > maxBytes) {
             throw new TidingsException(ErrorCode.EVENT_TOO_LARGE,
                     "event has " + body.length + " bytes; the limit is " + maxBytes);
@@ -207,7 +219,7 @@ public class CloudEventReader {
         if (!ABOUT_URIS.equals(name)) {
             return text(parser, name, MAX_EXTENSION_CHARS);
         }
-        String uris = text(parser, name, (MAX_URI_CHARS + 1) * MAX_ABOUT_URIS, true);
+        String uris = text(parser, name, (MAX_URI_CHARS + 1) * MAX_ABOUT_URIS);
         int count = 0;
         int start = -1;
         for (int i = 0; i <= uris.length(); i++) {
@@ -229,26 +241,39 @@ public class CloudEventReader {
     }
 
     private static String text(JsonParser parser, String attribute, int maxChars) throws IOException {
-        return text(parser, attribute, maxChars, false);
-    }
-
-    /** {@code lineBreaks}: tab, line feed and carriage return may separate the parts of a list (tidingsuris). */
-    private static String text(JsonParser parser, String attribute, int maxChars, boolean lineBreaks)
-            throws IOException {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
             throw new IllegalArgumentException("attribute " + attribute + " must be a JSON string");
         }
         if (parser.getTextLength() > maxChars) {
             throw tooLong(attribute, maxChars);
         }
-        return withoutControls(wholeCharacters(parser.getText(), "attribute " + attribute), attribute, lineBreaks);
+        return wholeCharacters(parser.getText(), "attribute " + attribute);
+    }
+
+    /** Every string attribute and extension of a new event, by {@link #withoutControls}. */
+    private static void requireNoControls(CloudEvent event) {
+        withoutControls(event.getId(), "id", false);
+        withoutControls(event.getType(), "type", false);
+        withoutControls(event.getSource().toString(), "source", false);
+        for (var attribute : new Object[][] {{"subject", event.getSubject()},
+                {"datacontenttype", event.getDataContentType()}, {"dataschema", event.getDataSchema()}}) {
+            if (attribute[1] != null) {
+                withoutControls(attribute[1].toString(), (String) attribute[0], false);
+            }
+        }
+        for (String name : event.getExtensionNames()) {
+            if (event.getExtension(name) instanceof String value) {
+                withoutControls(value, name, ABOUT_URIS.equals(name));
+            }
+        }
     }
 
     /**
      * {@code text} if it holds no control character (U+0000-U+001F, U+007F-U+009F), which the CloudEvents type system
-     * disallows in a String (spec 1.0.2, "Type System"). A JSON escape can spell one (backslash, {@code u0000}): an
-     * id or subject holding NUL was accepted, and then no row of PostgreSQL could hold it, so its delivery failed on
-     * every try and held back every later one of its subject. Refused with {@code malformed-event}.
+     * disallows in a String (spec 1.0.2, "Type System"); {@code lineBreaks}: tab, line feed and carriage return may
+     * separate the parts of a list (tidingsuris). A JSON escape can spell one (backslash, {@code u0000}): an id or
+     * subject holding NUL was accepted, and then no row of PostgreSQL could hold it, so its delivery failed on every
+     * try and held back every later one of its subject. Refused with {@code malformed-event}.
      */
     static String withoutControls(String text, String attribute, boolean lineBreaks) {
         for (int i = 0; i < text.length(); i++) {

@@ -56,6 +56,15 @@ class SeenNowTest {
     }
 
     @Test
+    void anEventAcceptedBeforeControlCharactersWereRefusedIsStillJudgedByItsGrants() {
+        byte[] annsWithALineBreak = NumberedEvents.numbered(
+                "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"urn:s\",\"type\":\"t\",\"subject\":\"mailto:ann@example.com\",\"note\":\"a\\nb\"}"
+                        .getBytes(StandardCharsets.UTF_8), 3);
+        assertThat(seen.withheld(sink, annsWithALineBreak)).isNull();
+        assertThat(seen.deniedNow(sink, annsWithALineBreak)).isFalse();
+    }
+
+    @Test
     void whatTheGrantsDoNotCoverIsWithheldAndDeniedAndWhatNoLongerReadsOnlyWithheld() {
         byte[] bobs = NumberedEvents.numbered(event("mailto:bob@example.com", 0), 1);
         assertThat(seen.withheld(sink, bobs)).contains("no longer cover");

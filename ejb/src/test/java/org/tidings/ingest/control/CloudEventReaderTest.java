@@ -172,6 +172,14 @@ class CloudEventReaderTest {
     }
 
     @Test
+    void anEventAcceptedBeforeTheRuleOnControlCharactersIsStillReadAsAccepted() {
+        byte[] body = utf8(HEAD + ",\"subject\":\"mailto:ann@example.com\\n\",\"note\":\"a\\tb\"}");
+        assertThat(reader.readAccepted(body).getSubject()).isEqualTo("mailto:ann@example.com\n");
+        assertThatThrownBy(() -> reader.read(body)).isInstanceOfSatisfying(TidingsException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_EVENT));
+    }
+
+    @Test
     void lineBreaksMaySeparateTheUrisOfTidingsurisAndNothingElse() {
         var event = reader.read(utf8(HEAD + ",\"tidingsuris\":\"https://a.example/1\\nhttps://a.example/2\\t"
                 + "mailto:ann@example.com\"}"));
