@@ -151,6 +151,13 @@ public class SinkQueues {
     private void send(Session session, MessageProducer producer, RawEvent raw, EventKey key, String type,
             String orderingKey, Match match, Acceptance acceptance) throws JMSException {
         Channel channel = channels.of(match.sinkId());
+        if (channel == null) {
+            // The sink is gone (this instance matched a subscription deleted meanwhile, then its sink): nothing can
+            // take its notification. Sent anyway, it made the broker create tidings.sink.<id> again (auto-create),
+            // a queue no one reads or removes, whatever the sink's channel was.
+            LOG.fine(() -> "event " + key + ": sink " + match.sinkId() + " no longer exists; no notification for it");
+            return;
+        }
         Long number = acceptance.numbers().get(match.subscriptionId());
         Message notification = EventMessages.copyOf(session, raw);
         notification.setStringProperty(EventKey.DUPLICATE_ID_PROPERTY, number != null && acceptance.recorded()

@@ -407,7 +407,11 @@ public class Sinks {
      */
     @Audited("sink.delete")
     public void delete(UUID id, @Audited.Detail("purge") boolean purge) {
-        var sink = find(id);
+        // The sink's row lock, which a subscription's creation takes too, orders the two: the later one sees the
+        // earlier. On H2 the foreign key alone did not: its check neither sees nor waits for another transaction's
+        // uncommitted row, so a subscription created meanwhile was left naming no sink.
+        var sink = Optional.ofNullable(em.find(Sink.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> TidingsException.notFound("sink", id));
         boolean subscribed = !em.createNamedQuery(Subscription.BY_SINK, Subscription.class)
                 .setParameter("sinkId", id).setMaxResults(1).getResultList().isEmpty();
         if (subscribed) {

@@ -5,7 +5,9 @@ import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
@@ -130,6 +132,7 @@ public class Subscriptions {
         limits.lockAll(wanted.stream().map(one -> em.find(Sink.class, one.sinkId())).filter(Objects::nonNull)
                 .map(Sink::ownerId).toList(), wanted.stream().flatMap(one -> one.filter().groups().stream()).toList(),
                 true);
+        wanted.stream().map(NewSubscription::sinkId).distinct().sorted().forEach(this::lockedSink); // in one order
         for (int i = 0; i < wanted.size(); i++) {
             var one = wanted.get(i);
             var subscription = persisted(one, indexed ? "subscriptions[" + i + "]: " : "");
@@ -204,8 +207,22 @@ public class Subscriptions {
         }
     }
 
+    /**
+     * The sink, its row locked as its deletion locks it (Sinks.delete), so that the later of the two sees the earlier:
+     * never a subscription left naming no sink. Null if there is none, also if it was deleted while this waited for its
+     * lock (Hibernate then finds no row to lock under an entity it had read before: OptimisticLockException). Taken
+     * after the owners' and groups' locks (OwnerLimits), as a change of the sink takes its owner's first.
+     */
+    private Sink lockedSink(UUID sinkId) {
+        try {
+            return em.find(Sink.class, sinkId, LockModeType.PESSIMISTIC_WRITE);
+        } catch (OptimisticLockException | EntityNotFoundException gone) {
+            return null;
+        }
+    }
+
     private Subscription persisted(NewSubscription wanted, String item) {
-        Sink sink = em.find(Sink.class, wanted.sinkId());
+        Sink sink = lockedSink(wanted.sinkId());
         if (sink == null) {
             throw new TidingsException(ErrorCode.UNKNOWN_SINK, item + "sink " + wanted.sinkId() + " does not exist");
         }
