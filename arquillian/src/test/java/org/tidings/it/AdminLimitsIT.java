@@ -284,6 +284,51 @@ class AdminLimitsIT {
         }
     }
 
+    /**
+     * A token issued while its principal is deleted: both take the principal's row lock, so a token is never left
+     * that the deletion's revocation missed (another instance could have taken it in while the principal still stood,
+     * and kept it valid after). The test's own transaction plays the deletion (row locked, then deleted).
+     */
+    // covers S2S-10
+    @Test
+    void aTokenIssuedWhileItsSubscriberIsDeletedIsRefusedNotLeftBehind() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            AdminApi.Reply issued = null;
+            for (int round = 0; round < 3 && (issued == null || issued.status() == 409); round++) {
+                String subscriber = api.postJson("/api/subscribers", Map.of("name", "leaving " + UUID.randomUUID()))
+                        .body().get("id").asText();
+                try (Connection holder = TestEnvironment.openDatabase()) {
+                    holder.setAutoCommit(false);
+                    try (var lock = holder.prepareStatement("SELECT id FROM subscriber WHERE id = ? FOR UPDATE");
+                            var delete = holder.prepareStatement("DELETE FROM subscriber WHERE id = ?")) {
+                        lock.setObject(1, UUID.fromString(subscriber));
+                        lock.executeQuery().close();
+                        delete.setObject(1, UUID.fromString(subscriber));
+                        assertThat(delete.executeUpdate()).isEqualTo(1);
+                    }
+                    Future<AdminApi.Reply> issuing = pool.submit(() -> api.postJson("/api/subscribers/" + subscriber
+                            + "/tokens", Map.of("label", "late")));
+                    awaitBlockedOrDone(holder, issuing);
+                    assertThat(issuing.isDone()).as("the issue waits for the subscriber's row").isFalse();
+                    holder.commit();
+                    issued = issuing.get();
+                }
+                try (Connection db = TestEnvironment.openDatabase();
+                        var count = db.prepareStatement("SELECT COUNT(*) FROM access_token WHERE principal_id = ?")) {
+                    count.setObject(1, UUID.fromString(subscriber));
+                    try (var rows = count.executeQuery()) {
+                        rows.next();
+                        assertThat(rows.getLong(1)).as("no token of the deleted subscriber").isZero();
+                    }
+                }
+            }
+            assertProblem(issued, 404, "not-found");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void lockSink(Connection holder, String sink) throws SQLException {
         try (var lock = holder.prepareStatement("SELECT id FROM sink WHERE id = ? FOR UPDATE")) {
             lock.setObject(1, UUID.fromString(sink));

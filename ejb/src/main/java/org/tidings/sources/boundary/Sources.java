@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
@@ -213,7 +214,9 @@ public class Sources {
      */
     @Audited("source.delete")
     public void delete(UUID id) {
-        Source source = find(id);
+        // its row locked, as a token's issue locks it (Tokens.issue): the later of the two sees the earlier
+        Source source = Optional.ofNullable(em.find(Source.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> TidingsException.notFound("source", id));
         removeProvisionedUser(source);
         em.remove(source);
         tokens.revokeAll(PrincipalKind.SOURCE, id);

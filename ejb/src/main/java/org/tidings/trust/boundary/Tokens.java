@@ -3,6 +3,7 @@ package org.tidings.trust.boundary;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,9 +16,12 @@ import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
+import org.tidings.sources.entity.Source;
 import org.tidings.trust.control.TokenText;
 import org.tidings.trust.entity.AccessToken;
+import org.tidings.trust.entity.Administrator;
 import org.tidings.trust.entity.PrincipalKind;
+import org.tidings.trust.entity.Subscriber;
 
 /**
  * Issuing and revoking bearer tokens. The text of a token exists only in the answer to its creation; what is stored
@@ -54,9 +58,22 @@ public class Tokens {
 
     private final Clock clock = Clock.systemUTC();
 
-    /** A new random token for this principal (which the caller has checked exists). */
+    /**
+     * A new random token for this principal, 404 if it does not exist. Its row is locked first, as its deletion locks
+     * it (Administrators, Sources, Subscribers.delete), so that the later of the two sees the earlier: a token issued
+     * while its principal was being deleted was missed by the deletion's revocation, and another instance's directory
+     * could take it in while the principal still stood, and keep it valid after.
+     */
     @Audited("token.create")
     public Issued issue(PrincipalKind kind, UUID principalId, String label, Instant expiresAt) {
+        Class<?> principal = switch (kind) {
+            case ADMINISTRATOR -> Administrator.class;
+            case SOURCE -> Source.class;
+            case SUBSCRIBER -> Subscriber.class;
+        };
+        if (em.find(principal, principalId, LockModeType.PESSIMISTIC_WRITE) == null) {
+            throw TidingsException.notFound(kind.label(), principalId);
+        }
         return issueWithText(kind, principalId, label, expiresAt, TokenText.generate());
     }
 
