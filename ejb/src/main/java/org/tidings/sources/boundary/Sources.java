@@ -209,19 +209,22 @@ public class Sources {
     }
 
     /**
-     * Deletes the source and revokes its tokens, after removing the broker user Tidings provisioned for it (see
-     * {@link #removeProvisionedUser}); if that cannot be done, nothing is deleted.
+     * Deletes the source and revokes its tokens, then removes the broker user Tidings provisioned for it (see
+     * {@link #removeProvisionedUser}); if that cannot be done, nothing is deleted. The broker comes last, once the
+     * database has taken every lock the deletion needs (the change log's among them): a lock wait that ran out (409)
+     * used to come after the broker user was gone, leaving a source whose sender was shut out.
      */
     @Audited("source.delete")
     public void delete(UUID id) {
         // its row locked, as a token's issue locks it (Tokens.issue): the later of the two sees the earlier
         Source source = Optional.ofNullable(em.find(Source.class, id, LockModeType.PESSIMISTIC_WRITE))
                 .orElseThrow(() -> TidingsException.notFound("source", id));
-        removeProvisionedUser(source);
         em.remove(source);
         tokens.revokeAll(PrincipalKind.SOURCE, id);
         grants.deleteAll(PrincipalKind.SOURCE, id);
         announce(id);
+        em.flush();
+        removeProvisionedUser(source);
     }
 
     private void announce(UUID id) {
