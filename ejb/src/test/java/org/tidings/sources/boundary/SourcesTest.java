@@ -46,6 +46,7 @@ class SourcesTest {
                         stored.remove(args[0]);
                         yield null;
                     }
+                    case "flush" -> null;
                     default -> throw new UnsupportedOperationException(called.getName());
                 });
     }
