@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.tidings.ingest.control.EventMessages;
 import org.tidings.ingest.entity.Acceptance;
@@ -52,6 +53,9 @@ public class SinkQueues {
     public static final String SEQUENCE_PROPERTY = "tidings_seq";
 
     private static final Logger LOG = Logger.getLogger(SinkQueues.class.getName());
+
+    /** The sinks found gone that the log was told of. */
+    private final Set<UUID> goneSinksTold = ConcurrentHashMap.newKeySet();
 
     /** How a forward ended. */
     public enum Outcome { FORWARDED, FORWARDED_BEFORE, NOTHING_TO_FORWARD }
@@ -155,7 +159,12 @@ public class SinkQueues {
             // The sink is gone (this instance matched a subscription deleted meanwhile, then its sink): nothing can
             // take its notification. Sent anyway, it made the broker create tidings.sink.<id> again (auto-create),
             // a queue no one reads or removes, whatever the sink's channel was.
-            LOG.fine(() -> "event " + key + ": sink " + match.sinkId() + " no longer exists; no notification for it");
+            // Said once per sink (at most for 1,000): a subscription left naming no sink (made before its deletion took
+            // the sink's lock, on H2) is matched by every event of its kind, and would say it every time.
+            if (goneSinksTold.size() < 1_000 && goneSinksTold.add(match.sinkId())) {
+                LOG.warning(() -> "subscription " + match.subscriptionId() + " names sink " + match.sinkId()
+                        + ", which no longer exists: its notifications are not sent (event " + key + ")");
+            }
             return;
         }
         Long number = acceptance.numbers().get(match.subscriptionId());

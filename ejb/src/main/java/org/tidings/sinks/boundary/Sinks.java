@@ -6,7 +6,9 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceContext;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -407,16 +409,7 @@ public class Sinks {
      */
     @Audited("sink.delete")
     public void delete(UUID id, @Audited.Detail("purge") boolean purge) {
-        // The sink's row lock, which a subscription's creation takes too, orders the two: the later one sees the
-        // earlier. On H2 the foreign key alone did not: its check neither sees nor waits for another transaction's
-        // uncommitted row, so a subscription created meanwhile was left naming no sink.
-        var sink = Optional.ofNullable(em.find(Sink.class, id, LockModeType.PESSIMISTIC_WRITE))
-                .orElseThrow(() -> TidingsException.notFound("sink", id));
-        boolean subscribed = !em.createNamedQuery(Subscription.BY_SINK, Subscription.class)
-                .setParameter("sinkId", id).setMaxResults(1).getResultList().isEmpty();
-        if (subscribed) {
-            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " still has subscriptions");
-        }
+        var sink = find(id);
         if (sink.channel() == Channel.JMS) {
             long held;
             long dead;
@@ -441,6 +434,21 @@ public class Sinks {
             }
             em.createNamedQuery(Delivery.DISCARD_UNDELIVERED).setParameter("sinkId", id)
                     .setParameter("now", clock.instant()).executeUpdate();
+        }
+        // The sink's row lock, which a subscription's creation takes too (Subscriptions.lockedSink), orders the two:
+        // the later one sees the earlier. On H2 the foreign key alone did not: its check neither sees nor waits for
+        // another transaction's uncommitted row, so a subscription created meanwhile was left naming no sink. Taken
+        // after the broker's answers (each may take seconds) and after the delivery rows' locks (the discard above),
+        // as a 410's record takes the delivery row's lock before the sink's (DeliveryLedger.attempted): no cycle.
+        try {
+            em.lock(sink, LockModeType.PESSIMISTIC_WRITE);
+        } catch (OptimisticLockException | EntityNotFoundException gone) { // deleted while this waited for its lock
+            throw TidingsException.notFound("sink", id);
+        }
+        boolean subscribed = !em.createNamedQuery(Subscription.IDS_OF_SINK, UUID.class).setParameter("sinkId", id)
+                .setMaxResults(1).getResultList().isEmpty();
+        if (subscribed) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " still has subscriptions");
         }
         em.remove(sink);
         em.flush();

@@ -211,7 +211,7 @@ public class Subscriptions {
      * The sink, its row locked as its deletion locks it (Sinks.delete), so that the later of the two sees the earlier:
      * never a subscription left naming no sink. Null if there is none, also if it was deleted while this waited for its
      * lock (Hibernate then finds no row to lock under an entity it had read before: OptimisticLockException). Taken
-     * after the owners' and groups' locks (OwnerLimits), as a change of the sink takes its owner's first.
+     * after the owners' and groups' locks (OwnerLimits), and before the change log's (docs/adr/0024, "Lock order").
      */
     private Sink lockedSink(UUID sinkId) {
         try {

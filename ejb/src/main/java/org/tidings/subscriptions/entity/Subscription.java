@@ -20,12 +20,11 @@ import org.tidings.audit.entity.AuditTarget;
         query = "SELECT s.id FROM Subscription s WHERE s.expiresAt IS NOT NULL AND s.expiresAt <= :now")
 @NamedQuery(name = Subscription.DELETE_EXPIRED,
         query = "DELETE FROM Subscription s WHERE s.id IN :ids AND s.expiresAt IS NOT NULL AND s.expiresAt <= :now")
-@NamedQuery(name = Subscription.BY_SINK,
-        query = "SELECT s FROM Subscription s WHERE s.sinkId = :sinkId ORDER BY s.createdAt, s.id")
+@NamedQuery(name = Subscription.IDS_OF_SINK, query = "SELECT s.id FROM Subscription s WHERE s.sinkId = :sinkId")
 public class Subscription implements AuditTarget {
 
     public static final String ALL = "Subscription.all";
-    public static final String BY_SINK = "Subscription.bySink";
+    public static final String IDS_OF_SINK = "Subscription.idsOfSink";
     public static final String EXPIRED = "Subscription.expired";
     public static final String DELETE_EXPIRED = "Subscription.deleteExpired";
 
