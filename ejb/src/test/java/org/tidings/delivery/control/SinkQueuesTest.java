@@ -3,6 +3,7 @@ package org.tidings.delivery.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
@@ -48,7 +49,7 @@ class SinkQueuesTest {
         };
         queues.sessions = new BrokerSessions() {
             @Override
-            public boolean commitOnce(Work work) throws jakarta.jms.JMSException {
+            public boolean commitOnce(Work work) throws JMSException {
                 work.on(session());
                 return true;
             }
