@@ -443,29 +443,6 @@ class AdminLimitsIT {
         assertThat(api.postJson("/api/sources", Map.of("name", "waiting", "uri", uri)).status()).isEqualTo(201);
     }
 
-    // covers S2S-14: a deletion that cannot have the change log in time changes nothing on the broker either
-    @Test
-    void aSourceDeletionThatCannotHaveTheChangeLogKeepsItsBrokerUser() throws Exception {
-        String source = api.createBareSource("kept", Events.uniqueSource(), null);
-        AdminApi.Reply credentials = api.postJson("/api/sources/" + source + "/broker-credentials", Map.of());
-        assertThat(credentials.status()).as("%s", credentials).isEqualTo(200);
-        try (Connection holder = TestEnvironment.openDatabase()) {
-            holder.setAutoCommit(false);
-            try (var hold = holder.createStatement()) {
-                hold.executeUpdate("UPDATE change_generation SET generation = generation WHERE id = 1");
-            }
-            assertProblem(api.delete("/api/sources/" + source), 409, "conflict");
-            holder.rollback();
-        }
-        assertThat(api.get("/api/sources/" + source).status()).isEqualTo(200);
-        try (var sender = new Messaging(credentials.body().get("brokerUser").asText(),
-                credentials.body().get("password").asText())) {
-            assertThat(sender.sendText("tidings.events", "{}")).as("its broker user still signs in and sends")
-                    .isNotBlank();
-        }
-        assertThat(api.delete("/api/sources/" + source).status()).isEqualTo(204);
-    }
-
     private void assertInvalid(String path, Map<String, Object> body, String code, String field) {
         AdminApi.Reply reply = api.postJson(path, body);
         assertProblem(reply, 400, code);

@@ -410,6 +410,7 @@ public class Sinks {
     @Audited("sink.delete")
     public void delete(UUID id, @Audited.Detail("purge") boolean purge) {
         var sink = find(id);
+        requireUnsubscribed(id); // at once, as before the broker is asked; again under the sink's lock below
         if (sink.channel() == Channel.JMS) {
             long held;
             long dead;
@@ -445,15 +446,19 @@ public class Sinks {
         } catch (OptimisticLockException | EntityNotFoundException gone) { // deleted while this waited for its lock
             throw TidingsException.notFound("sink", id);
         }
-        boolean subscribed = !em.createNamedQuery(Subscription.IDS_OF_SINK, UUID.class).setParameter("sinkId", id)
-                .setMaxResults(1).getResultList().isEmpty();
-        if (subscribed) {
-            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " still has subscriptions");
-        }
+        requireUnsubscribed(id);
         em.remove(sink);
         em.flush();
         if (sink.channel() == Channel.JMS) {
             deletedQueues.fire(new SinkQueueProvisioning.Deleted(sink.endpoint(), purge));
+        }
+    }
+
+    private void requireUnsubscribed(UUID id) {
+        boolean subscribed = !em.createNamedQuery(Subscription.IDS_OF_SINK, UUID.class).setParameter("sinkId", id)
+                .setMaxResults(1).getResultList().isEmpty();
+        if (subscribed) {
+            throw new TidingsException(ErrorCode.CONFLICT, "sink " + id + " still has subscriptions");
         }
     }
 }

@@ -138,7 +138,7 @@ public class Sources {
      */
     @Audited("source.provision-broker-user")
     public BrokerCredentials provisionBrokerUser(UUID id) {
-        Source source = find(id);
+        Source source = locked(id); // as the source's deletion locks it: never a user made for a source deleted meanwhile
         String user = BrokerAccounts.sourceUser(id);
         String password;
         try {
@@ -159,7 +159,7 @@ public class Sources {
      */
     @Audited("source.remove-broker-user")
     public Source removeBrokerUser(UUID id) {
-        Source source = find(id);
+        Source source = locked(id);
         String user = BrokerAccounts.sourceUser(id);
         removeFromBroker(user);
         if (user.equals(source.brokerUser())) {
@@ -209,22 +209,20 @@ public class Sources {
     }
 
     /**
-     * Deletes the source and revokes its tokens, then removes the broker user Tidings provisioned for it (see
-     * {@link #removeProvisionedUser}); if that cannot be done, nothing is deleted. The broker comes last, once the
-     * database has taken every lock the deletion needs (the change log's among them): a lock wait that ran out (409)
-     * used to come after the broker user was gone, leaving a source whose sender was shut out.
+     * Deletes the source and revokes its tokens, after removing the broker user Tidings provisioned for it (see
+     * {@link #removeProvisionedUser}); if that cannot be done, nothing is deleted. The broker comes first, so that no
+     * lock is held while it answers (up to 10 s per request): a deletion whose wait for the change log then runs out
+     * (409) leaves the source without its broker user, and deleting it again completes it (docs/adr/0021).
      */
     @Audited("source.delete")
     public void delete(UUID id) {
         // its row locked, as a token's issue locks it (Tokens.issue): the later of the two sees the earlier
-        Source source = Optional.ofNullable(em.find(Source.class, id, LockModeType.PESSIMISTIC_WRITE))
-                .orElseThrow(() -> TidingsException.notFound("source", id));
+        Source source = locked(id);
+        removeProvisionedUser(source);
         em.remove(source);
         tokens.revokeAll(PrincipalKind.SOURCE, id);
         grants.deleteAll(PrincipalKind.SOURCE, id);
         announce(id);
-        em.flush();
-        removeProvisionedUser(source);
     }
 
     private void announce(UUID id) {
@@ -233,5 +231,15 @@ public class Sources {
 
     private List<Source> everything() {
         return em.createNamedQuery(Source.ALL, Source.class).getResultList();
+    }
+
+    /**
+     * The source, its row locked (404 if there is none): its deletion, a token's issue (Tokens.issue) and its broker
+     * user's provisioning and removal take turns, so the later sees the earlier. Only this source's row: the broker is
+     * asked under it, never under the change log's lock.
+     */
+    private Source locked(UUID id) {
+        return Optional.ofNullable(em.find(Source.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> TidingsException.notFound("source", id));
     }
 }

@@ -10,6 +10,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 import org.tidings.audit.entity.AuditTarget;
 
 /**
@@ -18,6 +19,9 @@ import org.tidings.audit.entity.AuditTarget;
  */
 @Entity
 @Table(name = "access_token")
+// An update writes only the columns it changed: the minute's last-use write (Tokens.used), which read the row before
+// a revocation committed, wrote it back whole and so undid the revocation (revoked_at null again).
+@DynamicUpdate
 @NamedQuery(name = AccessToken.ALL_VALID, query = "SELECT t FROM AccessToken t WHERE t.revokedAt IS NULL")
 @NamedQuery(name = AccessToken.OF_PRINCIPAL, query = "SELECT t FROM AccessToken t "
         + "WHERE t.principalKind = :kind AND t.principalId = :id ORDER BY t.createdAt, t.id")
