@@ -470,8 +470,8 @@ class AdminLimitsIT {
         String sink = cat.postJson("/api/sinks", Map.of("name", "cat's", "channel", "pull")).body().get("id").asText();
         String other = cat.postJson("/api/sinks", Map.of("name", "cat's other", "channel", "pull")).body().get("id")
                 .asText();
-        AdminApi.Reply made = cat.postJson("/api/subscriptions/batch", Map.of("subscriptions", IntStream.range(0, 153)
-                .mapToObj(i -> subscription(i < 150 ? sink : other, Map.of("subjects", List.of(prefix + i)))).toList()));
+        AdminApi.Reply made = cat.postJson("/api/subscriptions/batch", Map.of("subscriptions", IntStream.range(0, 113)
+                .mapToObj(i -> subscription(i < 110 ? sink : other, Map.of("subjects", List.of(prefix + i)))).toList()));
         assertThat(made.status()).as("%s", made).isEqualTo(201);
         // at least three rows in every list, whatever ran before
         cat.postJson("/api/sinks", Map.of("name", "cat's third", "channel", "pull"));
@@ -483,52 +483,46 @@ class AdminLimitsIT {
             api.issueToken("subscribers", catId);
             api.createBareSource("pages " + i, Events.uniqueSource());
         }
-        try {
-            AdminApi.Reply first = cat.get("/api/subscriptions?sinkId=" + sink);
-            assertThat(first.body()).as("100 unless asked").hasSize(100);
-            assertThat(AdminApi.nextPage(first)).isNotNull();
+        AdminApi.Reply first = cat.get("/api/subscriptions?sinkId=" + sink);
+        assertThat(first.body()).as("100 unless asked").hasSize(100);
+        assertThat(AdminApi.nextPage(first)).isNotNull();
 
-            List<String> walked = new ArrayList<>();
-            int pages = 0;
-            for (String page = "/api/subscriptions?sinkId=" + sink + "&limit=40"; page != null; pages++) {
-                AdminApi.Reply reply = cat.get(page);
-                assertThat(reply.status()).as("%s", reply).isEqualTo(200);
-                assertThat(reply.body().size()).as(page).isBetween(1, 40);
-                walked.addAll(reply.body().findValuesAsText("id"));
-                page = AdminApi.nextPage(reply);
-            }
-            assertThat(pages).as("40, 40, 40 and 30").isEqualTo(4);
-            assertThat(walked).doesNotHaveDuplicates().hasSize(150)
-                    .containsExactlyElementsOf(api.getAll("/api/subscriptions?sinkId=" + sink + "&limit=1000")
-                            .findValuesAsText("id"));
-            assertThat(cat.getAll("/api/subscriptions?limit=7").findValuesAsText("id")).as("both sinks'")
-                    .doesNotHaveDuplicates().hasSize(153).containsAll(walked);
-            AdminApi.Reply foreign = dan.get("/api/subscriptions?sinkId=" + sink + "&limit=1");
-            assertThat(foreign.body()).as("none of another's sink").isEmpty();
-            assertThat(AdminApi.nextPage(foreign)).isNull();
-            assertThat(dan.getAll("/api/groups?limit=1")).isEmpty();
+        List<String> walked = new ArrayList<>();
+        int pages = 0;
+        for (String page = "/api/subscriptions?sinkId=" + sink + "&limit=40"; page != null; pages++) {
+            AdminApi.Reply reply = cat.get(page);
+            assertThat(reply.status()).as("%s", reply).isEqualTo(200);
+            assertThat(reply.body().size()).as(page).isBetween(1, 40);
+            walked.addAll(reply.body().findValuesAsText("id"));
+            page = AdminApi.nextPage(reply);
+        }
+        assertThat(pages).as("40, 40 and 30").isEqualTo(3);
+        assertThat(walked).doesNotHaveDuplicates().hasSize(110)
+                .containsExactlyElementsOf(api.getAll("/api/subscriptions?sinkId=" + sink + "&limit=1000")
+                        .findValuesAsText("id"));
+        assertThat(cat.getAll("/api/subscriptions?limit=7").findValuesAsText("id")).as("both sinks'")
+                .doesNotHaveDuplicates().hasSize(113).containsAll(walked);
+        AdminApi.Reply foreign = dan.get("/api/subscriptions?sinkId=" + sink + "&limit=1");
+        assertThat(foreign.body()).as("none of another's sink").isEmpty();
+        assertThat(AdminApi.nextPage(foreign)).isNull();
+        assertThat(dan.getAll("/api/groups?limit=1")).isEmpty();
 
-            // every list pages the same way: two pages of two rows, the second after the first
-            for (String list : List.of("/api/sources", "/api/sinks", "/api/subscribers", "/api/grants", "/api/groups",
-                    "/api/subscriptions", "/api/subscribers/" + catId + "/tokens")) {
-                AdminApi.Reply one = api.get(list + "?limit=2");
-                assertThat(one.body()).as(list).hasSize(2);
-                AdminApi.Reply two = api.get(AdminApi.nextPage(one));
-                assertThat(two.status()).as("%s: %s", list, two).isEqualTo(200);
-                assertThat(two.body().findValuesAsText("id")).as(list).isNotEmpty()
-                        .doesNotContainAnyElementsOf(one.body().findValuesAsText("id"));
-                for (String bad : List.of("limit=0", "limit=1001", "limit=x", "after=bm90IGEgcG9zaXRpb24",
-                        "after=%25%25", "after=" + "A".repeat(200), "after=" + FAR_FUTURE)) {
-                    assertProblem(api.get(list + "?" + bad), 400, "invalid-request");
-                }
-            }
-            assertThat(api.get("/api/administrators?limit=1000").status()).isEqualTo(200);
-        } finally {
-            for (JsonNode subscription : cat.getAll("/api/subscriptions")) {
-                cat.delete("/api/subscriptions/" + subscription.get("id").asText());
+        // every list pages the same way: two pages of two rows, the second after the first
+        for (String list : List.of("/api/sources", "/api/sinks", "/api/subscribers", "/api/grants", "/api/groups",
+                "/api/subscriptions", "/api/subscribers/" + catId + "/tokens")) {
+            AdminApi.Reply one = api.get(list + "?limit=2");
+            assertThat(one.body()).as(list).hasSize(2);
+            AdminApi.Reply two = api.get(AdminApi.nextPage(one));
+            assertThat(two.status()).as("%s: %s", list, two).isEqualTo(200);
+            assertThat(two.body().findValuesAsText("id")).as(list).isNotEmpty()
+                    .doesNotContainAnyElementsOf(one.body().findValuesAsText("id"));
+            for (String bad : List.of("limit=0", "limit=1001", "limit=x", "after=bm90IGEgcG9zaXRpb24",
+                    "after=%25%25", "after=" + "A".repeat(200), "after=" + FAR_FUTURE)) {
+                assertProblem(api.get(list + "?" + bad), 400, "invalid-request");
             }
         }
-        assertThat(cat.get("/api/subscriptions").body()).as("cleaned up").isEmpty();
+        assertThat(api.get("/api/administrators?limit=1000").status()).isEqualTo(200);
+        // cat's subscriptions stay: about a prefix of their own, they match no other test's events
     }
 
     /** A position in the year 1,000,000,000, which no database column holds (was a 500). */
