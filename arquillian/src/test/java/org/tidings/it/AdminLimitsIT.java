@@ -278,7 +278,8 @@ class AdminLimitsIT {
                     holder.setAutoCommit(false);
                     lockSink(holder, sink);
                     try (var insert = holder.prepareStatement("INSERT INTO subscription (id, sink_id, filter, "
-                            + "created_at, version) SELECT ?, ?, filter, created_at, 0 FROM subscription WHERE id = ?")) {
+                            + "created_at, version) SELECT ?, ?, filter, created_at, 0 FROM subscription "
+                            + "WHERE id = ?")) {
                         insert.setObject(1, subscription);
                         insert.setObject(2, UUID.fromString(sink));
                         insert.setObject(3, UUID.fromString(template));
@@ -465,13 +466,14 @@ class AdminLimitsIT {
         AdminApi dan = api.withToken(api.issueToken("subscribers", api.postJson("/api/subscribers",
                 Map.of("name", "dan " + UUID.randomUUID())).body().get("id").asText()));
         String prefix = "https://pages-" + UUID.randomUUID() + ".example/";
-        assertThat(api.postJson("/api/grants", Map.of("principalKind", "subscriber", "principalId", catId, "kind", "see",
-                "subjectPrefixes", List.of(prefix))).status()).isEqualTo(201);
+        assertThat(api.postJson("/api/grants", Map.of("principalKind", "subscriber", "principalId", catId,
+                "kind", "see", "subjectPrefixes", List.of(prefix))).status()).isEqualTo(201);
         String sink = cat.postJson("/api/sinks", Map.of("name", "cat's", "channel", "pull")).body().get("id").asText();
         String other = cat.postJson("/api/sinks", Map.of("name", "cat's other", "channel", "pull")).body().get("id")
                 .asText();
-        AdminApi.Reply made = cat.postJson("/api/subscriptions/batch", Map.of("subscriptions", IntStream.range(0, 113)
-                .mapToObj(i -> subscription(i < 110 ? sink : other, Map.of("subjects", List.of(prefix + i)))).toList()));
+        AdminApi.Reply made = cat.postJson("/api/subscriptions/batch", Map.of("subscriptions",
+                IntStream.range(0, 113).mapToObj(i -> subscription(i < 110 ? sink : other,
+                        Map.of("subjects", List.of(prefix + i)))).toList()));
         assertThat(made.status()).as("%s", made).isEqualTo(201);
         // at least three rows in every list, whatever ran before
         cat.postJson("/api/sinks", Map.of("name", "cat's third", "channel", "pull"));

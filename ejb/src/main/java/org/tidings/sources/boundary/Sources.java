@@ -56,7 +56,8 @@ public class Sources {
             @Audited.Detail("brokerUser") String brokerUser) {
         // in its normal form: two sources holding one would each speak for the other and add up their grants
         String key = UriNormalizer.normalize(uri);
-        if (byUri(uri).isPresent() || everything().stream().anyMatch(s -> key.equals(UriNormalizer.normalize(s.uri())))) {
+        if (byUri(uri).isPresent()
+                || everything().stream().anyMatch(s -> key.equals(UriNormalizer.normalize(s.uri())))) {
             throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " (or one equivalent to it) "
                     + "exists already");
         }
@@ -66,7 +67,8 @@ public class Sources {
         // first; checked again under it, a create of an equivalent URI that committed meanwhile is seen (each
         // statement reads what is committed when it starts, on H2 and PostgreSQL alike), and this one is refused.
         announce(source.id());
-        if (everything().stream().anyMatch(s -> !s.id().equals(source.id()) && key.equals(UriNormalizer.normalize(s.uri())))) {
+        if (everything().stream()
+                .anyMatch(s -> !s.id().equals(source.id()) && key.equals(UriNormalizer.normalize(s.uri())))) {
             throw new TidingsException(ErrorCode.CONFLICT, "a source with URI " + uri + " (or one equivalent to it) "
                     + "was created at the same time");
         }
@@ -138,7 +140,8 @@ public class Sources {
      */
     @Audited("source.provision-broker-user")
     public BrokerCredentials provisionBrokerUser(UUID id) {
-        Source source = locked(id); // as the source's deletion locks it: never a user made for a source deleted meanwhile
+        // locked as the source's deletion locks it: never a user made for a source deleted meanwhile
+        Source source = locked(id);
         String user = BrokerAccounts.sourceUser(id);
         String password;
         try {

@@ -95,7 +95,8 @@ public class Tokens {
     /** A page of one principal's tokens. */
     public Listing<AccessToken> page(PrincipalKind kind, UUID principalId, Listing.Position after, int limit) {
         return Listing.read(em, AccessToken.class, "e.principalKind = :kind AND e.principalId = :id",
-                Map.of("kind", kind, "id", principalId), after, limit, t -> new Listing.Position(t.createdAt(), t.id()));
+                Map.of("kind", kind, "id", principalId), after, limit,
+                t -> new Listing.Position(t.createdAt(), t.id()));
     }
 
     /** Revokes one token of this principal; revoking a revoked one again changes nothing. */

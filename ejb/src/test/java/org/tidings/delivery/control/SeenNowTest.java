@@ -57,9 +57,9 @@ class SeenNowTest {
 
     @Test
     void anEventAcceptedBeforeControlCharactersWereRefusedIsStillJudgedByItsGrants() {
-        byte[] annsWithALineBreak = NumberedEvents.numbered(
-                "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"urn:s\",\"type\":\"t\",\"subject\":\"mailto:ann@example.com\",\"note\":\"a\\nb\"}"
-                        .getBytes(StandardCharsets.UTF_8), 3);
+        String body = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"urn:s\",\"type\":\"t\","
+                + "\"subject\":\"mailto:ann@example.com\",\"note\":\"a\\nb\"}";
+        byte[] annsWithALineBreak = NumberedEvents.numbered(body.getBytes(StandardCharsets.UTF_8), 3);
         assertThat(seen.withheld(sink, annsWithALineBreak)).isNull();
         assertThat(seen.deniedNow(sink, annsWithALineBreak)).isFalse();
     }
