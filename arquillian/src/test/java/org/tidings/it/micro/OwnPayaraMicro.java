@@ -7,7 +7,8 @@ import java.lang.annotation.Target;
 
 /**
  * A test class that stops and starts Payara Micro itself (a {@code Deployer} with {@code managed = false}): it gets
- * instances of its own, and the shared one is stopped before its first deployment.
+ * instances of its own. Its first deployment takes over the shared instance if one runs (the first such class after
+ * the classes that share); otherwise the shared one is stopped first.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)

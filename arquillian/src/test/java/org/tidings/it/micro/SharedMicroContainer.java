@@ -15,7 +15,8 @@ import org.jboss.shrinkwrap.descriptor.api.Descriptor;
  * The Payara Micro adapter's container, with one instance kept running from one test class to the next: the adapter
  * starts a JVM in {@code deploy} and stops it in {@code undeploy}, about 20 s of boot for each class although every
  * class deploys the same archive with the same options. A class marked {@link OwnPayaraMicro} gets the adapter's
- * behaviour unchanged (the shared instance is stopped first: every instance takes the same HTTP port).
+ * behaviour, except that its first deployment takes over the shared instance if one runs (a boot saved; every
+ * instance takes the same HTTP port, so another is stopped before the class's own boots).
  */
 public class SharedMicroContainer implements DeployableContainer<PayaraMicroContainerConfiguration> {
 
@@ -54,6 +55,16 @@ public class SharedMicroContainer implements DeployableContainer<PayaraMicroCont
     @Override
     public ProtocolMetaData deploy(Archive<?> archive) throws DeploymentException {
         if (ownInstance()) {
+            if (shared != null && shared.getName().equals(archive.getName())) {
+                // the class's first instance: the shared one, now the class's own (its undeploy stops it), which saves
+                // a boot; what the class restarts it gets fresh
+                LOG.info(() -> "Payara Micro kept from the previous class as the first own instance of "
+                        + CurrentTestClass.current.getName());
+                ProtocolMetaData adopted = sharedMetaData;
+                shared = null;
+                sharedMetaData = null;
+                return adopted;
+            }
             stopShared();
             return adapter.deploy(archive);
         }
