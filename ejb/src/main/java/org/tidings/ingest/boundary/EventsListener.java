@@ -46,11 +46,6 @@ import org.tidings.platform.SchemaReadiness;
         @ActivationConfigProperty(propertyName = "user", propertyValue = Resources.BROKER_USER),
         @ActivationConfigProperty(propertyName = "password", propertyValue = Resources.BROKER_PASSWORD),
         @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "${MPCONFIG=tidings.ingest.consumers:8}"),
-        // No prefetch: a subject (message group) is bound to the session that takes its first event, and with a window
-        // the session the adapter starts first is handed a whole one at once (1 MiB) and binds every subject in it, so
-        // that after a restart one session drained the backlog while the others idled; and a session paused on a
-        // failing event holds no other subject's events in its buffer (docs/adr/0007).
-        @ActivationConfigProperty(propertyName = "consumerWindowSize", propertyValue = "0"),
         @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000"),
         @ActivationConfigProperty(propertyName = "reconnectAttempts", propertyValue = "-1"),

@@ -3,8 +3,6 @@ package org.tidings.ingest.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import jakarta.ejb.ActivationConfigProperty;
-import jakarta.ejb.MessageDriven;
 import jakarta.jms.TextMessage;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -102,16 +100,5 @@ class EventsListenerTest {
                     case "getStringProperty", "getObjectProperty", "getJMSCorrelationID" -> null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-    }
-
-    /**
-     * Its sessions take no events ahead (no consumer window), as jms-config's GroupsAfterRestartTest has them: with a
-     * window, the session started first binds every subject of a backlog to itself.
-     */
-    @Test
-    void itsSessionsTakeNoEventsAhead() {
-        var config = EventsListener.class.getAnnotation(MessageDriven.class).activationConfig();
-        assertThat(config).filteredOn(p -> p.propertyName().equals("consumerWindowSize"))
-                .extracting(ActivationConfigProperty::propertyValue).containsExactly("0");
     }
 }
