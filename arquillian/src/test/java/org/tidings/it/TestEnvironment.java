@@ -61,6 +61,9 @@ public class TestEnvironment implements LauncherSessionListener {
      */
     static final List<String> MICRO_JVM_OPTIONS = List.of("-Xmx768m", "-XX:TieredStopAtLevel=1");
 
+    /** tidings.ingest.broker-wait here (10 s by default). */
+    static final Duration BROKER_WAIT = Duration.ofSeconds(4);
+
     private static Path work;
     private static int brokerPort;
     private static int httpPort;
@@ -473,6 +476,9 @@ public class TestEnvironment implements LauncherSessionListener {
                 "tidings.pull.heartbeat=PT2S",
                 // a change waits this long for the change log on PostgreSQL (AdminLimitsIT holds it)
                 "tidings.changes.lock-wait=PT5S",
+                // how long HTTP ingest waits for a broker that holds senders back, and then refuses at once
+                // (BrokerOutageIT waits it out twice in each of its disk-full tests)
+                "tidings.ingest.broker-wait=" + BROKER_WAIT,
                 ""));
     }
 
