@@ -15,8 +15,8 @@ import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
  * backlog with nothing new behind it would wait for ever. So:
  * <ul>
  * <li>when a consumer attaches to a queue that waits so, the queue is told to deliver just after its start time;</li>
- * <li>when the last consumer leaves a queue that never began to dispatch, its start time is cleared, so that the next
- * consumers get a whole wait again (Artemis clears it only for a queue that was dispatching: a queue whose consumers
+ * <li>when the last consumer leaves, the queue is made to wait again with no start time, so that the next consumers
+ * get a whole wait (Artemis clears the start time only for a queue that was dispatching: a queue whose consumers
  * came and went within the wait would otherwise begin at once when the next came).</li>
  * </ul>
  * A queue with {@code consumers-before-dispatch} and no delay never dispatches until that many consumers attach; for
@@ -47,10 +47,25 @@ public class DispatchOnceDelayed implements ActiveMQServerPlugin {
                     + "delay-before-dispatch: it hands out nothing until that many attach");
             return;
         }
+        prompt(broker, queue);
+    }
+
+    /**
+     * Tells the queue to deliver once its start time has passed, looking again when the time comes (the start time
+     * is by the wall clock, the scheduler's wait is not); nothing once it dispatches or has no consumer.
+     */
+    private static void prompt(ActiveMQServer broker, Queue queue) {
+        if (queue.isDispatching() || queue.getConsumerCount() == 0) {
+            return;
+        }
         long start = queue.getDispatchStartTime();
         long wait = start < 0 ? queue.getDelayBeforeDispatch() : start - System.currentTimeMillis();
-        broker.getScheduledPool().schedule(queue::deliverAsync, Math.max(0, wait) + MARGIN_MILLIS,
-                TimeUnit.MILLISECONDS);
+        if (wait < 0) {
+            queue.deliverAsync();
+        } else {
+            broker.getScheduledPool().schedule(() -> prompt(broker, queue), wait + MARGIN_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
@@ -59,9 +74,11 @@ public class DispatchOnceDelayed implements ActiveMQServerPlugin {
         if (queue == null || queue.getConsumersBeforeDispatch() <= 0 || queue.getDelayBeforeDispatch() < 0) {
             return;
         }
-        // the queue's own lock, which Artemis holds to add a consumer and to deliver: nothing comes in between
+        // the queue's own lock, which Artemis holds to add a consumer and to deliver: nothing comes in between.
+        // With no consumer the queue is dispatching only if a delivery ran between the consumer's removal and this,
+        // once the start time had passed (a review found that race): back to waiting in either case.
         synchronized (queue) {
-            if (queue.getConsumerCount() == 0 && !queue.isDispatching() && queue.getDispatchStartTime() >= 0) {
+            if (queue.getConsumerCount() == 0) {
                 queue.setDispatching(true); // and at once back: what clears the start time (QueueImpl.setDispatching)
                 queue.setDispatching(false);
             }
