@@ -81,6 +81,11 @@ public class SchemaMigration {
             throw new IllegalStateException("the database's commits cannot be made durable: " + e.getMessage(), e);
         }
         try (Connection connection = dataSource.getConnection()) {
+            FreshReads.ensure(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the database's reads cannot be made fresh: " + e.getMessage(), e);
+        }
+        try (Connection connection = dataSource.getConnection()) {
             List<String> failed = new ArrayList<>();
             UncleanStop.repairIfUnclean(connection, failed);
             rebuildOwed = !failed.isEmpty();
