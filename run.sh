@@ -41,7 +41,9 @@ export TIDINGS_BROKER_HOST=${TIDINGS_BROKER_HOST:-127.0.0.1}
 export TIDINGS_BROKER_PORT=${TIDINGS_BROKER_PORT:-61616}
 export TIDINGS_BROKER_USER=${TIDINGS_BROKER_USER:-tidings}
 export TIDINGS_BROKER_PASSWORD=${TIDINGS_BROKER_PASSWORD:-} # Payara Micro reads it from its environment
-export TIDINGS_DB_URL=${TIDINGS_DB_URL:-jdbc:h2:file:$DATA/db/tidings;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0}
+# H2's settings: each commit written before it returns, no query answered from a result cached before a commit
+H2_SETTINGS="DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;OPTIMIZE_REUSE_RESULTS=0"
+export TIDINGS_DB_URL=${TIDINGS_DB_URL:-jdbc:h2:file:$DATA/db/tidings;$H2_SETTINGS}
 # The key that seals webhook signing secrets in the database: TIDINGS_SECRETS_KEY (base64 of 32 bytes) if set, else
 # this file, created owner-only on first use. Every instance sharing the database needs the same key.
 export TIDINGS_SECRETS_KEY_FILE=${TIDINGS_SECRETS_KEY_FILE:-$DATA/secrets.key}

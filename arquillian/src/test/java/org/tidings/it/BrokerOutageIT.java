@@ -184,7 +184,8 @@ class BrokerOutageIT {
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.code()).isEqualTo("broker-unavailable");
         assertThat(refused.header("Retry-After")).isEqualTo("2");
-        assertThat(sent.waitedMillis()).as("refused, not held back until the wait was up").isLessThan(WAIT_MILLIS - 200);
+        assertThat(sent.waitedMillis()).as("refused, not held back until the wait was up")
+                .isLessThan(WAIT_MILLIS - 200);
 
         assertOnlyTheAcceptedWereAccepted(api, source, queue, sent);
     }

@@ -14,8 +14,10 @@ import java.util.logging.Logger;
  * table changes again (H2 issue 3894, fixed in 2.3.232, which Payara's bundled H2 is not). Tidings reads its change
  * log's generation that way: a view that caught up on such a connection stayed behind a committed change (a CI run
  * saw the views reload at generation 309 again and again after 310 was committed, and an event of a source whose
- * broker user had just been provisioned was refused meanwhile). H2's maintainers name this setting as the
- * workaround. Other databases are left as they are.
+ * broker user had just been provisioned was not delivered). A later race of the same cache (H2 issue 4208) was fixed
+ * only in 2.4.240, with this setting as its workaround. The default H2 URLs say {@code ;OPTIMIZE_REUSE_RESULTS=0},
+ * which H2 runs on every connection; this covers a URL without it, until H2 closes the database. Other databases are
+ * left as they are.
  */
 public final class FreshReads {
 
@@ -25,8 +27,9 @@ public final class FreshReads {
     }
 
     /**
-     * On H2, sets {@code OPTIMIZE_REUSE_RESULTS} to 0 for the database (every connection, until it closes). Fails if
-     * it cannot: only an H2 admin may, as for {@link CommitDurability#ensure}.
+     * On H2, sets {@code OPTIMIZE_REUSE_RESULTS} to 0 for the database (every connection, until it closes; the
+     * statement commits the connection's open transaction, if any). Fails if it cannot: only an H2 admin may, as for
+     * {@link CommitDurability#ensure}.
      */
     public static void ensure(Connection connection) throws SQLException {
         if (!CommitDurability.H2.equals(connection.getMetaData().getDatabaseProductName())) {

@@ -30,7 +30,8 @@ import org.flywaydb.core.Flyway;
 @DataSourceDefinition(
         name = Resources.DATA_SOURCE,
         className = "${MPCONFIG=tidings.db.datasource-class:org.h2.Driver}",
-        url = "${MPCONFIG=tidings.db.url:jdbc:h2:file:./data/db/tidings;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0}",
+        url = "${MPCONFIG=tidings.db.url:jdbc:h2:file:./data/db/tidings;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;"
+                + "OPTIMIZE_REUSE_RESULTS=0}",
         user = "${MPCONFIG=tidings.db.user:tidings}",
         password = "${MPCONFIG=tidings.db.password:tidings}",
         minPoolSize = 2,
