@@ -37,19 +37,27 @@ public final class CommitDurability {
         if (writeDelay(connection) == 0) {
             return;
         }
+        // not ";WRITE_DELAY=0 in the URL": H2 runs it as SET WRITE_DELAY 0 for every connection, which refuses
+        // each connection of a user who is not an admin
+        setAsAdmin(connection, "SET WRITE_DELAY 0", "H2 keeps commits in memory for up to WRITE_DELAY ms and only "
+                + "an H2 admin may set it to 0");
+        LOG.info("H2 WRITE_DELAY set to 0: each commit is written to the database file before it returns");
+    }
+
+    /**
+     * Runs a setting statement that only an H2 admin may run; if the user is not one, fails saying why the setting
+     * is needed ({@code why}) and who must run Tidings.
+     */
+    static void setAsAdmin(Connection connection, String setting, String why) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SET WRITE_DELAY 0");
+            statement.execute(setting);
         } catch (SQLException e) {
             if (e.getErrorCode() != ADMIN_RIGHTS_REQUIRED) {
                 throw e;
             }
-            // not ";WRITE_DELAY=0 in the URL": H2 runs it as SET WRITE_DELAY 0 for every connection, which refuses
-            // each connection of a user who is not an admin
-            throw new SQLException("H2 keeps commits in memory for up to WRITE_DELAY ms and only an H2 admin may "
-                    + "set it to 0: tidings.db.user must be an admin of the database (the user that created it is)",
-                    e);
+            throw new SQLException(why + ": tidings.db.user must be an admin of the database (the user that "
+                    + "created it is)", e);
         }
-        LOG.info("H2 WRITE_DELAY set to 0: each commit is written to the database file before it returns");
     }
 
     /** H2's current write delay in milliseconds. */

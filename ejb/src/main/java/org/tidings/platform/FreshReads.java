@@ -2,7 +2,6 @@ package org.tidings.platform;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.logging.Logger;
 
 /**
@@ -35,16 +34,9 @@ public final class FreshReads {
         if (!CommitDurability.H2.equals(connection.getMetaData().getDatabaseProductName())) {
             return;
         }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET OPTIMIZE_REUSE_RESULTS 0");
-        } catch (SQLException e) {
-            if (e.getErrorCode() != CommitDurability.ADMIN_RIGHTS_REQUIRED) {
-                throw e;
-            }
-            throw new SQLException("H2 may answer a repeated query with rows older than a committed change unless "
-                    + "OPTIMIZE_REUSE_RESULTS is 0, and only an H2 admin may set it: tidings.db.user must be an admin "
-                    + "of the database (the user that created it is)", e);
-        }
+        CommitDurability.setAsAdmin(connection, "SET OPTIMIZE_REUSE_RESULTS 0", "H2 may answer a repeated query "
+                + "with rows older than a committed change unless OPTIMIZE_REUSE_RESULTS is 0, and only an H2 admin "
+                + "may set it");
         LOG.info("H2 OPTIMIZE_REUSE_RESULTS set to 0: a repeated query reads what is committed, not a cached result");
     }
 }

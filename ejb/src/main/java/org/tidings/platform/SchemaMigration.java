@@ -78,13 +78,10 @@ public class SchemaMigration {
     void migrate() {
         try (Connection connection = dataSource.getConnection()) {
             CommitDurability.ensure(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("the database's commits cannot be made durable: " + e.getMessage(), e);
-        }
-        try (Connection connection = dataSource.getConnection()) {
             FreshReads.ensure(connection);
         } catch (SQLException e) {
-            throw new IllegalStateException("the database's reads cannot be made fresh: " + e.getMessage(), e);
+            throw new IllegalStateException("the database's commits cannot be made durable or its reads fresh: "
+                    + e.getMessage(), e);
         }
         try (Connection connection = dataSource.getConnection()) {
             List<String> failed = new ArrayList<>();
