@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import org.tidings.platform.BrokerManagement;
 import org.tidings.platform.BrokerSessions;
 import org.tidings.provisioning.boundary.Views;
+import org.tidings.provisioning.entity.CatchUp;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
 
@@ -144,12 +145,20 @@ public class SinkQueueSweep {
 
     /**
      * Takes back what the subscriber's JMS sink queues hold that it may no longer see. A queue that cannot be swept
-     * is said in the log and left, and the sweep is not complete.
+     * is said in the log and left, and the sweep is not complete. Nor is it if this instance's views could not catch
+     * up with the change log first (the database failed the grant directory's read, say): the grants it judges by may
+     * then be older than the revocation, so it takes back what they deny and what it owes stays owed (a review found
+     * such a sweep settling the revocation's debt while the notifications it had to take back stayed queued).
      */
     public Swept swept(UUID subscriber) {
-        views.caughtUp(); // this instance's grant directory must hold the revocation
+        CatchUp catchUp = views.caughtUp(); // this instance's grant directory must hold the revocation
+        boolean complete = catchUp.converged();
+        if (!complete) {
+            LOG.log(Level.WARNING, "the views could not catch up before the sweep of the sink queues of subscriber "
+                    + "{0}; it judges by the grants it holds and stays owed: {1}", new Object[] {subscriber,
+                    catchUp.reports()});
+        }
         int taken = 0;
-        boolean complete = true;
         List<Sink> sinks = em.createNamedQuery(Sink.OF_OWNER, Sink.class).setParameter("ownerId", subscriber)
                 .getResultList();
         for (Sink sink : sinks) {

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.ejb.SessionContext;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.tidings.provisioning.boundary.Views;
+import org.tidings.provisioning.entity.CatchUp;
+import org.tidings.provisioning.entity.Staleness;
 
 /** The filter the sweep removes by, and when it sweeps; GrantsIT shows a real broker removing exactly those messages. */
 class SinkQueueSweepTest {
@@ -70,8 +77,67 @@ class SinkQueueSweepTest {
         }
     }
 
+    /**
+     * A sweep made while a view could not catch up judges by grants that may predate the revocation: it is not
+     * complete, so the second sweep settles nothing and the recovery run sweeps again.
+     */
+    @Test
+    void aSweepWhoseViewsCouldNotCatchUpIsNotCompleteAndSettlesNothing() throws Exception {
+        var sweep = new OfNoSinks(new Staleness("grant directory", 4, 5, Instant.EPOCH, "no database"));
+        UUID subscriber = UUID.randomUUID();
+
+        assertThat(sweep.swept(subscriber).complete()).isFalse();
+        sweep.revoked(subscriber);
+        sweep.later.get(0).call();
+        assertThat(sweep.settled).isEmpty();
+
+        sweep.report = new Staleness("grant directory", 5, 5, Instant.EPOCH, null);
+        assertThat(sweep.swept(subscriber).complete()).as("caught up, and no queue to sweep").isTrue();
+        sweep.later.get(0).call();
+        assertThat(sweep.settled).containsExactly(List.of(7L));
+    }
+
+    /** A sweep of a subscriber without sinks, with its own {@code swept}, whose views report {@link #report}. */
+    private static final class OfNoSinks extends SinkQueueSweep {
+        Staleness report;
+        final List<Callable<?>> later = new ArrayList<>();
+        final List<List<Long>> settled = new ArrayList<>();
+
+        OfNoSinks(Staleness report) {
+            this.report = report;
+            views = new Views() {
+                @Override
+                public CatchUp caughtUp() {
+                    var catchUp = new CatchUp();
+                    catchUp.reported(OfNoSinks.this.report);
+                    return catchUp;
+                }
+            };
+            // createNamedQuery(...).setParameter(...).getResultList(): no sinks
+            InvocationHandler query = (self, method, args) -> method.getName().equals("setParameter") ? self
+                    : List.of();
+            em = proxy(EntityManager.class, (method, args) -> Proxy.newProxyInstance(
+                    SinkQueueSweepTest.class.getClassLoader(), new Class<?>[] {TypedQuery.class}, query));
+            context = proxy(SessionContext.class, (method, args) -> this);
+            scheduler = proxy(ManagedScheduledExecutorService.class, (method, args) -> {
+                later.add((Callable<?>) args[0]);
+                return null;
+            });
+        }
+
+        @Override
+        public List<Long> owedBy(UUID subscriber, Instant upTo) {
+            return List.of(7L);
+        }
+
+        @Override
+        public void settled(List<Long> owedSweeps) {
+            settled.add(owedSweeps);
+        }
+    }
+
     private interface Handler {
-        Object handle(java.lang.reflect.Method method, Object[] args);
+        Object handle(Method method, Object[] args);
     }
 
     private static <T> T proxy(Class<T> type, Handler handler) {
