@@ -4,6 +4,7 @@ import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
@@ -17,10 +18,12 @@ import org.tidings.platform.Listing;
 import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
+import org.tidings.sources.entity.Source;
 import org.tidings.trust.entity.Grant;
 import org.tidings.trust.entity.GrantKind;
 import org.tidings.trust.entity.PrincipalKind;
 import org.tidings.trust.entity.SeeRevoked;
+import org.tidings.trust.entity.Subscriber;
 
 /**
  * Grants, the trust relationships (S2S-11, docs/adr/0022). Every change is recorded in the change log, which every
@@ -41,7 +44,12 @@ public class Grants {
 
     private final Clock clock = Clock.systemUTC();
 
-    /** A new grant, for a principal the caller has checked exists. Sources send and route; subscribers see. */
+    /**
+     * A new grant; 404 if its principal does not exist. Sources send and route; subscribers see. The principal's row is
+     * locked first, as its deletion locks it (Sources, Subscribers.delete) and a token's issue does (Tokens.issue): a
+     * grant created while its principal was being deleted was missed by the deletion's revocation and stayed, the
+     * grant of nobody (a review; AdminLimitsIT).
+     */
     @Audited("grant.create")
     public Grant create(PrincipalKind principal, UUID principalId, GrantKind kind, boolean all, Set<String> types,
             Set<String> typePrefixes, Set<String> subjects, Set<String> subjectDomains, Set<String> subjectPrefixes) {
@@ -60,6 +68,10 @@ public class Grants {
         if (all == (typed || subjected)) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, all ? "a grant of all names nothing else"
                     : "a grant names what it allows, or all: true");
+        }
+        Class<?> row = principal == PrincipalKind.SOURCE ? Source.class : Subscriber.class;
+        if (em.find(row, principalId, LockModeType.PESSIMISTIC_WRITE) == null) {
+            throw TidingsException.notFound(principal.label(), principalId);
         }
         var grant = new Grant(principal, principalId, kind, all, types, typePrefixes, subjects, subjectDomains,
                 subjectPrefixes, clock.instant());

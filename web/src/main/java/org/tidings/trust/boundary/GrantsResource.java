@@ -30,7 +30,6 @@ import org.tidings.platform.ErrorCode;
 import org.tidings.platform.Listing;
 import org.tidings.platform.Pages;
 import org.tidings.platform.TidingsException;
-import org.tidings.sources.boundary.Sources;
 import org.tidings.trust.entity.Grant;
 import org.tidings.trust.entity.GrantKind;
 import org.tidings.trust.entity.PrincipalKind;
@@ -73,20 +72,9 @@ public class GrantsResource {
     @EJB
     Grants grants;
 
-    @EJB
-    Sources sources;
-
-    @EJB
-    Subscribers subscribers;
-
     @POST
     public Response create(@NotNull @Valid GrantRequest request, @Context UriInfo uri) {
-        PrincipalKind principal = PrincipalKind.valueOf(request.principalKind().toUpperCase(java.util.Locale.ROOT));
-        if (principal == PrincipalKind.SOURCE) {
-            sources.find(request.principalId());
-        } else {
-            subscribers.find(request.principalId());
-        }
+        PrincipalKind principal = PrincipalKind.valueOf(request.principalKind().toUpperCase(Locale.ROOT));
         var grant = grants.create(principal, request.principalId(), GrantKind.named(request.kind()),
                 Boolean.TRUE.equals(request.all()), set(request.types()), set(request.typePrefixes()),
                 set(request.subjects()), set(request.subjectDomains()), set(request.subjectPrefixes()));
