@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -518,8 +519,62 @@ class GrantsIT {
                 .isEqualTo(404);
     }
 
+    /**
+     * A see grant may name a resource group of the administrators: it covers what the group holds, and follows the
+     * group as it changes (what the group no longer holds is withheld, and the subscriber's JMS sink queues owe a
+     * sweep). A subscriber's own group cannot be named (it could widen its own grant), and a group that a grant names
+     * cannot be deleted.
+     */
+    // covers S2S-11, RUP-6
+    @Test
+    void aSeeGrantNamingAGroupCoversWhatTheGroupHoldsAsItChanges() throws Exception {
+        String uri = Events.uniqueSource();
+        api.createSource("partner store", uri);
+        String host = "https://partner-" + UUID.randomUUID() + ".example";
+        String group = created(api.postJson("/api/groups", Map.of("name", "partner pages",
+                "prefixes", List.of(host + "/img/"), "members", List.of(host + "/index.html"))));
+        String ann = created(api.postJson("/api/subscribers", Map.of("name", "ann " + UUID.randomUUID())));
+        AdminApi asAnn = api.withToken(api.issueToken("subscribers", ann));
+        String own = created(asAnn.postJson("/api/groups", Map.of("name", "ann's", "prefixes", List.of("https://"),
+                "members", List.of())));
+        PipelineIT.assertProblem(api.postJson("/api/grants", Map.of("principalKind", "subscriber", "principalId", ann,
+                "kind", "see", "groups", List.of(own))), 400, "invalid-request");
+        PipelineIT.assertProblem(api.postJson("/api/grants", Map.of("principalKind", "subscriber", "principalId", ann,
+                "kind", "see", "groups", List.of(UUID.randomUUID()))), 404, "not-found");
+        String see = grant("subscriber", ann, "see", Map.of("groups", List.of(group)));
+        assertThat(api.get("/api/grants/" + see).body().get("groups").get(0).asText()).isEqualTo(group);
+
+        String sink = created(asAnn.postJson("/api/sinks", Map.of("name", "ann's pull", "channel", "pull")));
+        assertThat(asAnn.postJson("/api/subscriptions", Map.of("sinkId", sink, "filter",
+                Map.of("subjectPrefixes", List.of(host + "/")))).code()).as("beyond the group")
+                .isEqualTo("not-authorized");
+        String subscription = created(asAnn.postJson("/api/subscriptions", Map.of("sinkId", sink,
+                "filter", Map.of("subjectPrefixes", List.of(host + "/img/")))));
+        send(uri, host + "/img/a.png");
+        await().atMost(Duration.ofMillis(WAIT)).until(() -> feed(asAnn, subscription).size() >= 1);
+        assertThat(feed(asAnn, subscription)).containsExactly(host + "/img/a.png");
+
+        assertThat(sweepsOwed(ann)).isZero();
+        assertThat(api.putJson("/api/groups/" + group, Map.of("name", "partner pages", "prefixes", List.of(),
+                "members", List.of(host + "/img/1.png"))).status()).isEqualTo(200);
+        assertThat(sweepsOwed(ann)).as("her JMS sink queues are swept as after a revocation").isEqualTo(1);
+        // about a URI the group no longer holds: not delivered; then the marker, of the same subject (and ordering
+        // key), which the group holds now: once it is in, the one before was judged
+        CloudEvent alsoAboutImg2 = CloudEventBuilder.v1(Events.event(uri, NEW_MAIL, host + "/img/1.png"))
+                .withExtension("tidingsuris", host + "/img/2.png").build();
+        assertThat(api.post("/events", CE, Events.json(alsoAboutImg2).getBytes(StandardCharsets.UTF_8)).status())
+                .isEqualTo(202);
+        send(uri, host + "/img/1.png");
+        await().atMost(Duration.ofMillis(WAIT)).until(() -> feed(asAnn, subscription).size() >= 2);
+        assertThat(feed(asAnn, subscription)).containsExactly("withheld: not-authorized", host + "/img/1.png");
+
+        PipelineIT.assertProblem(api.delete("/api/groups/" + group), 409, "conflict");
+        assertThat(api.delete("/api/grants/" + see).status()).isEqualTo(204);
+        assertThat(api.delete("/api/groups/" + group).status()).isEqualTo(204);
+    }
+
     private String grant(String principalKind, String principalId, String kind, Map<String, Object> what) {
-        var body = new java.util.HashMap<String, Object>(what);
+        var body = new HashMap<String, Object>(what);
         body.put("principalKind", principalKind);
         body.put("principalId", principalId);
         body.put("kind", kind);

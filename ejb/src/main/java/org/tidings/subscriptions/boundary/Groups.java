@@ -1,11 +1,13 @@
 package org.tidings.subscriptions.boundary;
 
 import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +20,7 @@ import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.trust.control.OwnerLimits;
+import org.tidings.trust.entity.SeeRevoked;
 
 /** Provisioning of resource groups (synchronization groups, RUP-6), defined out of band through the API. */
 @Stateless
@@ -31,6 +34,9 @@ public class Groups {
 
     @Inject
     OwnerLimits limits;
+
+    @Inject
+    Event<SeeRevoked> seeRevoked;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -46,6 +52,10 @@ public class Groups {
         return group;
     }
 
+    /**
+     * Redefines the group. If see grants name it (docs/adr/0022), what it no longer holds is no longer seen: once the
+     * change commits, their subscribers' JMS sink queues are swept as after a revocation ({@link SeeRevoked}).
+     */
     @Audited("group.update")
     public ResourceGroup update(UUID id, String name, Set<String> prefixes, Set<String> members) {
         var group = find(id);
@@ -54,6 +64,7 @@ public class Groups {
         group.redefined(name, prefixes, members);
         limits.checkGrowth(group.ownerId(), before); // larger sets count against the owner's characters
         announce(id);
+        seersThrough(id).forEach(subscriber -> seeRevoked.fire(new SeeRevoked(subscriber)));
         return group;
     }
 
@@ -87,8 +98,23 @@ public class Groups {
             throw new TidingsException(ErrorCode.CONFLICT, "resource group " + id + " is used by " + users
                     + " subscription(s)");
         }
+        // a grant naming it locks it too (Grants.create): it commits before this counts, or sees the group gone
+        Number grants = (Number) em.createNativeQuery("SELECT COUNT(*) FROM trust_grant WHERE group_ids LIKE ?1")
+                .setParameter(1, "%" + id + "%").getSingleResult();
+        if (grants.longValue() > 0) {
+            throw new TidingsException(ErrorCode.CONFLICT, "resource group " + id + " is named by " + grants
+                    + " grant(s); revoke them first");
+        }
         em.remove(group);
         announce(id);
+    }
+
+    /** The subscribers whose see grants name the group. */
+    private List<UUID> seersThrough(UUID group) {
+        // as text: through a native query H2's UUID column comes back as bytes
+        List<?> ids = em.createNativeQuery("SELECT DISTINCT CAST(principal_id AS VARCHAR(36)) FROM trust_grant "
+                + "WHERE kind = 'SEE' AND group_ids LIKE ?1").setParameter(1, "%" + group + "%").getResultList();
+        return ids.stream().map(id -> UUID.fromString(id.toString())).toList();
     }
 
     private void announce(UUID id) {

@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,6 +35,7 @@ import org.tidings.provisioning.entity.Change;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.provisioning.entity.Staleness;
 import org.tidings.subscriptions.control.UriReach;
+import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.trust.control.GrantRules;
 import org.tidings.trust.entity.Grant;
 import org.tidings.trust.entity.GrantKind;
@@ -40,8 +43,8 @@ import org.tidings.trust.entity.GrantKind;
 /**
  * The grants in memory, as rules per principal and kind, so that the checks of S2S-11 cost no database query per
  * event: (b) and (c) for the source an event names, before matching, and (a) for the owner of every subscription an
- * event matches. Loaded at start and kept equal to the committed grants through the change log (docs/adr/0010,
- * docs/adr/0022).
+ * event matches. Loaded at start and kept equal to the committed grants, and to the resource groups they name, through
+ * the change log (docs/adr/0010, docs/adr/0022).
  */
 @Startup
 @Singleton
@@ -65,16 +68,21 @@ public class GrantDirectory {
     boolean enforced = true;
 
     private final Map<UUID, Grant> grants = new HashMap<>();
+    /** The resource groups the grants name, as committed (guarded by {@link #grants}'s lock). */
+    private final Map<UUID, ResourceGroup> groups = new HashMap<>();
     private volatile Map<Key, GrantRules> rules = Map.of();
     private final LoadGate gate = new LoadGate("grant directory", LoadGate.DEFAULT_WAIT);
-    private final ViewFollower follower =
-            new ViewFollower("grant directory", EnumSet.of(ChangeKind.GRANT), Clock.systemUTC());
+    /** Follows the grants, and the groups they name: a group's new members are covered as soon as it is changed. */
+    private final ViewFollower follower = new ViewFollower("grant directory",
+            EnumSet.of(ChangeKind.GRANT, ChangeKind.GROUP), Clock.systemUTC());
     private final ViewFollower.View directory = new ViewFollower.View() {
         @Override
         public void reloaded() {
             synchronized (grants) {
                 grants.clear();
+                groups.clear();
                 em.createNamedQuery(Grant.ALL, Grant.class).getResultList().forEach(g -> grants.put(g.id(), g));
+                grants.values().forEach(this::groupsRead);
                 rebuilt();
             }
             gate.opened();
@@ -82,15 +90,44 @@ public class GrantDirectory {
 
         @Override
         public void refreshed(Change change) {
-            Grant grant = em.find(Grant.class, change.entityId());
             synchronized (grants) {
-                if (grant == null) {
-                    grants.remove(change.entityId());
+                if (change.kind() == ChangeKind.GROUP) {
+                    if (!named(change.entityId())) {
+                        return; // no grant names it: nothing to rebuild
+                    }
+                    ResourceGroup group = em.find(ResourceGroup.class, change.entityId());
+                    if (group == null) {
+                        groups.remove(change.entityId());
+                    } else {
+                        groups.put(group.id(), group);
+                    }
                 } else {
-                    grants.put(grant.id(), grant);
+                    Grant grant = em.find(Grant.class, change.entityId());
+                    if (grant == null) {
+                        grants.remove(change.entityId());
+                    } else {
+                        grants.put(grant.id(), grant);
+                        groupsRead(grant);
+                    }
                 }
                 rebuilt();
             }
+        }
+
+        /** Reads the groups the grant names that are not held yet (those held follow their own changes). */
+        private void groupsRead(Grant grant) {
+            for (UUID id : grant.groups()) {
+                if (!groups.containsKey(id)) {
+                    ResourceGroup group = em.find(ResourceGroup.class, id);
+                    if (group != null) {
+                        groups.put(id, group);
+                    }
+                }
+            }
+        }
+
+        private boolean named(UUID group) {
+            return grants.values().stream().anyMatch(grant -> grant.groups().contains(group));
         }
     };
 
@@ -156,14 +193,20 @@ public class GrantDirectory {
         return follower.staleness();
     }
 
-    /** Recomputes every principal's rules from the grants held; called under the grants' lock. */
+    /**
+     * Recomputes every principal's rules from the grants held, and forgets the groups no grant names any longer (their
+     * changes are not followed: a grant naming one again reads it afresh); called under the grants' lock.
+     */
     private void rebuilt() {
+        Set<UUID> named = new HashSet<>();
+        grants.values().forEach(grant -> named.addAll(grant.groups()));
+        groups.keySet().retainAll(named);
         Map<Key, List<Grant>> byKey = new HashMap<>();
         for (Grant grant : grants.values()) {
             byKey.computeIfAbsent(new Key(grant.principalId(), grant.kind()), k -> new ArrayList<>()).add(grant);
         }
         Map<Key, GrantRules> fresh = new ConcurrentHashMap<>();
-        byKey.forEach((key, held) -> fresh.put(key, GrantRules.of(held)));
+        byKey.forEach((key, held) -> fresh.put(key, GrantRules.of(held, groups::get)));
         rules = fresh;
     }
 }

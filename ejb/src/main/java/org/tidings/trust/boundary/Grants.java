@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.tidings.audit.boundary.Audited;
 import org.tidings.platform.ErrorCode;
@@ -19,6 +20,7 @@ import org.tidings.platform.TidingsException;
 import org.tidings.provisioning.control.ChangeStore;
 import org.tidings.provisioning.entity.ChangeKind;
 import org.tidings.sources.entity.Source;
+import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.trust.entity.Grant;
 import org.tidings.trust.entity.GrantKind;
 import org.tidings.trust.entity.PrincipalKind;
@@ -48,22 +50,27 @@ public class Grants {
      * A new grant; 404 if its principal does not exist. Sources send and route; subscribers see. The principal's row is
      * locked first, as its deletion locks it (Sources, Subscribers.delete) and a token's issue does (Tokens.issue): a
      * grant created while its principal was being deleted was missed by the deletion's revocation and stayed, the
-     * grant of nobody (a review; AdminLimitsIT).
+     * grant of nobody (a review; AdminLimitsIT). A route or see grant may name resource groups of the administrators
+     * ({@code groups}): it covers what they hold, as they change. Not a subscriber's group, which its subscriber may
+     * change: that would let it widen its own grant. Each group's row is locked, as its deletion locks it
+     * ({@code Groups.delete}, which refuses while a grant names it).
      */
     @Audited("grant.create")
     public Grant create(PrincipalKind principal, UUID principalId, GrantKind kind, boolean all, Set<String> types,
-            Set<String> typePrefixes, Set<String> subjects, Set<String> subjectDomains, Set<String> subjectPrefixes) {
+            Set<String> typePrefixes, Set<String> subjects, Set<String> subjectDomains, Set<String> subjectPrefixes,
+            Set<UUID> groups) {
         boolean forSource = kind == GrantKind.SEND || kind == GrantKind.ROUTE;
         if (forSource != (principal == PrincipalKind.SOURCE) || principal == PrincipalKind.ADMINISTRATOR) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, "sources get send and route grants, subscribers "
                     + "see grants");
         }
         boolean typed = !types.isEmpty() || !typePrefixes.isEmpty();
-        boolean subjected = !subjects.isEmpty() || !subjectDomains.isEmpty() || !subjectPrefixes.isEmpty();
+        boolean subjected = !subjects.isEmpty() || !subjectDomains.isEmpty() || !subjectPrefixes.isEmpty()
+                || !groups.isEmpty();
         if (kind == GrantKind.SEND ? subjected : typed) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, kind == GrantKind.SEND
                     ? "a send grant names types and typePrefixes only" : "a " + kind.label()
-                    + " grant names subjects, subjectDomains and subjectPrefixes only");
+                    + " grant names subjects, subjectDomains, subjectPrefixes and groups only");
         }
         if (all == (typed || subjected)) {
             throw new TidingsException(ErrorCode.INVALID_REQUEST, all ? "a grant of all names nothing else"
@@ -73,8 +80,18 @@ public class Grants {
         if (em.find(row, principalId, LockModeType.PESSIMISTIC_WRITE) == null) {
             throw TidingsException.notFound(principal.label(), principalId);
         }
+        for (UUID id : new TreeSet<>(groups)) { // in one order: two creations lock them without a cycle
+            ResourceGroup group = em.find(ResourceGroup.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (group == null) {
+                throw TidingsException.notFound("resource group", id);
+            }
+            if (group.ownerId() != null) {
+                throw new TidingsException(ErrorCode.INVALID_REQUEST, "resource group " + id + " is a subscriber's: "
+                        + "a grant names groups of the administrators only (a subscriber could widen its own grant)");
+            }
+        }
         var grant = new Grant(principal, principalId, kind, all, types, typePrefixes, subjects, subjectDomains,
-                subjectPrefixes, clock.instant());
+                subjectPrefixes, groups, clock.instant());
         em.persist(grant);
         changes.recorded(ChangeKind.GRANT, grant.id());
         return grant;

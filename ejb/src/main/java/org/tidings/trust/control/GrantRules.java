@@ -4,15 +4,18 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 import org.tidings.subscriptions.control.UriReach;
+import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.trust.entity.Grant;
 
 /**
  * What the grants of one kind held by one principal allow, together: their union. Types compare exactly, a type
  * namespace covers itself and what lies under it at a dot; subjects compare in their normal form, a domain as
  * subscriptions' {@code subjectDomains} do ({@code *.example.com}: its subdomains), a URI prefix at a delimiter as
- * their {@code subjectPrefixes} do (docs/adr/0022); a mailbox list is inside a domain grant only if each of its
- * addresses is. Immutable.
+ * their {@code subjectPrefixes} do (docs/adr/0022), a resource group as its members and prefixes; a mailbox list is
+ * inside a domain grant only if each of its addresses is. Immutable.
  */
 public final class GrantRules {
 
@@ -28,6 +31,8 @@ public final class GrantRules {
     private final Set<String> subjects;
     private final Set<String> domains;
     private final Set<String> prefixes;
+    /** The distinct lengths of {@link #prefixes}, ascending: a URI's prefixes of these lengths are looked up. */
+    private final int[] prefixLengths;
 
     private GrantRules(boolean all, Set<String> types, Set<String> typeNamespaces, Set<String> subjects,
             Set<String> domains, Set<String> prefixes) {
@@ -37,10 +42,20 @@ public final class GrantRules {
         this.subjects = subjects;
         this.domains = domains;
         this.prefixes = prefixes;
+        this.prefixLengths = prefixes.stream().mapToInt(String::length).distinct().sorted().toArray();
     }
 
-    /** The union of these grants (all of one kind and one principal). */
+    /** The union of these grants (all of one kind and one principal), naming no resource group. */
     public static GrantRules of(Collection<Grant> grants) {
+        return of(grants, id -> null);
+    }
+
+    /**
+     * The union of these grants (all of one kind and one principal). A grant naming a resource group covers what the
+     * group holds, as {@code groups} gives it now: its members as subjects, its prefixes as URI prefixes (a group
+     * that is not there covers nothing).
+     */
+    public static GrantRules of(Collection<Grant> grants, Function<UUID, ResourceGroup> groups) {
         if (grants.isEmpty()) {
             return NONE;
         }
@@ -57,6 +72,13 @@ public final class GrantRules {
             grant.subjects().forEach(s -> subjects.add(UriReach.normalize(s)));
             grant.subjectDomains().forEach(d -> domains.add(UriReach.normalizeDomain(d)));
             grant.subjectPrefixes().forEach(p -> prefixes.add(UriReach.normalize(p)));
+            for (UUID id : grant.groups()) {
+                ResourceGroup group = groups.apply(id);
+                if (group != null) {
+                    group.members().forEach(m -> subjects.add(UriReach.normalize(m)));
+                    group.prefixes().forEach(p -> prefixes.add(UriReach.normalize(p)));
+                }
+            }
         }
         return new GrantRules(all, Set.copyOf(types), Set.copyOf(namespaces), Set.copyOf(subjects),
                 Set.copyOf(domains), Set.copyOf(prefixes));
@@ -112,8 +134,21 @@ public final class GrantRules {
         if (!domains.isEmpty() && UriReach.domainsOf(uri).stream().allMatch(this::domainCovered)) {
             return true;
         }
-        for (String prefix : prefixes) {
-            if (UriReach.covers(prefix, uri)) {
+        return underGrantedPrefix(uri);
+    }
+
+    /**
+     * Whether a granted prefix covers the URI (or prefix): one of its own prefixes, cut at a length some granted prefix
+     * has, is granted and ends at a boundary ({@link UriReach#covers}). A lookup per distinct length, not a comparison
+     * per granted prefix: a group may hold thousands.
+     */
+    private boolean underGrantedPrefix(String uri) {
+        for (int length : prefixLengths) {
+            if (length > uri.length()) {
+                return false;
+            }
+            String cut = uri.substring(0, length);
+            if (prefixes.contains(cut) && UriReach.covers(cut, uri)) {
                 return true;
             }
         }
@@ -135,7 +170,7 @@ public final class GrantRules {
             return true;
         }
         if (!filterPrefixes.isEmpty() && filterPrefixes.stream().map(UriReach::normalize)
-                .allMatch(p -> prefixes.stream().anyMatch(granted -> UriReach.covers(granted, p)))) {
+                .allMatch(this::underGrantedPrefix)) {
             return true;
         }
         return !filterDomains.isEmpty() && filterDomains.stream().map(UriReach::normalizeDomain)

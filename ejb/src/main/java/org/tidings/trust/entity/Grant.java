@@ -10,13 +10,16 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.tidings.audit.entity.AuditTarget;
 import org.tidings.subscriptions.entity.StringSetConverter;
 
 /**
  * One grant of a trust relationship (S2S-11): a principal may send (types, type namespaces), route or see (subjects,
- * domains, URI prefixes) what it names, or everything of its kind ({@code allAllowed}). Grants only allow.
+ * domains, URI prefixes, and what resource groups of the administrators hold) what it names, or everything of its
+ * kind ({@code allAllowed}). Grants only allow.
  */
 @Entity
 @Table(name = "trust_grant")
@@ -65,6 +68,11 @@ public class Grant implements AuditTarget {
     @Column(name = "subject_prefixes", nullable = false, length = 1_000_000)
     private Set<String> subjectPrefixes;
 
+    /** Resource groups (their ids): what they hold now is covered, as their members and prefixes. */
+    @Convert(converter = StringSetConverter.class)
+    @Column(name = "group_ids", nullable = false, length = 1_000_000)
+    private Set<String> groupIds;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -74,6 +82,13 @@ public class Grant implements AuditTarget {
     public Grant(PrincipalKind principalKind, UUID principalId, GrantKind kind, boolean allAllowed, Set<String> types,
             Set<String> typePrefixes, Set<String> subjects, Set<String> subjectDomains, Set<String> subjectPrefixes,
             Instant now) {
+        this(principalKind, principalId, kind, allAllowed, types, typePrefixes, subjects, subjectDomains,
+                subjectPrefixes, Set.of(), now);
+    }
+
+    public Grant(PrincipalKind principalKind, UUID principalId, GrantKind kind, boolean allAllowed, Set<String> types,
+            Set<String> typePrefixes, Set<String> subjects, Set<String> subjectDomains, Set<String> subjectPrefixes,
+            Set<UUID> groups, Instant now) {
         this.id = UUID.randomUUID();
         this.principalKind = principalKind;
         this.principalId = principalId;
@@ -84,6 +99,7 @@ public class Grant implements AuditTarget {
         this.subjects = Set.copyOf(subjects);
         this.subjectDomains = Set.copyOf(subjectDomains);
         this.subjectPrefixes = Set.copyOf(subjectPrefixes);
+        this.groupIds = groups.stream().map(UUID::toString).collect(Collectors.toUnmodifiableSet());
         this.createdAt = now;
     }
 
@@ -127,6 +143,11 @@ public class Grant implements AuditTarget {
         return subjectPrefixes;
     }
 
+    /** The resource groups it names. */
+    public Set<UUID> groups() {
+        return groupIds.stream().map(UUID::fromString).collect(Collectors.toUnmodifiableSet());
+    }
+
     public Instant createdAt() {
         return createdAt;
     }
@@ -136,7 +157,7 @@ public class Grant implements AuditTarget {
         return "principal=" + principalKind.label() + ":" + principalId + ", kind=" + kind.label()
                 + (allAllowed ? ", all" : "") + part("types", types) + part("typePrefixes", typePrefixes)
                 + part("subjects", subjects) + part("subjectDomains", subjectDomains)
-                + part("subjectPrefixes", subjectPrefixes);
+                + part("subjectPrefixes", subjectPrefixes) + part("groups", new TreeSet<>(groupIds));
     }
 
     private static String part(String name, Set<String> values) {

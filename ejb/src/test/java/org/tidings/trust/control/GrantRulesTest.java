@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.tidings.subscriptions.control.UriReach;
+import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.trust.entity.Grant;
 import org.tidings.trust.entity.GrantKind;
 import org.tidings.trust.entity.PrincipalKind;
@@ -104,5 +105,51 @@ class GrantRulesTest {
         assertThat(rules.covers(UriReach.normalize("mailto:bob@granted.example,ann@Granted.Example"))).isTrue();
         assertThat(rules.covers(UriReach.normalize("mailto:bob@granted.example?subject=hi"))).isTrue();
         assertThat(rules.covers(UriReach.normalize("mailto:bob@granted.example"))).isTrue();
+    }
+    /** A grant naming a resource group covers what the group holds: its members exactly, its prefixes as prefixes. */
+    @Test
+    void aGroupCoversItsMembersAndWhatItsPrefixesCoverAsItIsNow() {
+        var group = new ResourceGroup("partner pages", Set.of("https://partner.example/img/"),
+                Set.of("HTTPS://Partner.Example/index.html"), Instant.EPOCH);
+        Grant grant = new Grant(PrincipalKind.SUBSCRIBER, UUID.randomUUID(), GrantKind.SEE, false, Set.of(), Set.of(),
+                Set.of(), Set.of(), Set.of(), Set.of(group.id()), Instant.EPOCH);
+
+        GrantRules rules = GrantRules.of(List.of(grant), id -> id.equals(group.id()) ? group : null);
+        assertThat(rules.covers("https://partner.example/index.html")).as("a member, in normal form").isTrue();
+        assertThat(rules.covers("https://partner.example/img/1.png")).isTrue();
+        assertThat(rules.covers("https://partner.example/about.html")).isFalse();
+        assertThat(rules.contains(Set.of(), Set.of(), Set.of("https://partner.example/img/logos/"))).isTrue();
+        assertThat(rules.contains(Set.of("https://partner.example/index.html"), Set.of(), Set.of())).isTrue();
+
+        group.redefined("partner pages", Set.of(), Set.of("https://partner.example/about.html"));
+        GrantRules now = GrantRules.of(List.of(grant), id -> id.equals(group.id()) ? group : null);
+        assertThat(now.covers("https://partner.example/about.html")).isTrue();
+        assertThat(now.covers("https://partner.example/img/1.png")).as("no longer in the group").isFalse();
+        assertThat(GrantRules.of(List.of(grant), id -> null).covers("https://partner.example/about.html"))
+                .as("a group that is not there covers nothing").isFalse();
+    }
+
+    /**
+     * Prefixes are looked up by length, not compared one by one: the answer is the one a comparison with every granted
+     * prefix gives, for prefixes of many lengths, hierarchical and opaque, at a delimiter and not.
+     */
+    @Test
+    void manyPrefixesCoverWhatAComparisonWithEachWould() {
+        List<String> granted = List.of("https://a.example/img", "https://a.example/img/", "https://a.example/docs/x",
+                "tel:+1201", "mailto:ann", "https://b.example/", "https://c.example/p?q=", "urn:isbn:0");
+        GrantRules rules = GrantRules.of(List.of(see(Set.of(), Set.of(), Set.copyOf(granted))));
+        List<String> uris = List.of("https://a.example/img", "https://a.example/img/1.png", "https://a.example/imgs",
+                "https://a.example/img.png", "https://a.example/docs/x;v=1", "https://a.example/docs/xy",
+                "tel:+12015550123", "tel:+1202", "mailto:anne@example.com", "mailto:an", "https://b.example/",
+                "https://b.example/z", "https://c.example/p?q=1", "https://c.example/p", "urn:isbn:0451450523",
+                "urn:isbn", "https://d.example/");
+        for (String uri : uris) {
+            String normal = UriReach.normalize(uri);
+            boolean expected = granted.stream().map(UriReach::normalize).anyMatch(p -> UriReach.covers(p, normal));
+            assertThat(rules.covers(normal)).as(uri).isEqualTo(expected);
+            assertThat(rules.contains(Set.of(), Set.of(), Set.of(uri))).as("the prefix " + uri).isEqualTo(expected);
+        }
+        assertThat(uris.stream().filter(uri -> rules.covers(UriReach.normalize(uri)))).as("some are covered, some not")
+                .isNotEmpty().hasSizeLessThan(uris.size());
     }
 }

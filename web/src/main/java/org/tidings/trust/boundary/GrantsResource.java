@@ -45,7 +45,10 @@ import org.tidings.trust.entity.PrincipalKind;
 @Consumes(MediaType.APPLICATION_JSON)
 public class GrantsResource {
 
-    /** Either {@code all: true} or what is allowed: types and typePrefixes (send), subjects, domains, prefixes. */
+    /**
+     * Either {@code all: true} or what is allowed: types and typePrefixes (send); subjects, domains, prefixes and
+     * resource groups of the administrators (route, see).
+     */
     public record GrantRequest(
             @NotNull @Pattern(regexp = "source|subscriber", message = "must be source or subscriber")
             String principalKind,
@@ -56,16 +59,17 @@ public class GrantsResource {
             @Size(max = 100) Set<@NotBlank @Size(max = 500) String> typePrefixes,
             @Size(max = 1000) Set<@NotBlank @Size(max = 2000) String> subjects,
             @Size(max = 100) Set<@NotBlank @Size(max = 500) String> subjectDomains,
-            @Size(max = 100) Set<@NotBlank @Size(max = 2000) String> subjectPrefixes) {
+            @Size(max = 100) Set<@NotBlank @Size(max = 2000) String> subjectPrefixes,
+            @Size(max = 100) Set<@NotNull UUID> groups) {
     }
 
     public record GrantView(UUID id, String principalKind, UUID principalId, String kind, boolean all,
             Set<String> types, Set<String> typePrefixes, Set<String> subjects, Set<String> subjectDomains,
-            Set<String> subjectPrefixes, Instant createdAt) {
+            Set<String> subjectPrefixes, Set<UUID> groups, Instant createdAt) {
         static GrantView of(Grant g) {
             return new GrantView(g.id(), g.principalKind().label(), g.principalId(), g.kind().label(),
                     g.allAllowed(), g.types(), g.typePrefixes(), g.subjects(), g.subjectDomains(),
-                    g.subjectPrefixes(), g.createdAt());
+                    g.subjectPrefixes(), g.groups(), g.createdAt());
         }
     }
 
@@ -77,7 +81,8 @@ public class GrantsResource {
         PrincipalKind principal = PrincipalKind.valueOf(request.principalKind().toUpperCase(Locale.ROOT));
         var grant = grants.create(principal, request.principalId(), GrantKind.named(request.kind()),
                 Boolean.TRUE.equals(request.all()), set(request.types()), set(request.typePrefixes()),
-                set(request.subjects()), set(request.subjectDomains()), set(request.subjectPrefixes()));
+                set(request.subjects()), set(request.subjectDomains()), set(request.subjectPrefixes()),
+                request.groups() == null ? Set.of() : request.groups());
         return Response.created(uri.getAbsolutePathBuilder().path(grant.id().toString()).build())
                 .entity(GrantView.of(grant)).build();
     }
