@@ -522,8 +522,8 @@ class GrantsIT {
     /**
      * A see grant may name a resource group of the administrators: it covers what the group holds, and follows the
      * group as it changes (what the group no longer holds is withheld, and the subscriber's JMS sink queues owe a
-     * sweep). A subscriber's own group cannot be named (it could widen its own grant), and a group that a grant names
-     * cannot be deleted.
+     * sweep); so does a route grant. A subscriber's own group cannot be named (it could widen its own grant), and a
+     * group that a grant names cannot be deleted.
      */
     // covers S2S-11, RUP-6
     @Test
@@ -568,8 +568,17 @@ class GrantsIT {
         await().atMost(Duration.ofMillis(WAIT)).until(() -> feed(asAnn, subscription).size() >= 2);
         assertThat(feed(asAnn, subscription)).containsExactly("withheld: not-authorized", host + "/img/1.png");
 
+        // a route grant by the same group: a source may send about what the group holds now, and nothing else
+        String origin = Events.uniqueSource();
+        String source = api.createBareSource("partner origin", origin);
+        grant("source", source, "send", Map.of("all", true));
+        String route = grant("source", source, "route", Map.of("groups", List.of(group)));
+        assertThat(post(origin, NEW_MAIL, host + "/img/1.png").status()).isEqualTo(202);
+        assertThat(post(origin, NEW_MAIL, host + "/img/2.png").code()).isEqualTo("subject-not-granted");
+
         PipelineIT.assertProblem(api.delete("/api/groups/" + group), 409, "conflict");
         assertThat(api.delete("/api/grants/" + see).status()).isEqualTo(204);
+        assertThat(api.delete("/api/grants/" + route).status()).isEqualTo(204);
         assertThat(api.delete("/api/groups/" + group).status()).isEqualTo(204);
     }
 

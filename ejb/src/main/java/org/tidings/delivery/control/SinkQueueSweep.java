@@ -33,6 +33,7 @@ import org.tidings.provisioning.boundary.Views;
 import org.tidings.provisioning.entity.CatchUp;
 import org.tidings.sinks.entity.Channel;
 import org.tidings.sinks.entity.Sink;
+import org.tidings.trust.boundary.GrantDirectory;
 
 /**
  * Takes back from a subscriber's JMS sink queues the notifications it may no longer see, after one of its see grants
@@ -145,17 +146,18 @@ public class SinkQueueSweep {
 
     /**
      * Takes back what the subscriber's JMS sink queues hold that it may no longer see. A queue that cannot be swept
-     * is said in the log and left, and the sweep is not complete. Nor is it if this instance's views could not catch
-     * up with the change log first (the database failed the grant directory's read, say): the grants it judges by may
-     * then be older than the revocation, so it takes back what they deny and what it owes stays owed (a review found
-     * such a sweep settling the revocation's debt while the notifications it had to take back stayed queued).
+     * is said in the log and left, and the sweep is not complete. Nor is it if this instance's grant directory could
+     * not catch up with the change log first (the database failed its read, say): the grants it judges by may then be
+     * older than the revocation, so it takes back what they deny and what it owes stays owed (a review found such a
+     * sweep settling the revocation's debt while the notifications it had to take back stayed queued). The other
+     * views do not matter here: what a subscriber may see is the grant directory's alone ({@link SeenNow}).
      */
     public Swept swept(UUID subscriber) {
         CatchUp catchUp = views.caughtUp(); // this instance's grant directory must hold the revocation
-        boolean complete = catchUp.converged();
+        boolean complete = grantsCurrent(catchUp);
         if (!complete) {
-            LOG.log(Level.WARNING, "the views could not catch up before the sweep of the sink queues of subscriber "
-                    + "{0}; it judges by the grants it holds and stays owed: {1}", new Object[] {subscriber,
+            LOG.log(Level.WARNING, "the grant directory could not catch up before the sweep of the sink queues of "
+                    + "subscriber {0}; it judges by the grants it holds and stays owed: {1}", new Object[] {subscriber,
                     catchUp.reports()});
         }
         int taken = 0;
@@ -180,6 +182,12 @@ public class SinkQueueSweep {
             }
         }
         return new Swept(taken, complete);
+    }
+
+    /** Whether the catch-up brought the grant directory up to the change log. */
+    static boolean grantsCurrent(CatchUp catchUp) {
+        return catchUp.reports().stream().anyMatch(report -> report.view().equals(GrantDirectory.VIEW)
+                && report.current());
     }
 
     private int swept(Sink sink) throws JMSException {

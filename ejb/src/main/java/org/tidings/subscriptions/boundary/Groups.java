@@ -4,6 +4,7 @@ import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
@@ -53,18 +54,28 @@ public class Groups {
     }
 
     /**
-     * Redefines the group. If see grants name it (docs/adr/0022), what it no longer holds is no longer seen: once the
-     * change commits, their subscribers' JMS sink queues are swept as after a revocation ({@link SeeRevoked}).
+     * Redefines the group, under its row lock (taken after its owner's, as a grant naming it takes it after its
+     * principal's, Grants.create). If see grants name it (docs/adr/0022) and it no longer holds a member or a prefix
+     * it held, what it no longer covers is no longer seen: once the change commits, their subscribers' JMS sink queues
+     * are swept as after a revocation ({@link SeeRevoked}).
      */
     @Audited("group.update")
     public ResourceGroup update(UUID id, String name, Set<String> prefixes, Set<String> members) {
         var group = find(id);
         limits.lockIfThere(group.ownerId());
+        try {
+            em.refresh(group, LockModeType.PESSIMISTIC_WRITE);
+        } catch (EntityNotFoundException gone) { // deleted while this waited for its lock
+            throw TidingsException.notFound("resource group", id);
+        }
         long before = limits.storedChars(group.ownerId());
+        boolean narrowed = !prefixes.containsAll(group.prefixes()) || !members.containsAll(group.members());
         group.redefined(name, prefixes, members);
         limits.checkGrowth(group.ownerId(), before); // larger sets count against the owner's characters
         announce(id);
-        seersThrough(id).forEach(subscriber -> seeRevoked.fire(new SeeRevoked(subscriber)));
+        if (narrowed) {
+            seersThrough(id).forEach(subscriber -> seeRevoked.fire(new SeeRevoked(subscriber)));
+        }
         return group;
     }
 

@@ -37,6 +37,7 @@ import org.tidings.provisioning.entity.Staleness;
 import org.tidings.subscriptions.control.UriReach;
 import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.trust.control.GrantRules;
+import org.tidings.trust.control.UriSet;
 import org.tidings.trust.entity.Grant;
 import org.tidings.trust.entity.GrantKind;
 
@@ -53,6 +54,9 @@ import org.tidings.trust.entity.GrantKind;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class GrantDirectory {
 
+    /** This view's name in the catch-up reports ({@link Staleness#view}). */
+    public static final String VIEW = "grant directory";
+
     private record Key(UUID principalId, GrantKind kind) {
     }
 
@@ -68,12 +72,15 @@ public class GrantDirectory {
     boolean enforced = true;
 
     private final Map<UUID, Grant> grants = new HashMap<>();
-    /** The resource groups the grants name, as committed (guarded by {@link #grants}'s lock). */
-    private final Map<UUID, ResourceGroup> groups = new HashMap<>();
+    /**
+     * What the resource groups the grants name hold, as committed, each built once and shared by the rules of every
+     * principal whose grants name it (guarded by {@link #grants}'s lock).
+     */
+    private final Map<UUID, UriSet> groups = new HashMap<>();
     private volatile Map<Key, GrantRules> rules = Map.of();
-    private final LoadGate gate = new LoadGate("grant directory", LoadGate.DEFAULT_WAIT);
+    private final LoadGate gate = new LoadGate(VIEW, LoadGate.DEFAULT_WAIT);
     /** Follows the grants, and the groups they name: a group's new members are covered as soon as it is changed. */
-    private final ViewFollower follower = new ViewFollower("grant directory",
+    private final ViewFollower follower = new ViewFollower(VIEW,
             EnumSet.of(ChangeKind.GRANT, ChangeKind.GROUP), Clock.systemUTC());
     private final ViewFollower.View directory = new ViewFollower.View() {
         @Override
@@ -99,7 +106,7 @@ public class GrantDirectory {
                     if (group == null) {
                         groups.remove(change.entityId());
                     } else {
-                        groups.put(group.id(), group);
+                        groups.put(group.id(), UriSet.of(group));
                     }
                 } else {
                     Grant grant = em.find(Grant.class, change.entityId());
@@ -120,7 +127,7 @@ public class GrantDirectory {
                 if (!groups.containsKey(id)) {
                     ResourceGroup group = em.find(ResourceGroup.class, id);
                     if (group != null) {
-                        groups.put(id, group);
+                        groups.put(id, UriSet.of(group));
                     }
                 }
             }

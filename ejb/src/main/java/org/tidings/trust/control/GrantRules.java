@@ -3,11 +3,11 @@ package org.tidings.trust.control;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.tidings.subscriptions.control.UriReach;
-import org.tidings.subscriptions.entity.ResourceGroup;
 import org.tidings.trust.entity.Grant;
 
 /**
@@ -20,29 +20,29 @@ import org.tidings.trust.entity.Grant;
 public final class GrantRules {
 
     /** No grant: nothing is allowed. */
-    public static final GrantRules NONE = new GrantRules(false, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+    public static final GrantRules NONE = new GrantRules(false, Set.of(), Set.of(), UriSet.EMPTY, Set.of(), List.of());
 
     /** Everything: what checks see when security is off (tidings.security.enabled=false, measurement only). */
-    public static final GrantRules EVERYTHING = new GrantRules(true, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+    public static final GrantRules EVERYTHING = new GrantRules(true, Set.of(), Set.of(), UriSet.EMPTY, Set.of(),
+            List.of());
 
     private final boolean all;
     private final Set<String> types;
     private final Set<String> typeNamespaces;
-    private final Set<String> subjects;
+    /** The subjects and subject prefixes the grants name. */
+    private final UriSet named;
     private final Set<String> domains;
-    private final Set<String> prefixes;
-    /** The distinct lengths of {@link #prefixes}, ascending: a URI's prefixes of these lengths are looked up. */
-    private final int[] prefixLengths;
+    /** What the resource groups the grants name hold: each group's set, shared with other principals' rules. */
+    private final List<UriSet> groups;
 
-    private GrantRules(boolean all, Set<String> types, Set<String> typeNamespaces, Set<String> subjects,
-            Set<String> domains, Set<String> prefixes) {
+    private GrantRules(boolean all, Set<String> types, Set<String> typeNamespaces, UriSet named, Set<String> domains,
+            List<UriSet> groups) {
         this.all = all;
         this.types = types;
         this.typeNamespaces = typeNamespaces;
-        this.subjects = subjects;
+        this.named = named;
         this.domains = domains;
-        this.prefixes = prefixes;
-        this.prefixLengths = prefixes.stream().mapToInt(String::length).distinct().sorted().toArray();
+        this.groups = groups;
     }
 
     /** The union of these grants (all of one kind and one principal), naming no resource group. */
@@ -52,10 +52,9 @@ public final class GrantRules {
 
     /**
      * The union of these grants (all of one kind and one principal). A grant naming a resource group covers what the
-     * group holds, as {@code groups} gives it now: its members as subjects, its prefixes as URI prefixes (a group
-     * that is not there covers nothing).
+     * group holds, as {@code groups} gives it now (null: the group is not there, and covers nothing).
      */
-    public static GrantRules of(Collection<Grant> grants, Function<UUID, ResourceGroup> groups) {
+    public static GrantRules of(Collection<Grant> grants, Function<UUID, UriSet> groups) {
         if (grants.isEmpty()) {
             return NONE;
         }
@@ -65,23 +64,19 @@ public final class GrantRules {
         Set<String> subjects = new HashSet<>();
         Set<String> domains = new HashSet<>();
         Set<String> prefixes = new HashSet<>();
+        Set<UUID> named = new HashSet<>();
         for (Grant grant : grants) {
             all |= grant.allAllowed();
             types.addAll(grant.types());
             namespaces.addAll(grant.typePrefixes());
-            grant.subjects().forEach(s -> subjects.add(UriReach.normalize(s)));
+            subjects.addAll(grant.subjects());
             grant.subjectDomains().forEach(d -> domains.add(UriReach.normalizeDomain(d)));
-            grant.subjectPrefixes().forEach(p -> prefixes.add(UriReach.normalize(p)));
-            for (UUID id : grant.groups()) {
-                ResourceGroup group = groups.apply(id);
-                if (group != null) {
-                    group.members().forEach(m -> subjects.add(UriReach.normalize(m)));
-                    group.prefixes().forEach(p -> prefixes.add(UriReach.normalize(p)));
-                }
-            }
+            prefixes.addAll(grant.subjectPrefixes());
+            named.addAll(grant.groups());
         }
-        return new GrantRules(all, Set.copyOf(types), Set.copyOf(namespaces), Set.copyOf(subjects),
-                Set.copyOf(domains), Set.copyOf(prefixes));
+        List<UriSet> held = named.stream().map(groups).filter(Objects::nonNull).toList();
+        return new GrantRules(all, Set.copyOf(types), Set.copyOf(namespaces), UriSet.of(subjects, prefixes),
+                Set.copyOf(domains), held);
     }
 
     public boolean allowsEverything() {
@@ -128,27 +123,27 @@ public final class GrantRules {
 
     /** Whether one normalized URI is covered. */
     public boolean covers(String uri) {
-        if (all || subjects.contains(uri)) {
+        if (all || named.covers(uri)) {
             return true;
         }
         if (!domains.isEmpty() && UriReach.domainsOf(uri).stream().allMatch(this::domainCovered)) {
             return true;
         }
-        return underGrantedPrefix(uri);
+        for (UriSet group : groups) {
+            if (group.covers(uri)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /**
-     * Whether a granted prefix covers the URI (or prefix): one of its own prefixes, cut at a length some granted prefix
-     * has, is granted and ends at a boundary ({@link UriReach#covers}). A lookup per distinct length, not a comparison
-     * per granted prefix: a group may hold thousands.
-     */
+    /** Whether a granted prefix, of a grant or of a group it names, covers the normalized URI or prefix. */
     private boolean underGrantedPrefix(String uri) {
-        for (int length : prefixLengths) {
-            if (length > uri.length()) {
-                return false;
-            }
-            String cut = uri.substring(0, length);
-            if (prefixes.contains(cut) && UriReach.covers(cut, uri)) {
+        if (named.underPrefix(uri)) {
+            return true;
+        }
+        for (UriSet group : groups) {
+            if (group.underPrefix(uri)) {
                 return true;
             }
         }

@@ -91,8 +91,12 @@ class SinkQueueSweepTest {
         sweep.later.get(0).call();
         assertThat(sweep.settled).isEmpty();
 
+        sweep.report = new Staleness("matching index", 3, 5, Instant.EPOCH, "no database");
+        assertThat(sweep.swept(subscriber).complete()).as("no report of the grant directory").isFalse();
         sweep.report = new Staleness("grant directory", 5, 5, Instant.EPOCH, null);
-        assertThat(sweep.swept(subscriber).complete()).as("caught up, and no queue to sweep").isTrue();
+        sweep.other = new Staleness("matching index", 3, 5, Instant.EPOCH, "no database");
+        assertThat(sweep.swept(subscriber).complete()).as("the grants caught up, no queue to sweep; another view's "
+                + "failure does not matter").isTrue();
         sweep.later.get(0).call();
         assertThat(sweep.settled).containsExactly(List.of(7L));
     }
@@ -100,6 +104,7 @@ class SinkQueueSweepTest {
     /** A sweep of a subscriber without sinks, with its own {@code swept}, whose views report {@link #report}. */
     private static final class OfNoSinks extends SinkQueueSweep {
         Staleness report;
+        Staleness other;
         final List<Callable<?>> later = new ArrayList<>();
         final List<List<Long>> settled = new ArrayList<>();
 
@@ -110,6 +115,9 @@ class SinkQueueSweepTest {
                 public CatchUp caughtUp() {
                     var catchUp = new CatchUp();
                     catchUp.reported(OfNoSinks.this.report);
+                    if (other != null) {
+                        catchUp.reported(other);
+                    }
                     return catchUp;
                 }
             };

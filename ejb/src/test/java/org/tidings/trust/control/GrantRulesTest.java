@@ -114,7 +114,7 @@ class GrantRulesTest {
         Grant grant = new Grant(PrincipalKind.SUBSCRIBER, UUID.randomUUID(), GrantKind.SEE, false, Set.of(), Set.of(),
                 Set.of(), Set.of(), Set.of(), Set.of(group.id()), Instant.EPOCH);
 
-        GrantRules rules = GrantRules.of(List.of(grant), id -> id.equals(group.id()) ? group : null);
+        GrantRules rules = GrantRules.of(List.of(grant), id -> id.equals(group.id()) ? UriSet.of(group) : null);
         assertThat(rules.covers("https://partner.example/index.html")).as("a member, in normal form").isTrue();
         assertThat(rules.covers("https://partner.example/img/1.png")).isTrue();
         assertThat(rules.covers("https://partner.example/about.html")).isFalse();
@@ -122,7 +122,7 @@ class GrantRulesTest {
         assertThat(rules.contains(Set.of("https://partner.example/index.html"), Set.of(), Set.of())).isTrue();
 
         group.redefined("partner pages", Set.of(), Set.of("https://partner.example/about.html"));
-        GrantRules now = GrantRules.of(List.of(grant), id -> id.equals(group.id()) ? group : null);
+        GrantRules now = GrantRules.of(List.of(grant), id -> id.equals(group.id()) ? UriSet.of(group) : null);
         assertThat(now.covers("https://partner.example/about.html")).isTrue();
         assertThat(now.covers("https://partner.example/img/1.png")).as("no longer in the group").isFalse();
         assertThat(GrantRules.of(List.of(grant), id -> null).covers("https://partner.example/about.html"))
@@ -131,13 +131,18 @@ class GrantRulesTest {
 
     /**
      * Prefixes are looked up by length, not compared one by one: the answer is the one a comparison with every granted
-     * prefix gives, for prefixes of many lengths, hierarchical and opaque, at a delimiter and not.
+     * prefix gives, for prefixes of many lengths, hierarchical and opaque, at a delimiter and not, granted as subject
+     * prefixes or held by a group.
      */
     @Test
     void manyPrefixesCoverWhatAComparisonWithEachWould() {
         List<String> granted = List.of("https://a.example/img", "https://a.example/img/", "https://a.example/docs/x",
                 "tel:+1201", "mailto:ann", "https://b.example/", "https://c.example/p?q=", "urn:isbn:0");
         GrantRules rules = GrantRules.of(List.of(see(Set.of(), Set.of(), Set.copyOf(granted))));
+        var group = new ResourceGroup("prefixes", Set.copyOf(granted), Set.of(), Instant.EPOCH);
+        GrantRules byGroup = GrantRules.of(List.of(new Grant(PrincipalKind.SUBSCRIBER, UUID.randomUUID(),
+                GrantKind.SEE, false, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(group.id()),
+                Instant.EPOCH)), id -> UriSet.of(group));
         List<String> uris = List.of("https://a.example/img", "https://a.example/img/1.png", "https://a.example/imgs",
                 "https://a.example/img.png", "https://a.example/docs/x;v=1", "https://a.example/docs/xy",
                 "tel:+12015550123", "tel:+1202", "mailto:anne@example.com", "mailto:an", "https://b.example/",
@@ -148,6 +153,9 @@ class GrantRulesTest {
             boolean expected = granted.stream().map(UriReach::normalize).anyMatch(p -> UriReach.covers(p, normal));
             assertThat(rules.covers(normal)).as(uri).isEqualTo(expected);
             assertThat(rules.contains(Set.of(), Set.of(), Set.of(uri))).as("the prefix " + uri).isEqualTo(expected);
+            assertThat(byGroup.covers(normal)).as("by the group: " + uri).isEqualTo(expected);
+            assertThat(byGroup.contains(Set.of(), Set.of(), Set.of(uri))).as("by the group, the prefix " + uri)
+                    .isEqualTo(expected);
         }
         assertThat(uris.stream().filter(uri -> rules.covers(UriReach.normalize(uri)))).as("some are covered, some not")
                 .isNotEmpty().hasSizeLessThan(uris.size());
