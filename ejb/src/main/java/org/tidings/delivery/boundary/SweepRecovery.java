@@ -81,7 +81,8 @@ public class SweepRecovery {
                 + "them a sweep that is overdue (its instance stopped, or a queue could not be swept)");
         String failure;
         try {
-            failure = sweep.sweptAndSettled(subscriber).complete() ? null : "a queue could not be swept, or the grants could not be read first";
+            failure = sweep.sweptAndSettled(subscriber).complete() ? null
+                    : "a queue could not be swept, or the grants could not be read first";
         } catch (RuntimeException e) {
             failure = e.toString();
         }
