@@ -130,9 +130,9 @@ class GrantRulesTest {
     }
 
     /**
-     * Prefixes are looked up by length, not compared one by one: the answer is the one a comparison with every granted
-     * prefix gives, for prefixes of many lengths, hierarchical and opaque, at a delimiter and not, granted as subject
-     * prefixes or held by a group.
+     * Prefixes are found in a prefix tree, not compared one by one: the answer is the one a comparison with every
+     * granted prefix gives, for prefixes of many lengths, hierarchical and opaque, at a delimiter and not, granted as
+     * subject prefixes or held by a group.
      */
     @Test
     void manyPrefixesCoverWhatAComparisonWithEachWould() {
